@@ -1,0 +1,34 @@
+# Omsorg on a machine without Docker: PostgreSQL and Kafka from deploy/local/, services under honcho.
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: up down test venv unit
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Start PostgreSQL, Kafka and the five services; wait until every /ready answers.
+up: venv
+	@deploy/local/postgres.sh start
+	@deploy/local/kafka.sh start
+	@deploy/local/services.sh start
+
+## Stop what `make up` started (data in .local/ is kept).
+down:
+	@deploy/local/services.sh stop
+	@deploy/local/kafka.sh stop
+	@deploy/local/postgres.sh stop
+
+## Run every test on the real PostgreSQL and Kafka.
+test: venv
+	@deploy/local/test.sh -q
+
+## Only the unit tests (no database, no broker).
+unit: venv
+	$(VENV)/bin/python -m pytest -q tests/unit

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The five services under honcho, in the background, for `make up` / `make down`.
+# Usage: deploy/local/services.sh start|stop
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE=$ROOT/.local/services
+PIDFILE=$STATE/honcho.pid
+LOG=$STATE/services.log
+SERVICES=(registry:8001 journal:8002 orders:8003 watch:8004 notify:8005)
+
+running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+start() {
+  mkdir -p "$STATE"
+  if running; then
+    echo "services already running (honcho pid $(cat "$PIDFILE"))" >&2
+  else
+    # setsid: the runner outlives the `make` that started it; PATH: honcho's children use the venv.
+    PATH="$ROOT/.venv/bin:$PATH" setsid "$ROOT/.venv/bin/honcho" -d "$ROOT" -f "$ROOT/Procfile" start \
+      >>"$LOG" 2>&1 < /dev/null &
+    echo $! >"$PIDFILE"
+  fi
+  local deadline=$((SECONDS + 120)) t0=$SECONDS
+  for entry in "${SERVICES[@]}"; do
+    local name=${entry%%:*} port=${entry##*:}
+    until curl -fsS "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
+      if ! running; then echo "services stopped while starting; see $LOG" >&2; tail -n 30 "$LOG" >&2; exit 1; fi
+      if (( SECONDS > deadline )); then echo "$name not ready after 120 s; see $LOG" >&2; tail -n 30 "$LOG" >&2; exit 1; fi
+      sleep 0.3
+    done
+    echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (docs http://127.0.0.1:$port/docs)"
+  done
+  echo "  logs: $LOG"
+}
+
+stop() {
+  if running; then
+    local pid; pid=$(cat "$PIDFILE")
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$PIDFILE"
+}
+
+case ${1:-} in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

@@ -1,0 +1,1 @@
+"""Journal: case notes, their corrections, addenda and signing (journalanteckningar)."""

@@ -1,0 +1,22 @@
+"""Journal service: `python -m services.journal.main` (port 8002)."""
+from pathlib import Path
+
+from services.journal.handlers.cases import HANDLERS
+from shared.service import Service, create_app, run
+
+SERVICE = Service(
+    name="journal",
+    port=8002,
+    title="Omsorg journal (journalanteckningar)",
+    migrations=Path(__file__).parent / "migrations",
+    consumes=["registry.events"],
+    handlers=HANDLERS,
+)
+
+
+def app():
+    return create_app(SERVICE)
+
+
+if __name__ == "__main__":
+    run(SERVICE)

@@ -1,0 +1,1 @@
+"""Notify: e-mail, in-app notifications and provider webhooks (avisering)."""

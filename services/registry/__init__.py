@@ -1,0 +1,1 @@
+"""Registry (socialregister): persons, intake, cases, investigations, decisions, the access audit."""

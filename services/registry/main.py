@@ -1,0 +1,21 @@
+"""Registry service: `python -m services.registry.main` (port 8001)."""
+from pathlib import Path
+
+from services.registry.api import cases
+from shared.service import Service, create_app, run
+
+SERVICE = Service(
+    name="registry",
+    port=8001,
+    title="Omsorg registry (socialregister)",
+    migrations=Path(__file__).parent / "migrations",
+    routers=[cases.router],
+)
+
+
+def app():
+    return create_app(SERVICE)
+
+
+if __name__ == "__main__":
+    run(SERVICE)

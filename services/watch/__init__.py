@@ -1,0 +1,1 @@
+"""Watch: durable timers, reminders, escalations and each caseworker's watch list (bevakning)."""

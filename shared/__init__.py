@@ -1,0 +1,1 @@
+"""What every Omsorg service uses: settings, database, events, Kafka, telemetry, auth, clock."""

@@ -1,0 +1,147 @@
+"""Kafka consumer with an inbox, bounded retries and a dead-letter topic.
+
+Each event's effect and its inbox row are written in one transaction, so redelivery
+(after a crash, a rebalance or a republish by the outbox relay) has no second effect.
+Offsets are committed once per fetched batch. An event that cannot be processed
+(malformed, unknown type, or its handler keeps failing) goes to `<topic>.dlq` with the
+error and the consumer moves on; an unreachable database or broker is waited out
+instead, because sending everything to the DLQ while PostgreSQL restarts would be loss.
+"""
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
+from opentelemetry import propagate, trace
+from pydantic import BaseModel
+
+from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("omsorg.consumer")
+
+Handler = Callable[[asyncpg.Connection, Envelope, BaseModel], Awaitable[None]]
+
+_TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError,
+              asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
+
+
+class EventConsumer:
+    def __init__(self, service: str, topics: list[str], handlers: dict[str, Handler],
+                 pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings):
+        unknown = set(handlers) - set(EVENT_TYPES)
+        if unknown:
+            raise ValueError(f"handlers for unknown event types: {sorted(unknown)}")
+        self.name = service
+        self.topics = [settings.topic(t) for t in topics]
+        self.handlers = handlers
+        self.pool = pool
+        self.producer = producer
+        self.settings = settings
+
+    async def run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            group_id=self.settings.topic(self.name),
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+        )
+        await consumer.start()
+        try:
+            while True:
+                try:
+                    batches = await consumer.getmany(timeout_ms=500, max_records=200)
+                    for messages in batches.values():
+                        for message in messages:
+                            await self.handle(message)
+                    if batches:
+                        await consumer.commit()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    # Nothing of this batch was committed: go back and take it again.
+                    log.exception("consumer %s failed on a batch; rereading from the last commit", self.name)
+                    await asyncio.sleep(1)
+                    await consumer.seek_to_committed()
+        finally:
+            await consumer.stop()
+
+    async def handle(self, message: ConsumerRecord) -> None:
+        carrier = _first_headers(message.headers)
+        with tracer.start_as_current_span(
+            f"{carrier.get('ce_type', 'unknown')} process", context=propagate.extract(carrier),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={"messaging.system": "kafka", "messaging.destination.name": message.topic,
+                        "messaging.consumer.group.name": self.name,
+                        "messaging.message.id": carrier.get("ce_id", "")},
+        ) as span:
+            try:
+                envelope = from_kafka(message.headers, message.value)
+                if envelope.type not in EVENT_TYPES:
+                    raise MalformedEvent(f"unknown event type {envelope.type!r}")
+                handler = self.handlers.get(envelope.type)
+                if handler is None:
+                    return
+                data = parse_data(envelope)
+            except MalformedEvent as exc:
+                span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)))
+                await self.dead_letter(message, exc)
+                return
+            await self._process_with_retries(message, envelope, data, handler, span)
+
+    async def _process_with_retries(self, message, envelope, data, handler, span) -> None:
+        attempt = 0
+        while True:
+            try:
+                await self._process(envelope, data, handler)
+                return
+            except _TRANSIENT as exc:
+                log.warning("consumer %s waits for the database: %s", self.name, exc)
+                await asyncio.sleep(1)
+            except Exception as exc:
+                attempt += 1
+                if attempt > self.settings.consumer_retries:
+                    span.record_exception(exc)
+                    span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)))
+                    await self.dead_letter(message, exc)
+                    return
+                log.warning("consumer %s: %s %s failed (attempt %d): %s",
+                            self.name, envelope.type, envelope.id, attempt, exc)
+                await asyncio.sleep(self.settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1))
+
+    async def _process(self, envelope: Envelope, data: BaseModel, handler: Handler) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            first_time = await conn.fetchval(
+                "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                self.name, envelope.id, envelope.type,
+            )
+            if first_time:
+                await handler(conn, envelope, data)
+
+    async def dead_letter(self, message: ConsumerRecord, error: Exception) -> None:
+        log.error("consumer %s sends %s[%d]@%d to the dead-letter topic: %s",
+                  self.name, message.topic, message.partition, message.offset, error)
+        headers = list(message.headers or ()) + [
+            ("dlq_error", str(error).encode()[:4000]),
+            ("dlq_error_type", type(error).__name__.encode()),
+            ("dlq_consumer", self.name.encode()),
+            ("dlq_topic", message.topic.encode()),
+            ("dlq_partition", str(message.partition).encode()),
+            ("dlq_offset", str(message.offset).encode()),
+        ]
+        await self.producer.send_and_wait(f"{message.topic}.dlq", value=message.value,
+                                          key=message.key, headers=headers)
+
+
+def _first_headers(headers) -> dict[str, str]:
+    """Header name to value, keeping the first of repeated names (as W3C readers do)."""
+    carrier: dict[str, str] = {}
+    for name, value in headers or ():
+        if name not in carrier and value is not None:
+            carrier[name] = value.decode("utf-8", errors="replace")
+    return carrier

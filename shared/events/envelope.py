@@ -1,0 +1,63 @@
+"""CloudEvents 1.0 in Kafka binary mode: attributes in `ce_*` headers, the data as the JSON body."""
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+
+_ATTRIBUTES = ("id", "source", "type", "subject", "time", "specversion")
+
+
+class MalformedEvent(Exception):
+    """An event that can never be processed, however often it is retried."""
+
+
+class Envelope(BaseModel):
+    id: UUID
+    source: str
+    type: str
+    subject: str | None = None
+    time: datetime
+    specversion: str = "1.0"
+    datacontenttype: str = "application/json"
+    data: dict[str, Any]
+
+
+def to_kafka(envelope: Envelope) -> tuple[list[tuple[str, bytes]], bytes]:
+    """Headers as a list (the OpenTelemetry instrumentation only injects into lists) and the body."""
+    headers = []
+    for name in _ATTRIBUTES:
+        value = getattr(envelope, name)
+        if value is None:
+            continue
+        text = value.isoformat() if isinstance(value, datetime) else str(value)
+        headers.append((f"ce_{name}", text.encode()))
+    headers.append(("content-type", envelope.datacontenttype.encode()))
+    body = json.dumps(envelope.data, separators=(",", ":"), ensure_ascii=False).encode()
+    return headers, body
+
+
+def from_kafka(headers: list[tuple[str, bytes]] | None, value: bytes | None) -> Envelope:
+    attributes: dict[str, Any] = {}
+    for name, raw in headers or ():
+        if name.startswith("ce_") and name[3:] in _ATTRIBUTES and name[3:] not in attributes:
+            attributes[name[3:]] = raw.decode("utf-8", errors="replace")
+        elif name == "content-type":
+            attributes["datacontenttype"] = raw.decode("utf-8", errors="replace")
+    if attributes.get("datacontenttype", "application/json") != "application/json":
+        raise MalformedEvent(f"unsupported content type {attributes['datacontenttype']!r}")
+    try:
+        data = json.loads(value or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MalformedEvent(f"body is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MalformedEvent("body must be a JSON object")
+    try:
+        return Envelope(**attributes, data=data)
+    except ValidationError as exc:
+        raise MalformedEvent(f"envelope is not a CloudEvent: {_short(exc)}") from exc
+
+
+def _short(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())

@@ -1,0 +1,108 @@
+"""Transactional outbox: write events with the state change, publish them afterwards.
+
+`Outbox.add` runs inside the caller's transaction. `OutboxRelay` publishes unpublished
+rows in order, woken by LISTEN/NOTIFY on commit and by polling as the fallback, so a
+row left behind by a crash is still picked up. Rows are locked with SKIP LOCKED, so
+several replicas can relay at once without sending a row twice concurrently.
+"""
+import asyncio
+import logging
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
+from pydantic import BaseModel
+from uuid6 import uuid7
+
+from shared.clock import Clock
+from shared.events import Envelope, to_kafka, type_of
+from shared.faults import Faults
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Outbox:
+    def __init__(self, service: str, settings: Settings, clock: Clock):
+        self.source = f"omsorg/{service}"
+        self.settings = settings
+        self.clock = clock
+
+    async def add(self, conn: asyncpg.Connection, data: BaseModel, *, key: str,
+                  subject: str | None = None) -> Envelope:
+        """Record an event in the current transaction; it leaves when the transaction commits."""
+        entry = type_of(data)
+        envelope = Envelope(id=uuid7(), source=self.source, type=entry.name, subject=subject,
+                            time=self.clock.now(), data=data.model_dump(mode="json"))
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        await conn.execute(
+            "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            envelope.id, entry.topic, key, envelope.type, envelope.source, subject,
+            envelope.time, envelope.data, carrier,
+        )
+        return envelope
+
+
+class OutboxRelay:
+    def __init__(self, schema: str, pool: asyncpg.Pool, producer: AIOKafkaProducer,
+                 settings: Settings, faults: Faults):
+        self.schema = schema
+        self.pool = pool
+        self.producer = producer
+        self.settings = settings
+        self.faults = faults
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        listener = await self.pool.acquire()
+        try:
+            await listener.add_listener(f"{self.schema}_outbox", lambda *_: self._wake.set())
+            while True:
+                try:
+                    while await self.publish_batch() == self.settings.relay_batch_size:
+                        pass
+                except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+                    log.warning("outbox relay could not publish, will retry: %s", exc)
+                except Exception:
+                    log.exception("outbox relay failed, will retry")
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            await self.pool.release(listener)
+
+    async def publish_batch(self) -> int:
+        """Publish one batch of unpublished rows in order; returns how many were published."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT * FROM outbox WHERE published_at IS NULL ORDER BY seq"
+                " LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self.settings.relay_batch_size,
+            )
+            if not rows:
+                return 0
+            self.faults.kill_at("relay_before_publish")
+            pending = [await self._send(row) for row in rows]
+            await asyncio.gather(*pending)
+            self.faults.kill_at("relay_after_publish")
+            await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
+                               [r["seq"] for r in rows])
+            return len(rows)
+
+    async def _send(self, row) -> asyncio.Future:
+        envelope = Envelope(id=row["id"], source=row["source"], type=row["type"],
+                            subject=row["subject"], time=row["time"], data=row["data"])
+        headers, body = to_kafka(envelope)
+        # Continue the trace of the request that wrote the row; the aiokafka
+        # instrumentation injects traceparent into the (list) headers itself.
+        token = otel_context.attach(propagate.extract(row["trace_context"] or {}))
+        try:
+            return await self.producer.send(self.settings.topic(row["topic"]), value=body,
+                                            key=row["key"].encode(), headers=headers)
+        finally:
+            otel_context.detach(token)

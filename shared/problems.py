@@ -1,0 +1,73 @@
+"""RFC 9457 problem+json errors with a stable `code`, for every service."""
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+MEDIA_TYPE = "application/problem+json"
+
+_CODES_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+class Problem(Exception):
+    """An error the client can act on. `code` is stable; `detail` is for people."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str | None = None, **extra):
+        super().__init__(detail or title)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.extra = extra
+
+
+def problem_response(status: int, code: str, title: str, detail=None, instance=None, **extra) -> JSONResponse:
+    body = {"type": f"https://omsorg.se/problems/{code}", "title": title, "status": status, "code": code}
+    if detail is not None:
+        body["detail"] = detail
+    if instance is not None:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem):
+        return problem_response(exc.status, exc.code, exc.title, exc.detail, request.url.path, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return problem_response(422, "validation_error", "The request is not valid",
+                                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors),
+                                request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code = _CODES_BY_STATUS.get(exc.status_code, "http_error")
+        return problem_response(exc.status_code, code, str(exc.detail), None, request.url.path)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "internal_error", "Something went wrong on our side",
+                                None, request.url.path)

@@ -1,0 +1,142 @@
+"""Builds one service process: the API, its outbox relay and its consumers, in one lifespan."""
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+import uvicorn
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from shared import problems
+from shared.clock import AdjustableClock, Clock
+from shared.consumer import EventConsumer, Handler
+from shared.db import create_pool, migrate
+from shared.faults import Faults
+from shared.kafka import create_producer, ensure_topics
+from shared.outbox import Outbox, OutboxRelay
+from shared.settings import Settings, get_settings
+from shared.telemetry import instrument_app, setup_telemetry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str                      # also its database schema and consumer group
+    port: int
+    title: str
+    migrations: Path
+    routers: Sequence[APIRouter] = ()
+    consumes: Sequence[str] = ()   # topics whose events `handlers` react to
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+
+
+def create_app(service: Service, settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    clock = clock or (AdjustableClock() if settings.env in ("dev", "test") else Clock())
+    setup_telemetry(service.name, settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        pool = await create_pool(settings.database_url, service.name)
+        await migrate(pool, service.name, service.migrations)
+        await ensure_topics(settings)
+        producer = create_producer(settings)
+        await producer.start()
+        app.state.pool = pool
+        app.state.producer = producer
+        app.state.outbox = Outbox(service.name, settings, clock)
+        faults = Faults(settings.fault)
+        workers = [OutboxRelay(service.name, pool, producer, settings, faults).run()]
+        if service.handlers:
+            workers.append(EventConsumer(service.name, list(service.consumes), service.handlers,
+                                         pool, producer, settings).run())
+        tasks = [asyncio.create_task(w) for w in workers]
+        for task in tasks:
+            task.add_done_callback(_stop_process_if_crashed)
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await producer.stop()
+            await pool.close()
+
+    app = FastAPI(title=service.title, version="0.1.0", lifespan=lifespan,
+                  docs_url="/docs", openapi_url="/openapi.json")
+    app.state.settings = settings
+    app.state.clock = clock
+    app.state.service = service
+    problems.install(app)
+    app.include_router(_health_router())
+    for router in service.routers:
+        app.include_router(router)
+    instrument_app(app)
+    return app
+
+
+def _stop_process_if_crashed(task: asyncio.Task) -> None:
+    # A relay or consumer that died would leave the API answering while events pile up;
+    # better to fail loudly and be restarted.
+    if not task.cancelled() and task.exception() is not None:
+        log.critical("a background worker died: %r; stopping the process", task.exception())
+        import os
+        import signal
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _health_router() -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="The process is up")
+    async def health() -> dict:
+        return {"status": "up"}
+
+    @router.get("/ready", summary="The database and the broker are reachable")
+    async def ready(request: Request):
+        checks = {"database": "ok", "broker": "ok"}
+        try:
+            await asyncio.wait_for(request.app.state.pool.fetchval("SELECT 1"), 2)
+        except Exception as exc:  # any failure means not ready
+            checks["database"] = f"unavailable: {type(exc).__name__}"
+        try:
+            await asyncio.wait_for(request.app.state.producer.client.fetch_all_metadata(), 2)
+        except Exception as exc:
+            checks["broker"] = f"unavailable: {type(exc).__name__}"
+        ok = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
+                            status_code=200 if ok else 503)
+
+    return router
+
+
+# Dependencies a route declares by type.
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+def _outbox(request: Request) -> Outbox:
+    return request.app.state.outbox
+
+
+def _clock(request: Request) -> Clock:
+    return request.app.state.clock
+
+
+Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+OutboxDep = Annotated[Outbox, Depends(_outbox)]
+ClockDep = Annotated[Clock, Depends(_clock)]
+
+
+def run(service: Service) -> None:
+    """Entry point of `python -m services.<name>.main`."""
+    settings = get_settings()
+    app = create_app(service, settings)
+    uvicorn.run(app, host=settings.host, port=settings.port or service.port, log_level="info",
+                access_log=False)

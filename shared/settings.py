@@ -1,0 +1,51 @@
+"""Settings from environment variables, all prefixed OMSORG_, read once per process."""
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "omsorg-local-development-only-signing-secret"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OMSORG_")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/omsorg"
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    # Lets several test runs share one broker without seeing each other's events.
+    topic_prefix: str = ""
+    host: str = "127.0.0.1"
+    port: int | None = None
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "omsorg-local"
+    jwt_audience: str = "omsorg"
+
+    # OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty means spans stay in process.
+    otel_endpoint: str = ""
+
+    relay_poll_seconds: float = 1.0
+    relay_batch_size: int = 200
+    consumer_retries: int = 3
+    consumer_retry_backoff_seconds: float = 0.2
+
+    # Fault injection points for failure tests (dev/test only), comma separated.
+    fault: str = ""
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> "Settings":
+        if self.env == "prod" and self.jwt_secret == DEV_JWT_SECRET:
+            raise ValueError("OMSORG_JWT_SECRET must be set in production")
+        if self.env == "prod" and self.fault:
+            raise ValueError("OMSORG_FAULT is only allowed in dev and test")
+        return self
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

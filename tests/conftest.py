@@ -1,0 +1,24 @@
+import pytest
+
+from tests.stack import SERVICES, create_env, drop_env
+
+
+@pytest.fixture
+async def env(tmp_path):
+    """A fresh database and topic prefix; services are started by the test itself."""
+    test_env = await create_env(tmp_path)
+    yield test_env
+    await drop_env(test_env)
+
+
+@pytest.fixture(scope="session")
+async def stack(tmp_path_factory):
+    """All five services running as separate processes, as `make up` runs them."""
+    test_env = await create_env(tmp_path_factory.mktemp("stack"))
+    procs = {name: test_env.start(name) for name in SERVICES}
+    try:
+        for proc in procs.values():
+            await proc.wait_ready()
+        yield test_env, procs
+    finally:
+        await drop_env(test_env)

@@ -1,0 +1,67 @@
+"""A malformed event goes to the dead-letter topic with its error; the consumer keeps going."""
+import json
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from shared.events import Envelope, to_kafka
+from tests.stack import eventually, read_topic
+
+
+def _valid(case_id: uuid.UUID) -> tuple[list, bytes]:
+    return to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type="case.opened",
+                             time=datetime.now(timezone.utc),
+                             data={"case_id": str(case_id), "unit": "vuxen", "kind": "SoL",
+                                   "opened_on": date.today().isoformat()}))
+
+
+def _malformed() -> dict[str, tuple[list, bytes]]:
+    headers, body = _valid(uuid.uuid4())
+    unknown = [(k, b"case.reopened_by_magic" if k == "ce_type" else v) for k, v in headers]
+    fields = json.loads(body)
+    del fields["unit"]
+    return {
+        "bad_json": (headers, b"{not json"),
+        "unknown_type": (unknown, body),
+        "missing_field": (headers, json.dumps(fields).encode()),
+        "no_envelope": ([], body),
+    }
+
+
+async def test_malformed_events_are_dead_lettered_and_consumer_continues(stack):
+    env, _ = stack
+    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    await producer.start()
+    try:
+        bad = _malformed()
+        for name, (headers, body) in bad.items():
+            await producer.send_and_wait(env.topic("registry.events"), value=body, key=name.encode(),
+                                         headers=headers)
+        good_case = uuid.uuid4()
+        headers, body = _valid(good_case)
+        await producer.send_and_wait(env.topic("registry.events"), value=body, key=str(good_case).encode(),
+                                     headers=headers)
+    finally:
+        await producer.stop()
+
+    async def journal_has_good_case():
+        conn = await env.db()
+        try:
+            return await conn.fetchval("SELECT count(*) FROM journal.cases WHERE case_id = $1", good_case)
+        finally:
+            await conn.close()
+
+    assert await eventually(journal_has_good_case) == 1
+
+    dead = [r for r in await read_topic(env.kafka_bootstrap, env.topic("registry.events.dlq"), at_least=4)
+            if dict(r.headers).get(b"dlq_consumer".decode()) == b"journal"]
+    by_key = {r.key.decode(): dict(r.headers) for r in dead}
+    assert set(by_key) == set(bad)
+    assert b"not JSON" in by_key["bad_json"]["dlq_error"]
+    assert b"unknown event type" in by_key["unknown_type"]["dlq_error"]
+    assert b"unit" in by_key["missing_field"]["dlq_error"]
+    assert by_key["missing_field"]["dlq_topic"] == env.topic("registry.events").encode()
+    for headers in by_key.values():
+        assert headers["dlq_error_type"] == b"MalformedEvent"

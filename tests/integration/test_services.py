@@ -1,0 +1,39 @@
+"""The five services start on the real database and broker and answer /health, /ready and /docs."""
+import httpx
+import pytest
+
+from tests.stack import SERVICES
+
+
+@pytest.mark.parametrize("name", SERVICES)
+async def test_each_service_is_ready_and_documented(stack, name):
+    _, procs = stack
+    async with httpx.AsyncClient(base_url=procs[name].url) as client:
+        assert (await client.get("/health")).json() == {"status": "up"}
+        ready = await client.get("/ready")
+        assert ready.status_code == 200
+        assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
+        assert (await client.get("/docs")).status_code == 200
+        openapi = (await client.get("/openapi.json")).json()
+        assert "/ready" in openapi["paths"]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+async def test_each_service_migrated_its_own_schema_with_outbox_and_inbox(stack, name):
+    env, _ = stack
+    conn = await env.db()
+    try:
+        tables = {r["table_name"] for r in await conn.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", name)}
+    finally:
+        await conn.close()
+    assert {"outbox", "inbox", "schema_migrations"} <= tables
+
+
+async def test_unknown_route_is_problem_json(stack):
+    _, procs = stack
+    async with httpx.AsyncClient(base_url=procs["registry"].url) as client:
+        response = await client.get("/no-such-thing")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"

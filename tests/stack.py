@@ -1,0 +1,206 @@
+"""Helpers for tests on the real stack: a fresh database and topic prefix per test
+environment, service processes started as `make up` starts them, and topic readers."""
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from shared.auth import issue_token
+from shared.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("registry", "journal", "orders", "watch", "notify")
+
+
+def base_settings() -> Settings:
+    return Settings()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@dataclass
+class TestEnv:
+    """One isolated Omsorg installation: its own database and its own topics on the shared broker."""
+    database_url: str
+    topic_prefix: str
+    kafka_bootstrap: str
+    logs: Path
+    processes: list["ServiceProcess"] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(env="test", database_url=self.database_url, topic_prefix=self.topic_prefix,
+                        kafka_bootstrap=self.kafka_bootstrap)
+
+    def environ(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OMSORG_")}
+        env.update(OMSORG_ENV="test", OMSORG_DATABASE_URL=self.database_url,
+                   OMSORG_TOPIC_PREFIX=self.topic_prefix, OMSORG_KAFKA_BOOTSTRAP=self.kafka_bootstrap,
+                   OMSORG_RELAY_POLL_SECONDS="0.5", PYTHONUNBUFFERED="1")
+        env.update(extra)
+        return env
+
+    def start(self, service: str, **extra_env: str) -> "ServiceProcess":
+        proc = ServiceProcess(self, service, extra_env)
+        proc.start()
+        self.processes.append(proc)
+        return proc
+
+    def token(self, role: str = "caseworker", sub: str = "anna", **claims) -> str:
+        return issue_token(self.settings, sub=sub, roles=[role], **claims)
+
+    def auth(self, role: str = "caseworker", sub: str = "anna", **claims) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, sub, **claims)}"}
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+    async def db(self) -> asyncpg.Connection:
+        return await asyncpg.connect(self.database_url)
+
+
+class ServiceProcess:
+    def __init__(self, env: TestEnv, service: str, extra_env: dict[str, str]):
+        self.env = env
+        self.service = service
+        self.extra_env = extra_env
+        self.port = free_port()
+        self.popen: subprocess.Popen | None = None
+        self.log_path = env.logs / f"{service}-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", f"services.{self.service}.main"], cwd=ROOT,
+            env=self.env.environ(OMSORG_PORT=str(self.port), **self.extra_env),
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+
+    async def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                if self.popen.poll() is not None:
+                    raise AssertionError(f"{self.service} exited with {self.popen.returncode}:\n{self.log_tail()}")
+                try:
+                    if (await client.get(f"{self.url}/ready", timeout=2)).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise AssertionError(f"{self.service} not ready after {timeout} s:\n{self.log_tail()}")
+
+    async def wait_exit(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while self.popen.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.service} still running after {timeout} s:\n{self.log_tail()}")
+            await asyncio.sleep(0.1)
+        return self.popen.returncode
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.popen and self.popen.poll() is None:
+            self.popen.send_signal(sig)
+            try:
+                self.popen.wait(20)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+
+async def create_env(logs: Path) -> TestEnv:
+    settings = base_settings()
+    name = f"omsorg_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(settings.database_url)
+    try:
+        await admin.execute(f"CREATE DATABASE {name}")
+    finally:
+        await admin.close()
+    return TestEnv(database_url=_with_database(settings.database_url, name),
+                   topic_prefix=f"t{uuid.uuid4().hex[:8]}.", kafka_bootstrap=settings.kafka_bootstrap,
+                   logs=logs)
+
+
+async def drop_env(env: TestEnv) -> None:
+    for proc in env.processes:
+        proc.kill(signal.SIGTERM)
+    name = urlsplit(env.database_url).path.lstrip("/")
+    admin = await asyncpg.connect(base_settings().database_url)
+    try:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        await admin.close()
+
+
+async def read_topic(bootstrap: str, topic: str, *, at_least: int = 0, timeout: float = 20) -> list:
+    """Every record on `topic` from the beginning; waits until `at_least` are there (or the timeout)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        deadline = time.monotonic() + timeout
+        partitions = None
+        while partitions is None and time.monotonic() < deadline:
+            partitions = consumer.partitions_for_topic(topic)
+            if partitions is None:
+                await consumer._client.force_metadata_update()
+                partitions = consumer.partitions_for_topic(topic)
+                if partitions is None:
+                    await asyncio.sleep(0.2)
+        if not partitions:
+            return []
+        tps = [TopicPartition(topic, p) for p in partitions]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        records = []
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(*tps, timeout_ms=300)
+            for messages in batch.values():
+                records.extend(messages)
+            end = await consumer.end_offsets(tps)
+            positions = [await consumer.position(tp) for tp in tps]
+            caught_up = all(pos >= end[tp] for pos, tp in zip(positions, tps))
+            if caught_up and len(records) >= at_least:
+                break
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def eventually(check, timeout: float = 20, interval: float = 0.2):
+    """Poll an async `check` until it returns something truthy; return that value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value or time.monotonic() > deadline:
+            return value
+        await asyncio.sleep(interval)

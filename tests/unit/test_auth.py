@@ -1,0 +1,53 @@
+"""Tokens from the local issuer, and the CLI that prints them."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from shared.auth import decode_token, issue_token
+from shared.cli import main
+from shared.problems import Problem
+from shared.settings import Settings
+
+SETTINGS = Settings(env="test")
+
+
+def test_issued_token_decodes_to_the_same_principal():
+    token = issue_token(SETTINGS, sub="anna", roles=["caseworker"], unit="vuxen")
+    principal = decode_token(SETTINGS, token)
+    assert (principal.sub, principal.roles, principal.unit) == ("anna", ["caseworker"], "vuxen")
+
+
+def test_expired_and_foreign_tokens_are_refused():
+    old = issue_token(SETTINGS, sub="anna", roles=["caseworker"], now=datetime.now(timezone.utc) - timedelta(days=1))
+    with pytest.raises(Problem) as expired:
+        decode_token(SETTINGS, old)
+    assert expired.value.status == 401
+    other = Settings(env="test", jwt_secret="another-secret-of-sufficient-length-1234")
+    with pytest.raises(Problem):
+        decode_token(other, issue_token(SETTINGS, sub="anna", roles=["caseworker"]))
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"roles": ["admin"]}, "unknown role"),
+    ({"roles": ["provider_user"]}, "provider id"),
+    ({"roles": ["citizen"]}, "personal identity number"),
+])
+def test_bad_token_requests_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        issue_token(SETTINGS, sub="x", **kwargs)
+
+
+def test_production_refuses_the_development_secret():
+    with pytest.raises(ValueError, match="OMSORG_JWT_SECRET"):
+        Settings(env="prod")
+
+
+def test_cli_prints_a_token_the_stack_accepts(capsys):
+    assert main(["token", "--sub", "pia", "--role", "provider_user", "--provider", "hemtjanst-ab"]) == 0
+    principal = decode_token(Settings(), capsys.readouterr().out.strip())
+    assert principal.provider_id == "hemtjanst-ab" and principal.roles == ["provider_user"]
+
+
+def test_cli_explains_a_missing_claim(capsys):
+    assert main(["token", "--sub", "pia", "--role", "provider_user"]) == 2
+    assert "provider id" in capsys.readouterr().err
