@@ -9,7 +9,8 @@ from uuid6 import uuid7
 from services.registry.domain.cases import CaseKind, CaseStatus, ensure_can_close
 from services.registry.store import cases as store
 from shared.auth import Principal, require_roles
-from shared.events.catalog import AccessLogged, CaseClosed, CaseOpened
+from shared.audit import log_access
+from shared.events.catalog import CaseClosed, CaseOpened
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
@@ -70,10 +71,8 @@ async def get_case(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
         if row is None:
             raise Problem(404, "case_not_found", "No such case", str(case_id))
         _check_unit(user, row["unit"])
-        await outbox.add(conn, AccessLogged(actor=user.sub, roles=user.roles, action="read",
-                                            resource=f"case/{case_id}", person_id=row["person_id"],
-                                            reason=request.headers.get("X-Access-Reason"), at=clock.now()),
-                         key=str(row["person_id"] or case_id))
+        await log_access(conn, outbox, clock, user, resource=f"case/{case_id}",
+                         person_id=row["person_id"], request=request)
     return CaseOut.of(row)
 
 
