@@ -1,0 +1,333 @@
+"""Static checks of the container setup: docker-compose.yml, the collector config and the Dockerfile.
+
+No Docker needed; the one test that calls `docker compose config` skips itself when
+there is no usable Docker.
+"""
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+DOCKERFILE = ROOT / "Dockerfile"
+
+APP_SERVICES = {"registry": 8001, "journal": 8002, "orders": 8003, "watch": 8004, "notify": 8005}
+INFRA_SERVICES = ("kafka", "postgres", "otel-collector", "jaeger", "mailpit")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _load_compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return _load_compose()
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict:
+    return compose["services"]
+
+
+def env_of(service: dict) -> dict[str, str]:
+    """`environment` as a dict of strings, whether written as a mapping or as KEY=VALUE items."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) if "=" in item else (item, None) for item in env)
+    return {k: (None if v is None else str(v)) for k, v in env.items()}
+
+
+def command_of(service: dict) -> list[str]:
+    cmd = service.get("command")
+    return shlex.split(cmd) if isinstance(cmd, str) else [str(c) for c in cmd or []]
+
+
+def published_ports(service: dict) -> set[tuple[int, int]]:
+    """(host port, container port) pairs from short ("8001:8001", "127.0.0.1:8001:8001")
+    or long ({published, target}) syntax."""
+    pairs = set()
+    for entry in service.get("ports") or []:
+        if isinstance(entry, dict):
+            if entry.get("published") is not None:
+                pairs.add((int(entry["published"]), int(entry["target"])))
+            continue
+        parts = str(entry).split("/")[0].split(":")
+        if len(parts) >= 2:
+            pairs.add((int(parts[-2]), int(parts[-1])))
+    return pairs
+
+
+def depends_conditions(service: dict) -> dict[str, str]:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):  # short syntax means service_started
+        return {name: "service_started" for name in deps}
+    return {name: (spec or {}).get("condition", "service_started") for name, spec in deps.items()}
+
+
+def container_files(service: dict) -> dict[str, str]:
+    """Bind mounts as {container path: host path}."""
+    mounts = {}
+    for volume in service.get("volumes") or []:
+        if isinstance(volume, dict):
+            if volume.get("type") == "bind":
+                mounts[volume["target"]] = volume["source"]
+            continue
+        source, target = str(volume).split(":")[:2]
+        mounts[target] = source
+    return mounts
+
+
+def collector_config_path(services) -> Path:
+    mounts = container_files(services["otel-collector"])
+    host_paths = [ROOT / src for src in mounts.values() if src.endswith((".yaml", ".yml"))]
+    assert len(host_paths) == 1, f"expected one mounted collector config, got {mounts}"
+    return host_paths[0].resolve()
+
+
+# --- docker-compose.yml ----------------------------------------------------------------------
+
+def test_compose_file_parses_as_a_compose_spec_document():
+    compose = _load_compose()
+    assert isinstance(compose, dict)
+    assert "version" not in compose, "the Compose spec has no `version:` key"
+    assert isinstance(compose.get("services"), dict) and compose["services"]
+    assert "x-service" in compose, "the common part of the app services lives in `x-service`"
+
+
+def test_all_expected_services_are_defined(services):
+    missing = (set(APP_SERVICES) | set(INFRA_SERVICES)) - set(services)
+    assert not missing, f"missing services: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name,port", APP_SERVICES.items())
+def test_app_service_command_and_port(services, name, port):
+    service = services[name]
+    assert command_of(service) == ["python", "-m", f"services.{name}.main"]
+    assert (port, port) in published_ports(service)
+    env = env_of(service)
+    # If the listening port is set explicitly, it must be the published one.
+    assert env.get("OMSORG_PORT", str(port)) == str(port)
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_service_is_built_from_the_project_dockerfile(services, name):
+    build = services[name].get("build")
+    assert build is not None, f"{name} must be built from the Dockerfile"
+    context = build if isinstance(build, str) else build.get("context", ".")
+    dockerfile = "Dockerfile" if isinstance(build, str) else build.get("dockerfile", "Dockerfile")
+    assert (ROOT / context).resolve() == ROOT
+    assert (ROOT / context / dockerfile).resolve() == DOCKERFILE
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_service_environment_points_at_the_compose_services(services, name):
+    env = env_of(services[name])
+    for key in ("OMSORG_DATABASE_URL", "OMSORG_KAFKA_BOOTSTRAP", "OMSORG_OTEL_ENDPOINT"):
+        assert env.get(key), f"{name} lacks {key}"
+    assert env.get("OMSORG_ENV") == "dev"
+    assert env.get("OMSORG_HOST") == "0.0.0.0", "inside a container the API must listen on all interfaces"
+
+    db = urlsplit(env["OMSORG_DATABASE_URL"])
+    assert db.scheme in ("postgresql", "postgres")
+    assert (db.hostname, db.port or 5432) == ("postgres", 5432)
+    pg_env = env_of(services["postgres"])
+    assert (db.username, db.password, db.path.lstrip("/")) == (
+        pg_env["POSTGRES_USER"], pg_env["POSTGRES_PASSWORD"], pg_env["POSTGRES_DB"])
+
+    assert env["OMSORG_KAFKA_BOOTSTRAP"] == "kafka:9092"
+
+    otel = urlsplit(env["OMSORG_OTEL_ENDPOINT"])
+    assert (otel.scheme, otel.hostname, otel.port) == ("http", "otel-collector", 4318), \
+        "OMSORG_OTEL_ENDPOINT is the collector's OTLP/HTTP base URL"
+
+
+def test_notify_sends_mail_to_mailpit(services):
+    env = env_of(services["notify"])
+    assert env.get("OMSORG_SMTP_HOST") == "mailpit"
+    assert env.get("OMSORG_SMTP_PORT") == "1025"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_service_waits_for_healthy_kafka_and_postgres(services, name):
+    conditions = depends_conditions(services[name])
+    assert conditions.get("kafka") == "service_healthy"
+    assert conditions.get("postgres") == "service_healthy"
+
+
+def test_every_dependency_exists_and_healthy_ones_have_a_healthcheck(services):
+    for name, service in services.items():
+        for dep, condition in depends_conditions(service).items():
+            assert dep in services, f"{name} depends on unknown service {dep}"
+            if condition == "service_healthy":
+                assert services[dep].get("healthcheck", {}).get("test"), \
+                    f"{name} waits for {dep} to be healthy, but {dep} has no healthcheck"
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_app_service_healthcheck_uses_python_against_its_own_endpoint(services, name):
+    test = services[name].get("healthcheck", {}).get("test")
+    assert test, f"{name} has no healthcheck"
+    text = " ".join(test) if isinstance(test, list) else test
+    assert "curl" not in text and "wget" not in text, "python:3.11-slim has neither curl nor wget"
+    assert "python" in text and "urllib" in text
+    assert re.search(r"/(ready|health)\b", text)
+    assert "$" not in text, "a `$` would be interpolated by Compose"
+    # The port comes either literally or from OMSORG_PORT, which must then be this service's.
+    port = APP_SERVICES[name]
+    assert str(port) in text or ("OMSORG_PORT" in text and env_of(services[name])["OMSORG_PORT"] == str(port))
+
+
+def test_kafka_is_a_single_kraft_node(services):
+    kafka = services["kafka"]
+    assert kafka["image"] == "apache/kafka:4.1.1"
+    env = env_of(kafka)
+    assert env["KAFKA_NODE_ID"] == "1"
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"] == "1@kafka:9093"
+    assert env["KAFKA_CONTROLLER_LISTENER_NAMES"] == "CONTROLLER"
+    listeners = dict(item.split("://", 1) for item in env["KAFKA_LISTENERS"].split(","))
+    assert listeners["PLAINTEXT"].endswith(":9092") and listeners["CONTROLLER"].endswith(":9093")
+    assert "PLAINTEXT://kafka:9092" in env["KAFKA_ADVERTISED_LISTENERS"].split(",")
+    protocol_map = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert {"PLAINTEXT", "CONTROLLER"} <= set(protocol_map)
+    for key in ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+                "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR"):
+        assert env[key] == "1", key
+    assert env["KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"] == "0"
+    assert kafka.get("healthcheck", {}).get("test")
+
+
+def test_postgres_has_credentials_healthcheck_and_named_volume(compose, services):
+    postgres = services["postgres"]
+    assert str(postgres["image"]).split(":")[1].startswith("15")
+    env = env_of(postgres)
+    assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"], env["POSTGRES_DB"]) == ("omsorg",) * 3
+    assert "pg_isready" in " ".join(postgres["healthcheck"]["test"])
+    named = [str(v).split(":")[0] for v in postgres.get("volumes", []) if not str(v).startswith((".", "/"))]
+    assert named, "postgres keeps its data in a named volume"
+    assert all(volume in (compose.get("volumes") or {}) for volume in named)
+
+
+def test_tracing_and_mail_services(services):
+    collector = services["otel-collector"]
+    assert "opentelemetry-collector" in collector["image"]
+    assert {4317, 4318} <= {target for _, target in published_ports(collector)} | set(_exposed(collector))
+
+    jaeger = services["jaeger"]
+    assert jaeger["image"].split(":")[0] in ("jaegertracing/all-in-one", "jaegertracing/jaeger")
+    assert (16686, 16686) in published_ports(jaeger)
+    assert env_of(jaeger).get("COLLECTOR_OTLP_ENABLED", "").lower() == "true"
+
+    mailpit = services["mailpit"]
+    assert mailpit["image"].split(":")[0] == "axllent/mailpit"
+    assert {1025, 8025} <= {target for _, target in published_ports(mailpit)}
+
+
+def _exposed(service: dict) -> list[int]:
+    return [int(str(p).split("/")[0]) for p in service.get("expose") or []]
+
+
+# --- deploy/otel-collector.yaml -----------------------------------------------------------
+
+def test_collector_config_is_mounted_exists_and_parses(services):
+    path = collector_config_path(services)
+    assert path == (ROOT / "deploy" / "otel-collector.yaml").resolve()
+    assert path.is_file()
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(config, dict)
+    # The collector must actually be told to read the mounted file.
+    mounts = container_files(services["otel-collector"])
+    target = next(t for t, s in mounts.items() if (ROOT / s).resolve() == path)
+    command = " ".join(command_of(services["otel-collector"]))
+    assert target in command or target == "/etc/otelcol-contrib/config.yaml"  # the image's default
+
+
+def test_collector_receives_otlp_and_exports_traces_to_jaeger(services):
+    config = yaml.safe_load(collector_config_path(services).read_text(encoding="utf-8"))
+    protocols = config["receivers"]["otlp"]["protocols"]
+    # Since collector 0.104 receivers bind to localhost unless told otherwise.
+    assert protocols["grpc"]["endpoint"] == "0.0.0.0:4317"
+    assert protocols["http"]["endpoint"] == "0.0.0.0:4318"
+    assert "batch" in config["processors"]
+    assert "debug" in config["exporters"]
+
+    to_jaeger = [name for name, exporter in config["exporters"].items()
+                 if name.split("/")[0] == "otlp" and (exporter or {}).get("endpoint") == "jaeger:4317"]
+    assert len(to_jaeger) == 1, "one OTLP exporter to jaeger:4317"
+    assert config["exporters"][to_jaeger[0]]["tls"]["insecure"] is True
+    assert "jaeger" in services
+
+    pipelines = config["service"]["pipelines"]
+    traces = pipelines["traces"]
+    assert "otlp" in traces["receivers"]
+    assert "batch" in traces["processors"]
+    assert to_jaeger[0] in traces["exporters"]
+    for name, pipeline in pipelines.items():
+        for kind in ("receivers", "processors", "exporters"):
+            for component in pipeline.get(kind, []):
+                assert component in config[kind], f"pipeline {name} uses undefined {kind[:-1]} {component}"
+
+
+# --- Dockerfile -------------------------------------------------------------------------------
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    text = DOCKERFILE.read_text(encoding="utf-8").replace("\\\n", " ")
+    result = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            result.append((keyword.upper(), rest.strip()))
+    return result
+
+
+def test_dockerfile_base_is_python_311():
+    assert DOCKERFILE.is_file()
+    froms = [rest.split()[0] for keyword, rest in _dockerfile_instructions() if keyword == "FROM"]
+    assert froms, "no FROM in the Dockerfile"
+    assert all(image.startswith("python:3.11") for image in froms), froms
+
+
+def test_dockerfile_installs_the_project_and_runs_as_non_root():
+    instructions = _dockerfile_instructions()
+    runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
+    assert re.search(r"pip install (--\S+ )*\.(\s|$)", runs), "the project is installed with `pip install .`"
+    assert not re.search(r"pip install .*(-e|--editable)\b", runs)
+    users = [rest for keyword, rest in instructions if keyword == "USER"]
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+    final_stage = instructions[max(i for i, (k, _) in enumerate(instructions) if k == "FROM"):]
+    assert any(k == "USER" for k, _ in final_stage), "the runtime stage sets a non-root USER"
+    cmd = [rest for keyword, rest in instructions if keyword == "CMD"]
+    assert cmd and "services.registry.main" in cmd[-1]
+
+
+# --- optional: Docker's own validation ---------------------------------------------------------
+
+def _docker_compose_usable() -> tuple[bool, str]:
+    if shutil.which("docker") is None:
+        return False, "no docker client"
+    for args in (["docker", "compose", "version"], ["docker", "info"]):
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return False, f"`{' '.join(args)}` failed: {exc}"
+        if done.returncode != 0:
+            return False, f"`{' '.join(args)}` failed: {(done.stderr or done.stdout).strip()[:200]}"
+    return True, ""
+
+
+def test_docker_compose_config_is_valid():
+    usable, reason = _docker_compose_usable()
+    if not usable:
+        pytest.skip(f"docker compose not usable here: {reason}")
+    done = subprocess.run(["docker", "compose", "-f", str(COMPOSE_FILE), "config", "-q"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
