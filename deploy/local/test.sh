@@ -7,7 +7,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 started=()
 
 cleanup() {
-  for part in "${started[@]}"; do "$HERE/$part.sh" stop >/dev/null 2>&1 || true; done
+  for part in "${started[@]}"; do "$HERE/$part.sh" stop || true; done
 }
 trap cleanup EXIT
 
@@ -18,6 +18,7 @@ for part in postgres kafka; do
   fi
 done
 
-export OMSORG_DATABASE_URL=${OMSORG_DATABASE_URL:-$("$HERE/postgres.sh" url)}
-export OMSORG_KAFKA_BOOTSTRAP=${OMSORG_KAFKA_BOOTSTRAP:-$("$HERE/kafka.sh" bootstrap)}
-cd "$ROOT" && .venv/bin/python -m pytest "$@"
+# Passed to pytest only: exported here, they would make the stop in cleanup() think
+# the database and broker were external and leave them running.
+cd "$ROOT" && OMSORG_DATABASE_URL=$("$HERE/postgres.sh" url) OMSORG_KAFKA_BOOTSTRAP=$("$HERE/kafka.sh" bootstrap) \
+  .venv/bin/python -m pytest "$@"
