@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test venv unit
+.PHONY: up down test venv unit bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,12 @@ down:
 
 ## Run every test on the real PostgreSQL and Kafka.
 test: venv
-	@deploy/local/test.sh -q
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m pytest -q
 
 ## Only the unit tests (no database, no broker).
 unit: venv
 	$(VENV)/bin/python -m pytest -q tests/unit
+
+## Every benchmark in bench/ (installs vegeta with `go install` on first use); prints figures.
+bench: venv
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench

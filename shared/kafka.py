@@ -16,7 +16,7 @@ def create_producer(settings: Settings) -> AIOKafkaProducer:
         bootstrap_servers=settings.kafka_bootstrap,
         enable_idempotence=True,
         acks="all",
-        linger_ms=2,
+        linger_ms=0,  # events leave at once; the relay already sends a batch at a time
         request_timeout_ms=15000,
     )
 

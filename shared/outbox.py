@@ -58,8 +58,10 @@ class OutboxRelay:
 
     async def run(self) -> None:
         listener = await self.pool.acquire()
+        channel = f"{self.schema}_outbox"
+        wake = lambda *_: self._wake.set()  # noqa: E731
         try:
-            await listener.add_listener(f"{self.schema}_outbox", lambda *_: self._wake.set())
+            await listener.add_listener(channel, wake)
             while True:
                 try:
                     while await self.publish_batch() == self.settings.relay_batch_size:
@@ -74,6 +76,7 @@ class OutboxRelay:
                 except asyncio.TimeoutError:
                     pass
         finally:
+            await listener.remove_listener(channel, wake)
             await self.pool.release(listener)
 
     async def publish_batch(self) -> int:

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: start what the tests need (unless it already runs), run the whole suite,
-# stop only what this script started.
+# Run a command with PostgreSQL and Kafka up: start them unless they already run, run
+# the command with OMSORG_DATABASE_URL and OMSORG_KAFKA_BOOTSTRAP set, stop only what this
+# script started. `make test` and `make bench` use it.
+# Usage: deploy/local/with-infra.sh COMMAND [ARGS...]
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -18,7 +20,7 @@ for part in postgres kafka; do
   fi
 done
 
-# Passed to pytest only: exported here, they would make the stop in cleanup() think
-# the database and broker were external and leave them running.
+# Passed to the command only: exported here, they would make the stop in cleanup()
+# think the database and broker were external and leave them running.
 cd "$ROOT" && OMSORG_DATABASE_URL=$("$HERE/postgres.sh" url) OMSORG_KAFKA_BOOTSTRAP=$("$HERE/kafka.sh" bootstrap) \
-  .venv/bin/python -m pytest "$@"
+  "$@"

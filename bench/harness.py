@@ -1,0 +1,83 @@
+"""What every benchmark uses: vegeta at a constant request rate (open loop), a bare
+FastAPI baseline process, and a report of figures as ratios to the baseline.
+
+Absolute times on a shared 2-core machine are noisy; ratios to a baseline measured in
+the same run are what the targets are stated in.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".local" / "bin"
+VEGETA_MODULE = "github.com/tsenart/vegeta/v12@v12.12.0"
+
+
+def vegeta() -> str:
+    """Path to vegeta, installed with `go install` into .local/bin on first use."""
+    found = shutil.which("vegeta") or (str(BIN / "vegeta") if (BIN / "vegeta").exists() else None)
+    if found:
+        return found
+    BIN.mkdir(parents=True, exist_ok=True)
+    print(f"installing vegeta ({VEGETA_MODULE}) into {BIN} ...", file=sys.stderr)
+    subprocess.run(["go", "install", VEGETA_MODULE], check=True, env={**os.environ, "GOBIN": str(BIN)})
+    return str(BIN / "vegeta")
+
+
+@dataclass
+class Result:
+    name: str
+    rate: int
+    requests: int
+    success: float        # share of 2xx answers
+    throughput: float     # successful requests per second
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+
+    def line(self) -> str:
+        return (f"{self.name:<34} rate {self.rate:>5}/s  n {self.requests:>6}  ok {self.success:6.1%}  "
+                f"thr {self.throughput:8.1f}/s  p50 {self.p50_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms")
+
+
+def attack(name: str, targets: list[dict], *, rate: int, seconds: float) -> Result:
+    """Send `targets` (vegeta JSON targets: method, url, header, body) round-robin at `rate`/s.
+
+    Open loop: requests leave at the set rate whatever the answers' latency, so a slow
+    server shows as high percentiles instead of silently lowering the load.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        target_file = Path(tmp) / "targets.jsonl"
+        target_file.write_text("\n".join(json.dumps(t) for t in targets) + "\n")
+        attack_run = subprocess.run(
+            [vegeta(), "attack", "-format=json", f"-targets={target_file}", f"-rate={rate}/s",
+             f"-duration={seconds}s", "-timeout=10s", "-max-workers=256"],
+            check=True, capture_output=True,
+        )
+        report = subprocess.run([vegeta(), "report", "-type=json"], input=attack_run.stdout,
+                                check=True, capture_output=True)
+    data = json.loads(report.stdout)
+    lat = data["latencies"]
+    return Result(name=name, rate=rate, requests=data["requests"], success=data["success"],
+                  throughput=data["throughput"], p50_ms=lat["50th"] / 1e6, p99_ms=lat["99th"] / 1e6,
+                  max_ms=lat["max"] / 1e6)
+
+
+def target(method: str, url: str, *, headers: dict[str, str] | None = None, body: bytes | str | None = None) -> dict:
+    import base64
+
+    t = {"method": method, "url": url, "header": {k: [v] for k, v in (headers or {}).items()}}
+    if body is not None:
+        raw = body.encode() if isinstance(body, str) else body
+        t["body"] = base64.b64encode(raw).decode()
+    return t
+
+
+def ratio_line(what: str, value: float, baseline: float, target: str, met: bool) -> str:
+    r = value / baseline if baseline else float("inf")
+    return f"  {what:<48} {r:6.2f}x   target {target:<8} {'MET' if met else 'NOT MET'}"
