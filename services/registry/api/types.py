@@ -1,0 +1,34 @@
+"""Field types shared by the registry's request models, so bad input is a 422, never a 500."""
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def _plausible(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+def text(max_length: int, min_length: int = 1):
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)]
+
+
+Name = text(200)
+Unit = text(100)
+Reason = text(2000)
+Day = Annotated[date, AfterValidator(_plausible)]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500

@@ -1,0 +1,38 @@
+"""Valid and invalid personal identity numbers for tests, made fresh so tests never collide."""
+import random
+from datetime import date, timedelta
+
+
+def _luhn(nine: str) -> int:
+    total = 0
+    for i, c in enumerate(nine):
+        p = int(c) * (2 if i % 2 == 0 else 1)
+        total += p - 9 if p > 9 else p
+    return (10 - total % 10) % 10
+
+
+def make_pin(birth_date: date | None = None, *, rng: random.Random = random.Random()) -> str:
+    """A valid 12-digit personnummer (YYYYMMDDNNNC) for `birth_date`, or a random adult."""
+    if birth_date is None:
+        birth_date = date(1940, 1, 1) + timedelta(days=rng.randrange(60 * 365))
+    short = f"{birth_date:%y%m%d}{rng.randrange(1, 1000):03d}"
+    return f"{birth_date:%Y}{short[2:]}{_luhn(short)}"
+
+
+def child_pin(age: int = 8) -> str:
+    today = date.today()
+    return make_pin(date(today.year - age, 3, 1))
+
+
+# One defect each, and a part of what the shared validator says about it.
+INVALID_PINS = {
+    "19121212-1213": "check digit should be 2, not 3",
+    "19121312-1212": "month 13 does not exist",
+    "19120230-1212": "30 February 1912 does not exist",
+    "12121212": "must be 10 or 12 digits",
+    "19121212-0008": "serial number 000",
+    "abc": "contains 'a'",
+    "29121212-1212": "in the future",
+    "19121212-12121": "must be 10 or 12 digits",
+    "": "is empty",
+}

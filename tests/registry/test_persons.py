@@ -1,0 +1,117 @@
+"""Persons: registration, lookup by number, protected identity, and the one validator."""
+import pytest
+
+from tests.pins import INVALID_PINS, make_pin
+
+UNIT = "vuxen"
+
+
+async def new_person(client, env, *, protected=False, address=True, pin=None, **auth):
+    body = {"pin": pin or make_pin(), "first_name": "Karin", "last_name": "Berg",
+            "protected_identity": protected}
+    if address:
+        body["address"] = {"street": "Storgatan 1", "postal_code": "111 22", "city": "Stockholm"}
+    response = await client.post("/persons", json=body,
+                                 headers=env.auth(**(auth or {"role": "caseworker", "unit": UNIT})))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_register_and_read_back_normalized(registry):
+    env, client = registry
+    pin = make_pin()
+    dashed = f"{pin[:8]}-{pin[8:]}"
+    person = await new_person(client, env, pin=dashed)
+    assert person["pin"] == pin
+    assert person["address"]["city"] == "Stockholm" and person["address_withheld"] is False
+    headers = env.auth("caseworker", unit=UNIT)
+    read = await client.get(f"/persons/{person['id']}", headers=headers)
+    assert read.status_code == 200 and read.json()["id"] == person["id"]
+    # The 10-digit form finds the same person.
+    found = await client.get("/persons", params={"pin": pin[2:]}, headers=headers)
+    assert found.status_code == 200
+    assert found.json()["found"] is True and [p["id"] for p in found.json()["items"]] == [person["id"]]
+
+
+async def test_same_number_twice_is_409_with_the_existing_id(registry):
+    env, client = registry
+    person = await new_person(client, env)
+    again = await client.post("/persons", json={"pin": person["pin"], "first_name": "A", "last_name": "B"},
+                              headers=env.auth("caseworker", unit=UNIT))
+    assert again.status_code == 409
+    assert again.json()["code"] == "person_exists" and again.json()["person_id"] == person["id"]
+
+
+async def test_valid_number_without_person_says_so(registry):
+    env, client = registry
+    response = await client.get("/persons", params={"pin": make_pin()}, headers=env.auth("caseworker", unit=UNIT))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["found"] is False and body["items"] == [] and "no person" in body["message"]
+
+
+@pytest.mark.parametrize("pin,message", INVALID_PINS.items())
+async def test_invalid_number_is_422_on_create_and_lookup(registry, pin, message):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    created = await client.post("/persons", json={"pin": pin, "first_name": "A", "last_name": "B"},
+                                headers=headers)
+    looked_up = await client.get("/persons", params={"pin": pin}, headers=headers)
+    for response in (created, looked_up):
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["code"] == "invalid_personal_identity_number"
+        assert message in response.json()["detail"]
+
+
+async def test_protected_address_is_withheld_not_empty(registry):
+    env, client = registry
+    person = await new_person(client, env, protected=True)
+    for role, claims in [("support", {}), ("family_law", {}), ("caseworker", {"unit": "other-unit"}),
+                         ("supervisor", {"unit": UNIT})]:
+        read = await client.get(f"/persons/{person['id']}", headers=env.auth(role, **claims))
+        assert read.status_code == 200
+        assert read.json()["address"] is None
+        assert read.json()["address_withheld"] is True, role
+
+
+async def test_person_without_address_is_not_withheld(registry):
+    env, client = registry
+    person = await new_person(client, env, protected=True, address=False)
+    read = await client.get(f"/persons/{person['id']}", headers=env.auth("support"))
+    assert read.json()["address"] is None and read.json()["address_withheld"] is False
+
+
+async def test_unknown_person_is_404_and_bad_id_is_422(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    assert (await client.get("/persons/00000000-0000-0000-0000-000000000000", headers=headers)).status_code == 404
+    assert (await client.get("/persons/not-a-uuid", headers=headers)).status_code == 422
+
+
+async def test_nul_in_a_name_is_422_not_500(registry):
+    env, client = registry
+    response = await client.post("/persons", json={"pin": make_pin(), "first_name": "A\x00", "last_name": "B"},
+                                 headers=env.auth("caseworker", unit=UNIT))
+    assert response.status_code == 422
+
+
+async def test_delete_is_405(registry):
+    env, client = registry
+    person = await new_person(client, env)
+    response = await client.delete(f"/persons/{person['id']}", headers=env.auth("support"))
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+async def test_reading_a_person_is_logged_in_the_outbox(registry):
+    env, client = registry
+    person = await new_person(client, env)
+    await client.get(f"/persons/{person['id']}", headers=env.auth("caseworker", unit=UNIT, sub="bertil"))
+    conn = await env.db()
+    try:
+        rows = await conn.fetch("SELECT data->>'actor' AS actor, data->>'resource' AS resource"
+                                " FROM registry.outbox WHERE type = 'access.logged' AND key = $1", person["id"])
+    finally:
+        await conn.close()
+    assert any(r["actor"] == "bertil" and r["resource"] == f"person/{person['id']}" for r in rows)

@@ -1,0 +1,61 @@
+"""The registry's use of the one validator, and who may see a protected address."""
+from datetime import date
+
+import pytest
+
+from services.registry.domain.persons import INVALID_PIN, is_child_on, pin_error, valid_pin
+from services.registry.domain.policy import ALLOWED, may_see_protected_address, may_see_unit
+from shared.auth import ROLES, Principal
+from shared.problems import Problem
+from tests.pins import INVALID_PINS
+
+TODAY = date(2025, 6, 15)
+
+
+def user(role, unit=None):
+    return Principal(sub="x", roles=[role], unit=unit)
+
+
+@pytest.mark.parametrize("value,message", INVALID_PINS.items())
+def test_invalid_numbers_are_problems_with_the_validators_message(value, message):
+    with pytest.raises(Problem) as caught:
+        valid_pin(value, TODAY)
+    assert caught.value.status == 422 and caught.value.code == INVALID_PIN
+    assert message in caught.value.detail
+    assert pin_error(value, TODAY) == caught.value.detail
+
+
+def test_valid_number_is_normalized():
+    assert valid_pin("121212-1212", TODAY).normalized == "201212121212"
+    assert pin_error("19121212-1212", TODAY) is None
+
+
+def test_child_until_the_eighteenth_birthday():
+    assert is_child_on(date(2007, 6, 16), TODAY)
+    assert not is_child_on(date(2007, 6, 15), TODAY)
+
+
+@pytest.mark.parametrize("who,units,allowed", [
+    (user("caseworker", "vuxen"), {"vuxen"}, True),
+    (user("supervisor", "vuxen"), {"vuxen", "barn"}, True),
+    (user("caseworker", "vuxen"), {"barn"}, False),
+    (user("caseworker"), {"vuxen"}, False),
+    (user("family_law", "familjeratt"), {"familjeratt"}, False),
+    (user("support"), {"vuxen"}, False),
+    (user("object_specialist", "vuxen"), {"vuxen"}, False),
+    (user("caseworker", "vuxen"), set(), False),
+])
+def test_who_sees_a_protected_address(who, units, allowed):
+    assert may_see_protected_address(who, units) is allowed
+
+
+def test_caseworker_sees_own_unit_only_family_law_every_unit():
+    assert may_see_unit(user("caseworker", "vuxen"), "vuxen")
+    assert not may_see_unit(user("caseworker", "vuxen"), "barn")
+    assert may_see_unit(user("family_law"), "barn")
+
+
+def test_policy_names_only_known_roles():
+    assert all(set(roles) <= set(ROLES) for roles in ALLOWED.values())
+    assert "citizen" not in {r for roles in ALLOWED.values() for r in roles}
+    assert "provider_user" not in {r for roles in ALLOWED.values() for r in roles}
