@@ -1,9 +1,12 @@
 """`omsorg`: the command line of the local stack."""
 import argparse
+import json
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 from shared.auth import ROLES, issue_token
+from shared.events.asyncapi import asyncapi_document
 from shared.settings import get_settings
 
 
@@ -18,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--provider", help="the provider id of a provider user")
     token.add_argument("--pin", help="a citizen's personal identity number")
     token.add_argument("--hours", type=float, default=8, help="validity in hours (default 8)")
+    contract = commands.add_parser("asyncapi", help="print the event contract (AsyncAPI 3.0, JSON)")
+    contract.add_argument("--out", help="write to this file instead of standard output")
     args = parser.parse_args(argv)
 
     if args.command == "token":
@@ -27,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"omsorg token: {exc}", file=sys.stderr)
             return 2
+    elif args.command == "asyncapi":
+        text = json.dumps(asyncapi_document(), indent=2, ensure_ascii=False)
+        if args.out:
+            Path(args.out).write_text(text + "\n")
+        else:
+            print(text)
     return 0
 
 

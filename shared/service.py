@@ -16,6 +16,7 @@ from shared import problems
 from shared.clock import AdjustableClock, Clock
 from shared.consumer import EventConsumer, Handler
 from shared.db import create_pool, migrate
+from shared.events.asyncapi import asyncapi_document
 from shared.faults import Faults
 from shared.kafka import create_producer, ensure_topics
 from shared.outbox import Outbox, OutboxRelay
@@ -97,6 +98,10 @@ def _health_router() -> APIRouter:
     @router.get("/health", summary="The process is up")
     async def health() -> dict:
         return {"status": "up"}
+
+    @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service")
+    async def events_contract() -> dict:
+        return asyncapi_document()
 
     @router.get("/ready", summary="The database and the broker are reachable")
     async def ready(request: Request):

@@ -37,3 +37,11 @@ async def test_unknown_route_is_problem_json(stack):
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["code"] == "not_found"
+
+
+async def test_event_contract_is_served_with_the_docs(stack):
+    _, procs = stack
+    async with httpx.AsyncClient(base_url=procs["orders"].url) as client:
+        document = (await client.get("/events/asyncapi.json")).json()
+    assert document["asyncapi"] == "3.0.0"
+    assert "case.opened" in {m["name"] for m in document["components"]["messages"].values()}
