@@ -1,0 +1,115 @@
+"""What may be ordered and delivered against a decision (beslut). No I/O here.
+
+Closed cases and lapsed decisions accept no new orders and no deliveries (DESIGN.md
+rule 4). Dates are the municipality's calendar dates, so "today" is the date in
+Stockholm, not in UTC (just after midnight they differ).
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from shared.problems import Problem
+
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def local_today(now: datetime) -> date:
+    return now.astimezone(SWEDEN).date()
+
+
+@dataclass(frozen=True)
+class Case:
+    """The orders service's view of a registry case."""
+    unit: str
+    open: bool
+    removed: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The orders service's view of a decision on an intervention (insats)."""
+    case_id: object
+    unit: str
+    intervention: str
+    valid_from: date
+    valid_to: date | None   # None: until further notice (tills vidare)
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def describe(self) -> str:
+        return f"{self.valid_from.isoformat()} to {self.valid_to.isoformat() if self.valid_to else 'further notice'}"
+
+
+def ensure_case_accepts(case: Case | None) -> Case:
+    if case is None:
+        raise Problem(409, "case_not_known", "The case is not known to orders",
+                      "a case reaches orders within seconds of being opened; try again shortly")
+    if case.removed:
+        raise Problem(409, "case_removed", "The case has been removed")
+    if not case.open:
+        raise Problem(409, "case_closed", "The case is closed",
+                      "a closed case takes no new orders and no delivery reports")
+    return case
+
+
+def ensure_known(decision: Decision | None) -> Decision:
+    if decision is None:
+        raise Problem(409, "decision_not_known", "The decision is not known to orders",
+                      "a decision reaches orders within seconds of being made; try again shortly")
+    return decision
+
+
+def ensure_orderable(case: Case | None, decision: Decision | None, *, case_id, intervention: str,
+                     wanted_start: date, today: date) -> Decision:
+    """An order (or re-sending one) needs an open case and a decision in force for the wanted start."""
+    decision = ensure_known(decision)
+    if decision.case_id != case_id:
+        raise Problem(409, "decision_of_other_case", "The decision belongs to another case",
+                      f"the decision is on case {decision.case_id}")
+    ensure_case_accepts(case)
+    if decision.valid_to is not None and decision.valid_to < today:
+        raise Problem(409, "decision_lapsed", "The decision is no longer in force",
+                      f"it was valid {decision.describe()}",
+                      valid_from=decision.valid_from.isoformat(), valid_to=decision.valid_to.isoformat())
+    if not decision.valid_on(wanted_start):
+        raise _outside(decision, wanted_start, "the wanted start")
+    if intervention != decision.intervention:
+        raise Problem(409, "intervention_not_decided", "The decision is on another intervention",
+                      f"the decision grants {decision.intervention!r}, the order asks for {intervention!r}")
+    return decision
+
+
+def ensure_deliverable(case: Case | None, decision: Decision | None, *, delivered_on: date,
+                       started_on: date | None, today: date) -> None:
+    """A delivery report is refused on a closed case, outside the decision, before the start
+    or in the future, so that it can never become a reimbursement line."""
+    ensure_not_in_future(delivered_on, today, "delivered_on")
+    ensure_case_accepts(case)
+    decision = ensure_known(decision)
+    if not decision.valid_on(delivered_on):
+        raise _outside(decision, delivered_on, "the delivery")
+    if started_on is not None and delivered_on < started_on:
+        raise Problem(409, "before_start", "The delivery is before the order started",
+                      f"the order started on {started_on.isoformat()}")
+
+
+def ensure_startable(case: Case | None, decision: Decision | None, *, started_on: date, today: date) -> None:
+    ensure_not_in_future(started_on, today, "started_on")
+    ensure_case_accepts(case)
+    decision = ensure_known(decision)
+    if not decision.valid_on(started_on):
+        raise _outside(decision, started_on, "the start")
+
+
+def ensure_not_in_future(day: date, today: date, field: str) -> None:
+    if day > today:
+        raise Problem(422, "date_in_future", "The date is in the future",
+                      f"{field} {day.isoformat()} is after today ({today.isoformat()}); report what has happened")
+
+
+def _outside(decision: Decision, day: date, what: str) -> Problem:
+    valid_to = decision.valid_to.isoformat() if decision.valid_to else None
+    return Problem(409, "outside_decision_validity", "The date is outside the decision's validity",
+                   f"{what} ({day.isoformat()}) is outside the decision, valid {decision.describe()}",
+                   valid_from=decision.valid_from.isoformat(), valid_to=valid_to)

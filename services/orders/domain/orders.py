@@ -1,0 +1,81 @@
+"""Orders (beställningar): the life cycle of an order as a transition table. No I/O here.
+
+draft → sent → opened → confirmed → started, with two ends on the way: the provider may
+reject an order it has opened, and the caseworker may recall one until the provider
+confirms it (DESIGN.md rule 7). A redirect is a recall of the old order plus a new order
+sent to the right provider, in one transaction. Delivered time (återrapportering) is
+reported on a started order and leaves it started.
+"""
+from enum import StrEnum
+
+from shared.problems import Problem
+
+
+class OrderState(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"              # skickad
+    OPENED = "opened"          # öppnad av utföraren
+    CONFIRMED = "confirmed"    # bekräftad
+    STARTED = "started"        # verkställd
+    REJECTED = "rejected"      # avvisad av utföraren
+    RECALLED = "recalled"      # återkallad
+
+
+class Action(StrEnum):
+    EDIT = "edit"
+    SEND = "send"
+    OPEN = "open"
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    START = "start"
+    RECALL = "recall"
+    REPORT_DELIVERY = "report_delivery"
+
+
+S, A = OrderState, Action
+
+# Every legal move; anything not here is refused. The provider must have opened (read)
+# an order before it confirms or rejects it: nobody agrees to what they have not seen.
+TRANSITIONS: dict[tuple[OrderState, Action], OrderState] = {
+    (S.DRAFT, A.EDIT): S.DRAFT,
+    (S.DRAFT, A.SEND): S.SENT,
+    (S.SENT, A.OPEN): S.OPENED,
+    (S.SENT, A.RECALL): S.RECALLED,
+    (S.OPENED, A.CONFIRM): S.CONFIRMED,
+    (S.OPENED, A.REJECT): S.REJECTED,
+    (S.OPENED, A.RECALL): S.RECALLED,
+    (S.CONFIRMED, A.START): S.STARTED,
+    (S.STARTED, A.REPORT_DELIVERY): S.STARTED,
+}
+
+FINAL = frozenset({S.REJECTED, S.RECALLED})
+
+
+def transition(state: OrderState, action: Action) -> OrderState:
+    """The state after `action`, or 409 `illegal_transition` naming the current state."""
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        allowed = sorted(a.value for (s, a) in TRANSITIONS if s is state)
+        raise Problem(409, "illegal_transition", f"An order that is {state.value} cannot be {_done(action)}",
+                      f"allowed now: {', '.join(allowed) or 'nothing, the order is final'}",
+                      current_state=state.value, action=action.value) from None
+
+
+def _done(action: Action) -> str:
+    return {A.EDIT: "changed", A.SEND: "sent", A.OPEN: "opened", A.CONFIRM: "confirmed",
+            A.REJECT: "rejected", A.START: "started", A.RECALL: "recalled",
+            A.REPORT_DELIVERY: "reported on"}[action]
+
+
+def visible_to_provider(state: OrderState, opened: bool) -> bool:
+    """A draft was never sent; an order recalled before the provider opened it never
+    reached anyone, so that provider must not learn it existed."""
+    if state is S.DRAFT:
+        return False
+    return not (state is S.RECALLED and not opened)
+
+
+def details_visible_to_provider(state: OrderState) -> bool:
+    """Once recalled, the provider sees that it was recalled, not what it was about."""
+    return state is not S.RECALLED

@@ -1,0 +1,28 @@
+"""Reimbursement basis (ersättningsunderlag): months and money. No I/O here.
+
+Prices are öre per `per_quantity` of a measure (e.g. 45 000 öre per 60 minutes), so that
+a price per hour needs no fractions of öre. A line's amount is its summed quantity times
+the price, rounded half up to whole öre once per line, not per delivery.
+"""
+import re
+from datetime import date
+
+from shared.problems import Problem
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_bounds(text: str) -> tuple[date, date]:
+    """The first day of the month and the first day of the next, from YYYY-MM."""
+    match = _MONTH.match(text)
+    year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    if not match or not 1 <= month <= 12 or year < 2000:
+        raise Problem(422, "invalid_month", "Not a month", "write the month as YYYY-MM, e.g. 2025-03")
+    first = date(year, month, 1)
+    after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return first, after
+
+
+def amount_ore(quantity: int, price_ore: int, per_quantity: int) -> int:
+    """quantity × price_ore / per_quantity, rounded half up, in integer arithmetic."""
+    return (2 * quantity * price_ore + per_quantity) // (2 * per_quantity)

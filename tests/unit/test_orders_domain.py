@@ -1,0 +1,248 @@
+"""The orders domain: the state machine, provider visibility, decision validity, organisation
+numbers and money — without a database."""
+from datetime import date, datetime, timezone
+from itertools import product
+from uuid import uuid4
+
+import pytest
+
+from services.orders.domain import access, decisions, providers, reimbursements
+from services.orders.domain.decisions import Case, Decision
+from services.orders.domain.orders import (TRANSITIONS, Action, OrderState, details_visible_to_provider,
+                                           transition, visible_to_provider)
+from shared.auth import Principal
+from shared.problems import Problem
+
+S, A = OrderState, Action
+
+LEGAL = {
+    (S.DRAFT, A.EDIT): S.DRAFT,
+    (S.DRAFT, A.SEND): S.SENT,
+    (S.SENT, A.OPEN): S.OPENED,
+    (S.SENT, A.RECALL): S.RECALLED,
+    (S.OPENED, A.CONFIRM): S.CONFIRMED,
+    (S.OPENED, A.REJECT): S.REJECTED,
+    (S.OPENED, A.RECALL): S.RECALLED,
+    (S.CONFIRMED, A.START): S.STARTED,
+    (S.STARTED, A.REPORT_DELIVERY): S.STARTED,
+}
+
+
+def test_the_transition_table_is_exactly_the_documented_one():
+    assert TRANSITIONS == LEGAL
+
+
+@pytest.mark.parametrize("state,action", list(LEGAL))
+def test_each_legal_transition(state, action):
+    assert transition(state, action) is LEGAL[(state, action)]
+
+
+@pytest.mark.parametrize("state,action", [p for p in product(S, A) if p not in LEGAL])
+def test_every_other_transition_is_409_with_the_current_state(state, action):
+    with pytest.raises(Problem) as refused:
+        transition(state, action)
+    assert refused.value.status == 409
+    assert refused.value.code == "illegal_transition"
+    assert refused.value.extra["current_state"] == state.value
+    assert refused.value.extra["action"] == action.value
+
+
+def test_recall_is_possible_until_the_provider_confirms_and_never_after():
+    assert {s for (s, a) in LEGAL if a is A.RECALL} == {S.SENT, S.OPENED}
+    for state in (S.CONFIRMED, S.STARTED, S.REJECTED, S.RECALLED, S.DRAFT):
+        with pytest.raises(Problem):
+            transition(state, A.RECALL)
+
+
+def test_final_states_allow_nothing():
+    for state in (S.REJECTED, S.RECALLED):
+        for action in A:
+            with pytest.raises(Problem) as refused:
+                transition(state, action)
+            assert "final" in refused.value.detail
+
+
+def test_provider_never_sees_drafts_or_orders_recalled_unopened():
+    assert not visible_to_provider(S.DRAFT, opened=False)
+    assert not visible_to_provider(S.RECALLED, opened=False)
+    assert visible_to_provider(S.RECALLED, opened=True)
+    assert visible_to_provider(S.SENT, opened=False)
+    assert not details_visible_to_provider(S.RECALLED)
+    assert all(details_visible_to_provider(s) for s in S if s is not S.RECALLED)
+
+
+# Decisions and cases
+
+CASE_ID = uuid4()
+OPEN = Case(unit="vuxen", open=True, removed=False)
+DECISION = Decision(case_id=CASE_ID, unit="vuxen", intervention="home_help",
+                    valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31))
+TODAY = date(2025, 6, 15)
+
+
+def _orderable(case=OPEN, decision=DECISION, **kw):
+    args = dict(case_id=CASE_ID, intervention="home_help", wanted_start=date(2025, 7, 1), today=TODAY)
+    args.update(kw)
+    return decisions.ensure_orderable(case, decision, **args)
+
+
+def _code(call) -> str:
+    with pytest.raises(Problem) as refused:
+        call()
+    return refused.value.code
+
+
+def test_an_order_against_a_valid_decision_on_an_open_case_is_accepted():
+    assert _orderable() is DECISION
+    assert _orderable(decision=Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), None))
+
+
+@pytest.mark.parametrize("kwargs,code", [
+    ({"case": Case("vuxen", open=False, removed=False)}, "case_closed"),
+    ({"case": Case("vuxen", open=True, removed=True)}, "case_removed"),
+    ({"case": None}, "case_not_known"),
+    ({"decision": None}, "decision_not_known"),
+    ({"case_id": uuid4()}, "decision_of_other_case"),
+    ({"today": date(2026, 1, 1)}, "decision_lapsed"),
+    ({"wanted_start": date(2024, 12, 31)}, "outside_decision_validity"),
+    ({"wanted_start": date(2026, 1, 1)}, "outside_decision_validity"),
+    ({"intervention": "escort"}, "intervention_not_decided"),
+])
+def test_orders_are_refused_with_a_clear_code(kwargs, code):
+    assert _code(lambda: _orderable(**kwargs)) == code
+
+
+def test_refusals_about_the_case_and_decision_are_409():
+    with pytest.raises(Problem) as refused:
+        _orderable(case=Case("vuxen", open=False, removed=False))
+    assert refused.value.status == 409
+    with pytest.raises(Problem) as lapsed:
+        _orderable(today=date(2026, 1, 1))
+    assert lapsed.value.status == 409 and lapsed.value.extra["valid_to"] == "2025-12-31"
+
+
+def _deliverable(case=OPEN, decision=DECISION, **kw):
+    args = dict(delivered_on=date(2025, 6, 1), started_on=date(2025, 5, 1), today=TODAY)
+    args.update(kw)
+    decisions.ensure_deliverable(case, decision, **args)
+
+
+def test_deliveries_inside_validity_on_an_open_case_are_accepted():
+    _deliverable()
+    _deliverable(delivered_on=TODAY)
+
+
+@pytest.mark.parametrize("kwargs,code", [
+    ({"case": Case("vuxen", open=False, removed=False)}, "case_closed"),
+    ({"case": Case("vuxen", open=True, removed=True)}, "case_removed"),
+    ({"delivered_on": date(2025, 6, 16)}, "date_in_future"),
+    ({"delivered_on": date(2024, 12, 31), "started_on": None}, "outside_decision_validity"),
+    ({"decision": Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), date(2025, 5, 31))},
+     "outside_decision_validity"),
+    ({"delivered_on": date(2025, 4, 30)}, "before_start"),
+])
+def test_deliveries_are_refused_with_a_clear_code(kwargs, code):
+    assert _code(lambda: _deliverable(**kwargs)) == code
+
+
+def test_start_must_be_inside_validity_and_not_in_the_future():
+    decisions.ensure_startable(OPEN, DECISION, started_on=TODAY, today=TODAY)
+    assert _code(lambda: decisions.ensure_startable(OPEN, DECISION, started_on=date(2025, 6, 16),
+                                                    today=TODAY)) == "date_in_future"
+    assert _code(lambda: decisions.ensure_startable(OPEN, DECISION, started_on=date(2024, 6, 1),
+                                                    today=TODAY)) == "outside_decision_validity"
+
+
+def test_today_is_the_date_in_stockholm():
+    # 23:30 UTC on 31 December is already New Year's Day in Sweden.
+    assert decisions.local_today(datetime(2024, 12, 31, 23, 30, tzinfo=timezone.utc)) == date(2025, 1, 1)
+    assert decisions.local_today(datetime(2025, 6, 30, 21, 59, tzinfo=timezone.utc)) == date(2025, 6, 30)
+    assert decisions.local_today(datetime(2025, 6, 30, 22, 0, tzinfo=timezone.utc)) == date(2025, 7, 1)
+
+
+# Organisation numbers
+
+@pytest.mark.parametrize("text,normal", [
+    ("212000-1355", "212000-1355"),   # a municipality
+    ("2120001355", "212000-1355"),
+    ("556036-0793", "556036-0793"),   # an aktiebolag
+    (" 802002-3936 ", "802002-3936"),  # an ideell förening
+])
+def test_valid_organisation_numbers(text, normal):
+    assert providers.normalise_organisation_number(text) == normal
+
+
+@pytest.mark.parametrize("text", ["212000-1356", "556036-0792", "21200-01355", "212000-135", "abcdef-ghij",
+                                  "", "212000 1355", "19212000-1355", "212000--1355"])
+def test_invalid_organisation_numbers_are_422(text):
+    with pytest.raises(Problem) as refused:
+        providers.normalise_organisation_number(text)
+    assert (refused.value.status, refused.value.code) == (422, "invalid_organisation_number")
+
+
+def test_luhn_agrees_with_the_personnummer_package_on_ten_digits():
+    # A personal identity number carries the same check digit; the package is the reference.
+    reference = pytest.importorskip("personnummer.personnummer")
+    for number in ("8507099805", "8507099804", "1212121212", "1212121213", "0001010107", "0001010108"):
+        assert providers.luhn_ok(number) == reference.valid(number)
+
+
+def test_a_provider_must_offer_the_intervention():
+    providers.ensure_offers(["home_help", "escort"], "escort")
+    assert _code(lambda: providers.ensure_offers(["home_help"], "escort")) == "provider_does_not_offer"
+
+
+# Access
+
+def test_caseworkers_order_in_their_own_unit_only_and_supervisors_anywhere():
+    access.ensure_unit(Principal(sub="a", roles=["caseworker"], unit="vuxen"), "vuxen")
+    access.ensure_unit(Principal(sub="s", roles=["supervisor"], unit="barn"), "vuxen")
+    assert _code(lambda: access.ensure_unit(Principal(sub="a", roles=["caseworker"], unit="barn"),
+                                            "vuxen")) == "other_unit"
+
+
+def test_provider_users_are_scoped_to_the_token_provider():
+    mine, other = uuid4(), uuid4()
+    user = Principal(sub="p", roles=["provider_user"], provider_id=str(mine))
+    assert access.provider_of(user) == mine
+    assert access.provider_of(Principal(sub="p", roles=["provider_user"], provider_id="not-a-uuid")) is None
+    access.ensure_own_provider(user, mine)
+    assert _code(lambda: access.ensure_own_provider(user, other)) == "other_provider"
+    access.ensure_own_provider(Principal(sub="o", roles=["object_specialist"]), other)
+
+
+def test_the_access_policy_states_who_may_do_what():
+    assert access.MAY[access.Use.ORDER] == ("caseworker", "supervisor")
+    assert access.MAY[access.Use.PROVIDER_INBOX] == ("provider_user",)
+    assert "provider_user" not in access.MAY[access.Use.ORDER]
+    assert "caseworker" not in access.MAY[access.Use.REGISTER_PROVIDER]
+
+
+# Money
+
+@pytest.mark.parametrize("month,bounds", [
+    ("2025-03", (date(2025, 3, 1), date(2025, 4, 1))),
+    ("2025-12", (date(2025, 12, 1), date(2026, 1, 1))),
+])
+def test_month_bounds(month, bounds):
+    assert reimbursements.month_bounds(month) == bounds
+
+
+@pytest.mark.parametrize("month", ["2025-13", "2025-00", "2025-3", "March", "1999-01", "2025-03-01"])
+def test_invalid_months_are_422(month):
+    with pytest.raises(Problem) as refused:
+        reimbursements.month_bounds(month)
+    assert (refused.value.status, refused.value.code) == (422, "invalid_month")
+
+
+@pytest.mark.parametrize("quantity,price,per,expected", [
+    (60, 45_000, 60, 45_000),      # an hour at 450 kr/h
+    (90, 45_000, 60, 67_500),
+    (1, 43_700, 60, 728),          # 728.33 öre → 728
+    (1, 43_730, 60, 729),          # 728.83 öre → 729
+    (1, 90, 60, 2),                # 1.5 öre → 2 (half up)
+    (3, 120_000, 1, 360_000),      # three units (e.g. days) at 1 200 kr
+    (0, 45_000, 60, 0),
+])
+def test_amounts_are_whole_ore_rounded_half_up(quantity, price, per, expected):
+    assert reimbursements.amount_ore(quantity, price, per) == expected
