@@ -23,3 +23,21 @@ class CaseClosed(BaseModel):
     case_id: UUID
     reason: str
     closed_on: date
+
+
+@event_type("case.removed", "registry.events")
+class CaseRemoved(BaseModel):
+    """Ett ärende har tagits bort av support (mjuk borttagning, kan återställas)."""
+    case_id: UUID
+    reason: str
+    removed_by: str
+    removed_at: datetime
+
+
+@event_type("case.restored", "registry.events")
+class CaseRestored(BaseModel):
+    """Ett borttaget ärende har återställts."""
+    case_id: UUID
+    reason: str
+    restored_by: str
+    restored_at: datetime
