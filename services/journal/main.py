@@ -1,6 +1,7 @@
 """Journal service: `python -m services.journal.main` (port 8002)."""
 from pathlib import Path
 
+from services.journal.api import notes
 from services.journal.handlers.cases import HANDLERS
 from shared.service import Service, create_app, run
 
@@ -9,6 +10,7 @@ SERVICE = Service(
     port=8002,
     title="Omsorg journal (journalanteckningar)",
     migrations=Path(__file__).parent / "migrations",
+    routers=[notes.router],
     consumes=["registry.events"],
     handlers=HANDLERS,
 )

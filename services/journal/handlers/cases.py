@@ -1,18 +1,27 @@
-"""Reactions to the registry's case events."""
+"""Reactions to the registry's case events: which cases exist, are open, are removed."""
 import asyncpg
 
 from services.journal.store import cases as store
 from shared.events import Envelope
-from shared.events.catalog import CaseClosed, CaseOpened
+from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored
 
 
 async def on_case_opened(conn: asyncpg.Connection, envelope: Envelope, data: CaseOpened) -> None:
     await store.insert_open(conn, case_id=data.case_id, unit=data.unit, kind=data.kind,
-                            opened_on=data.opened_on)
+                            opened_on=data.opened_on, person_id=data.person_id)
 
 
 async def on_case_closed(conn: asyncpg.Connection, envelope: Envelope, data: CaseClosed) -> None:
     await store.mark_closed(conn, case_id=data.case_id, closed_on=data.closed_on)
 
 
-HANDLERS = {"case.opened": on_case_opened, "case.closed": on_case_closed}
+async def on_case_removed(conn: asyncpg.Connection, envelope: Envelope, data: CaseRemoved) -> None:
+    await store.mark_removed(conn, case_id=data.case_id, removed_at=data.removed_at)
+
+
+async def on_case_restored(conn: asyncpg.Connection, envelope: Envelope, data: CaseRestored) -> None:
+    await store.mark_restored(conn, case_id=data.case_id)
+
+
+HANDLERS = {"case.opened": on_case_opened, "case.closed": on_case_closed,
+            "case.removed": on_case_removed, "case.restored": on_case_restored}

@@ -1,18 +1,31 @@
 """SQL for the journal's read model of cases."""
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
 
 
-async def insert_open(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str, opened_on: date) -> None:
+async def insert_open(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str, opened_on: date,
+                      person_id: UUID | None = None) -> None:
     # A plain INSERT: the inbox guarantees one call per event, and a second one should fail loudly.
     await conn.execute(
-        "INSERT INTO cases (case_id, unit, kind, status, opened_on) VALUES ($1, $2, $3, 'open', $4)",
-        case_id, unit, kind, opened_on,
+        "INSERT INTO cases (case_id, unit, kind, status, opened_on, person_id) VALUES ($1, $2, $3, 'open', $4, $5)",
+        case_id, unit, kind, opened_on, person_id,
     )
 
 
 async def mark_closed(conn: asyncpg.Connection, *, case_id: UUID, closed_on: date) -> None:
     await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2 WHERE case_id = $1",
                        case_id, closed_on)
+
+
+async def mark_removed(conn: asyncpg.Connection, *, case_id: UUID, removed_at: datetime) -> None:
+    await conn.execute("UPDATE cases SET removed_at = $2 WHERE case_id = $1", case_id, removed_at)
+
+
+async def mark_restored(conn: asyncpg.Connection, *, case_id: UUID) -> None:
+    await conn.execute("UPDATE cases SET removed_at = NULL WHERE case_id = $1", case_id)
+
+
+async def get(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)

@@ -1,0 +1,118 @@
+"""Journal notes (journalanteckningar): versions, corrections, signing, removal. No I/O here.
+
+A note is a list of versions. A correction (rättelse), of text or of date alike, appends
+a version; every earlier version stays and is shown struck through, with who struck it,
+when and why. Every action names the version it acts on, so nobody corrects, signs or
+removes something other than what they saw.
+"""
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from services.journal.domain.access import Action
+from shared.problems import Problem
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """What the journal knows of a registry case."""
+    unit: str
+    open: bool
+    removed: bool
+
+
+@dataclass(frozen=True)
+class Version:
+    version: int
+    text: str
+    occurred_on: date
+    written_by: str
+    written_at: datetime
+    reason: str | None = None
+
+
+def ensure_case_accepts(case: CaseState | None, action: Action) -> CaseState:
+    if case is None:
+        raise Problem(404, "case_not_found", "No such case",
+                      "the journal does not know this case (yet: a new case reaches it within seconds)")
+    if case.removed:
+        raise Problem(410, "case_removed", "The case has been removed")
+    # A closed case's journal is final; the person's addendum and the signing of what
+    # was written before closing are still taken.
+    if not case.open and action in (Action.WRITE, Action.CORRECT):
+        raise Problem(409, "case_closed", "The case is closed", "a closed case takes no new notes or corrections")
+    return case
+
+
+def ensure_not_in_future(occurred_on: date, today: date) -> None:
+    # One day of slack: `today` is the UTC date, and just after midnight in Sweden the
+    # caseworker's date is already tomorrow's in UTC.
+    if occurred_on > today + timedelta(days=1):
+        raise Problem(422, "occurred_on_in_future", "The date of the event is in the future",
+                      f"occurred_on {occurred_on.isoformat()} is after today ({today.isoformat()})")
+
+
+def first_version(*, text: str, occurred_on: date, by: str, at: datetime, today: date) -> Version:
+    ensure_not_in_future(occurred_on, today)
+    return Version(1, text, occurred_on, by, at)
+
+
+def ensure_current(based_on: int, current: int) -> None:
+    if based_on != current:
+        raise Problem(409, "version_conflict", "The note has a newer version",
+                      f"you acted on version {based_on}; the current version is {current}",
+                      current_version=current)
+
+
+def correct(current: Version, *, based_on: int, text: str | None, occurred_on: date | None,
+            reason: str, by: str, at: datetime, today: date) -> tuple[Version, list[str]]:
+    """The next version and what changed in it."""
+    ensure_current(based_on, current.version)
+    new_text = current.text if text is None else text
+    new_date = current.occurred_on if occurred_on is None else occurred_on
+    changed = [name for name, old, new in (("text", current.text, new_text),
+                                           ("occurred_on", current.occurred_on, new_date)) if old != new]
+    if not changed:
+        raise Problem(422, "nothing_to_correct", "The correction changes nothing",
+                      "give a new text or a new occurred_on that differs from the current version")
+    ensure_not_in_future(new_date, today)
+    return Version(current.version + 1, new_text, new_date, by, at, reason), changed
+
+
+def ensure_not_removed(removed: bool) -> None:
+    if removed:
+        raise Problem(410, "note_removed", "The note has been removed",
+                      "it was written on the wrong person; support can read it in the archive")
+
+
+def ensure_removable(*, removed: bool, based_on: int, current: int) -> None:
+    if removed:
+        raise Problem(409, "already_removed", "The note is already removed")
+    ensure_current(based_on, current)
+
+
+def fingerprint(request: dict[str, Any]) -> str:
+    """A hash of a request's canonical form: the same request gives the same hash."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def ensure_same_request(stored_hash: str, request_hash: str) -> None:
+    if stored_hash != request_hash:
+        raise Problem(409, "idempotency_conflict", "The Idempotency-Key was used for another request",
+                      "a retry must send the same body; a new note needs a new key")
+
+
+def with_struck(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Versions newest first, each marked struck (with by whom, when and why) if a later one exists."""
+    ordered = sorted(versions, key=lambda v: v["version"], reverse=True)
+    later = None
+    for v in ordered:
+        v["struck"] = later is not None
+        v["struck_by"] = later["written_by"] if later else None
+        v["struck_at"] = later["written_at"] if later else None
+        v["struck_reason"] = later["reason"] if later else None
+        later = v
+    return ordered

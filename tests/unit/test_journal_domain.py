@@ -1,0 +1,169 @@
+"""The journal's rules without a database: versions, idempotency, who may do what."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.journal.domain import notes
+from services.journal.domain.access import MAY, Action, ensure_may_sign, ensure_unit, may
+from services.journal.domain.notes import CaseState, Version
+from shared.auth import ROLES, Principal
+from shared.problems import Problem
+
+TODAY = date(2026, 3, 10)
+NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
+V1 = Version(1, "Hembesök", date(2026, 3, 1), "anna", NOW)
+
+
+def user(role: str, sub: str = "anna", unit: str | None = "vuxen") -> Principal:
+    return Principal(sub=sub, roles=[role], unit=unit)
+
+
+def code_of(call) -> tuple[int, str]:
+    with pytest.raises(Problem) as raised:
+        call()
+    return raised.value.status, raised.value.code
+
+
+# --- who may do what -----------------------------------------------------------------------------
+
+def test_only_support_removes_and_reads_the_archive():
+    for action in (Action.REMOVE, Action.READ_ARCHIVE):
+        assert [r for r in ROLES if may(user(r), action)] == ["support"]
+
+
+def test_caseworker_and_object_specialist_cannot_remove():
+    assert not may(user("caseworker"), Action.REMOVE)
+    assert not may(user("object_specialist"), Action.REMOVE)
+
+
+def test_writers_are_caseworkers_and_supervisors_only():
+    for action in (Action.WRITE, Action.CORRECT, Action.SIGN, Action.ADDEND):
+        assert set(MAY[action]) == {"caseworker", "supervisor"}
+
+
+def test_no_role_outside_the_staff_reads_notes():
+    for role in ("citizen", "provider_user", "family_law", "object_specialist", "service"):
+        assert not may(user(role), Action.READ)
+
+
+def test_caseworker_stays_in_own_unit_supervisor_does_not_have_to():
+    ensure_unit(user("caseworker", unit="vuxen"), "vuxen")
+    assert code_of(lambda: ensure_unit(user("caseworker", unit="vuxen"), "barn-och-unga")) == (403, "other_unit")
+    ensure_unit(user("supervisor", unit="vuxen"), "barn-och-unga")
+    ensure_unit(user("support", unit=None), "barn-och-unga")
+
+
+def test_caseworker_signs_own_versions_supervisor_signs_any():
+    ensure_may_sign(user("caseworker", sub="anna"), "anna")
+    assert code_of(lambda: ensure_may_sign(user("caseworker", sub="bertil"), "anna")) == (403, "not_author")
+    ensure_may_sign(user("supervisor", sub="greta"), "anna")
+
+
+# --- which cases take what ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case,action,expected", [
+    (None, Action.WRITE, (404, "case_not_found")),
+    (None, Action.READ, (404, "case_not_found")),
+    (CaseState("vuxen", open=True, removed=True), Action.WRITE, (410, "case_removed")),
+    (CaseState("vuxen", open=False, removed=True), Action.READ, (410, "case_removed")),
+    (CaseState("vuxen", open=False, removed=False), Action.WRITE, (409, "case_closed")),
+    (CaseState("vuxen", open=False, removed=False), Action.CORRECT, (409, "case_closed")),
+])
+def test_cases_that_refuse(case, action, expected):
+    assert code_of(lambda: notes.ensure_case_accepts(case, action)) == expected
+
+
+@pytest.mark.parametrize("action", [Action.READ, Action.SIGN, Action.ADDEND])
+def test_closed_case_is_still_read_signed_and_addended(action):
+    closed = CaseState("vuxen", open=False, removed=False)
+    assert notes.ensure_case_accepts(closed, action) is closed
+
+
+# --- corrections ----------------------------------------------------------------------------------
+
+def _correct(**change):
+    args = dict(based_on=1, text=None, occurred_on=None, reason="fel", by="bertil", at=NOW, today=TODAY)
+    return notes.correct(V1, **{**args, **change})
+
+
+def test_date_correction_is_a_new_version_with_the_same_text():
+    v2, changed = _correct(occurred_on=date(2026, 3, 2))
+    assert (v2.version, v2.text, v2.occurred_on, v2.reason, v2.written_by) == (
+        2, "Hembesök", date(2026, 3, 2), "fel", "bertil")
+    assert changed == ["occurred_on"]
+
+
+def test_text_and_date_corrected_together():
+    _, changed = _correct(text="Telefonsamtal", occurred_on=date(2026, 3, 2))
+    assert changed == ["text", "occurred_on"]
+
+
+def test_correction_that_changes_nothing_is_refused():
+    assert code_of(lambda: _correct()) == (422, "nothing_to_correct")
+    assert code_of(lambda: _correct(text="Hembesök", occurred_on=date(2026, 3, 1))) == (422, "nothing_to_correct")
+
+
+def test_correction_of_an_old_version_is_a_conflict_naming_the_current():
+    with pytest.raises(Problem) as raised:
+        notes.correct(Version(3, "x", TODAY, "anna", NOW, "r"), based_on=2, text="y", occurred_on=None,
+                      reason="r", by="anna", at=NOW, today=TODAY)
+    assert (raised.value.status, raised.value.code, raised.value.extra) == (409, "version_conflict",
+                                                                             {"current_version": 3})
+
+
+def test_dates_in_the_future_are_refused_with_a_day_of_slack():
+    notes.first_version(text="x", occurred_on=TODAY + timedelta(days=1), by="anna", at=NOW, today=TODAY)
+    assert code_of(lambda: notes.first_version(text="x", occurred_on=TODAY + timedelta(days=2), by="anna",
+                                               at=NOW, today=TODAY)) == (422, "occurred_on_in_future")
+    assert code_of(lambda: _correct(occurred_on=TODAY + timedelta(days=5))) == (422, "occurred_on_in_future")
+
+
+def test_removal_names_the_current_version_and_happens_once():
+    notes.ensure_removable(removed=False, based_on=2, current=2)
+    assert code_of(lambda: notes.ensure_removable(removed=False, based_on=1, current=2)) == (409, "version_conflict")
+    assert code_of(lambda: notes.ensure_removable(removed=True, based_on=2, current=2)) == (409, "already_removed")
+
+
+# --- idempotency ----------------------------------------------------------------------------------
+
+def test_fingerprint_ignores_key_order_and_sees_every_change():
+    a = notes.fingerprint({"case_id": "c", "text": "x", "occurred_on": "2026-03-01"})
+    assert a == notes.fingerprint({"occurred_on": "2026-03-01", "text": "x", "case_id": "c"})
+    assert a != notes.fingerprint({"case_id": "c", "text": "x ", "occurred_on": "2026-03-01"})
+    assert a != notes.fingerprint({"case_id": "d", "text": "x", "occurred_on": "2026-03-01"})
+
+
+def test_same_key_other_request_is_a_conflict():
+    notes.ensure_same_request("abc", "abc")
+    assert code_of(lambda: notes.ensure_same_request("abc", "abd")) == (409, "idempotency_conflict")
+
+
+# --- struck versions are derived ------------------------------------------------------------------
+
+def _row(v: Version) -> dict:
+    return {"version": v.version, "text": v.text, "occurred_on": v.occurred_on, "written_by": v.written_by,
+            "written_at": v.written_at, "reason": v.reason}
+
+
+@given(st.lists(st.one_of(st.text(min_size=1, max_size=5).map(lambda t: {"text": t}),
+                          st.integers(1, 60).map(lambda d: {"occurred_on": date(2026, 1, 1) + timedelta(d)})),
+                max_size=12))
+def test_any_run_of_corrections_keeps_every_version_and_strikes_all_but_the_newest(changes):
+    versions = [V1]
+    for change in changes:
+        try:
+            new, _ = notes.correct(versions[-1], based_on=versions[-1].version, reason=f"r{len(versions)}",
+                                   by="anna", at=NOW, today=TODAY, **{"text": None, "occurred_on": None, **change})
+        except Problem as problem:
+            assert problem.code == "nothing_to_correct"
+            continue
+        versions.append(new)
+    shown = notes.with_struck([_row(v) for v in reversed(versions)][::-1])
+    assert [s["version"] for s in shown] == list(range(len(versions), 0, -1))
+    assert [s["struck"] for s in shown] == [False] + [True] * (len(versions) - 1)
+    for newer, older in zip(shown, shown[1:]):
+        assert (older["struck_by"], older["struck_reason"], older["struck_at"]) == (
+            newer["written_by"], newer["reason"], newer["written_at"])
+    assert [(s["text"], s["occurred_on"]) for s in shown] == [(v.text, v.occurred_on) for v in reversed(versions)]
