@@ -57,27 +57,46 @@ class OutboxRelay:
         self._wake = asyncio.Event()
 
     async def run(self) -> None:
-        listener = await self.pool.acquire()
+        while True:
+            try:
+                await self._listen_and_publish()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database went away: wait, then listen again
+                log.warning("outbox relay lost its database connection, reconnecting: %s", exc)
+                await asyncio.sleep(1)
+
+    async def _listen_and_publish(self) -> None:
         channel = f"{self.schema}_outbox"
         wake = lambda *_: self._wake.set()  # noqa: E731
-        try:
+        async with self.pool.acquire() as listener:
             await listener.add_listener(channel, wake)
-            while True:
-                try:
-                    while await self.publish_batch() == self.settings.relay_batch_size:
+            listener.add_termination_listener(wake)
+            try:
+                # A listener whose connection died (PostgreSQL restarted) hears nothing:
+                # leave the loop and listen on a fresh connection.
+                while not listener.is_closed():
+                    await self._publish_pending()
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
+                    except asyncio.TimeoutError:
                         pass
-                except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
-                    log.warning("outbox relay could not publish, will retry: %s", exc)
-                except Exception:
-                    log.exception("outbox relay failed, will retry")
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
-                except asyncio.TimeoutError:
-                    pass
-        finally:
-            await listener.remove_listener(channel, wake)
-            await self.pool.release(listener)
+            finally:
+                listener.remove_termination_listener(wake)
+                if not listener.is_closed():
+                    await listener.remove_listener(channel, wake)
+
+    async def _publish_pending(self) -> None:
+        try:
+            while await self.publish_batch() == self.settings.relay_batch_size:
+                pass
+        except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
+            log.warning("outbox relay could not publish, will retry: %s", exc)
+        except asyncpg.InterfaceError:
+            raise
+        except Exception:
+            log.exception("outbox relay failed, will retry")
 
     async def publish_batch(self) -> int:
         """Publish one batch of unpublished rows in order; returns how many were published."""

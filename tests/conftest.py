@@ -22,3 +22,8 @@ async def stack(tmp_path_factory):
         yield test_env, procs
     finally:
         await drop_env(test_env)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that restart the shared database or broker run last, after everything else."""
+    items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)

@@ -204,3 +204,22 @@ async def eventually(check, timeout: float = 20, interval: float = 0.2):
         if value or time.monotonic() > deadline:
             return value
         await asyncio.sleep(interval)
+
+
+def restart_infra(part: str) -> None:
+    """Restart the local PostgreSQL or Kafka (`deploy/local/<part>.sh restart`), keeping its data.
+
+    Skips the calling test when the tests run against a database or broker that the
+    project's scripts do not manage (OMSORG_DATABASE_URL / OMSORG_KAFKA_BOOTSTRAP pointing
+    elsewhere).
+    """
+    import pytest
+
+    script = ROOT / "deploy" / "local" / f"{part}.sh"
+    own = {k: v for k, v in os.environ.items() if k not in ("OMSORG_DATABASE_URL", "OMSORG_KAFKA_BOOTSTRAP")}
+    ask = "url" if part == "postgres" else "bootstrap"
+    managed = subprocess.run([str(script), ask], env=own, capture_output=True, text=True).stdout.strip()
+    in_use = base_settings().database_url if part == "postgres" else base_settings().kafka_bootstrap
+    if managed != in_use:
+        pytest.skip(f"{part} at {in_use} is not managed by deploy/local/{part}.sh")
+    subprocess.run([str(script), "restart"], env=own, check=True, capture_output=True, timeout=180)
