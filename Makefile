@@ -27,7 +27,7 @@ down:
 
 ## Run every test on the real PostgreSQL and Kafka.
 test: venv
-	@deploy/local/with-infra.sh $(VENV)/bin/python -m pytest -q
+	@OMSORG_DISRUPTIVE_TESTS=1 deploy/local/with-infra.sh $(VENV)/bin/python -m pytest -q
 
 ## Only the unit tests (no database, no broker).
 unit: venv

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from tests.stack import SERVICES, create_env, drop_env
@@ -25,5 +27,12 @@ async def stack(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(items):
-    """Tests that restart the shared database or broker run last, after everything else."""
+    """Tests that restart the shared database or broker run last, after everything else,
+    and only when asked (`make test` asks), so a plain pytest run never restarts the
+    infrastructure under someone else's feet."""
     items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
+    if os.environ.get("OMSORG_DISRUPTIVE_TESTS") != "1":
+        skip = pytest.mark.skip(reason="restarts shared infrastructure; set OMSORG_DISRUPTIVE_TESTS=1")
+        for item in items:
+            if item.get_closest_marker("disruptive"):
+                item.add_marker(skip)
