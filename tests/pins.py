@@ -36,3 +36,11 @@ INVALID_PINS = {
     "19121212-12121": "must be 10 or 12 digits",
     "": "is empty",
 }
+
+
+async def register_person(client, headers: dict[str, str], **fields) -> str:
+    """Register a new person through the registry's API; returns the person's id."""
+    body = {"pin": make_pin(), "first_name": "Karin", "last_name": "Berg", **fields}
+    response = await client.post("/persons", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]

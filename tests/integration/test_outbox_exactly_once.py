@@ -6,14 +6,17 @@ import signal
 import httpx
 import pytest
 
+from tests.pins import register_person
 from tests.stack import eventually, read_topic
 
 NEW_CASE = {"unit": "vuxen", "kind": "LVM"}
 
 
 async def _open_case(env, registry) -> str:
+    headers = env.auth("caseworker", unit="vuxen")
     async with httpx.AsyncClient(base_url=registry.url) as client:
-        response = await client.post("/cases", json=NEW_CASE, headers=env.auth("caseworker", unit="vuxen"))
+        person_id = await register_person(client, headers)
+        response = await client.post("/cases", json={**NEW_CASE, "person_id": person_id}, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["id"]
 

@@ -3,6 +3,7 @@ import secrets
 
 import httpx
 
+from tests.pins import register_person
 from tests.stack import read_topic
 
 
@@ -11,7 +12,9 @@ async def test_request_trace_id_reaches_the_published_event(stack):
     trace_id = secrets.token_hex(16)
     headers = {**env.auth("caseworker", unit="vuxen"), "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}
     async with httpx.AsyncClient(base_url=procs["registry"].url) as client:
-        response = await client.post("/cases", json={"unit": "vuxen", "kind": "SoL"}, headers=headers)
+        person_id = await register_person(client, headers)
+        response = await client.post("/cases", json={"unit": "vuxen", "kind": "SoL", "person_id": person_id},
+                                     headers=headers)
     assert response.status_code == 201, response.text
     case_id = response.json()["id"]
 

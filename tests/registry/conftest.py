@@ -2,7 +2,7 @@
 import httpx
 import pytest
 
-from tests.stack import create_env, drop_env
+from tests.stack import create_env, drop_env, eventually, read_topic
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +21,16 @@ async def registry(registry_env):
     env, proc = registry_env
     async with httpx.AsyncClient(base_url=proc.url, timeout=30) as client:
         yield env, client
+
+
+async def events_for(env, key: str, count: int, topic: str = "registry.events") -> list:
+    """The records keyed `key` on `topic`, once there are at least `count` of them."""
+    async def enough():
+        records = [r for r in await read_topic(env.kafka_bootstrap, env.topic(topic), timeout=3)
+                   if r.key == key.encode()]
+        return records if len(records) >= count else None
+    return await eventually(enough) or []
+
+
+def event_type_of(record) -> str:
+    return dict(record.headers)["ce_type"].decode()

@@ -1,7 +1,5 @@
-"""Cases (ärenden): kinds and the rules of opening and closing. No I/O here."""
+"""Cases (ärenden): kinds and states. The rules of the process are in `process`. No I/O here."""
 from enum import StrEnum
-
-from shared.problems import Problem
 
 
 class CaseKind(StrEnum):
@@ -18,7 +16,3 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
-
-def ensure_can_close(status: CaseStatus) -> None:
-    if status is CaseStatus.CLOSED:
-        raise Problem(409, "case_closed", "The case is already closed")

@@ -1,4 +1,4 @@
-"""SQL for cases."""
+"""SQL for cases, their investigations and decisions."""
 from datetime import date
 from uuid import UUID
 
@@ -6,7 +6,7 @@ import asyncpg
 
 
 async def insert(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str,
-                 person_id: UUID | None, opened_on: date, opened_by: str) -> asyncpg.Record:
+                 person_id: UUID, opened_on: date, opened_by: str) -> asyncpg.Record:
     return await conn.fetchrow(
         "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by)"
         " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
@@ -26,3 +26,61 @@ async def close(conn: asyncpg.Connection, case_id: UUID, *, closed_on: date, clo
         " WHERE id = $1 RETURNING *",
         case_id, closed_on, closed_by, reason,
     )
+
+
+async def ongoing_investigation(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM investigations WHERE case_id = $1 AND completed_on IS NULL",
+                               case_id)
+
+
+async def latest_investigation(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM investigations WHERE case_id = $1"
+                               " ORDER BY started_on DESC, created_at DESC LIMIT 1", case_id)
+
+
+async def insert_investigation(conn: asyncpg.Connection, *, investigation_id: UUID, case_id: UUID,
+                               started_on: date, due_on: date, started_by: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO investigations (id, case_id, started_on, due_on, started_by)"
+        " VALUES ($1, $2, $3, $4, $5) RETURNING *",
+        investigation_id, case_id, started_on, due_on, started_by,
+    )
+
+
+async def get_investigation(conn: asyncpg.Connection, case_id: UUID,
+                            investigation_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM investigations WHERE id = $1 AND case_id = $2",
+                               investigation_id, case_id)
+
+
+async def complete_investigation(conn: asyncpg.Connection, investigation_id: UUID, *, completed_on: date,
+                                 completed_by: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "UPDATE investigations SET completed_on = $2, completed_by = $3 WHERE id = $1 RETURNING *",
+        investigation_id, completed_on, completed_by,
+    )
+
+
+async def investigations(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM investigations WHERE case_id = $1"
+                            " ORDER BY started_on, created_at LIMIT $2", case_id, limit)
+
+
+async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_id: UUID,
+                          investigation_id: UUID, outcome: str, intervention: str, valid_from: date,
+                          valid_to: date | None, follow_up_on: date | None, decided_on: date, decided_by: str,
+                          communicated: bool, communicated_on: date | None, communication_method: str | None,
+                          not_communicated_reason: str | None) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO decisions (id, case_id, investigation_id, outcome, intervention, valid_from, valid_to,"
+        " follow_up_on, decided_on, decided_by, communicated, communicated_on, communication_method,"
+        " not_communicated_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " RETURNING *",
+        decision_id, case_id, investigation_id, outcome, intervention, valid_from, valid_to, follow_up_on,
+        decided_on, decided_by, communicated, communicated_on, communication_method, not_communicated_reason,
+    )
+
+
+async def decisions(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM decisions WHERE case_id = $1 ORDER BY decided_on, created_at"
+                            " LIMIT $2", case_id, limit)

@@ -41,3 +41,41 @@ class CaseRestored(BaseModel):
     reason: str
     restored_by: str
     restored_at: datetime
+
+
+@event_type("investigation.started", "registry.events")
+class InvestigationStarted(BaseModel):
+    """En utredning har inletts; den ska vara klar senast due_on (fyra månader)."""
+    case_id: UUID
+    investigation_id: UUID
+    unit: str
+    person_id: UUID | None = None
+    started_on: date
+    due_on: date
+    started_by: str
+
+
+@event_type("investigation.completed", "registry.events")
+class InvestigationCompleted(BaseModel):
+    """En utredning är avslutad."""
+    case_id: UUID
+    investigation_id: UUID
+    unit: str
+    completed_on: date
+    completed_by: str
+
+
+@event_type("decision.made", "registry.events")
+class DecisionMade(BaseModel):
+    """Ett beslut har fattats: what orders may order against and watch follows up."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    person_id: UUID | None = None
+    intervention: str
+    outcome: str = "granted"          # granted, partly_granted or rejected (avslag): nothing to order
+    valid_from: date
+    valid_to: date | None = None      # None: until further notice (tills vidare)
+    follow_up_on: date | None = None
+    decided_on: date
+    decided_by: str

@@ -1,0 +1,119 @@
+"""The order of work on a case and the rules of each step. No I/O here.
+
+intake (aktualisering) -> initial assessment for a report about a child (förhandsbedömning,
+within 14 days) -> investigation (utredning, within four months) -> decision (beslut, its
+basis communicated to the person first: kommunicering).
+"""
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from services.registry.domain.cases import CaseStatus
+from shared.problems import Problem
+
+ASSESSMENT_DAYS = 14
+INVESTIGATION_MONTHS = 4
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def investigation_due(started_on: date) -> date:
+    return add_months(started_on, INVESTIGATION_MONTHS)
+
+
+def assessment_due(received_on: date) -> date:
+    return received_on + timedelta(days=ASSESSMENT_DAYS)
+
+
+def ensure_open(status: str, removed: bool) -> None:
+    """Work is done only on an open case that support has not removed."""
+    if removed:
+        raise Problem(409, "case_removed", "The case has been removed",
+                      "support can restore it with POST /cases/{id}/restoration")
+    if status == CaseStatus.CLOSED:
+        raise Problem(409, "case_closed", "The case is closed")
+
+
+def ensure_can_start_investigation(*, ongoing: bool, started_on: date, opened_on: date, today: date) -> None:
+    if ongoing:
+        raise Problem(409, "investigation_ongoing", "An investigation of the case is already ongoing",
+                      "complete it (or decide) before starting another")
+    if started_on > today:
+        raise Problem(422, "investigation_in_future", "An investigation cannot start in the future")
+    if started_on < opened_on:
+        raise Problem(422, "investigation_before_case", "An investigation cannot start before its case",
+                      f"the case was opened on {opened_on.isoformat()}")
+
+
+def ensure_can_close(*, ongoing_investigation: bool) -> None:
+    if ongoing_investigation:
+        raise Problem(409, "investigation_ongoing", "The case has an ongoing investigation",
+                      "complete the investigation or make a decision before closing the case")
+
+
+def ensure_has_investigation(has_investigation: bool) -> None:
+    if not has_investigation:
+        raise Problem(409, "no_investigation", "A decision needs an investigation on the case",
+                      "start an investigation (POST /cases/{id}/investigations) first")
+
+
+class Outcome(StrEnum):
+    GRANTED = "granted"            # bifall
+    PARTLY_GRANTED = "partly_granted"
+    REJECTED = "rejected"          # avslag
+
+
+class CommunicationMethod(StrEnum):
+    LETTER = "letter"
+    MEETING = "meeting"
+    PHONE = "phone"
+    DIGITAL = "digital"
+
+
+@dataclass(frozen=True)
+class Communication:
+    """Kommunicering: whether, when and how the basis was communicated before the decision."""
+    communicated: bool
+    communicated_on: date | None = None
+    method: CommunicationMethod | None = None
+    not_communicated_reason: str | None = None
+
+
+def check_communication(c: Communication, *, decided_on: date, investigation_started_on: date) -> None:
+    if c.communicated:
+        if c.communicated_on is None or c.method is None:
+            raise Problem(422, "communication_incomplete", "Say when and how the basis was communicated",
+                          "communicated_on and method are required when communicated is true")
+        if c.communicated_on > decided_on:
+            raise Problem(422, "communicated_after_decision",
+                          "The basis must be communicated before the decision is made")
+        if c.communicated_on < investigation_started_on:
+            raise Problem(422, "communicated_before_investigation",
+                          "The basis cannot be communicated before the investigation started")
+        if c.not_communicated_reason is not None:
+            raise Problem(422, "communication_contradictory",
+                          "A reason for not communicating is only given when it was not communicated")
+    else:
+        if not c.not_communicated_reason:
+            raise Problem(422, "communication_reason_missing",
+                          "Say why the basis was not communicated",
+                          "for example: the decision grants the application in full")
+        if c.communicated_on is not None or c.method is not None:
+            raise Problem(422, "communication_contradictory",
+                          "communicated_on and method are only given when it was communicated")
+
+
+def check_validity(*, valid_from: date, valid_to: date | None, follow_up_on: date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise Problem(422, "validity_reversed", "valid_to is before valid_from")
+    if follow_up_on is not None:
+        if follow_up_on < valid_from:
+            raise Problem(422, "follow_up_before_validity", "The follow-up is before the decision applies")
+        if valid_to is not None and follow_up_on > valid_to:
+            raise Problem(422, "follow_up_after_validity", "The follow-up is after the decision has lapsed")

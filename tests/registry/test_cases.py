@@ -1,0 +1,146 @@
+"""Cases, investigations and decisions in the order the law expects, and their events."""
+import json
+from datetime import date, timedelta
+
+from tests.pins import register_person
+from tests.registry.conftest import event_type_of, events_for
+
+UNIT = "vuxen"
+LETTER = {"communicated": True, "communicated_on": date.today().isoformat(), "method": "letter"}
+
+
+def decision(**overrides):
+    body = {"intervention": "hemtjänst", "valid_from": date.today().isoformat(),
+            "valid_to": (date.today() + timedelta(days=365)).isoformat(),
+            "follow_up_on": (date.today() + timedelta(days=90)).isoformat(), "communication": LETTER}
+    body.update(overrides)
+    return body
+
+
+async def open_case(client, env, unit=UNIT, kind="SoL", person_id=None):
+    headers = env.auth("caseworker", unit=unit)
+    person_id = person_id or await register_person(client, headers)
+    response = await client.post("/cases", json={"unit": unit, "kind": kind, "person_id": person_id},
+                                 headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_a_case_needs_a_registered_person(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    missing = await client.post("/cases", json={"unit": UNIT, "kind": "SoL"}, headers=headers)
+    assert missing.status_code == 422
+    unknown = await client.post("/cases", json={"unit": UNIT, "kind": "SoL",
+                                                "person_id": "00000000-0000-0000-0000-000000000002"},
+                                headers=headers)
+    assert unknown.status_code == 422 and unknown.json()["code"] == "person_not_found"
+
+
+async def test_decision_without_investigation_is_409(registry):
+    env, client = registry
+    case = await open_case(client, env)
+    response = await client.post(f"/cases/{case['id']}/decisions", json=decision(),
+                                 headers=env.auth("caseworker", unit=UNIT))
+    assert response.status_code == 409
+    assert response.json()["code"] == "no_investigation"
+
+
+async def test_process_in_order_with_events(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT, sub="anna")
+    case = await open_case(client, env)
+    started = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
+    assert started.status_code == 201, started.text
+    investigation = started.json()
+    assert investigation["started_on"] == date.today().isoformat()
+    assert date.fromisoformat(investigation["due_on"]) > date.today() + timedelta(days=115)
+
+    second = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
+    assert second.status_code == 409 and second.json()["code"] == "investigation_ongoing"
+    closing = await client.post(f"/cases/{case['id']}/close", json={"reason": "x"}, headers=headers)
+    assert closing.status_code == 409 and closing.json()["code"] == "investigation_ongoing"
+
+    made = await client.post(f"/cases/{case['id']}/decisions", json=decision(), headers=headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["investigation_id"] == investigation["id"]
+    assert made.json()["communication"]["method"] == "letter"
+
+    investigations = (await client.get(f"/cases/{case['id']}/investigations", headers=headers)).json()
+    assert investigations[0]["completed_on"] == date.today().isoformat()
+    decisions = (await client.get(f"/cases/{case['id']}/decisions", headers=headers)).json()
+    assert [d["id"] for d in decisions] == [made.json()["id"]]
+
+    closed = await client.post(f"/cases/{case['id']}/close", json={"reason": "insatsen avslutad"}, headers=headers)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    after = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
+    assert after.status_code == 409 and after.json()["code"] == "case_closed"
+
+    records = await events_for(env, case["id"], 5)
+    types = [event_type_of(r) for r in records]
+    assert types == ["case.opened", "investigation.started", "investigation.completed", "decision.made",
+                     "case.closed"]
+    made_event = json.loads(records[3].value)
+    assert made_event["decision_id"] == made.json()["id"]
+    assert made_event["person_id"] == case["person_id"] and made_event["unit"] == UNIT
+    assert {"intervention", "valid_from", "valid_to", "follow_up_on", "decided_on", "decided_by"} <= set(made_event)
+
+
+async def test_explicit_completion_then_decision(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    case = await open_case(client, env)
+    investigation = (await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)).json()
+    done = await client.post(f"/cases/{case['id']}/investigations/{investigation['id']}/completion",
+                             headers=headers)
+    assert done.status_code == 200 and done.json()["completed_by"] == "anna"
+    again = await client.post(f"/cases/{case['id']}/investigations/{investigation['id']}/completion",
+                              headers=headers)
+    assert again.status_code == 409
+    made = await client.post(f"/cases/{case['id']}/decisions",
+                             json=decision(communication={"communicated": False,
+                                                          "not_communicated_reason": "bifall i sin helhet"}),
+                             headers=headers)
+    assert made.status_code == 201, made.text
+    assert made.json()["communication"]["communicated"] is False
+
+
+async def test_decision_rules_are_422(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    case = await open_case(client, env)
+    await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    cases = {
+        "communicated_after_decision": decision(communication={**LETTER, "communicated_on": tomorrow}),
+        "communication_reason_missing": decision(communication={"communicated": False}),
+        "validity_reversed": decision(valid_to=(date.today() - timedelta(days=1)).isoformat()),
+        "validation_error": decision(valid_from="10000-01-01"),
+    }
+    for code, body in cases.items():
+        response = await client.post(f"/cases/{case['id']}/decisions", json=body, headers=headers)
+        assert response.status_code == 422, (code, response.text)
+        assert response.json()["code"] == code
+
+
+async def test_caseworker_of_another_unit_cannot_work_on_the_case(registry):
+    env, client = registry
+    case = await open_case(client, env)
+    other = env.auth("caseworker", unit="barn-och-unga")
+    for response in (await client.get(f"/cases/{case['id']}", headers=other),
+                     await client.post(f"/cases/{case['id']}/investigations", json={}, headers=other)):
+        assert response.status_code == 403 and response.json()["code"] == "other_unit"
+
+
+async def test_protected_address_shown_to_the_unit_with_a_case(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    person_id = await register_person(client, headers, protected_identity=True,
+                                      address={"street": "Hemlig väg 1", "postal_code": "123 45", "city": "Ort"})
+    before = (await client.get(f"/persons/{person_id}", headers=headers)).json()
+    assert before["address_withheld"] is True
+    await open_case(client, env, person_id=person_id)
+    after = (await client.get(f"/persons/{person_id}", headers=headers)).json()
+    assert after["address"]["street"] == "Hemlig väg 1" and after["address_withheld"] is False
+    other_unit = (await client.get(f"/persons/{person_id}", headers=env.auth("caseworker", unit="x"))).json()
+    assert other_unit["address_withheld"] is True

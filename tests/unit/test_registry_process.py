@@ -1,0 +1,86 @@
+"""The order of work and the rules of investigations and decisions, without a database."""
+from datetime import date
+
+import pytest
+
+from services.registry.domain import process
+from services.registry.domain.process import Communication, CommunicationMethod
+from shared.problems import Problem
+
+DAY = date(2025, 3, 10)
+
+
+def code_of(call, *args, **kwargs) -> str | None:
+    try:
+        call(*args, **kwargs)
+    except Problem as problem:
+        return problem.code
+    return None
+
+
+@pytest.mark.parametrize("start,due", [
+    (date(2025, 1, 15), date(2025, 5, 15)),
+    (date(2024, 10, 31), date(2025, 2, 28)),   # no 31 February: the month's last day
+    (date(2023, 10, 31), date(2024, 2, 29)),   # leap year
+    (date(2025, 9, 30), date(2026, 1, 30)),    # over the new year
+])
+def test_investigation_is_due_four_months_after_start(start, due):
+    assert process.investigation_due(start) == due
+
+
+def test_assessment_is_due_14_days_after_receipt():
+    assert process.assessment_due(date(2025, 12, 25)) == date(2026, 1, 8)
+
+
+def test_no_work_on_closed_or_removed_case():
+    assert code_of(process.ensure_open, "closed", removed=False) == "case_closed"
+    assert code_of(process.ensure_open, "open", removed=True) == "case_removed"
+    assert code_of(process.ensure_open, "open", removed=False) is None
+
+
+def test_decision_needs_an_investigation():
+    assert code_of(process.ensure_has_investigation, False) == "no_investigation"
+    assert code_of(process.ensure_has_investigation, True) is None
+
+
+def test_one_investigation_at_a_time_not_in_future_not_before_case():
+    kw = dict(started_on=DAY, opened_on=DAY, today=DAY)
+    assert code_of(process.ensure_can_start_investigation, ongoing=True, **kw) == "investigation_ongoing"
+    assert code_of(process.ensure_can_start_investigation, ongoing=False, **kw) is None
+    assert code_of(process.ensure_can_start_investigation, ongoing=False, started_on=date(2025, 3, 11),
+                   opened_on=DAY, today=DAY) == "investigation_in_future"
+    assert code_of(process.ensure_can_start_investigation, ongoing=False, started_on=date(2025, 3, 9),
+                   opened_on=DAY, today=DAY) == "investigation_before_case"
+
+
+def test_a_case_with_an_ongoing_investigation_is_not_closed():
+    assert code_of(process.ensure_can_close, ongoing_investigation=True) == "investigation_ongoing"
+
+
+@pytest.mark.parametrize("communication,code", [
+    (Communication(True, date(2025, 3, 1), CommunicationMethod.LETTER), None),
+    (Communication(True, DAY, CommunicationMethod.MEETING), None),
+    (Communication(False, not_communicated_reason="the application is granted in full"), None),
+    (Communication(True, None, CommunicationMethod.LETTER), "communication_incomplete"),
+    (Communication(True, date(2025, 3, 1), None), "communication_incomplete"),
+    (Communication(True, date(2025, 3, 11), CommunicationMethod.LETTER), "communicated_after_decision"),
+    (Communication(True, date(2025, 1, 1), CommunicationMethod.LETTER), "communicated_before_investigation"),
+    (Communication(True, date(2025, 3, 1), CommunicationMethod.LETTER, "x"), "communication_contradictory"),
+    (Communication(False), "communication_reason_missing"),
+    (Communication(False, date(2025, 3, 1), None, "x"), "communication_contradictory"),
+])
+def test_kommunicering_before_the_decision(communication, code):
+    assert code_of(process.check_communication, communication, decided_on=DAY,
+                   investigation_started_on=date(2025, 2, 1)) == code
+
+
+@pytest.mark.parametrize("valid_from,valid_to,follow_up_on,code", [
+    (DAY, None, None, None),
+    (DAY, date(2025, 12, 31), date(2025, 9, 1), None),
+    (DAY, date(2025, 3, 9), None, "validity_reversed"),
+    (DAY, None, date(2025, 3, 9), "follow_up_before_validity"),
+    (DAY, date(2025, 6, 30), date(2025, 7, 1), "follow_up_after_validity"),
+])
+def test_decision_validity(valid_from, valid_to, follow_up_on, code):
+    assert code_of(process.check_validity, valid_from=valid_from, valid_to=valid_to,
+                   follow_up_on=follow_up_on) == code
