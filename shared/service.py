@@ -143,5 +143,6 @@ def run(service: Service) -> None:
     """Entry point of `python -m services.<name>.main`."""
     settings = get_settings()
     app = create_app(service, settings)
-    uvicorn.run(app, host=settings.host, port=settings.port or service.port, log_level="info",
+    # log_config=None: uvicorn's lines go through the JSON logging set up in telemetry.
+    uvicorn.run(app, host=settings.host, port=settings.port or service.port, log_config=None,
                 access_log=False)

@@ -9,6 +9,7 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from pythonjsonlogger.json import JsonFormatter
 
 from shared.settings import Settings
 
@@ -20,7 +21,7 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     global _configured
     if _configured:
         return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_as_json_lines(service)
     provider = TracerProvider(resource=Resource.create({"service.name": f"omsorg-{service}",
                                                         "service.namespace": "omsorg"}))
     if settings.otel_endpoint:
@@ -33,6 +34,33 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     AIOKafkaInstrumentor().instrument()
     HTTPXClientInstrumentor().instrument()
     _configured = True
+
+
+class _TraceIds(logging.Filter):
+    """Put the current trace and span id on every log record, so a line leads to its trace."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = trace.get_current_span().get_span_context()
+        record.trace_id = format(context.trace_id, "032x") if context.is_valid else None
+        record.span_id = format(context.span_id, "016x") if context.is_valid else None
+        return True
+
+
+def log_as_json_lines(service: str, stream=None) -> None:
+    """Every log line of the process as one JSON object with service, trace and span id."""
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(_TraceIds())
+    handler.setFormatter(JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s %(trace_id)s %(span_id)s",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        static_fields={"service": service}, timestamp=False, datefmt="%Y-%m-%dT%H:%M:%S%z",
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
 
 
 def instrument_app(app) -> None:
