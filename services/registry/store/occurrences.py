@@ -1,0 +1,23 @@
+"""SQL for the occurrence search (förekomstsökning): one indexed round trip per search."""
+import asyncpg
+
+# The person by number (persons_pin_key), their cases by person (cases_person). A person with no
+# cases in scope still gives one row, with the case columns null, so "registered, nothing found"
+# and "not registered" are told apart in the same query.
+OCCURRENCES = """
+SELECT p.id AS person_id, c.id, c.unit, c.kind, c.status, c.opened_on, c.closed_on
+FROM persons p
+LEFT JOIN LATERAL (
+    SELECT id, unit, kind, status, opened_on, closed_on
+    FROM cases
+    WHERE person_id = p.id AND ($2::text IS NULL OR unit = $2)
+    ORDER BY opened_on DESC, id DESC
+    LIMIT $3
+) c ON true
+WHERE p.pin = $1
+"""
+
+
+async def search(conn: asyncpg.Connection, pin: str, *, unit: str | None, limit: int) -> list[asyncpg.Record]:
+    """Rows of the person's cases (in `unit`, or every unit when None), newest first; [] if no such person."""
+    return await conn.fetch(OCCURRENCES, pin, unit, limit)
