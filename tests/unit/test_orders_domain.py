@@ -95,6 +95,8 @@ def _code(call) -> str:
 def test_an_order_against_a_valid_decision_on_an_open_case_is_accepted():
     assert _orderable() is DECISION
     assert _orderable(decision=Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), None))
+    assert _orderable(decision=Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), None,
+                                        outcome="partly_granted"))
 
 
 @pytest.mark.parametrize("kwargs,code", [
@@ -103,6 +105,8 @@ def test_an_order_against_a_valid_decision_on_an_open_case_is_accepted():
     ({"case": None}, "case_not_known"),
     ({"decision": None}, "decision_not_known"),
     ({"case_id": uuid4()}, "decision_of_other_case"),
+    ({"decision": Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), None, outcome="rejected")},
+     "decision_rejected"),
     ({"today": date(2026, 1, 1)}, "decision_lapsed"),
     ({"wanted_start": date(2024, 12, 31)}, "outside_decision_validity"),
     ({"wanted_start": date(2026, 1, 1)}, "outside_decision_validity"),

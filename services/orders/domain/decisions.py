@@ -33,6 +33,7 @@ class Decision:
     intervention: str
     valid_from: date
     valid_to: date | None   # None: until further notice (tills vidare)
+    outcome: str = "granted"  # granted, partly_granted, or rejected (avslag): nothing to order
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -67,6 +68,9 @@ def ensure_orderable(case: Case | None, decision: Decision | None, *, case_id, i
     if decision.case_id != case_id:
         raise Problem(409, "decision_of_other_case", "The decision belongs to another case",
                       f"the decision is on case {decision.case_id}")
+    if decision.outcome == "rejected":
+        raise Problem(409, "decision_rejected", "The decision rejected the application (avslag)",
+                      "there is nothing to order against a rejection")
     ensure_case_accepts(case)
     if decision.valid_to is not None and decision.valid_to < today:
         raise Problem(409, "decision_lapsed", "The decision is no longer in force",

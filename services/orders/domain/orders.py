@@ -6,6 +6,8 @@ confirms it (DESIGN.md rule 7). A redirect is a recall of the old order plus a n
 sent to the right provider, in one transaction. Delivered time (återrapportering) is
 reported on a started order and leaves it started.
 """
+import hashlib
+import json
 from enum import StrEnum
 
 from shared.problems import Problem
@@ -79,3 +81,17 @@ def visible_to_provider(state: OrderState, opened: bool) -> bool:
 def details_visible_to_provider(state: OrderState) -> bool:
     """Once recalled, the provider sees that it was recalled, not what it was about."""
     return state is not S.RECALLED
+
+
+def content_digest(content: dict) -> str:
+    """What the caseworker signs when sending: a digest of the order's content, so that
+    anyone can later check that what the provider was shown is what was signed."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def ensure_same_request(earlier_hash: str | None, request_hash: str) -> None:
+    """A retry with the same Idempotency-Key must be the same request."""
+    if earlier_hash != request_hash:
+        raise Problem(409, "idempotency_key_reused", "The Idempotency-Key was used for another request",
+                      "a retry must repeat the same request; use a new key for a new one")

@@ -1,0 +1,33 @@
+"""SQL for providers (utförare)."""
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+
+async def insert(conn: asyncpg.Connection, *, provider_id: UUID, name: str, organisation_number: str, email: str,
+                 webhook_url: str | None, interventions: list[str], registered_by: str,
+                 registered_at: datetime) -> asyncpg.Record | None:
+    """None if a provider with that organisation number is already registered."""
+    return await conn.fetchrow(
+        "INSERT INTO providers (id, name, organisation_number, email, webhook_url, interventions, registered_by,"
+        " registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (organisation_number) DO NOTHING RETURNING *",
+        provider_id, name, organisation_number, email, webhook_url, interventions, registered_by, registered_at,
+    )
+
+
+async def get(conn: asyncpg.Connection, provider_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM providers WHERE id = $1", provider_id)
+
+
+async def page(conn: asyncpg.Connection, *, intervention: str | None, after: UUID | None,
+               limit: int) -> list[asyncpg.Record]:
+    """Providers by name, optionally only those offering `intervention`; keyset-paged after a provider id."""
+    return await conn.fetch(
+        "SELECT * FROM providers p"
+        " WHERE ($1::text IS NULL OR $1 = ANY (p.interventions))"
+        "   AND ($2::uuid IS NULL OR (p.name, p.id) > (SELECT name, id FROM providers WHERE id = $2))"
+        " ORDER BY p.name, p.id LIMIT $3",
+        intervention, after, limit,
+    )

@@ -1,0 +1,60 @@
+"""SQL for orders' read models of the registry's cases and decisions."""
+from datetime import date, datetime
+from uuid import UUID
+
+import asyncpg
+
+from services.orders.domain.decisions import Case, Decision
+
+
+async def insert_case(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str, person_id: UUID | None,
+                      opened_on: date) -> None:
+    # A plain INSERT: the inbox guarantees one call per event, and a second one should fail loudly.
+    await conn.execute(
+        "INSERT INTO cases (case_id, unit, kind, person_id, status, opened_on) VALUES ($1, $2, $3, $4, 'open', $5)",
+        case_id, unit, kind, person_id, opened_on,
+    )
+
+
+async def close_case(conn: asyncpg.Connection, *, case_id: UUID, closed_on: date) -> None:
+    await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2 WHERE case_id = $1", case_id, closed_on)
+
+
+async def remove_case(conn: asyncpg.Connection, *, case_id: UUID, removed_at: datetime) -> None:
+    await conn.execute("UPDATE cases SET removed_at = $2 WHERE case_id = $1", case_id, removed_at)
+
+
+async def restore_case(conn: asyncpg.Connection, *, case_id: UUID) -> None:
+    await conn.execute("UPDATE cases SET removed_at = NULL WHERE case_id = $1", case_id)
+
+
+async def insert_decision(conn: asyncpg.Connection, **fields) -> None:
+    await conn.execute(
+        "INSERT INTO decisions (decision_id, case_id, unit, person_id, intervention, outcome, valid_from,"
+        " valid_to, follow_up_on, decided_on, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        fields["decision_id"], fields["case_id"], fields["unit"], fields["person_id"], fields["intervention"],
+        fields["outcome"], fields["valid_from"], fields["valid_to"], fields["follow_up_on"],
+        fields["decided_on"], fields["decided_by"],
+    )
+
+
+async def case_and_decision(conn: asyncpg.Connection, case_id: UUID,
+                            decision_id: UUID) -> tuple[Case | None, Decision | None, asyncpg.Record | None]:
+    """The domain's view of a case and a decision, and the decision's row (unit, person)."""
+    row = await conn.fetchrow(
+        "SELECT c.unit AS case_unit, c.status, c.removed_at, d.* FROM (SELECT 1) one"
+        " LEFT JOIN cases c ON c.case_id = $1 LEFT JOIN decisions d ON d.decision_id = $2",
+        case_id, decision_id,
+    )
+    case = None
+    if row["case_unit"] is not None:
+        case = Case(unit=row["case_unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
+    decision = None
+    if row["decision_id"] is not None:
+        decision = Decision(case_id=row["case_id"], unit=row["unit"], intervention=row["intervention"],
+                            valid_from=row["valid_from"], valid_to=row["valid_to"], outcome=row["outcome"])
+    return case, decision, (row if decision else None)
+
+
+async def get_case(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)
