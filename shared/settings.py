@@ -31,6 +31,20 @@ class Settings(BaseSettings):
     consumer_retries: int = 3
     consumer_retry_backoff_seconds: float = 0.2
 
+    # Notify: outgoing mail (a local catcher on 1025 in development), links, webhooks, retries.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Omsorg <noreply@omsorg.local>"
+    smtp_timeout_seconds: float = 10.0
+    public_url: str = "http://127.0.0.1:8003"
+    webhook_secret: str = "omsorg-local-development-only-webhook-secret"
+    webhook_timeout_seconds: float = 5.0
+    notify_max_attempts: int = 6
+    notify_retry_backoff_seconds: float = 2.0
+
     # Fault injection points for failure tests (dev/test only), comma separated.
     fault: str = ""
 

@@ -1,0 +1,66 @@
+"""What a notification is (avisering) and how its delivery is retried.
+
+A delivery is one notification to one recipient over one channel because of one event;
+(event id, recipient, channel) is its key, so a redelivered event never sends twice.
+"""
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    IN_APP = "in_app"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    event_id: UUID
+    event_type: str
+    template: str
+    channel: Channel
+    recipient: str             # an e-mail address, a webhook URL, or a user (sub) / unit's supervisors
+    content: dict[str, Any]    # e-mail: subject and text; webhook: the JSON body; in-app: title and text
+    order_id: UUID | None = None
+    provider_id: UUID | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[UUID, str, Channel]:
+        return dedup_key(self.event_id, self.recipient, self.channel)
+
+
+def dedup_key(event_id: UUID, recipient: str, channel: Channel | str) -> tuple[UUID, str, Channel]:
+    # Addresses are case-insensitive in practice; one mailbox must not get two copies.
+    channel = Channel(channel)
+    recipient = recipient.strip()
+    if channel is Channel.EMAIL:
+        recipient = recipient.lower()
+    return event_id, recipient, channel
+
+
+def backoff(attempts: int, base_seconds: float, cap_seconds: float = 600.0) -> timedelta:
+    """Wait before the next attempt after `attempts` failed ones: base, 2×base, 4×base, ... capped."""
+    if attempts < 1:
+        raise ValueError("backoff is for after a failed attempt")
+    return timedelta(seconds=min(base_seconds * 2 ** (attempts - 1), cap_seconds))
+
+
+def after_failure(attempts: int, max_attempts: int) -> Status:
+    """The status after the `attempts`-th failed attempt: try again, or give up."""
+    return Status.FAILED if attempts >= max_attempts else Status.PENDING
+
+
+def webhook_body(payload: dict[str, Any]) -> bytes:
+    """The exact bytes that are signed and sent."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()

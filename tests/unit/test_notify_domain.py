@@ -1,0 +1,79 @@
+"""Notify's domain: Swedish templates without case details, signatures, dedup keys, backoff."""
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from services.notify.domain import plan
+from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, dedup_key, webhook_body
+from services.notify.domain.signature import provider_secret, sign, verify
+from services.notify.domain.templates import TEMPLATES, render
+
+ORDER = uuid.uuid4()
+PROVIDER = uuid.uuid4()
+CONTACT = plan.ProviderContact(order_id=ORDER, provider_id=PROVIDER, email="Bokning@Omsorgen.example",
+                               webhook_url="https://utforare.example/hook", caseworker="anna", unit="vuxen")
+
+
+def test_new_order_mail_is_swedish_with_link_and_reference_only():
+    message = render("order_sent", reference=str(ORDER), link=f"https://omsorg.example/orders/{ORDER}")
+    assert message.subject == f"Ny beställning ({ORDER})"
+    assert f"https://omsorg.example/orders/{ORDER}" in message.text
+    assert "Referens" in message.text
+
+
+def test_every_template_renders_and_a_missing_parameter_fails():
+    for name in TEMPLATES:
+        assert render(name, reference="r", link="l", what="w").subject
+    with pytest.raises(KeyError):
+        render("order_sent", link="l")
+
+
+def test_provider_gets_mail_and_webhook_without_case_details():
+    deliveries = plan.to_provider(uuid.uuid4(), "order.sent", "order_sent", CONTACT, "https://omsorg.example")
+    assert [d.channel for d in deliveries] == [Channel.EMAIL, Channel.WEBHOOK]
+    mail = deliveries[0].content
+    assert "anna" not in mail["text"] and "vuxen" not in mail["text"]
+    assert deliveries[1].content["order_id"] == str(ORDER)
+    without_hook = plan.to_provider(uuid.uuid4(), "order.sent", "order_sent",
+                                    plan.ProviderContact(ORDER, PROVIDER, "a@b.se", None), "https://x")
+    assert [d.channel for d in without_hook] == [Channel.EMAIL]
+
+
+def test_watch_recipients():
+    assert plan.watch_recipients("watch_raised", "anna", "vuxen") == ["user:anna"]
+    assert plan.watch_recipients("watch_raised", None, "vuxen") == ["supervisors:vuxen"]
+    assert plan.watch_recipients("watch_escalated", "anna", "vuxen") == ["supervisors:vuxen", "user:anna"]
+    assert plan.watch_recipients("watch_escalated", "anna", "vuxen", "greta") == ["user:greta", "user:anna"]
+    notes = plan.in_app(uuid.uuid4(), "watch.raised", "watch_raised", ["user:anna", "user:anna"],
+                        kind="order_unconfirmed", link="l")
+    assert len(notes) == 1 and notes[0].content["title"] == "Bevakning: obekräftad beställning"
+
+
+def test_dedup_key_ignores_address_case_but_not_channel():
+    event = uuid.uuid4()
+    assert dedup_key(event, "Bokning@Omsorgen.example", "email") == dedup_key(event, "bokning@omsorgen.example ",
+                                                                              Channel.EMAIL)
+    assert dedup_key(event, "x", "email") != dedup_key(event, "x", "webhook")
+
+
+def test_signature_is_hmac_of_raw_body_per_provider():
+    body = webhook_body({"b": 1, "a": "å"})
+    assert body == '{"a":"å","b":1}'.encode()
+    secret = provider_secret("master", str(PROVIDER))
+    assert secret != provider_secret("master", str(uuid.uuid4()))
+    header = sign(secret, body)
+    assert header.startswith("sha256=") and len(header) == 7 + 64
+    assert verify(secret, body, header)
+    assert not verify(secret, body + b" ", header)
+    assert not verify("other", body, header)
+
+
+def test_backoff_doubles_and_is_capped_then_gives_up():
+    assert backoff(1, 2) == timedelta(seconds=2)
+    assert backoff(3, 2) == timedelta(seconds=8)
+    assert backoff(30, 2, cap_seconds=60) == timedelta(seconds=60)
+    with pytest.raises(ValueError):
+        backoff(0, 2)
+    assert after_failure(2, 3) is Status.PENDING
+    assert after_failure(3, 3) is Status.FAILED
