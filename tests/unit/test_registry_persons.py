@@ -59,3 +59,9 @@ def test_policy_names_only_known_roles():
     assert all(set(roles) <= set(ROLES) for roles in ALLOWED.values())
     assert "citizen" not in {r for roles in ALLOWED.values() for r in roles}
     assert "provider_user" not in {r for roles in ALLOWED.values() for r in roles}
+
+
+def test_only_support_sees_removed_cases():
+    from services.registry.domain.policy import may_see_removed_case
+    assert may_see_removed_case(user("support"))
+    assert not any(may_see_removed_case(user(r, "vuxen")) for r in ("caseworker", "supervisor", "family_law"))

@@ -84,3 +84,10 @@ def test_kommunicering_before_the_decision(communication, code):
 def test_decision_validity(valid_from, valid_to, follow_up_on, code):
     assert code_of(process.check_validity, valid_from=valid_from, valid_to=valid_to,
                    follow_up_on=follow_up_on) == code
+
+
+def test_remove_once_restore_only_what_is_removed():
+    assert code_of(process.ensure_can_remove, removed=True) == "case_removed"
+    assert code_of(process.ensure_can_remove, removed=False) is None
+    assert code_of(process.ensure_can_restore, removed=False) == "case_not_removed"
+    assert code_of(process.ensure_can_restore, removed=True) is None

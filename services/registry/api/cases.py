@@ -1,5 +1,5 @@
 """HTTP routes for cases (ärenden), their investigations (utredningar) and decisions (beslut)."""
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -10,14 +10,14 @@ from uuid6 import uuid7
 from services.registry.api.types import DEFAULT_LIMIT, MAX_LIMIT, Day, Reason, Unit, text
 from services.registry.domain import process
 from services.registry.domain.cases import CaseKind, CaseStatus
-from services.registry.domain.policy import may_see_unit, roles_for
+from services.registry.domain.policy import may_see_removed_case, may_see_unit, roles_for
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
 from shared.audit import log_access
 from shared.auth import Principal, require_roles
-from shared.events.catalog import (CaseClosed, CaseOpened, DecisionMade, InvestigationCompleted,
-                                   InvestigationStarted)
+from shared.events.catalog import (CaseClosed, CaseOpened, CaseRemoved, CaseRestored, DecisionMade,
+                                   InvestigationCompleted, InvestigationStarted)
 from shared.outbox import Outbox
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
@@ -31,7 +31,7 @@ class CaseIn(BaseModel):
     person_id: UUID = Field(description="the person the case is about (registered with POST /persons)")
 
 
-class CloseIn(BaseModel):
+class ReasonIn(BaseModel):
     reason: Reason
 
 
@@ -45,10 +45,20 @@ class CaseOut(BaseModel):
     opened_by: str
     closed_on: date | None
     close_reason: str | None
+    removed_at: datetime | None = Field(None, description="set while support has the case removed")
+    removed_by: str | None = None
+    removal_reason: str | None = None
 
     @classmethod
     def of(cls, row) -> "CaseOut":
         return cls(**{k: row[k] for k in cls.model_fields})
+
+
+class RemovalOut(BaseModel):
+    action: str
+    reason: str
+    by_whom: str
+    at: datetime
 
 
 class InvestigationIn(BaseModel):
@@ -119,13 +129,17 @@ async def _case(conn: asyncpg.Connection, case_id: UUID, user: Principal, *, for
     if row is None:
         raise Problem(404, "case_not_found", "No such case", str(case_id))
     _check_unit(user, row["unit"])
+    if row["removed_at"] is not None and not may_see_removed_case(user):
+        raise Problem(410, "case_removed", "The case has been removed by support",
+                      f"removed {row['removed_at'].isoformat()} by {row['removed_by']}: {row['removal_reason']};"
+                      " support can restore it")
     return row
 
 
 async def _case_for_work(conn: asyncpg.Connection, case_id: UUID, user: Principal):
     """The case, locked for this transaction, open and not removed."""
     row = await _case(conn, case_id, user, for_update=True)
-    process.ensure_open(row["status"], removed=False)
+    process.ensure_open(row["status"], removed=row["removed_at"] is not None)
     return row
 
 
@@ -172,7 +186,7 @@ async def get_case(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
 
 
 @router.post("/{case_id}/close", response_model=CaseOut, summary="Close a case (avsluta ärende)")
-async def close_case(case_id: UUID, body: CloseIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
+async def close_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                      user: Principal = require_roles(*roles_for("case.close"))) -> CaseOut:
     async with pool.acquire() as conn, conn.transaction():
         await _case_for_work(conn, case_id, user)
@@ -282,3 +296,42 @@ async def list_decisions(case_id: UUID, request: Request, pool: Pool, outbox: Ou
                          person_id=case["person_id"], request=request)
         rows = await store.decisions(conn, case_id, limit)
     return [DecisionOut.of(r) for r in rows]
+
+
+@router.post("/{case_id}/removal", response_model=CaseOut,
+             summary="Remove a case from every usual view (support; reversible, audited)")
+async def remove_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
+                      user: Principal = require_roles(*roles_for("case.remove"))) -> CaseOut:
+    now = clock.now()
+    async with pool.acquire() as conn, conn.transaction():
+        case = await _case(conn, case_id, user, for_update=True)
+        process.ensure_can_remove(removed=case["removed_at"] is not None)
+        row = await store.set_removed(conn, case_id, removed=True, reason=body.reason, by=user.sub, at=now)
+        await outbox.add(conn, CaseRemoved(case_id=case_id, reason=body.reason, removed_by=user.sub, removed_at=now),
+                         key=str(case_id), subject=f"case/{case_id}")
+    return CaseOut.of(row)
+
+
+@router.post("/{case_id}/restoration", response_model=CaseOut, summary="Restore a removed case (support, audited)")
+async def restore_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
+                       user: Principal = require_roles(*roles_for("case.remove"))) -> CaseOut:
+    now = clock.now()
+    async with pool.acquire() as conn, conn.transaction():
+        case = await _case(conn, case_id, user, for_update=True)
+        process.ensure_can_restore(removed=case["removed_at"] is not None)
+        row = await store.set_removed(conn, case_id, removed=False, reason=body.reason, by=user.sub, at=now)
+        await outbox.add(conn, CaseRestored(case_id=case_id, reason=body.reason, restored_by=user.sub,
+                                            restored_at=now),
+                         key=str(case_id), subject=f"case/{case_id}")
+    return CaseOut.of(row)
+
+
+@router.get("/{case_id}/removals", response_model=list[RemovalOut],
+            summary="Every removal and restoration of the case, oldest first (support)")
+async def list_removals(case_id: UUID, pool: Pool,
+                        limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+                        user: Principal = require_roles(*roles_for("case.remove"))) -> list[RemovalOut]:
+    async with pool.acquire() as conn:
+        await _case(conn, case_id, user)
+        rows = await store.removals(conn, case_id, limit)
+    return [RemovalOut(**dict(r)) for r in rows]

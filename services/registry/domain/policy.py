@@ -31,6 +31,10 @@ ALL_UNITS = ("supervisor", "family_law", "support", "object_specialist")
 PROTECTED_ADDRESS_ROLES = ("caseworker", "supervisor")
 
 
+# Removed cases are out of every usual view; support, who removes and restores, still sees them.
+REMOVED_CASE_ROLES = ("support",)
+
+
 def roles_for(action: str) -> tuple[str, ...]:
     return ALLOWED[action]
 
@@ -50,3 +54,7 @@ def may_see_protected_address(user: Principal, units_with_case: Iterable[str]) -
     if not user.has_any(*PROTECTED_ADDRESS_ROLES) or not user.unit:
         return False
     return user.unit in set(units_with_case)
+
+
+def may_see_removed_case(user: Principal) -> bool:
+    return user.has_any(*REMOVED_CASE_ROLES)

@@ -40,6 +40,16 @@ def ensure_open(status: str, removed: bool) -> None:
         raise Problem(409, "case_closed", "The case is closed")
 
 
+def ensure_can_remove(*, removed: bool) -> None:
+    if removed:
+        raise Problem(409, "case_removed", "The case is already removed")
+
+
+def ensure_can_restore(*, removed: bool) -> None:
+    if not removed:
+        raise Problem(409, "case_not_removed", "The case is not removed; there is nothing to restore")
+
+
 def ensure_can_start_investigation(*, ongoing: bool, started_on: date, opened_on: date, today: date) -> None:
     if ongoing:
         raise Problem(409, "investigation_ongoing", "An investigation of the case is already ongoing",

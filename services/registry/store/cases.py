@@ -1,5 +1,5 @@
 """SQL for cases, their investigations and decisions."""
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -84,3 +84,19 @@ async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_i
 async def decisions(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT * FROM decisions WHERE case_id = $1 ORDER BY decided_on, created_at"
                             " LIMIT $2", case_id, limit)
+
+
+async def set_removed(conn: asyncpg.Connection, case_id: UUID, *, removed: bool, reason: str, by: str,
+                      at: datetime) -> asyncpg.Record:
+    """Remove (or restore) a case and keep the act in its history."""
+    await conn.execute("INSERT INTO case_removals (case_id, action, reason, by_whom, at) VALUES ($1, $2, $3, $4, $5)",
+                       case_id, "removed" if removed else "restored", reason, by, at)
+    if removed:
+        return await conn.fetchrow("UPDATE cases SET removed_at = $2, removed_by = $3, removal_reason = $4"
+                                   " WHERE id = $1 RETURNING *", case_id, at, by, reason)
+    return await conn.fetchrow("UPDATE cases SET removed_at = NULL, removed_by = NULL, removal_reason = NULL"
+                               " WHERE id = $1 RETURNING *", case_id)
+
+
+async def removals(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM case_removals WHERE case_id = $1 ORDER BY seq LIMIT $2", case_id, limit)

@@ -1,7 +1,8 @@
 """SQL for the occurrence search (förekomstsökning): one indexed round trip per search."""
 import asyncpg
 
-# The person by number (persons_pin_key), their cases by person (cases_person). A person with no
+# The person by number (persons_pin_key), their cases by person (cases_person), removed
+# cases left out. A person with no
 # cases in scope still gives one row, with the case columns null, so "registered, nothing found"
 # and "not registered" are told apart in the same query.
 OCCURRENCES = """
@@ -10,7 +11,7 @@ FROM persons p
 LEFT JOIN LATERAL (
     SELECT id, unit, kind, status, opened_on, closed_on
     FROM cases
-    WHERE person_id = p.id AND ($2::text IS NULL OR unit = $2)
+    WHERE person_id = p.id AND removed_at IS NULL AND ($2::text IS NULL OR unit = $2)
     ORDER BY opened_on DESC, id DESC
     LIMIT $3
 ) c ON true

@@ -28,5 +28,6 @@ async def by_pin(conn: asyncpg.Connection, pin: str) -> asyncpg.Record | None:
 
 async def units_with_case(conn: asyncpg.Connection, person_id: UUID) -> list[str]:
     """Units that have a case (not removed) for the person: the basis for seeing a protected address."""
-    rows = await conn.fetch("SELECT DISTINCT unit FROM cases WHERE person_id = $1", person_id)
+    rows = await conn.fetch("SELECT DISTINCT unit FROM cases WHERE person_id = $1 AND removed_at IS NULL",
+                            person_id)
     return [r["unit"] for r in rows]
