@@ -127,7 +127,7 @@ class Orders:
 
     async def sent_order(self, provider: dict, **kw) -> dict:
         case_id, decision_id = await self.case_with_decision(**kw)
-        created = await self.draft(case_id, decision_id, provider)
+        created = await self.draft(case_id, decision_id, provider, intervention=kw.get("intervention", "home_help"))
         assert created.status_code == 201, created.text
         sent = await self.client().post(f"/orders/{created.json()['id']}/send")
         assert sent.status_code == 200, sent.text
