@@ -2,6 +2,7 @@
 import asyncio
 import uuid
 
+import asyncpg
 import httpx
 import pytest
 
@@ -373,3 +374,23 @@ async def test_lists_are_paged_newest_first(clients, case):
     assert [n["id"] for n in rest["notes"]] == [ids[0]] and rest["next_before"] is None
     too_many = await journal.get(f"/cases/{case}/notes", params={"limit": 1000}, headers=caseworker(env))
     assert too_many.status_code == 422
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE journal.note_versions SET text = 'skrivet över' WHERE note_id = $1",
+    "DELETE FROM journal.note_versions WHERE note_id = $1",
+    "DELETE FROM journal.notes WHERE id = $1",
+    "UPDATE journal.notes SET author = 'någon annan' WHERE id = $1",
+    "TRUNCATE journal.notes CASCADE",
+])
+async def test_the_database_itself_refuses_to_lose_a_note(clients, case, sql):
+    env, journal = clients
+    note = await write(env, journal, case)
+    conn = await env.db()
+    try:
+        with pytest.raises(asyncpg.exceptions.RestrictViolationError, match="append-only"):
+            await conn.execute(sql, *([uuid.UUID(note["id"])] if "$1" in sql else []))
+    finally:
+        await conn.close()
+    assert (await journal.get(f"/notes/{note['id']}", headers=caseworker(env))).json()["versions"][0]["text"] \
+        == note_body()["text"]
