@@ -6,14 +6,17 @@ These restart shared infrastructure, so conftest runs them after every other tes
 import httpx
 import pytest
 
+from tests.pins import register_person
 from tests.stack import eventually, restart_infra
 
 pytestmark = pytest.mark.disruptive
 
 
 async def _open_case(client, env) -> str:
-    response = await client.post("/cases", json={"unit": "vuxen", "kind": "SoL"},
-                                 headers=env.auth("caseworker", unit="vuxen"))
+    headers = env.auth("caseworker", unit="vuxen")
+    person_id = await register_person(client, headers)
+    response = await client.post("/cases", json={"unit": "vuxen", "kind": "SoL", "person_id": person_id},
+                                 headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
