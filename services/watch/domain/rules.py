@@ -1,0 +1,120 @@
+"""The watch rules as data: what arms a timer, when it fires, what it raises and for whom.
+
+Each rule is measured from an anchor: the moment an order was sent, the day a report was
+received, an investigation started, a decision was made, its follow-up day or its last
+day of validity. `fire_after` says when the watch is raised, `due_after` when what it
+asks for is due (the date on the watch). A rule belongs to a `track`; an event that
+settles the track (an order confirmed, an investigation completed, a decision carried
+out) cancels the rule's timers and resolves its open watches.
+
+Every delay can be changed by configuration (OMSORG_WATCH_RULES), see `configure`.
+"""
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from services.watch.domain.calendar import Delay
+
+
+class Kind(StrEnum):
+    ORDER_ESCALATED = "order_escalated"          # beställningen obekräftad, till gruppchefen
+    ORDER_UNCONFIRMED = "order_unconfirmed"      # beställningen ej bekräftad av utföraren
+    DECISION_UNEXECUTED = "decision_unexecuted"  # ej verkställt beslut (tre månader)
+    ASSESSMENT_DUE = "assessment_due"            # förhandsbedömning (14 dagar)
+    INVESTIGATION_DUE = "investigation_due"      # utredning (fyra månader)
+    DECISION_LAPSING = "decision_lapsing"        # beslutet upphör snart att gälla
+    FOLLOW_UP = "follow_up"                      # uppföljning
+
+
+# Ties between watches due the same day break in this order: what has gone wrong for
+# the person already (an order no one confirms, a decision not carried out) comes before
+# a deadline still ahead.
+KIND_ORDER: tuple[Kind, ...] = tuple(Kind)
+
+
+class Subject(StrEnum):
+    ORDER = "order"
+    INQUIRY = "inquiry"              # aktualisering
+    INVESTIGATION = "investigation"  # utredning
+    DECISION = "decision"            # beslut
+
+
+class Who(StrEnum):
+    CASEWORKER = "caseworker"  # the caseworker who sent the order, started the investigation, decided
+    SUPERVISOR = "supervisor"  # the unit's supervisors: no directory says whose supervisor is whose yet
+
+
+class Track(StrEnum):
+    """What settles a rule's timers."""
+    CONFIRMATION = "confirmation"    # order.confirmed, order.recalled, order.rejected
+    ASSESSMENT = "assessment"        # inquiry.assessed
+    INVESTIGATION = "investigation"  # investigation.completed
+    EXECUTION = "execution"          # order.started for the decision
+    FOLLOW_UP = "follow_up"          # only the case's closing
+    VALIDITY = "validity"            # only the case's closing
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    kind: Kind
+    subject: Subject
+    track: Track
+    fire_after: Delay
+    due_after: Delay
+    who: Who = Who.CASEWORKER
+    remind_provider: bool = False   # notify e-mails the provider as well
+    escalation: bool = False        # published as watch.escalated
+    enabled: bool = True
+
+
+def _d(text: str) -> Delay:
+    return Delay.parse(text)
+
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("order_reminder", Kind.ORDER_UNCONFIRMED, Subject.ORDER, Track.CONFIRMATION,
+         fire_after=_d("2bd"), due_after=_d("2bd"), remind_provider=True),
+    Rule("order_escalation", Kind.ORDER_ESCALATED, Subject.ORDER, Track.CONFIRMATION,
+         fire_after=_d("5bd"), due_after=_d("5bd"), who=Who.SUPERVISOR, escalation=True),
+    Rule("assessment", Kind.ASSESSMENT_DUE, Subject.INQUIRY, Track.ASSESSMENT,
+         fire_after=_d("10d"), due_after=_d("14d")),
+    Rule("investigation", Kind.INVESTIGATION_DUE, Subject.INVESTIGATION, Track.INVESTIGATION,
+         fire_after=_d("3m15d"), due_after=_d("4m")),
+    Rule("unexecuted_decision", Kind.DECISION_UNEXECUTED, Subject.DECISION, Track.EXECUTION,
+         fire_after=_d("3m"), due_after=_d("3m")),
+    # Both follow-up rules raise the same watch: the second finds it open and updates it.
+    Rule("follow_up_notice", Kind.FOLLOW_UP, Subject.DECISION, Track.FOLLOW_UP,
+         fire_after=_d("-14d"), due_after=_d("0d")),
+    Rule("follow_up", Kind.FOLLOW_UP, Subject.DECISION, Track.FOLLOW_UP,
+         fire_after=_d("0d"), due_after=_d("0d")),
+    Rule("decision_lapsing", Kind.DECISION_LAPSING, Subject.DECISION, Track.VALIDITY,
+         fire_after=_d("-30d"), due_after=_d("0d")),
+)
+
+
+def configure(overrides: dict[str, str | dict] | None = None) -> dict[str, Rule]:
+    """The rules by name, with `overrides` applied: `{"order_reminder": "3bd"}` moves when a
+    rule fires; `{"assessment": {"fire_after": "7d", "due_after": "14d"}}` or
+    `{"decision_lapsing": {"enabled": false}}` say more. Unknown names and fields are errors."""
+    rules = {rule.name: rule for rule in DEFAULT_RULES}
+    for name, change in (overrides or {}).items():
+        if name not in rules:
+            raise ValueError(f"no watch rule named {name!r}; there are: {', '.join(rules)}")
+        if isinstance(change, str):
+            change = {"fire_after": change}
+        unknown = set(change) - {"fire_after", "due_after", "enabled"}
+        if unknown:
+            raise ValueError(f"rule {name!r}: unknown setting(s) {sorted(unknown)}")
+        fields = {k: Delay.parse(v) if k != "enabled" else bool(v) for k, v in change.items()}
+        if "fire_after" in fields and "due_after" not in fields and rules[name].fire_after == rules[name].due_after:
+            fields["due_after"] = fields["fire_after"]  # a rule due when it fires stays so
+        rules[name] = replace(rules[name], **fields)
+    return rules
+
+
+def rules_for(rules: dict[str, Rule], subject: Subject) -> list[Rule]:
+    return [r for r in rules.values() if r.subject is subject and r.enabled]
+
+
+def kinds_of(rules: dict[str, Rule], track: Track) -> list[Kind]:
+    return sorted({r.kind for r in rules.values() if r.track is track}, key=KIND_ORDER.index)

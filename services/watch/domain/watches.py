@@ -1,0 +1,124 @@
+"""Timers and watches (bevakningar): when to fire, what a firing raises, dedup and ranking. No I/O."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from services.watch.domain.calendar import local_date, morning_of
+from services.watch.domain.rules import KIND_ORDER, Kind, Rule, Subject, Who, rules_for
+
+GRANTED = ("granted", "partly_granted")  # an avslag leaves nothing to carry out or follow up
+
+
+@dataclass(frozen=True)
+class Timer:
+    rule: str
+    fire_at: datetime
+    due_on: date
+
+
+def timer(rule: Rule, anchor: date | datetime, due_on: date | None = None) -> Timer:
+    """When `rule` fires for an anchor: a moment keeps its time of day, a date fires in the morning."""
+    if isinstance(anchor, datetime):
+        fire_at = rule.fire_after.from_moment(anchor)
+        due = local_date(rule.due_after.from_moment(anchor))
+    else:
+        fire_at = morning_of(rule.fire_after.from_day(anchor))
+        due = rule.due_after.from_day(anchor)
+    return Timer(rule.name, fire_at, due_on or due)
+
+
+def order_timers(rules: dict[str, Rule], sent_at: datetime) -> list[Timer]:
+    return [timer(r, sent_at) for r in rules_for(rules, Subject.ORDER)]
+
+
+def inquiry_timers(rules: dict[str, Rule], received_on: date) -> list[Timer]:
+    return [timer(r, received_on) for r in rules_for(rules, Subject.INQUIRY)]
+
+
+def investigation_timers(rules: dict[str, Rule], started_on: date, due_on: date | None) -> list[Timer]:
+    # The registry states when the investigation is due; the watch keeps to its date.
+    return [timer(r, started_on, due_on) for r in rules_for(rules, Subject.INVESTIGATION)]
+
+
+def decision_timers(rules: dict[str, Rule], *, outcome: str, decided_on: date, follow_up_on: date | None,
+                    valid_to: date | None) -> list[Timer]:
+    if outcome not in GRANTED:
+        return []
+    anchors = {"unexecuted_decision": decided_on, "follow_up_notice": follow_up_on, "follow_up": follow_up_on,
+               "decision_lapsing": valid_to}
+    return [timer(r, anchors[r.name]) for r in rules_for(rules, Subject.DECISION)
+            if anchors.get(r.name) is not None]
+
+
+@dataclass(frozen=True)
+class WatchedThing:
+    """What the watch knows of a subject when its timer fires (its read model row)."""
+    id: UUID
+    subject: Subject
+    case_id: UUID | None
+    caseworker: str | None
+    unit: str
+    facts: dict[str, Any] = field(default_factory=dict)
+    settled: frozenset[str] = frozenset()
+    case_closed: bool = False
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One firing that raises (or updates) a watch."""
+    rule: Rule
+    thing: WatchedThing
+    due_on: date
+    fired_at: datetime
+    count: int = 1           # firings of this subject and kind folded into this one
+
+    @property
+    def key(self) -> tuple[UUID, Kind]:
+        return dedup_key(self.thing.id, self.rule.kind)
+
+    @property
+    def assignee(self) -> str | None:
+        return self.thing.caseworker if self.rule.who is Who.CASEWORKER else None
+
+    @property
+    def escalated_to(self) -> str | None:
+        return "supervisor" if self.rule.who is Who.SUPERVISOR else None
+
+
+def dedup_key(subject_id: UUID, kind: Kind | str) -> tuple[UUID, Kind]:
+    """One open watch per subject and kind: a second firing updates it."""
+    return subject_id, Kind(kind)
+
+
+def fire(rule: Rule | None, thing: WatchedThing | None, *, due_on: date, now: datetime) -> Trigger | None:
+    """What a due timer raises, or None when its subject was settled (or closed) in the meantime."""
+    if rule is None or thing is None or not rule.enabled:
+        return None
+    if thing.case_closed or rule.track in thing.settled:
+        return None
+    return Trigger(rule, thing, due_on, now)
+
+
+def collapse(triggers: list[Trigger]) -> list[Trigger]:
+    """Fold firings of one subject and kind (e.g. a follow-up's notice and its day, both past)
+    into one, so a batch touches each watch once; the latest due date wins."""
+    folded: dict[tuple, Trigger] = {}
+    for t in triggers:
+        earlier = folded.get(t.key)
+        if earlier is None:
+            folded[t.key] = t
+        else:
+            latest = t if t.due_on >= earlier.due_on else earlier
+            folded[t.key] = Trigger(latest.rule, latest.thing, latest.due_on, latest.fired_at,
+                                    earlier.count + t.count)
+    return list(folded.values())
+
+
+def urgency_key(*, due_on: date, kind: str, raised_at: datetime, today: date) -> tuple:
+    """Overdue first, then by due date, then by kind (KIND_ORDER), then oldest first."""
+    return (0 if due_on < today else 1, due_on, KIND_ORDER.index(Kind(kind)), raised_at)
+
+
+def is_overdue(due_on: date, today: date) -> bool:
+    return due_on < today
