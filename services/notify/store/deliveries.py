@@ -1,0 +1,78 @@
+"""SQL for the delivery log: queue in the handler's transaction, claim, mark, list."""
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+from uuid6 import uuid7
+
+from services.notify.domain.deliveries import Delivery, dedup_key
+
+
+async def queue(conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
+    """Record deliveries as pending; one already recorded for the same key is left as it is."""
+    if not deliveries:
+        return 0
+    rows = []
+    for d in deliveries:
+        event_id, recipient, channel = dedup_key(d.event_id, d.recipient, d.channel)
+        rows.append((uuid7(), event_id, d.event_type, d.template, channel.value, recipient, d.order_id,
+                     d.provider_id, d.content))
+    inserted = await conn.fetch(
+        "INSERT INTO deliveries (id, event_id, event_type, template, channel, recipient, order_id,"
+        " provider_id, content)"
+        " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
+        " $7::uuid[], $8::uuid[], $9::jsonb[])"
+        " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
+        *[list(col) for col in zip(*rows)],
+    )
+    return len(inserted)
+
+
+async def claim(pool: asyncpg.Pool, limit: int, lease_seconds: float) -> list[asyncpg.Record]:
+    """Take due pending deliveries for sending. The lease (a later next_attempt_at) keeps other
+    replicas off them while they are sent; if this process dies they come due again."""
+    return await pool.fetch(
+        "UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)"
+        " WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
+        "              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+        " RETURNING *",
+        limit, lease_seconds,
+    )
+
+
+async def next_due_in(pool: asyncpg.Pool) -> float | None:
+    """Seconds until the next pending delivery is due, or None if none is pending."""
+    return await pool.fetchval(
+        "SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()))::float8"
+        " FROM deliveries WHERE status = 'pending'")
+
+
+async def mark_delivered(conn: asyncpg.Connection, delivery_id: UUID, attempts: int, at: datetime) -> bool:
+    return await conn.fetchval(
+        "UPDATE deliveries SET status = 'delivered', attempts = $2, delivered_at = $3, last_error = NULL"
+        " WHERE id = $1 AND status = 'pending' RETURNING true", delivery_id, attempts, at) or False
+
+
+async def mark_retry(conn: asyncpg.Connection, delivery_id: UUID, attempts: int, next_at: datetime,
+                     error: str) -> None:
+    await conn.execute(
+        "UPDATE deliveries SET attempts = $2, next_attempt_at = $3, last_error = $4"
+        " WHERE id = $1 AND status = 'pending'", delivery_id, attempts, next_at, error)
+
+
+async def mark_failed(conn: asyncpg.Connection, delivery_id: UUID, attempts: int, at: datetime,
+                      error: str) -> bool:
+    return await conn.fetchval(
+        "UPDATE deliveries SET status = 'failed', attempts = $2, failed_at = $3, last_error = $4"
+        " WHERE id = $1 AND status = 'pending' RETURNING true", delivery_id, attempts, at, error) or False
+
+
+async def search(conn: asyncpg.Connection, *, order_id: UUID | None, recipient: str | None, status: str | None,
+                 limit: int, before: UUID | None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM deliveries WHERE ($1::uuid IS NULL OR order_id = $1)"
+        " AND ($2::text IS NULL OR recipient = $2) AND ($3::text IS NULL OR status = $3)"
+        " AND ($4::uuid IS NULL OR id < $4)"
+        " ORDER BY id DESC LIMIT $5",
+        order_id, recipient, status, before, limit,
+    )
