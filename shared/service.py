@@ -2,7 +2,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +10,7 @@ from typing import Annotated
 import asyncpg
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from shared import problems
 from shared.clock import AdjustableClock, Clock
@@ -19,6 +19,7 @@ from shared.db import create_pool, migrate
 from shared.events.asyncapi import asyncapi_document
 from shared.faults import Faults
 from shared.kafka import create_producer, ensure_topics
+from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
 from shared.outbox import Outbox, OutboxRelay
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_app, setup_telemetry
@@ -35,6 +36,8 @@ class Service:
     routers: Sequence[APIRouter] = ()
     consumes: Sequence[str] = ()   # topics whose events `handlers` react to
     handlers: Mapping[str, Handler] = field(default_factory=dict)
+    # Background tasks of the service's own (`async def worker(app)`), run next to the relay.
+    workers: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
 
 
 def create_app(service: Service, settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -53,10 +56,15 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         app.state.producer = producer
         app.state.outbox = Outbox(service.name, settings, clock)
         faults = Faults(settings.fault)
-        workers = [OutboxRelay(service.name, pool, producer, settings, faults).run()]
+        relay = OutboxRelay(service.name, pool, producer, settings, faults)
+        workers = [relay.run()]
+        consumer = None
         if service.handlers:
-            workers.append(EventConsumer(service.name, list(service.consumes), service.handlers,
-                                         pool, producer, settings).run())
+            consumer = EventConsumer(service.name, list(service.consumes), service.handlers,
+                                     pool, producer, settings)
+            workers.append(consumer.run())
+        _observe_workers(service.name, relay, consumer)
+        workers += [worker(app) for worker in service.workers]
         tasks = [asyncio.create_task(w) for w in workers]
         for task in tasks:
             task.add_done_callback(_stop_process_if_crashed)
@@ -82,6 +90,16 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     return app
 
 
+def _observe_workers(name: str, relay: OutboxRelay, consumer: EventConsumer | None) -> None:
+    observe("omsorg.outbox.backlog", "{event}", "Events written but not yet published",
+            lambda: [(relay.backlog, {"service": name})])
+    observe("omsorg.outbox.oldest_age", "s", "Age of the oldest unpublished event",
+            lambda: [(relay.oldest_age_seconds, {"service": name})])
+    if consumer is not None:
+        observe("omsorg.consumer.lag", "{event}", "Events on the topic not yet processed by this group",
+                lambda: [(lag, {"group": name, "topic": topic}) for topic, lag in consumer.lag.items()])
+
+
 def _stop_process_if_crashed(task: asyncio.Task) -> None:
     # A relay or consumer that died would leave the API answering while events pile up;
     # better to fail loudly and be restarted.
@@ -102,6 +120,10 @@ def _health_router() -> APIRouter:
     @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service")
     async def events_contract() -> dict:
         return asyncapi_document()
+
+    @router.get("/metrics", summary="Metrics for Prometheus", response_class=Response)
+    async def prometheus_metrics() -> Response:
+        return Response(prometheus_text(), media_type=PROMETHEUS_CONTENT_TYPE)
 
     @router.get("/ready", summary="The database and the broker are reachable")
     async def ready(request: Request):

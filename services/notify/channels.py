@@ -1,0 +1,83 @@
+"""The ways out: e-mail over SMTP (aiosmtplib) and webhooks to provider systems (httpx)."""
+import asyncio
+import time
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import aiosmtplib
+import httpx
+
+from services.notify.domain.signature import HEADER, provider_secret, sign
+from shared.settings import Settings
+
+# A connection idle longer than this may have been closed by the server: open a new one
+# rather than spend a delivery attempt finding out.
+_IDLE_SECONDS = 20.0
+
+
+class Mailer:
+    """Sends e-mail over a few reused SMTP connections (STARTTLS and login when configured)."""
+
+    def __init__(self, settings: Settings, connections: int = 4):
+        self.settings = settings
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
+        self._slots = asyncio.Semaphore(connections)
+
+    def message(self, *, to: str, subject: str, text: str, message_id: str, at) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self.settings.smtp_from
+        msg["To"] = to
+        msg["Subject"] = subject
+        msg["Date"] = format_datetime(at)
+        msg["Message-ID"] = make_msgid(idstring=message_id, domain="omsorg")
+        msg.set_content(text)
+        return msg
+
+    async def send(self, msg: EmailMessage) -> None:
+        async with self._slots:
+            client = await self._take()
+            try:
+                await client.send_message(msg)
+            except BaseException:
+                client.close()
+                raise
+            self._idle.append((client, time.monotonic()))
+
+    async def _take(self) -> aiosmtplib.SMTP:
+        while self._idle:
+            client, since = self._idle.pop()
+            if client.is_connected and time.monotonic() - since < _IDLE_SECONDS:
+                return client
+            client.close()
+        s = self.settings
+        client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, timeout=s.smtp_timeout_seconds,
+                                 start_tls=s.smtp_starttls, use_tls=False)
+        await client.connect()
+        if s.smtp_username:
+            await client.login(s.smtp_username, s.smtp_password)
+        return client
+
+    async def close(self) -> None:
+        while self._idle:
+            client, _ = self._idle.pop()
+            try:
+                await asyncio.wait_for(client.quit(), 2)
+            except Exception:  # closing anyway
+                client.close()
+
+
+class Webhooks:
+    """POSTs a JSON body to a provider's URL, signed with the provider's secret."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.client = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+
+    async def post(self, url: str, body: bytes, *, provider_id: str, delivery_id: str) -> None:
+        secret = provider_secret(self.settings.webhook_secret, provider_id)
+        response = await self.client.post(url, content=body, headers={
+            "Content-Type": "application/json", HEADER: sign(secret, body), "X-Omsorg-Delivery": delivery_id})
+        response.raise_for_status()
+
+    async def close(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,155 @@
+"""The sender: a worker in the notify process that sends pending deliveries and records the outcome.
+
+Handlers only record deliveries as pending, in the transaction that also records the event in
+the inbox, so a redelivered event never queues a second one. Sending is a side effect outside
+any database transaction: the sender sends, then marks the row delivered. A crash between the
+two leaves the row pending and its lease runs out, so that one notification is at worst sent
+once more; it can never be lost, and a redelivered event can never cause it again.
+
+Failures are retried with backoff; after `notify_max_attempts` the delivery is `failed`,
+`notification.failed` goes out through the outbox and a record goes to `notify.events.dlq`.
+"""
+import asyncio
+import json
+import logging
+
+import asyncpg
+from fastapi import FastAPI
+
+from services.notify.channels import Mailer, Webhooks
+from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, webhook_body
+from services.notify.store import deliveries as store
+from services.notify.store import notifications
+from shared.events.catalog import NotificationDelivered, NotificationFailed
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+LEASE_SECONDS = 120.0
+
+
+class Sender:
+    def __init__(self, app: FastAPI, mailer: Mailer, webhooks: Webhooks):
+        self.pool: asyncpg.Pool = app.state.pool
+        self.producer = app.state.producer
+        self.outbox = app.state.outbox
+        self.settings = app.state.settings
+        self.clock = app.state.clock
+        self.mailer = mailer
+        self.webhooks = webhooks
+        self._wake = asyncio.Event()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self._listen_and_send()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database went away: wait, then listen again
+                log.warning("notify sender lost its database connection, reconnecting: %s", exc)
+                await asyncio.sleep(1)
+
+    async def _listen_and_send(self) -> None:
+        wake = lambda *_: self._wake.set()  # noqa: E731
+        async with self.pool.acquire() as listener:
+            await listener.add_listener("notify_deliveries", wake)
+            listener.add_termination_listener(wake)
+            try:
+                while not listener.is_closed():
+                    self._wake.clear()
+                    while await self.send_due() == BATCH:
+                        pass
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
+                    except asyncio.TimeoutError:
+                        pass
+            finally:
+                listener.remove_termination_listener(wake)
+                if not listener.is_closed():
+                    await listener.remove_listener("notify_deliveries", wake)
+
+    async def send_due(self) -> int:
+        rows = await store.claim(self.pool, BATCH, LEASE_SECONDS)
+        results = await asyncio.gather(*(self.deliver(row) for row in rows), return_exceptions=True)
+        for row, result in zip(rows, results):
+            if isinstance(result, Exception):  # its lease runs out and it is tried again
+                log.warning("could not record the outcome of delivery %s: %r", row["id"], result)
+        return len(rows)
+
+    async def deliver(self, row: asyncpg.Record) -> None:
+        attempts = row["attempts"] + 1
+        try:
+            await self._send(row)
+        except Exception as exc:
+            await self._failed(row, attempts, f"{type(exc).__name__}: {exc}"[:2000])
+            return
+        now = self.clock.now()
+        async with self.pool.acquire() as conn, conn.transaction():
+            if row["channel"] == Channel.IN_APP:
+                await notifications.insert(conn, row, now)
+            if await store.mark_delivered(conn, row["id"], attempts, now):
+                await self.outbox.add(conn, NotificationDelivered(**_facts(row), attempts=attempts, delivered_at=now),
+                                      key=_key(row), subject=f"delivery/{row['id']}")
+
+    async def _send(self, row: asyncpg.Record) -> None:
+        content = row["content"]
+        if row["channel"] == Channel.EMAIL:
+            msg = self.mailer.message(to=row["recipient"], subject=content["subject"], text=content["text"],
+                                      message_id=str(row["id"]), at=self.clock.now())
+            await self.mailer.send(msg)
+        elif row["channel"] == Channel.WEBHOOK:
+            await self.webhooks.post(row["recipient"], webhook_body(content),
+                                     provider_id=str(row["provider_id"]), delivery_id=str(row["id"]))
+
+    async def _failed(self, row: asyncpg.Record, attempts: int, error: str) -> None:
+        status = after_failure(attempts, self.settings.notify_max_attempts)
+        now = self.clock.now()
+        if status is Status.PENDING:
+            log.warning("delivery %s (%s) failed, attempt %d: %s", row["id"], row["channel"], attempts, error)
+            async with self.pool.acquire() as conn:
+                await store.mark_retry(conn, row["id"], attempts,
+                                       now + backoff(attempts, self.settings.notify_retry_backoff_seconds), error)
+            return
+        log.error("delivery %s (%s) failed for good after %d attempts: %s", row["id"], row["channel"], attempts, error)
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await store.mark_failed(conn, row["id"], attempts, now, error):
+                return
+            await self.outbox.add(conn, NotificationFailed(**_facts(row), attempts=attempts, error=error,
+                                                           failed_at=now),
+                                  key=_key(row), subject=f"delivery/{row['id']}")
+        await self._dead_letter(row, attempts, error)
+
+    async def _dead_letter(self, row: asyncpg.Record, attempts: int, error: str) -> None:
+        # The durable record is the `failed` row and its event; this copy is for the people and
+        # tools that watch the dead-letter topics.
+        record = {"delivery_id": str(row["id"]), "event_id": str(row["event_id"]), "event_type": row["event_type"],
+                  "template": row["template"], "channel": row["channel"], "recipient": row["recipient"],
+                  "order_id": row["order_id"] and str(row["order_id"]), "attempts": attempts, "error": error}
+        headers = [("dlq_error", error.encode()[:4000]), ("dlq_error_type", b"DeliveryFailed"),
+                   ("dlq_consumer", b"notify-sender"), ("content-type", b"application/json")]
+        try:
+            await self.producer.send_and_wait(self.settings.topic("notify.events.dlq"),
+                                              value=json.dumps(record).encode(), key=_key(row).encode(),
+                                              headers=headers)
+        except Exception:
+            log.exception("could not write the dead-letter record of delivery %s", row["id"])
+
+
+def _facts(row: asyncpg.Record) -> dict:
+    return dict(delivery_id=row["id"], cause_event_id=row["event_id"], cause_event_type=row["event_type"],
+                template=row["template"], channel=row["channel"], recipient=row["recipient"],
+                order_id=row["order_id"], provider_id=row["provider_id"])
+
+
+def _key(row: asyncpg.Record) -> str:
+    return str(row["order_id"] or row["id"])
+
+
+async def sender_worker(app: FastAPI) -> None:
+    settings = app.state.settings
+    mailer, webhooks = Mailer(settings), Webhooks(settings)
+    try:
+        await Sender(app, mailer, webhooks).run()
+    finally:
+        await mailer.close()
+        await webhooks.close()
