@@ -1,7 +1,7 @@
 """Registry service: `python -m services.registry.main` (port 8001)."""
 from pathlib import Path
 
-from services.registry.api import cases, occurrences, persons
+from services.registry.api import cases, inquiries, occurrences, persons
 from shared.service import Service, create_app, run
 
 SERVICE = Service(
@@ -9,7 +9,7 @@ SERVICE = Service(
     port=8001,
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[persons.router, cases.router, occurrences.router],
+    routers=[persons.router, inquiries.router, cases.router, occurrences.router],
 )
 
 

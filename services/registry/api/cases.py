@@ -118,7 +118,7 @@ class DecisionOut(BaseModel):
                    **{k: row[k] for k in cls.model_fields if k != "communication"})
 
 
-def _check_unit(user: Principal, unit: str) -> None:
+def check_unit(user: Principal, unit: str) -> None:
     if not may_see_unit(user, unit):
         raise Problem(403, "other_unit", "The case belongs to another unit",
                       f"your unit is {user.unit!r}; the case is in {unit!r}")
@@ -128,7 +128,7 @@ async def _case(conn: asyncpg.Connection, case_id: UUID, user: Principal, *, for
     row = await store.get(conn, case_id, for_update=for_update)
     if row is None:
         raise Problem(404, "case_not_found", "No such case", str(case_id))
-    _check_unit(user, row["unit"])
+    check_unit(user, row["unit"])
     if row["removed_at"] is not None and not may_see_removed_case(user):
         raise Problem(410, "case_removed", "The case has been removed by support",
                       f"removed {row['removed_at'].isoformat()} by {row['removed_by']}: {row['removal_reason']};"
@@ -136,7 +136,7 @@ async def _case(conn: asyncpg.Connection, case_id: UUID, user: Principal, *, for
     return row
 
 
-async def _case_for_work(conn: asyncpg.Connection, case_id: UUID, user: Principal):
+async def case_for_work(conn: asyncpg.Connection, case_id: UUID, user: Principal):
     """The case, locked for this transaction, open and not removed."""
     row = await _case(conn, case_id, user, for_update=True)
     process.ensure_open(row["status"], removed=row["removed_at"] is not None)
@@ -168,7 +168,7 @@ async def open_case(conn: asyncpg.Connection, outbox: Outbox, *, unit: str, kind
 @router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)")
 async def create_case(body: CaseIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                       user: Principal = require_roles(*roles_for("case.open"))) -> CaseOut:
-    _check_unit(user, body.unit)
+    check_unit(user, body.unit)
     async with pool.acquire() as conn, conn.transaction():
         row = await open_case(conn, outbox, unit=body.unit, kind=body.kind, person_id=body.person_id,
                               opened_on=clock.today(), opened_by=user.sub)
@@ -189,7 +189,7 @@ async def get_case(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
 async def close_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                      user: Principal = require_roles(*roles_for("case.close"))) -> CaseOut:
     async with pool.acquire() as conn, conn.transaction():
-        await _case_for_work(conn, case_id, user)
+        await case_for_work(conn, case_id, user)
         process.ensure_can_close(ongoing_investigation=await store.ongoing_investigation(conn, case_id) is not None)
         row = await store.close(conn, case_id, closed_on=clock.today(), closed_by=user.sub, reason=body.reason)
         await outbox.add(conn, CaseClosed(case_id=case_id, reason=body.reason, closed_on=row["closed_on"]),
@@ -220,7 +220,7 @@ async def create_investigation(case_id: UUID, body: InvestigationIn, pool: Pool,
                                user: Principal = require_roles(*roles_for("case.investigate"))) -> InvestigationOut:
     today = clock.today()
     async with pool.acquire() as conn, conn.transaction():
-        case = await _case_for_work(conn, case_id, user)
+        case = await case_for_work(conn, case_id, user)
         row = await start_investigation(conn, outbox, case, started_on=body.started_on or today, today=today,
                                         started_by=user.sub)
     return InvestigationOut.of(row)
@@ -245,7 +245,7 @@ async def complete_investigation(case_id: UUID, investigation_id: UUID, pool: Po
                                  clock: ClockDep,
                                  user: Principal = require_roles(*roles_for("case.investigate"))) -> InvestigationOut:
     async with pool.acquire() as conn, conn.transaction():
-        case = await _case_for_work(conn, case_id, user)
+        case = await case_for_work(conn, case_id, user)
         investigation = await store.get_investigation(conn, case_id, investigation_id)
         if investigation is None:
             raise Problem(404, "investigation_not_found", "No such investigation on this case")
@@ -265,7 +265,7 @@ async def create_decision(case_id: UUID, body: DecisionIn, pool: Pool, outbox: O
     communication = Communication(c.communicated, c.communicated_on, c.method, c.not_communicated_reason)
     process.check_validity(valid_from=body.valid_from, valid_to=body.valid_to, follow_up_on=body.follow_up_on)
     async with pool.acquire() as conn, conn.transaction():
-        case = await _case_for_work(conn, case_id, user)
+        case = await case_for_work(conn, case_id, user)
         investigation = await store.latest_investigation(conn, case_id)
         process.ensure_has_investigation(investigation is not None)
         process.check_communication(communication, decided_on=today,

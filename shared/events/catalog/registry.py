@@ -79,3 +79,32 @@ class DecisionMade(BaseModel):
     follow_up_on: date | None = None
     decided_on: date
     decided_by: str
+
+
+@event_type("inquiry.received", "registry.events")
+class InquiryReceived(BaseModel):
+    """En aktualisering har tagits emot (ansökan, anmälan eller övrig information).
+
+    Keyed by the inquiry id. assessment_due_on is set for a report about a child: the
+    initial assessment (förhandsbedömning) is due then, 14 days after receipt.
+    """
+    inquiry_id: UUID
+    person_id: UUID
+    unit: str
+    kind: str
+    received_on: date
+    assessment_due_on: date | None = None
+    recorded_by: str
+
+
+@event_type("inquiry.assessed", "registry.events")
+class InquiryAssessed(BaseModel):
+    """En förhandsbedömning är gjord: inleda utredning eller inte, med skäl."""
+    inquiry_id: UUID
+    person_id: UUID
+    unit: str
+    outcome: str
+    assessed_on: date
+    due_on: date
+    late: bool
+    assessed_by: str

@@ -1,0 +1,35 @@
+"""SQL for inquiries (aktualiseringar)."""
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+
+
+async def insert(conn: asyncpg.Connection, *, inquiry_id: UUID, person_id: UUID, unit: str, kind: str,
+                 received_on: date, summary: str | None, recorded_by: str,
+                 assessment_due_on: date | None) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO inquiries (id, person_id, unit, kind, received_on, summary, recorded_by, assessment_due_on)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+        inquiry_id, person_id, unit, kind, received_on, summary, recorded_by, assessment_due_on,
+    )
+
+
+async def get(conn: asyncpg.Connection, inquiry_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow(f"SELECT * FROM inquiries WHERE id = $1{lock}", inquiry_id)
+
+
+async def assess(conn: asyncpg.Connection, inquiry_id: UUID, *, assessed_on: date, outcome: str, reasons: str,
+                 assessed_by: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "UPDATE inquiries SET assessed_on = $2, assessment_outcome = $3, assessment_reasons = $4, assessed_by = $5"
+        " WHERE id = $1 RETURNING *",
+        inquiry_id, assessed_on, outcome, reasons, assessed_by,
+    )
+
+
+async def link_investigation(conn: asyncpg.Connection, inquiry_id: UUID, investigation_id: UUID) -> asyncpg.Record:
+    await conn.execute("UPDATE investigations SET inquiry_id = $2 WHERE id = $1", investigation_id, inquiry_id)
+    return await conn.fetchrow("UPDATE inquiries SET investigation_id = $2 WHERE id = $1 RETURNING *",
+                               inquiry_id, investigation_id)
