@@ -41,6 +41,8 @@ class EventConsumer:
         self.pool = pool
         self.producer = producer
         self.settings = settings
+        self.lag: dict[str, int] = {}  # per topic: messages not yet processed; read by the metrics
+        self._next_offsets: dict = {}
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
@@ -55,11 +57,13 @@ class EventConsumer:
             while True:
                 try:
                     batches = await consumer.getmany(timeout_ms=500, max_records=200)
-                    for messages in batches.values():
+                    for tp, messages in batches.items():
                         for message in messages:
                             await self.handle(message)
+                        self._next_offsets[tp] = messages[-1].offset + 1
                     if batches:
                         await consumer.commit()
+                    self._measure_lag(consumer)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -69,6 +73,14 @@ class EventConsumer:
                     await consumer.seek_to_committed()
         finally:
             await consumer.stop()
+
+    def _measure_lag(self, consumer: AIOKafkaConsumer) -> None:
+        lag: dict[str, int] = {}
+        for tp in consumer.assignment():
+            highwater, position = consumer.highwater(tp), self._next_offsets.get(tp)
+            if highwater is not None and position is not None:
+                lag[tp.topic] = lag.get(tp.topic, 0) + max(highwater - position, 0)
+        self.lag = lag
 
     async def handle(self, message: ConsumerRecord) -> None:
         carrier = _first_headers(message.headers)

@@ -7,6 +7,7 @@ several replicas can relay at once without sending a row twice concurrently.
 """
 import asyncio
 import logging
+import time
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -55,6 +56,10 @@ class OutboxRelay:
         self.settings = settings
         self.faults = faults
         self._wake = asyncio.Event()
+        # Read by the metrics (shared/metrics.py): unpublished rows and the oldest one's age.
+        self.backlog = 0
+        self.oldest_age_seconds = 0.0
+        self._measured_at = 0.0
 
     async def run(self) -> None:
         while True:
@@ -91,12 +96,23 @@ class OutboxRelay:
         try:
             while await self.publish_batch() == self.settings.relay_batch_size:
                 pass
+            await self._measure_backlog()
         except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
             log.warning("outbox relay could not publish, will retry: %s", exc)
         except asyncpg.InterfaceError:
             raise
         except Exception:
             log.exception("outbox relay failed, will retry")
+
+    async def _measure_backlog(self) -> None:
+        now = time.monotonic()
+        if now - self._measured_at < 1:  # at most once a second, whatever the event rate
+            return
+        self._measured_at = now
+        row = await self.pool.fetchrow(
+            "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
+            " FROM outbox WHERE published_at IS NULL")
+        self.backlog, self.oldest_age_seconds = row["n"], float(row["age"])
 
     async def publish_batch(self) -> int:
         """Publish one batch of unpublished rows in order; returns how many were published."""

@@ -11,6 +11,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from pythonjsonlogger.json import JsonFormatter
 
+from shared.metrics import setup_metrics
 from shared.settings import Settings
 
 _configured = False
@@ -22,8 +23,9 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     if _configured:
         return
     log_as_json_lines(service)
-    provider = TracerProvider(resource=Resource.create({"service.name": f"omsorg-{service}",
-                                                        "service.namespace": "omsorg"}))
+    resource = Resource.create({"service.name": f"omsorg-{service}", "service.namespace": "omsorg"})
+    setup_metrics(resource, settings)
+    provider = TracerProvider(resource=resource)
     if settings.otel_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

@@ -1,8 +1,11 @@
 """The five services start on the real database and broker and answer /health, /ready and /docs."""
+import re
+
 import httpx
 import pytest
 
-from tests.stack import SERVICES
+from tests.pins import register_person
+from tests.stack import SERVICES, eventually
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -45,3 +48,25 @@ async def test_event_contract_is_served_with_the_docs(stack):
         document = (await client.get("/events/asyncapi.json")).json()
     assert document["asyncapi"] == "3.0.0"
     assert "case.opened" in {m["name"] for m in document["components"]["messages"].values()}
+
+
+async def test_metrics_for_prometheus_show_requests_outbox_and_consumer_lag(stack):
+    env, procs = stack
+    headers = env.auth("caseworker", unit="vuxen")
+    async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(base_url=procs["registry"].url) as registry:
+            person_id = await register_person(registry, headers)
+            opened = await registry.post("/cases", json={"unit": "vuxen", "kind": "SoL", "person_id": person_id},
+                                         headers=headers)
+            assert opened.status_code == 201, opened.text
+
+        async def journal_metrics():
+            text = (await client.get(f"{procs['journal'].url}/metrics")).text
+            return text if re.search(r'omsorg_consumer_lag\w*\{[^}]*group="journal"', text) else None
+
+        journal = await eventually(journal_metrics)
+        registry_text = (await client.get(f"{procs['registry'].url}/metrics")).text
+    assert journal, "the journal never reported its consumer lag"
+    assert re.search(r'http_server_\w*duration\w*_count\{[^}]*http_(?:route|target)="/cases"', registry_text)
+    assert re.search(r'omsorg_outbox_backlog\w*\{[^}]*service="registry"[^}]*\} \d', registry_text)
+    assert re.search(r'omsorg_outbox_oldest_age\w*\{[^}]*service="registry"', registry_text)
