@@ -44,7 +44,7 @@ def test_watch_recipients():
     assert plan.watch_recipients("watch_raised", "anna", "vuxen") == ["user:anna"]
     assert plan.watch_recipients("watch_raised", None, "vuxen") == ["supervisors:vuxen"]
     assert plan.watch_recipients("watch_escalated", "anna", "vuxen") == ["supervisors:vuxen", "user:anna"]
-    assert plan.watch_recipients("watch_escalated", "anna", "vuxen", "greta") == ["user:greta", "user:anna"]
+    assert plan.watch_recipients("watch_escalated", None, "vuxen") == ["supervisors:vuxen"]
     notes = plan.in_app(uuid.uuid4(), "watch.raised", "watch_raised", ["user:anna", "user:anna"],
                         kind="order_unconfirmed", link="l")
     assert len(notes) == 1 and notes[0].content["title"] == "Bevakning: obekräftad beställning"

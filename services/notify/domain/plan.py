@@ -58,22 +58,12 @@ def in_app(event_id: UUID, event_type: str, template: str, recipients: list[str]
             for r in seen]
 
 
-def watch_recipients(template: str, assignee: str | None, unit: str | None,
-                     escalated_to: str | None = None) -> list[str]:
+def watch_recipients(template: str, assignee: str | None, unit: str | None) -> list[str]:
     """A watch goes to its caseworker (or, with none, the unit's supervisors); an escalation
-    to the named supervisor or the unit's supervisors, and to the caseworker as well."""
+    to the unit's supervisors, and to the caseworker whose watch it was as well."""
     recipients = []
-    if template == "watch_escalated":
-        if escalated_to:
-            recipients.append(user(escalated_to))
-        elif unit:
-            recipients.append(supervisors(unit))
+    if unit and (template == "watch_escalated" or not assignee):
+        recipients.append(supervisors(unit))
     if assignee:
         recipients.append(user(assignee))
-    elif unit and template == "watch_raised":
-        recipients.append(supervisors(unit))
     return recipients
-
-
-def is_unconfirmed_order(kind: str | None) -> bool:
-    return bool(kind) and "unconfirmed" in kind

@@ -51,12 +51,12 @@ TEMPLATES: dict[str, _Texts] = {
 # What a watch is about, in Swedish, by its kind; an unknown kind reads as a plain "bevakning".
 WATCH_KINDS = {
     "order_unconfirmed": "obekräftad beställning",
-    "order.unconfirmed": "obekräftad beställning",
-    "unconfirmed_order": "obekräftad beställning",
+    "order_escalated": "obekräftad beställning",
+    "decision_unexecuted": "ej verkställt beslut",
+    "assessment_due": "förhandsbedömning",
     "investigation_due": "utredningstiden går ut",
-    "decision_not_executed": "ej verkställt beslut",
-    "follow_up_due": "uppföljning",
-    "initial_assessment_due": "förhandsbedömning",
+    "decision_lapsing": "beslut som snart upphör att gälla",
+    "follow_up": "uppföljning",
 }
 
 
