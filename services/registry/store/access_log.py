@@ -1,0 +1,24 @@
+"""SQL for the access log (loggkontroll)."""
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+
+async def insert(conn: asyncpg.Connection, *, event_id: UUID, service: str, actor: str, roles: list[str],
+                 action: str, resource: str, person_id: UUID | None, reason: str | None, at: datetime) -> None:
+    # A plain INSERT: the inbox guarantees one call per event, and a second one should fail loudly.
+    await conn.execute(
+        "INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason, at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        event_id, service, actor, roles, action, resource, person_id, reason, at,
+    )
+
+
+async def for_person(conn: asyncpg.Connection, person_id: UUID, *, before: datetime | None,
+                     limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM access_log WHERE person_id = $1 AND ($2::timestamptz IS NULL OR at < $2)"
+        " ORDER BY at DESC, event_id DESC LIMIT $3",
+        person_id, before, limit,
+    )

@@ -1,0 +1,75 @@
+"""The access log: every read of a person's data, from every service, reviewable per person."""
+import uuid
+from datetime import datetime, timezone
+
+from aiokafka import AIOKafkaProducer
+
+from shared.events import Envelope, to_kafka
+from tests.pins import register_person
+from tests.registry.test_cases import UNIT, open_case
+from tests.stack import eventually
+
+
+async def _audit(client, env, person_id, role="support", **params):
+    return await client.get("/audit", params={"person_id": person_id, **params}, headers=env.auth(role, unit=UNIT))
+
+
+async def test_reads_in_the_registry_and_other_services_are_in_the_log(registry):
+    env, client = registry
+    person_id = await register_person(client, env.auth("caseworker", unit=UNIT))
+    case = await open_case(client, env, person_id=person_id)
+    reader = env.auth("caseworker", unit=UNIT, sub="greta")
+    await client.get(f"/persons/{person_id}", headers={**reader, "X-Access-Reason": "planering av hembesok"})
+    await client.get(f"/cases/{case['id']}", headers=reader)
+
+    # A read in the journal arrives on audit.access like any other service's.
+    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    await producer.start()
+    try:
+        headers, body = to_kafka(Envelope(
+            id=uuid.uuid4(), source="omsorg/journal", type="access.logged", time=datetime.now(timezone.utc),
+            data={"actor": "journal-reader", "roles": ["caseworker"], "action": "read", "resource": "note/1",
+                  "person_id": person_id, "reason": None, "at": datetime.now(timezone.utc).isoformat()}))
+        await producer.send_and_wait(env.topic("audit.access"), value=body, key=person_id.encode(), headers=headers)
+    finally:
+        await producer.stop()
+
+    async def complete():
+        entries = (await _audit(client, env, person_id)).json()["entries"]
+        return entries if {"greta", "journal-reader"} <= {e["actor"] for e in entries} else None
+
+    entries = await eventually(complete)
+    assert entries, "the log never showed both reads"
+    by_resource = {e["resource"]: e for e in entries}
+    assert by_resource[f"person/{person_id}"]["reason"] == "planering av hembesok"
+    assert by_resource[f"person/{person_id}"]["service"] == "omsorg/registry"
+    assert by_resource[f"case/{case['id']}"]["actor"] == "greta"
+    assert by_resource["note/1"]["service"] == "omsorg/journal"
+    assert all(e["at"] for e in entries)
+
+
+async def test_audit_is_for_support_and_supervisor_only(registry):
+    env, client = registry
+    person_id = await register_person(client, env.auth("caseworker", unit=UNIT))
+    assert (await _audit(client, env, person_id, role="supervisor")).status_code == 200
+    for role in ("caseworker", "family_law", "object_specialist"):
+        assert (await _audit(client, env, person_id, role=role)).status_code == 403, role
+
+
+async def test_audit_pages_are_capped(registry):
+    env, client = registry
+    person_id = await register_person(client, env.auth("caseworker", unit=UNIT))
+    for _ in range(3):
+        await client.get(f"/persons/{person_id}", headers=env.auth("caseworker", unit=UNIT))
+
+    async def three():
+        entries = (await _audit(client, env, person_id, limit=500)).json()["entries"]
+        return len([e for e in entries if e["resource"] == f"person/{person_id}"]) >= 3
+
+    assert await eventually(three)
+    page = (await _audit(client, env, person_id, limit=2)).json()
+    assert len(page["entries"]) == 2 and page["next_before"]
+    rest = (await _audit(client, env, person_id, limit=500, before=page["next_before"])).json()
+    assert not {e["event_id"] for e in rest["entries"]} & {e["event_id"] for e in page["entries"]}
+    assert (await _audit(client, env, person_id, limit=501)).status_code == 422
+    assert (await _audit(client, env, "not-a-uuid")).status_code == 422
