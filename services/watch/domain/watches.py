@@ -8,6 +8,7 @@ from services.watch.domain.calendar import local_date, morning_of
 from services.watch.domain.rules import KIND_ORDER, Kind, Rule, Subject, Who, rules_for
 
 GRANTED = ("granted", "partly_granted")  # an avslag leaves nothing to carry out or follow up
+CASE_CLOSED = "case_closed"              # settles every track of the case's subjects
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ def order_timers(rules: dict[str, Rule], sent_at: datetime) -> list[Timer]:
     return [timer(r, sent_at) for r in rules_for(rules, Subject.ORDER)]
 
 
-def inquiry_timers(rules: dict[str, Rule], received_on: date) -> list[Timer]:
-    return [timer(r, received_on) for r in rules_for(rules, Subject.INQUIRY)]
+def inquiry_timers(rules: dict[str, Rule], received_on: date, due_on: date | None = None) -> list[Timer]:
+    return [timer(r, received_on, due_on) for r in rules_for(rules, Subject.INQUIRY)]
 
 
 def investigation_timers(rules: dict[str, Rule], started_on: date, due_on: date | None) -> list[Timer]:
@@ -95,7 +96,7 @@ def fire(rule: Rule | None, thing: WatchedThing | None, *, due_on: date, now: da
     """What a due timer raises, or None when its subject was settled (or closed) in the meantime."""
     if rule is None or thing is None or not rule.enabled:
         return None
-    if thing.case_closed or rule.track in thing.settled:
+    if thing.case_closed or CASE_CLOSED in thing.settled or rule.track in thing.settled:
         return None
     return Trigger(rule, thing, due_on, now)
 

@@ -1,0 +1,51 @@
+"""SQL for what the watch follows (its read model of orders, inquiries, investigations,
+decisions) and which cases are closed."""
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.watch.domain.watches import CASE_CLOSED
+
+
+async def record(conn: asyncpg.Connection, *, id: UUID, type: str, case_id: UUID | None, caseworker: str | None,
+                 unit: str, facts: dict[str, Any]) -> None:
+    """Keep what the subject's watches will need; what has already settled stays settled."""
+    await conn.execute(
+        "INSERT INTO subjects (id, type, case_id, caseworker, unit, facts, known)"
+        " VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, true)"
+        " ON CONFLICT (id) DO UPDATE SET case_id = EXCLUDED.case_id, caseworker = EXCLUDED.caseworker,"
+        "  unit = EXCLUDED.unit, facts = EXCLUDED.facts, known = true, updated_at = now()",
+        id, type, case_id, caseworker, unit, json.dumps(facts, default=str))
+
+
+async def settle(conn: asyncpg.Connection, *, id: UUID, type: str, track: str) -> None:
+    """Mark a track settled, even for a subject not yet known (its events may come later).
+
+    The row lock this takes makes a timer of the subject that fires concurrently either
+    see the settlement or finish first, so that the caller's resolving finds its watch.
+    """
+    await conn.execute(
+        "INSERT INTO subjects (id, type, settled) VALUES ($1, $2, ARRAY[$3::text])"
+        " ON CONFLICT (id) DO UPDATE SET updated_at = now(), settled = CASE WHEN $3 = ANY(subjects.settled)"
+        "  THEN subjects.settled ELSE subjects.settled || $3::text END",
+        id, type, track)
+
+
+async def close_case(conn: asyncpg.Connection, *, case_id: UUID, closed_on) -> None:
+    await conn.execute("INSERT INTO closed_cases (case_id, closed_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                       case_id, closed_on)
+    # Lock in id order, as the scheduler does, so the two never wait for each other in a circle.
+    await conn.execute("SELECT 1 FROM subjects WHERE case_id = $1 ORDER BY id FOR UPDATE", case_id)
+    await conn.execute("UPDATE subjects SET settled = settled || $2::text, updated_at = now()"
+                       " WHERE case_id = $1 AND NOT $2 = ANY(settled)", case_id, CASE_CLOSED)
+
+
+async def lock_for_firing(conn: asyncpg.Connection, ids: list[UUID]) -> list[asyncpg.Record]:
+    """The subjects of timers being fired, share-locked against a concurrent settling."""
+    return await conn.fetch(
+        "SELECT s.id, s.type, s.case_id, s.caseworker, s.unit, s.facts, s.settled, s.known,"
+        "  c.case_id IS NOT NULL AS case_closed"
+        " FROM subjects s LEFT JOIN closed_cases c ON c.case_id = s.case_id"
+        " WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR SHARE OF s", ids)

@@ -1,0 +1,112 @@
+"""SQL for watches (bevakningar): raise or update (one open per subject and kind), resolve, list."""
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+import asyncpg
+
+from services.watch.domain.access import Scope
+from services.watch.domain.rules import KIND_ORDER
+from services.watch.domain.watches import Trigger
+
+_KINDS = [str(k) for k in KIND_ORDER]
+
+
+async def raise_many(conn: asyncpg.Connection, triggers: Sequence[Trigger], new_ids: Sequence[UUID],
+                     now: datetime) -> dict[tuple, asyncpg.Record]:
+    """Insert a watch per trigger, or update the open one of the same subject and kind.
+
+    Rows go in (subject, kind) order so that two replicas firing overlapping batches take
+    the unique index's locks in the same order. Returns the stored watch by dedup key.
+    """
+    order = sorted(range(len(triggers)), key=lambda i: (str(triggers[i].thing.id), triggers[i].rule.kind))
+    ts = [triggers[i] for i in order]
+    rows = await conn.fetch(
+        "INSERT INTO watches AS w (id, kind, rule, subject_type, subject_id, case_id, assignee, unit,"
+        "  escalated_to, due_on, raised_at, last_raised_at, trigger_count, details)"
+        " SELECT id, kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
+        "  $11, $11, trigger_count, details::jsonb"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[],"
+        "  $8::text[], $9::text[], $10::date[], $12::int[], $13::text[]) WITH ORDINALITY"
+        "  AS t(id, kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
+        "  trigger_count, details, n)"
+        " ORDER BY n"
+        " ON CONFLICT (subject_id, kind) WHERE status = 'open' DO UPDATE SET rule = EXCLUDED.rule,"
+        "  due_on = EXCLUDED.due_on, last_raised_at = EXCLUDED.last_raised_at, details = EXCLUDED.details,"
+        "  trigger_count = w.trigger_count + EXCLUDED.trigger_count"
+        " RETURNING id, subject_id, kind, trigger_count, raised_at",
+        [new_ids[i] for i in order], [str(t.rule.kind) for t in ts], [t.rule.name for t in ts],
+        [str(t.thing.subject) for t in ts], [t.thing.id for t in ts], [t.thing.case_id for t in ts],
+        [t.assignee for t in ts], [t.thing.unit for t in ts], [t.escalated_to for t in ts],
+        [t.due_on for t in ts], now, [t.count for t in ts],
+        [json.dumps(t.thing.facts, default=str) for t in ts])
+    return {(r["subject_id"], r["kind"]): r for r in rows}
+
+
+_RESOLVE = (" SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution = $4"
+            " WHERE status = 'open' AND {} RETURNING *")
+
+
+async def resolve_settled(conn: asyncpg.Connection, *, subject_id: UUID, kinds: Sequence[str], at: datetime,
+                          by: str, resolution: str) -> list[asyncpg.Record]:
+    return await conn.fetch("UPDATE watches" + _RESOLVE.format("subject_id = $1 AND kind = ANY($5::text[])"),
+                            subject_id, at, by, resolution, list(kinds))
+
+
+async def resolve_case(conn: asyncpg.Connection, *, case_id: UUID, at: datetime, by: str,
+                       resolution: str) -> list[asyncpg.Record]:
+    return await conn.fetch("UPDATE watches" + _RESOLVE.format("case_id = $1"), case_id, at, by, resolution)
+
+
+async def resolve_one(conn: asyncpg.Connection, *, watch_id: UUID, at: datetime, by: str,
+                      comment: str | None) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "UPDATE watches SET status = 'resolved', resolved_at = $2, resolved_by = $3, resolution = 'manual',"
+        " resolution_comment = $4 WHERE id = $1 AND status = 'open' RETURNING *",
+        watch_id, at, by, comment)
+
+
+async def get(conn: asyncpg.Connection, watch_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM watches WHERE id = $1" + (" FOR UPDATE" if for_update else ""),
+                               watch_id)
+
+
+def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
+    """The WHERE clause of a list in `scope`; parameters from $2 on ($1 is today)."""
+    params: list = []
+
+    def p(value) -> str:
+        params.append(value)
+        return f"${len(params) + 1}"
+
+    clauses = ["status = 'open'"]
+    if scope.assignee is not None and scope.unassigned_too:
+        clauses.append(f"(assignee = {p(scope.assignee)} OR (assignee IS NULL AND unit = {p(scope.unit)}))")
+    else:
+        if scope.assignee is not None:
+            clauses.append(f"assignee = {p(scope.assignee)}")
+        if scope.unit is not None:
+            clauses.append(f"unit = {p(scope.unit)}")
+    if kind is not None:
+        clauses.append(f"kind = {p(kind)}")
+    return " AND ".join(clauses), params
+
+
+async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind: str | None, limit: int,
+                    offset: int) -> list[asyncpg.Record]:
+    """Ranked as domain.watches.urgency_key ranks: overdue first, then due date, kind, age."""
+    where, params = _where(scope, kind)
+    n = len(params) + 2
+    return await conn.fetch(
+        f"SELECT *, due_on < $1 AS overdue FROM watches WHERE {where}"
+        f" ORDER BY due_on < $1 DESC, due_on, array_position(${n}::text[], kind), raised_at, id"
+        f" LIMIT ${n + 1} OFFSET ${n + 2}",
+        today, *params, _KINDS, limit, offset)
+
+
+async def counts(conn: asyncpg.Connection, scope: Scope, *, today: date) -> list[asyncpg.Record]:
+    where, params = _where(scope, None)
+    return await conn.fetch(
+        f"SELECT kind, count(*) AS open, count(*) FILTER (WHERE due_on < $1) AS overdue"
+        f" FROM watches WHERE {where} GROUP BY kind", today, *params)
