@@ -1,0 +1,109 @@
+"""HTTP routes for the watch list (bevakningslistan) and resolving a watch."""
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from services.watch import events
+from services.watch.domain import access
+from services.watch.domain.calendar import local_date
+from services.watch.domain.rules import Kind
+from services.watch.store import watches as store
+from shared.auth import Principal, require_roles
+from shared.problems import Problem
+from shared.service import ClockDep, OutboxDep, Pool
+
+router = APIRouter(tags=["watches"])
+
+DEFAULT_PAGE, MAX_PAGE, MAX_OFFSET = 50, 200, 10_000
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class WatchOut(BaseModel):
+    id: UUID
+    kind: Kind
+    rule: str
+    subject_type: str
+    subject_id: UUID
+    case_id: UUID | None
+    assignee: str | None = Field(description="The caseworker; null: the unit's supervisors")
+    unit: str
+    escalated_to: str | None
+    due_on: date
+    overdue: bool
+    raised_at: datetime
+    last_raised_at: datetime
+    trigger_count: int = Field(description="How often a rule has fired for this open watch")
+    details: dict[str, Any]
+
+
+class KindCount(BaseModel):
+    open: int
+    overdue: int
+
+
+class WatchList(BaseModel):
+    today: date
+    total: int = Field(description="Open watches in the list, on every page")
+    overdue: int
+    counts: dict[Kind, KindCount] = Field(description="Open and overdue watches per kind, on every page")
+    watches: list[WatchOut] = Field(description="Most urgent first: overdue, then by due date and kind")
+    limit: int
+    offset: int
+
+
+class ResolveIn(BaseModel):
+    comment: str | None = Field(None, max_length=2_000, description="What was done, for the record")
+
+
+class ResolvedOut(BaseModel):
+    id: UUID
+    kind: Kind
+    subject_id: UUID
+    resolved_at: datetime
+    resolved_by: str
+    resolution: str
+    comment: str | None
+
+
+@router.get("/watches", summary="Open watches, most urgent first, one per subject and kind")
+async def list_watches(
+    pool: Pool, clock: ClockDep,
+    user: Principal = require_roles(*access.READERS),
+    assignee: Annotated[Name | None, Query(description="A caseworker's list (supervisors)")] = None,
+    unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
+    kind: Kind | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> WatchList:
+    scope = access.list_scope(user, assignee=assignee, unit=unit)
+    today = local_date(clock.now())
+    async with pool.acquire() as conn:
+        rows = await store.list_open(conn, scope, today=today, kind=kind, limit=limit, offset=offset)
+        per_kind = {r["kind"]: KindCount(open=r["open"], overdue=r["overdue"])
+                    for r in await store.counts(conn, scope, today=today)}
+    return WatchList(today=today, total=sum(c.open for c in per_kind.values()),
+                     overdue=sum(c.overdue for c in per_kind.values()), counts=per_kind,
+                     watches=[WatchOut(**dict(r)) for r in rows], limit=limit, offset=offset)
+
+
+@router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")
+async def resolve_watch(watch_id: UUID, pool: Pool, outbox: OutboxDep, clock: ClockDep,
+                        body: ResolveIn | None = None,
+                        user: Principal = require_roles(*access.READERS)) -> ResolvedOut:
+    comment = body.comment.strip() or None if body and body.comment else None
+    async with pool.acquire() as conn, conn.transaction():
+        watch = await store.get(conn, watch_id, for_update=True)
+        if watch is None:
+            raise Problem(404, "watch_not_found", "No such watch", str(watch_id))
+        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"])
+        if watch["status"] != "open":
+            raise Problem(409, "watch_resolved", "The watch is already resolved",
+                          f"resolved {watch['resolved_at'].isoformat()} ({watch['resolution']})")
+        row = await store.resolve_one(conn, watch_id=watch_id, at=clock.now(), by=user.sub, comment=comment)
+        await events.publish(conn, outbox, [(events.resolved(row), row["subject_id"])])
+    return ResolvedOut(id=row["id"], kind=row["kind"], subject_id=row["subject_id"], resolved_at=row["resolved_at"],
+                       resolved_by=row["resolved_by"], resolution=row["resolution"],
+                       comment=row["resolution_comment"])
