@@ -1,6 +1,7 @@
 """`omsorg`: the command line of the local stack."""
 import argparse
 import json
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -23,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--hours", type=float, default=8, help="validity in hours (default 8)")
     contract = commands.add_parser("asyncapi", help="print the event contract (AsyncAPI 3.0, JSON)")
     contract.add_argument("--out", help="write to this file instead of standard output")
+    importer = commands.add_parser("import", help="import persons and cases from an old system's CSV file")
+    importer.add_argument("file", type=Path, help="the CSV file (columns: see POST /imports)")
+    importer.add_argument("--url", default=os.environ.get("OMSORG_REGISTRY_URL", "http://127.0.0.1:8001"),
+                          help="the registry (default $OMSORG_REGISTRY_URL or http://127.0.0.1:8001)")
+    importer.add_argument("--token", default=os.environ.get("OMSORG_TOKEN"),
+                          help="a bearer token with the support or service role (default $OMSORG_TOKEN;"
+                               " without one, a service token from the local issuer)")
     args = parser.parse_args(argv)
 
     if args.command == "token":
@@ -38,7 +46,32 @@ def main(argv: list[str] | None = None) -> int:
             Path(args.out).write_text(text + "\n")
         else:
             print(text)
+    elif args.command == "import":
+        return _import(args.file, args.url, args.token)
     return 0
+
+
+def _import(file: Path, url: str, token: str | None) -> int:
+    """POST the file to the registry and print its report: 0 all imported, 1 some refused, 2 failed."""
+    import httpx
+
+    token = token or issue_token(get_settings(), sub="omsorg-import", roles=["service"])
+    try:
+        data = file.read_bytes()
+        response = httpx.post(f"{url.rstrip('/')}/imports", content=data, timeout=600,
+                              headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})
+    except (OSError, httpx.HTTPError) as exc:
+        print(f"omsorg import: {exc}", file=sys.stderr)
+        return 2
+    if response.status_code != 200:
+        print(f"omsorg import: {response.status_code} {response.text}", file=sys.stderr)
+        return 2
+    report = response.json()
+    for result in report["results"]:
+        if result["status"] == "refused":
+            print(f"line {result['line']}: refused: {'; '.join(result['reasons'])}")
+    print(f"{report['rows']} rows: {report['imported']} imported, {report['refused']} refused (import {report['id']})")
+    return 1 if report["refused"] else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Registry service: `python -m services.registry.main` (port 8001)."""
 from pathlib import Path
 
-from services.registry.api import audit, cases, inquiries, occurrences, persons
+from services.registry.api import audit, cases, imports, inquiries, occurrences, persons
 from services.registry.handlers.access import HANDLERS
 from shared.service import Service, create_app, run
 
@@ -10,7 +10,8 @@ SERVICE = Service(
     port=8001,
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[persons.router, inquiries.router, cases.router, occurrences.router, audit.router],
+    routers=[persons.router, inquiries.router, cases.router, occurrences.router, audit.router,
+             imports.router],
     consumes=["audit.access"],
     handlers=HANDLERS,
 )

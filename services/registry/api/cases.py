@@ -153,12 +153,12 @@ async def _complete(conn: asyncpg.Connection, outbox: Outbox, case, investigatio
 
 
 async def open_case(conn: asyncpg.Connection, outbox: Outbox, *, unit: str, kind: str, person_id: UUID,
-                    opened_on: date, opened_by: str) -> asyncpg.Record:
+                    opened_on: date, opened_by: str, import_ref: str | None = None) -> asyncpg.Record:
     """Insert a case and its `case.opened` event (also used by intake and import)."""
     if await person_store.get(conn, person_id) is None:
         raise Problem(422, "person_not_found", "The case's person is not registered", str(person_id))
     row = await store.insert(conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
-                             opened_on=opened_on, opened_by=opened_by)
+                             opened_on=opened_on, opened_by=opened_by, import_ref=import_ref)
     await outbox.add(conn, CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"],
                                       person_id=row["person_id"], opened_on=row["opened_on"]),
                      key=str(row["id"]), subject=f"case/{row['id']}")

@@ -6,12 +6,16 @@ import asyncpg
 
 
 async def insert(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str,
-                 person_id: UUID, opened_on: date, opened_by: str) -> asyncpg.Record:
+                 person_id: UUID, opened_on: date, opened_by: str, import_ref: str | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
-        "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by)"
-        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
-        case_id, unit, kind, person_id, opened_on, opened_by,
+        "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by, import_ref)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+        case_id, unit, kind, person_id, opened_on, opened_by, import_ref,
     )
+
+
+async def imported(conn: asyncpg.Connection, import_ref: str) -> bool:
+    return await conn.fetchval("SELECT true FROM cases WHERE import_ref = $1", import_ref) is not None
 
 
 async def get(conn: asyncpg.Connection, case_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
