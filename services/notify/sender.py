@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 100
 LEASE_SECONDS = 120.0
+GATHER_SECONDS = 0.05
 
 
 class Sender:
@@ -56,6 +57,10 @@ class Sender:
             listener.add_termination_listener(wake)
             try:
                 while not listener.is_closed():
+                    # Let a burst of queued deliveries gather into one batch: one claim, one
+                    # transaction of outcomes and one relay wake-up for many mails, for a few
+                    # milliseconds of latency that no e-mail reader notices.
+                    await asyncio.sleep(GATHER_SECONDS)
                     self._wake.clear()
                     while await self.send_due() == BATCH:
                         pass
@@ -69,26 +74,39 @@ class Sender:
                     await listener.remove_listener("notify_deliveries", wake)
 
     async def send_due(self) -> int:
+        """Send one batch of due deliveries at once (the mailer spreads them over its connections),
+        then record the outcomes: every delivered one in one transaction."""
         rows = await store.claim(self.pool, BATCH, LEASE_SECONDS)
-        results = await asyncio.gather(*(self.deliver(row) for row in rows), return_exceptions=True)
-        for row, result in zip(rows, results):
-            if isinstance(result, Exception):  # its lease runs out and it is tried again
-                log.warning("could not record the outcome of delivery %s: %r", row["id"], result)
+        if not rows:
+            return 0
+        outcomes = await asyncio.gather(*(self._attempt(row) for row in rows))
+        delivered = [row for row, error in outcomes if error is None]
+        if delivered:
+            await self._delivered(delivered, self.clock.now())
+        for row, error in outcomes:
+            if error is not None:
+                await self._failed(row, row["attempts"] + 1, error)
         return len(rows)
 
-    async def deliver(self, row: asyncpg.Record) -> None:
-        attempts = row["attempts"] + 1
+    async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None]:
         try:
             await self._send(row)
+            return row, None
         except Exception as exc:
-            await self._failed(row, attempts, f"{type(exc).__name__}: {exc}"[:2000])
-            return
-        now = self.clock.now()
+            return row, f"{type(exc).__name__}: {exc}"[:2000]
+
+    async def _delivered(self, rows: list[asyncpg.Record], now) -> None:
+        # If the process dies before this commits, these rows come due again when their lease
+        # runs out and are sent once more: at worst a duplicate, never a loss.
         async with self.pool.acquire() as conn, conn.transaction():
-            if row["channel"] == Channel.IN_APP:
-                await notifications.insert(conn, row, now)
-            if await store.mark_delivered(conn, row["id"], attempts, now):
-                await self.outbox.add(conn, NotificationDelivered(**_facts(row), attempts=attempts, delivered_at=now),
+            marked = set(await store.mark_delivered(conn, [r["id"] for r in rows], now))
+            for row in rows:
+                if row["id"] not in marked:
+                    continue
+                if row["channel"] == Channel.IN_APP:
+                    await notifications.insert(conn, row, now)
+                await self.outbox.add(conn, NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1,
+                                                                  delivered_at=now),
                                       key=_key(row), subject=f"delivery/{row['id']}")
 
     async def _send(self, row: asyncpg.Record) -> None:

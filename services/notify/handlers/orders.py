@@ -11,10 +11,9 @@ from shared.settings import get_settings
 
 
 async def on_order_sent(conn: asyncpg.Connection, envelope: Envelope, data: OrderSent) -> None:
-    await contacts.remember_order(conn, order_id=data.order_id, case_id=data.case_id, provider_id=data.provider_id,
-                                  email=data.provider_email, webhook_url=data.provider_webhook_url,
-                                  caseworker=data.caseworker, unit=data.unit)
-    contact = await contacts.contact(conn, data.order_id)
+    contact = await contacts.remember_order(
+        conn, order_id=data.order_id, case_id=data.case_id, provider_id=data.provider_id, email=data.provider_email,
+        webhook_url=data.provider_webhook_url, caseworker=data.caseworker, unit=data.unit)
     await store.queue(conn, plan.to_provider(envelope.id, envelope.type, "order_sent", contact,
                                              get_settings().public_url))
 

@@ -47,10 +47,11 @@ async def next_due_in(pool: asyncpg.Pool) -> float | None:
         " FROM deliveries WHERE status = 'pending'")
 
 
-async def mark_delivered(conn: asyncpg.Connection, delivery_id: UUID, attempts: int, at: datetime) -> bool:
-    return await conn.fetchval(
-        "UPDATE deliveries SET status = 'delivered', attempts = $2, delivered_at = $3, last_error = NULL"
-        " WHERE id = $1 AND status = 'pending' RETURNING true", delivery_id, attempts, at) or False
+async def mark_delivered(conn: asyncpg.Connection, ids: list[UUID], at: datetime) -> list[UUID]:
+    """Mark pending deliveries delivered (one attempt more); returns those that were pending."""
+    return [r["id"] for r in await conn.fetch(
+        "UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, delivered_at = $2, last_error = NULL"
+        " WHERE id = ANY($1::uuid[]) AND status = 'pending' RETURNING id", ids, at)]
 
 
 async def mark_retry(conn: asyncpg.Connection, delivery_id: UUID, attempts: int, next_at: datetime,
