@@ -1,0 +1,169 @@
+"""Notification throughput: mails per second that notify delivers to a local SMTP server,
+against sending the same mails with aiosmtplib alone, in the same run.
+
+Notify path: order.sent events published to Kafka -> notify's consumer (inbox, contact,
+a pending delivery, one transaction each) -> the sender (claim a batch, send over reused
+SMTP connections, mark delivered with notification.delivered in the outbox). Baseline:
+a separate process sends the same number of mails with aiosmtplib over as many reused
+connections as notify's sender uses. In both runs the SMTP server (aiosmtpd) lives in this
+process and the sending client in another, so neither gets the server's core to itself.
+The clock runs from the first event (or mail) to the last mail received.
+
+    python -m bench.notify_bench [--mails 1000]
+"""
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+from aiosmtpd.controller import Controller
+
+from bench.harness import ratio_line
+from shared.events import Envelope, to_kafka
+from tests.stack import create_env, drop_env, free_port
+
+CONNECTIONS = 4  # services.notify.channels.Mailer's default
+TARGET = 0.8
+
+
+class Counter:
+    """An SMTP server that only counts what it receives."""
+
+    def __init__(self):
+        self.count = 0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.count += 1
+        return "250 OK"
+
+    async def wait_for(self, total: int, timeout: float) -> float:
+        deadline = time.monotonic() + timeout
+        while self.count < total:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.count} of {total} mails after {timeout} s")
+            await asyncio.sleep(0.005)
+        return time.perf_counter()
+
+
+def _message(i: int) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = "Omsorg <noreply@omsorg.local>"
+    msg["To"] = f"bokning-{i}@utforare.example"
+    msg["Subject"] = f"Ny beställning ({uuid.uuid4()})"
+    msg.set_content("Hej!\n\nNi har fått en ny beställning från socialtjänsten.\n"
+                    "Logga in i Omsorg för att läsa den:\nhttps://omsorg.test/orders/x\n")
+    return msg
+
+
+async def _baseline_client(port: int, n: int, connections: int) -> None:
+    import aiosmtplib
+
+    messages = [_message(i) for i in range(n)]
+    clients = [aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False) for _ in range(connections)]
+    await asyncio.gather(*(c.connect() for c in clients))
+    print("ready", flush=True)  # imports and connections are not what we measure
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+
+    async def one_connection(client, indices):
+        for i in indices:
+            await client.send_message(messages[i])
+        await client.quit()
+
+    await asyncio.gather(*(one_connection(c, range(k, n, connections)) for k, c in enumerate(clients)))
+
+
+async def baseline(counter: Counter, port: int, n: int) -> float:
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.notify_bench", "--client",
+                                                str(port), str(n), str(CONNECTIONS),
+                                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert (await proc.stdout.readline()).strip() == b"ready"
+    before = counter.count
+    start = time.perf_counter()
+    proc.stdin.write(b"go\n")
+    await proc.stdin.drain()
+    end = await counter.wait_for(before + n, 600)
+    await proc.wait()
+    return n / (end - start)
+
+
+def _order_sent(i: int) -> Envelope:
+    order = uuid.uuid4()
+    data = {"order_id": str(order), "case_id": str(uuid.uuid4()), "decision_id": str(uuid.uuid4()),
+            "provider_id": str(uuid.uuid4()), "provider_email": f"bokning-{i}@utforare.example",
+            "caseworker": "anna", "unit": "vuxen", "intervention": "hemtjänst",
+            "wanted_start": date.today().isoformat(), "sent_at": datetime.now(timezone.utc).isoformat()}
+    return Envelope(id=uuid.uuid4(), source="omsorg/orders", type="order.sent",
+                    time=datetime.now(timezone.utc), data=data)
+
+
+async def through_notify(env, counter: Counter, n: int) -> float:
+    events = [_order_sent(i) for i in range(n)]
+    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, linger_ms=5)
+    await producer.start()
+    try:
+        before = counter.count
+        start = time.perf_counter()
+        for e in events:
+            headers, body = to_kafka(e)
+            await producer.send(env.topic("orders.events"), value=body, key=e.data["order_id"].encode(),
+                                headers=headers)
+        await producer.flush()
+        end = await counter.wait_for(before + n, 600)
+        return n / (end - start)
+    finally:
+        await producer.stop()
+
+
+async def main(n: int) -> None:
+    counter = Counter()
+    port = free_port()
+    controller = Controller(counter, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = await create_env(Path(tempfile.mkdtemp()))
+    try:
+        proc = env.start("notify", OMSORG_SMTP_PORT=str(port))
+        await proc.wait_ready()
+        await through_notify(env, counter, 50)     # group join, first connections
+        await baseline(counter, port, 50)
+        base = await baseline(counter, port, n)
+        ours = await through_notify(env, counter, n)
+        base_again = await baseline(counter, port, n)  # the machine is shared: bracket our run
+        conn = await env.db()
+        try:
+            spans = await conn.fetchrow(
+                "SELECT extract(epoch FROM max(created_at) - min(created_at)) AS queued,"
+                " extract(epoch FROM max(delivered_at) - min(created_at)) AS delivered FROM notify.deliveries"
+                " WHERE created_at > (SELECT max(created_at) FROM notify.deliveries) - interval '10 minutes'"
+                " AND id > (SELECT id FROM notify.deliveries ORDER BY id OFFSET 49 LIMIT 1)")
+        finally:
+            await conn.close()
+    finally:
+        await drop_env(env)
+        controller.stop()
+    base_mean = (base + base_again) / 2
+    print(f"notify: {n} mails each way to a local aiosmtpd, {CONNECTIONS} SMTP connections")
+    print(f"  aiosmtplib alone (before, after)     {base:8.1f} /s  {base_again:8.1f} /s")
+    print(f"  through notify (Kafka, DB, sender)   {ours:8.1f} /s")
+    print(f"  (notify's consumer queued them in {spans['queued']:.2f} s, all sent {spans['delivered']:.2f} s"
+          " after the first was queued)")
+    print(ratio_line("notify mails/s vs aiosmtplib alone", ours, base_mean, f">={TARGET}x",
+                     ours / base_mean >= TARGET))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--client":
+        asyncio.run(_baseline_client(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])))
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mails", type=int, default=1000)
+    asyncio.run(main(parser.parse_args().mails))
