@@ -39,12 +39,15 @@ class Sender:
         self.mailer = mailer
         self.webhooks = webhooks
         self._wake = asyncio.Event()
+        self._recording: asyncio.Task | None = None
 
     async def run(self) -> None:
         while True:
             try:
                 await self._listen_and_send()
             except asyncio.CancelledError:
+                if self._recording is not None:
+                    self._recording.cancel()
                 raise
             except Exception as exc:  # the database went away: wait, then listen again
                 log.warning("notify sender lost its database connection, reconnecting: %s", exc)
@@ -74,19 +77,33 @@ class Sender:
                     await listener.remove_listener("notify_deliveries", wake)
 
     async def send_due(self) -> int:
-        """Send one batch of due deliveries at once (the mailer spreads them over its connections),
-        then record the outcomes: every delivered one in one transaction."""
+        """Send one batch of due deliveries at once (the mailer spreads them over its connections).
+        Its outcomes are recorded while the next batch is being sent, one batch at a time."""
         rows = await store.claim(self.pool, BATCH, LEASE_SECONDS)
         if not rows:
+            await self.settle()
             return 0
         outcomes = await asyncio.gather(*(self._attempt(row) for row in rows))
+        await self.settle()
+        self._recording = asyncio.create_task(self._record(outcomes))
+        return len(rows)
+
+    async def settle(self) -> None:
+        """Wait until the outcomes of the last batch are recorded."""
+        task, self._recording = self._recording, None
+        if task is not None:
+            try:
+                await task
+            except Exception as exc:  # those rows' lease runs out and they are tried again
+                log.warning("could not record the outcomes of a batch: %r", exc)
+
+    async def _record(self, outcomes: list[tuple[asyncpg.Record, str | None]]) -> None:
         delivered = [row for row, error in outcomes if error is None]
         if delivered:
             await self._delivered(delivered, self.clock.now())
         for row, error in outcomes:
             if error is not None:
                 await self._failed(row, row["attempts"] + 1, error)
-        return len(rows)
 
     async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None]:
         try:
