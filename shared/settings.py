@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8003"
     webhook_secret: str = "omsorg-local-development-only-webhook-secret"
     webhook_timeout_seconds: float = 5.0
-    notify_max_attempts: int = 6
-    notify_retry_backoff_seconds: float = 2.0
+    # 30 s, 1, 2, 4, 8 and 10 min (the cap) between attempts: about half an hour of outage is waited out.
+    notify_max_attempts: int = 7
+    notify_retry_backoff_seconds: float = 30.0
 
     # Fault injection points for failure tests (dev/test only), comma separated.
     fault: str = ""

@@ -163,6 +163,10 @@ async def test_a_webhook_receiver_gets_a_correctly_signed_body(env):
         events = await read_topic(env.kafka_bootstrap, env.topic("notify.events"), at_least=2, timeout=30)
         delivered = [json.loads(e.value) for e in events if dict(e.headers)["ce_type"] == b"notification.delivered"]
         assert {d["channel"] for d in delivered} == {"email", "webhook"}
+        hooks = await deliveries(env, proc, order_id=str(order), channel="webhook")
+        assert [(h["recipient"], h["status"]) for h in hooks] == [(receiver.url, "delivered")]
+        first = await deliveries(env, proc, order_id=str(order), limit=1)
+        assert len(first) == 1
     finally:
         catcher.stop()
         receiver.stop()

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 
 from services.notify.domain import plan
-from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, dedup_key, webhook_body
+from services.notify.domain.deliveries import (Channel, Status, after_failure, backoff, dedup_key, normalize_recipient,
+                                               webhook_body)
 from services.notify.domain.signature import provider_secret, sign, verify
 from services.notify.domain.templates import TEMPLATES, render
 
@@ -55,6 +56,7 @@ def test_dedup_key_ignores_address_case_but_not_channel():
     assert dedup_key(event, "Bokning@Omsorgen.example", "email") == dedup_key(event, "bokning@omsorgen.example ",
                                                                               Channel.EMAIL)
     assert dedup_key(event, "x", "email") != dedup_key(event, "x", "webhook")
+    assert normalize_recipient(" https://X.example/Hook ", "webhook") == "https://X.example/Hook"
 
 
 def test_signature_is_hmac_of_raw_body_per_provider():

@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.notify.domain.deliveries import dedup_key
+from services.notify.domain.deliveries import normalize_recipient
 from services.notify.domain.plan import supervisors, user
 from services.notify.store import deliveries as store
 from services.notify.store import notifications as notification_store
@@ -63,10 +63,10 @@ async def list_deliveries(pool: Pool, order_id: UUID | None = None,
                           user_: Principal = require_roles("support")) -> DeliveryPage:
     if recipient is not None:
         # The log keeps addresses as the dedup key does (e-mail in lower case).
-        recipient = dedup_key(UUID(int=0), recipient, channel or ("email" if "@" in recipient else "webhook"))[1]
+        recipient = normalize_recipient(recipient, channel or ("email" if "@" in recipient else "webhook"))
     async with pool.acquire() as conn:
-        rows = await store.search(conn, order_id=order_id, recipient=recipient, status=status, limit=limit + 1,
-                                  before=before)
+        rows = await store.search(conn, order_id=order_id, recipient=recipient, status=status, channel=channel,
+                                  limit=limit + 1, before=before)
     page = [_delivery(r) for r in rows[:limit]]
     return DeliveryPage(deliveries=page, next_before=page[-1].id if len(rows) > limit else None)
 

@@ -41,12 +41,14 @@ class Delivery:
 
 
 def dedup_key(event_id: UUID, recipient: str, channel: Channel | str) -> tuple[UUID, str, Channel]:
-    # Addresses are case-insensitive in practice; one mailbox must not get two copies.
     channel = Channel(channel)
+    return event_id, normalize_recipient(recipient, channel), channel
+
+
+def normalize_recipient(recipient: str, channel: Channel | str) -> str:
+    # Addresses are case-insensitive in practice; one mailbox must not get two copies.
     recipient = recipient.strip()
-    if channel is Channel.EMAIL:
-        recipient = recipient.lower()
-    return event_id, recipient, channel
+    return recipient.lower() if Channel(channel) is Channel.EMAIL else recipient
 
 
 def backoff(attempts: int, base_seconds: float, cap_seconds: float = 600.0) -> timedelta:
