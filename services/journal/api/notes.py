@@ -99,6 +99,15 @@ class NoteOut(BaseModel):
     def of(cls, row: asyncpg.Record) -> "NoteOut":
         return cls(**cls.fields_of(row))
 
+    @classmethod
+    def new(cls, note_id: UUID, case_id: UUID, first: domain.Version) -> "NoteOut":
+        """A note just written: its one version, nothing signed, struck or added yet."""
+        version = VersionOut(version=1, text=first.text, occurred_on=first.occurred_on, written_by=first.written_by,
+                             written_at=first.written_at, reason=None, signed_by=None, signed_at=None,
+                             struck=False, struck_by=None, struck_at=None, struck_reason=None)
+        return cls(id=note_id, case_id=case_id, author=first.written_by, created_at=first.written_at,
+                   current_version=1, occurred_on=first.occurred_on, signed=False, versions=[version], addenda=[])
+
 
 class ArchivedNoteOut(NoteOut):
     removed: bool
@@ -124,12 +133,21 @@ def _key(value: str | None) -> str:
     return value
 
 
+def _case_state(row) -> CaseState | None:
+    if row is None or row["case_id"] is None:
+        return None
+    return CaseState(unit=row["unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
+
+
 async def _case(conn, case_id: UUID, action: Action, user: Principal) -> asyncpg.Record:
     row = await case_store.get(conn, case_id)
-    state = row and CaseState(unit=row["unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
-    domain.ensure_case_accepts(state, action)
-    ensure_unit(user, row["unit"])
+    _check_case(row, action, user)
     return row
+
+
+def _check_case(row, action: Action, user: Principal) -> None:
+    domain.ensure_case_accepts(_case_state(row), action)
+    ensure_unit(user, row["unit"])
 
 
 async def _note(conn, note_id: UUID, action: Action, user: Principal) -> asyncpg.Record:
@@ -144,14 +162,10 @@ async def _note(conn, note_id: UUID, action: Action, user: Principal) -> asyncpg
     return row
 
 
-async def _replayed_note(conn, user: Principal, key: str, request_hash: str) -> UUID | None:
-    """The note an earlier request with this key made, if the request is the same."""
-    earlier = await store.note_by_key(conn, user.sub, key)
-    if earlier is None:
-        return None
-    domain.ensure_same_request(earlier["request_hash"], request_hash)
-    domain.ensure_not_removed(earlier["removed_at"] is not None)
-    return earlier["id"]
+def _replayed(earlier_hash: str, earlier_removed: bool, request_hash: str) -> None:
+    """An earlier request with the same key made a note: answer it if this is the same request."""
+    domain.ensure_same_request(earlier_hash, request_hash)
+    domain.ensure_not_removed(earlier_removed)
 
 
 @router.post("/cases/{case_id}/notes", status_code=201, response_model=NoteOut,
@@ -162,27 +176,28 @@ async def write_note(case_id: UUID, body: NoteIn, response: Response, pool: Pool
                      user: Principal = require_roles(*MAY[Action.WRITE])) -> NoteOut:
     key = _key(idempotency_key)
     request_hash = domain.fingerprint({"case_id": case_id, **body.model_dump(mode="json")})
-    created = False
     async with pool.acquire() as conn, conn.transaction():
-        note_id = await _replayed_note(conn, user, key, request_hash)
-        if note_id is None:
-            case = await _case(conn, case_id, Action.WRITE, user)
-            now = clock.now()
-            version = domain.first_version(text=body.text, occurred_on=body.occurred_on, by=user.sub, at=now,
-                                           today=clock.today())
-            note_id = uuid7()
-            created = await store.insert_note(conn, note_id=note_id, case_id=case_id, author=user.sub,
-                                              created_at=now, idempotency_key=key, request_hash=request_hash)
-            if created:
-                await store.insert_version(conn, note_id, version)
-                await outbox.add(conn, NoteWritten(note_id=note_id, case_id=case_id, person_id=case["person_id"],
-                                                   version=1, occurred_on=version.occurred_on,
-                                                   written_by=user.sub, written_at=now),
+        context = await store.write_context(conn, case_id=case_id, author=user.sub, idempotency_key=key)
+        if context["earlier_id"] is None:
+            _check_case(context, Action.WRITE, user)
+            now, note_id = clock.now(), uuid7()
+            first = domain.first_version(text=body.text, occurred_on=body.occurred_on, by=user.sub, at=now,
+                                         today=clock.today())
+            if await store.insert_note(conn, note_id=note_id, case_id=case_id, created_at=now,
+                                       idempotency_key=key, request_hash=request_hash, first=first):
+                await outbox.add(conn, NoteWritten(note_id=note_id, case_id=case_id,
+                                                   person_id=context["person_id"], version=1,
+                                                   occurred_on=first.occurred_on, written_by=user.sub,
+                                                   written_at=now),
                                  key=str(case_id), subject=f"note/{note_id}")
-            else:  # a concurrent request with the same key committed first
-                note_id = await _replayed_note(conn, user, key, request_hash)
-        row = await store.full_note(conn, note_id)
-    response.status_code = 201 if created else 200
+                return NoteOut.new(note_id, case_id, first)
+            # A concurrent request with the same key committed first.
+            earlier = await store.note_by_key(conn, user.sub, key)
+            context = {"earlier_id": earlier["id"], "earlier_hash": earlier["request_hash"],
+                       "earlier_removed_at": earlier["removed_at"]}
+        _replayed(context["earlier_hash"], context["earlier_removed_at"] is not None, request_hash)
+        row = await store.full_note(conn, context["earlier_id"])
+    response.status_code = 200
     return NoteOut.of(row)
 
 

@@ -8,20 +8,37 @@ import asyncpg
 from services.journal.domain.notes import Version
 
 
-async def insert_note(conn: asyncpg.Connection, *, note_id: UUID, case_id: UUID, author: str,
-                      created_at: datetime, idempotency_key: str, request_hash: str) -> bool:
-    """False when the author already used the key: concurrent identical creates race here,
-    and the unique key lets exactly one of them through."""
-    return bool(await conn.fetchval(
-        "INSERT INTO notes (id, case_id, author, created_at, idempotency_key, request_hash)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (author, idempotency_key) DO NOTHING RETURNING true",
-        note_id, case_id, author, created_at, idempotency_key, request_hash,
-    ))
+async def write_context(conn: asyncpg.Connection, *, case_id: UUID, author: str,
+                        idempotency_key: str) -> asyncpg.Record:
+    """What a write needs to decide, in one round trip: the case (its columns are NULL when
+    the journal does not know it) and the note an earlier request with this key made, if any."""
+    return await conn.fetchrow(
+        "SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,"
+        "       k.id AS earlier_id, k.request_hash AS earlier_hash, k.removed_at AS earlier_removed_at"
+        "  FROM (SELECT) AS one"
+        "  LEFT JOIN cases c ON c.case_id = $1"
+        "  LEFT JOIN notes k ON k.author = $2 AND k.idempotency_key = $3",
+        case_id, author, idempotency_key,
+    )
 
 
 async def note_by_key(conn: asyncpg.Connection, author: str, idempotency_key: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM notes WHERE author = $1 AND idempotency_key = $2",
                                author, idempotency_key)
+
+
+async def insert_note(conn: asyncpg.Connection, *, note_id: UUID, case_id: UUID, created_at: datetime,
+                      idempotency_key: str, request_hash: str, first: Version) -> bool:
+    """The note and its first version. False when the author already used the key: concurrent
+    identical creates race here, and the unique key lets exactly one of them through."""
+    return bool(await conn.fetchval(
+        "WITH note AS ("
+        "  INSERT INTO notes (id, case_id, author, created_at, idempotency_key, request_hash)"
+        "  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (author, idempotency_key) DO NOTHING RETURNING id)"
+        " INSERT INTO note_versions (note_id, version, text, occurred_on, written_by, written_at)"
+        " SELECT id, 1, $7, $8, $3, $4 FROM note RETURNING true",
+        note_id, case_id, first.written_by, created_at, idempotency_key, request_hash, first.text, first.occurred_on,
+    ))
 
 
 async def insert_version(conn: asyncpg.Connection, note_id: UUID, v: Version) -> None:
