@@ -129,9 +129,9 @@ class Sender:
     async def _send(self, row: asyncpg.Record) -> None:
         content = row["content"]
         if row["channel"] == Channel.EMAIL:
-            msg = self.mailer.message(to=row["recipient"], subject=content["subject"], text=content["text"],
-                                      message_id=str(row["id"]), at=self.clock.now())
-            await self.mailer.send(msg)
+            await self.mailer.send(row["recipient"], self.mailer.message(
+                to=row["recipient"], subject=content["subject"], text=content["text"], message_id=str(row["id"]),
+                at=self.clock.now()))
         elif row["channel"] == Channel.WEBHOOK:
             await self.webhooks.post(row["recipient"], webhook_body(content),
                                      provider_id=str(row["provider_id"]), delivery_id=str(row["id"]))
