@@ -1,0 +1,234 @@
+"""GET /occurrences?pin= and GET /persons?pin= on the registry with 100,000 and then
+1,000,000 persons (three cases each), against two baselines measured in the same run:
+
+  constant   a bare FastAPI endpoint answering a constant (bench.baseline /constant)
+  bare query a bare FastAPI endpoint running the same indexed asyncpg query, without
+             auth, validation, access logging or a transaction (bench.baseline /query)
+
+The registry runs as `python -m services.registry.main` runs it: JWT auth, the one
+validator, the read and its access.logged event in one transaction, the outbox relay
+publishing to Kafka and the audit consumer writing the access log, all in the process.
+
+Throughput is the most requests per second each endpoint completes with a fixed number
+of concurrent clients (its capacity). Latency is measured open loop: vegeta at one
+constant rate for every endpoint, half the lowest capacity (so no endpoint's queue sets
+its p99), and the same rate again for the large registry. Targets: p99 within 1.5x of
+the bare query, throughput at least 0.6x of it, and p99 at 1M persons within 1.2x of
+p99 at 100k.
+
+    python -m bench.registry_bench [--small 100000] [--large 1000000] [--seconds 15]
+"""
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.harness import ROOT, Result, attack, ratio_line, target, vegeta
+from services.registry.main import SERVICE
+from services.registry.store.occurrences import OCCURRENCES
+from shared.auth import issue_token
+from shared.db import create_pool, migrate
+from tests.stack import ServiceProcess, create_env, drop_env, free_port
+
+CASES_PER_PERSON = 3
+UNITS = ("barn-och-unga", "vuxen", "ekonomiskt-bistand", "aldreomsorg", "lss")
+KINDS = ("SoL", "LSS", "LVU", "LVM", "family_law", "financial_aid", "elderly_care")
+FIRST_DAY = date(1930, 1, 1)
+DAYS = 30_000                    # birth dates 1930..2012; the serial number makes each pin unique
+SAMPLE = 20_000                  # numbers the load generator asks for, spread over all persons
+CHUNK = 50_000
+
+
+def _luhn(nine: str) -> int:
+    total = 0
+    for i, c in enumerate(nine):
+        p = int(c) * (2 if i % 2 == 0 else 1)
+        total += p - 9 if p > 9 else p
+    return (10 - total % 10) % 10
+
+
+def pin_of(i: int) -> tuple[str, date]:
+    """The i-th person's valid personnummer (unique for i below DAYS * 999)."""
+    born = FIRST_DAY + timedelta(days=i % DAYS)
+    short = f"{born:%y%m%d}{i // DAYS + 1:03d}"
+    return f"{born:%Y}{short[2:]}{_luhn(short)}", born
+
+
+async def load(pool, start: int, stop: int) -> None:
+    """Persons start..stop-1 and their cases, by COPY; foreign-key triggers are off for the load."""
+    rng = random.Random(start)
+    began = time.monotonic()
+    async with pool.acquire() as conn:
+        await conn.execute("SET session_replication_role = replica")
+        for first in range(start, stop, CHUNK):
+            persons, cases = [], []
+            for i in range(first, min(first + CHUNK, stop)):
+                pin, born = pin_of(i)
+                person_id = uuid.uuid4()
+                persons.append((person_id, pin, born, "Förnamn", f"Efternamn{i}", "Gatan 1", "123 45", "Orten",
+                                i % 100 == 0, "bench"))
+                for k in range(CASES_PER_PERSON):
+                    opened = date(2015, 1, 1) + timedelta(days=rng.randrange(3000))
+                    closed = k == 0 and i % 2 == 0
+                    cases.append((uuid.uuid4(), rng.choice(UNITS), rng.choice(KINDS), person_id,
+                                  "closed" if closed else "open", opened, "bench",
+                                  opened + timedelta(days=200) if closed else None))
+            await conn.copy_records_to_table(
+                "persons", records=persons, columns=["id", "pin", "birth_date", "first_name", "last_name", "street",
+                                                     "postal_code", "city", "protected_identity", "created_by"])
+            await conn.copy_records_to_table(
+                "cases", records=cases, columns=["id", "unit", "kind", "person_id", "status", "opened_on",
+                                                 "opened_by", "closed_on"])
+        await conn.execute("ANALYZE persons; ANALYZE cases")
+    print(f"  loaded persons {start:,}..{stop - 1:,} with {CASES_PER_PERSON} cases each"
+          f" in {time.monotonic() - began:.0f} s", flush=True)
+
+
+def start_baseline(database_url: str, query: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
+                             f"{database_url}?search_path=registry", "--query", query], cwd=ROOT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+async def wait_up(url: str) -> None:
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            try:
+                await client.get(url, timeout=1)
+                return
+            except httpx.HTTPError:
+                await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def capacity(name: str, targets: list[dict], seconds: float, workers: int = 16) -> float:
+    """Successful requests per second with `workers` concurrent clients, as fast as they can go."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target_file = Path(tmp) / "targets.jsonl"
+        target_file.write_text("\n".join(json.dumps(t) for t in targets) + "\n")
+        run = subprocess.run([vegeta(), "attack", "-format=json", f"-targets={target_file}", "-rate=0",
+                              f"-workers={workers}", f"-max-workers={workers}", f"-duration={seconds}s",
+                              "-timeout=10s"], check=True, capture_output=True)
+        report = json.loads(subprocess.run([vegeta(), "report", "-type=json"], input=run.stdout,
+                                           check=True, capture_output=True).stdout)
+    print(f"  {name:<34} capacity {report['throughput']:8.1f}/s  ok {report['success']:6.1%}", flush=True)
+    return report["throughput"]
+
+
+def measure(endpoints: dict[str, list[dict]], seconds: float, rate: int | None) -> tuple[dict, dict, int]:
+    for targets in endpoints.values():          # warm up pools, prepared statements and caches
+        attack("warm-up", targets, rate=100, seconds=3)
+    caps = {name: capacity(name, targets, seconds) for name, targets in endpoints.items()}
+    # One constant rate for every endpoint, which each of them sustains: half of the lowest
+    # capacity. (At a rate above an endpoint's capacity its queue, not its work, sets the p99.)
+    rate = rate or max(10, int(min(caps.values()) * 0.5))
+    results = {}
+    for name, targets in endpoints.items():
+        results[name] = attack(name, targets, rate=rate, seconds=seconds)
+        print("  " + results[name].line(), flush=True)
+    return caps, results, rate
+
+
+def report(scale: str, caps: dict, results: dict[str, Result]) -> list[tuple[str, bool]]:
+    verdicts = []
+    print(f"\n  ratios at {scale}:")
+    for ours, bare in (("registry: /occurrences", "bare query: occurrences"), ("registry: /persons?pin=", "bare query: persons")):
+        for base in (bare, "constant"):
+            r, b = results[ours], results[base]
+            p99_ok = r.p99_ms <= 1.5 * b.p99_ms
+            thr_ok = caps[ours] >= 0.6 * caps[base]
+            if base == bare:
+                verdicts += [(f"{scale} {ours} p99 <= 1.5x bare query", p99_ok),
+                             (f"{scale} {ours} throughput >= 0.6x bare query", thr_ok)]
+            print(f"  {ours} vs {base}: p50 {r.p50_ms / b.p50_ms:5.2f}x  p99 {r.p99_ms / b.p99_ms:5.2f}x"
+                  f"  throughput {caps[ours] / caps[base]:5.2f}x")
+            if base == bare:
+                print(ratio_line(f"{ours} p99 / bare query p99", r.p99_ms, b.p99_ms, "<= 1.5", p99_ok))
+                print(ratio_line(f"{ours} throughput / bare query", caps[ours], caps[base], ">= 0.6", thr_ok))
+    return verdicts
+
+
+async def main(small: int, large: int, seconds: float) -> int:
+    env = await create_env(Path(tempfile.mkdtemp()))
+    procs: list[subprocess.Popen] = []
+    registry = None
+    try:
+        pool = await create_pool(env.database_url, "registry", max_size=2)
+        await migrate(pool, "registry", SERVICE.migrations)
+        await load(pool, 0, small)
+
+        registry = ServiceProcess(env, "registry", {})
+        registry.start()
+        env.processes.append(registry)
+        await registry.wait_ready()
+        bare_occ, occ_url = start_baseline(env.database_url, OCCURRENCES.replace("$2::text", "NULL::text")
+                                           .replace("$2", "NULL").replace("$3", "51"))
+        bare_person, person_url = start_baseline(env.database_url, "SELECT * FROM persons WHERE pin = $1")
+        procs += [bare_occ, bare_person]
+        for url in (occ_url, person_url):
+            await wait_up(f"{url}/constant")
+
+        token = issue_token(env.settings, sub="bench-familjeratt", roles=["family_law"])
+        auth = {"Authorization": f"Bearer {token}", "X-Access-Reason": "benchmark"}
+
+        def endpoints(count: int) -> dict[str, list[dict]]:
+            rng = random.Random(count)
+            pins = [pin_of(rng.randrange(count))[0] for _ in range(SAMPLE)]
+            return {
+                "constant": [target("GET", f"{occ_url}/constant")],
+                "bare query: occurrences": [target("GET", f"{occ_url}/query?arg={p}") for p in pins],
+                "bare query: persons": [target("GET", f"{person_url}/query?arg={p}") for p in pins],
+                "registry: /occurrences": [target("GET", f"{registry.url}/occurrences?pin={p}", headers=auth)
+                                           for p in pins],
+                "registry: /persons?pin=": [target("GET", f"{registry.url}/persons?pin={p}", headers=auth)
+                                            for p in pins],
+            }
+
+        print(f"\n{small:,} persons, {small * CASES_PER_PERSON:,} cases", flush=True)
+        small_caps, small_results, rate = measure(endpoints(small), seconds, None)
+        verdicts = report(f"{small // 1000}k", small_caps, small_results)
+
+        await load(pool, small, large)
+        print(f"\n{large:,} persons, {large * CASES_PER_PERSON:,} cases (same rate, {rate}/s)", flush=True)
+        large_caps, large_results, _ = measure(endpoints(large), seconds, rate)
+        verdicts += report(f"{large // 1_000_000}M" if large >= 1_000_000 else f"{large // 1000}k",
+                           large_caps, large_results)
+
+        print("\n  growth from the small to the large registry:")
+        for name in ("registry: /occurrences", "registry: /persons?pin="):
+            ok = large_results[name].p99_ms <= 1.2 * small_results[name].p99_ms
+            verdicts.append((f"{name} p99 large <= 1.2x p99 small", ok))
+            print(ratio_line(f"{name} p99 large / small", large_results[name].p99_ms,
+                             small_results[name].p99_ms, "<= 1.2", ok))
+        await pool.close()
+        print(f"\n  targets met: {sum(ok for _, ok in verdicts)} of {len(verdicts)}")
+        for what, ok in verdicts:
+            if not ok:
+                print(f"  NOT MET: {what}")
+        return 0
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(20)
+        if registry is not None:
+            print("\n  registry log tail:\n" + registry.log_tail(5))
+        await drop_env(env)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", type=int, default=100_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=15)
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.small, args.large, args.seconds)))
