@@ -1,5 +1,6 @@
 """What the watch tells other services: watch.raised, watch.escalated, watch.resolved, keyed
 by the subject's id, written to the outbox in the transaction that changed the watch."""
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -37,21 +38,23 @@ def resolved(row: asyncpg.Record) -> WatchResolved:
 
 
 async def publish(conn: asyncpg.Connection, outbox: Outbox, events: Sequence[tuple[BaseModel, UUID]]) -> None:
-    """Write (event, subject id) pairs to the outbox in one round trip.
+    """Write (event, subject id) pairs to the outbox in one statement.
 
-    The rows are exactly those `Outbox.add` writes, one statement for a batch instead of
-    one per event (a scheduler batch raises hundreds); the watch id is the CloudEvents subject.
+    The rows are exactly those `Outbox.add` writes, one INSERT for a batch instead of one
+    per event (a scheduler batch raises hundreds, and each statement wakes the relay);
+    the watch id is the CloudEvents subject.
     """
     if not events:
         return
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     now = outbox.clock.now()
-    rows = []
-    for data, key in events:
-        entry = type_of(data)
-        rows.append((uuid7(), entry.topic, str(key), entry.name, outbox.source, str(data.watch_id), now,
-                     data.model_dump(mode="json"), carrier))
-    await conn.executemany(
+    types = [type_of(data) for data, _ in events]
+    await conn.execute(
         "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", rows)
+        " SELECT id, topic, key, type, $5, subject, $6, data::jsonb, $8::text::jsonb"
+        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $9::text[])"
+        "  AS e(id, topic, key, type, subject, data)",
+        [uuid7() for _ in events], [t.topic for t in types], [str(key) for _, key in events],
+        [t.name for t in types], outbox.source, now, [str(data.watch_id) for data, _ in events],
+        json.dumps(carrier), [data.model_dump_json() for data, _ in events])

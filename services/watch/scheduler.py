@@ -10,10 +10,10 @@ once when the clock is moved (POST /admin/clock).
 """
 import asyncio
 import logging
+from uuid import uuid4
 
 import asyncpg
 from fastapi import FastAPI
-from uuid6 import uuid7
 
 from services.watch import events
 from services.watch.config import WatchSettings, get_watch_settings
@@ -88,7 +88,7 @@ class Scheduler:
                 fire(self.rules.get(row["rule"]), things.get(row["subject_id"]), due_on=row["due_on"], now=now)
                 for row in due) if t is not None])
             if triggers:
-                stored = await watch_store.raise_many(conn, triggers, [uuid7() for _ in triggers], now)
+                stored = await watch_store.raise_many(conn, triggers, [uuid4() for _ in triggers], now)
                 await events.publish(conn, self.outbox, [
                     (events.raised(t, watch_id=w["id"], trigger_count=w["trigger_count"], at=now), t.thing.id)
                     for t in triggers for w in (stored[(t.thing.id, str(t.rule.kind))],)])
