@@ -14,6 +14,7 @@ from uuid import uuid4
 
 import asyncpg
 from fastapi import FastAPI
+from opentelemetry import trace
 
 from services.watch import events
 from services.watch.config import WatchSettings, get_watch_settings
@@ -28,6 +29,7 @@ from shared.faults import Faults
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("omsorg.watch.scheduler")
 
 
 class Scheduler:
@@ -82,19 +84,24 @@ class Scheduler:
             due = await timer_store.take_due(conn, now, self.settings.batch_size)
             if not due:
                 return 0
-            things = {r["id"]: _thing(r) for r in
-                      await subject_store.lock_for_firing(conn, sorted({t["subject_id"] for t in due}))}
-            triggers = collapse([t for t in (
-                fire(self.rules.get(row["rule"]), things.get(row["subject_id"]), due_on=row["due_on"], now=now)
-                for row in due) if t is not None])
-            if triggers:
-                stored = await watch_store.raise_many(conn, triggers, [uuid4() for _ in triggers], now)
-                await events.publish(conn, self.outbox, [
-                    (events.raised(t, watch_id=w["id"], trigger_count=w["trigger_count"], at=now), t.thing.id)
-                    for t in triggers for w in (stored[(t.thing.id, str(t.rule.kind))],)])
+            # One trace per batch: the events it writes carry it through the outbox to their readers.
+            with tracer.start_as_current_span("watch fire timers", attributes={"omsorg.watch.timers": len(due)}):
+                await self._raise(conn, due, now)
             self.faults.kill_at("watch_fire_before_commit")
             return len(due)
 
+    async def _raise(self, conn: asyncpg.Connection, due: list[asyncpg.Record], now) -> None:
+        things = {r["id"]: _thing(r) for r in
+                  await subject_store.lock_for_firing(conn, sorted({t["subject_id"] for t in due}))}
+        triggers = collapse([t for t in (
+            fire(self.rules.get(row["rule"]), things.get(row["subject_id"]), due_on=row["due_on"], now=now)
+            for row in due) if t is not None])
+        if not triggers:
+            return
+        stored = await watch_store.raise_many(conn, triggers, [uuid4() for _ in triggers], now)
+        await events.publish(conn, self.outbox, [
+            (events.raised(t, watch_id=w["id"], trigger_count=w["trigger_count"], at=now), t.thing.id)
+            for t in triggers for w in (stored[(t.thing.id, str(t.rule.kind))],)])
 
 def _thing(row: asyncpg.Record) -> WatchedThing | None:
     if not row["known"]:
