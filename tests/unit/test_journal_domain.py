@@ -140,30 +140,22 @@ def test_same_key_other_request_is_a_conflict():
     assert code_of(lambda: notes.ensure_same_request("abc", "abd")) == (409, "idempotency_conflict")
 
 
-# --- struck versions are derived ------------------------------------------------------------------
-
-def _row(v: Version) -> dict:
-    return {"version": v.version, "text": v.text, "occurred_on": v.occurred_on, "written_by": v.written_by,
-            "written_at": v.written_at, "reason": v.reason}
-
-
 @given(st.lists(st.one_of(st.text(min_size=1, max_size=5).map(lambda t: {"text": t}),
                           st.integers(1, 60).map(lambda d: {"occurred_on": date(2026, 1, 1) + timedelta(d)})),
                 max_size=12))
-def test_any_run_of_corrections_keeps_every_version_and_strikes_all_but_the_newest(changes):
+def test_any_run_of_corrections_makes_consecutive_versions_that_change_only_what_was_asked(changes):
     versions = [V1]
     for change in changes:
+        current = versions[-1]
         try:
-            new, _ = notes.correct(versions[-1], based_on=versions[-1].version, reason=f"r{len(versions)}",
-                                   by="anna", at=NOW, today=TODAY, **{"text": None, "occurred_on": None, **change})
+            new, changed = notes.correct(current, based_on=current.version, reason="r", by="anna", at=NOW,
+                                         today=TODAY, **{"text": None, "occurred_on": None, **change})
         except Problem as problem:
-            assert problem.code == "nothing_to_correct"
+            assert problem.code == "nothing_to_correct" and getattr(current, next(iter(change))) == \
+                next(iter(change.values()))
             continue
+        assert new.version == current.version + 1 and changed == list(change)
+        assert new.text == change.get("text", current.text)
+        assert new.occurred_on == change.get("occurred_on", current.occurred_on)
         versions.append(new)
-    shown = notes.with_struck([_row(v) for v in reversed(versions)][::-1])
-    assert [s["version"] for s in shown] == list(range(len(versions), 0, -1))
-    assert [s["struck"] for s in shown] == [False] + [True] * (len(versions) - 1)
-    for newer, older in zip(shown, shown[1:]):
-        assert (older["struck_by"], older["struck_reason"], older["struck_at"]) == (
-            newer["written_by"], newer["reason"], newer["written_at"])
-    assert [(s["text"], s["occurred_on"]) for s in shown] == [(v.text, v.occurred_on) for v in reversed(versions)]
+    assert [v.version for v in versions] == list(range(1, len(versions) + 1))

@@ -1,17 +1,16 @@
 """HTTP routes for journal notes: write, correct, add to, sign, read, and (support) remove."""
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 from uuid6 import uuid7
 
 from services.journal.domain import notes as domain
 from services.journal.domain.access import MAY, Action, ensure_may_sign, ensure_unit
 from services.journal.domain.notes import CaseState
-from services.journal.store import cases as case_store
 from services.journal.store import notes as store
 from shared.audit import log_access
 from shared.auth import Principal, require_roles
@@ -89,17 +88,6 @@ class NoteOut(BaseModel):
     addenda: list[AddendumOut]
 
     @classmethod
-    def fields_of(cls, row: asyncpg.Record) -> dict[str, Any]:
-        versions = domain.with_struck(row["versions"])
-        return dict(id=row["id"], case_id=row["case_id"], author=row["author"], created_at=row["created_at"],
-                    current_version=versions[0]["version"], occurred_on=versions[0]["occurred_on"],
-                    signed=versions[0]["signed_by"] is not None, versions=versions, addenda=row["addenda"])
-
-    @classmethod
-    def of(cls, row: asyncpg.Record) -> "NoteOut":
-        return cls(**cls.fields_of(row))
-
-    @classmethod
     def new(cls, note_id: UUID, case_id: UUID, first: domain.Version) -> "NoteOut":
         """A note just written: its one version, nothing signed, struck or added yet."""
         version = VersionOut(version=1, text=first.text, occurred_on=first.occurred_on, written_by=first.written_by,
@@ -115,10 +103,8 @@ class ArchivedNoteOut(NoteOut):
     removed_by: str | None
     removal_reason: str | None
 
-    @classmethod
-    def of(cls, row: asyncpg.Record) -> "ArchivedNoteOut":
-        return cls(**cls.fields_of(row), removed=row["removed_at"] is not None, removed_at=row["removed_at"],
-                   removed_by=row["removed_by"], removal_reason=row["removal_reason"])
+
+_NOTE_LIST = TypeAdapter(list[NoteOut])  # validates the store's JSON in one pass, no dicts in between
 
 
 class NotePage(BaseModel):
@@ -137,12 +123,6 @@ def _case_state(row) -> CaseState | None:
     if row is None or row["case_id"] is None:
         return None
     return CaseState(unit=row["unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
-
-
-async def _case(conn, case_id: UUID, action: Action, user: Principal) -> asyncpg.Record:
-    row = await case_store.get(conn, case_id)
-    _check_case(row, action, user)
-    return row
 
 
 def _check_case(row, action: Action, user: Principal) -> None:
@@ -196,9 +176,9 @@ async def write_note(case_id: UUID, body: NoteIn, response: Response, pool: Pool
             context = {"earlier_id": earlier["id"], "earlier_hash": earlier["request_hash"],
                        "earlier_removed_at": earlier["removed_at"]}
         _replayed(context["earlier_hash"], context["earlier_removed_at"] is not None, request_hash)
-        row = await store.full_note(conn, context["earlier_id"])
+        note = await store.full_note(conn, context["earlier_id"])
     response.status_code = 200
-    return NoteOut.of(row)
+    return NoteOut.model_validate_json(note)
 
 
 @router.post("/notes/{note_id}/corrections", status_code=201, response_model=NoteOut,
@@ -218,8 +198,8 @@ async def correct_note(note_id: UUID, body: CorrectionIn, pool: Pool, outbox: Ou
                                              changed=changed, occurred_on=version.occurred_on,
                                              corrected_by=user.sub, corrected_at=now),
                          key=str(note["case_id"]), subject=f"note/{note_id}")
-        row = await store.full_note(conn, note_id)
-    return NoteOut.of(row)
+        shown = await store.full_note(conn, note_id)
+    return NoteOut.model_validate_json(shown)
 
 
 @router.post("/notes/{note_id}/sign", status_code=201, response_model=NoteOut,
@@ -239,9 +219,9 @@ async def sign_note(note_id: UUID, body: SignIn, response: Response, pool: Pool,
             await outbox.add(conn, NoteSigned(note_id=note_id, case_id=note["case_id"], person_id=note["person_id"],
                                               version=current.version, signed_by=user.sub, signed_at=now),
                              key=str(note["case_id"]), subject=f"note/{note_id}")
-        row = await store.full_note(conn, note_id)
+        shown = await store.full_note(conn, note_id)
     response.status_code = 201 if signed else 200
-    return NoteOut.of(row)
+    return NoteOut.model_validate_json(shown)
 
 
 @router.post("/notes/{note_id}/addenda", status_code=201, response_model=NoteOut,
@@ -254,9 +234,9 @@ async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, pool
     request_hash = domain.fingerprint({"note_id": note_id, **body.model_dump(mode="json")})
     created = False
     async with pool.acquire() as conn, conn.transaction():
+        note = await _note(conn, note_id, Action.ADDEND, user)
         earlier = await store.addendum_by_key(conn, user.sub, key)
         if earlier is None:
-            note = await _note(conn, note_id, Action.ADDEND, user)
             now, addendum_id = clock.now(), uuid7()
             created = await store.insert_addendum(conn, addendum_id=addendum_id, note_id=note_id, text=body.text,
                                                   given_by=body.given_by, written_by=user.sub, written_at=now,
@@ -266,14 +246,13 @@ async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, pool
                                                     person_id=note["person_id"], addendum_id=addendum_id,
                                                     written_by=user.sub, written_at=now),
                                  key=str(note["case_id"]), subject=f"note/{note_id}")
-            else:
+            else:  # a concurrent request with the same key committed first
                 earlier = await store.addendum_by_key(conn, user.sub, key)
         if earlier is not None:
             domain.ensure_same_request(earlier["request_hash"], request_hash)
-        row = await store.full_note(conn, note_id)
-        domain.ensure_not_removed(row["removed_at"] is not None)
+        shown = await store.full_note(conn, note_id)
     response.status_code = 201 if created else 200
-    return NoteOut.of(row)
+    return NoteOut.model_validate_json(shown)
 
 
 @router.post("/notes/{note_id}/removal", response_model=ArchivedNoteOut,
@@ -294,8 +273,8 @@ async def remove_note(note_id: UUID, body: RemovalIn, request: Request, pool: Po
         # The removal is also in the access audit, where a person's log is reviewed.
         await log_access(conn, outbox, clock, user, resource=f"note/{note_id}", person_id=note["person_id"],
                          request=request, action="remove")
-        row = await store.full_note(conn, note_id)
-    return ArchivedNoteOut.of(row)
+        shown = await store.full_note(conn, note_id)
+    return ArchivedNoteOut.model_validate_json(shown)
 
 
 @router.get("/cases/{case_id}/notes", response_model=NotePage,
@@ -305,12 +284,12 @@ async def case_notes(case_id: UUID, request: Request, pool: Pool, outbox: Outbox
                      before: Annotated[UUID | None, Query(description="`next_before` of the previous page")] = None,
                      user: Principal = require_roles(*MAY[Action.READ])) -> NotePage:
     async with pool.acquire() as conn, conn.transaction():
-        case = await _case(conn, case_id, Action.READ, user)
-        rows = await store.case_notes(conn, case_id, before=before, limit=limit)
+        page = await store.case_notes(conn, case_id, before=before, limit=limit)
+        _check_case(page, Action.READ, user)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/notes",
-                         person_id=case["person_id"], request=request)
-    return NotePage(notes=[NoteOut.of(r) for r in rows],
-                    next_before=rows[-1]["id"] if len(rows) == limit else None)
+                         person_id=page["person_id"], request=request)
+    notes = _NOTE_LIST.validate_json(page["notes"])
+    return NotePage(notes=notes, next_before=notes[-1].id if len(notes) == limit else None)
 
 
 @router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version")
@@ -323,10 +302,10 @@ async def get_note(note_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
         domain.ensure_not_removed(note["removed_at"] is not None)
         domain.ensure_case_accepts(CaseState(note["unit"], note["case_open"], note["case_removed"]), Action.READ)
         ensure_unit(user, note["unit"])
-        row = await store.full_note(conn, note_id)
+        shown = await store.full_note(conn, note_id)
         await log_access(conn, outbox, clock, user, resource=f"note/{note_id}", person_id=note["person_id"],
                          request=request)
-    return NoteOut.of(row)
+    return NoteOut.model_validate_json(shown)
 
 
 @router.get("/archive/notes/{note_id}", response_model=ArchivedNoteOut,
@@ -337,10 +316,10 @@ async def archived_note(note_id: UUID, request: Request, pool: Pool, outbox: Out
         note = await store.get_note(conn, note_id)
         if note is None:
             raise Problem(404, "note_not_found", "No such note", str(note_id))
-        row = await store.full_note(conn, note_id)
+        shown = await store.full_note(conn, note_id)
         await log_access(conn, outbox, clock, user, resource=f"archive/note/{note_id}",
                          person_id=note["person_id"], request=request, action="read_archive")
-    return ArchivedNoteOut.of(row)
+    return ArchivedNoteOut.model_validate_json(shown)
 
 
 @router.delete("/{path:path}", status_code=405, include_in_schema=False)

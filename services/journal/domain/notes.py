@@ -2,8 +2,9 @@
 
 A note is a list of versions. A correction (rättelse), of text or of date alike, appends
 a version; every earlier version stays and is shown struck through, with who struck it,
-when and why. Every action names the version it acts on, so nobody corrects, signs or
-removes something other than what they saw.
+when and why (derived where notes are read, in store.notes; never stored). Every action
+names the version it acts on, so nobody corrects, signs or removes something other than
+what they saw.
 """
 import hashlib
 import json
@@ -104,15 +105,3 @@ def ensure_same_request(stored_hash: str, request_hash: str) -> None:
         raise Problem(409, "idempotency_conflict", "The Idempotency-Key was used for another request",
                       "a retry must send the same body; a new note needs a new key")
 
-
-def with_struck(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Versions newest first, each marked struck (with by whom, when and why) if a later one exists."""
-    ordered = sorted(versions, key=lambda v: v["version"], reverse=True)
-    later = None
-    for v in ordered:
-        v["struck"] = later is not None
-        v["struck_by"] = later["written_by"] if later else None
-        v["struck_at"] = later["written_at"] if later else None
-        v["struck_reason"] = later["reason"] if later else None
-        later = v
-    return ordered

@@ -26,6 +26,3 @@ async def mark_removed(conn: asyncpg.Connection, *, case_id: UUID, removed_at: d
 async def mark_restored(conn: asyncpg.Connection, *, case_id: UUID) -> None:
     await conn.execute("UPDATE cases SET removed_at = NULL WHERE case_id = $1", case_id)
 
-
-async def get(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)

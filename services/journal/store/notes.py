@@ -101,34 +101,53 @@ async def mark_removed(conn: asyncpg.Connection, note_id: UUID, *, removed_by: s
     )
 
 
-# A note with all its versions (each with its signature) and addenda, built in one query.
-_FULL_NOTE = """
-SELECT n.id, n.case_id, n.author, n.created_at, n.removed_at, n.removed_by, n.removal_reason,
-       (SELECT json_agg(json_build_object(
-                   'version', v.version, 'text', v.text, 'occurred_on', v.occurred_on,
-                   'written_by', v.written_by, 'written_at', v.written_at, 'reason', v.reason,
-                   'signed_by', s.signed_by, 'signed_at', s.signed_at) ORDER BY v.version DESC)
-          FROM note_versions v LEFT JOIN signatures s USING (note_id, version)
-         WHERE v.note_id = n.id) AS versions,
-       (SELECT coalesce(json_agg(json_build_object(
-                   'id', a.id, 'text', a.text, 'given_by', a.given_by,
-                   'written_by', a.written_by, 'written_at', a.written_at) ORDER BY a.id), '[]')
-          FROM addenda a WHERE a.note_id = n.id) AS addenda
+# A note as the API shows it (api.notes.NoteOut, ArchivedNoteOut), built as JSON where the rows
+# are: reading a case's notes is the most frequent request, and this keeps it at one query
+# and no per-row work in Python. A version is struck when a later one exists; who wrote the
+# later one, when and why, strikes it. That is derived here, never stored.
+_NOTE_JSON = """
+SELECT n.id, json_build_object(
+    'id', n.id, 'case_id', n.case_id, 'author', n.author, 'created_at', n.created_at,
+    'current_version', cur.version, 'occurred_on', cur.occurred_on, 'signed', cur.signed,
+    'removed', n.removed_at IS NOT NULL, 'removed_at', n.removed_at, 'removed_by', n.removed_by,
+    'removal_reason', n.removal_reason,
+    'versions', (SELECT json_agg(json_build_object(
+                     'version', v.version, 'text', v.text, 'occurred_on', v.occurred_on,
+                     'written_by', v.written_by, 'written_at', v.written_at, 'reason', v.reason,
+                     'signed_by', s.signed_by, 'signed_at', s.signed_at,
+                     'struck', v.later_by IS NOT NULL, 'struck_by', v.later_by, 'struck_at', v.later_at,
+                     'struck_reason', v.later_reason) ORDER BY v.version DESC)
+                   FROM (SELECT *, lead(written_by) OVER later AS later_by, lead(written_at) OVER later AS later_at,
+                                lead(reason) OVER later AS later_reason
+                           FROM note_versions WHERE note_id = n.id WINDOW later AS (ORDER BY version)) v
+                   LEFT JOIN signatures s ON s.note_id = v.note_id AND s.version = v.version),
+    'addenda', (SELECT coalesce(json_agg(json_build_object(
+                     'id', a.id, 'text', a.text, 'given_by', a.given_by, 'written_by', a.written_by,
+                     'written_at', a.written_at) ORDER BY a.id), '[]')
+                  FROM addenda a WHERE a.note_id = n.id)) AS note
   FROM notes n
+ CROSS JOIN LATERAL (
+       SELECT v.version, v.occurred_on,
+              EXISTS (SELECT FROM signatures s WHERE s.note_id = v.note_id AND s.version = v.version) AS signed
+         FROM note_versions v WHERE v.note_id = n.id ORDER BY v.version DESC LIMIT 1) AS cur
 """
 
-CASE_NOTES_QUERY = _FULL_NOTE + """
- WHERE n.case_id = $1 AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
- ORDER BY n.id DESC LIMIT $3
+# The case (NULL columns when unknown) and a page of its notes that are not removed, newest
+# first, as JSON text, in one round trip.
+CASE_NOTES_QUERY = """
+SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,
+       (SELECT coalesce(json_agg(page.note ORDER BY page.id DESC), '[]')::text FROM (""" + _NOTE_JSON + """
+         WHERE n.case_id = c.case_id AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
+         ORDER BY n.id DESC LIMIT $3) AS page) AS notes
+  FROM (SELECT) AS one LEFT JOIN cases c ON c.case_id = $1
 """
 
 
 async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, before: UUID | None,
-                     limit: int) -> list[asyncpg.Record]:
-    """A page of a case's notes that are not removed, newest first."""
-    return await conn.fetch(CASE_NOTES_QUERY, case_id, before, limit)
+                     limit: int) -> asyncpg.Record:
+    return await conn.fetchrow(CASE_NOTES_QUERY, case_id, before, limit)
 
 
-async def full_note(conn: asyncpg.Connection, note_id: UUID) -> asyncpg.Record | None:
-    """One note as it is, removed or not; the caller decides who may see which."""
-    return await conn.fetchrow(_FULL_NOTE + " WHERE n.id = $1", note_id)
+async def full_note(conn: asyncpg.Connection, note_id: UUID) -> str | None:
+    """One note as JSON text, removed or not; the caller decides who may see which."""
+    return await conn.fetchval("SELECT note::text FROM (" + _NOTE_JSON + " WHERE n.id = $1) AS one", note_id)
