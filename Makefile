@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test venv unit bench
+.PHONY: up down test venv unit bench bench-journal
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ unit: venv
 ## Every benchmark in bench/ (installs vegeta with `go install` on first use); prints figures.
 bench: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench
+
+## The journal's benchmark alone: note writes and reads against bare baselines (about 3 minutes).
+bench-journal: venv
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench.journal_bench
