@@ -1,5 +1,5 @@
-"""Through the real registry: a case it opens reaches the journal, takes notes, and once the
-registry closes it, takes no more."""
+"""Through the real registry: a case it opens reaches the journal and takes notes; removed by
+support it takes none, restored it shows its notes again, closed it takes no more."""
 import uuid
 
 import httpx
@@ -8,7 +8,16 @@ from tests.integration.journal_helpers import UNIT, journal_knows, key, note_bod
 from tests.stack import eventually
 
 
-async def test_case_opened_and_closed_in_the_registry_governs_the_journal(env):
+async def removed_in_journal(env, case_id: str) -> bool:
+    conn = await env.db()
+    try:
+        return await conn.fetchval("SELECT removed_at IS NOT NULL FROM journal.cases WHERE case_id = $1::uuid",
+                                   case_id)
+    finally:
+        await conn.close()
+
+
+async def test_the_registrys_case_events_govern_the_journal(env):
     registry, journal = env.start("registry"), env.start("journal")
     await registry.wait_ready()
     await journal.wait_ready()
@@ -27,6 +36,17 @@ async def test_case_opened_and_closed_in_the_registry_governs_the_journal(env):
         note = await jour.post(f"/cases/{case_id}/notes", json=note_body(), headers={**headers, **key()})
         assert note.status_code == 201, note.text
 
+        support = env.auth("support", sub="sven")
+        removed = await reg.post(f"/cases/{case_id}/removal", json={"reason": "Registrerat två gånger"},
+                                 headers=support)
+        assert removed.status_code == 200, removed.text
+        assert await eventually(lambda: removed_in_journal(env, case_id))
+        refused = await jour.post(f"/cases/{case_id}/notes", json=note_body(), headers={**headers, **key()})
+        assert refused.status_code == 410 and refused.json()["code"] == "case_removed"
+        restored = await reg.post(f"/cases/{case_id}/restoration", json={"reason": "Misstag"}, headers=support)
+        assert restored.status_code == 200, restored.text
+        assert await eventually(lambda: _not(removed_in_journal(env, case_id)))
+
         closed = await reg.post(f"/cases/{case_id}/close", json={"reason": "Insatsen avslutad"}, headers=headers)
         assert closed.status_code == 200, closed.text
         assert await eventually(lambda: journal_knows(env, case_id, "status", "closed"))
@@ -34,3 +54,7 @@ async def test_case_opened_and_closed_in_the_registry_governs_the_journal(env):
         assert refused.status_code == 409 and refused.json()["code"] == "case_closed"
         listed = await jour.get(f"/cases/{case_id}/notes", headers=headers)
         assert [n["id"] for n in listed.json()["notes"]] == [note.json()["id"]]
+
+
+async def _not(awaitable) -> bool:
+    return not await awaitable
