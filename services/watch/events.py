@@ -1,17 +1,13 @@
 """What the watch tells other services: watch.raised, watch.escalated, watch.resolved, keyed
 by the subject's id, written to the outbox in the transaction that changed the watch."""
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from opentelemetry import propagate
 from pydantic import BaseModel
-from uuid6 import uuid7
 
 from services.watch.domain.watches import Trigger
-from shared.events import type_of
 from shared.events.catalog import WatchEscalated, WatchRaised, WatchResolved
 from shared.outbox import Outbox
 
@@ -38,23 +34,6 @@ def resolved(row: asyncpg.Record) -> WatchResolved:
 
 
 async def publish(conn: asyncpg.Connection, outbox: Outbox, events: Sequence[tuple[BaseModel, UUID]]) -> None:
-    """Write (event, subject id) pairs to the outbox in one statement.
-
-    The rows are exactly those `Outbox.add` writes, one INSERT for a batch instead of one
-    per event (a scheduler batch raises hundreds, and each statement wakes the relay);
-    the watch id is the CloudEvents subject.
-    """
-    if not events:
-        return
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    now = outbox.clock.now()
-    types = [type_of(data) for data, _ in events]
-    await conn.execute(
-        "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
-        " SELECT id, topic, key, type, $5, subject, $6, data::jsonb, $8::text::jsonb"
-        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $9::text[])"
-        "  AS e(id, topic, key, type, subject, data)",
-        [uuid7() for _ in events], [t.topic for t in types], [str(key) for _, key in events],
-        [t.name for t in types], outbox.source, now, [str(data.watch_id) for data, _ in events],
-        json.dumps(carrier), [data.model_dump_json() for data, _ in events])
+    """Write (event, subject id) pairs to the outbox in one statement (a scheduler batch
+    raises hundreds); the watch id is the CloudEvents subject."""
+    await outbox.add_many(conn, [(data, str(key), str(data.watch_id)) for data, key in events])
