@@ -16,12 +16,14 @@ its p99), and the same rate again for the large registry. Targets: p99 within 1.
 the bare query, throughput at least 0.6x of it, and p99 at 1M persons within 1.2x of
 p99 at 100k.
 
-    python -m bench.registry_bench [--small 100000] [--large 1000000] [--seconds 15]
+    python -m bench.registry_bench [--small 100000] [--large 1000000] [--seconds 10] [--rounds 3]
 """
 import argparse
 import asyncio
 import json
 import random
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,17 +127,52 @@ def capacity(name: str, targets: list[dict], seconds: float, workers: int = 16) 
     return report["throughput"]
 
 
-def measure(endpoints: dict[str, list[dict]], seconds: float, rate: int | None) -> tuple[dict, dict, int]:
+async def settled(pool, timeout: float = 300) -> None:
+    """Wait until the registry has published every event and logged every access it consumed,
+    so that one run's backlog does not land in the next run's figures."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        row = await pool.fetchrow(
+            "SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS unpublished,"
+            " (SELECT count(*) FROM outbox WHERE type = 'access.logged') AS logged,"
+            " (SELECT count(*) FROM access_log) AS consumed")
+        if row["unpublished"] == 0 and row["logged"] == row["consumed"]:
+            return
+        await asyncio.sleep(0.5)
+    raise RuntimeError(f"the registry did not catch up within {timeout} s")
+
+
+def median_result(name: str, runs: list[Result]) -> Result:
+    def mid(values):
+        return statistics.median(values)
+    return Result(name=name, rate=runs[0].rate, requests=sum(r.requests for r in runs),
+                  success=mid([r.success for r in runs]), throughput=mid([r.throughput for r in runs]),
+                  p50_ms=mid([r.p50_ms for r in runs]), p99_ms=mid([r.p99_ms for r in runs]),
+                  max_ms=max(r.max_ms for r in runs))
+
+
+async def measure(pool, endpoints: dict[str, list[dict]], seconds: float, rate: int | None,
+                  rounds: int) -> tuple[dict, dict, int]:
     for targets in endpoints.values():          # warm up pools, prepared statements and caches
-        attack("warm-up", targets, rate=100, seconds=3)
-    caps = {name: capacity(name, targets, seconds) for name, targets in endpoints.items()}
+        await asyncio.to_thread(attack, "warm-up", targets, rate=100, seconds=3)
+    await settled(pool)
+    caps = {}
+    for name, targets in endpoints.items():
+        caps[name] = await asyncio.to_thread(capacity, name, targets, seconds)
+        await settled(pool)
     # One constant rate for every endpoint, which each of them sustains: half of the lowest
     # capacity. (At a rate above an endpoint's capacity its queue, not its work, sets the p99.)
     rate = rate or max(10, int(min(caps.values()) * 0.5))
-    results = {}
-    for name, targets in endpoints.items():
-        results[name] = attack(name, targets, rate=rate, seconds=seconds)
-        print("  " + results[name].line(), flush=True)
+    # Rounds interleave the endpoints, so a burst of other load on this shared machine does not
+    # fall on one endpoint only; each figure is the median over the rounds.
+    runs: dict[str, list[Result]] = {name: [] for name in endpoints}
+    for _ in range(rounds):
+        for name, targets in endpoints.items():
+            runs[name].append(await asyncio.to_thread(attack, name, targets, rate=rate, seconds=seconds))
+            await settled(pool)
+    results = {name: median_result(name, r) for name, r in runs.items()}
+    for result in results.values():
+        print("  " + result.line() + f"  (median of {rounds})", flush=True)
     return caps, results, rate
 
 
@@ -158,10 +195,34 @@ def report(scale: str, caps: dict, results: dict[str, Result]) -> list[tuple[str
     return verdicts
 
 
-async def main(small: int, large: int, seconds: float) -> int:
+async def untraced_figures(env, pool, endpoints, seconds, rate, rounds, caps, results) -> None:
+    """Informational: the same registry without OpenTelemetry, alone (the traced one stopped,
+    so that no second relay or consumer shares the work)."""
+    for proc in env.processes:
+        proc.kill(signal.SIGTERM)
+    port = free_port()
+    untraced = subprocess.Popen([sys.executable, "-m", "bench.untraced_registry"], cwd=ROOT,
+                                env=env.environ(OMSORG_PORT=str(port)), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    try:
+        await wait_up(f"http://127.0.0.1:{port}/health")
+        name = "untraced registry: /occurrences"
+        targets = [{**t, "url": t["url"].replace(t["url"].split("/occurrences")[0], f"http://127.0.0.1:{port}")}
+                   for t in endpoints["registry: /occurrences"]]
+        print("\n  informational: the registry without OpenTelemetry instrumentation", flush=True)
+        u_caps, u_results, _ = await measure(pool, {name: targets}, seconds, rate, rounds)
+        bare = "bare query: occurrences"
+        print(f"  {name} vs {bare}: p50 {u_results[name].p50_ms / results[bare].p50_ms:5.2f}x"
+              f"  p99 {u_results[name].p99_ms / results[bare].p99_ms:5.2f}x"
+              f"  throughput {u_caps[name] / caps[bare]:5.2f}x   (not a target)")
+    finally:
+        untraced.terminate()
+        untraced.wait(20)
+
+
+async def main(small: int, large: int, seconds: float, rounds: int) -> int:
     env = await create_env(Path(tempfile.mkdtemp()))
     procs: list[subprocess.Popen] = []
-    registry = None
     try:
         pool = await create_pool(env.database_url, "registry", max_size=2)
         await migrate(pool, "registry", SERVICE.migrations)
@@ -195,12 +256,12 @@ async def main(small: int, large: int, seconds: float) -> int:
             }
 
         print(f"\n{small:,} persons, {small * CASES_PER_PERSON:,} cases", flush=True)
-        small_caps, small_results, rate = measure(endpoints(small), seconds, None)
+        small_caps, small_results, rate = await measure(pool, endpoints(small), seconds, None, rounds)
         verdicts = report(f"{small // 1000}k", small_caps, small_results)
 
         await load(pool, small, large)
         print(f"\n{large:,} persons, {large * CASES_PER_PERSON:,} cases (same rate, {rate}/s)", flush=True)
-        large_caps, large_results, _ = measure(endpoints(large), seconds, rate)
+        large_caps, large_results, _ = await measure(pool, endpoints(large), seconds, rate, rounds)
         verdicts += report(f"{large // 1_000_000}M" if large >= 1_000_000 else f"{large // 1000}k",
                            large_caps, large_results)
 
@@ -210,6 +271,7 @@ async def main(small: int, large: int, seconds: float) -> int:
             verdicts.append((f"{name} p99 large <= 1.2x p99 small", ok))
             print(ratio_line(f"{name} p99 large / small", large_results[name].p99_ms,
                              small_results[name].p99_ms, "<= 1.2", ok))
+        await untraced_figures(env, pool, endpoints(large), seconds, rate, rounds, large_caps, large_results)
         await pool.close()
         print(f"\n  targets met: {sum(ok for _, ok in verdicts)} of {len(verdicts)}")
         for what, ok in verdicts:
@@ -220,8 +282,6 @@ async def main(small: int, large: int, seconds: float) -> int:
         for proc in procs:
             proc.terminate()
             proc.wait(20)
-        if registry is not None:
-            print("\n  registry log tail:\n" + registry.log_tail(5))
         await drop_env(env)
 
 
@@ -229,6 +289,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--small", type=int, default=100_000)
     parser.add_argument("--large", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=10, help="length of each run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved latency rounds (median)")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.small, args.large, args.seconds)))
+    sys.exit(asyncio.run(main(args.small, args.large, args.seconds, args.rounds)))

@@ -328,10 +328,12 @@ async def restore_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: Outbox
 
 @router.get("/{case_id}/removals", response_model=list[RemovalOut],
             summary="Every removal and restoration of the case, oldest first (support)")
-async def list_removals(case_id: UUID, pool: Pool,
+async def list_removals(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                         limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
                         user: Principal = require_roles(*roles_for("case.remove"))) -> list[RemovalOut]:
-    async with pool.acquire() as conn:
-        await _case(conn, case_id, user)
+    async with pool.acquire() as conn, conn.transaction():
+        case = await _case(conn, case_id, user)
+        await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/removals",
+                         person_id=case["person_id"], request=request)
         rows = await store.removals(conn, case_id, limit)
     return [RemovalOut(**dict(r)) for r in rows]

@@ -45,7 +45,7 @@ async def search(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDe
                  user: Principal = require_roles(*roles_for("occurrences.search"))) -> OccurrencesOut:
     number = valid_pin(pin, clock.today())
     unit = None if sees_all_units(user) else user.unit or ""
-    scope = "all units" if unit is None else f"unit {unit}"
+    scope = "all units" if unit is None else f"unit {unit}" if unit else "no unit (your token names none)"
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.search(conn, number.normalized, unit=unit, limit=limit + 1)
         person_id = rows[0]["person_id"] if rows else None
