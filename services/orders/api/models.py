@@ -1,4 +1,5 @@
 """Request and response models of the orders API, shared by its routes."""
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -12,7 +13,6 @@ Reason = Annotated[str, Field(min_length=1, max_length=2_000, pattern=r"\S")]
 Intervention = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$",
                                     description="e.g. home_help (hemtjänst), escort_service (ledsagning)")]
 DEFAULT_PAGE, MAX_PAGE = 50, 200
-MAX_HISTORY = 500
 
 
 class OrderIn(BaseModel):
@@ -118,9 +118,9 @@ class OrderOut(BaseModel):
     history: list[HistoryOut] = Field(description="Every change, oldest first: who, when, why")
 
     @classmethod
-    def of(cls, row: asyncpg.Record, history: list, totals: asyncpg.Record) -> "OrderOut":
-        fields = {k: row[k] for k in cls.model_fields if k not in ("history", "deliveries")}
-        return cls(**fields, history=[HistoryOut(**dict(h)) for h in history], deliveries=DeliveryTotals(**totals))
+    def of(cls, row: Mapping[str, Any]) -> "OrderOut":
+        """From `store.orders.get(with_history=True)`, whose history and deliveries come as JSON."""
+        return cls(**{k: row[k] for k in cls.model_fields})
 
 
 class OrderSummary(BaseModel):
@@ -157,7 +157,7 @@ class ProviderOrderOut(BaseModel):
     content_digest: str | None = None
 
     @classmethod
-    def of(cls, row: asyncpg.Record) -> "ProviderOrderOut":
+    def of(cls, row: Mapping[str, Any]) -> "ProviderOrderOut":
         out = cls(id=row["id"], state=row["state"], sent_at=row["sent_at"], opened_at=row["opened_at"],
                   recalled_at=row["recalled_at"])
         if details_visible_to_provider(OrderState(row["state"])):

@@ -7,7 +7,7 @@ import asyncpg
 from fastapi import APIRouter, Header, Query, Request, Response
 from uuid6 import uuid7
 
-from services.orders.api.models import (DEFAULT_PAGE, MAX_HISTORY, MAX_PAGE, OrderChange, OrderIn, OrderOut,
+from services.orders.api.models import (DEFAULT_PAGE, MAX_PAGE, OrderChange, OrderIn, OrderOut,
                                         OrderPage, OrderSummary, RecallIn, RedirectIn)
 from services.orders.domain import decisions
 from services.orders.domain.access import MAY, Use, ensure_unit
@@ -37,7 +37,8 @@ def not_found(order_id: UUID) -> Problem:
 
 async def _order(conn: asyncpg.Connection, order_id: UUID, user: Principal, *,
                  for_update: bool = False) -> asyncpg.Record:
-    row = await store.get(conn, order_id, for_update=for_update)
+    """The order with its history, if it is in the user's unit."""
+    row = await store.get(conn, order_id, for_update=for_update, with_history=True)
     if row is None:
         raise not_found(order_id)
     ensure_unit(user, row["unit"])
@@ -52,32 +53,35 @@ async def _provider(conn: asyncpg.Connection, provider_id: UUID, intervention: s
     return provider
 
 
-async def _orderable(conn: asyncpg.Connection, user: Principal, clock: Clock, *, case_id: UUID, decision_id: UUID,
-                     intervention: str, wanted_start) -> asyncpg.Record:
-    """The decision's row, once the case and decision allow this order (rule 4)."""
-    case, decision, row = await read_models.case_and_decision(conn, case_id, decision_id)
+def _ensure_orderable(user: Principal, clock: Clock, case, decision, *, case_id: UUID, intervention: str,
+                      wanted_start) -> None:
+    """The case and decision allow this order (rule 4), and they are in the user's unit."""
     decisions.ensure_known(decision)
     ensure_unit(user, decision.unit)
     decisions.ensure_orderable(case, decision, case_id=case_id, intervention=intervention,
                                wanted_start=wanted_start, today=decisions.local_today(clock.now()))
-    return row
 
 
 async def _full(conn: asyncpg.Connection, order_id: UUID) -> OrderOut:
-    row = await store.get(conn, order_id)
-    return OrderOut.of(row, await store.history(conn, order_id, MAX_HISTORY), await store.delivery_totals(conn, order_id))
+    return OrderOut.of(await store.get(conn, order_id, with_history=True))
+
+
+def _answer(row: asyncpg.Record, entry: dict, changes: dict) -> OrderOut:
+    """The order as it is after a move, from what was read before it, without reading again."""
+    return OrderOut.of({**dict(row), **changes, "history": [*row["history"], entry]})
 
 
 async def _send(conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, user: Principal,
-                now: datetime) -> None:
-    """Sign and send a draft: the digest of its content, the state, the history and `order.sent`."""
+                now: datetime) -> tuple[dict, dict]:
+    """Sign and send a draft: the digest of its content, the state, the history and `order.sent`.
+    Returns the history entry and the changed columns."""
     state = transition(OrderState(row["state"]), Action.SEND)
     digest = content_digest({k: row[k] for k in ("id", "case_id", "decision_id", "provider_id", "person_id",
                                                  "intervention", "details", "wanted_start")}
                             | {"sent_by": user.sub, "sent_at": now})
-    await store.update(conn, row["id"], state=state.value, sent_by=user.sub, sent_at=now, content_digest=digest)
-    await store.add_history(conn, row["id"], action=Action.SEND, from_state=row["state"], to_state=state,
-                            actor=user.sub, at=now, detail={"content_digest": digest})
+    changes = {"sent_by": user.sub, "sent_at": now, "content_digest": digest}
+    entry = await store.move(conn, row["id"], action=Action.SEND, from_state=row["state"], to_state=state,
+                             actor=user.sub, at=now, detail={"content_digest": digest}, **changes)
     await outbox.add(conn, OrderSent(order_id=row["id"], case_id=row["case_id"], decision_id=row["decision_id"],
                                      provider_id=row["provider_id"], provider_email=row["provider_email"],
                                      provider_webhook_url=row["provider_webhook_url"], caseworker=user.sub,
@@ -85,15 +89,16 @@ async def _send(conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, u
                                      wanted_start=row["wanted_start"], sent_at=now,
                                      replaces_order_id=row["replaces_order_id"]),
                      key=str(row["id"]), subject=f"order/{row['id']}")
+    return entry, {**changes, "state": state}
 
 
 async def _recall(conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record, user: Principal, now: datetime,
-                  reason: str, redirected_to: UUID | None = None) -> None:
+                  reason: str, redirected_to: UUID | None = None) -> tuple[dict, dict]:
     state = transition(OrderState(row["state"]), Action.RECALL)
-    await store.update(conn, row["id"], state=state.value, recalled_at=now, replaced_by_order_id=redirected_to)
-    await store.add_history(conn, row["id"], action=Action.RECALL, from_state=row["state"], to_state=state,
-                            actor=user.sub, at=now, reason=reason,
-                            detail={"redirected_to_order_id": redirected_to} if redirected_to else None)
+    changes = {"recalled_at": now, "replaced_by_order_id": redirected_to}
+    entry = await store.move(conn, row["id"], action=Action.RECALL, from_state=row["state"], to_state=state,
+                             actor=user.sub, at=now, reason=reason,
+                             detail={"redirected_to_order_id": redirected_to} if redirected_to else None, **changes)
     await outbox.add(conn, OrderRecalled(order_id=row["id"], case_id=row["case_id"], provider_id=row["provider_id"],
                                          provider_email=row["provider_email"],
                                          provider_webhook_url=row["provider_webhook_url"],
@@ -102,6 +107,7 @@ async def _recall(conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record,
                                          recalled_by=user.sub, recalled_at=now,
                                          redirected_to_order_id=redirected_to),
                      key=str(row["id"]), subject=f"order/{row['id']}")
+    return entry, {**changes, "state": state}
 
 
 @router.post("", status_code=201, response_model=OrderOut,
@@ -116,13 +122,14 @@ async def create_order(body: OrderIn, response: Response, pool: Pool, clock: Clo
             ensure_same_request(earlier["request_hash"], request_hash)
             response.status_code = 200
             return await _full(conn, earlier["id"])
-        decision = await _orderable(conn, user, clock, case_id=body.case_id, decision_id=body.decision_id,
-                                    intervention=body.intervention, wanted_start=body.wanted_start)
+        case, decision, decision_row = await read_models.case_and_decision(conn, body.case_id, body.decision_id)
+        _ensure_orderable(user, clock, case, decision, case_id=body.case_id, intervention=body.intervention,
+                          wanted_start=body.wanted_start)
         await _provider(conn, body.provider_id, body.intervention)
         order_id, now = uuid7(), clock.now()
         created = await store.insert(conn, order_id=order_id, case_id=body.case_id, decision_id=body.decision_id,
-                                     provider_id=body.provider_id, unit=decision["unit"],
-                                     person_id=decision["person_id"], intervention=body.intervention,
+                                     provider_id=body.provider_id, unit=decision.unit,
+                                     person_id=decision_row["person_id"], intervention=body.intervention,
                                      details=body.details, wanted_start=body.wanted_start,
                                      state=OrderState.DRAFT.value, created_by=user.sub, created_at=now,
                                      idempotency_key=idempotency_key, request_hash=request_hash)
@@ -145,12 +152,11 @@ async def change_order(order_id: UUID, body: OrderChange, pool: Pool, clock: Clo
         if body.provider_id is not None:
             await _provider(conn, body.provider_id, row["intervention"])
         if body.wanted_start is not None:
-            await _orderable(conn, user, clock, case_id=row["case_id"], decision_id=row["decision_id"],
-                             intervention=row["intervention"], wanted_start=body.wanted_start)
-        await store.update(conn, order_id, **changes)
-        await store.add_history(conn, order_id, action=Action.EDIT, from_state=row["state"], to_state=state,
-                                actor=user.sub, at=clock.now(),
-                                detail={k: (v if k != "details" else "changed") for k, v in changes.items()})
+            _ensure_orderable(user, clock, *read_models.views(row), case_id=row["case_id"],
+                              intervention=row["intervention"], wanted_start=body.wanted_start)
+        await store.move(conn, order_id, action=Action.EDIT, from_state=row["state"], to_state=state, actor=user.sub,
+                         at=clock.now(), detail={k: (v if k != "details" else "changed") for k, v in changes.items()},
+                         **changes)
         return await _full(conn, order_id)
 
 
@@ -160,10 +166,10 @@ async def send_order(order_id: UUID, pool: Pool, outbox: OutboxDep, clock: Clock
     async with pool.acquire() as conn, conn.transaction():
         row = await _order(conn, order_id, user, for_update=True)
         transition(OrderState(row["state"]), Action.SEND)
-        await _orderable(conn, user, clock, case_id=row["case_id"], decision_id=row["decision_id"],
-                         intervention=row["intervention"], wanted_start=row["wanted_start"])
-        await _send(conn, outbox, row, user, clock.now())
-        return await _full(conn, order_id)
+        _ensure_orderable(user, clock, *read_models.views(row), case_id=row["case_id"],
+                          intervention=row["intervention"], wanted_start=row["wanted_start"])
+        entry, changes = await _send(conn, outbox, row, user, clock.now())
+    return _answer(row, entry, changes)
 
 
 @router.post("/{order_id}/recall", response_model=OrderOut,
@@ -172,8 +178,8 @@ async def recall_order(order_id: UUID, body: RecallIn, pool: Pool, outbox: Outbo
                        user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _order(conn, order_id, user, for_update=True)
-        await _recall(conn, outbox, row, user, clock.now(), body.reason)
-        return await _full(conn, order_id)
+        entry, changes = await _recall(conn, outbox, row, user, clock.now(), body.reason)
+    return _answer(row, entry, changes)
 
 
 @router.post("/{order_id}/redirect", status_code=201, response_model=OrderOut,
@@ -187,8 +193,8 @@ async def redirect_order(order_id: UUID, body: RedirectIn, pool: Pool, outbox: O
             raise Problem(422, "same_provider", "The order already went to this provider",
                           "redirect to another provider, or recall the order")
         await _provider(conn, body.provider_id, old["intervention"])
-        await _orderable(conn, user, clock, case_id=old["case_id"], decision_id=old["decision_id"],
-                         intervention=old["intervention"], wanted_start=old["wanted_start"])
+        _ensure_orderable(user, clock, *read_models.views(old), case_id=old["case_id"],
+                          intervention=old["intervention"], wanted_start=old["wanted_start"])
         new_id, now = uuid7(), clock.now()
         await store.insert(conn, order_id=new_id, case_id=old["case_id"], decision_id=old["decision_id"],
                            provider_id=body.provider_id, unit=old["unit"], person_id=old["person_id"],
@@ -210,7 +216,7 @@ async def get_order(order_id: UUID, request: Request, pool: Pool, outbox: Outbox
         row = await _order(conn, order_id, user)
         await log_access(conn, outbox, clock, user, resource=f"order/{order_id}", person_id=row["person_id"],
                          request=request)
-        return await _full(conn, order_id)
+    return OrderOut.of(row)
 
 
 @router.get("", response_model=OrderPage, summary="A case's orders, oldest first")

@@ -42,12 +42,12 @@ async def _visible(conn: asyncpg.Connection, user: Principal, order_id: UUID) ->
 
 
 async def _move(conn: asyncpg.Connection, row: asyncpg.Record, action: Action, user: Principal, at: datetime,
-                reason: str | None = None, **columns) -> OrderState:
+                reason: str | None = None, **columns) -> ProviderOrderOut:
+    """Make the move and answer with the order as it now is, without reading it again."""
     state = transition(OrderState(row["state"]), action)
-    await store.update(conn, row["id"], state=state.value, **columns)
-    await store.add_history(conn, row["id"], action=action, from_state=row["state"], to_state=state,
-                            actor=user.sub, at=at, reason=reason, detail=columns or None)
-    return state
+    await store.move(conn, row["id"], action=action, from_state=row["state"], to_state=state, actor=user.sub,
+                     at=at, reason=reason, detail=columns or None, **columns)
+    return ProviderOrderOut.of({**dict(row), **columns, "state": state})
 
 
 def _cursor(item: asyncpg.Record) -> str:
@@ -62,10 +62,6 @@ def _parse_cursor(cursor: str) -> tuple[bool, datetime, UUID]:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Problem(422, "invalid_cursor", "The cursor is not one this API gave",
                       "pass `next_cursor` from the previous page unchanged") from None
-
-
-async def _view(conn: asyncpg.Connection, order_id: UUID) -> ProviderOrderOut:
-    return ProviderOrderOut.of(await store.get(conn, order_id))
 
 
 @router.get("", response_model=Inbox, summary="The provider's inbox: unopened first, then newest first")
@@ -90,16 +86,17 @@ async def open_order(order_id: UUID, request: Request, pool: Pool, outbox: Outbo
                      user: Principal = ProviderUser) -> ProviderOrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
+        view = ProviderOrderOut.of(row)
         if row["state"] == OrderState.SENT:
             now = clock.now()
-            await _move(conn, row, Action.OPEN, user, now, opened_at=now)
+            view = await _move(conn, row, Action.OPEN, user, now, opened_at=now)
             await outbox.add(conn, OrderOpened(order_id=order_id, case_id=row["case_id"],
                                                provider_id=row["provider_id"], caseworker=row["sent_by"],
                                                opened_by=user.sub, opened_at=now),
                              key=str(order_id), subject=f"order/{order_id}")
         await log_access(conn, outbox, clock, user, resource=f"order/{order_id}", person_id=row["person_id"],
                          request=request)
-        return await _view(conn, order_id)
+    return view
 
 
 @router.post("/{order_id}/confirm", response_model=ProviderOrderOut,
@@ -109,12 +106,12 @@ async def confirm_order(order_id: UUID, pool: Pool, outbox: OutboxDep, clock: Cl
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         now = clock.now()
-        await _move(conn, row, Action.CONFIRM, user, now)
+        view = await _move(conn, row, Action.CONFIRM, user, now)
         await outbox.add(conn, OrderConfirmed(order_id=order_id, case_id=row["case_id"],
                                               provider_id=row["provider_id"], caseworker=row["sent_by"],
                                               confirmed_by=user.sub, confirmed_at=now),
                          key=str(order_id), subject=f"order/{order_id}")
-        return await _view(conn, order_id)
+    return view
 
 
 @router.post("/{order_id}/reject", response_model=ProviderOrderOut, summary="Reject (avvisa) an opened order")
@@ -123,13 +120,13 @@ async def reject_order(order_id: UUID, body: RejectIn, pool: Pool, outbox: Outbo
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         now = clock.now()
-        await _move(conn, row, Action.REJECT, user, now, reason=body.reason)
+        view = await _move(conn, row, Action.REJECT, user, now, reason=body.reason)
         await outbox.add(conn, OrderRejected(order_id=order_id, case_id=row["case_id"],
                                              provider_id=row["provider_id"], caseworker=row["sent_by"],
                                              unit=row["unit"], reason=body.reason, rejected_by=user.sub,
                                              rejected_at=now),
                          key=str(order_id), subject=f"order/{order_id}")
-        return await _view(conn, order_id)
+    return view
 
 
 @router.post("/{order_id}/start", response_model=ProviderOrderOut,
@@ -139,16 +136,16 @@ async def start_order(order_id: UUID, body: StartIn, pool: Pool, outbox: OutboxD
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         transition(OrderState(row["state"]), Action.START)
-        case, decision, _ = await read_models.case_and_decision(conn, row["case_id"], row["decision_id"])
+        case, decision = read_models.views(row)
         now = clock.now()
         decisions.ensure_startable(case, decision, started_on=body.started_on, today=decisions.local_today(now))
-        await _move(conn, row, Action.START, user, now, started_on=body.started_on)
+        view = await _move(conn, row, Action.START, user, now, started_on=body.started_on)
         await outbox.add(conn, OrderStarted(order_id=order_id, case_id=row["case_id"],
                                             decision_id=row["decision_id"], provider_id=row["provider_id"],
                                             caseworker=row["sent_by"], started_on=body.started_on,
                                             started_by=user.sub, started_at=now),
                          key=str(order_id), subject=f"order/{order_id}")
-        return await _view(conn, order_id)
+    return view
 
 
 @router.post("/{order_id}/deliveries", status_code=201, response_model=DeliveryOut,
@@ -168,7 +165,7 @@ async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, 
             response.status_code = 200
             return DeliveryOut(**dict(earlier))
         transition(OrderState(row["state"]), Action.REPORT_DELIVERY)
-        case, decision, _ = await read_models.case_and_decision(conn, row["case_id"], row["decision_id"])
+        case, decision = read_models.views(row)
         now = clock.now()
         decisions.ensure_deliverable(case, decision, delivered_on=body.delivered_on, started_on=row["started_on"],
                                      today=decisions.local_today(now))

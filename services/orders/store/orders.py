@@ -7,11 +7,36 @@ from uuid import UUID
 
 import asyncpg
 
+MAX_HISTORY = 500
+
+# An order with what every change of it checks: its provider's contact and offer, and the
+# read models' case and decision, so that one locked read is enough (`read_models.views`).
 _ORDER = """
 SELECT o.*, p.name AS provider_name, p.email AS provider_email, p.webhook_url AS provider_webhook_url,
-       d.valid_from, d.valid_to
-  FROM orders o JOIN providers p ON p.id = o.provider_id LEFT JOIN decisions d USING (decision_id)
+       p.interventions AS provider_interventions,
+       c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,
+       d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,
+       d.outcome AS decision_outcome, d.valid_from, d.valid_to{history}
+  FROM orders o JOIN providers p ON p.id = o.provider_id
+  LEFT JOIN cases c ON c.case_id = o.case_id
+  LEFT JOIN decisions d ON d.decision_id = o.decision_id
+ WHERE o.id = $1{lock}
 """
+
+# What the municipality also sees of an order: its history and its delivered totals, as JSON.
+_HISTORY = f""",
+       (SELECT coalesce(json_agg(json_build_object(
+                   'action', h.action, 'from_state', h.from_state, 'to_state', h.to_state, 'actor', h.actor,
+                   'at', h.at, 'reason', h.reason, 'detail', h.detail) ORDER BY h.seq), '[]')
+          FROM (SELECT * FROM order_history WHERE order_id = o.id ORDER BY seq LIMIT {MAX_HISTORY}) h) AS history,
+       (SELECT json_build_object(
+                   'reports', count(*),
+                   'minutes', coalesce(sum(quantity) FILTER (WHERE measure = 'minutes'), 0),
+                   'units', coalesce(sum(quantity) FILTER (WHERE measure = 'units'), 0))
+          FROM deliveries WHERE order_id = o.id) AS deliveries"""
+
+_QUERIES = {(lock, history): _ORDER.format(lock=" FOR UPDATE OF o" if lock else "", history=_HISTORY if history else "")
+            for lock in (False, True) for history in (False, True)}
 
 
 async def insert(conn: asyncpg.Connection, *, order_id: UUID, case_id: UUID, decision_id: UUID,
@@ -35,17 +60,28 @@ async def by_key(conn: asyncpg.Connection, created_by: str, idempotency_key: str
                                created_by, idempotency_key)
 
 
-async def get(conn: asyncpg.Connection, order_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
-    """The order with its provider's contact and its decision's validity; `for_update` locks
-    the order, so that changes of one order take turns."""
-    lock = " FOR UPDATE OF o" if for_update else ""
-    return await conn.fetchrow(_ORDER + " WHERE o.id = $1" + lock, order_id)
+async def get(conn: asyncpg.Connection, order_id: UUID, *, for_update: bool = False,
+              with_history: bool = False) -> asyncpg.Record | None:
+    """The order with its provider, case and decision; `for_update` locks the order, so that
+    changes of one order take turns; `with_history` adds its history and delivered totals."""
+    return await conn.fetchrow(_QUERIES[(for_update, with_history)], order_id)
 
 
-async def update(conn: asyncpg.Connection, order_id: UUID, **columns: Any) -> None:
-    names = list(columns)
-    assignments = ", ".join(f"{name} = ${i + 2}" for i, name in enumerate(names))
-    await conn.execute(f"UPDATE orders SET {assignments} WHERE id = $1", order_id, *columns.values())
+async def move(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_state: str | None, to_state: str,
+               actor: str, at: datetime, reason: str | None = None, detail: dict | None = None,
+               **columns: Any) -> dict[str, Any]:
+    """Set the order's state (and `columns`) and append the change to its history, in one
+    statement; returns the history entry."""
+    detail = json.loads(json.dumps(detail or {}, default=str))
+    assignments = "".join(f", {name} = ${i + 9}" for i, name in enumerate(columns))
+    await conn.execute(
+        f"WITH moved AS (UPDATE orders SET state = $4{assignments} WHERE id = $1 RETURNING id)"
+        " INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
+        " SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM moved",
+        order_id, action, from_state, to_state, actor, at, reason, detail, *columns.values(),
+    )
+    return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor, "at": at,
+            "reason": reason, "detail": detail}
 
 
 async def add_history(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_state: str | None,
@@ -58,23 +94,10 @@ async def add_history(conn: asyncpg.Connection, order_id: UUID, *, action: str, 
     )
 
 
-async def history(conn: asyncpg.Connection, order_id: UUID, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        "SELECT action, from_state, to_state, actor, at, reason, detail FROM order_history"
-        " WHERE order_id = $1 ORDER BY seq LIMIT $2", order_id, limit)
-
-
-async def delivery_totals(conn: asyncpg.Connection, order_id: UUID) -> asyncpg.Record:
-    return await conn.fetchrow(
-        "SELECT count(*) AS reports,"
-        " coalesce(sum(quantity) FILTER (WHERE measure = 'minutes'), 0) AS minutes,"
-        " coalesce(sum(quantity) FILTER (WHERE measure = 'units'), 0) AS units"
-        " FROM deliveries WHERE order_id = $1", order_id)
-
-
 async def of_case(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int) -> list[asyncpg.Record]:
     return await conn.fetch(
-        _ORDER + " WHERE o.case_id = $1 AND ($2::uuid IS NULL OR o.id > $2) ORDER BY o.id LIMIT $3",
+        "SELECT o.*, p.name AS provider_name FROM orders o JOIN providers p ON p.id = o.provider_id"
+        " WHERE o.case_id = $1 AND ($2::uuid IS NULL OR o.id > $2) ORDER BY o.id LIMIT $3",
         case_id, after, limit)
 
 

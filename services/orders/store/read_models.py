@@ -1,5 +1,7 @@
 """SQL for orders' read models of the registry's cases and decisions."""
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -39,21 +41,29 @@ async def insert_decision(conn: asyncpg.Connection, **fields) -> None:
 
 
 async def case_and_decision(conn: asyncpg.Connection, case_id: UUID,
-                            decision_id: UUID) -> tuple[Case | None, Decision | None, asyncpg.Record | None]:
-    """The domain's view of a case and a decision, and the decision's row (unit, person)."""
+                            decision_id: UUID) -> tuple[Case | None, Decision | None, asyncpg.Record]:
+    """The domain's view of a case and a decision, and the row they came from (unit, person)."""
     row = await conn.fetchrow(
-        "SELECT c.unit AS case_unit, c.status, c.removed_at, d.* FROM (SELECT 1) one"
-        " LEFT JOIN cases c ON c.case_id = $1 LEFT JOIN decisions d ON d.decision_id = $2",
+        "SELECT c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,"
+        " d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,"
+        " d.outcome AS decision_outcome, d.valid_from, d.valid_to, d.person_id"
+        " FROM (SELECT 1) one LEFT JOIN cases c ON c.case_id = $1 LEFT JOIN decisions d ON d.decision_id = $2",
         case_id, decision_id,
     )
+    return (*views(row), row)
+
+
+def views(row: Mapping[str, Any]) -> tuple[Case | None, Decision | None]:
+    """Case and Decision from a row carrying the columns case_* and decision_*, valid_from, valid_to."""
     case = None
     if row["case_unit"] is not None:
-        case = Case(unit=row["case_unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
+        case = Case(unit=row["case_unit"], open=row["case_status"] == "open", removed=row["case_removed_at"] is not None)
     decision = None
-    if row["decision_id"] is not None:
-        decision = Decision(case_id=row["case_id"], unit=row["unit"], intervention=row["intervention"],
-                            valid_from=row["valid_from"], valid_to=row["valid_to"], outcome=row["outcome"])
-    return case, decision, (row if decision else None)
+    if row["decision_unit"] is not None:
+        decision = Decision(case_id=row["decision_case_id"], unit=row["decision_unit"],
+                            intervention=row["decision_intervention"], valid_from=row["valid_from"],
+                            valid_to=row["valid_to"], outcome=row["decision_outcome"])
+    return case, decision
 
 
 async def get_case(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
