@@ -2,6 +2,7 @@
 environment, service processes started as `make up` starts them, and topic readers."""
 import asyncio
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -28,9 +29,16 @@ def base_settings() -> Settings:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range (32768 and up), so that no outgoing
+    connection can take it between this check and the service binding it."""
+    while True:
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def _with_database(url: str, name: str) -> str:
