@@ -115,3 +115,13 @@ async def test_reading_a_person_is_logged_in_the_outbox(registry):
     finally:
         await conn.close()
     assert any(r["actor"] == "bertil" and r["resource"] == f"person/{person['id']}" for r in rows)
+
+
+async def test_a_number_sent_as_json_number_is_judged_by_the_validator(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    ok = await client.post("/persons", json={"pin": int(make_pin()), "first_name": "A", "last_name": "B"},
+                           headers=headers)
+    assert ok.status_code == 201, ok.text
+    short = await client.post("/persons", json={"pin": 1234, "first_name": "A", "last_name": "B"}, headers=headers)
+    assert short.status_code == 422 and short.json()["code"] == "invalid_personal_identity_number"

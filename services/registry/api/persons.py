@@ -28,7 +28,8 @@ class Address(BaseModel):
 
 
 class PersonIn(BaseModel):
-    pin: str = Field(description="personnummer or samordningsnummer, 10 or 12 digits")
+    # A JSON number is taken too, so that it is judged by the validator like any other input.
+    pin: str | int = Field(description="personnummer or samordningsnummer, 10 or 12 digits")
     first_name: Name
     last_name: Name
     address: Address | None = None
@@ -81,7 +82,7 @@ async def read_person(conn: asyncpg.Connection, outbox: Outbox, clock: Clock, us
 @router.post("", status_code=201, response_model=PersonOut, summary="Register a person")
 async def create_person(body: PersonIn, pool: Pool, clock: ClockDep,
                         user: Principal = require_roles(*roles_for("person.create"))) -> PersonOut:
-    pin = valid_pin(body.pin, clock.today())
+    pin = valid_pin(str(body.pin), clock.today())
     address = body.address
     async with pool.acquire() as conn, conn.transaction():
         row = await store.insert(
