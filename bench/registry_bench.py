@@ -37,6 +37,7 @@ from services.registry.main import SERVICE
 from services.registry.store.occurrences import OCCURRENCES
 from shared.auth import issue_token
 from shared.db import create_pool, migrate
+from shared.pin import luhn_check_digit
 from tests.stack import ServiceProcess, create_env, drop_env, free_port
 
 CASES_PER_PERSON = 3
@@ -48,19 +49,11 @@ SAMPLE = 20_000                  # numbers the load generator asks for, spread o
 CHUNK = 50_000
 
 
-def _luhn(nine: str) -> int:
-    total = 0
-    for i, c in enumerate(nine):
-        p = int(c) * (2 if i % 2 == 0 else 1)
-        total += p - 9 if p > 9 else p
-    return (10 - total % 10) % 10
-
-
 def pin_of(i: int) -> tuple[str, date]:
     """The i-th person's valid personnummer (unique for i below DAYS * 999)."""
     born = FIRST_DAY + timedelta(days=i % DAYS)
     short = f"{born:%y%m%d}{i // DAYS + 1:03d}"
-    return f"{born:%Y}{short[2:]}{_luhn(short)}", born
+    return f"{born:%Y}{short[2:]}{luhn_check_digit(short)}", born
 
 
 async def load(pool, start: int, stop: int) -> None:

@@ -89,7 +89,7 @@ def parse_pin(value: str, today: date | None = None) -> PersonalIdentityNumber:
     birth_date, is_coordination_number = _birth_date(year, month, day)
     if serial == "000":
         raise InvalidPersonalIdentityNumber("serial number 000 is never issued (must be 001-999)")
-    expected = _luhn_check_digit(short[:9])
+    expected = luhn_check_digit(short[:9])
     if check != expected:
         raise InvalidPersonalIdentityNumber(f"check digit should be {expected}, not {check}")
     if birth_date > today:
@@ -98,7 +98,7 @@ def parse_pin(value: str, today: date | None = None) -> PersonalIdentityNumber:
     return PersonalIdentityNumber(f"{year:04d}{short[2:]}", birth_date, is_coordination_number)
 
 
-def _luhn_check_digit(nine_digits: str) -> int:
+def luhn_check_digit(nine_digits: str) -> int:
     """Luhn (modulus 10, weights 2,1,2,...) check digit for YYMMDDNNN."""
     total = 0
     for index, char in enumerate(nine_digits):

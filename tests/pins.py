@@ -2,13 +2,7 @@
 import random
 from datetime import date, timedelta
 
-
-def _luhn(nine: str) -> int:
-    total = 0
-    for i, c in enumerate(nine):
-        p = int(c) * (2 if i % 2 == 0 else 1)
-        total += p - 9 if p > 9 else p
-    return (10 - total % 10) % 10
+from shared.pin import luhn_check_digit
 
 
 def make_pin(birth_date: date | None = None, *, rng: random.Random = random.Random()) -> str:
@@ -16,7 +10,7 @@ def make_pin(birth_date: date | None = None, *, rng: random.Random = random.Rand
     if birth_date is None:
         birth_date = date(1940, 1, 1) + timedelta(days=rng.randrange(60 * 365))
     short = f"{birth_date:%y%m%d}{rng.randrange(1, 1000):03d}"
-    return f"{birth_date:%Y}{short[2:]}{_luhn(short)}"
+    return f"{birth_date:%Y}{short[2:]}{luhn_check_digit(short)}"
 
 
 def child_pin(age: int = 8) -> str:
