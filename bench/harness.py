@@ -4,14 +4,18 @@ FastAPI baseline process, and a report of figures as ratios to the baseline.
 Absolute times on a shared 2-core machine are noisy; ratios to a baseline measured in
 the same run are what the targets are stated in.
 """
+import asyncio
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".local" / "bin"
@@ -81,3 +85,17 @@ def target(method: str, url: str, *, headers: dict[str, str] | None = None, body
 def ratio_line(what: str, value: float, baseline: float, target: str, met: bool) -> str:
     r = value / baseline if baseline else float("inf")
     return f"  {what:<48} {r:6.2f}x   target {target:<8} {'MET' if met else 'NOT MET'}"
+
+
+async def wait_up(url: str, timeout: float = 60) -> None:
+    """Wait until `url` answers 200 (a baseline or service process has started)."""
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() < deadline:
+            try:
+                if (await client.get(url, timeout=2)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")

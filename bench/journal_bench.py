@@ -25,9 +25,8 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import httpx
 
-from bench.harness import ROOT, Result, ratio_line, target, vegeta
+from bench.harness import ROOT, Result, ratio_line, target, vegeta, wait_up
 from services.journal.store.notes import CASE_NOTES_QUERY
 from tests.stack import create_env, drop_env, free_port
 
@@ -82,18 +81,6 @@ def start_baseline(env, port: int) -> subprocess.Popen:
          "--insert", "INSERT INTO bare_notes (id, body) VALUES ($1, $2)"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
-
-async def wait_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get(url, timeout=2)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def cpu_ms(pid: int) -> float:

@@ -37,7 +37,7 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from bench.harness import ROOT, Result, attack, target, vegeta
+from bench.harness import ROOT, Result, attack, target, vegeta, wait_up
 from services.orders.domain.decisions import local_today
 from shared.clock import Clock
 from tests.stack import create_env, drop_env, free_port
@@ -322,18 +322,6 @@ def start_baseline(env, port: int) -> subprocess.Popen:
          "--insert", "INSERT INTO public.bare_orders (id, body) VALUES ($1, $2)"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 
-
-async def wait_up(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            try:
-                if (await client.get(url, timeout=2)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def organisation_number(i: int) -> str:

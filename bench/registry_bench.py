@@ -32,7 +32,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.harness import ROOT, Result, attack, ratio_line, target, vegeta
+from bench.harness import ROOT, Result, attack, ratio_line, target, vegeta, wait_up
 from services.registry.main import SERVICE
 from services.registry.store.occurrences import OCCURRENCES
 from shared.auth import issue_token
@@ -96,18 +96,6 @@ def start_baseline(database_url: str, query: str) -> tuple[subprocess.Popen, str
                              f"{database_url}?search_path=registry", "--query", query], cwd=ROOT)
     return proc, f"http://127.0.0.1:{port}"
 
-
-async def wait_up(url: str) -> None:
-    import httpx
-
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            try:
-                await client.get(url, timeout=1)
-                return
-            except httpx.HTTPError:
-                await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def capacity(name: str, targets: list[dict], seconds: float, workers: int = 16) -> float:
