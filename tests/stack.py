@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.auth import issue_token
 from shared.settings import Settings
@@ -168,6 +169,22 @@ async def drop_env(env: TestEnv) -> None:
         await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         await admin.close()
+    await _delete_topics(env)
+
+
+async def _delete_topics(env: TestEnv) -> None:
+    """Delete the environment's topics, so a developer's broker does not collect thousands of
+    partitions over many test runs (each slows the broker's start)."""
+    client = AIOKafkaAdminClient(bootstrap_servers=env.kafka_bootstrap)
+    try:
+        await client.start()
+        mine = [t for t in await client.list_topics() if t.startswith(env.topic_prefix)]
+        if mine:
+            await client.delete_topics(mine)
+    except Exception as exc:  # cleanup only: a broker that is down must not fail the test
+        print(f"could not delete topics of {env.topic_prefix}: {exc}", file=sys.stderr)
+    finally:
+        await client.close()
 
 
 async def read_topic(bootstrap: str, topic: str, *, at_least: int = 0, timeout: float = 20) -> list:
