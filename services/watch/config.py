@@ -14,6 +14,8 @@ class WatchSettings(BaseSettings):
     poll_seconds: float = Field(1.0, gt=0, le=60)
     # Timers fired per transaction.
     batch_size: int = Field(500, ge=1, le=10_000)
+    # How often the timers due and armed are counted for the metrics.
+    metrics_seconds: float = Field(5.0, gt=0, le=300)
     # Changes to the rules' delays, as JSON: {"order_reminder": "3bd", "assessment": {"fire_after": "7d"}}.
     rules: dict[str, str | dict] = Field(default_factory=dict)
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from services.watch.api import admin, reports, watches
 from services.watch.handlers import orders, registry
-from services.watch.scheduler import scheduler_worker
+from services.watch.scheduler import scheduler_worker, timer_metrics_worker
 from shared.service import Service, create_app, run
 from shared.settings import get_settings
 
@@ -18,7 +18,7 @@ SERVICE = Service(
     routers=[watches.router, reports.router, *_ADMIN],
     consumes=["orders.events", "registry.events"],
     handlers={**orders.HANDLERS, **registry.HANDLERS},
-    workers=[scheduler_worker],
+    workers=[scheduler_worker, timer_metrics_worker],
 )
 
 

@@ -7,6 +7,10 @@ nothing is left to fire again. Time comes from the service's clock, so a test ca
 
 The scheduler sleeps until the next timer is due, at most `poll_seconds`, and wakes at
 once when the clock is moved (POST /admin/clock).
+
+Apart from it, every `metrics_seconds` the timers are counted for the metrics: those due
+and not yet fired, all armed ones, and how late the earliest due one is. Counted in a loop
+of their own, so a scheduler that is stuck shows as a growing number of due timers.
 """
 import asyncio
 import logging
@@ -26,6 +30,7 @@ from services.watch.store import timers as timer_store
 from services.watch.store import watches as watch_store
 from shared.clock import Clock
 from shared.faults import Faults
+from shared.metrics import observe
 from shared.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -42,6 +47,10 @@ class Scheduler:
         self.settings = settings
         self.faults = faults
         self._wake = asyncio.Event()
+        # Read by the metrics: set by `count_timers`.
+        self.timers_due = 0
+        self.timers_armed = 0
+        self.timers_late_seconds = 0.0
 
     def wake(self) -> None:
         self._wake.set()
@@ -61,6 +70,20 @@ class Scheduler:
                 await asyncio.wait_for(self._wake.wait(), delay)
             except asyncio.TimeoutError:
                 pass
+
+    async def count_timers(self) -> None:
+        row = await timer_store.counts(self.pool, self.clock.now())
+        self.timers_due, self.timers_armed, self.timers_late_seconds = row["due"], row["armed"], row["late_seconds"]
+
+    async def count_timers_forever(self) -> None:
+        while True:
+            try:
+                await self.count_timers()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database went away: the gauges keep their last values
+                log.warning("could not count the timers for the metrics: %s", exc)
+            await asyncio.sleep(self.settings.metrics_seconds)
 
     async def _seconds_to_next(self) -> float:
         next_due = await timer_store.next_due(self.pool)
@@ -127,3 +150,15 @@ def scheduler_worker(app: FastAPI):
     scheduler = scheduler_of(app)
     context.bind(context.Context(rules=scheduler.rules, outbox=app.state.outbox, clock=app.state.clock))
     return scheduler.run()
+
+
+def timer_metrics_worker(app: FastAPI):
+    """Service worker: counts the timers for the metrics (omsorg_watch_timers_* in /metrics)."""
+    scheduler = scheduler_of(app)
+    observe("omsorg.watch.timers.due", "{timer}", "Timers due now and not yet fired",
+            lambda: [(scheduler.timers_due, {"service": "watch"})])
+    observe("omsorg.watch.timers.armed", "{timer}", "Timers armed, due now or later",
+            lambda: [(scheduler.timers_armed, {"service": "watch"})])
+    observe("omsorg.watch.timers.late", "s", "How late the earliest due timer is (0 when none is due)",
+            lambda: [(scheduler.timers_late_seconds, {"service": "watch"})])
+    return scheduler.count_timers_forever()

@@ -32,3 +32,12 @@ async def take_due(conn: asyncpg.Connection, now: datetime, limit: int) -> list[
 async def next_due(conn: asyncpg.Connection | asyncpg.Pool) -> datetime | None:
     return await conn.fetchval("SELECT min(due_at) FROM timers")
 
+
+
+async def counts(conn: asyncpg.Connection | asyncpg.Pool, now: datetime) -> asyncpg.Record:
+    """For the metrics: timers due at `now` and not yet fired, all armed timers, and how many
+    seconds the earliest due one is late (0 when none is due)."""
+    return await conn.fetchrow(
+        "SELECT count(*) FILTER (WHERE due_at <= $1) AS due, count(*) AS armed,"
+        " greatest(coalesce(extract(epoch FROM $1 - min(due_at)), 0), 0)::float8 AS late_seconds"
+        " FROM timers", now)
