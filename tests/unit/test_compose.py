@@ -1,4 +1,5 @@
-"""Static checks of the container setup: docker-compose.yml, the collector config and the Dockerfile.
+"""Static checks of the container setup: docker-compose.yml, the collector, Prometheus and
+Grafana configs, the dashboard and the Dockerfile.
 
 No Docker needed; the one test that calls `docker compose config` skips itself when
 there is no usable Docker.
@@ -13,12 +14,14 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.ops import dashboard as omsorg_dashboard
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 
 APP_SERVICES = {"registry": 8001, "journal": 8002, "orders": 8003, "watch": 8004, "notify": 8005}
-INFRA_SERVICES = ("kafka", "postgres", "otel-collector", "jaeger", "mailpit")
+INFRA_SERVICES = ("kafka", "postgres", "otel-collector", "jaeger", "mailpit", "prometheus", "grafana")
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -274,6 +277,115 @@ def test_collector_receives_otlp_and_exports_traces_to_jaeger(services):
         for kind in ("receivers", "processors", "exporters"):
             for component in pipeline.get(kind, []):
                 assert component in config[kind], f"pipeline {name} uses undefined {kind[:-1]} {component}"
+
+
+# --- bind mounts, Prometheus, Grafana and the dashboard ----------------------------------------
+
+def test_every_file_or_folder_mounted_from_the_project_exists(services):
+    mounted = 0
+    for name, service in services.items():
+        for target, source in container_files(service).items():
+            if source.startswith((".", "/")):
+                assert (ROOT / source).exists(), f"{name} mounts {source} at {target}, which does not exist"
+                mounted += 1
+    assert mounted >= 4  # the collector's, Prometheus's and Grafana's two
+
+
+def _mounted_at(service: dict, target: str) -> Path:
+    mounts = container_files(service)
+    assert target in mounts, f"nothing is mounted at {target}: {mounts}"
+    return (ROOT / mounts[target]).resolve()
+
+
+def test_prometheus_config_is_mounted_parses_and_scrapes_every_service(services):
+    prometheus = services["prometheus"]
+    assert str(prometheus["image"]).split(":")[0] in ("prom/prometheus", "quay.io/prometheus/prometheus")
+    path = _mounted_at(prometheus, "/etc/prometheus/prometheus.yml")
+    assert path == (ROOT / "deploy" / "prometheus" / "prometheus.yml").resolve()
+    command = " ".join(command_of(prometheus))
+    assert not command or "--config.file=/etc/prometheus/prometheus.yml" in command
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jobs = {}
+    for job in config["scrape_configs"]:
+        assert job.get("metrics_path", "/metrics") == "/metrics"
+        assert job.get("scheme", "http") == "http"
+        jobs[job["job_name"]] = {t for static in job.get("static_configs", []) for t in static["targets"]}
+    # One job per service, named after it: the dashboard's `job` label is the service.
+    assert jobs == {name: {f"{name}:{port}"} for name, port in APP_SERVICES.items()}
+    for name, port in APP_SERVICES.items():
+        assert env_of(services[name]).get("OMSORG_PORT") == str(port)
+
+
+def _grafana_provisioning(services) -> tuple[Path, Path]:
+    grafana = services["grafana"]
+    assert str(grafana["image"]).split(":")[0] == "grafana/grafana"
+    provisioning = _mounted_at(grafana, "/etc/grafana/provisioning")
+    assert provisioning == (ROOT / "deploy" / "grafana" / "provisioning").resolve() and provisioning.is_dir()
+    return provisioning, container_files(grafana)
+
+
+def test_grafana_provisions_prometheus_as_its_data_source(services):
+    provisioning, _ = _grafana_provisioning(services)
+    sources = [source for path in sorted((provisioning / "datasources").glob("*.y*ml"))
+               for source in yaml.safe_load(path.read_text(encoding="utf-8"))["datasources"]]
+    assert [s["type"] for s in sources] == ["prometheus"]
+    url = urlsplit(sources[0]["url"])
+    assert (url.hostname, url.port) == ("prometheus", 9090)
+    assert "prometheus" in services and 9090 in {t for _, t in published_ports(services["prometheus"])}
+    # The dashboard's panels name this data source by uid.
+    uids = {panel["datasource"]["uid"] for panel in omsorg_dashboard.panels(omsorg_dashboard.load())
+            if panel.get("datasource")}
+    assert uids == {sources[0]["uid"]}
+
+
+def test_grafana_loads_the_dashboard_from_the_mounted_folder(services):
+    provisioning, mounts = _grafana_provisioning(services)
+    providers = [provider for path in sorted((provisioning / "dashboards").glob("*.y*ml"))
+                 for provider in yaml.safe_load(path.read_text(encoding="utf-8"))["providers"]]
+    assert len(providers) == 1 and providers[0]["type"] == "file"
+    folder_in_container = providers[0]["options"]["path"]
+    assert folder_in_container in mounts, f"Grafana reads dashboards from {folder_in_container}, not mounted"
+    assert (ROOT / mounts[folder_in_container] / omsorg_dashboard.DASHBOARD.name).resolve() == \
+        omsorg_dashboard.DASHBOARD.resolve()
+
+
+def test_dashboard_parses_and_every_expression_is_promql():
+    dashboard = omsorg_dashboard.load()
+    assert dashboard["uid"] == "omsorg"
+    ids = [panel["id"] for panel in omsorg_dashboard.panels(dashboard)]
+    assert len(ids) == len(set(ids)), "panel ids are unique"
+    expressions = omsorg_dashboard.expressions(dashboard)
+    assert len(expressions) >= 8
+    for title, expr in expressions:
+        assert omsorg_dashboard.metric_names(expr), f"panel {title!r} reads no series: {expr}"
+
+
+def _panels_reading(metric: str) -> list[str]:
+    return [expr for _, expr in omsorg_dashboard.expressions(omsorg_dashboard.load())
+            if metric in omsorg_dashboard.metric_names(expr)]
+
+
+def test_dashboard_shows_request_rate_errors_and_p50_p99_per_service_and_route():
+    counts = _panels_reading("http_server_duration_milliseconds_count")
+    buckets = _panels_reading("http_server_duration_milliseconds_bucket")
+    per_route = re.compile(r"by \(job, http_target\b")
+    assert any(per_route.search(e) and "rate(" in e and "http_status_code" not in e for e in counts), "request rate"
+    assert any(per_route.search(e) and 'http_status_code=~"5..' in e for e in counts), "error rate"
+    for quantile in ("0.5", "0.99"):
+        assert any(per_route.search(e) and e.startswith(f"histogram_quantile({quantile},") for e in buckets), quantile
+
+
+@pytest.mark.parametrize("metric,grouped_by", [
+    ("omsorg_consumer_lag", "group"),
+    ("omsorg_outbox_backlog", "service"),
+    ("omsorg_outbox_oldest_age_seconds", "service"),
+    ("omsorg_watch_timers_due", None),
+])
+def test_dashboard_shows_lag_outbox_and_timers(metric, grouped_by):
+    exprs = _panels_reading(metric)
+    assert exprs, f"no panel shows {metric}"
+    if grouped_by:
+        assert any(re.search(rf"by \([^)]*\b{grouped_by}\b", e) for e in exprs), f"{metric} per {grouped_by}"
 
 
 # --- Dockerfile -------------------------------------------------------------------------------
