@@ -1,4 +1,5 @@
 """Every read of a person's data is logged: an `access.logged` event in the reader's transaction."""
+from collections.abc import Iterable
 from uuid import UUID
 
 import asyncpg
@@ -20,3 +21,17 @@ async def log_access(conn: asyncpg.Connection, outbox: Outbox, clock: Clock, use
     await outbox.add(conn, AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
                                         person_id=person_id, reason=reason, at=clock.now()),
                      key=str(person_id or resource))
+
+
+async def log_access_to_persons(conn: asyncpg.Connection, outbox: Outbox, clock: Clock, user: Principal, *,
+                                resource: str, person_ids: Iterable[UUID | None], request: Request | None = None,
+                                action: str = "read") -> None:
+    """A list that shows several persons' data: one entry per person, so each person's log shows it.
+    A list that shows no one is still recorded, without a person."""
+    reason = request.headers.get(REASON_HEADER) if request is not None else None
+    persons = list(dict.fromkeys(p for p in person_ids if p is not None)) or [None]
+    now = clock.now()
+    await outbox.add_many(conn, [
+        (AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource, person_id=person_id,
+                      reason=reason, at=now), str(person_id or resource), None)
+        for person_id in persons])

@@ -20,7 +20,7 @@ from services.orders.domain.orders import Action, OrderState, ensure_same_reques
 from services.orders.store import deliveries as delivery_store
 from services.orders.store import orders as store
 from services.orders.store import read_models
-from shared.audit import log_access
+from shared.audit import log_access, log_access_to_persons
 from shared.auth import Principal, require_roles
 from shared.events.catalog import DeliveryReported, OrderConfirmed, OrderOpened, OrderRejected, OrderStarted
 from shared.problems import Problem
@@ -73,9 +73,9 @@ async def inbox(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep
     provider = provider_of(user)
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.inbox(conn, provider, after=after, limit=limit) if provider else []
-        # The list names no person; each order's details are logged when it is opened.
-        await log_access(conn, outbox, clock, user, resource=f"provider/{user.provider_id}/orders",
-                         person_id=None, request=request)
+        # The list names no person, but shows what each order is for: logged for each person on the page.
+        await log_access_to_persons(conn, outbox, clock, user, resource=f"provider/{user.provider_id}/orders",
+                                    person_ids=[r["person_id"] for r in rows], request=request)
     return Inbox(orders=[InboxItem.of(r) for r in rows],
                  next_cursor=_cursor(rows[-1]) if len(rows) == limit else None)
 

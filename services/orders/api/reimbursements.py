@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from services.orders.domain.access import MAY, Use, ensure_own_provider
 from services.orders.domain.reimbursements import amount_ore, month_bounds
 from services.orders.store import deliveries as store
-from shared.audit import log_access
+from shared.audit import log_access_to_persons
 from shared.auth import Principal, require_roles
 from shared.service import ClockDep, OutboxDep, Pool
 
@@ -59,8 +59,8 @@ async def reimbursement_basis(provider_id: UUID, month: Annotated[str, Query(des
     async with pool.acquire() as conn, conn.transaction():
         rows, total, orders = await store.basis(conn, provider_id, first, after_last, after_order=after,
                                                 limit_orders=limit)
-        await log_access(conn, outbox, clock, user, resource=f"reimbursements/{provider_id}/{month}",
-                         person_id=None, request=request)
+        await log_access_to_persons(conn, outbox, clock, user, resource=f"reimbursements/{provider_id}/{month}",
+                                    person_ids=[r["person_id"] for r in rows], request=request)
     lines = [LineOut(**dict(r), amount_ore=amount_ore(r["quantity"], r["price_ore"], r["per_quantity"]))
              for r in rows]
     page_orders = len({line.order_id for line in lines})

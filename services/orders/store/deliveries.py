@@ -40,7 +40,7 @@ async def by_key(conn: asyncpg.Connection, order_id: UUID, idempotency_key: str)
 # nothing after the case closed, nothing on a removed case.
 _LINES = """
 WITH lines AS (
-    SELECT d.order_id, o.intervention, d.measure, p.valid_from AS price_valid_from, p.price_ore, p.per_quantity,
+    SELECT d.order_id, o.person_id, o.intervention, d.measure, p.valid_from AS price_valid_from, p.price_ore, p.per_quantity,
            count(*) AS reports, sum(d.quantity) AS quantity
       FROM deliveries d
       JOIN orders o ON o.id = d.order_id
@@ -54,7 +54,7 @@ WITH lines AS (
        AND o.state = 'started' AND d.delivered_on >= o.started_on
        AND d.delivered_on >= dc.valid_from AND (dc.valid_to IS NULL OR d.delivered_on <= dc.valid_to)
        AND (c.closed_on IS NULL OR d.delivered_on <= c.closed_on) AND c.removed_at IS NULL
-     GROUP BY d.order_id, o.intervention, d.measure, p.valid_from, p.price_ore, p.per_quantity
+     GROUP BY d.order_id, o.person_id, o.intervention, d.measure, p.valid_from, p.price_ore, p.per_quantity
 )
 """
 

@@ -104,7 +104,7 @@ async def of_case(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None
 # The provider's inbox: what was sent to it, except what was recalled before it was opened;
 # unopened first, then the newest sent first. The ordering matches the index orders_inbox.
 _INBOX = """
-SELECT o.id, o.state, o.intervention, o.wanted_start, o.sent_at, o.opened_at, o.recalled_at,
+SELECT o.id, o.state, o.person_id, o.intervention, o.wanted_start, o.sent_at, o.opened_at, o.recalled_at,
        (o.opened_at IS NOT NULL) AS opened
   FROM orders o
  WHERE o.provider_id = $1 AND o.sent_at IS NOT NULL
