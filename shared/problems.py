@@ -17,10 +17,10 @@ _CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
-    413: "payload_too_large",
+    413: "body_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
-    429: "too_many_requests",
+    429: "rate_limited",
 }
 
 
@@ -64,7 +64,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         code = _CODES_BY_STATUS.get(exc.status_code, "http_error")
-        return problem_response(exc.status_code, code, str(exc.detail), None, request.url.path)
+        return problem_response(exc.status_code, code, str(exc.detail), getattr(exc, "problem_detail", None),
+                                request.url.path)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

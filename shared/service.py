@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from shared import problems
+from shared.body_limit import BodyLimitMiddleware
 from shared.clock import AdjustableClock, Clock
 from shared.consumer import EventConsumer, Handler
 from shared.db import create_pool, migrate
@@ -21,6 +22,7 @@ from shared.faults import Faults
 from shared.kafka import create_producer, ensure_topics
 from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
 from shared.outbox import Outbox, OutboxRelay
+from shared.rate_limit import RateLimitMiddleware
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_app, setup_telemetry
 
@@ -38,6 +40,8 @@ class Service:
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     # Background tasks of the service's own (`async def worker(app)`), run next to the relay.
     workers: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
+    # Paths whose request bodies may be larger than OMSORG_MAX_BODY_BYTES (a file upload): bytes.
+    body_limits: Mapping[str, int] = field(default_factory=dict)
 
 
 def create_app(service: Service, settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -86,6 +90,9 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     app.include_router(_health_router())
     for router in service.routers:
         app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, by_path=service.body_limits)
+    if settings.rate_limit_per_minute > 0:
+        app.add_middleware(RateLimitMiddleware, settings=settings)
     instrument_app(app)
     return app
 

@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     notify_max_attempts: int = 7
     notify_retry_backoff_seconds: float = 30.0
 
+    # Request limits (OWASP API4). A body larger than this is refused with 413; a route that
+    # takes files sets its own (registry's POST /imports). 0 disables the rate limit, which
+    # counts requests per token `sub` (per client address without a valid token) per minute
+    # in each process.
+    max_body_bytes: int = 1024 * 1024
+    rate_limit_per_minute: int = 600
+    # Provider webhooks (OWASP API7): may a webhook URL point at loopback, private, link-local
+    # or other non-public addresses? Unset means yes in dev and test (local receivers), no in prod.
+    allow_private_webhooks: bool | None = None
+
     # Fault injection points for failure tests (dev/test only), comma separated.
     fault: str = ""
 
@@ -55,6 +65,8 @@ class Settings(BaseSettings):
             raise ValueError("OMSORG_JWT_SECRET must be set in production")
         if self.env == "prod" and self.fault:
             raise ValueError("OMSORG_FAULT is only allowed in dev and test")
+        if self.allow_private_webhooks is None:
+            self.allow_private_webhooks = self.env in ("dev", "test")
         return self
 
     def topic(self, name: str) -> str:

@@ -65,7 +65,10 @@ class TestEnv:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OMSORG_")}
         env.update(OMSORG_ENV="test", OMSORG_DATABASE_URL=self.database_url,
                    OMSORG_TOPIC_PREFIX=self.topic_prefix, OMSORG_KAFKA_BOOTSTRAP=self.kafka_bootstrap,
-                   OMSORG_RELAY_POLL_SECONDS="0.5", PYTHONUNBUFFERED="1")
+                   OMSORG_RELAY_POLL_SECONDS="0.5", PYTHONUNBUFFERED="1",
+                   # Tests and benchmarks send far more than a person would; the tests of the
+                   # rate limit itself turn it on with a low limit.
+                   OMSORG_RATE_LIMIT_PER_MINUTE="0")
         env.update(extra)
         return env
 

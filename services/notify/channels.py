@@ -10,6 +10,7 @@ import httpx
 
 from services.notify.domain.signature import HEADER, provider_secret, sign
 from shared.settings import Settings
+from shared.webhook_url import check_webhook_url
 
 # A connection idle longer than this may have been closed by the server: open a new one
 # rather than spend a delivery attempt finding out.
@@ -77,6 +78,8 @@ class Webhooks:
         self.client = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
 
     async def post(self, url: str, body: bytes, *, provider_id: str, delivery_id: str) -> None:
+        """Raises WebhookUrlNotAllowed, without sending, when the URL is (now) not allowed."""
+        await check_webhook_url(url, self.settings)
         secret = provider_secret(self.settings.webhook_secret, provider_id)
         response = await self.client.post(url, content=body, headers={
             "Content-Type": "application/json", HEADER: sign(secret, body), "X-Omsorg-Delivery": delivery_id})

@@ -8,6 +8,7 @@ once more; it can never be lost, and a redelivered event can never cause it agai
 
 Failures are retried with backoff; after `notify_max_attempts` the delivery is `failed`,
 `notification.failed` goes out through the outbox and a record goes to `notify.events.dlq`.
+A webhook URL that is not allowed (shared/webhook_url.py) fails the delivery at once, unsent.
 """
 import asyncio
 import json
@@ -21,6 +22,7 @@ from services.notify.domain.deliveries import Channel, Status, after_failure, ba
 from services.notify.store import deliveries as store
 from services.notify.store import notifications
 from shared.events.catalog import NotificationDelivered, NotificationFailed
+from shared.webhook_url import WebhookUrlNotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -97,20 +99,23 @@ class Sender:
             except Exception as exc:  # those rows' lease runs out and they are tried again
                 log.warning("could not record the outcomes of a batch: %r", exc)
 
-    async def _record(self, outcomes: list[tuple[asyncpg.Record, str | None]]) -> None:
-        delivered = [row for row, error in outcomes if error is None]
+    async def _record(self, outcomes: list[tuple[asyncpg.Record, str | None, bool]]) -> None:
+        delivered = [row for row, error, _ in outcomes if error is None]
         if delivered:
             await self._delivered(delivered, self.clock.now())
-        for row, error in outcomes:
+        for row, error, final in outcomes:
             if error is not None:
-                await self._failed(row, row["attempts"] + 1, error)
+                await self._failed(row, row["attempts"] + 1, error, final=final)
 
-    async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None]:
+    async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None, bool]:
+        """(row, error or None, whether the failure is final: no retry can help)."""
         try:
             await self._send(row)
-            return row, None
+            return row, None, False
+        except WebhookUrlNotAllowed as exc:
+            return row, f"webhook_url_not_allowed: {exc}"[:2000], True
         except Exception as exc:
-            return row, f"{type(exc).__name__}: {exc}"[:2000]
+            return row, f"{type(exc).__name__}: {exc}"[:2000], False
 
     async def _delivered(self, rows: list[asyncpg.Record], now) -> None:
         # If the process dies before this commits, these rows come due again when their lease
@@ -136,8 +141,8 @@ class Sender:
             await self.webhooks.post(row["recipient"], webhook_body(content),
                                      provider_id=str(row["provider_id"]), delivery_id=str(row["id"]))
 
-    async def _failed(self, row: asyncpg.Record, attempts: int, error: str) -> None:
-        status = after_failure(attempts, self.settings.notify_max_attempts)
+    async def _failed(self, row: asyncpg.Record, attempts: int, error: str, final: bool = False) -> None:
+        status = Status.FAILED if final else after_failure(attempts, self.settings.notify_max_attempts)
         now = self.clock.now()
         if status is Status.PENDING:
             log.warning("delivery %s (%s) failed, attempt %d: %s", row["id"], row["channel"], attempts, error)

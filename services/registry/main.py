@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from services.registry.api import audit, cases, imports, inquiries, occurrences, persons
+from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers.access import HANDLERS
 from shared.service import Service, create_app, run
 
@@ -14,6 +15,7 @@ SERVICE = Service(
              imports.router],
     consumes=["audit.access"],
     handlers=HANDLERS,
+    body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )
 
 

@@ -15,6 +15,7 @@ from shared.audit import log_access
 from shared.auth import Principal, require_roles
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
+from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url
 
 router = APIRouter(prefix="/providers", tags=["providers"])
 
@@ -49,9 +50,15 @@ def _out(row) -> ProviderOut:
 
 
 @router.post("", status_code=201, response_model=ProviderOut, summary="Register a provider (utförare)")
-async def register_provider(body: ProviderIn, pool: Pool, clock: ClockDep,
+async def register_provider(body: ProviderIn, request: Request, pool: Pool, clock: ClockDep,
                             user: Principal = require_roles(*MAY[Use.REGISTER_PROVIDER])) -> ProviderOut:
     number = normalise_organisation_number(body.organisation_number)
+    if body.webhook_url is not None:
+        try:
+            await check_webhook_url(str(body.webhook_url), request.app.state.settings)
+        except WebhookUrlNotAllowed as exc:
+            raise Problem(422, "webhook_url_not_allowed", "Omsorg may not send webhooks to this URL",
+                          f"{exc}; give a public https address") from None
     async with pool.acquire() as conn, conn.transaction():
         row = await store.insert(conn, provider_id=uuid7(), name=body.name.strip(), organisation_number=number,
                                  email=body.email, webhook_url=str(body.webhook_url) if body.webhook_url else None,

@@ -1,0 +1,61 @@
+"""Rate limit per principal (OWASP API4: unrestricted resource consumption).
+
+Each process counts requests per token `sub` (per client address when there is no valid
+token) in a moving window of one minute, with the `limits` library's in-memory storage. Over
+`OMSORG_RATE_LIMIT_PER_MINUTE` the answer is 429 problem+json `rate_limited` with
+`Retry-After`. The count is per replica: with N replicas a client may make up to N times the
+limit, which is still a bound; a shared storage (`limits` supports Redis) would make it global.
+Operations endpoints (/health, /ready, /metrics) are never limited.
+"""
+import math
+import time
+
+from limits import RateLimitItemPerMinute
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shared.auth import decode_token
+from shared.problems import Problem, problem_response
+from shared.settings import Settings
+
+UNLIMITED_PATHS = frozenset({"/health", "/ready", "/metrics"})
+
+
+class RateLimitMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app = app
+        self.settings = settings
+        self.item = RateLimitItemPerMinute(settings.rate_limit_per_minute)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
+            await self.app(scope, receive, send)
+            return
+        who = self.principal_key(scope)
+        if await self.limiter.hit(self.item, who):
+            await self.app(scope, receive, send)
+            return
+        stats = await self.limiter.get_window_stats(self.item, who)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        response = problem_response(
+            429, "rate_limited", "Too many requests",
+            f"at most {self.item.amount} requests a minute; try again in {retry_after} s",
+            scope["path"])
+        response.headers["Retry-After"] = str(retry_after)
+        await response(scope, receive, send)
+
+    def principal_key(self, scope: Scope) -> str:
+        """`sub:<sub>` of a valid bearer token, else `addr:<client address>`. An invalid
+        token counts against its sender's address, so made-up subjects gain nothing."""
+        authorization = Headers(scope=scope).get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() == "bearer" and token:
+            try:
+                return f"sub:{decode_token(self.settings, token.strip()).sub}"
+            except Problem:
+                pass
+        client = scope.get("client")
+        return f"addr:{client[0] if client else 'unknown'}"
