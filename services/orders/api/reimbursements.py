@@ -69,6 +69,7 @@ async def reimbursement_basis(provider_id: UUID, month: Annotated[str, Query(des
 
 
 @router.get("/prices", response_model=list[PriceOut], summary="The prices the basis is computed at")
-async def prices(pool: Pool, user: Principal = require_roles(*MAY[Use.REIMBURSEMENT], "caseworker")) -> list[PriceOut]:
+async def prices(pool: Pool, user: Principal = require_roles(*MAY[Use.REIMBURSEMENT], "caseworker"),
+                 limit: Annotated[int, Query(ge=1, le=MAX_PRICES)] = MAX_PRICES) -> list[PriceOut]:
     async with pool.acquire() as conn:
-        return [PriceOut(**dict(r)) for r in await store.all_prices(conn, MAX_PRICES)]
+        return [PriceOut(**dict(r)) for r in await store.all_prices(conn, limit)]
