@@ -16,6 +16,8 @@ import logging
 
 import asyncpg
 from fastapi import FastAPI
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
 
 from services.notify.channels import Mailer, Webhooks
 from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, webhook_body
@@ -25,6 +27,7 @@ from shared.events.catalog import NotificationDelivered, NotificationFailed
 from shared.webhook_url import WebhookUrlNotAllowed
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("omsorg.notify.sender")
 
 BATCH = 100
 LEASE_SECONDS = 120.0
@@ -108,14 +111,32 @@ class Sender:
                 await self._failed(row, row["attempts"] + 1, error, final=final)
 
     async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None, bool]:
-        """(row, error or None, whether the failure is final: no retry can help)."""
-        try:
-            await self._send(row)
-            return row, None, False
-        except WebhookUrlNotAllowed as exc:
-            return row, f"webhook_url_not_allowed: {exc}"[:2000], True
-        except Exception as exc:
-            return row, f"{type(exc).__name__}: {exc}"[:2000], False
+        """(row, error or None, whether the failure is final: no retry can help).
+
+        A span in the trace of the event that queued the delivery: the SMTP send, the
+        webhook call or the in-app notice is where that trace ends."""
+        with tracer.start_as_current_span(
+            SPAN_NAMES.get(row["channel"], f"{row['channel']} send"), context=_trace_of(row),
+            kind=trace.SpanKind.CLIENT if row["channel"] != Channel.IN_APP else trace.SpanKind.INTERNAL,
+            attributes={"notify.delivery_id": str(row["id"]), "notify.channel": row["channel"],
+                        "notify.template": row["template"], "notify.attempt": row["attempts"] + 1,
+                        **self._server(row)},
+        ) as span:
+            try:
+                await self._send(row)
+                return row, None, False
+            except WebhookUrlNotAllowed as exc:
+                span.set_status(trace.Status(trace.StatusCode.ERROR, "webhook_url_not_allowed"))
+                return row, f"webhook_url_not_allowed: {exc}"[:2000], True
+            except Exception as exc:
+                span.record_exception(exc)
+                span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)[:200]))
+                return row, f"{type(exc).__name__}: {exc}"[:2000], False
+
+    def _server(self, row: asyncpg.Record) -> dict:
+        if row["channel"] == Channel.EMAIL:
+            return {"server.address": self.settings.smtp_host, "server.port": self.settings.smtp_port}
+        return {}
 
     async def _delivered(self, rows: list[asyncpg.Record], now) -> None:
         # If the process dies before this commits, these rows come due again when their lease
@@ -127,9 +148,13 @@ class Sender:
                     continue
                 if row["channel"] == Channel.IN_APP:
                     await notifications.insert(conn, row, now)
-                await self.outbox.add(conn, NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1,
-                                                                  delivered_at=now),
-                                      key=_key(row), subject=f"delivery/{row['id']}")
+                token = otel_context.attach(_trace_of(row))  # the event continues the delivery's trace
+                try:
+                    await self.outbox.add(conn, NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1,
+                                                                      delivered_at=now),
+                                          key=_key(row), subject=f"delivery/{row['id']}")
+                finally:
+                    otel_context.detach(token)
 
     async def _send(self, row: asyncpg.Record) -> None:
         content = row["content"]
@@ -173,6 +198,13 @@ class Sender:
                                               headers=headers)
         except Exception:
             log.exception("could not write the dead-letter record of delivery %s", row["id"])
+
+
+SPAN_NAMES = {Channel.EMAIL: "smtp send", Channel.WEBHOOK: "webhook send", Channel.IN_APP: "in_app send"}
+
+
+def _trace_of(row: asyncpg.Record) -> otel_context.Context:
+    return propagate.extract(row["trace_context"] or {})
 
 
 def _facts(row: asyncpg.Record) -> dict:

@@ -2,16 +2,22 @@
 from datetime import datetime
 from uuid import UUID
 
+import json
+
 import asyncpg
+from opentelemetry import propagate
 from uuid6 import uuid7
 
 from services.notify.domain.deliveries import Delivery, dedup_key
 
 
 async def queue(conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
-    """Record deliveries as pending; one already recorded for the same key is left as it is."""
+    """Record deliveries as pending; one already recorded for the same key is left as it is.
+    Each keeps the current trace context, which the sender continues."""
     if not deliveries:
         return 0
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
     rows = []
     for d in deliveries:
         event_id, recipient, channel = dedup_key(d.event_id, d.recipient, d.channel)
@@ -19,11 +25,11 @@ async def queue(conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
                      d.provider_id, d.content))
     inserted = await conn.fetch(
         "INSERT INTO deliveries (id, event_id, event_type, template, channel, recipient, order_id,"
-        " provider_id, content)"
-        " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
-        " $7::uuid[], $8::uuid[], $9::jsonb[])"
+        " provider_id, content, trace_context)"
+        " SELECT *, $10::text::jsonb FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],"
+        " $6::text[], $7::uuid[], $8::uuid[], $9::jsonb[])"
         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
-        *[list(col) for col in zip(*rows)],
+        *[list(col) for col in zip(*rows)], json.dumps(carrier),
     )
     return len(inserted)
 
