@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test venv unit bench bench-journal
+.PHONY: up down demo test venv unit bench bench-journal
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ down:
 	@deploy/local/services.sh stop
 	@deploy/local/kafka.sh stop
 	@deploy/local/postgres.sh stop
+
+## The whole flow against the running services (started first if they are not running), step by step.
+demo: up
+	@$(VENV)/bin/python -m demo
 
 ## Run every test on the real PostgreSQL and Kafka.
 test: venv

@@ -1,0 +1,58 @@
+"""The five services as separate processes (as `make up` runs them) on a fresh database and
+topic prefix, a real SMTP server catching mail, an OTLP receiver collecting spans, and the
+whole flow (demo/flow.py) played against them once for every test here that asks."""
+import asyncio
+from dataclasses import dataclass
+
+import pytest
+
+from demo.flow import Flow, Urls
+from tests.e2e.otlp import OtlpReceiver
+from tests.notify.helpers import MailCatcher
+from tests.stack import SERVICES, ServiceProcess, TestEnv, create_env, drop_env
+
+
+def stack_environment(catcher: MailCatcher, receiver: OtlpReceiver | None = None) -> dict[str, str]:
+    extra = {"OMSORG_SMTP_PORT": str(catcher.port), "OMSORG_RELAY_POLL_SECONDS": "0.2",
+             "OMSORG_NOTIFY_RETRY_BACKOFF_SECONDS": "0.3"}
+    if receiver is not None:
+        # Export every 200 ms rather than every 5 s, so spans arrive while the test waits.
+        extra.update(OMSORG_OTEL_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="200")
+    return extra
+
+
+async def start_stack(env: TestEnv, **extra_env: str) -> dict[str, ServiceProcess]:
+    procs = {name: env.start(name, **extra_env) for name in SERVICES}
+    await asyncio.gather(*(p.wait_ready() for p in procs.values()))
+    return procs
+
+
+def flow_on(env: TestEnv, procs: dict[str, ServiceProcess], catcher: MailCatcher, **kw) -> Flow:
+    return Flow(Urls(*(procs[name].url for name in SERVICES)), env.token, catcher.to, **kw)
+
+
+@dataclass
+class Played:
+    env: TestEnv
+    procs: dict[str, ServiceProcess]
+    flow: Flow
+    catcher: MailCatcher
+    receiver: OtlpReceiver
+    seconds: float
+
+
+@pytest.fixture(scope="package")
+async def played(tmp_path_factory):
+    env = await create_env(tmp_path_factory.mktemp("e2e"))
+    catcher, receiver = MailCatcher().start(), OtlpReceiver().start()
+    try:
+        procs = await start_stack(env, **stack_environment(catcher, receiver))
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        async with flow_on(env, procs, catcher) as flow:
+            await flow.run()
+            yield Played(env, procs, flow, catcher, receiver, loop.time() - started)
+    finally:
+        await drop_env(env)
+        catcher.stop()
+        receiver.stop()
