@@ -10,6 +10,7 @@ Operations endpoints (/health, /ready, /metrics) are never limited.
 import math
 import time
 
+import jwt
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -21,6 +22,8 @@ from shared.problems import Problem, problem_response
 from shared.settings import Settings
 
 UNLIMITED_PATHS = frozenset({"/health", "/ready", "/metrics"})
+# Checking a token's signature costs more than counting; a token seen before is looked up.
+KNOWN_TOKENS = 10_000
 
 
 class RateLimitMiddleware:
@@ -29,6 +32,7 @@ class RateLimitMiddleware:
         self.settings = settings
         self.item = RateLimitItemPerMinute(settings.rate_limit_per_minute)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.subjects: dict[str, tuple[str, float]] = {}  # valid token -> (sub, expiry)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
@@ -53,9 +57,24 @@ class RateLimitMiddleware:
         authorization = Headers(scope=scope).get("authorization", "")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() == "bearer" and token:
-            try:
-                return f"sub:{decode_token(self.settings, token.strip()).sub}"
-            except Problem:
-                pass
+            subject = self.subject(token.strip())
+            if subject is not None:
+                return f"sub:{subject}"
         client = scope.get("client")
         return f"addr:{client[0] if client else 'unknown'}"
+
+    def subject(self, token: str) -> str | None:
+        """The `sub` of a valid token, None for an invalid or expired one."""
+        now = time.time()
+        known = self.subjects.get(token)
+        if known is not None and known[1] > now:
+            return known[0]
+        try:
+            sub = decode_token(self.settings, token).sub
+        except Problem:
+            return None
+        expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+        if len(self.subjects) >= KNOWN_TOKENS:
+            self.subjects.clear()
+        self.subjects[token] = (sub, expires)
+        return sub
