@@ -15,6 +15,10 @@ start() {
   if running; then
     echo "services already running (honcho pid $(cat "$PIDFILE"))" >&2
   else
+    # Spans go to the trace catcher in the Procfile (.local/traces/spans.jsonl) unless set otherwise,
+    # exported every second rather than every five.
+    export OMSORG_OTEL_ENDPOINT=${OMSORG_OTEL_ENDPOINT:-http://127.0.0.1:${OMSORG_OTLP_PORT:-4318}}
+    export OTEL_BSP_SCHEDULE_DELAY=${OTEL_BSP_SCHEDULE_DELAY:-1000}
     # setsid: the runner outlives the `make` that started it; PATH: honcho's children use the venv.
     PATH="$ROOT/.venv/bin:$PATH" setsid "$ROOT/.venv/bin/honcho" -d "$ROOT" -f "$ROOT/Procfile" start \
       >>"$LOG" 2>&1 < /dev/null &
