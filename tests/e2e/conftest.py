@@ -50,7 +50,12 @@ async def played(tmp_path_factory):
         loop = asyncio.get_running_loop()
         started = loop.time()
         async with flow_on(env, procs, catcher) as flow:
-            await flow.run()
+            try:
+                await flow.run()
+            except Exception:
+                for proc in procs.values():
+                    print(f"--- {proc.service}\n{proc.log_tail(20)}")
+                raise
             yield Played(env, procs, flow, catcher, receiver, loop.time() - started)
     finally:
         await drop_env(env)
