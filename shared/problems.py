@@ -1,6 +1,7 @@
 """RFC 9457 problem+json errors with a stable `code`, for every service."""
 import logging
 
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -66,6 +67,14 @@ def install(app: FastAPI) -> None:
         code = _CODES_BY_STATUS.get(exc.status_code, "http_error")
         return problem_response(exc.status_code, code, str(exc.detail), getattr(exc, "problem_detail", None),
                                 request.url.path)
+
+    async def _unstorable_text(request: Request, exc: Exception):
+        # PostgreSQL text and jsonb cannot hold NUL (\u0000): bad input, whichever field it came in.
+        return problem_response(422, "invalid_character", "The request contains a character that cannot be stored",
+                                "text must not contain NUL (\\u0000) characters", request.url.path)
+
+    app.add_exception_handler(CharacterNotInRepertoireError, _unstorable_text)
+    app.add_exception_handler(UntranslatableCharacterError, _unstorable_text)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

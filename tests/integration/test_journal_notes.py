@@ -394,3 +394,17 @@ async def test_the_database_itself_refuses_to_lose_a_note(clients, case, sql):
         await conn.close()
     assert (await journal.get(f"/notes/{note['id']}", headers=caseworker(env))).json()["versions"][0]["text"] \
         == note_body()["text"]
+
+
+async def test_text_with_a_nul_character_is_422_not_500(clients, case):
+    """Found by fuzzing: PostgreSQL text cannot hold NUL, and the database's refusal was a 500."""
+    env, journal = clients
+    response = await journal.post(f"/cases/{case}/notes", json=note_body("Hembesök\x00"),
+                                  headers={**caseworker(env), **key()})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    note = await write(env, journal, case)
+    addendum = await journal.post(f"/notes/{note['id']}/addenda", json={"text": "Invändning\x00"},
+                                  headers={**caseworker(env), **key()})
+    assert addendum.status_code == 422, addendum.text
+    assert addendum.json()["code"] == "invalid_character"
