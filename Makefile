@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down demo test venv unit bench bench-journal
+.PHONY: up down demo test venv unit bench bench-all
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,10 +37,16 @@ test: venv
 unit: venv
 	$(VENV)/bin/python -m pytest -q tests/unit
 
-## Every benchmark in bench/ (installs vegeta with `go install` on first use); prints figures.
+## The summary benchmark: one table of the main endpoints, end-to-end latencies and each
+## service's memory, against baselines of the same run (about 5 minutes; installs vegeta
+## with `go install` on first use).
 bench: venv
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench summary
+
+## Every benchmark in bench/, the deep per-service ones too (the registry's 1M persons take long).
+bench-all: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench
 
-## The journal's benchmark alone: note writes and reads against bare baselines (about 3 minutes).
-bench-journal: venv
-	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench.journal_bench
+## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events.
+bench-%: venv
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench $*
