@@ -16,6 +16,7 @@ from tests.stack import SERVICES, eventually
 class Read:
     role: str
     request: Callable[[Flow], tuple[str, dict]]  # the flow -> (path, query parameters)
+    claims: Callable[[Flow], dict] = lambda f: {}  # more token claims, e.g. a citizen's {"pin": f.pin}
 
 
 # (service, path as in the OpenAPI document) -> how to read the flow's person there.
@@ -84,7 +85,7 @@ async def test_every_read_of_the_persons_data_reaches_the_access_log(flow):
         sub, reason = f"reader-{i}", f"kontroll {i}: {service} {path}"
         url, params = read.request(flow)
         response = await flow.clients[service].get(
-            url, params=params, headers={**flow.auth(read.role, sub), "X-Access-Reason": reason})
+            url, params=params, headers={**flow.auth(read.role, sub, **read.claims(flow)), "X-Access-Reason": reason})
         assert response.status_code == 200, f"{service} GET {path} as {read.role}: {response.text}"
         expected[sub] = (service, path, read.role, reason)
 
