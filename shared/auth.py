@@ -1,4 +1,4 @@
-"""Bearer-JWT authentication (OIDC-style claims) and role checks.
+"""Bearer-JWT authentication (OIDC-style claims). Who may do what: shared/access/.
 
 Claims: sub, roles, unit (caseworker's unit), provider_id (provider user's provider),
 pin (a citizen's own personal identity number). The local issuer signs HS256 tokens
@@ -33,9 +33,6 @@ class Principal(BaseModel):
     unit: str | None = None
     provider_id: str | None = None
     pin: str | None = None
-
-    def has_any(self, *roles: str) -> bool:
-        return any(r in self.roles for r in roles)
 
 
 def issue_token(settings: Settings, *, sub: str, roles: list[str], unit: str | None = None,
@@ -84,17 +81,3 @@ async def authenticated(request: Request,
 
 CurrentUser = Annotated[Principal, Depends(authenticated)]
 
-
-def require_roles(*roles: str):
-    """A dependency that lets through only principals holding one of `roles`."""
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise ValueError(f"unknown role(s) {unknown}")
-
-    async def check(user: CurrentUser) -> Principal:
-        if not user.has_any(*roles):
-            raise Problem(403, "forbidden", "Not allowed for your role",
-                          f"this needs one of the roles: {', '.join(roles)}")
-        return user
-
-    return Depends(check)

@@ -30,6 +30,8 @@ and exception messages end up in logs.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,6 +98,16 @@ def parse_pin(value: str, today: date | None = None) -> PersonalIdentityNumber:
         raise InvalidPersonalIdentityNumber(f"birth date {birth_date.isoformat()} is in the future")
 
     return PersonalIdentityNumber(f"{year:04d}{short[2:]}", birth_date, is_coordination_number)
+
+
+def person_ref(normalized: str, key: str) -> str:
+    """The reference that events carry instead of the number: HMAC-SHA256, in hex, of the
+    normalized 12-digit form (PersonalIdentityNumber.normalized) keyed with OMSORG_PERSON_REF_KEY.
+    A service that must recognize a person (a citizen's token names their number) computes it
+    the same way and compares."""
+    if len(normalized) != 12 or any(c not in DIGITS for c in normalized):
+        raise ValueError("person_ref takes the normalized 12-digit form")
+    return hmac.new(key.encode(), normalized.encode(), hashlib.sha256).hexdigest()
 
 
 def luhn_check_digit(nine_digits: str) -> int:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from shared import problems
+from shared.access.policy import PUBLIC, declare_actions, operation_actions
 from shared.body_limit import BodyLimitMiddleware
 from shared.clock import AdjustableClock, Clock
 from shared.consumer import EventConsumer, Handler
@@ -89,10 +90,13 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     problems.install(app)
     app.include_router(_health_router())
     for router in service.routers:
+        declare_actions(router)
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, by_path=service.body_limits)
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitMiddleware, settings=settings)
+    # Every documented route names its action in the policy or is public; otherwise no start.
+    operation_actions(app.openapi())
     instrument_app(app)
     return app
 
@@ -118,21 +122,22 @@ def _stop_process_if_crashed(task: asyncio.Task) -> None:
 
 
 def _health_router() -> APIRouter:
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(tags=["operations"])  # public: no token needed
 
-    @router.get("/health", summary="The process is up")
+    @router.get("/health", summary="The process is up", openapi_extra=PUBLIC)
     async def health() -> dict:
         return {"status": "up"}
 
-    @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service")
+    @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service",
+                openapi_extra=PUBLIC)
     async def events_contract() -> dict:
         return asyncapi_document()
 
-    @router.get("/metrics", summary="Metrics for Prometheus", response_class=Response)
+    @router.get("/metrics", summary="Metrics for Prometheus", openapi_extra=PUBLIC, response_class=Response)
     async def prometheus_metrics() -> Response:
         return Response(prometheus_text(), media_type=PROMETHEUS_CONTENT_TYPE)
 
-    @router.get("/ready", summary="The database and the broker are reachable")
+    @router.get("/ready", summary="The database and the broker are reachable", openapi_extra=PUBLIC)
     async def ready(request: Request):
         checks = {"database": "ok", "broker": "ok"}
         try:

@@ -6,6 +6,7 @@ from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "omsorg-local-development-only-signing-secret"
+DEV_PERSON_REF_KEY = "omsorg-local-development-only-person-ref-key"
 
 
 class Settings(BaseSettings):
@@ -22,6 +23,9 @@ class Settings(BaseSettings):
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "omsorg-local"
     jwt_audience: str = "omsorg"
+    # Keys the person reference (HMAC of a personal identity number) that events carry instead
+    # of the number; the same in every service (shared/pin.py: person_ref).
+    person_ref_key: str = DEV_PERSON_REF_KEY
 
     # OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty means spans stay in process.
     otel_endpoint: str = ""
@@ -63,6 +67,8 @@ class Settings(BaseSettings):
     def _production_needs_real_secrets(self) -> "Settings":
         if self.env == "prod" and self.jwt_secret == DEV_JWT_SECRET:
             raise ValueError("OMSORG_JWT_SECRET must be set in production")
+        if self.env == "prod" and self.person_ref_key == DEV_PERSON_REF_KEY:
+            raise ValueError("OMSORG_PERSON_REF_KEY must be set in production")
         if self.env == "prod" and self.fault:
             raise ValueError("OMSORG_FAULT is only allowed in dev and test")
         if self.allow_private_webhooks is None:

@@ -1,7 +1,7 @@
 """Orders service: `python -m services.orders.main` (port 8003)."""
 from pathlib import Path
 
-from services.orders.api import orders, provider_orders, providers, reimbursements
+from services.orders.api import me, orders, provider_orders, providers, reimbursements
 from services.orders.handlers.registry import HANDLERS
 from shared.service import Service, create_app, run
 
@@ -10,7 +10,7 @@ SERVICE = Service(
     port=8003,
     title="Omsorg orders (beställningar)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[providers.router, orders.router, provider_orders.router, reimbursements.router],
+    routers=[providers.router, orders.router, provider_orders.router, reimbursements.router, me.router],
     consumes=["registry.events"],
     handlers=HANDLERS,
 )

@@ -1,7 +1,7 @@
 """Registry service: `python -m services.registry.main` (port 8001)."""
 from pathlib import Path
 
-from services.registry.api import audit, cases, imports, inquiries, occurrences, persons
+from services.registry.api import audit, cases, imports, inquiries, me, occurrences, persons
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers.access import HANDLERS
 from shared.service import Service, create_app, run
@@ -12,7 +12,7 @@ SERVICE = Service(
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, occurrences.router, audit.router,
-             imports.router],
+             imports.router, me.router],
     consumes=["audit.access"],
     handlers=HANDLERS,
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system

@@ -42,6 +42,12 @@ def test_production_refuses_the_development_secret():
         Settings(env="prod")
 
 
+def test_production_refuses_the_development_person_ref_key():
+    with pytest.raises(ValueError, match="OMSORG_PERSON_REF_KEY"):
+        Settings(env="prod", jwt_secret="a-production-secret")
+    assert Settings(env="prod", jwt_secret="a-production-secret", person_ref_key="a-production-key")
+
+
 def test_cli_prints_a_token_the_stack_accepts(capsys):
     assert main(["token", "--sub", "pia", "--role", "provider_user", "--provider", "hemtjanst-ab"]) == 0
     principal = decode_token(Settings(), capsys.readouterr().out.strip())

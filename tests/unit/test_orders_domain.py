@@ -10,6 +10,7 @@ from services.orders.domain import access, decisions, providers, reimbursements
 from services.orders.domain.decisions import Case, Decision
 from services.orders.domain.orders import (TRANSITIONS, Action, OrderState, details_visible_to_provider,
                                            transition, visible_to_provider)
+from shared.access.policy import grant_for, policy
 from shared.auth import Principal
 from shared.problems import Problem
 
@@ -198,28 +199,31 @@ def test_a_provider_must_offer_the_intervention():
 
 # Access
 
+def grant(action: str, role: str, **claims):
+    return grant_for(Principal(sub="x", roles=[role], **claims), f"orders:{action}")
+
+
 def test_caseworkers_order_in_their_own_unit_only_and_supervisors_anywhere():
-    access.ensure_unit(Principal(sub="a", roles=["caseworker"], unit="vuxen"), "vuxen")
-    access.ensure_unit(Principal(sub="s", roles=["supervisor"], unit="barn"), "vuxen")
-    assert _code(lambda: access.ensure_unit(Principal(sub="a", roles=["caseworker"], unit="barn"),
-                                            "vuxen")) == "other_unit"
+    grant("order.write", "caseworker", unit="vuxen").ensure_unit("vuxen")
+    grant("order.write", "supervisor", unit="barn").ensure_unit("vuxen")
+    assert _code(lambda: grant("order.write", "caseworker", unit="barn").ensure_unit("vuxen")) == "other_unit"
 
 
 def test_provider_users_are_scoped_to_the_token_provider():
     mine, other = uuid4(), uuid4()
-    user = Principal(sub="p", roles=["provider_user"], provider_id=str(mine))
-    assert access.provider_of(user) == mine
-    assert access.provider_of(Principal(sub="p", roles=["provider_user"], provider_id="not-a-uuid")) is None
+    user = grant("reimbursement.read", "provider_user", provider_id=str(mine))
+    assert user.own_provider() == mine
+    assert grant("reimbursement.read", "provider_user", provider_id="not-a-uuid").own_provider() is None
     access.ensure_own_provider(user, mine)
     assert _code(lambda: access.ensure_own_provider(user, other)) == "other_provider"
-    access.ensure_own_provider(Principal(sub="o", roles=["object_specialist"]), other)
+    access.ensure_own_provider(grant("reimbursement.read", "object_specialist"), other)
 
 
 def test_the_access_policy_states_who_may_do_what():
-    assert access.MAY[access.Use.ORDER] == ("caseworker", "supervisor")
-    assert access.MAY[access.Use.PROVIDER_INBOX] == ("provider_user",)
-    assert "provider_user" not in access.MAY[access.Use.ORDER]
-    assert "caseworker" not in access.MAY[access.Use.REGISTER_PROVIDER]
+    assert policy().roles_for("orders:order.write") == ("caseworker", "supervisor")
+    assert policy().roles_for("orders:provider_order.read") == ("provider_user",)
+    assert "provider_user" not in policy().roles_for("orders:order.read")
+    assert "caseworker" not in policy().roles_for("orders:provider.register")
 
 
 # Money

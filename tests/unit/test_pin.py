@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.clock import Clock
-from shared.pin import InvalidPersonalIdentityNumber, PersonalIdentityNumber, parse_pin
+from shared.pin import InvalidPersonalIdentityNumber, PersonalIdentityNumber, parse_pin, person_ref
 
 TODAY = date(2025, 6, 15)
 
@@ -267,3 +267,14 @@ def test_reference_clock_is_pinned():
     # Guards the differential test: without the patch the reference would use the real date.
     assert expected_by_reference("250616+1237") == "192506161237"
     assert expected_by_reference("250616-1237") is None  # 2025-06-16 is after TODAY
+
+
+def test_person_ref_is_keyed_and_the_same_for_every_form_of_one_number():
+    today = date(2025, 6, 15)
+    short, long = parse_pin("121212+1212", today), parse_pin("19121212-1212", today)
+    assert person_ref(short.normalized, "k") == person_ref(long.normalized, "k")
+    assert person_ref(long.normalized, "k") != person_ref(long.normalized, "another key")
+    assert long.normalized not in person_ref(long.normalized, "k")
+    assert len(person_ref(long.normalized, "k")) == 64
+    with pytest.raises(ValueError):
+        person_ref("121212-1212", "k")

@@ -13,6 +13,7 @@ from services.watch.domain.calendar import (STOCKHOLM, Delay, add_business_days,
 from services.watch.domain.reports import Quarter, Status, status_in
 from services.watch.domain.rules import Kind, Subject, Track, configure
 from services.watch.domain.watches import WatchedThing, collapse, fire, urgency_key
+from shared.access.policy import Grant, grant_for, policy
 from shared.auth import Principal
 from shared.problems import Problem
 
@@ -247,8 +248,8 @@ def test_only_decisions_older_than_the_deadline_can_be_in_the_report():
 
 # --- who sees what ---------------------------------------------------------------------------------
 
-def user(role: str, sub: str = "anna", unit: str | None = "vuxen") -> Principal:
-    return Principal(sub=sub, roles=[role], unit=unit)
+def user(role: str, sub: str = "anna", unit: str | None = "vuxen", action: str = "watch.read") -> Grant:
+    return grant_for(Principal(sub=sub, roles=[role], unit=unit), f"watch:{action}")
 
 
 def test_a_caseworker_sees_only_their_own_list():
@@ -268,7 +269,7 @@ def test_a_supervisor_sees_a_caseworkers_or_the_units_list_in_their_own_unit():
 
 
 def test_the_assignee_or_a_supervisor_of_the_unit_resolves():
-    access.ensure_may_resolve(user("caseworker"), assignee="anna", unit="vuxen")
+    access.ensure_may_resolve(user("caseworker", action="watch.resolve"), assignee="anna", unit="vuxen")
     access.ensure_may_resolve(user("supervisor", sub="greta"), assignee=None, unit="vuxen")
     assert code_of(lambda: access.ensure_may_resolve(user("caseworker", sub="bo"), assignee="anna",
                                                      unit="vuxen"))[0] == 403
@@ -280,7 +281,7 @@ def test_the_assignee_or_a_supervisor_of_the_unit_resolves():
 def test_only_a_supervisor_reads_the_report_and_only_for_their_unit():
     assert access.report_unit(user("supervisor"), None) == "vuxen"
     assert code_of(lambda: access.report_unit(user("supervisor"), "barn"))[0] == 403
-    assert access.REPORT_READERS == ("supervisor",)
+    assert policy().roles_for("watch:report.read") == ("supervisor",)
 
 
 @given(st.lists(st.tuples(st.sampled_from(list(Kind)), st.integers(-20, 20)), min_size=1, max_size=40))

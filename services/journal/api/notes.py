@@ -9,11 +9,11 @@ from pydantic import BaseModel, Field, TypeAdapter
 from uuid6 import uuid7
 
 from services.journal.domain import notes as domain
-from services.journal.domain.access import MAY, Action, ensure_may_sign, ensure_unit
+from services.journal.domain.access import Action, ensure_may_sign
 from services.journal.domain.notes import CaseState
 from services.journal.store import notes as store
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
@@ -125,12 +125,12 @@ def _case_state(row) -> CaseState | None:
     return CaseState(unit=row["unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
 
 
-def _check_case(row, action: Action, user: Principal) -> None:
+def _check_case(row, action: Action, user: Grant) -> None:
     domain.ensure_case_accepts(_case_state(row), action)
-    ensure_unit(user, row["unit"])
+    user.ensure_unit(row["unit"])
 
 
-async def _note(conn, note_id: UUID, action: Action, user: Principal) -> asyncpg.Record:
+async def _note(conn, note_id: UUID, action: Action, user: Grant) -> asyncpg.Record:
     """The note, locked, so that corrections, signing and removal of one note take turns."""
     row = await store.get_note(conn, note_id, for_update=True)
     if row is None:
@@ -138,7 +138,7 @@ async def _note(conn, note_id: UUID, action: Action, user: Principal) -> asyncpg
     if action is not Action.REMOVE:
         domain.ensure_not_removed(row["removed_at"] is not None)
         domain.ensure_case_accepts(CaseState(row["unit"], row["case_open"], row["case_removed"]), action)
-        ensure_unit(user, row["unit"])
+        user.ensure_unit(row["unit"])
     return row
 
 
@@ -153,7 +153,7 @@ def _replayed(earlier_hash: str, earlier_removed: bool, request_hash: str) -> No
              summary="Write a note (skriv journalanteckning)")
 async def write_note(case_id: UUID, body: NoteIn, response: Response, pool: Pool, outbox: OutboxDep,
                      clock: ClockDep, idempotency_key: IdempotencyKey = None,
-                     user: Principal = require_roles(*MAY[Action.WRITE])) -> NoteOut:
+                     user: Grant = allow("journal:note.write")) -> NoteOut:
     key = _key(idempotency_key)
     request_hash = domain.fingerprint({"case_id": case_id, **body.model_dump(mode="json")})
     async with pool.acquire() as conn, conn.transaction():
@@ -184,7 +184,7 @@ async def write_note(case_id: UUID, body: NoteIn, response: Response, pool: Pool
 @router.post("/notes/{note_id}/corrections", status_code=201, response_model=NoteOut,
              summary="Correct a note (rätta): a new version; the old one stays, struck through")
 async def correct_note(note_id: UUID, body: CorrectionIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                       user: Principal = require_roles(*MAY[Action.CORRECT])) -> NoteOut:
+                       user: Grant = allow("journal:note.correct")) -> NoteOut:
     async with pool.acquire() as conn, conn.transaction():
         note = await _note(conn, note_id, Action.CORRECT, user)
         now = clock.now()
@@ -206,7 +206,7 @@ async def correct_note(note_id: UUID, body: CorrectionIn, pool: Pool, outbox: Ou
              responses={200: {"description": "That version was already signed"}},
              summary="Sign the current version of a note (signera)")
 async def sign_note(note_id: UUID, body: SignIn, response: Response, pool: Pool, outbox: OutboxDep,
-                    clock: ClockDep, user: Principal = require_roles(*MAY[Action.SIGN])) -> NoteOut:
+                    clock: ClockDep, user: Grant = allow("journal:note.sign")) -> NoteOut:
     async with pool.acquire() as conn, conn.transaction():
         note = await _note(conn, note_id, Action.SIGN, user)
         current = await store.current_version(conn, note_id)
@@ -229,7 +229,7 @@ async def sign_note(note_id: UUID, body: SignIn, response: Response, pool: Pool,
              summary="Add an addendum (tillägg), e.g. the person's objection; the note is not changed")
 async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, pool: Pool, outbox: OutboxDep,
                        clock: ClockDep, idempotency_key: IdempotencyKey = None,
-                       user: Principal = require_roles(*MAY[Action.ADDEND])) -> NoteOut:
+                       user: Grant = allow("journal:note.addend")) -> NoteOut:
     key = _key(idempotency_key)
     request_hash = domain.fingerprint({"note_id": note_id, **body.model_dump(mode="json")})
     created = False
@@ -258,7 +258,7 @@ async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, pool
 @router.post("/notes/{note_id}/removal", response_model=ArchivedNoteOut,
              summary="Remove a note written on the wrong person (support); it stays in the archive")
 async def remove_note(note_id: UUID, body: RemovalIn, request: Request, pool: Pool, outbox: OutboxDep,
-                      clock: ClockDep, user: Principal = require_roles(*MAY[Action.REMOVE])) -> ArchivedNoteOut:
+                      clock: ClockDep, user: Grant = allow("journal:note.remove")) -> ArchivedNoteOut:
     async with pool.acquire() as conn, conn.transaction():
         note = await _note(conn, note_id, Action.REMOVE, user)
         current = await store.current_version(conn, note_id)
@@ -282,7 +282,7 @@ async def remove_note(note_id: UUID, body: RemovalIn, request: Request, pool: Po
 async def case_notes(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                      limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                      before: Annotated[UUID | None, Query(description="`next_before` of the previous page")] = None,
-                     user: Principal = require_roles(*MAY[Action.READ])) -> NotePage:
+                     user: Grant = allow("journal:note.read")) -> NotePage:
     async with pool.acquire() as conn, conn.transaction():
         page = await store.case_notes(conn, case_id, before=before, limit=limit)
         _check_case(page, Action.READ, user)
@@ -294,14 +294,14 @@ async def case_notes(case_id: UUID, request: Request, pool: Pool, outbox: Outbox
 
 @router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version")
 async def get_note(note_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                   user: Principal = require_roles(*MAY[Action.READ])) -> NoteOut:
+                   user: Grant = allow("journal:note.read")) -> NoteOut:
     async with pool.acquire() as conn, conn.transaction():
         note = await store.get_note(conn, note_id)
         if note is None:
             raise Problem(404, "note_not_found", "No such note", str(note_id))
         domain.ensure_not_removed(note["removed_at"] is not None)
         domain.ensure_case_accepts(CaseState(note["unit"], note["case_open"], note["case_removed"]), Action.READ)
-        ensure_unit(user, note["unit"])
+        user.ensure_unit(note["unit"])
         shown = await store.full_note(conn, note_id)
         await log_access(conn, outbox, clock, user, resource=f"note/{note_id}", person_id=note["person_id"],
                          request=request)
@@ -311,7 +311,7 @@ async def get_note(note_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
 @router.get("/archive/notes/{note_id}", response_model=ArchivedNoteOut,
             summary="The restricted archive (support): any note, removed or not, with every version")
 async def archived_note(note_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                        user: Principal = require_roles(*MAY[Action.READ_ARCHIVE])) -> ArchivedNoteOut:
+                        user: Grant = allow("journal:archive.read")) -> ArchivedNoteOut:
     async with pool.acquire() as conn, conn.transaction():
         note = await store.get_note(conn, note_id)
         if note is None:

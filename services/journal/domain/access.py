@@ -1,6 +1,9 @@
-"""Who may do what in the journal. The policy is data, so a test can state it and read it."""
+"""What a journal action is, and the one rule about signing that the policy file names.
+
+Who may do each action, and over which units, is in shared/access/policy.yaml."""
 from enum import StrEnum
 
+from shared.access.policy import checked_action, grant_for
 from shared.auth import Principal
 from shared.problems import Problem
 
@@ -15,34 +18,12 @@ class Action(StrEnum):
     READ_ARCHIVE = "read_archive"    # removed notes, kept for support
 
 
-# The citizen may not yet add their own addendum: the journal's read model knows a case's
-# person id, but a citizen's token carries a personal identity number, and nothing here
-# can tie the two together. Until the registry publishes that link, staff record the
-# person's view for them.
-MAY: dict[Action, tuple[str, ...]] = {
-    Action.WRITE: ("caseworker", "supervisor"),
-    Action.CORRECT: ("caseworker", "supervisor"),
-    Action.SIGN: ("caseworker", "supervisor"),
-    Action.ADDEND: ("caseworker", "supervisor"),
-    Action.READ: ("caseworker", "supervisor", "support"),
-    Action.REMOVE: ("support",),
-    Action.READ_ARCHIVE: ("support",),
-}
-
-
-def may(user: Principal, action: Action) -> bool:
-    return user.has_any(*MAY[action])
-
-
-def ensure_unit(user: Principal, case_unit: str) -> None:
-    """A caseworker works in their own unit; supervisors and support see every unit."""
-    if user.has_any("caseworker") and not user.has_any("supervisor", "support") and user.unit != case_unit:
-        raise Problem(403, "other_unit", "The case belongs to another unit",
-                      f"your unit is {user.unit!r}; the case is in {case_unit!r}")
+# Signing a version someone else wrote (e.g. a trainee's).
+SIGN_FOR_AUTHOR = checked_action("journal:note.sign_for_author")
 
 
 def ensure_may_sign(user: Principal, written_by: str) -> None:
-    """You sign what you wrote; a supervisor may sign for someone else (e.g. a trainee)."""
-    if not user.has_any("supervisor") and user.sub != written_by:
+    """You sign what you wrote; whom the policy allows may sign for someone else."""
+    if user.sub != written_by and grant_for(user, SIGN_FOR_AUTHOR) is None:
         raise Problem(403, "not_author", "Only the author signs this version",
                       f"the version was written by {written_by!r}")

@@ -10,7 +10,7 @@ from services.notify.domain.deliveries import normalize_recipient
 from services.notify.domain.plan import supervisors, user
 from services.notify.store import deliveries as store
 from services.notify.store import notifications as notification_store
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.problems import Problem
 from shared.service import ClockDep, Pool
 
@@ -60,7 +60,7 @@ async def list_deliveries(pool: Pool, order_id: UUID | None = None,
                           status: Literal["pending", "delivered", "failed"] | None = None,
                           channel: Literal["email", "webhook", "in_app"] | None = None,
                           before: UUID | None = None, limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE),
-                          user_: Principal = require_roles("support")) -> DeliveryPage:
+                          user_: Grant = allow("notify:delivery.read")) -> DeliveryPage:
     if recipient is not None:
         # The log keeps addresses as the dedup key does (e-mail in lower case).
         recipient = normalize_recipient(recipient, channel or ("email" if "@" in recipient else "webhook"))
@@ -78,9 +78,10 @@ def _delivery(row) -> DeliveryOut:
     return DeliveryOut(**fields)
 
 
-def _addresses(who: Principal) -> list[str]:
+def _addresses(who: Grant) -> list[str]:
+    """A user's own address; with the unit in scope, also the unit's supervisors' address."""
     addresses = [user(who.sub)]
-    if who.has_any("supervisor") and who.unit:
+    if who.scope == "own_unit" and who.unit:
         addresses.append(supervisors(who.unit))
     return addresses
 
@@ -89,7 +90,7 @@ def _addresses(who: Principal) -> list[str]:
             summary="Your in-app notifications (aviseringar), newest first")
 async def list_notifications(pool: Pool, unread: bool = False,
                              limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_NOTIFICATIONS),
-                             who: Principal = require_roles("caseworker", "supervisor")) -> list[NotificationOut]:
+                             who: Grant = allow("notify:notification.read")) -> list[NotificationOut]:
     async with pool.acquire() as conn:
         rows = await notification_store.for_reader(conn, who.sub, _addresses(who), unread_only=unread, limit=limit)
     return [_notification(r, r["read_at"]) for r in rows]
@@ -98,7 +99,7 @@ async def list_notifications(pool: Pool, unread: bool = False,
 @router.post("/notifications/{notification_id}/read", response_model=NotificationOut,
              summary="Mark one of your notifications read")
 async def mark_read(notification_id: UUID, pool: Pool, clock: ClockDep,
-                    who: Principal = require_roles("caseworker", "supervisor")) -> NotificationOut:
+                    who: Grant = allow("notify:notification.mark_read")) -> NotificationOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await notification_store.get(conn, notification_id)
         # Someone else's notification is as good as missing: its existence is not ours to know.

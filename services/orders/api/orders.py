@@ -10,7 +10,6 @@ from uuid6 import uuid7
 from services.orders.api.models import (DEFAULT_PAGE, MAX_PAGE, OrderChange, OrderIn, OrderOut,
                                         OrderPage, OrderSummary, RecallIn, RedirectIn)
 from services.orders.domain import decisions
-from services.orders.domain.access import MAY, Use, ensure_unit
 from services.orders.domain.orders import (Action, OrderState, content_digest, ensure_same_request,
                                            transition)
 from services.orders.domain.providers import ensure_offers
@@ -18,7 +17,8 @@ from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
 from services.orders.store import read_models
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
+from shared.auth import Principal
 from shared.clock import Clock
 from shared.events.catalog import OrderRecalled, OrderSent
 from shared.outbox import Outbox
@@ -35,13 +35,13 @@ def not_found(order_id: UUID) -> Problem:
     return Problem(404, "order_not_found", "No such order", str(order_id))
 
 
-async def _order(conn: asyncpg.Connection, order_id: UUID, user: Principal, *,
+async def _order(conn: asyncpg.Connection, order_id: UUID, user: Grant, *,
                  for_update: bool = False) -> asyncpg.Record:
     """The order with its history, if it is in the user's unit."""
     row = await store.get(conn, order_id, for_update=for_update, with_history=True)
     if row is None:
         raise not_found(order_id)
-    ensure_unit(user, row["unit"])
+    user.ensure_unit(row["unit"])
     return row
 
 
@@ -53,11 +53,11 @@ async def _provider(conn: asyncpg.Connection, provider_id: UUID, intervention: s
     return provider
 
 
-def _ensure_orderable(user: Principal, clock: Clock, case, decision, *, case_id: UUID, intervention: str,
+def _ensure_orderable(user: Grant, clock: Clock, case, decision, *, case_id: UUID, intervention: str,
                       wanted_start) -> None:
     """The case and decision allow this order (rule 4), and they are in the user's unit."""
     decisions.ensure_known(decision)
-    ensure_unit(user, decision.unit)
+    user.ensure_unit(decision.unit)
     decisions.ensure_orderable(case, decision, case_id=case_id, intervention=intervention,
                                wanted_start=wanted_start, today=decisions.local_today(clock.now()))
 
@@ -115,7 +115,7 @@ async def _recall(conn: asyncpg.Connection, outbox: Outbox, row: asyncpg.Record,
              summary="Create a draft order (beställning) against a decision")
 async def create_order(body: OrderIn, response: Response, pool: Pool, clock: ClockDep,
                        idempotency_key: IdempotencyKey = None,
-                       user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
+                       user: Grant = allow("orders:order.write")) -> OrderOut:
     request_hash = body.model_dump_json()
     async with pool.acquire() as conn, conn.transaction():
         if idempotency_key and (earlier := await store.by_key(conn, user.sub, idempotency_key)):
@@ -144,7 +144,7 @@ async def create_order(body: OrderIn, response: Response, pool: Pool, clock: Clo
 @router.patch("/{order_id}", response_model=OrderOut,
               summary="Change a draft: another provider, the details or the wanted start")
 async def change_order(order_id: UUID, body: OrderChange, pool: Pool, clock: ClockDep,
-                       user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
+                       user: Grant = allow("orders:order.write")) -> OrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _order(conn, order_id, user, for_update=True)
         state = transition(OrderState(row["state"]), Action.EDIT)
@@ -162,7 +162,7 @@ async def change_order(order_id: UUID, body: OrderChange, pool: Pool, clock: Clo
 
 @router.post("/{order_id}/send", response_model=OrderOut, summary="Sign and send a draft to its provider")
 async def send_order(order_id: UUID, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                     user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
+                     user: Grant = allow("orders:order.write")) -> OrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _order(conn, order_id, user, for_update=True)
         transition(OrderState(row["state"]), Action.SEND)
@@ -175,7 +175,7 @@ async def send_order(order_id: UUID, pool: Pool, outbox: OutboxDep, clock: Clock
 @router.post("/{order_id}/recall", response_model=OrderOut,
              summary="Recall (återkalla) an order the provider has not confirmed")
 async def recall_order(order_id: UUID, body: RecallIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                       user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
+                       user: Grant = allow("orders:order.write")) -> OrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _order(conn, order_id, user, for_update=True)
         entry, changes = await _recall(conn, outbox, row, user, clock.now(), body.reason)
@@ -185,7 +185,7 @@ async def recall_order(order_id: UUID, body: RecallIn, pool: Pool, outbox: Outbo
 @router.post("/{order_id}/redirect", status_code=201, response_model=OrderOut,
              summary="Recall an order and send it to the right provider, in one step; returns the new order")
 async def redirect_order(order_id: UUID, body: RedirectIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                         user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
+                         user: Grant = allow("orders:order.write")) -> OrderOut:
     async with pool.acquire() as conn, conn.transaction():
         old = await _order(conn, order_id, user, for_update=True)
         transition(OrderState(old["state"]), Action.RECALL)
@@ -211,7 +211,7 @@ async def redirect_order(order_id: UUID, body: RedirectIn, pool: Pool, outbox: O
 
 @router.get("/{order_id}", response_model=OrderOut, summary="An order with its full history")
 async def get_order(order_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                    user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderOut:
+                    user: Grant = allow("orders:order.read")) -> OrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _order(conn, order_id, user)
         await log_access(conn, outbox, clock, user, resource=f"order/{order_id}", person_id=row["person_id"],
@@ -223,12 +223,12 @@ async def get_order(order_id: UUID, request: Request, pool: Pool, outbox: Outbox
 async def case_orders(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                       limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                       after: Annotated[UUID | None, Query(description="`next_after` of the previous page")] = None,
-                      user: Principal = require_roles(*MAY[Use.ORDER])) -> OrderPage:
+                      user: Grant = allow("orders:order.read")) -> OrderPage:
     async with pool.acquire() as conn, conn.transaction():
         case = await read_models.get_case(conn, case_id)
         if case is None:
             raise Problem(404, "case_not_known", "The case is not known to orders", str(case_id))
-        ensure_unit(user, case["unit"])
+        user.ensure_unit(case["unit"])
         rows = await store.of_case(conn, case_id, after=after, limit=limit)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/orders", person_id=case["person_id"],
                          request=request)

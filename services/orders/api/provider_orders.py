@@ -15,33 +15,32 @@ from services.orders.api.models import (DEFAULT_PAGE, MAX_PAGE, DeliveryIn, Deli
                                         ProviderOrderOut, RejectIn, StartIn)
 from services.orders.api.orders import not_found
 from services.orders.domain import decisions
-from services.orders.domain.access import MAY, Use, provider_of
 from services.orders.domain.orders import Action, OrderState, ensure_same_request, transition, visible_to_provider
 from services.orders.store import deliveries as delivery_store
 from services.orders.store import orders as store
 from services.orders.store import read_models
+from shared.access import Grant, allow
 from shared.audit import log_access, log_access_to_persons
-from shared.auth import Principal, require_roles
 from shared.events.catalog import DeliveryReported, OrderConfirmed, OrderOpened, OrderRejected, OrderStarted
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/provider/orders", tags=["provider"])
 
-ProviderUser = require_roles(*MAY[Use.PROVIDER_INBOX])
+Reader = allow("orders:provider_order.read")
+Answerer = allow("orders:provider_order.answer")
 
 
-async def _visible(conn: asyncpg.Connection, user: Principal, order_id: UUID) -> asyncpg.Record:
+async def _visible(conn: asyncpg.Connection, user: Grant, order_id: UUID) -> asyncpg.Record:
     """The order, locked, if it was sent to the user's provider and may be shown to it."""
     row = await store.get(conn, order_id, for_update=True)
-    provider = provider_of(user)
-    if (row is None or provider is None or row["provider_id"] != provider
+    if (row is None or not user.sees_provider(row["provider_id"])
             or not visible_to_provider(OrderState(row["state"]), row["opened_at"] is not None)):
         raise not_found(order_id)
     return row
 
 
-async def _move(conn: asyncpg.Connection, row: asyncpg.Record, action: Action, user: Principal, at: datetime,
+async def _move(conn: asyncpg.Connection, row: asyncpg.Record, action: Action, user: Grant, at: datetime,
                 reason: str | None = None, **columns) -> ProviderOrderOut:
     """Make the move and answer with the order as it now is, without reading it again."""
     state = transition(OrderState(row["state"]), action)
@@ -68,9 +67,9 @@ def _parse_cursor(cursor: str) -> tuple[bool, datetime, UUID]:
 async def inbox(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                 limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                 cursor: Annotated[str | None, Query(max_length=200)] = None,
-                user: Principal = ProviderUser) -> Inbox:
+                user: Grant = Reader) -> Inbox:
     after = _parse_cursor(cursor) if cursor else None
-    provider = provider_of(user)
+    provider = user.own_provider()
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.inbox(conn, provider, after=after, limit=limit) if provider else []
         # The list names no person, but shows what each order is for: logged for each person on the page.
@@ -83,7 +82,7 @@ async def inbox(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep
 @router.get("/{order_id}", response_model=ProviderOrderOut,
             summary="Read an order; the first read marks it opened (order.opened)")
 async def open_order(order_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                     user: Principal = ProviderUser) -> ProviderOrderOut:
+                     user: Grant = Reader) -> ProviderOrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         view = ProviderOrderOut.of(row)
@@ -102,7 +101,7 @@ async def open_order(order_id: UUID, request: Request, pool: Pool, outbox: Outbo
 @router.post("/{order_id}/confirm", response_model=ProviderOrderOut,
              summary="Confirm (bekräfta) an opened order; from now on it cannot be recalled")
 async def confirm_order(order_id: UUID, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                        user: Principal = ProviderUser) -> ProviderOrderOut:
+                        user: Grant = Reader) -> ProviderOrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         now = clock.now()
@@ -116,7 +115,7 @@ async def confirm_order(order_id: UUID, pool: Pool, outbox: OutboxDep, clock: Cl
 
 @router.post("/{order_id}/reject", response_model=ProviderOrderOut, summary="Reject (avvisa) an opened order")
 async def reject_order(order_id: UUID, body: RejectIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                       user: Principal = ProviderUser) -> ProviderOrderOut:
+                       user: Grant = Reader) -> ProviderOrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         now = clock.now()
@@ -132,7 +131,7 @@ async def reject_order(order_id: UUID, body: RejectIn, pool: Pool, outbox: Outbo
 @router.post("/{order_id}/start", response_model=ProviderOrderOut,
              summary="Report that the intervention has started (verkställd) on a date")
 async def start_order(order_id: UUID, body: StartIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                      user: Principal = ProviderUser) -> ProviderOrderOut:
+                      user: Grant = Reader) -> ProviderOrderOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _visible(conn, user, order_id)
         transition(OrderState(row["state"]), Action.START)
@@ -152,7 +151,7 @@ async def start_order(order_id: UUID, body: StartIn, pool: Pool, outbox: OutboxD
              responses={200: {"description": "A retry: the report this Idempotency-Key made before"}},
              summary="Report delivered minutes or units on a day (återrapportering)")
 async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, pool: Pool, outbox: OutboxDep,
-                          clock: ClockDep, user: Principal = ProviderUser,
+                          clock: ClockDep, user: Grant = Answerer,
                           idempotency_key: Annotated[str | None, Header(
                               alias="Idempotency-Key", max_length=200,
                               description="Recommended: a retry with the same key is not counted twice")] = None,

@@ -8,11 +8,10 @@ from pydantic import BaseModel, Field, HttpUrl
 from uuid6 import uuid7
 
 from services.orders.api.models import DEFAULT_PAGE, MAX_PAGE, Intervention
-from services.orders.domain.access import MAY, Use
 from services.orders.domain.providers import normalise_organisation_number
 from services.orders.store import providers as store
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url
@@ -51,7 +50,7 @@ def _out(row) -> ProviderOut:
 
 @router.post("", status_code=201, response_model=ProviderOut, summary="Register a provider (utförare)")
 async def register_provider(body: ProviderIn, request: Request, pool: Pool, clock: ClockDep,
-                            user: Principal = require_roles(*MAY[Use.REGISTER_PROVIDER])) -> ProviderOut:
+                            user: Grant = allow("orders:provider.register")) -> ProviderOut:
     number = normalise_organisation_number(body.organisation_number)
     if body.webhook_url is not None:
         try:
@@ -74,7 +73,7 @@ async def list_providers(request: Request, pool: Pool, outbox: OutboxDep, clock:
                          intervention: Intervention | None = None,
                          limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                          after: Annotated[UUID | None, Query(description="`next_after` of the previous page")] = None,
-                         user: Principal = require_roles(*MAY[Use.LIST_PROVIDERS])) -> ProviderPage:
+                         user: Grant = allow("orders:provider.list")) -> ProviderPage:
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.page(conn, intervention=intervention, after=after, limit=limit)
         await log_access(conn, outbox, clock, user, resource="providers", person_id=None, request=request)

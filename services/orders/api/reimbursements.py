@@ -6,11 +6,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.orders.domain.access import MAY, Use, ensure_own_provider
+from services.orders.domain.access import ensure_own_provider
 from services.orders.domain.reimbursements import amount_ore, month_bounds
 from services.orders.store import deliveries as store
+from shared.access import Grant, allow
 from shared.audit import log_access_to_persons
-from shared.auth import Principal, require_roles
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(tags=["reimbursement"])
@@ -53,7 +53,7 @@ async def reimbursement_basis(provider_id: UUID, month: Annotated[str, Query(des
                               request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                               limit: Annotated[int, Query(ge=1, le=MAX_ORDERS_PER_PAGE)] = 200,
                               after: UUID | None = None,
-                              user: Principal = require_roles(*MAY[Use.REIMBURSEMENT])) -> Basis:
+                              user: Grant = allow("orders:reimbursement.read")) -> Basis:
     ensure_own_provider(user, provider_id)
     first, after_last = month_bounds(month)
     async with pool.acquire() as conn, conn.transaction():
@@ -69,7 +69,7 @@ async def reimbursement_basis(provider_id: UUID, month: Annotated[str, Query(des
 
 
 @router.get("/prices", response_model=list[PriceOut], summary="The prices the basis is computed at")
-async def prices(pool: Pool, user: Principal = require_roles(*MAY[Use.REIMBURSEMENT], "caseworker"),
+async def prices(pool: Pool, user: Grant = allow("orders:price.read"),
                  limit: Annotated[int, Query(ge=1, le=MAX_PRICES)] = MAX_PRICES) -> list[PriceOut]:
     async with pool.acquire() as conn:
         return [PriceOut(**dict(r)) for r in await store.all_prices(conn, limit)]

@@ -8,7 +8,7 @@ from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseResto
 
 async def on_case_opened(conn: asyncpg.Connection, envelope: Envelope, data: CaseOpened) -> None:
     await store.insert_case(conn, case_id=data.case_id, unit=data.unit, kind=data.kind, person_id=data.person_id,
-                            opened_on=data.opened_on)
+                            opened_on=data.opened_on, person_ref=data.person_ref)
 
 
 async def on_case_closed(conn: asyncpg.Connection, envelope: Envelope, data: CaseClosed) -> None:

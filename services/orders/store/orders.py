@@ -120,3 +120,14 @@ async def inbox(conn: asyncpg.Connection, provider_id: UUID, *, after: tuple[boo
                 limit: int) -> list[asyncpg.Record]:
     opened, sent_at, order_id = after if after else (None, None, None)
     return await conn.fetch(_INBOX, provider_id, opened, sent_at, order_id, limit)
+
+
+# A citizen's own orders: those of their cases (by the case's person reference) that were sent;
+# a draft is the municipality's work in progress. Removed cases are out of the view.
+async def of_person_ref(conn: asyncpg.Connection, person_ref: str, *, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT o.*, p.name AS provider_name FROM cases c"
+        " JOIN orders o ON o.case_id = c.case_id JOIN providers p ON p.id = o.provider_id"
+        " WHERE c.person_ref = $1 AND c.removed_at IS NULL AND o.state <> 'draft'"
+        " ORDER BY o.sent_at, o.id LIMIT $2",
+        person_ref, limit)

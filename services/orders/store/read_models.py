@@ -10,11 +10,12 @@ from services.orders.domain.decisions import Case, Decision
 
 
 async def insert_case(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str, person_id: UUID | None,
-                      opened_on: date) -> None:
+                      opened_on: date, person_ref: str | None = None) -> None:
     # A plain INSERT: the inbox guarantees one call per event, and a second one should fail loudly.
     await conn.execute(
-        "INSERT INTO cases (case_id, unit, kind, person_id, status, opened_on) VALUES ($1, $2, $3, $4, 'open', $5)",
-        case_id, unit, kind, person_id, opened_on,
+        "INSERT INTO cases (case_id, unit, kind, person_id, status, opened_on, person_ref)"
+        " VALUES ($1, $2, $3, $4, 'open', $5, $6)",
+        case_id, unit, kind, person_id, opened_on, person_ref,
     )
 
 
@@ -68,3 +69,7 @@ def views(row: Mapping[str, Any]) -> tuple[Case | None, Decision | None]:
 
 async def get_case(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)
+
+
+async def person_of_ref(conn: asyncpg.Connection, person_ref: str) -> UUID | None:
+    return await conn.fetchval("SELECT person_id FROM cases WHERE person_ref = $1 LIMIT 1", person_ref)

@@ -6,10 +6,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from services.registry.api.types import DEFAULT_LIMIT, MAX_LIMIT
-from services.registry.domain.policy import roles_for
 from services.registry.store import access_log as store
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -37,7 +36,7 @@ async def audit(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep
                 person_id: UUID = Query(),
                 before: datetime | None = Query(None, description="only entries before this time"),
                 limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-                user: Principal = require_roles(*roles_for("audit.read"))) -> AuditOut:
+                user: Grant = allow("registry:audit.read")) -> AuditOut:
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.for_person(conn, person_id, before=before, limit=limit + 1)
         # Reading the log is itself a read of the person's data.

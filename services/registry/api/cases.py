@@ -10,15 +10,16 @@ from uuid6 import uuid7
 from services.registry.api.types import DEFAULT_LIMIT, MAX_LIMIT, Day, Reason, Unit, text
 from services.registry.domain import process
 from services.registry.domain.cases import CaseKind, CaseStatus
-from services.registry.domain.policy import may_see_removed_case, may_see_unit, roles_for
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
+from shared.access.policy import policy
 from shared.events.catalog import (CaseClosed, CaseOpened, CaseRemoved, CaseRestored, DecisionMade,
                                    InvestigationCompleted, InvestigationStarted)
 from shared.outbox import Outbox
+from shared.pin import person_ref
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
@@ -118,25 +119,23 @@ class DecisionOut(BaseModel):
                    **{k: row[k] for k in cls.model_fields if k != "communication"})
 
 
-def check_unit(user: Principal, unit: str) -> None:
-    if not may_see_unit(user, unit):
-        raise Problem(403, "other_unit", "The case belongs to another unit",
-                      f"your unit is {user.unit!r}; the case is in {unit!r}")
+# Removed cases are out of every usual view; who may remove and restore them still sees them.
+SEES_REMOVED_CASES = "registry:case.remove"
 
 
-async def _case(conn: asyncpg.Connection, case_id: UUID, user: Principal, *, for_update: bool = False):
+async def _case(conn: asyncpg.Connection, case_id: UUID, user: Grant, *, for_update: bool = False):
     row = await store.get(conn, case_id, for_update=for_update)
     if row is None:
         raise Problem(404, "case_not_found", "No such case", str(case_id))
-    check_unit(user, row["unit"])
-    if row["removed_at"] is not None and not may_see_removed_case(user):
+    user.ensure_unit(row["unit"])
+    if row["removed_at"] is not None and policy().scope_for(user, SEES_REMOVED_CASES) is None:
         raise Problem(410, "case_removed", "The case has been removed by support",
                       f"removed {row['removed_at'].isoformat()} by {row['removed_by']}: {row['removal_reason']};"
                       " support can restore it")
     return row
 
 
-async def case_for_work(conn: asyncpg.Connection, case_id: UUID, user: Principal):
+async def case_for_work(conn: asyncpg.Connection, case_id: UUID, user: Grant):
     """The case, locked for this transaction, open and not removed."""
     row = await _case(conn, case_id, user, for_update=True)
     process.ensure_open(row["status"], removed=row["removed_at"] is not None)
@@ -155,20 +154,22 @@ async def _complete(conn: asyncpg.Connection, outbox: Outbox, case, investigatio
 async def open_case(conn: asyncpg.Connection, outbox: Outbox, *, unit: str, kind: str, person_id: UUID,
                     opened_on: date, opened_by: str, import_ref: str | None = None) -> asyncpg.Record:
     """Insert a case and its `case.opened` event (also used by intake and import)."""
-    if await person_store.get(conn, person_id) is None:
+    person = await person_store.get(conn, person_id)
+    if person is None:
         raise Problem(422, "person_not_found", "The case's person is not registered", str(person_id))
     row = await store.insert(conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
                              opened_on=opened_on, opened_by=opened_by, import_ref=import_ref)
     await outbox.add(conn, CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"],
-                                      person_id=row["person_id"], opened_on=row["opened_on"]),
+                                      person_id=row["person_id"], opened_on=row["opened_on"],
+                                      person_ref=person_ref(person["pin"], outbox.settings.person_ref_key)),
                      key=str(row["id"]), subject=f"case/{row['id']}")
     return row
 
 
 @router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)")
 async def create_case(body: CaseIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                      user: Principal = require_roles(*roles_for("case.open"))) -> CaseOut:
-    check_unit(user, body.unit)
+                      user: Grant = allow("registry:case.open")) -> CaseOut:
+    user.ensure_unit(body.unit)
     async with pool.acquire() as conn, conn.transaction():
         row = await open_case(conn, outbox, unit=body.unit, kind=body.kind, person_id=body.person_id,
                               opened_on=clock.today(), opened_by=user.sub)
@@ -177,7 +178,7 @@ async def create_case(body: CaseIn, pool: Pool, outbox: OutboxDep, clock: ClockD
 
 @router.get("/{case_id}", response_model=CaseOut, summary="Read a case")
 async def get_case(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                   user: Principal = require_roles(*roles_for("case.read"))) -> CaseOut:
+                   user: Grant = allow("registry:case.read")) -> CaseOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _case(conn, case_id, user)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}",
@@ -187,7 +188,7 @@ async def get_case(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
 
 @router.post("/{case_id}/close", response_model=CaseOut, summary="Close a case (avsluta ärende)")
 async def close_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                     user: Principal = require_roles(*roles_for("case.close"))) -> CaseOut:
+                     user: Grant = allow("registry:case.close")) -> CaseOut:
     async with pool.acquire() as conn, conn.transaction():
         await case_for_work(conn, case_id, user)
         process.ensure_can_close(ongoing_investigation=await store.ongoing_investigation(conn, case_id) is not None)
@@ -217,7 +218,7 @@ async def start_investigation(conn: asyncpg.Connection, outbox: Outbox, case, *,
              summary="Start an investigation (inled utredning)")
 async def create_investigation(case_id: UUID, body: InvestigationIn, pool: Pool, outbox: OutboxDep,
                                clock: ClockDep,
-                               user: Principal = require_roles(*roles_for("case.investigate"))) -> InvestigationOut:
+                               user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
     today = clock.today()
     async with pool.acquire() as conn, conn.transaction():
         case = await case_for_work(conn, case_id, user)
@@ -230,7 +231,7 @@ async def create_investigation(case_id: UUID, body: InvestigationIn, pool: Pool,
             summary="The case's investigations, oldest first")
 async def list_investigations(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                               limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-                              user: Principal = require_roles(*roles_for("case.read"))) -> list[InvestigationOut]:
+                              user: Grant = allow("registry:case.read")) -> list[InvestigationOut]:
     async with pool.acquire() as conn, conn.transaction():
         case = await _case(conn, case_id, user)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/investigations",
@@ -243,7 +244,7 @@ async def list_investigations(case_id: UUID, request: Request, pool: Pool, outbo
              summary="Complete an investigation (avsluta utredning)")
 async def complete_investigation(case_id: UUID, investigation_id: UUID, pool: Pool, outbox: OutboxDep,
                                  clock: ClockDep,
-                                 user: Principal = require_roles(*roles_for("case.investigate"))) -> InvestigationOut:
+                                 user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
     async with pool.acquire() as conn, conn.transaction():
         case = await case_for_work(conn, case_id, user)
         investigation = await store.get_investigation(conn, case_id, investigation_id)
@@ -259,7 +260,7 @@ async def complete_investigation(case_id: UUID, investigation_id: UUID, pool: Po
 @router.post("/{case_id}/decisions", status_code=201, response_model=DecisionOut,
              summary="Make a decision (fatta beslut); completes an ongoing investigation")
 async def create_decision(case_id: UUID, body: DecisionIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                          user: Principal = require_roles(*roles_for("case.decide"))) -> DecisionOut:
+                          user: Grant = allow("registry:case.decide")) -> DecisionOut:
     today = clock.today()
     c = body.communication
     communication = Communication(c.communicated, c.communicated_on, c.method, c.not_communicated_reason)
@@ -289,7 +290,7 @@ async def create_decision(case_id: UUID, body: DecisionIn, pool: Pool, outbox: O
 @router.get("/{case_id}/decisions", response_model=list[DecisionOut], summary="The case's decisions, oldest first")
 async def list_decisions(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                          limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-                         user: Principal = require_roles(*roles_for("case.read"))) -> list[DecisionOut]:
+                         user: Grant = allow("registry:case.read")) -> list[DecisionOut]:
     async with pool.acquire() as conn, conn.transaction():
         case = await _case(conn, case_id, user)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/decisions",
@@ -301,7 +302,7 @@ async def list_decisions(case_id: UUID, request: Request, pool: Pool, outbox: Ou
 @router.post("/{case_id}/removal", response_model=CaseOut,
              summary="Remove a case from every usual view (support; reversible, audited)")
 async def remove_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                      user: Principal = require_roles(*roles_for("case.remove"))) -> CaseOut:
+                      user: Grant = allow("registry:case.remove")) -> CaseOut:
     now = clock.now()
     async with pool.acquire() as conn, conn.transaction():
         case = await _case(conn, case_id, user, for_update=True)
@@ -314,7 +315,7 @@ async def remove_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxD
 
 @router.post("/{case_id}/restoration", response_model=CaseOut, summary="Restore a removed case (support, audited)")
 async def restore_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                       user: Principal = require_roles(*roles_for("case.remove"))) -> CaseOut:
+                       user: Grant = allow("registry:case.remove")) -> CaseOut:
     now = clock.now()
     async with pool.acquire() as conn, conn.transaction():
         case = await _case(conn, case_id, user, for_update=True)
@@ -330,7 +331,7 @@ async def restore_case(case_id: UUID, body: ReasonIn, pool: Pool, outbox: Outbox
             summary="Every removal and restoration of the case, oldest first (support)")
 async def list_removals(case_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                         limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-                        user: Principal = require_roles(*roles_for("case.remove"))) -> list[RemovalOut]:
+                        user: Grant = allow("registry:case.remove")) -> list[RemovalOut]:
     async with pool.acquire() as conn, conn.transaction():
         case = await _case(conn, case_id, user)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/removals",

@@ -13,11 +13,10 @@ from uuid6 import uuid7
 
 from services.registry.api.cases import open_case
 from services.registry.domain.imports import ImportRow, check_row, read_csv
-from services.registry.domain.policy import roles_for
 from services.registry.store import cases as case_store
 from services.registry.store import imports as store
 from services.registry.store import persons as person_store
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.outbox import Outbox
 from shared.service import ClockDep, OutboxDep, Pool
 
@@ -75,7 +74,7 @@ async def _import_row(conn: asyncpg.Connection, outbox: Outbox, row: ImportRow, 
              summary="Import persons and cases from a CSV file (text/csv body); a report row by row",
              openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}})
 async def import_csv(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                     user: Principal = require_roles(*roles_for("import.run"))) -> ImportReport:
+                     user: Grant = allow("registry:import.run")) -> ImportReport:
     today = clock.today()
     lines = read_csv(await request.body())
     by = f"import:{user.sub}"

@@ -7,16 +7,15 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 from uuid6 import uuid7
 
-from services.registry.api.cases import InvestigationOut, case_for_work, check_unit, open_case, start_investigation
+from services.registry.api.cases import InvestigationOut, case_for_work, open_case, start_investigation
 from services.registry.api.types import Day, Reason, Unit, text
 from services.registry.domain import inquiries as rules
 from services.registry.domain.cases import CaseKind
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
-from services.registry.domain.policy import roles_for
 from services.registry.store import inquiries as store
 from services.registry.store import persons as person_store
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.events.catalog import InquiryAssessed, InquiryReceived
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
@@ -72,19 +71,19 @@ class InvestigationFromInquiryOut(BaseModel):
     investigation: InvestigationOut
 
 
-async def _inquiry(conn, inquiry_id: UUID, user: Principal, *, for_update: bool = False):
+async def _inquiry(conn, inquiry_id: UUID, user: Grant, *, for_update: bool = False):
     row = await store.get(conn, inquiry_id, for_update=for_update)
     if row is None:
         raise Problem(404, "inquiry_not_found", "No such inquiry", str(inquiry_id))
-    check_unit(user, row["unit"])
+    user.ensure_unit(row["unit"])
     return row
 
 
 @router.post("", status_code=201, response_model=InquiryOut, summary="Record an inquiry (aktualisering)")
 async def receive(body: InquiryIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                  user: Principal = require_roles(*roles_for("inquiry.record"))) -> InquiryOut:
+                  user: Grant = allow("registry:inquiry.record")) -> InquiryOut:
     today = clock.today()
-    check_unit(user, body.unit)
+    user.ensure_unit(body.unit)
     rules.ensure_received_in_past(body.received_on, today)
     async with pool.acquire() as conn, conn.transaction():
         person = await person_store.get(conn, body.person_id)
@@ -103,7 +102,7 @@ async def receive(body: InquiryIn, pool: Pool, outbox: OutboxDep, clock: ClockDe
 
 @router.get("/{inquiry_id}", response_model=InquiryOut, summary="Read an inquiry")
 async def get_inquiry(inquiry_id: UUID, request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                      user: Principal = require_roles(*roles_for("inquiry.read"))) -> InquiryOut:
+                      user: Grant = allow("registry:inquiry.read")) -> InquiryOut:
     async with pool.acquire() as conn, conn.transaction():
         row = await _inquiry(conn, inquiry_id, user)
         await log_access(conn, outbox, clock, user, resource=f"inquiry/{inquiry_id}", person_id=row["person_id"],
@@ -114,7 +113,7 @@ async def get_inquiry(inquiry_id: UUID, request: Request, pool: Pool, outbox: Ou
 @router.post("/{inquiry_id}/assessment", response_model=InquiryOut,
              summary="Record the initial assessment (förhandsbedömning) of a report about a child")
 async def assess(inquiry_id: UUID, body: AssessmentIn, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                 user: Principal = require_roles(*roles_for("inquiry.assess"))) -> InquiryOut:
+                 user: Grant = allow("registry:inquiry.assess")) -> InquiryOut:
     today = clock.today()
     assessed_on = body.assessed_on or today
     async with pool.acquire() as conn, conn.transaction():
@@ -135,7 +134,7 @@ async def assess(inquiry_id: UUID, body: AssessmentIn, pool: Pool, outbox: Outbo
              summary="Open an investigation from the inquiry: in a new case, or on an existing case of the person")
 async def investigate(inquiry_id: UUID, body: InvestigationFromInquiryIn, pool: Pool, outbox: OutboxDep,
                       clock: ClockDep,
-                      user: Principal = require_roles(*roles_for("case.investigate"))) -> InvestigationFromInquiryOut:
+                      user: Grant = allow("registry:case.investigate")) -> InvestigationFromInquiryOut:
     today = clock.today()
     if (body.case_id is None) == (body.kind is None):
         raise Problem(422, "case_or_kind", "Give either case_id (an existing case) or kind (a new case)")

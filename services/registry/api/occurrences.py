@@ -8,10 +8,9 @@ from pydantic import BaseModel, Field
 
 from services.registry.api.types import DEFAULT_LIMIT, MAX_LIMIT
 from services.registry.domain.persons import valid_pin
-from services.registry.domain.policy import roles_for, sees_all_units
 from services.registry.store import occurrences as store
 from shared.audit import log_access
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/occurrences", tags=["occurrences"])
@@ -42,9 +41,9 @@ class OccurrencesOut(BaseModel):
 async def search(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                  pin: str = Query(description="personnummer or samordningsnummer"),
                  limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
-                 user: Principal = require_roles(*roles_for("occurrences.search"))) -> OccurrencesOut:
+                 user: Grant = allow("registry:occurrences.search")) -> OccurrencesOut:
     number = valid_pin(pin, clock.today())
-    unit = None if sees_all_units(user) else user.unit or ""
+    unit = user.unit_filter()
     scope = "all units" if unit is None else f"unit {unit}" if unit else "no unit (your token names none)"
     async with pool.acquire() as conn, conn.transaction():
         rows = await store.search(conn, number.normalized, unit=unit, limit=limit + 1)

@@ -104,3 +104,16 @@ async def set_removed(conn: asyncpg.Connection, case_id: UUID, *, removed: bool,
 
 async def removals(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT * FROM case_removals WHERE case_id = $1 ORDER BY seq LIMIT $2", case_id, limit)
+
+
+# A citizen's own view: removed cases (e.g. opened on the wrong person) are out of it.
+async def of_person(conn: asyncpg.Connection, person_id: UUID, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM cases WHERE person_id = $1 AND removed_at IS NULL"
+                            " ORDER BY opened_on, id LIMIT $2", person_id, limit)
+
+
+async def decisions_of_person(conn: asyncpg.Connection, person_id: UUID, limit: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT d.* FROM decisions d JOIN cases c ON c.id = d.case_id"
+        " WHERE c.person_id = $1 AND c.removed_at IS NULL ORDER BY d.decided_on, d.created_at LIMIT $2",
+        person_id, limit)

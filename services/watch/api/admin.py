@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from services.watch.scheduler import scheduler_of
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.clock import AdjustableClock
 from shared.problems import Problem
 
@@ -22,7 +22,7 @@ class ClockOut(BaseModel):
 
 
 @router.post("/admin/clock", summary="Move the clock forward (dev and test only) and fire what is due")
-async def move_clock(body: ClockIn, request: Request, user: Principal = require_roles("service")) -> ClockOut:
+async def move_clock(body: ClockIn, request: Request, user: Grant = allow("watch:clock.move")) -> ClockOut:
     clock = request.app.state.clock
     if request.app.state.settings.env not in ("dev", "test") or not isinstance(clock, AdjustableClock):
         raise Problem(404, "not_found", "Not Found")

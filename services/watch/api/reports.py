@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from services.watch.domain import access, reports
 from services.watch.domain.reports import Quarter, Status
 from services.watch.store import decisions as store
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.problems import Problem
 from shared.service import Pool
 
@@ -49,7 +49,7 @@ class UnexecutedReport(BaseModel):
 async def unexecuted_decisions(
     pool: Pool,
     quarter: Annotated[str, Query(max_length=7, description="e.g. 2025-Q2")],
-    user: Principal = require_roles(*access.REPORT_READERS),
+    user: Grant = allow("watch:report.read"),
     unit: Annotated[str | None, Query(max_length=200, description="Your own unit (the default)")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0)] = 0,

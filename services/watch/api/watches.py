@@ -11,7 +11,7 @@ from services.watch.domain import access
 from services.watch.domain.calendar import local_date
 from services.watch.domain.rules import Kind
 from services.watch.store import watches as store
-from shared.auth import Principal, require_roles
+from shared.access import Grant, allow
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
@@ -71,7 +71,7 @@ class ResolvedOut(BaseModel):
 @router.get("/watches", summary="Open watches, most urgent first, one per subject and kind")
 async def list_watches(
     pool: Pool, clock: ClockDep,
-    user: Principal = require_roles(*access.READERS),
+    user: Grant = allow("watch:watch.read"),
     assignee: Annotated[Name | None, Query(description="A caseworker's list (supervisors)")] = None,
     unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
     kind: Kind | None = None,
@@ -92,7 +92,7 @@ async def list_watches(
 @router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")
 async def resolve_watch(watch_id: UUID, pool: Pool, outbox: OutboxDep, clock: ClockDep,
                         body: ResolveIn | None = None,
-                        user: Principal = require_roles(*access.READERS)) -> ResolvedOut:
+                        user: Grant = allow("watch:watch.resolve")) -> ResolvedOut:
     comment = body.comment.strip() or None if body and body.comment else None
     async with pool.acquire() as conn, conn.transaction():
         watch = await store.get(conn, watch_id, for_update=True)

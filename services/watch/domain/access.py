@@ -1,13 +1,10 @@
-"""Whose watches a user may see and resolve. A caseworker sees their own; a supervisor
-(gruppchef) also a caseworker's or the whole unit's, in their own unit only."""
+"""Whose watches a user may see and resolve, by the scope the policy (shared/access/policy.yaml)
+grants: own_identity sees their own watches (a caseworker); own_unit also a colleague's or the
+whole unit's, in their own unit only (a supervisor, gruppchef)."""
 from dataclasses import dataclass
 
-from shared.auth import Principal
+from shared.access import Grant
 from shared.problems import Problem
-
-READERS = ("caseworker", "supervisor")
-REPORT_READERS = ("supervisor",)
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -23,7 +20,7 @@ class Scope:
     unassigned_too: bool = False
 
 
-def _supervisor_unit(user: Principal, asked_unit: str | None) -> str:
+def _supervisor_unit(user: Grant, asked_unit: str | None) -> str:
     if not user.unit:
         raise Problem(403, "no_unit", "Your token names no unit", "a supervisor sees the watches of their own unit")
     if asked_unit is not None and asked_unit != user.unit:
@@ -31,8 +28,12 @@ def _supervisor_unit(user: Principal, asked_unit: str | None) -> str:
     return user.unit
 
 
-def list_scope(user: Principal, *, assignee: str | None, unit: str | None) -> Scope:
-    if not user.has_any("supervisor"):
+def _sees_units(user: Grant) -> bool:
+    return user.wide or user.scope == "own_unit"
+
+
+def list_scope(user: Grant, *, assignee: str | None, unit: str | None) -> Scope:
+    if not _sees_units(user):
         if (assignee is not None and assignee != user.sub) or unit is not None:
             raise Problem(403, "not_your_list", "You see your own watches",
                           "a supervisor may ask for a caseworker's or the unit's list")
@@ -47,15 +48,15 @@ def list_scope(user: Principal, *, assignee: str | None, unit: str | None) -> Sc
     return Scope(assignee=None, unit=own_unit)
 
 
-def report_unit(user: Principal, unit: str | None) -> str:
+def report_unit(user: Grant, unit: str | None) -> str:
     return _supervisor_unit(user, unit)
 
 
-def ensure_may_resolve(user: Principal, *, assignee: str | None, unit: str) -> None:
+def ensure_may_resolve(user: Grant, *, assignee: str | None, unit: str) -> None:
     """The assignee resolves their watch; a supervisor any watch of their unit."""
     if assignee is not None and assignee == user.sub:
         return
-    if user.has_any("supervisor") and user.unit == unit:
+    if user.sees_unit(unit):
         return
     raise Problem(403, "not_your_watch", "This watch is someone else's",
                   "the assignee or a supervisor of the unit may resolve it")

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
@@ -15,6 +15,8 @@ class CaseOpened(BaseModel):
     kind: str
     person_id: UUID | None = None
     opened_on: date
+    person_ref: str | None = Field(None, description="HMAC-SHA256 of the person's number (shared/pin.py"
+                                                     " person_ref), for services that must recognize a citizen")
 
 
 @event_type("case.closed", "registry.events")

@@ -1,0 +1,220 @@
+"""The access policy, loaded from policy.yaml, and the one place it is enforced.
+
+A route declares its action with a dependency:
+
+    async def get_case(..., user: Grant = allow("registry:case.read")) -> CaseOut:
+
+`allow` answers 401 without a valid token and 403 (`forbidden`) when none of the principal's
+roles has the action; otherwise the handler gets a Grant: the principal with the widest scope
+its roles give for the action. Scoping code asks the grant (`sees_unit`, `ensure_unit`, ...)
+instead of naming roles. `allow` with an action missing from the file fails at import.
+"""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from uuid import UUID
+
+import yaml
+from fastapi import APIRouter, Depends
+from fastapi.routing import APIRoute
+
+from shared.auth import ROLES, CurrentUser, Principal
+from shared.problems import Problem
+
+POLICY_FILE = Path(__file__).with_name("policy.yaml")
+
+# Widest first; the file must list exactly these, in this order.
+SCOPES = ("any", "all_units", "own_unit", "own_provider", "own_identity")
+WIDE = ("any", "all_units")
+
+ACTION_EXTENSION = "x-omsorg-action"
+PUBLIC_EXTENSION = "x-omsorg-public"
+
+
+class PolicyError(ValueError):
+    """The policy file, or a route's use of it, is wrong; the service must not start."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    # "service:action" -> {role: scope}
+    actions: dict[str, dict[str, str]]
+
+    def ensure_action(self, action: str) -> None:
+        if action not in self.actions:
+            raise PolicyError(f"the action {action!r} is not in {POLICY_FILE.name}; add it there")
+
+    def roles_for(self, action: str) -> tuple[str, ...]:
+        self.ensure_action(action)
+        return tuple(self.actions[action])
+
+    def scope_for(self, principal: Principal, action: str) -> str | None:
+        """The widest scope the principal's roles give for the action; None if none has it."""
+        self.ensure_action(action)
+        granted = [self.actions[action][role] for role in principal.roles if role in self.actions[action]]
+        return min(granted, key=SCOPES.index) if granted else None
+
+    def grant(self, principal: Principal, action: str) -> "Grant | None":
+        scope = self.scope_for(principal, action)
+        if scope is None:
+            return None
+        claims = {name: getattr(principal, name) for name in Principal.model_fields}
+        return Grant(**claims, action=action, scope=scope)
+
+
+class Grant(Principal):
+    """A principal allowed an action, with the scope it has for it."""
+    action: str
+    scope: str
+
+    @property
+    def wide(self) -> bool:
+        return self.scope in WIDE
+
+    def sees_unit(self, unit: str) -> bool:
+        return self.wide or (self.scope == "own_unit" and self.unit is not None and self.unit == unit)
+
+    def sees_any_unit(self, units: Iterable[str]) -> bool:
+        return any(self.sees_unit(unit) for unit in units)
+
+    def unit_filter(self) -> str | None:
+        """None when every unit is in scope; otherwise the one unit ("" when the token names none)."""
+        return None if self.wide else (self.unit or "") if self.scope == "own_unit" else ""
+
+    def ensure_unit(self, unit: str) -> None:
+        if not self.sees_unit(unit):
+            raise Problem(403, "other_unit", "The case belongs to another unit",
+                          f"your unit is {self.unit!r}; the case is in {unit!r}")
+
+    def own_provider(self) -> UUID | None:
+        """The provider the token names, for a grant scoped to its own provider; None if no valid one."""
+        try:
+            return UUID(self.provider_id) if self.provider_id else None
+        except ValueError:
+            return None
+
+    def sees_provider(self, provider_id: UUID) -> bool:
+        return self.wide or (self.scope == "own_provider" and self.own_provider() == provider_id)
+
+
+def parse(document: object, source: str = POLICY_FILE.name) -> Policy:
+    """Check the document strictly and build the policy; any unknown name is an error."""
+    if not isinstance(document, dict) or set(document) != {"scopes", "actions"}:
+        raise PolicyError(f"{source}: the top level must have exactly `scopes` and `actions`")
+    scopes = document["scopes"]
+    if not isinstance(scopes, dict) or tuple(scopes) != SCOPES:
+        raise PolicyError(f"{source}: `scopes` must list {', '.join(SCOPES)} (widest first), got {scopes!r}")
+    services = document["actions"]
+    if not isinstance(services, dict) or not services:
+        raise PolicyError(f"{source}: `actions` must map each service to its actions")
+    actions: dict[str, dict[str, str]] = {}
+    for service, service_actions in services.items():
+        if not isinstance(service_actions, dict) or not service_actions:
+            raise PolicyError(f"{source}: service {service!r} must map its actions to roles")
+        for name, roles in service_actions.items():
+            action = f"{service}:{name}"
+            if not isinstance(roles, dict) or not roles:
+                raise PolicyError(f"{source}: {action} must list at least one `role: scope` line")
+            for role, scope in roles.items():
+                if role not in ROLES:
+                    raise PolicyError(f"{source}: {action}: unknown role {role!r}; known: {', '.join(ROLES)}")
+                if scope not in SCOPES:
+                    raise PolicyError(f"{source}: {action}: {role}: unknown scope {scope!r};"
+                                      f" known: {', '.join(SCOPES)}")
+            actions[action] = dict(roles)
+    return Policy(actions)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A duplicated key would silently drop a line; refuse it."""
+
+
+def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
+    duplicated = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if duplicated:
+        raise PolicyError(f"{POLICY_FILE.name}: duplicated key(s) {duplicated} near line {node.start_mark.line + 1}")
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def load(path: Path = POLICY_FILE) -> Policy:
+    return parse(yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader), path.name)
+
+
+@lru_cache
+def policy() -> Policy:
+    return load()
+
+
+# Actions checked inside a handler rather than by a route (e.g. seeing a protected address).
+CHECKED_IN_CODE: set[str] = set()
+
+
+def checked_action(action: str) -> str:
+    """Declare an action a handler checks itself with `grant_for`; fails at import if unknown."""
+    policy().ensure_action(action)
+    CHECKED_IN_CODE.add(action)
+    return action
+
+
+def grant_for(principal: Principal, action: str) -> Grant | None:
+    return policy().grant(principal, action)
+
+
+def allow(action: str):
+    """The dependency that guards a route: 401 without a valid token, 403 without the action."""
+    policy().ensure_action(action)
+
+    async def check(user: CurrentUser) -> Grant:
+        grant = policy().grant(user, action)
+        if grant is None:
+            raise Problem(403, "forbidden", "Not allowed for your role",
+                          f"{action} needs one of the roles: {', '.join(policy().roles_for(action))}")
+        return grant
+
+    check.omsorg_action = action
+    return Depends(check)
+
+
+def _actions_of(dependant) -> list[str]:
+    found = []
+    for sub in dependant.dependencies:
+        action = getattr(sub.call, "omsorg_action", None)
+        if action is not None:
+            found.append(action)
+        found += _actions_of(sub)
+    return found
+
+
+def declare_actions(router: APIRouter) -> None:
+    """Show each route's action in its OpenAPI operation (`x-omsorg-action`). Call before including."""
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            raise PolicyError(f"{route!r} in a service router: only plain routes are supported")
+        declared = sorted(set(_actions_of(route.dependant)))
+        if len(declared) > 1:
+            raise PolicyError(f"{','.join(sorted(route.methods))} {route.path} declares several actions: {declared}")
+        if declared:
+            route.openapi_extra = {**(route.openapi_extra or {}), ACTION_EXTENSION: declared[0]}
+
+
+def operation_actions(openapi: dict) -> dict[tuple[str, str], str | None]:
+    """(method, path) -> action, or None for a public operation; fails on one that is neither."""
+    found = {}
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            action, public = operation.get(ACTION_EXTENSION), operation.get(PUBLIC_EXTENSION) is True
+            if (action is None) == (not public):
+                raise PolicyError(f"{method.upper()} {path} must declare either an action (allow(...))"
+                                  " or be marked public, and not both")
+            if action is not None:
+                policy().ensure_action(action)
+            found[(method.upper(), path)] = action
+    return found
+
+
+PUBLIC = {PUBLIC_EXTENSION: True}
