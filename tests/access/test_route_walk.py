@@ -82,7 +82,8 @@ async def test_no_token_is_401_and_a_role_without_the_action_is_403(stack, docum
             for role in ROLES:
                 if role in allowed:
                     continue
-                response = await client.request(method, target, headers=env.auth(role, **CLAIMS[role]), **body)
+                headers = env.auth(role, f"walk-{role}", **CLAIMS[role])
+                response = await client.request(method, target, headers=headers, **body)
                 _assert_problem(response, 403, "forbidden", f"{where} as {role}")
                 requests += 1
     print(f"\nroute walk: {operations} guarded operations in {len(documents)} services,"

@@ -9,7 +9,8 @@ from shared.settings import Settings
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url, is_public
 
 STRICT = Settings(env="test", allow_private_webhooks=False)
-PROD = Settings(env="prod", jwt_secret="a-production-secret-that-is-long-enough-0123456789")
+PROD = Settings(env="prod", jwt_secret="a-production-secret-that-is-long-enough-0123456789",
+                person_ref_key="a-production-person-ref-key")
 LENIENT = Settings(env="test", allow_private_webhooks=True)
 
 NOT_PUBLIC = [
