@@ -30,6 +30,8 @@ WIDE = ("any", "all_units")
 
 ACTION_EXTENSION = "x-omsorg-action"
 PUBLIC_EXTENSION = "x-omsorg-public"
+# openapi_extra of a route anyone may call without a token (health, readiness, metrics, contract).
+PUBLIC = {PUBLIC_EXTENSION: True}
 
 
 class PolicyError(ValueError):
@@ -216,5 +218,3 @@ def operation_actions(openapi: dict) -> dict[tuple[str, str], str | None]:
             found[(method.upper(), path)] = action
     return found
 
-
-PUBLIC = {PUBLIC_EXTENSION: True}

@@ -53,8 +53,6 @@ class Flow:
             claims["unit"] = UNIT
         if role == "provider_user" and "provider_id" not in claims:
             claims["provider_id"] = self.provider["id"]
-        if role == "citizen" and "pin" not in claims:
-            claims["pin"] = self.pin
         return self.env.auth(role, sub, **claims)
 
     async def call(self, service: str, method: str, path: str, *, role: str, sub: str = CASEWORKER,

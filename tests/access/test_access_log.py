@@ -31,8 +31,8 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/cases/{case_id}/removals"): Read("support", lambda f: (f"/cases/{f.case_id}/removals", {})),
     ("registry", "/occurrences"): Read("family_law", lambda f: ("/occurrences", {"pin": f.pin})),
     ("registry", "/audit"): Read("supervisor", lambda f: ("/audit", {"person_id": f.person_id})),
-    ("registry", "/me/cases"): Read("citizen", lambda f: ("/me/cases", {})),
-    ("registry", "/me/decisions"): Read("citizen", lambda f: ("/me/decisions", {})),
+    ("registry", "/me/cases"): Read("citizen", lambda f: ("/me/cases", {}), lambda f: {"pin": f.pin}),
+    ("registry", "/me/decisions"): Read("citizen", lambda f: ("/me/decisions", {}), lambda f: {"pin": f.pin}),
     ("journal", "/cases/{case_id}/notes"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/notes", {})),
     ("journal", "/notes/{note_id}"): Read("supervisor", lambda f: (f"/notes/{f.note_id}", {})),
     ("journal", "/archive/notes/{note_id}"): Read("support", lambda f: (f"/archive/notes/{f.note_id}", {})),
@@ -40,7 +40,7 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("orders", "/orders/{order_id}"): Read("supervisor", lambda f: (f"/orders/{f.order_id}", {})),
     ("orders", "/provider/orders"): Read("provider_user", lambda f: ("/provider/orders", {})),
     ("orders", "/provider/orders/{order_id}"): Read("provider_user", lambda f: (f"/provider/orders/{f.order_id}", {})),
-    ("orders", "/me/orders"): Read("citizen", lambda f: ("/me/orders", {})),
+    ("orders", "/me/orders"): Read("citizen", lambda f: ("/me/orders", {}), lambda f: {"pin": f.pin}),
     ("orders", "/reimbursements"): Read("object_specialist", lambda f: (
         "/reimbursements", {"provider_id": f.provider["id"], "month": f.month})),
 }

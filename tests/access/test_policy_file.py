@@ -4,8 +4,9 @@ import importlib
 
 import pytest
 import yaml
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 
+import shared.service
 from shared.access.policy import (ACTION_EXTENSION, CHECKED_IN_CODE, POLICY_FILE, SCOPES, Grant, PolicyError,
                                   allow, grant_for, load, operation_actions, parse)
 from shared.auth import ROLES, Principal
@@ -17,13 +18,23 @@ def _document() -> dict:
     return yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
 
 
+def _app(service: Service, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
+    """The service's app as create_app builds it, without telemetry: instrumenting this test
+    process (httpx, logging) would change what other tests in it send."""
+    monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
+    monkeypatch.setattr(shared.service, "instrument_app", lambda app: None)
+    return create_app(service)
+
+
 @pytest.fixture(scope="module")
 def route_actions() -> dict[str, set[str]]:
     """action -> the operations that declare it, over the five services' OpenAPI documents."""
     found: dict[str, set[str]] = {}
-    for name in SERVICES:
-        service = importlib.import_module(f"services.{name}.main").SERVICE
-        for (method, path), action in operation_actions(create_app(service).openapi()).items():
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        apps = {name: _app(importlib.import_module(f"services.{name}.main").SERVICE, monkeypatch)
+                for name in SERVICES}
+    for name, app in apps.items():
+        for (method, path), action in operation_actions(app.openapi()).items():
             if action is not None:
                 found.setdefault(action, set()).add(f"{name}: {method} {path}")
     return found
@@ -77,7 +88,7 @@ def test_a_route_naming_an_action_not_in_the_file_fails_at_import():
         allow("registry:case.peek")
 
 
-def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path):
+def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path, monkeypatch):
     router = APIRouter()
 
     @router.get("/open-door")
@@ -86,7 +97,7 @@ def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path)
 
     service = Service(name="registry", port=0, title="t", migrations=tmp_path, routers=[router])
     with pytest.raises(PolicyError, match="GET /open-door"):
-        create_app(service)
+        _app(service, monkeypatch)
 
 
 def test_a_route_shows_its_action_in_openapi(route_actions):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from shared.access import Grant
 from shared.problems import Problem
 
+
 @dataclass(frozen=True)
 class Scope:
     """Which open watches a list shows.
