@@ -169,3 +169,12 @@ async def test_a_caseworker_sees_cases_and_orders_of_their_own_unit_only(clients
     for role in ("family_law", "supervisor"):
         response = await c["registry"].get(f"/cases/{theirs['case']['id']}", headers=env.auth(role, unit="vuxen"))
         assert response.status_code == 200, (role, response.text)
+
+
+async def test_a_citizen_token_with_an_invalid_number_is_422_not_an_empty_list(clients):
+    env, c = clients
+    headers = env.auth("citizen", pin="19121212-1213")
+    for service, path in (("registry", "/me/cases"), ("registry", "/me/decisions"), ("orders", "/me/orders")):
+        response = await c[service].get(path, headers=headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["code"] == "invalid_personal_identity_number", (path, response.text)
