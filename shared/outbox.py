@@ -99,8 +99,10 @@ class OutboxRelay:
                 # A listener whose connection died (PostgreSQL restarted) hears nothing:
                 # leave the loop and listen on a fresh connection.
                 while not listener.is_closed():
-                    await self._publish_pending()
+                    # Cleared before publishing: a commit that wakes the relay while it
+                    # publishes is seen on the next round, not left for the poll.
                     self._wake.clear()
+                    await self._publish_pending()
                     try:
                         await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
                     except asyncio.TimeoutError:

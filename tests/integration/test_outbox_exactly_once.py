@@ -1,6 +1,7 @@
 """An event written through the registry's outbox reaches the journal exactly once,
 even when the registry is killed -9 before publishing, or after publishing but before
 marking the row published."""
+import asyncio
 import signal
 
 import httpx
@@ -102,3 +103,28 @@ async def test_kill_after_publish_before_marking_has_one_effect(env):
     # The broker now holds the event twice; the journal's inbox makes the second a no-op.
     assert await _published_copies(env, row["id"]) == 2
     await _assert_effect_once(env, case_id)
+
+
+async def test_events_committed_while_the_relay_publishes_leave_at_once(env):
+    # Polling only every 60 s: each event must leave on its own commit's NOTIFY, also one
+    # that comes while the relay is busy publishing the events before it.
+    registry = env.start("registry", OMSORG_RELAY_POLL_SECONDS="60")
+    await registry.wait_ready()
+    headers = env.auth("caseworker", unit="vuxen")
+    async with httpx.AsyncClient(base_url=registry.url, timeout=10) as client:
+        person_id = await register_person(client, headers)
+        for _ in range(5):  # bursts: commits while the relay publishes the ones before
+            responses = await asyncio.gather(*(client.post("/cases", json={**NEW_CASE, "person_id": person_id},
+                                                           headers=headers) for _ in range(10)))
+            assert [r.status_code for r in responses] == [201] * 10, responses[0].text
+
+    async def unpublished():
+        conn = await env.db()
+        try:
+            return await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL")
+        finally:
+            await conn.close()
+
+    async def all_published():
+        return await unpublished() == 0
+    assert await eventually(all_published, timeout=5), f"{await unpublished()} events wait for the 60 s poll"
