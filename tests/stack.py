@@ -241,6 +241,19 @@ def restart_infra(part: str) -> None:
     project's scripts do not manage (OMSORG_DATABASE_URL / OMSORG_KAFKA_BOOTSTRAP pointing
     elsewhere).
     """
+    _infra(part, "restart")
+
+
+def stop_infra(part: str) -> None:
+    """Stop the local PostgreSQL or Kafka (start it again with `start_infra`); skips as `restart_infra` does."""
+    _infra(part, "stop")
+
+
+def start_infra(part: str) -> None:
+    _infra(part, "start")
+
+
+def _infra(part: str, command: str) -> None:
     import pytest
 
     script = ROOT / "deploy" / "local" / f"{part}.sh"
@@ -250,4 +263,4 @@ def restart_infra(part: str) -> None:
     in_use = base_settings().database_url if part == "postgres" else base_settings().kafka_bootstrap
     if managed != in_use:
         pytest.skip(f"{part} at {in_use} is not managed by deploy/local/{part}.sh")
-    subprocess.run([str(script), "restart"], env=own, check=True, capture_output=True, timeout=180)
+    subprocess.run([str(script), command], env=own, check=True, capture_output=True, timeout=180)
