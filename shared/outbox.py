@@ -144,10 +144,11 @@ class OutboxRelay:
             )
             if not rows:
                 return 0
-            self.faults.kill_at("relay_before_publish")
+            types = {r["type"] for r in rows}
+            self.faults.kill_at("relay_before_publish", *types)
             pending = [await self._send(row) for row in rows]
             await asyncio.gather(*pending)
-            self.faults.kill_at("relay_after_publish")
+            self.faults.kill_at("relay_after_publish", *types)
             await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
                                [r["seq"] for r in rows])
             return len(rows)
