@@ -7,7 +7,8 @@ step at which one part has work in flight, breaks that part, and plays on:
 
 - a service is killed with SIGKILL and started again on the same port (the flow's URLs stay
   valid), at a moment it is relaying or consuming what the step caused;
-- the broker and the database are restarted (disruptive: only with OMSORG_DISRUPTIVE_TESTS=1,
+- the broker is stopped while the order is sent and started again, and the database is
+  restarted while the reminder is on its way (disruptive: only with OMSORG_DISRUPTIVE_TESTS=1,
   after every other test).
 
 An outbox relay killed between publishing and marking a row publishes it again after the
@@ -15,9 +16,14 @@ restart: the same event (same id) twice on the topic, which each reader's inbox 
 effect. Events are therefore counted by id; a record repeated with the same id is allowed,
 a second event for the same fact (a new id) is not.
 
-About 20 s for each service test, 60 to 90 s for the broker, 25 s for the database.
+A killed notify is down while the reminder comes due rather than killed at a random moment:
+killed between sending a mail and marking it sent, it sends that mail once more (services/
+notify/sender.py), and one it had claimed but not sent waits out the claim's lease (120 s).
+
+About 15 to 25 s for each service, 25 to 30 s for the broker, 25 s for the database.
 """
 import asyncio
+import signal
 import time
 from collections import Counter, defaultdict
 
@@ -26,7 +32,7 @@ import pytest
 from shared.events.types import TOPICS
 from tests.e2e.conftest import flow_on, stack_environment, start_stack
 from tests.notify.helpers import MailCatcher
-from tests.stack import eventually, read_topic, restart_infra, start_infra, stop_infra
+from tests.stack import SERVICES, eventually, read_topic, restart_infra, start_infra, stop_infra
 
 # (service, the step after which it is killed): what it has in flight at that moment.
 KILLS = [
@@ -59,8 +65,9 @@ async def events_by_id(env) -> tuple[Counter, Counter]:
     return found, records - found
 
 
-async def assert_everything_once(env, flow, catcher) -> None:
-    """Events, dead letters, rows of every service and e-mails: each what the flow made, once."""
+async def assert_everything_once(env, flow, catcher) -> Counter:
+    """Events, dead letters, rows of every service and e-mails: each what the flow made, once.
+    Returns the records published again with the same id, by type."""
     expected = flow.expected_events()
 
     async def settled():
@@ -115,6 +122,7 @@ async def assert_everything_once(env, flow, catcher) -> None:
     b_mail = [str(m["Subject"]) for m in catcher.to(s.provider_b["email"])]
     assert b_mail == [f"Ny beställning ({s.order_b['id']})"]
     assert len(catcher.messages) == 3, [str(m["Subject"]) for m in catcher.messages]
+    return repeated
 
 
 def steps(flow) -> str:
@@ -148,6 +156,33 @@ async def test_a_killed_service_loses_and_repeats_nothing(env, service, after):
     finally:
         catcher.stop()
     print(f"\n{service} killed after {after}: {time.monotonic() - started:.1f} s; " + steps(flow))
+
+
+async def test_a_relay_killed_between_publishing_and_marking_repeats_nothing(env):
+    """Orders dies (SIGKILL, OMSORG_FAULT) right after order.sent reached the broker and before
+    its outbox row was marked: the restarted relay publishes it again, and notify and watch,
+    which read it twice, act once (one new-order mail, one timer, one reminder)."""
+    started = time.monotonic()
+    catcher = MailCatcher().start()
+    try:
+        extra = stack_environment(catcher)
+        procs = {name: env.start(name, **extra, **(
+            {"OMSORG_FAULT": "relay_after_publish:order.sent"} if name == "orders" else {})) for name in SERVICES}
+        await asyncio.gather(*(p.wait_ready() for p in procs.values()))
+        async with flow_on(env, procs, catcher) as flow:
+            await play(flow, procs, until="send_order")
+            orders = procs["orders"]
+            assert await orders.wait_exit() == -signal.SIGKILL
+            orders.extra_env = extra
+            orders.start()
+            await orders.wait_ready()
+            await play(flow, procs)
+            repeated = await assert_everything_once(env, flow, catcher)
+            assert repeated["order.sent"] == 1, f"order.sent should have been published twice: {repeated}"
+    finally:
+        catcher.stop()
+    print(f"\norders killed between publishing and marking order.sent: {time.monotonic() - started:.1f} s; "
+          + steps(flow))
 
 
 def _stack_riding_out(catcher: MailCatcher) -> dict[str, str]:
