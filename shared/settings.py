@@ -29,6 +29,9 @@ class Settings(BaseSettings):
 
     # OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty means spans stay in process.
     otel_endpoint: str = ""
+    # A span per SQL statement: useful when hunting a slow query, but it doubles the cost of
+    # tracing a request, so it is off unless asked for.
+    trace_sql: bool = False
 
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 200

@@ -16,8 +16,9 @@ def stack_environment(catcher: MailCatcher, receiver: OtlpReceiver | None = None
     extra = {"OMSORG_SMTP_PORT": str(catcher.port), "OMSORG_RELAY_POLL_SECONDS": "0.2",
              "OMSORG_NOTIFY_RETRY_BACKOFF_SECONDS": "0.3"}
     if receiver is not None:
-        # Export every 200 ms rather than every 5 s, so spans arrive while the test waits.
-        extra.update(OMSORG_OTEL_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="200")
+        # Export every 200 ms rather than every 5 s, so spans arrive while the test waits;
+        # with a span per SQL statement, so the trace shows what each handler wrote.
+        extra.update(OMSORG_OTEL_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="200", OMSORG_TRACE_SQL="true")
     return extra
 
 
