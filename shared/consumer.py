@@ -1,6 +1,7 @@
 """Kafka consumer with an inbox, bounded retries and a dead-letter topic.
 
-Each event's effect and its inbox row are written in one transaction, so redelivery
+Each event's effect and its inbox row are written in one transaction (one per fetched batch,
+falling back to one per event when any event of the batch fails), so redelivery
 (after a crash, a rebalance or a republish by the outbox relay) has no second effect.
 Offsets are committed once per fetched batch. An event that cannot be processed
 (malformed, unknown type, or its handler keeps failing) goes to `<topic>.dlq` with the
@@ -58,8 +59,7 @@ class EventConsumer:
                 try:
                     batches = await consumer.getmany(timeout_ms=500, max_records=200)
                     for tp, messages in batches.items():
-                        for message in messages:
-                            await self.handle(message)
+                        await self.handle_batch(messages)
                         self._next_offsets[tp] = messages[-1].offset + 1
                     if batches:
                         await consumer.commit()
@@ -82,7 +82,27 @@ class EventConsumer:
                 lag[tp.topic] = lag.get(tp.topic, 0) + max(highwater - position, 0)
         self.lag = lag
 
-    async def handle(self, message: ConsumerRecord) -> None:
+    async def handle_batch(self, messages: list[ConsumerRecord]) -> None:
+        """The events of one fetched partition batch in one transaction: one BEGIN and COMMIT
+        instead of one per event. If any event of the batch fails (a bad event, a handler
+        error, the database going away), nothing of the batch is kept, and its events are
+        handled one by one, each with its retries and, at the end, the dead-letter topic."""
+        if len(messages) > 1:
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    for message in messages:
+                        await self.handle(message, batch=conn)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer %s handles a batch of %d one by one: %s", self.name, len(messages), exc)
+        for message in messages:
+            await self.handle(message)
+
+    async def handle(self, message: ConsumerRecord, batch: asyncpg.Connection | None = None) -> None:
+        """Handle one event. In a batch (`batch` is its transaction) a failure is raised to the
+        batch; alone, a malformed event goes to the dead-letter topic and a failing one is retried."""
         carrier = _first_headers(message.headers)
         with tracer.start_as_current_span(
             f"{carrier.get('ce_type', 'unknown')} process", context=propagate.extract(carrier),
@@ -101,9 +121,14 @@ class EventConsumer:
                 data = parse_data(envelope)
             except MalformedEvent as exc:
                 span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)))
+                if batch is not None:
+                    raise
                 await self.dead_letter(message, exc)
                 return
-            await self._process_with_retries(message, envelope, data, handler, span)
+            if batch is not None:
+                await self._apply(batch, envelope, data, handler)
+            else:
+                await self._process_with_retries(message, envelope, data, handler, span)
 
     async def _process_with_retries(self, message, envelope, data, handler, span) -> None:
         attempt = 0
@@ -127,13 +152,19 @@ class EventConsumer:
 
     async def _process(self, envelope: Envelope, data: BaseModel, handler: Handler) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
-            first_time = await conn.fetchval(
-                "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
-                " ON CONFLICT DO NOTHING RETURNING true",
-                self.name, envelope.id, envelope.type,
-            )
-            if first_time:
-                await handler(conn, envelope, data)
+            await self._apply(conn, envelope, data, handler)
+
+    async def _apply(self, conn: asyncpg.Connection, envelope: Envelope, data: BaseModel,
+                     handler: Handler) -> None:
+        """The event's effect and its inbox row, in the caller's transaction; a second delivery
+        of the same event finds its inbox row and has no effect."""
+        first_time = await conn.fetchval(
+            "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
+            " ON CONFLICT DO NOTHING RETURNING true",
+            self.name, envelope.id, envelope.type,
+        )
+        if first_time:
+            await handler(conn, envelope, data)
 
     async def dead_letter(self, message: ConsumerRecord, error: Exception) -> None:
         log.error("consumer %s sends %s[%d]@%d to the dead-letter topic: %s",
