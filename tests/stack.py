@@ -150,6 +150,13 @@ class ServiceProcess:
             return "(no log)"
 
 
+async def start_services(env: TestEnv, **extra_env: str) -> dict[str, "ServiceProcess"]:
+    """All five services as separate processes, as `make up` runs them; returns when each is ready."""
+    procs = {name: env.start(name, **extra_env) for name in SERVICES}
+    await asyncio.gather(*(p.wait_ready() for p in procs.values()))
+    return procs
+
+
 async def create_env(logs: Path) -> TestEnv:
     settings = base_settings()
     name = f"omsorg_test_{uuid.uuid4().hex[:10]}"

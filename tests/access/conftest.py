@@ -5,7 +5,7 @@ import pytest
 
 from tests.access.flow import Flow, run_flow
 from tests.notify.helpers import MailCatcher, notify_env
-from tests.stack import SERVICES, create_env, drop_env
+from tests.stack import create_env, drop_env, start_services
 
 
 @pytest.fixture(scope="package")
@@ -13,10 +13,7 @@ async def omsorg(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("access"))
     catcher = MailCatcher().start()
     try:
-        procs = {name: env.start(name, **(notify_env(catcher.port) if name == "notify" else {}))
-                 for name in SERVICES}
-        for proc in procs.values():
-            await proc.wait_ready()
+        procs = await start_services(env, **notify_env(catcher.port))
         clients = {name: httpx.AsyncClient(base_url=proc.url, timeout=30) for name, proc in procs.items()}
         try:
             yield env, procs, clients, catcher

@@ -7,7 +7,7 @@ import json
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
-from tests.access.flow import ADDRESS_PARTS, CASEWORKER, Flow
+from tests.access.flow import ADDRESS_PARTS, Flow
 from tests.access.test_access_log import LOGGED
 from tests.stack import read_topic
 

@@ -9,7 +9,7 @@ import pytest
 from demo.flow import Flow, Urls
 from tests.e2e.otlp import OtlpReceiver
 from tests.notify.helpers import MailCatcher
-from tests.stack import SERVICES, ServiceProcess, TestEnv, create_env, drop_env
+from tests.stack import SERVICES, ServiceProcess, TestEnv, create_env, drop_env, start_services
 
 
 def stack_environment(catcher: MailCatcher, receiver: OtlpReceiver | None = None) -> dict[str, str]:
@@ -20,12 +20,6 @@ def stack_environment(catcher: MailCatcher, receiver: OtlpReceiver | None = None
         # with a span per SQL statement, so the trace shows what each handler wrote.
         extra.update(OMSORG_OTEL_ENDPOINT=receiver.url, OTEL_BSP_SCHEDULE_DELAY="200", OMSORG_TRACE_SQL="true")
     return extra
-
-
-async def start_stack(env: TestEnv, **extra_env: str) -> dict[str, ServiceProcess]:
-    procs = {name: env.start(name, **extra_env) for name in SERVICES}
-    await asyncio.gather(*(p.wait_ready() for p in procs.values()))
-    return procs
 
 
 def flow_on(env: TestEnv, procs: dict[str, ServiceProcess], catcher: MailCatcher, **kw) -> Flow:
@@ -47,7 +41,7 @@ async def played(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("e2e"))
     catcher, receiver = MailCatcher().start(), OtlpReceiver().start()
     try:
-        procs = await start_stack(env, **stack_environment(catcher, receiver))
+        procs = await start_services(env, **stack_environment(catcher, receiver))
         loop = asyncio.get_running_loop()
         started = loop.time()
         async with flow_on(env, procs, catcher) as flow:

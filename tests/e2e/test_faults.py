@@ -30,9 +30,9 @@ from collections import Counter, defaultdict
 import pytest
 
 from shared.events.types import TOPICS
-from tests.e2e.conftest import flow_on, stack_environment, start_stack
+from tests.e2e.conftest import flow_on, stack_environment
 from tests.notify.helpers import MailCatcher
-from tests.stack import SERVICES, eventually, read_topic, restart_infra, start_infra, stop_infra
+from tests.stack import SERVICES, eventually, read_topic, restart_infra, start_infra, start_services, stop_infra
 
 # (service, the step after which it is killed): what it has in flight at that moment.
 KILLS = [
@@ -143,7 +143,7 @@ async def test_a_killed_service_loses_and_repeats_nothing(env, service, after):
     started = time.monotonic()
     catcher = MailCatcher().start()
     try:
-        procs = await start_stack(env, **stack_environment(catcher))
+        procs = await start_services(env, **stack_environment(catcher))
         async with flow_on(env, procs, catcher) as flow:
             await play(flow, procs, until=after)
             victim = procs[service]
@@ -205,7 +205,7 @@ async def test_the_flow_rides_out_a_broker_restart(env):
     started = time.monotonic()
     catcher = MailCatcher().start()
     try:
-        procs = await start_stack(env, **_stack_riding_out(catcher))
+        procs = await start_services(env, **_stack_riding_out(catcher))
         async with _flow_riding_out(env, procs, catcher) as flow:
             await play(flow, procs, until="draft_order")
             stop_infra("kafka")
@@ -214,14 +214,19 @@ async def test_the_flow_rides_out_a_broker_restart(env):
                 await asyncio.sleep(2)  # the relay tries and fails meanwhile
             finally:
                 start_infra("kafka")
-            back = time.monotonic()
-            await asyncio.gather(*(p.wait_ready(timeout=90) for p in procs.values()))
-            print(f"\nevery service ready {time.monotonic() - back:.1f} s after the restart")
-            await play(flow, procs)
-            await assert_everything_once(env, flow, catcher)
+            await _finish_after_restart(env, procs, flow, catcher)
     finally:
         catcher.stop()
     print(f"\nkafka down while the order was sent: {time.monotonic() - started:.1f} s; " + steps(flow))
+
+
+async def _finish_after_restart(env, procs, flow, catcher) -> None:
+    """Once every service is ready again, the rest of the flow, then count everything."""
+    back = time.monotonic()
+    await asyncio.gather(*(p.wait_ready(timeout=90) for p in procs.values()))
+    print(f"\nevery service ready {time.monotonic() - back:.1f} s after the restart")
+    await play(flow, procs)
+    await assert_everything_once(env, flow, catcher)
 
 
 @pytest.mark.disruptive
@@ -231,15 +236,11 @@ async def test_the_flow_rides_out_a_database_restart(env):
     started = time.monotonic()
     catcher = MailCatcher().start()
     try:
-        procs = await start_stack(env, **_stack_riding_out(catcher))
+        procs = await start_services(env, **_stack_riding_out(catcher))
         async with _flow_riding_out(env, procs, catcher) as flow:
             await play(flow, procs, until="two_days_later")
             restart_infra("postgres")
-            back = time.monotonic()
-            await asyncio.gather(*(p.wait_ready(timeout=90) for p in procs.values()))
-            print(f"\nevery service ready {time.monotonic() - back:.1f} s after the restart")
-            await play(flow, procs)
-            await assert_everything_once(env, flow, catcher)
+            await _finish_after_restart(env, procs, flow, catcher)
     finally:
         catcher.stop()
     print(f"\npostgres restarted after two_days_later: {time.monotonic() - started:.1f} s; " + steps(flow))

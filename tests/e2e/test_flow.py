@@ -1,10 +1,8 @@
 """The whole flow (demo/flow.py) on the real stack: each step's outcome as the people involved
 see it, and every event it caused on its topic exactly once, none lost, none twice."""
 import asyncio
-import json
 from collections import Counter
 
-import httpx
 
 from shared.events.types import TOPICS
 from tests.stack import eventually, read_topic

@@ -15,7 +15,6 @@ def ancestry(span, by_id) -> list:
 
 async def test_sending_an_order_is_one_trace_down_to_the_smtp_send(played):
     s, receiver = played.flow.state, played.receiver
-    order_id = s.order_a["id"]
 
     def smtp_sends():
         return [x for x in receiver.trace(s.trace_id) if x.service == "omsorg-notify" and x.name == "smtp send"]

@@ -15,7 +15,7 @@ from schemathesis.generation import GenerationMode
 from shared.auth import issue_token
 from tests.access.flow import Flow, run_flow
 from tests.notify.helpers import MailCatcher, notify_env
-from tests.stack import SERVICES, create_env, drop_env
+from tests.stack import SERVICES, create_env, drop_env, start_services
 
 EXAMPLES = 10  # per operation and run; three runs per operation
 STAFF_ROLES = ["caseworker", "supervisor", "object_specialist", "support", "family_law", "service"]
@@ -26,10 +26,7 @@ async def fuzzed(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("fuzz"))
     catcher = MailCatcher().start()
     try:
-        procs = {name: env.start(name, **(notify_env(catcher.port) if name == "notify" else {}))
-                 for name in SERVICES}
-        for proc in procs.values():
-            await proc.wait_ready()
+        procs = await start_services(env, **notify_env(catcher.port))
         clients = {name: httpx.AsyncClient(base_url=proc.url, timeout=30) for name, proc in procs.items()}
         try:
             flow = await run_flow(env, procs, clients, catcher)
