@@ -5,15 +5,18 @@ order left unconfirmed until it raises a watch, a reminder e-mail and an in-app 
 and a journal note. Every HTTP answer on the way is kept, with whether its reader may see the
 protected address, so tests can search them."""
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date, datetime, timedelta, timezone
 
 import httpx
 
 from tests.integration.orders_helpers import organisation_number
-from tests.notify.helpers import MailCatcher, wait_for
+from tests.notify.helpers import MailCatcher, notify_env, wait_for
 from tests.pins import make_pin
-from tests.stack import TestEnv, eventually
+from tests.stack import TestEnv, create_env, drop_env, eventually, start_services
 
 UNIT = "vuxen"
 CASEWORKER = "anna"
@@ -79,6 +82,25 @@ async def _row(env: TestEnv, sql: str, *args):
 
 async def _seen(env: TestEnv, what: str, sql: str, *args) -> None:
     assert await eventually(lambda: _row(env, sql, *args), timeout=30), f"never seen: {what}"
+
+
+@asynccontextmanager
+async def five_services(logs: Path) -> AsyncIterator[tuple[TestEnv, dict, dict[str, httpx.AsyncClient], MailCatcher]]:
+    """All five services on a fresh database and topic prefix, notify mailing a catcher, and an
+    HTTP client for each: (env, processes, clients, catcher)."""
+    env = await create_env(logs)
+    catcher = MailCatcher().start()
+    try:
+        procs = await start_services(env, **notify_env(catcher.port))
+        clients = {name: httpx.AsyncClient(base_url=proc.url, timeout=30) for name, proc in procs.items()}
+        try:
+            yield env, procs, clients, catcher
+        finally:
+            for client in clients.values():
+                await client.aclose()
+    finally:
+        catcher.stop()
+        await drop_env(env)
 
 
 async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClient],

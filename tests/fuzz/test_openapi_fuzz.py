@@ -5,7 +5,6 @@ and `code`.
 Each operation gets three bounded, derandomized runs, so CI sees the same requests every time:
 valid requests on the ids of a real flow (so the generated bodies reach the domain rules), valid
 requests on made-up ids, and invalid requests (schemathesis' negative mode)."""
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -13,9 +12,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
 
 from shared.auth import issue_token
-from tests.access.flow import Flow, run_flow
-from tests.notify.helpers import MailCatcher, notify_env
-from tests.stack import SERVICES, create_env, drop_env, start_services
+from tests.access.flow import Flow, five_services, run_flow
+from tests.stack import SERVICES
 
 EXAMPLES = 10  # per operation and run; three runs per operation
 STAFF_ROLES = ["caseworker", "supervisor", "object_specialist", "support", "family_law", "service"]
@@ -23,21 +21,9 @@ STAFF_ROLES = ["caseworker", "supervisor", "object_specialist", "support", "fami
 
 @pytest.fixture(scope="module")
 async def fuzzed(tmp_path_factory):
-    env = await create_env(tmp_path_factory.mktemp("fuzz"))
-    catcher = MailCatcher().start()
-    try:
-        procs = await start_services(env, **notify_env(catcher.port))
-        clients = {name: httpx.AsyncClient(base_url=proc.url, timeout=30) for name, proc in procs.items()}
-        try:
-            flow = await run_flow(env, procs, clients, catcher)
-            yield env, procs, flow, await _known_ids(flow)
-        finally:
-            for client in clients.values():
-                await client.aclose()
-    finally:
-        catcher.stop()
-        await drop_env(env)
-
+    async with five_services(tmp_path_factory.mktemp("fuzz")) as (env, procs, clients, catcher):
+        flow = await run_flow(env, procs, clients, catcher)
+        yield env, procs, flow, await _known_ids(flow)
 
 async def _known_ids(flow: Flow) -> dict[str, str]:
     conn = await flow.env.db()
