@@ -9,7 +9,6 @@ figure is latency, not throughput.
 """
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 import uuid
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from bench.harness import percentiles
 from shared.clock import Clock
 from shared.consumer import EventConsumer
 from shared.db import create_pool, migrate
@@ -26,11 +26,6 @@ from shared.faults import Faults
 from shared.kafka import create_producer, ensure_topics
 from shared.outbox import Outbox, OutboxRelay
 from tests.stack import create_env, drop_env
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    q = statistics.quantiles(samples, n=100, method="inclusive")
-    return q[49], q[98]
 
 
 async def outbox_path(env, n: int) -> list[float]:

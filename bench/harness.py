@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,12 @@ def target(method: str, url: str, *, headers: dict[str, str] | None = None, body
         raw = body.encode() if isinstance(body, str) else body
         t["body"] = base64.b64encode(raw).decode()
     return t
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p99 of latency samples."""
+    q = statistics.quantiles(samples, n=100, method="inclusive")
+    return q[49], q[98]
 
 
 def ratio_line(what: str, value: float, baseline: float, target: str, met: bool) -> str:

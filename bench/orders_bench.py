@@ -25,7 +25,6 @@ case and decision checks, history, the outbox (order.*, access.logged) and its r
 import argparse
 import asyncio
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,9 +36,10 @@ from pathlib import Path
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from bench.harness import ROOT, Result, attack, target, vegeta, wait_up
+from bench.harness import ROOT, Result, attack, percentiles, target, vegeta, wait_up
 from services.orders.domain.decisions import local_today
 from shared.clock import Clock
+from shared.pin import luhn_check_digit
 from tests.stack import create_env, drop_env, free_port
 
 ORDERS, CASES, PROVIDERS = 100_000, 1_000, 10
@@ -161,11 +161,6 @@ def best(results: list[Result]) -> Result | None:
 
 def at_rate(results: list[Result], rate: int) -> Result | None:
     return next((r for r in results if r.rate == rate), None)
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    q = statistics.quantiles(samples, n=100, method="inclusive")
-    return q[49], q[98]
 
 
 class Http:
@@ -327,8 +322,7 @@ def start_baseline(env, port: int) -> subprocess.Popen:
 def organisation_number(i: int) -> str:
     """A valid organisation number of an aktiebolag, 556000-00iC."""
     body = f"55600000{i}"
-    total = sum((d * 2 - 9 if d * 2 > 9 else d * 2) if k % 2 == 0 else d for k, d in enumerate(map(int, body)))
-    return f"{body[:6]}-{body[6:]}{(10 - total % 10) % 10}"
+    return f"{body[:6]}-{body[6:]}{luhn_check_digit(body)}"
 
 
 def _ratio(a: float | None, b: float | None) -> str:

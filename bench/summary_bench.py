@@ -38,8 +38,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import Result, attack, target, vegeta, wait_up
-from bench.orders_bench import kafka_round_trip, percentiles, send_to_inbox
+from bench.harness import Result, attack, percentiles, target, vegeta, wait_up
+from bench.orders_bench import kafka_round_trip, send_to_inbox
 from tests.notify.helpers import MailCatcher
 from tests.ops.flow import Flow
 from tests.pins import make_pin

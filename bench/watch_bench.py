@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import tempfile
 import time
 import uuid
@@ -33,6 +32,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from bench.harness import percentiles
 from services.watch.domain.watches import Timer
 from services.watch.store import timers
 from shared.db import create_pool
@@ -42,11 +42,6 @@ from tests.stack import create_env, drop_env
 
 THROUGHPUT_TARGET = 0.5
 DELAY_SAMPLES = 200
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    q = statistics.quantiles(samples, n=100, method="inclusive")
-    return q[49], q[98]
 
 
 async def load(env, n_timers: int, n_due: int, due_at: datetime) -> tuple[list[uuid.UUID], float]:

@@ -111,7 +111,8 @@ def person_ref(normalized: str, key: str) -> str:
 
 
 def luhn_check_digit(nine_digits: str) -> int:
-    """Luhn (modulus 10, weights 2,1,2,...) check digit for YYMMDDNNN."""
+    """Luhn (modulus 10, weights 2,1,2,...) check digit for YYMMDDNNN, or for the first nine
+    digits of an organisation number."""
     total = 0
     for index, char in enumerate(nine_digits):
         product = int(char) * (2 if index % 2 == 0 else 1)

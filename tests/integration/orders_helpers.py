@@ -1,6 +1,5 @@
 """Helpers for the orders tests: one orders process on a fresh database and topic prefix,
 registry events published straight to Kafka, providers and orders made through the API."""
-import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -9,6 +8,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from demo.flow import organisation_number  # noqa: F401  (the one generator; tests import it from here)
 from services.orders.domain.decisions import local_today
 from shared.events import Envelope, to_kafka
 from tests.stack import TestEnv, create_env, drop_env, eventually, read_topic
@@ -16,17 +16,6 @@ from tests.stack import TestEnv, create_env, drop_env, eventually, read_topic
 
 def today() -> date:
     return local_today(datetime.now(timezone.utc))
-
-
-def organisation_number() -> str:
-    """A random valid organisation number of an aktiebolag (55NNNN-NNNC)."""
-    body = "55" + "".join(random.choice("0123456789") for _ in range(7))
-    total = 0
-    for i, ch in enumerate(body):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    check = (10 - total % 10) % 10
-    return f"{body[:6]}-{body[6:]}{check}"
 
 
 @dataclass

@@ -1,23 +1,16 @@
 """The main path through the five services' APIs, for the operations tests and the summary
 benchmark: a person, a case with a decision, a provider, an order sent to it."""
-import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import httpx
 
+from tests.integration.orders_helpers import organisation_number
 from tests.pins import make_pin
 from tests.stack import TestEnv, eventually
 
 UNIT = "vuxen"
 INTERVENTION = "home_help"
-
-
-def organisation_number(rng: random.Random = random.Random()) -> str:
-    """A valid organisation number of an aktiebolag (55NNNN-NNNC)."""
-    body = "55" + "".join(rng.choice("0123456789") for _ in range(7))
-    total = sum((d * 2 - 9 if d * 2 > 9 else d * 2) if i % 2 == 0 else d for i, d in enumerate(map(int, body)))
-    return f"{body[:6]}-{body[6:]}{(10 - total % 10) % 10}"
 
 
 @dataclass

@@ -1,18 +1,16 @@
 """Providers (utförare): the organisation number and what a provider offers. No I/O here."""
 import re
 
+from shared.pin import luhn_check_digit
 from shared.problems import Problem
 
 _ORGANISATION_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 
 
 def luhn_ok(digits: str) -> bool:
-    """The Luhn check digit as Skatteverket and Bolagsverket use it (weights 2,1,2,1,…)."""
-    total = 0
-    for i, ch in enumerate(digits):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
+    """The last digit is the Luhn check digit of the others, as Skatteverket and Bolagsverket
+    compute it (shared.pin.luhn_check_digit)."""
+    return luhn_check_digit(digits[:-1]) == int(digits[-1])
 
 
 def normalise_organisation_number(text: str) -> str:
