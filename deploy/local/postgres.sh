@@ -9,6 +9,12 @@ PG_BIN=${OMSORG_PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=${OMSORG_PG_PORT:-55432}
 DB=${OMSORG_PG_DB:-omsorg}
 BASE=$ROOT/.local/pg
+# As root, PostgreSQL runs as "postgres" (below), which must be able to reach its directory.
+# A checkout inside a private directory (mktemp -d makes it 0700) is out of its reach; then the
+# cluster lives in a directory of its own under /tmp, named after the checkout.
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$ROOT"; then
+  BASE=${TMPDIR:-/tmp}/omsorg-pg-$(printf %s "$ROOT" | sha256sum | cut -c1-12)
+fi
 DATA=$BASE/data
 RUN=$BASE/run
 LOG=$BASE/postgres.log
