@@ -12,7 +12,7 @@ BASE=$ROOT/.local/pg
 # As root, PostgreSQL runs as "postgres" (below), which must be able to reach its directory.
 # A checkout inside a private directory (mktemp -d makes it 0700) is out of its reach; then the
 # cluster lives in a directory of its own under /tmp, named after the checkout.
-if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$ROOT"; then
+if [ "$(id -u)" -eq 0 ] && ! (cd / && runuser -u postgres -- test -x "$ROOT"); then
   BASE=${TMPDIR:-/tmp}/omsorg-pg-$(printf %s "$ROOT" | sha256sum | cut -c1-12)
 fi
 DATA=$BASE/data
@@ -22,7 +22,7 @@ LOG=$BASE/postgres.log
 # initdb and pg_ctl refuse to run as root, so as root we hand them to "postgres".
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@") # from /: the caller's directory may be closed to postgres
   else
     "$@"
   fi
