@@ -37,8 +37,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from bench.harness import ROOT, Result, attack, percentiles, target, vegeta, wait_up
-from services.orders.domain.decisions import local_today
-from shared.clock import Clock
+from shared.clock import Clock, local_date
 from shared.pin import luhn_check_digit
 from tests.stack import create_env, drop_env, free_port
 
@@ -52,7 +51,7 @@ P99_LIMIT_MS = 250
 async def load(env, providers: list[str]) -> None:
     """Cases, decisions and orders straight into the orders tables (the read models would
     otherwise be filled from registry events; loading is not what is measured)."""
-    today = local_today(Clock().now())
+    today = local_date(Clock().now())
     conn = await env.db()
     try:
         await conn.execute("SET search_path TO orders")

@@ -29,14 +29,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import Message
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
 from services.watch.domain.calendar import Delay
+from shared.clock import SWEDEN, Clock
 from shared.pin import luhn_check_digit
 
-SWEDEN = ZoneInfo("Europe/Stockholm")
 REMINDER_AFTER = Delay.parse("2bd")   # watch's order_reminder rule
 INTERVENTION = "home_help"            # hemtjänst; priced per minute (GET /prices)
 DELIVERED_MINUTES = (90, 60)
@@ -147,8 +146,10 @@ NOT_YET = {("journal", 404, "case_not_found"), ("orders", 409, "case_not_known")
 class Flow:
     def __init__(self, urls: Urls, token: TokenFactory, mailbox: Mailbox, *,
                  report: Callable[[Done], None] | None = None, caseworker: str = "anna", unit: str = "vuxen",
-                 ignore_seconds: float = 4.0, timeout: float = 30.0):
+                 ignore_seconds: float = 4.0, timeout: float = 30.0, clock: Clock | None = None):
         self.urls = urls
+        # The services' clock (tests start them away from real time); dates are Swedish dates.
+        self.clock = clock or Clock()
         self.token = token
         self.mailbox = mailbox
         self.report = report or (lambda done: None)
@@ -274,7 +275,7 @@ class Flow:
 
     async def decide(self) -> dict:
         s = self.state
-        today = local_today()
+        today = self.clock.today()
         decision = await self.call("registry", "POST", f"/cases/{s.case_id}/decisions", headers=self.caseworker_auth(),
                                    json={"intervention": INTERVENTION, "valid_from": today.isoformat(),
                                          "valid_to": (today + timedelta(days=365)).isoformat(),
@@ -290,13 +291,13 @@ class Flow:
         s = self.state
         s.note = await self.call("journal", "POST", f"/cases/{s.case_id}/notes", retry_sent=True,
                                  headers={**self.caseworker_auth(), "Idempotency-Key": f"{s.run}-note"},
-                                 json={"occurred_on": (local_today() - timedelta(days=1)).isoformat(),
+                                 json={"occurred_on": (self.clock.today() - timedelta(days=1)).isoformat(),
                                        "text": "Hembesök. Karin berättade att hon behöver hjälp med inköp och städning."})
         return {"note": s.note["id"], "occurred_on": s.note["occurred_on"]}
 
     async def correct_note(self) -> dict:
         s = self.state
-        corrected_on = (local_today() - timedelta(days=2)).isoformat()
+        corrected_on = (self.clock.today() - timedelta(days=2)).isoformat()
         s.note = await self.call("journal", "POST", f"/notes/{s.note['id']}/corrections",
                                  headers=self.caseworker_auth(),
                                  json={"based_on_version": s.note["current_version"], "occurred_on": corrected_on,
@@ -328,7 +329,7 @@ class Flow:
                                     json={"case_id": s.case_id, "decision_id": s.decision_id,
                                           "provider_id": s.provider_a["id"], "intervention": INTERVENTION,
                                           "details": "Hjälp med inköp och städning, två gånger i veckan.",
-                                          "wanted_start": local_today().isoformat()})
+                                          "wanted_start": self.clock.today().isoformat()})
         return {"order": s.order_a["id"], "provider": s.provider_a["name"], "state": s.order_a["state"]}
 
     async def send_order(self) -> dict:
@@ -344,7 +345,7 @@ class Flow:
         s = self.state
         address = s.provider_a["email"]
         mails = await self.until(f"the new-order mail to {address}", self._mail(address, "Ny beställning"))
-        lain = self.ignore_seconds - (datetime.now(s.sent_at.tzinfo) - s.sent_at).total_seconds()
+        lain = self.ignore_seconds - (self.clock.now() - s.sent_at).total_seconds()
         if lain > 0:
             await asyncio.sleep(lain)
         return {"mail": str(mails[0]["Subject"]), "opened": "no"}
@@ -405,7 +406,7 @@ class Flow:
         s = self.state
         started = await self.call("orders", "POST", f"/provider/orders/{s.order_b['id']}/start",
                                   headers=self.provider_auth(s.provider_b),
-                                  json={"started_on": local_today().isoformat()})
+                                  json={"started_on": self.clock.today().isoformat()})
         return {"order": started["id"], "state": started["state"], "started_on": started["started_on"]}
 
     async def report_deliveries(self) -> dict:
@@ -414,13 +415,13 @@ class Flow:
             s.deliveries.append(await self.call(
                 "orders", "POST", f"/provider/orders/{s.order_b['id']}/deliveries", retry_sent=True,
                 headers={**self.provider_auth(s.provider_b), "Idempotency-Key": f"{s.run}-delivery-{n}"},
-                json={"delivered_on": local_today().isoformat(), "minutes": minutes}))
+                json={"delivered_on": self.clock.today().isoformat(), "minutes": minutes}))
         return {"reports": len(s.deliveries), "minutes": sum(d["quantity"] for d in s.deliveries)}
 
     async def reimbursement_basis(self) -> dict:
         s = self.state
         s.basis = await self.call("orders", "GET", "/reimbursements", headers=self.auth("object_specialist", "olle"),
-                                  params={"provider_id": s.provider_b["id"], "month": local_today().strftime("%Y-%m")},
+                                  params={"provider_id": s.provider_b["id"], "month": self.clock.today().strftime("%Y-%m")},
                                   retry_sent=True)
         line = next((x for x in s.basis["lines"] if x["order_id"] == s.order_b["id"]), None)
         if line is None:
@@ -445,9 +446,6 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def local_today() -> date:
-    """The municipality's date (Stockholm), which the services use for validity and deliveries."""
-    return datetime.now(SWEDEN).date()
 
 
 def kronor(ore: int) -> str:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
 
     # Fault injection points for failure tests (dev/test only), comma separated.
     fault: str = ""
+    # Dev/test only: the clock starts this many seconds away from real time, so that a whole
+    # run can be played on a chosen day and hour (tests/clock.py sets it from OMSORG_TEST_NOW).
+    clock_offset_seconds: float = 0.0
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> "Settings":
@@ -74,6 +77,8 @@ class Settings(BaseSettings):
             raise ValueError("OMSORG_PERSON_REF_KEY must be set in production")
         if self.env == "prod" and self.fault:
             raise ValueError("OMSORG_FAULT is only allowed in dev and test")
+        if self.env == "prod" and self.clock_offset_seconds:
+            raise ValueError("OMSORG_CLOCK_OFFSET_SECONDS is only allowed in dev and test")
         if self.allow_private_webhooks is None:
             self.allow_private_webhooks = self.env in ("dev", "test")
         return self

@@ -3,6 +3,7 @@ import random
 from datetime import date, timedelta
 
 from shared.pin import luhn_check_digit
+from tests import clock
 
 
 def make_pin(birth_date: date | None = None, *, rng: random.Random = random.Random()) -> str:
@@ -14,7 +15,7 @@ def make_pin(birth_date: date | None = None, *, rng: random.Random = random.Rand
 
 
 def child_pin(age: int = 8) -> str:
-    today = date.today()
+    today = clock.today()
     return make_pin(date(today.year - age, 3, 1))
 
 

@@ -20,6 +20,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.auth import issue_token
 from shared.settings import Settings
+from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("registry", "journal", "orders", "watch", "notify")
@@ -59,7 +60,7 @@ class TestEnv:
     @property
     def settings(self) -> Settings:
         return Settings(env="test", database_url=self.database_url, topic_prefix=self.topic_prefix,
-                        kafka_bootstrap=self.kafka_bootstrap)
+                        kafka_bootstrap=self.kafka_bootstrap, clock_offset_seconds=clock.OFFSET.total_seconds())
 
     def environ(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OMSORG_")}
@@ -68,7 +69,7 @@ class TestEnv:
                    OMSORG_RELAY_POLL_SECONDS="0.5", PYTHONUNBUFFERED="1",
                    # Tests and benchmarks send far more than a person would; the tests of the
                    # rate limit itself turn it on with a low limit.
-                   OMSORG_RATE_LIMIT_PER_MINUTE="0")
+                   OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ())
         env.update(extra)
         return env
 

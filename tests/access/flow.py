@@ -8,11 +8,12 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from datetime import date, datetime, timedelta, timezone
 
 import httpx
 
+from tests import clock
 from tests.integration.orders_helpers import organisation_number
 from tests.notify.helpers import MailCatcher, notify_env, wait_for
 from tests.pins import make_pin
@@ -106,7 +107,7 @@ async def five_services(logs: Path) -> AsyncIterator[tuple[TestEnv, dict, dict[s
 async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClient],
                    catcher: MailCatcher) -> Flow:
     f = Flow(env, clients)
-    today = date.today()
+    today = clock.today()
     f.provider = (await f.call("orders", "POST", "/providers", role="object_specialist", sub="olle", expect=201, json={
         "name": "Norrgårdens Hemtjänst AB", "organisation_number": organisation_number(),
         "email": f"bestallning-{uuid.uuid4().hex[:6]}@utforare.example", "interventions": ["home_help"]})).json()
@@ -170,7 +171,7 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
     await _seen(env, "the watch's timer of the unconfirmed order",
                 "SELECT true FROM watch.timers WHERE subject_id = $1::uuid", f.unconfirmed_order_id)
     moved = await clients["watch"].post("/admin/clock", headers=env.auth("service", "test-clock"),
-                                        json={"now": (datetime.now(timezone.utc) + timedelta(days=6)).isoformat()})
+                                        json={"now": (clock.now() + timedelta(days=6)).isoformat()})
     assert moved.status_code == 200, moved.text
     await _seen(env, "the watch", "SELECT true FROM watch.watches WHERE subject_id = $1::uuid",
                 f.unconfirmed_order_id)

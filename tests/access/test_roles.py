@@ -12,16 +12,17 @@ Stated elsewhere, not repeated here:
   service, every role the policy does not name gets 403: tests/access/test_route_walk.py.
 - nobody hard-deletes: tests/access/test_route_walk.py (no DELETE operation, 405 on every path).
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 
+from tests import clock
 from tests.integration.orders_helpers import organisation_number
 from tests.pins import make_pin
 from tests.stack import eventually
 
-LETTER = {"communicated": True, "communicated_on": date.today().isoformat(), "method": "letter"}
+LETTER = {"communicated": True, "communicated_on": clock.today().isoformat(), "method": "letter"}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,8 @@ async def _case_with_decision(env, registry, person_id: str, unit: str) -> tuple
     case = case.json()
     assert (await registry.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)).status_code == 201
     decision = await registry.post(f"/cases/{case['id']}/decisions", headers=headers, json={
-        "intervention": "home_help", "valid_from": date.today().isoformat(),
-        "valid_to": (date.today() + timedelta(days=365)).isoformat(), "communication": LETTER})
+        "intervention": "home_help", "valid_from": clock.today().isoformat(),
+        "valid_to": (clock.today() + timedelta(days=365)).isoformat(), "communication": LETTER})
     assert decision.status_code == 201, decision.text
     return case, decision.json()
 
@@ -56,7 +57,7 @@ async def _case_with_decision(env, registry, person_id: str, unit: str) -> tuple
 async def _sent_order(env, orders, case: dict, decision: dict, provider_id: str, unit: str) -> dict:
     headers = env.auth("caseworker", unit=unit)
     body = {"case_id": case["id"], "decision_id": decision["id"], "provider_id": provider_id,
-            "intervention": "home_help", "details": "Hjälp med inköp.", "wanted_start": date.today().isoformat()}
+            "intervention": "home_help", "details": "Hjälp med inköp.", "wanted_start": clock.today().isoformat()}
 
     async def drafted():  # orders learns of the decision from the registry's events
         response = await orders.post("/orders", json=body, headers=headers)
@@ -136,7 +137,7 @@ async def test_a_citizen_is_never_shown_the_journal(clients, two_citizens):
     async def written():
         response = await c["journal"].post(f"/cases/{me['case']['id']}/notes",
                                            headers={**staff, "Idempotency-Key": "k1"},
-                                           json={"occurred_on": date.today().isoformat(), "text": "Hembesök."})
+                                           json={"occurred_on": clock.today().isoformat(), "text": "Hembesök."})
         return response if response.status_code == 201 else None
     note = await eventually(written, timeout=30)
     assert note is not None, "the journal never learnt of the case"

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from demo.flow import Flow, Urls
+from shared.clock import AdjustableClock
+from tests import clock
 from tests.e2e.otlp import OtlpReceiver
 from tests.notify.helpers import MailCatcher
 from tests.stack import SERVICES, ServiceProcess, TestEnv, create_env, drop_env, start_services
@@ -23,7 +25,8 @@ def stack_environment(catcher: MailCatcher, receiver: OtlpReceiver | None = None
 
 
 def flow_on(env: TestEnv, procs: dict[str, ServiceProcess], catcher: MailCatcher, **kw) -> Flow:
-    return Flow(Urls(*(procs[name].url for name in SERVICES)), env.token, catcher.to, **kw)
+    return Flow(Urls(*(procs[name].url for name in SERVICES)), env.token, catcher.to,
+                clock=AdjustableClock(clock.OFFSET), **kw)
 
 
 @dataclass

@@ -1,12 +1,13 @@
 """Helpers for the journal tests: open a case through the registry and wait until the journal knows it."""
 import json
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
+from tests import clock
 from tests.stack import create_env, drop_env, eventually
 
 UNIT = "vuxen"
@@ -40,14 +41,14 @@ async def open_case(env, unit: str = UNIT, person_id: str | None = None) -> str:
     test_journal_e2e.py goes through the real registry."""
     case_id = str(uuid.uuid4())
     await publish_registry_event(env, "case.opened", case_id, {"unit": unit, "kind": "SoL", "person_id": person_id,
-                                                               "opened_on": date.today().isoformat()})
+                                                               "opened_on": clock.today().isoformat()})
     assert await eventually(lambda: journal_knows(env, case_id)), "the journal never saw the case"
     return case_id
 
 
 async def close_case(env, case_id: str) -> None:
     await publish_registry_event(env, "case.closed", case_id, {"reason": "klart",
-                                                               "closed_on": date.today().isoformat()})
+                                                               "closed_on": clock.today().isoformat()})
     assert await eventually(lambda: journal_knows(env, case_id, "status", "closed"))
 
 
@@ -57,7 +58,7 @@ async def publish_registry_event(env, type_: str, case_id: str, data: dict) -> N
     await producer.start()
     try:
         headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type=type_,
-                                          time=datetime.now(timezone.utc), data={"case_id": case_id, **data}))
+                                          time=clock.now(), data={"case_id": case_id, **data}))
         await producer.send_and_wait(env.topic("registry.events"), value=body, key=case_id.encode(),
                                      headers=headers)
     finally:
@@ -74,7 +75,7 @@ async def journal_rows(env, sql: str, *args) -> list:
 
 
 def days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (clock.today() - timedelta(days=days)).isoformat()
 
 
 def note_body(text: str = "Hembesök. Klienten berättade om sin situation.", occurred_on: str | None = None) -> dict:

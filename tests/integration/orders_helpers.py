@@ -2,20 +2,20 @@
 registry events published straight to Kafka, providers and orders made through the API."""
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from demo.flow import organisation_number  # noqa: F401  (the one generator; tests import it from here)
-from services.orders.domain.decisions import local_today
 from shared.events import Envelope, to_kafka
+from tests import clock
 from tests.stack import TestEnv, create_env, drop_env, eventually, read_topic
 
 
 def today() -> date:
-    return local_today(datetime.now(timezone.utc))
+    return clock.today()
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Orders:
             self.producer = AIOKafkaProducer(bootstrap_servers=self.env.kafka_bootstrap)
             await self.producer.start()
         headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type=type_,
-                                          time=datetime.now(timezone.utc), data=data))
+                                          time=clock.now(), data=data))
         await self.producer.send_and_wait(self.env.topic("registry.events"), value=body, key=key.encode(),
                                           headers=headers)
 

@@ -1,20 +1,19 @@
 """A malformed event goes to the dead-letter topic with its error; the consumer keeps going."""
 import json
 import uuid
-from datetime import date, datetime, timezone
 
-import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
+from tests import clock
 from tests.stack import eventually, read_topic
 
 
 def _valid(case_id: uuid.UUID) -> tuple[list, bytes]:
     return to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type="case.opened",
-                             time=datetime.now(timezone.utc),
+                             time=clock.now(),
                              data={"case_id": str(case_id), "unit": "vuxen", "kind": "SoL",
-                                   "opened_on": date.today().isoformat()}))
+                                   "opened_on": clock.today().isoformat()}))
 
 
 def _malformed() -> dict[str, tuple[list, bytes]]:

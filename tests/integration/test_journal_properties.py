@@ -8,7 +8,7 @@ property covers the routes, the transactions and the SQL together, not a model o
 import asyncio
 import itertools
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from tests import clock
 from tests.integration.journal_helpers import UNIT, journal_service, open_case
 
 __all__ = ["journal_service"]  # a fixture
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40) \
     .filter(lambda t: t.strip())
-days = st.integers(0, 30).map(lambda d: (date.today() - timedelta(days=d)).isoformat())
+days = st.integers(0, 30).map(lambda d: (clock.today() - timedelta(days=d)).isoformat())
 MAX_NOTES = 6
 
 

@@ -2,8 +2,9 @@
 real database and broker: deliveries outside the decision, on closed cases or after a recall
 are refused when reported and never appear in the basis (DESIGN.md rule 4)."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from tests import clock
 from tests.integration.orders_helpers import assert_problem, orders, today  # noqa: F401
 
 
@@ -135,7 +136,7 @@ async def test_rows_that_slipped_past_the_checks_never_appear(orders):
             await conn.execute(
                 "INSERT INTO orders.deliveries (id, order_id, delivered_on, measure, quantity, reported_by,"
                 " reported_at) VALUES ($1, $2::uuid, $3, 'minutes', 60, 'import', $4)",
-                uuid.uuid4(), order_id, day, datetime.now(timezone.utc))
+                uuid.uuid4(), order_id, day, clock.now())
     finally:
         await conn.close()
     months = {today().strftime("%Y-%m"), (today() - timedelta(days=3)).strftime("%Y-%m")}
@@ -181,7 +182,7 @@ async def test_who_sees_which_basis(orders):
 async def test_a_removed_case_takes_no_orders_until_restored(orders):
     provider = await orders.provider()
     case_id, decision_id = await orders.case_with_decision()
-    now = datetime.now(timezone.utc).isoformat()
+    now = clock.now().isoformat()
     await orders.publish("case.removed", {"case_id": case_id, "reason": "fel person", "removed_by": "sara",
                                           "removed_at": now}, case_id)
     await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL", case_id)

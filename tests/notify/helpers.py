@@ -5,7 +5,6 @@ import email
 import json
 import threading
 import uuid
-from datetime import date, datetime, timezone
 from email.message import Message
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 
 from shared.events import EVENT_TYPES, Envelope, to_kafka
+from tests import clock
 from tests.stack import free_port
 
 
@@ -84,7 +84,7 @@ def notify_env(smtp_port: int, **extra: str) -> dict[str, str]:
 
 def envelope(type_: str, data: dict, *, event_id: uuid.UUID | None = None) -> Envelope:
     source = "omsorg/" + EVENT_TYPES[type_].topic.split(".")[0] if type_ in EVENT_TYPES else "omsorg/watch"
-    return Envelope(id=event_id or uuid.uuid4(), source=source, type=type_, time=datetime.now(timezone.utc),
+    return Envelope(id=event_id or uuid.uuid4(), source=source, type=type_, time=clock.now(),
                     data=data)
 
 
@@ -103,7 +103,7 @@ def order_sent(order_id: uuid.UUID, provider_id: uuid.UUID, email_: str, webhook
     return {"order_id": str(order_id), "case_id": str(uuid.uuid4()), "decision_id": str(uuid.uuid4()),
             "provider_id": str(provider_id), "provider_email": email_, "provider_webhook_url": webhook_url,
             "caseworker": "anna", "unit": "vuxen", "intervention": "hemtjänst",
-            "wanted_start": date.today().isoformat(), "sent_at": datetime.now(timezone.utc).isoformat()}
+            "wanted_start": clock.today().isoformat(), "sent_at": clock.now().isoformat()}
 
 
 async def wait_for(check, timeout: float = 30, interval: float = 0.2):

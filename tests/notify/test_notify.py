@@ -2,15 +2,14 @@
 import asyncio
 import json
 import uuid
-from datetime import date, datetime, timezone
 
 import httpx
 import pytest
 
 from services.notify.domain.signature import HEADER, provider_secret, verify
-from tests.notify.helpers import (MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish,
-                                  wait_for)
 from shared.events import EVENT_TYPES
+from tests import clock
+from tests.notify.helpers import MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish, wait_for
 from tests.stack import eventually, free_port, read_topic
 
 # watch.raised / watch.escalated come with the watch service's part of the event contract.
@@ -22,8 +21,8 @@ needs_watch_events = pytest.mark.skipif("watch.raised" not in EVENT_TYPES,
 def watch_raised(order_id, provider_id, email: str, webhook_url: str | None = None) -> dict:
     return {"watch_id": str(uuid.uuid4()), "kind": "order_unconfirmed", "rule": "order_reminder",
             "subject_type": "order", "subject_id": str(order_id), "case_id": str(uuid.uuid4()),
-            "assignee": "anna", "unit": "vuxen", "due_on": date.today().isoformat(),
-            "raised_at": datetime.now(timezone.utc).isoformat(), "remind_provider": True,
+            "assignee": "anna", "unit": "vuxen", "due_on": clock.today().isoformat(),
+            "raised_at": clock.now().isoformat(), "remind_provider": True,
             "provider_id": str(provider_id), "provider_email": email, "provider_webhook_url": webhook_url}
 
 
@@ -183,7 +182,7 @@ async def test_a_recall_reaches_only_a_provider_who_had_opened_the_order(env):
             recall = {"order_id": str(order), "case_id": str(uuid.uuid4()), "provider_id": str(provider),
                       "provider_email": address, "caseworker": "anna", "was_opened": opened,
                       "reason": "fel utförare", "recalled_by": "anna",
-                      "recalled_at": datetime.now(timezone.utc).isoformat()}
+                      "recalled_at": clock.now().isoformat()}
             await publish(env, "orders.events", str(order),
                           envelope("order.sent", order_sent(order, provider, address)),
                           envelope("order.recalled", recall))
@@ -206,7 +205,7 @@ async def test_an_escalation_reaches_the_units_supervisors_and_the_caseworker(en
         order = uuid.uuid4()
         escalated = {"watch_id": str(uuid.uuid4()), "kind": "order_escalated", "rule": "order_escalation",
                      "subject_type": "order", "subject_id": str(order), "caseworker": "anna", "unit": "vuxen",
-                     "due_on": date.today().isoformat(), "escalated_at": datetime.now(timezone.utc).isoformat()}
+                     "due_on": clock.today().isoformat(), "escalated_at": clock.now().isoformat()}
         await publish(env, "watch.events", str(order), envelope("watch.escalated", escalated))
         async with httpx.AsyncClient() as client:
             async def seen(role, sub, unit):

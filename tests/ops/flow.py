@@ -1,10 +1,11 @@
 """The main path through the five services' APIs, for the operations tests and the summary
 benchmark: a person, a case with a decision, a provider, an order sent to it."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 
+from tests import clock
 from tests.integration.orders_helpers import organisation_number
 from tests.pins import make_pin
 from tests.stack import TestEnv, eventually
@@ -39,7 +40,7 @@ class Flow:
     async def decision(self, case_id: str) -> dict:
         """An investigation, then a decision granting home help (the decision completes it)."""
         await self._post("registry", f"/cases/{case_id}/investigations", {}, self.caseworker())
-        today = date.today()
+        today = clock.today()
         return await self._post("registry", f"/cases/{case_id}/decisions", {
             "intervention": INTERVENTION, "valid_from": today.isoformat(),
             "valid_to": (today + timedelta(days=365)).isoformat(),
@@ -66,7 +67,7 @@ class Flow:
     def order_body(self, case_id: str, decision_id: str, provider_id: str) -> dict:
         return {"case_id": case_id, "decision_id": decision_id, "provider_id": provider_id,
                 "intervention": INTERVENTION, "details": "Hjälp med inköp och städning, två gånger i veckan.",
-                "wanted_start": date.today().isoformat()}
+                "wanted_start": clock.today().isoformat()}
 
     async def draft(self, case_id: str, decision_id: str, provider_id: str) -> dict:
         return await self._post("orders", "/orders", self.order_body(case_id, decision_id, provider_id),

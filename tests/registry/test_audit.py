@@ -1,10 +1,10 @@
 """The access log: every read of a person's data, from every service, reviewable per person."""
 import uuid
-from datetime import datetime, timezone
 
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
+from tests import clock
 from tests.pins import register_person
 from tests.registry.test_cases import UNIT, open_case
 from tests.stack import eventually
@@ -27,9 +27,9 @@ async def test_reads_in_the_registry_and_other_services_are_in_the_log(registry)
     await producer.start()
     try:
         headers, body = to_kafka(Envelope(
-            id=uuid.uuid4(), source="omsorg/journal", type="access.logged", time=datetime.now(timezone.utc),
+            id=uuid.uuid4(), source="omsorg/journal", type="access.logged", time=clock.now(),
             data={"actor": "journal-reader", "roles": ["caseworker"], "action": "read", "resource": "note/1",
-                  "person_id": person_id, "reason": None, "at": datetime.now(timezone.utc).isoformat()}))
+                  "person_id": person_id, "reason": None, "at": clock.now().isoformat()}))
         await producer.send_and_wait(env.topic("audit.access"), value=body, key=person_id.encode(), headers=headers)
     finally:
         await producer.stop()

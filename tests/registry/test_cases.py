@@ -2,17 +2,18 @@
 import json
 from datetime import date, timedelta
 
+from tests import clock
 from tests.pins import register_person
 from tests.registry.conftest import event_type_of, events_for
 
 UNIT = "vuxen"
-LETTER = {"communicated": True, "communicated_on": date.today().isoformat(), "method": "letter"}
+LETTER = {"communicated": True, "communicated_on": clock.today().isoformat(), "method": "letter"}
 
 
 def decision(**overrides):
-    body = {"intervention": "hemtjänst", "valid_from": date.today().isoformat(),
-            "valid_to": (date.today() + timedelta(days=365)).isoformat(),
-            "follow_up_on": (date.today() + timedelta(days=90)).isoformat(), "communication": LETTER}
+    body = {"intervention": "hemtjänst", "valid_from": clock.today().isoformat(),
+            "valid_to": (clock.today() + timedelta(days=365)).isoformat(),
+            "follow_up_on": (clock.today() + timedelta(days=90)).isoformat(), "communication": LETTER}
     body.update(overrides)
     return body
 
@@ -53,8 +54,8 @@ async def test_process_in_order_with_events(registry):
     started = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
     assert started.status_code == 201, started.text
     investigation = started.json()
-    assert investigation["started_on"] == date.today().isoformat()
-    assert date.fromisoformat(investigation["due_on"]) > date.today() + timedelta(days=115)
+    assert investigation["started_on"] == clock.today().isoformat()
+    assert date.fromisoformat(investigation["due_on"]) > clock.today() + timedelta(days=115)
 
     second = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
     assert second.status_code == 409 and second.json()["code"] == "investigation_ongoing"
@@ -67,7 +68,7 @@ async def test_process_in_order_with_events(registry):
     assert made.json()["communication"]["method"] == "letter"
 
     investigations = (await client.get(f"/cases/{case['id']}/investigations", headers=headers)).json()
-    assert investigations[0]["completed_on"] == date.today().isoformat()
+    assert investigations[0]["completed_on"] == clock.today().isoformat()
     decisions = (await client.get(f"/cases/{case['id']}/decisions", headers=headers)).json()
     assert [d["id"] for d in decisions] == [made.json()["id"]]
 
@@ -110,11 +111,11 @@ async def test_decision_rules_are_422(registry):
     headers = env.auth("caseworker", unit=UNIT)
     case = await open_case(client, env)
     await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     cases = {
         "communicated_after_decision": decision(communication={**LETTER, "communicated_on": tomorrow}),
         "communication_reason_missing": decision(communication={"communicated": False}),
-        "validity_reversed": decision(valid_to=(date.today() - timedelta(days=1)).isoformat()),
+        "validity_reversed": decision(valid_to=(clock.today() - timedelta(days=1)).isoformat()),
         "validation_error": decision(valid_from="10000-01-01"),
     }
     for code, body in cases.items():

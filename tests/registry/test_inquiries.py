@@ -1,7 +1,8 @@
 """Intake -> initial assessment (for a report about a child) -> investigation -> decision, in order."""
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
+from tests import clock
 from tests.pins import child_pin, register_person
 from tests.registry.conftest import event_type_of, events_for
 from tests.registry.test_cases import decision, open_case
@@ -14,7 +15,7 @@ async def inquiry(client, env, *, kind="report_of_concern", child=True, received
     person_id = await register_person(client, headers, **({"pin": child_pin()} if child else {}))
     response = await client.post("/inquiries", json={
         "kind": kind, "person_id": person_id, "unit": UNIT, "summary": "Orosanmälan från skolan",
-        "received_on": (received_on or date.today()).isoformat()}, headers=headers)
+        "received_on": (received_on or clock.today()).isoformat()}, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -22,7 +23,7 @@ async def inquiry(client, env, *, kind="report_of_concern", child=True, received
 async def test_report_about_child_is_assessed_within_14_days_before_investigation(registry):
     env, client = registry
     headers = env.auth("caseworker", unit=UNIT)
-    received = date.today() - timedelta(days=3)
+    received = clock.today() - timedelta(days=3)
     report = await inquiry(client, env, received_on=received)
     assert report["assessment_due_on"] == (received + timedelta(days=14)).isoformat()
     assert report["assessment_overdue"] is False
@@ -69,7 +70,7 @@ async def test_assessed_no_investigation_stops_the_process(registry):
 async def test_late_assessment_is_flagged(registry):
     env, client = registry
     headers = env.auth("caseworker", unit=UNIT)
-    report = await inquiry(client, env, received_on=date.today() - timedelta(days=20))
+    report = await inquiry(client, env, received_on=clock.today() - timedelta(days=20))
     assert report["assessment_overdue"] is True
     assessed = await client.post(f"/inquiries/{report['id']}/assessment",
                                  json={"outcome": "open_investigation", "reasons": "r"}, headers=headers)
@@ -107,11 +108,11 @@ async def test_bad_intake_is_422(registry):
     headers = env.auth("caseworker", unit=UNIT)
     person_id = await register_person(client, headers)
     future = await client.post("/inquiries", json={"kind": "application", "person_id": person_id, "unit": UNIT,
-                                                   "received_on": (date.today() + timedelta(days=1)).isoformat()},
+                                                   "received_on": (clock.today() + timedelta(days=1)).isoformat()},
                                headers=headers)
     assert future.status_code == 422 and future.json()["code"] == "received_in_future"
     unknown = await client.post("/inquiries", json={"kind": "gossip", "person_id": person_id, "unit": UNIT,
-                                                    "received_on": date.today().isoformat()}, headers=headers)
+                                                    "received_on": clock.today().isoformat()}, headers=headers)
     assert unknown.status_code == 422
     report = await inquiry(client, env)
     both = await client.post(f"/inquiries/{report['id']}/investigation", json={}, headers=headers)

@@ -10,7 +10,8 @@ from services.journal.domain.access import Action, ensure_may_sign
 from services.journal.domain.notes import CaseState, Version
 from shared.access.policy import grant_for, policy
 from shared.auth import ROLES, Principal
-from shared.problems import Problem
+from shared.errors import DomainError
+from shared.problems import status_of
 
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
@@ -22,9 +23,9 @@ def user(role: str, sub: str = "anna", unit: str | None = "vuxen") -> Principal:
 
 
 def code_of(call) -> tuple[int, str]:
-    with pytest.raises(Problem) as raised:
+    with pytest.raises(DomainError) as raised:
         call()
-    return raised.value.status, raised.value.code
+    return status_of(raised.value), raised.value.code
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -113,16 +114,17 @@ def test_correction_that_changes_nothing_is_refused():
 
 
 def test_correction_of_an_old_version_is_a_conflict_naming_the_current():
-    with pytest.raises(Problem) as raised:
+    with pytest.raises(DomainError) as raised:
         notes.correct(Version(3, "x", TODAY, "anna", NOW, "r"), based_on=2, text="y", occurred_on=None,
                       reason="r", by="anna", at=NOW, today=TODAY)
-    assert (raised.value.status, raised.value.code, raised.value.extra) == (409, "version_conflict",
+    assert (status_of(raised.value), raised.value.code, raised.value.extra) == (409, "version_conflict",
                                                                              {"current_version": 3})
 
 
-def test_dates_in_the_future_are_refused_with_a_day_of_slack():
-    notes.first_version(text="x", occurred_on=TODAY + timedelta(days=1), by="anna", at=NOW, today=TODAY)
-    assert code_of(lambda: notes.first_version(text="x", occurred_on=TODAY + timedelta(days=2), by="anna",
+def test_dates_after_the_swedish_today_are_refused():
+    # `today` is the date in Sweden, so no slack is needed just after midnight.
+    notes.first_version(text="x", occurred_on=TODAY, by="anna", at=NOW, today=TODAY)
+    assert code_of(lambda: notes.first_version(text="x", occurred_on=TODAY + timedelta(days=1), by="anna",
                                                at=NOW, today=TODAY)) == (422, "occurred_on_in_future")
     assert code_of(lambda: _correct(occurred_on=TODAY + timedelta(days=5))) == (422, "occurred_on_in_future")
 
@@ -157,7 +159,7 @@ def test_any_run_of_corrections_makes_consecutive_versions_that_change_only_what
         try:
             new, changed = notes.correct(current, based_on=current.version, reason="r", by="anna", at=NOW,
                                          today=TODAY, **{"text": None, "occurred_on": None, **change})
-        except Problem as problem:
+        except DomainError as problem:
             assert problem.code == "nothing_to_correct" and getattr(current, next(iter(change))) == \
                 next(iter(change.values()))
             continue

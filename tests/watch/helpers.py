@@ -1,7 +1,7 @@
 """Helpers for the watch's tests: upstream events published straight to Kafka, the clock moved
 through POST /admin/clock, lists read through the API."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -10,6 +10,7 @@ from uuid6 import uuid7
 
 from shared.events import Envelope, to_kafka, type_of
 from shared.events.catalog import OrderConfirmed, OrderSent
+from tests import clock
 from tests.stack import eventually, read_topic
 
 SOURCES = {"orders.events": "omsorg/orders", "registry.events": "omsorg/registry"}
@@ -32,7 +33,7 @@ class Upstream:
     async def send(self, data: BaseModel, key, *, wait: bool = True) -> None:
         entry = type_of(data)
         headers, body = to_kafka(Envelope(id=uuid7(), source=SOURCES[entry.topic], type=entry.name,
-                                          time=datetime.now(timezone.utc), data=data.model_dump(mode="json")))
+                                          time=clock.now(), data=data.model_dump(mode="json")))
         send = self.producer.send_and_wait if wait else self.producer.send
         await send(self.env.topic(entry.topic), value=body, key=str(key).encode(), headers=headers)
 

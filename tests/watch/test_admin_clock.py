@@ -1,13 +1,15 @@
 """POST /admin/clock moves the watch's clock forward in dev and test; in production it does not exist."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import httpx
+
+from tests import clock
 
 
 async def test_the_clock_moves_forward_only_and_only_for_a_service_account(env):
     watch = env.start("watch")
     await watch.wait_ready()
-    ahead = datetime.now(timezone.utc) + timedelta(days=3)
+    ahead = clock.now() + timedelta(days=3)
     async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:
         moved = await client.post("/admin/clock", json={"now": ahead.isoformat()}, headers=env.auth("service"))
         assert moved.status_code == 200 and moved.json()["fired"] == 0
@@ -29,7 +31,7 @@ async def test_in_production_there_is_no_clock_to_move(env):
                       OMSORG_PERSON_REF_KEY="a-production-key-for-this-test-only")
     await watch.wait_ready()
     async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:
-        response = await client.post("/admin/clock", json={"now": datetime.now(timezone.utc).isoformat()})
+        response = await client.post("/admin/clock", json={"now": clock.now().isoformat()})
         assert response.status_code == 404
         assert "/admin/clock" not in (await client.get("/openapi.json")).json()["paths"]
         assert "/watches" in (await client.get("/openapi.json")).json()["paths"]

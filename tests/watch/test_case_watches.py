@@ -11,8 +11,8 @@ import pytest
 
 from services.watch.domain.calendar import add_months
 from shared.events import EVENT_TYPES
-from shared.events.catalog import (CaseClosed, DecisionMade, InvestigationCompleted, InvestigationStarted,
-                                   OrderStarted)
+from shared.events.catalog import CaseClosed, DecisionMade, InvestigationCompleted, InvestigationStarted, OrderStarted
+from tests import clock
 from tests.stack import eventually
 from tests.watch.helpers import Upstream, armed, fetch, move_clock, watch_events, watch_list
 
@@ -52,7 +52,7 @@ async def until(check, timeout=60):
 
 
 async def test_investigation_watch_at_three_and_a_half_months_resolved_by_completion(env, watch):
-    today = date.today()
+    today = clock.today()
     case_id, investigation_id = uuid.uuid4(), uuid.uuid4()
     due_on = add_months(today, 4)
     async with Upstream(env) as upstream:
@@ -74,7 +74,7 @@ async def test_investigation_watch_at_three_and_a_half_months_resolved_by_comple
 
 
 async def test_a_decisions_follow_up_execution_and_lapse_and_the_case_closing(env, watch):
-    today = date.today()
+    today = clock.today()
     case_id = uuid.uuid4()
     made = decision(case_id, decided_on=today, follow_up_on=add_months(today, 2), valid_to=add_months(today, 6))
     async with Upstream(env) as upstream:
@@ -125,7 +125,7 @@ async def test_a_decisions_follow_up_execution_and_lapse_and_the_case_closing(en
 
 
 async def test_a_rejected_decision_and_a_closed_case_arm_nothing_that_raises(env, watch):
-    today = date.today()
+    today = clock.today()
     closed_case = uuid.uuid4()
     rejected = decision(uuid.uuid4(), decided_on=today, outcome="rejected", follow_up_on=add_months(today, 1))
     late = decision(closed_case, decided_on=today, follow_up_on=add_months(today, 1))
@@ -143,7 +143,7 @@ async def test_a_rejected_decision_and_a_closed_case_arm_nothing_that_raises(env
 async def test_an_initial_assessment_not_recorded_after_ten_days_raises_a_watch_due_at_fourteen(env, watch):
     from shared.events.catalog import InquiryAssessed, InquiryReceived
 
-    today = date.today()
+    today = clock.today()
     child, adult = uuid.uuid4(), uuid.uuid4()
     report = dict(person_id=uuid.uuid4(), unit="barn", kind="report_of_concern", received_on=today,
                   recorded_by="anna")

@@ -8,9 +8,18 @@ import holidays
 import pytest
 
 from shared.events.catalog import OrderRecalled
+from tests import clock
 from tests.stack import eventually
-from tests.watch.helpers import (Upstream, armed, fetch, move_clock, order_confirmed, order_sent, watch_events,
-                                 watch_list)
+from tests.watch.helpers import (
+    Upstream,
+    armed,
+    fetch,
+    move_clock,
+    order_confirmed,
+    order_sent,
+    watch_events,
+    watch_list,
+)
 
 SE = ZoneInfo("Europe/Stockholm")
 
@@ -33,7 +42,7 @@ async def watch(env):
 
 
 async def test_order_sent_on_maundy_thursday_raises_its_watch_on_wednesday_after_easter_and_not_before(env, watch):
-    thursday = next_maundy_thursday(date.today() + timedelta(days=1))
+    thursday = next_maundy_thursday(clock.today() + timedelta(days=1))
     sent_at = datetime.combine(thursday, time(10, 0), SE)
     await move_clock(env, watch, sent_at)
     sent = order_sent(sent_at=sent_at)
@@ -87,7 +96,7 @@ def recalled(sent, at: datetime) -> OrderRecalled:
 
 
 async def test_after_five_business_days_it_escalates_to_the_units_supervisors(env, watch):
-    now = datetime.now(SE)
+    now = clock.now().astimezone(SE)
     sent = order_sent(sent_at=now)
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)
@@ -125,7 +134,7 @@ async def test_after_five_business_days_it_escalates_to_the_units_supervisors(en
 
 
 async def test_settled_before_it_fires_or_even_before_it_is_known_raises_nothing(env, watch):
-    now = datetime.now(SE)
+    now = clock.now().astimezone(SE)
     confirmed_first, recalled_early = order_sent(sent_at=now), order_sent(sent_at=now)
     async with Upstream(env) as upstream:
         # Out of order: the confirmation arrives before the order itself.
@@ -150,7 +159,7 @@ async def test_resolving_by_hand_with_a_comment_and_who_may(env, watch):
 
     import httpx
 
-    now = datetime.now(SE)
+    now = clock.now().astimezone(SE)
     sent = order_sent(sent_at=now)
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)

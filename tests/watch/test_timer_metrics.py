@@ -1,10 +1,11 @@
 """The watch's /metrics shows its timers: those due and not yet fired, all armed ones, and how
 late the earliest due one is; firing them brings the due count back to zero."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 
+from tests import clock
 from tests.stack import eventually
 from tests.watch.helpers import Upstream, armed, move_clock, order_sent
 
@@ -28,7 +29,7 @@ async def test_timers_due_armed_and_late_are_exported_and_fall_when_fired(env):
         assert gauge(idle, "omsorg_watch_timers_armed") == 0
         assert gauge(idle, "omsorg_watch_timers_late_seconds") == 0
 
-        sent = order_sent(sent_at=datetime.now(timezone.utc) - timedelta(days=30))
+        sent = order_sent(sent_at=clock.now() - timedelta(days=30))
         async with Upstream(env) as upstream:
             await upstream.send(sent, sent.order_id)
         assert await armed(env, sent.order_id)
@@ -42,7 +43,7 @@ async def test_timers_due_armed_and_late_are_exported_and_fall_when_fired(env):
         assert gauge(text, "omsorg_watch_timers_armed") >= gauge(text, "omsorg_watch_timers_due")
         assert gauge(text, "omsorg_watch_timers_late_seconds") > 20 * 86400
 
-        await move_clock(env, watch, datetime.now(timezone.utc) + timedelta(seconds=1))
+        await move_clock(env, watch, clock.now() + timedelta(seconds=1))
 
         async def none_due():
             text = await metrics()

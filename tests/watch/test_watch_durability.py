@@ -3,11 +3,12 @@ of firing) loses nothing and fires once; two replicas fire each timer once."""
 import asyncio
 import signal
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from tests import clock
 from tests.stack import eventually
 from tests.watch.helpers import Upstream, armed, fetch, move_clock, order_sent, watch_events, watch_list
 
@@ -21,7 +22,7 @@ async def _count(env, sql: str) -> int:
 async def test_restart_between_arming_and_firing_loses_nothing_and_fires_once(env):
     first = env.start("watch")
     await first.wait_ready()
-    now = datetime.now(SE)
+    now = clock.now().astimezone(SE)
     sent = order_sent(sent_at=now)
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)
@@ -40,7 +41,7 @@ async def test_restart_between_arming_and_firing_loses_nothing_and_fires_once(en
 async def test_killed_while_firing_fires_once_after_the_restart(env):
     doomed = env.start("watch", OMSORG_FAULT="watch_fire_before_commit")
     await doomed.wait_ready()
-    now = datetime.now(SE)
+    now = clock.now().astimezone(SE)
     sent = order_sent(sent_at=now)
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)
@@ -68,7 +69,7 @@ async def test_two_replicas_fire_each_timer_once(env):
     a, b = env.start("watch", **small_batches), env.start("watch", **small_batches)
     await a.wait_ready()
     await b.wait_ready()
-    now = datetime.now(SE)
+    now = clock.now().astimezone(SE)
     orders = [order_sent(sent_at=now, caseworker=f"cw{i % 7}") for i in range(300)]
     async with Upstream(env) as upstream:
         for sent in orders:

@@ -1,14 +1,15 @@
 """500 orders across 10 caseworkers: every list holds one watch per order and kind, however
 often its rules fired, ranked by urgency, with counts per kind; supervisors see their unit."""
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.watch.domain.calendar import local_date
+from services.watch.domain.calendar import add_business_days, local_date, morning_of
 from services.watch.domain.rules import configure
 from services.watch.domain.watches import order_timers, urgency_key
+from tests import clock
 from tests.stack import eventually
 from tests.watch.helpers import Upstream, fetch, move_clock, order_sent, watch_list
 
@@ -33,8 +34,14 @@ def ranked(watches: list[dict], today: date) -> list[dict]:
 
 
 async def test_500_orders_across_10_caseworkers_give_deduplicated_ranked_lists(env, watch):
-    now = datetime.now(SE)
-    orders = [order_sent(sent_at=now - timedelta(days=i % 15, hours=i % 5), caseworker=cw, unit=unit_of(cw))
+    now = clock.now().astimezone(SE)
+    # The lists are read on the next working day in the evening, whatever day the run starts
+    # on (a Saturday, julafton): the orders sent on the working day two before it come due that
+    # day; the others are overdue by then.
+    reading_day = add_business_days(local_date(now), 1)
+    sent_for_today = morning_of(add_business_days(reading_day, -2))
+    orders = [order_sent(sent_at=sent_for_today if i % 7 == 0 else now - timedelta(days=i % 15, hours=i % 5),
+                         caseworker=cw, unit=unit_of(cw))
               for i in range(500) for cw in (CASEWORKERS[i % 10],)]
     twice = orders[::5]  # sent again (a retry upstream): the same order's rules fire twice
     async with Upstream(env) as upstream:
@@ -47,7 +54,7 @@ async def test_500_orders_across_10_caseworkers_give_deduplicated_ranked_lists(e
             (await fetch(env, "SELECT coalesce(sum(trigger_count), 0) AS n FROM watch.watches"))[0]["n"] == 2 * 600
     assert await eventually(all_armed, timeout=180)
 
-    later = now + timedelta(days=1)
+    later = datetime.combine(reading_day, time(20, 0), SE)
     await move_clock(env, watch, later)
 
     async def all_fired():

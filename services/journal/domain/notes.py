@@ -9,11 +9,11 @@ what they saw.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from services.journal.domain.access import Action
-from shared.problems import Problem
+from shared import errors
 
 
 @dataclass(frozen=True)
@@ -36,22 +36,21 @@ class Version:
 
 def ensure_case_accepts(case: CaseState | None, action: Action) -> CaseState:
     if case is None:
-        raise Problem(404, "case_not_found", "No such case",
+        raise errors.not_found("case_not_found", "No such case",
                       "the journal does not know this case (yet: a new case reaches it within seconds)")
     if case.removed:
-        raise Problem(410, "case_removed", "The case has been removed")
+        raise errors.gone("case_removed", "The case has been removed")
     # A closed case's journal is final; the person's addendum and the signing of what
     # was written before closing are still taken.
     if not case.open and action in (Action.WRITE, Action.CORRECT):
-        raise Problem(409, "case_closed", "The case is closed", "a closed case takes no new notes or corrections")
+        raise errors.conflict("case_closed", "The case is closed", "a closed case takes no new notes or corrections")
     return case
 
 
 def ensure_not_in_future(occurred_on: date, today: date) -> None:
-    # One day of slack: `today` is the UTC date, and just after midnight in Sweden the
-    # caseworker's date is already tomorrow's in UTC.
-    if occurred_on > today + timedelta(days=1):
-        raise Problem(422, "occurred_on_in_future", "The date of the event is in the future",
+    # `today` is the date in Sweden (Clock.today()), the caseworker's date.
+    if occurred_on > today:
+        raise errors.invalid("occurred_on_in_future", "The date of the event is in the future",
                       f"occurred_on {occurred_on.isoformat()} is after today ({today.isoformat()})")
 
 
@@ -62,7 +61,7 @@ def first_version(*, text: str, occurred_on: date, by: str, at: datetime, today:
 
 def ensure_current(based_on: int, current: int) -> None:
     if based_on != current:
-        raise Problem(409, "version_conflict", "The note has a newer version",
+        raise errors.conflict("version_conflict", "The note has a newer version",
                       f"you acted on version {based_on}; the current version is {current}",
                       current_version=current)
 
@@ -76,7 +75,7 @@ def correct(current: Version, *, based_on: int, text: str | None, occurred_on: d
     changed = [name for name, old, new in (("text", current.text, new_text),
                                            ("occurred_on", current.occurred_on, new_date)) if old != new]
     if not changed:
-        raise Problem(422, "nothing_to_correct", "The correction changes nothing",
+        raise errors.invalid("nothing_to_correct", "The correction changes nothing",
                       "give a new text or a new occurred_on that differs from the current version")
     ensure_not_in_future(new_date, today)
     return Version(current.version + 1, new_text, new_date, by, at, reason), changed
@@ -84,13 +83,13 @@ def correct(current: Version, *, based_on: int, text: str | None, occurred_on: d
 
 def ensure_not_removed(removed: bool) -> None:
     if removed:
-        raise Problem(410, "note_removed", "The note has been removed",
+        raise errors.gone("note_removed", "The note has been removed",
                       "it was written on the wrong person; support can read it in the archive")
 
 
 def ensure_removable(*, removed: bool, based_on: int, current: int) -> None:
     if removed:
-        raise Problem(409, "already_removed", "The note is already removed")
+        raise errors.conflict("already_removed", "The note is already removed")
     ensure_current(based_on, current)
 
 
@@ -102,6 +101,6 @@ def fingerprint(request: dict[str, Any]) -> str:
 
 def ensure_same_request(stored_hash: str, request_hash: str) -> None:
     if stored_hash != request_hash:
-        raise Problem(409, "idempotency_conflict", "The Idempotency-Key was used for another request",
+        raise errors.conflict("idempotency_conflict", "The Idempotency-Key was used for another request",
                       "a retry must send the same body; a new note needs a new key")
 

@@ -8,11 +8,10 @@ from pydantic import BaseModel, Field
 
 from services.watch import events
 from services.watch.domain import access
-from services.watch.domain.calendar import local_date
 from services.watch.domain.rules import Kind
 from services.watch.store import watches as store
+from shared import errors
 from shared.access import Grant, allow
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(tags=["watches"])
@@ -79,7 +78,7 @@ async def list_watches(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> WatchList:
     scope = access.list_scope(user, assignee=assignee, unit=unit)
-    today = local_date(clock.now())
+    today = clock.today()
     async with pool.acquire() as conn:
         rows = await store.list_open(conn, scope, today=today, kind=kind, limit=limit, offset=offset)
         per_kind = {r["kind"]: KindCount(open=r["open"], overdue=r["overdue"])
@@ -97,10 +96,10 @@ async def resolve_watch(watch_id: UUID, pool: Pool, outbox: OutboxDep, clock: Cl
     async with pool.acquire() as conn, conn.transaction():
         watch = await store.get(conn, watch_id, for_update=True)
         if watch is None:
-            raise Problem(404, "watch_not_found", "No such watch", str(watch_id))
+            raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
         access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"])
         if watch["status"] != "open":
-            raise Problem(409, "watch_resolved", "The watch is already resolved",
+            raise errors.conflict("watch_resolved", "The watch is already resolved",
                           f"resolved {watch['resolved_at'].isoformat()} ({watch['resolution']})")
         row = await store.resolve_one(conn, watch_id=watch_id, at=clock.now(), by=user.sub, comment=comment)
         await events.publish(conn, outbox, [(events.resolved(row), row["subject_id"])])

@@ -9,12 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from holidays.constants import DE_FACTO, PUBLIC
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
+from shared.clock import SWEDEN as STOCKHOLM
+from shared.clock import local_date  # noqa: F401  (part of the calendar)
+
 # Watches anchored on a date (a report received, a follow-up day) come due at the start
 # of that working day, not at midnight, so a reminder is not the night's first e-mail.
 MORNING = time(6, 0)
@@ -82,6 +83,3 @@ def morning_of(day: date) -> datetime:
     """The moment a date-anchored watch comes due: the start of that day's work in Sweden."""
     return datetime.combine(day, MORNING, STOCKHOLM)
 
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(STOCKHOLM).date()
