@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from bench.harness import percentiles
 from shared.clock import Clock
 from shared.consumer import EventConsumer
+from shared.unit_of_work import Work
 from shared.db import create_pool, migrate
 from shared.events.catalog import CaseOpened
 from shared.faults import Faults
@@ -38,15 +39,16 @@ async def outbox_path(env, n: int) -> list[float]:
     await producer.start()
     done: dict[uuid.UUID, asyncio.Event] = {}
 
-    async def handler(conn, envelope, data):
-        await conn.execute("INSERT INTO effects (id) VALUES ($1)", data.case_id)
+    async def handler(uow, envelope, data):
+        await uow.conn.execute("INSERT INTO effects (id) VALUES ($1)", data.case_id)
         conn_done = done.get(data.case_id)
         if conn_done:
             asyncio.get_running_loop().call_soon(conn_done.set)
 
     outbox = Outbox("bench", settings, Clock())
     relay = OutboxRelay("bench", pool, producer, settings, Faults())
-    consumer = EventConsumer("bench", ["registry.events"], {"case.opened": handler}, pool, producer, settings)
+    consumer = EventConsumer("bench", {"case.opened": handler}, Work(pool, outbox, Clock(), settings), producer,
+                             settings)
     tasks = [asyncio.create_task(relay.run()), asyncio.create_task(consumer.run())]
     try:
         await _warm_up(outbox, pool, done)

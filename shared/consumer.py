@@ -20,26 +20,29 @@ from pydantic import BaseModel
 
 from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
 from shared.settings import Settings
+from shared.unit_of_work import UnitOfWork, Work
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("omsorg.consumer")
 
-Handler = Callable[[asyncpg.Connection, Envelope, BaseModel], Awaitable[None]]
+# A handler does its work in the consumer's unit of work (the batch's transaction, which also
+# holds the events' inbox rows); it never opens a transaction of its own.
+Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
 _TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError,
               asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
 
 
 class EventConsumer:
-    def __init__(self, service: str, topics: list[str], handlers: dict[str, Handler],
-                 pool: asyncpg.Pool, producer: AIOKafkaProducer, settings: Settings):
+    def __init__(self, service: str, handlers: dict[str, Handler],
+                 work: Work, producer: AIOKafkaProducer, settings: Settings):
         unknown = set(handlers) - set(EVENT_TYPES)
         if unknown:
             raise ValueError(f"handlers for unknown event types: {sorted(unknown)}")
         self.name = service
-        self.topics = [settings.topic(t) for t in topics]
+        self.topics = [settings.topic(t) for t in consumed_topics(handlers)]
         self.handlers = handlers
-        self.pool = pool
+        self.work = work
         self.producer = producer
         self.settings = settings
         self.lag: dict[str, int] = {}  # per topic: messages not yet processed; read by the metrics
@@ -89,9 +92,9 @@ class EventConsumer:
         handled one by one, each with its retries and, at the end, the dead-letter topic."""
         if len(messages) > 1:
             try:
-                async with self.pool.acquire() as conn, conn.transaction():
+                async with self.work() as uow:
                     for message in messages:
-                        await self.handle(message, batch=conn)
+                        await self.handle(message, batch=uow)
                 return
             except asyncio.CancelledError:
                 raise
@@ -100,7 +103,7 @@ class EventConsumer:
         for message in messages:
             await self.handle(message)
 
-    async def handle(self, message: ConsumerRecord, batch: asyncpg.Connection | None = None) -> None:
+    async def handle(self, message: ConsumerRecord, batch: UnitOfWork | None = None) -> None:
         """Handle one event. In a batch (`batch` is its transaction) a failure is raised to the
         batch; alone, a malformed event goes to the dead-letter topic and a failing one is retried."""
         carrier = _first_headers(message.headers)
@@ -151,20 +154,19 @@ class EventConsumer:
                 await asyncio.sleep(self.settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1))
 
     async def _process(self, envelope: Envelope, data: BaseModel, handler: Handler) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            await self._apply(conn, envelope, data, handler)
+        async with self.work() as uow:
+            await self._apply(uow, envelope, data, handler)
 
-    async def _apply(self, conn: asyncpg.Connection, envelope: Envelope, data: BaseModel,
-                     handler: Handler) -> None:
-        """The event's effect and its inbox row, in the caller's transaction; a second delivery
+    async def _apply(self, uow: UnitOfWork, envelope: Envelope, data: BaseModel, handler: Handler) -> None:
+        """The event's effect and its inbox row, in the caller's unit of work; a second delivery
         of the same event finds its inbox row and has no effect."""
-        first_time = await conn.fetchval(
+        first_time = await uow.conn.fetchval(
             "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
             " ON CONFLICT DO NOTHING RETURNING true",
             self.name, envelope.id, envelope.type,
         )
         if first_time:
-            await handler(conn, envelope, data)
+            await handler(uow, envelope, data)
 
     async def dead_letter(self, message: ConsumerRecord, error: Exception) -> None:
         log.error("consumer %s sends %s[%d]@%d to the dead-letter topic: %s",
@@ -179,6 +181,11 @@ class EventConsumer:
         ]
         await self.producer.send_and_wait(f"{message.topic}.dlq", value=message.value,
                                           key=message.key, headers=headers)
+
+
+def consumed_topics(handlers: dict[str, Handler]) -> list[str]:
+    """The topics a service reads: those its handled event types are published on."""
+    return sorted({EVENT_TYPES[name].topic for name in handlers})
 
 
 def _first_headers(headers) -> dict[str, str]:

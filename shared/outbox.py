@@ -22,6 +22,7 @@ from shared.clock import Clock
 from shared.events import Envelope, to_kafka, type_of
 from shared.faults import Faults
 from shared.settings import Settings
+from shared.wake import WakeLoop
 
 log = logging.getLogger(__name__)
 
@@ -73,44 +74,14 @@ class OutboxRelay:
         self.producer = producer
         self.settings = settings
         self.faults = faults
-        self._wake = asyncio.Event()
+        self._loop = WakeLoop("outbox relay", pool, settings.relay_poll_seconds, channel=f"{schema}_outbox")
         # Read by the metrics (shared/metrics.py): unpublished rows and the oldest one's age.
         self.backlog = 0
         self.oldest_age_seconds = 0.0
         self._measured_at = 0.0
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self._listen_and_publish()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database went away: wait, then listen again
-                log.warning("outbox relay lost its database connection, reconnecting: %s", exc)
-                await asyncio.sleep(1)
-
-    async def _listen_and_publish(self) -> None:
-        channel = f"{self.schema}_outbox"
-        wake = lambda *_: self._wake.set()  # noqa: E731
-        async with self.pool.acquire() as listener:
-            await listener.add_listener(channel, wake)
-            listener.add_termination_listener(wake)
-            try:
-                # A listener whose connection died (PostgreSQL restarted) hears nothing:
-                # leave the loop and listen on a fresh connection.
-                while not listener.is_closed():
-                    # Cleared before publishing: a commit that wakes the relay while it
-                    # publishes is seen on the next round, not left for the poll.
-                    self._wake.clear()
-                    await self._publish_pending()
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
-                    except asyncio.TimeoutError:
-                        pass
-            finally:
-                listener.remove_termination_listener(wake)
-                if not listener.is_closed():
-                    await listener.remove_listener(channel, wake)
+        await self._loop.run(self._publish_pending)
 
     async def _publish_pending(self) -> None:
         try:

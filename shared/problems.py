@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import DomainError, Kind
+
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
@@ -25,8 +27,18 @@ _CODES_BY_STATUS = {
 }
 
 
+# The answer to each kind of domain error.
+STATUS_OF_KIND = {Kind.INVALID: 422, Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.GONE: 410,
+                  Kind.FORBIDDEN: 403, Kind.TOO_LARGE: 413}
+
+
+def status_of(error: DomainError) -> int:
+    return STATUS_OF_KIND[error.kind]
+
+
 class Problem(Exception):
-    """An error the client can act on. `code` is stable; `detail` is for people."""
+    """An error of the HTTP layer itself (401, 400 for a missing header...). The rules raise
+    `shared.errors.DomainError` instead, which carries a kind rather than a status."""
 
     def __init__(self, status: int, code: str, title: str, detail: str | None = None, **extra):
         super().__init__(detail or title)
@@ -51,6 +63,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
         return problem_response(exc.status, exc.code, exc.title, exc.detail, request.url.path, **exc.extra)
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError):
+        return problem_response(STATUS_OF_KIND[exc.kind], exc.code, exc.title, exc.detail, request.url.path,
+                                **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

@@ -4,6 +4,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,7 @@ from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
 from shared.outbox import Outbox, OutboxRelay
 from shared.rate_limit import RateLimitMiddleware
 from shared.settings import Settings, get_settings
+from shared.unit_of_work import REASON_HEADER, UnitOfWork, Work
 from shared.telemetry import instrument_app, setup_telemetry
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ class Service:
     title: str
     migrations: Path
     routers: Sequence[APIRouter] = ()
-    consumes: Sequence[str] = ()   # topics whose events `handlers` react to
+    # Event type to handler; the topics the service reads follow from the types.
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     # Background tasks of the service's own (`async def worker(app)`), run next to the relay.
     workers: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
@@ -47,7 +49,9 @@ class Service:
 
 def create_app(service: Service, settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    clock = clock or (AdjustableClock() if settings.env in ("dev", "test") else Clock())
+    if clock is None:
+        clock = (AdjustableClock(timedelta(seconds=settings.clock_offset_seconds))
+                 if settings.env in ("dev", "test") else Clock())
     setup_telemetry(service.name, settings)
 
     @contextlib.asynccontextmanager
@@ -60,13 +64,13 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         app.state.pool = pool
         app.state.producer = producer
         app.state.outbox = Outbox(service.name, settings, clock)
+        app.state.work = Work(pool, app.state.outbox, clock, settings)
         faults = Faults(settings.fault)
         relay = OutboxRelay(service.name, pool, producer, settings, faults)
         workers = [relay.run()]
         consumer = None
         if service.handlers:
-            consumer = EventConsumer(service.name, list(service.consumes), service.handlers,
-                                     pool, producer, settings)
+            consumer = EventConsumer(service.name, dict(service.handlers), app.state.work, producer, settings)
             workers.append(consumer.run())
         _observe_workers(service.name, relay, consumer)
         workers += [worker(app) for worker in service.workers]
@@ -169,7 +173,16 @@ async def _clock(request: Request) -> Clock:
     return request.app.state.clock
 
 
+async def _unit_of_work(request: Request) -> UnitOfWork:
+    """A fresh unit of work for the request; the reason for reading personal data, when the
+    client gives one (`X-Access-Reason`), goes with it into the access log."""
+    uow = request.app.state.work()
+    uow.reason = request.headers.get(REASON_HEADER)
+    return uow
+
+
 Pool = Annotated[asyncpg.Pool, Depends(_pool)]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
 OutboxDep = Annotated[Outbox, Depends(_outbox)]
 ClockDep = Annotated[Clock, Depends(_clock)]
 

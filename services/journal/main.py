@@ -11,7 +11,6 @@ SERVICE = Service(
     title="Omsorg journal (journalanteckningar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[notes.router],
-    consumes=["registry.events"],
     handlers=HANDLERS,
 )
 

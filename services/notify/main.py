@@ -16,7 +16,6 @@ SERVICE = Service(
     title="Omsorg notify (aviseringar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[deliveries.router],
-    consumes=["orders.events", "watch.events"],
     handlers=HANDLERS,
     workers=[sender_worker],
 )

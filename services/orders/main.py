@@ -11,7 +11,6 @@ SERVICE = Service(
     title="Omsorg orders (beställningar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[providers.router, orders.router, provider_orders.router, reimbursements.router, me.router],
-    consumes=["registry.events"],
     handlers=HANDLERS,
 )
 

@@ -13,7 +13,6 @@ SERVICE = Service(
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, occurrences.router, audit.router,
              imports.router, me.router],
-    consumes=["audit.access"],
     handlers=HANDLERS,
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )

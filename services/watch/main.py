@@ -16,7 +16,6 @@ SERVICE = Service(
     title="Omsorg watch (bevakningar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[watches.router, reports.router, *_ADMIN],
-    consumes=["orders.events", "registry.events"],
     handlers={**orders.HANDLERS, **registry.HANDLERS},
     workers=[scheduler_worker, timer_metrics_worker],
 )

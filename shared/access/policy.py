@@ -19,8 +19,8 @@ import yaml
 from fastapi import APIRouter, Depends
 from fastapi.routing import APIRoute
 
+from shared import errors
 from shared.auth import ROLES, CurrentUser, Principal
-from shared.problems import Problem
 
 POLICY_FILE = Path(__file__).with_name("policy.yaml")
 
@@ -86,7 +86,7 @@ class Grant(Principal):
 
     def ensure_unit(self, unit: str) -> None:
         if not self.sees_unit(unit):
-            raise Problem(403, "other_unit", "The case belongs to another unit",
+            raise errors.forbidden("other_unit", "The case belongs to another unit",
                           f"your unit is {self.unit!r}; the case is in {unit!r}")
 
     def own_provider(self) -> UUID | None:
@@ -174,7 +174,7 @@ def allow(action: str):
     async def check(user: CurrentUser) -> Grant:
         grant = policy().grant(user, action)
         if grant is None:
-            raise Problem(403, "forbidden", "Not allowed for your role",
+            raise errors.forbidden("forbidden", "Not allowed for your role",
                           f"{action} needs one of the roles: {', '.join(policy().roles_for(action))}")
         return grant
 

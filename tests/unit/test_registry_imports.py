@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from services.registry.domain.imports import ImportRow, check_row, read_csv
-from shared.problems import Problem
+from shared.errors import DomainError
 
 TODAY = date(2025, 6, 15)
 GOOD = {"pin": "19121212-1212", "first_name": "Tolvan", "last_name": "Tolvansson", "unit": "vuxen",
@@ -48,6 +48,6 @@ def test_all_faults_of_a_row_are_reported_together():
 def test_read_csv_counts_lines_and_refuses_what_it_cannot_read():
     rows = read_csv("\ufeffpin,first_name,last_name\n1,A,B\n\"2\nx\",C,D\n".encode())
     assert [line for line, _ in rows] == [2, 4]
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(DomainError) as caught:
         read_csv(b"first_name\nA\n")
     assert caught.value.code == "import_header"

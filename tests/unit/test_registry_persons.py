@@ -6,7 +6,8 @@ import pytest
 from services.registry.domain.persons import INVALID_PIN, is_child_on, pin_error, valid_pin
 from shared.access.policy import grant_for, policy
 from shared.auth import Principal
-from shared.problems import Problem
+from shared.errors import DomainError
+from shared.problems import status_of
 from tests.pins import INVALID_PINS
 
 TODAY = date(2025, 6, 15)
@@ -18,9 +19,9 @@ def user(role, unit=None):
 
 @pytest.mark.parametrize("value,message", INVALID_PINS.items())
 def test_invalid_numbers_are_problems_with_the_validators_message(value, message):
-    with pytest.raises(Problem) as caught:
+    with pytest.raises(DomainError) as caught:
         valid_pin(value, TODAY)
-    assert caught.value.status == 422 and caught.value.code == INVALID_PIN
+    assert status_of(caught.value) == 422 and caught.value.code == INVALID_PIN
     assert message in caught.value.detail
     assert pin_error(value, TODAY) == caught.value.detail
 

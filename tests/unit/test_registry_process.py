@@ -5,7 +5,7 @@ import pytest
 
 from services.registry.domain import process
 from services.registry.domain.process import Communication, CommunicationMethod
-from shared.problems import Problem
+from shared.errors import DomainError
 
 DAY = date(2025, 3, 10)
 
@@ -13,7 +13,7 @@ DAY = date(2025, 3, 10)
 def code_of(call, *args, **kwargs) -> str | None:
     try:
         call(*args, **kwargs)
-    except Problem as problem:
+    except DomainError as problem:
         return problem.code
     return None
 

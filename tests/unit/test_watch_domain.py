@@ -15,15 +15,16 @@ from services.watch.domain.rules import Kind, Subject, Track, configure
 from services.watch.domain.watches import WatchedThing, collapse, fire, urgency_key
 from shared.access.policy import Grant, grant_for, policy
 from shared.auth import Principal
-from shared.problems import Problem
+from shared.errors import DomainError
+from shared.problems import status_of
 
 RULES = configure()
 
 
 def code_of(call) -> tuple[int, str]:
-    with pytest.raises(Problem) as raised:
+    with pytest.raises(DomainError) as raised:
         call()
-    return raised.value.status, raised.value.code
+    return status_of(raised.value), raised.value.code
 
 
 def at(text: str) -> datetime:

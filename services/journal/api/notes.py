@@ -12,8 +12,9 @@ from services.journal.domain import notes as domain
 from services.journal.domain.access import Action, ensure_may_sign
 from services.journal.domain.notes import CaseState
 from services.journal.store import notes as store
-from shared.audit import log_access
+from shared import errors
 from shared.access import Grant, allow
+from shared.audit import log_access
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
@@ -134,7 +135,7 @@ async def _note(conn, note_id: UUID, action: Action, user: Grant) -> asyncpg.Rec
     """The note, locked, so that corrections, signing and removal of one note take turns."""
     row = await store.get_note(conn, note_id, for_update=True)
     if row is None:
-        raise Problem(404, "note_not_found", "No such note", str(note_id))
+        raise errors.not_found("note_not_found", "No such note", str(note_id))
     if action is not Action.REMOVE:
         domain.ensure_not_removed(row["removed_at"] is not None)
         domain.ensure_case_accepts(CaseState(row["unit"], row["case_open"], row["case_removed"]), action)
@@ -298,7 +299,7 @@ async def get_note(note_id: UUID, request: Request, pool: Pool, outbox: OutboxDe
     async with pool.acquire() as conn, conn.transaction():
         note = await store.get_note(conn, note_id)
         if note is None:
-            raise Problem(404, "note_not_found", "No such note", str(note_id))
+            raise errors.not_found("note_not_found", "No such note", str(note_id))
         domain.ensure_not_removed(note["removed_at"] is not None)
         domain.ensure_case_accepts(CaseState(note["unit"], note["case_open"], note["case_removed"]), Action.READ)
         user.ensure_unit(note["unit"])
@@ -315,7 +316,7 @@ async def archived_note(note_id: UUID, request: Request, pool: Pool, outbox: Out
     async with pool.acquire() as conn, conn.transaction():
         note = await store.get_note(conn, note_id)
         if note is None:
-            raise Problem(404, "note_not_found", "No such note", str(note_id))
+            raise errors.not_found("note_not_found", "No such note", str(note_id))
         shown = await store.full_note(conn, note_id)
         await log_access(conn, outbox, clock, user, resource=f"archive/note/{note_id}",
                          person_id=note["person_id"], request=request, action="read_archive")

@@ -3,9 +3,9 @@
 Who may do each action, and over which units, is in shared/access/policy.yaml."""
 from enum import StrEnum
 
+from shared import errors
 from shared.access.policy import checked_action, grant_for
 from shared.auth import Principal
-from shared.problems import Problem
 
 
 class Action(StrEnum):
@@ -25,5 +25,5 @@ SIGN_FOR_AUTHOR = checked_action("journal:note.sign_for_author")
 def ensure_may_sign(user: Principal, written_by: str) -> None:
     """You sign what you wrote; whom the policy allows may sign for someone else."""
     if user.sub != written_by and grant_for(user, SIGN_FOR_AUTHOR) is None:
-        raise Problem(403, "not_author", "Only the author signs this version",
+        raise errors.forbidden("not_author", "Only the author signs this version",
                       f"the version was written by {written_by!r}")

@@ -10,8 +10,8 @@ from services.notify.domain.deliveries import normalize_recipient
 from services.notify.domain.plan import supervisors, user
 from services.notify.store import deliveries as store
 from services.notify.store import notifications as notification_store
+from shared import errors
 from shared.access import Grant, allow
-from shared.problems import Problem
 from shared.service import ClockDep, Pool
 
 router = APIRouter(tags=["notifications"])
@@ -104,7 +104,7 @@ async def mark_read(notification_id: UUID, pool: Pool, clock: ClockDep,
         row = await notification_store.get(conn, notification_id)
         # Someone else's notification is as good as missing: its existence is not ours to know.
         if row is None or row["recipient"] not in _addresses(who):
-            raise Problem(404, "notification_not_found", "No such notification", str(notification_id))
+            raise errors.not_found("notification_not_found", "No such notification", str(notification_id))
         read_at = await notification_store.mark_read(conn, notification_id, who.sub, clock.now())
     return _notification(row, read_at)
 

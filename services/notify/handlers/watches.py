@@ -8,7 +8,7 @@ from services.notify.domain.templates import order_link
 from services.notify.store import contacts
 from services.notify.store import deliveries as store
 from shared.events import Envelope
-from shared.settings import get_settings
+from shared.unit_of_work import UnitOfWork
 
 
 def _link(public_url: str, subject_type: str, subject_id) -> str:
@@ -17,8 +17,9 @@ def _link(public_url: str, subject_type: str, subject_id) -> str:
     return f"{public_url.rstrip('/')}/watches"
 
 
-async def on_watch_raised(conn: asyncpg.Connection, envelope: Envelope, data) -> None:
-    settings = get_settings()
+async def on_watch_raised(uow: UnitOfWork, envelope: Envelope, data) -> None:
+    conn = uow.conn
+    settings = uow.settings
     order_id = data.subject_id if data.subject_type == "order" else None
     deliveries = plan.in_app(envelope.id, envelope.type, "watch_raised",
                              plan.watch_recipients("watch_raised", data.assignee, data.unit), kind=data.kind,
@@ -39,8 +40,9 @@ async def _contact(conn: asyncpg.Connection, order_id, data) -> plan.ProviderCon
     return await contacts.contact(conn, order_id)
 
 
-async def on_watch_escalated(conn: asyncpg.Connection, envelope: Envelope, data) -> None:
-    settings = get_settings()
+async def on_watch_escalated(uow: UnitOfWork, envelope: Envelope, data) -> None:
+    conn = uow.conn
+    settings = uow.settings
     order_id = data.subject_id if data.subject_type == "order" else None
     await store.queue(conn, plan.in_app(
         envelope.id, envelope.type, "watch_escalated",

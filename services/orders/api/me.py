@@ -14,10 +14,10 @@ from services.orders.api.models import DEFAULT_PAGE, MAX_PAGE
 from services.orders.domain.orders import OrderState
 from services.orders.store import orders as store
 from services.orders.store import read_models
+from shared import errors
 from shared.access import Grant, allow
 from shared.audit import log_access
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/me", tags=["citizen"])
@@ -39,12 +39,12 @@ async def my_orders(request: Request, pool: Pool, outbox: OutboxDep, clock: Cloc
                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
                     user: Grant = allow("orders:own_order.read")) -> list[MyOrder]:
     if not user.pin:
-        raise Problem(403, "no_identity", "Your token names no personal identity number",
+        raise errors.forbidden("no_identity", "Your token names no personal identity number",
                       "a citizen's token carries the claim `pin`")
     try:
         number = parse_pin(user.pin, today=clock.today())
     except InvalidPersonalIdentityNumber as exc:
-        raise Problem(422, exc.code, "Invalid personal identity number",
+        raise errors.invalid(exc.code, "Invalid personal identity number",
                       f"the personal identity number {exc}") from exc
     ref = person_ref(number.normalized, request.app.state.settings.person_ref_key)
     async with pool.acquire() as conn, conn.transaction():

@@ -7,22 +7,30 @@ import asyncpg
 from fastapi import APIRouter, Header, Query, Request, Response
 from uuid6 import uuid7
 
-from services.orders.api.models import (DEFAULT_PAGE, MAX_PAGE, OrderChange, OrderIn, OrderOut,
-                                        OrderPage, OrderSummary, RecallIn, RedirectIn)
+from services.orders.api.models import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    OrderChange,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    OrderSummary,
+    RecallIn,
+    RedirectIn,
+)
 from services.orders.domain import decisions
-from services.orders.domain.orders import (Action, OrderState, content_digest, ensure_same_request,
-                                           transition)
+from services.orders.domain.orders import Action, OrderState, content_digest, ensure_same_request, transition
 from services.orders.domain.providers import ensure_offers
 from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
 from services.orders.store import read_models
-from shared.audit import log_access
+from shared import errors
 from shared.access import Grant, allow
+from shared.audit import log_access
 from shared.auth import Principal
 from shared.clock import Clock
 from shared.events.catalog import OrderRecalled, OrderSent
 from shared.outbox import Outbox
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -31,8 +39,8 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
                                               description="Optional; a retry with the same key returns the same order")]
 
 
-def not_found(order_id: UUID) -> Problem:
-    return Problem(404, "order_not_found", "No such order", str(order_id))
+def not_found(order_id: UUID) -> errors.DomainError:
+    return errors.not_found("order_not_found", "No such order", str(order_id))
 
 
 async def _order(conn: asyncpg.Connection, order_id: UUID, user: Grant, *,
@@ -48,7 +56,7 @@ async def _order(conn: asyncpg.Connection, order_id: UUID, user: Grant, *,
 async def _provider(conn: asyncpg.Connection, provider_id: UUID, intervention: str) -> asyncpg.Record:
     provider = await provider_store.get(conn, provider_id)
     if provider is None:
-        raise Problem(422, "unknown_provider", "No such provider", str(provider_id))
+        raise errors.invalid("unknown_provider", "No such provider", str(provider_id))
     ensure_offers(provider["interventions"], intervention)
     return provider
 
@@ -59,7 +67,7 @@ def _ensure_orderable(user: Grant, clock: Clock, case, decision, *, case_id: UUI
     decisions.ensure_known(decision)
     user.ensure_unit(decision.unit)
     decisions.ensure_orderable(case, decision, case_id=case_id, intervention=intervention,
-                               wanted_start=wanted_start, today=decisions.local_today(clock.now()))
+                               wanted_start=wanted_start, today=clock.today())
 
 
 async def _full(conn: asyncpg.Connection, order_id: UUID) -> OrderOut:
@@ -134,7 +142,7 @@ async def create_order(body: OrderIn, response: Response, pool: Pool, clock: Clo
                                      state=OrderState.DRAFT.value, created_by=user.sub, created_at=now,
                                      idempotency_key=idempotency_key, request_hash=request_hash)
         if not created:  # a concurrent retry with the same key committed first
-            raise Problem(409, "idempotency_key_in_use", "A request with this Idempotency-Key is in progress",
+            raise errors.conflict("idempotency_key_in_use", "A request with this Idempotency-Key is in progress",
                           "retry in a moment to get its order")
         await store.add_history(conn, order_id, action="create", from_state=None, to_state=OrderState.DRAFT,
                                 actor=user.sub, at=now, detail={"provider_id": body.provider_id})
@@ -190,7 +198,7 @@ async def redirect_order(order_id: UUID, body: RedirectIn, pool: Pool, outbox: O
         old = await _order(conn, order_id, user, for_update=True)
         transition(OrderState(old["state"]), Action.RECALL)
         if body.provider_id == old["provider_id"]:
-            raise Problem(422, "same_provider", "The order already went to this provider",
+            raise errors.invalid("same_provider", "The order already went to this provider",
                           "redirect to another provider, or recall the order")
         await _provider(conn, body.provider_id, old["intervention"])
         _ensure_orderable(user, clock, *read_models.views(old), case_id=old["case_id"],
@@ -227,7 +235,7 @@ async def case_orders(case_id: UUID, request: Request, pool: Pool, outbox: Outbo
     async with pool.acquire() as conn, conn.transaction():
         case = await read_models.get_case(conn, case_id)
         if case is None:
-            raise Problem(404, "case_not_known", "The case is not known to orders", str(case_id))
+            raise errors.not_found("case_not_known", "The case is not known to orders", str(case_id))
         user.ensure_unit(case["unit"])
         rows = await store.of_case(conn, case_id, after=after, limit=limit)
         await log_access(conn, outbox, clock, user, resource=f"case/{case_id}/orders", person_id=case["person_id"],

@@ -11,18 +11,27 @@ import asyncpg
 from fastapi import APIRouter, Header, Query, Request, Response
 from uuid6 import uuid7
 
-from services.orders.api.models import (DEFAULT_PAGE, MAX_PAGE, DeliveryIn, DeliveryOut, Inbox, InboxItem,
-                                        ProviderOrderOut, RejectIn, StartIn)
+from services.orders.api.models import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    DeliveryIn,
+    DeliveryOut,
+    Inbox,
+    InboxItem,
+    ProviderOrderOut,
+    RejectIn,
+    StartIn,
+)
 from services.orders.api.orders import not_found
 from services.orders.domain import decisions
 from services.orders.domain.orders import Action, OrderState, ensure_same_request, transition, visible_to_provider
 from services.orders.store import deliveries as delivery_store
 from services.orders.store import orders as store
 from services.orders.store import read_models
+from shared import errors
 from shared.access import Grant, allow
 from shared.audit import log_access, log_access_to_persons
 from shared.events.catalog import DeliveryReported, OrderConfirmed, OrderOpened, OrderRejected, OrderStarted
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/provider/orders", tags=["provider"])
@@ -59,7 +68,7 @@ def _parse_cursor(cursor: str) -> tuple[bool, datetime, UUID]:
         opened, sent_at, order_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return opened == "1", datetime.fromisoformat(sent_at), UUID(order_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Problem(422, "invalid_cursor", "The cursor is not one this API gave",
+        raise errors.invalid("invalid_cursor", "The cursor is not one this API gave",
                       "pass `next_cursor` from the previous page unchanged") from None
 
 
@@ -137,7 +146,7 @@ async def start_order(order_id: UUID, body: StartIn, pool: Pool, outbox: OutboxD
         transition(OrderState(row["state"]), Action.START)
         case, decision = read_models.views(row)
         now = clock.now()
-        decisions.ensure_startable(case, decision, started_on=body.started_on, today=decisions.local_today(now))
+        decisions.ensure_startable(case, decision, started_on=body.started_on, today=clock.today())
         view = await _move(conn, row, Action.START, user, now, started_on=body.started_on)
         await outbox.add(conn, OrderStarted(order_id=order_id, case_id=row["case_id"],
                                             decision_id=row["decision_id"], provider_id=row["provider_id"],
@@ -167,9 +176,9 @@ async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, 
         case, decision = read_models.views(row)
         now = clock.now()
         decisions.ensure_deliverable(case, decision, delivered_on=body.delivered_on, started_on=row["started_on"],
-                                     today=decisions.local_today(now))
+                                     today=clock.today())
         if await delivery_store.price(conn, row["intervention"], body.measure, body.delivered_on) is None:
-            raise Problem(409, "no_price", "There is no price for this intervention and measure",
+            raise errors.conflict("no_price", "There is no price for this intervention and measure",
                           f"{row['intervention']} has no price per {body.measure} on {body.delivered_on};"
                           " report in the measure the intervention is priced in (GET /prices)")
         delivery = await delivery_store.insert(conn, delivery_id=uuid7(), order_id=order_id,
@@ -177,7 +186,7 @@ async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, 
                                                quantity=body.quantity, reported_by=user.sub, reported_at=now,
                                                idempotency_key=idempotency_key, request_hash=request_hash)
         if delivery is None:
-            raise Problem(409, "idempotency_key_in_use", "A request with this Idempotency-Key is in progress",
+            raise errors.conflict("idempotency_key_in_use", "A request with this Idempotency-Key is in progress",
                           "retry in a moment to get its report")
         await outbox.add(conn, DeliveryReported(delivery_id=delivery["id"], order_id=order_id,
                                                 case_id=row["case_id"], provider_id=row["provider_id"],

@@ -10,9 +10,9 @@ from uuid6 import uuid7
 from services.orders.api.models import DEFAULT_PAGE, MAX_PAGE, Intervention
 from services.orders.domain.providers import normalise_organisation_number
 from services.orders.store import providers as store
-from shared.audit import log_access
+from shared import errors
 from shared.access import Grant, allow
-from shared.problems import Problem
+from shared.audit import log_access
 from shared.service import ClockDep, OutboxDep, Pool
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url
 
@@ -56,7 +56,7 @@ async def register_provider(body: ProviderIn, request: Request, pool: Pool, cloc
         try:
             await check_webhook_url(str(body.webhook_url), request.app.state.settings)
         except WebhookUrlNotAllowed as exc:
-            raise Problem(422, "webhook_url_not_allowed", "Omsorg may not send webhooks to this URL",
+            raise errors.invalid("webhook_url_not_allowed", "Omsorg may not send webhooks to this URL",
                           f"{exc}; give a public https address") from None
     async with pool.acquire() as conn, conn.transaction():
         row = await store.insert(conn, provider_id=uuid7(), name=body.name.strip(), organisation_number=number,
@@ -64,7 +64,7 @@ async def register_provider(body: ProviderIn, request: Request, pool: Pool, cloc
                                  interventions=sorted(set(body.interventions)), registered_by=user.sub,
                                  registered_at=clock.now())
     if row is None:
-        raise Problem(409, "provider_exists", "A provider with this organisation number is registered", number)
+        raise errors.conflict("provider_exists", "A provider with this organisation number is registered", number)
     return _out(row)
 
 

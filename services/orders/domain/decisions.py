@@ -2,19 +2,12 @@
 
 Closed cases and lapsed decisions accept no new orders and no deliveries (DESIGN.md
 rule 4). Dates are the municipality's calendar dates, so "today" is the date in
-Stockholm, not in UTC (just after midnight they differ).
+Stockholm (`Clock.today()`), not in UTC (just after midnight they differ).
 """
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from shared.problems import Problem
-
-SWEDEN = ZoneInfo("Europe/Stockholm")
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(SWEDEN).date()
+from shared import errors
 
 
 @dataclass(frozen=True)
@@ -44,19 +37,19 @@ class Decision:
 
 def ensure_case_accepts(case: Case | None) -> Case:
     if case is None:
-        raise Problem(409, "case_not_known", "The case is not known to orders",
+        raise errors.conflict("case_not_known", "The case is not known to orders",
                       "a case reaches orders within seconds of being opened; try again shortly")
     if case.removed:
-        raise Problem(409, "case_removed", "The case has been removed")
+        raise errors.conflict("case_removed", "The case has been removed")
     if not case.open:
-        raise Problem(409, "case_closed", "The case is closed",
+        raise errors.conflict("case_closed", "The case is closed",
                       "a closed case takes no new orders and no delivery reports")
     return case
 
 
 def ensure_known(decision: Decision | None) -> Decision:
     if decision is None:
-        raise Problem(409, "decision_not_known", "The decision is not known to orders",
+        raise errors.conflict("decision_not_known", "The decision is not known to orders",
                       "a decision reaches orders within seconds of being made; try again shortly")
     return decision
 
@@ -66,20 +59,20 @@ def ensure_orderable(case: Case | None, decision: Decision | None, *, case_id, i
     """An order (or re-sending one) needs an open case and a decision in force for the wanted start."""
     decision = ensure_known(decision)
     if decision.case_id != case_id:
-        raise Problem(409, "decision_of_other_case", "The decision belongs to another case",
+        raise errors.conflict("decision_of_other_case", "The decision belongs to another case",
                       f"the decision is on case {decision.case_id}")
     if decision.outcome == "rejected":
-        raise Problem(409, "decision_rejected", "The decision rejected the application (avslag)",
+        raise errors.conflict("decision_rejected", "The decision rejected the application (avslag)",
                       "there is nothing to order against a rejection")
     ensure_case_accepts(case)
     if decision.valid_to is not None and decision.valid_to < today:
-        raise Problem(409, "decision_lapsed", "The decision is no longer in force",
+        raise errors.conflict("decision_lapsed", "The decision is no longer in force",
                       f"it was valid {decision.describe()}",
                       valid_from=decision.valid_from.isoformat(), valid_to=decision.valid_to.isoformat())
     if not decision.valid_on(wanted_start):
         raise _outside(decision, wanted_start, "the wanted start")
     if intervention != decision.intervention:
-        raise Problem(409, "intervention_not_decided", "The decision is on another intervention",
+        raise errors.conflict("intervention_not_decided", "The decision is on another intervention",
                       f"the decision grants {decision.intervention!r}, the order asks for {intervention!r}")
     return decision
 
@@ -94,7 +87,7 @@ def ensure_deliverable(case: Case | None, decision: Decision | None, *, delivere
     if not decision.valid_on(delivered_on):
         raise _outside(decision, delivered_on, "the delivery")
     if started_on is not None and delivered_on < started_on:
-        raise Problem(409, "before_start", "The delivery is before the order started",
+        raise errors.conflict("before_start", "The delivery is before the order started",
                       f"the order started on {started_on.isoformat()}")
 
 
@@ -108,12 +101,12 @@ def ensure_startable(case: Case | None, decision: Decision | None, *, started_on
 
 def ensure_not_in_future(day: date, today: date, field: str) -> None:
     if day > today:
-        raise Problem(422, "date_in_future", "The date is in the future",
+        raise errors.invalid("date_in_future", "The date is in the future",
                       f"{field} {day.isoformat()} is after today ({today.isoformat()}); report what has happened")
 
 
-def _outside(decision: Decision, day: date, what: str) -> Problem:
+def _outside(decision: Decision, day: date, what: str) -> errors.DomainError:
     valid_to = decision.valid_to.isoformat() if decision.valid_to else None
-    return Problem(409, "outside_decision_validity", "The date is outside the decision's validity",
+    return errors.conflict("outside_decision_validity", "The date is outside the decision's validity",
                    f"{what} ({day.isoformat()}) is outside the decision, valid {decision.describe()}",
                    valid_from=decision.valid_from.isoformat(), valid_to=valid_to)

@@ -10,7 +10,7 @@ import hashlib
 import json
 from enum import StrEnum
 
-from shared.problems import Problem
+from shared import errors
 
 
 class OrderState(StrEnum):
@@ -59,7 +59,7 @@ def transition(state: OrderState, action: Action) -> OrderState:
         return TRANSITIONS[(state, action)]
     except KeyError:
         allowed = sorted(a.value for (s, a) in TRANSITIONS if s is state)
-        raise Problem(409, "illegal_transition", f"An order that is {state.value} cannot be {_done(action)}",
+        raise errors.conflict("illegal_transition", f"An order that is {state.value} cannot be {_done(action)}",
                       f"allowed now: {', '.join(allowed) or 'nothing, the order is final'}",
                       current_state=state.value, action=action.value) from None
 
@@ -93,5 +93,5 @@ def content_digest(content: dict) -> str:
 def ensure_same_request(earlier_hash: str | None, request_hash: str) -> None:
     """A retry with the same Idempotency-Key must be the same request."""
     if earlier_hash != request_hash:
-        raise Problem(409, "idempotency_key_reused", "The Idempotency-Key was used for another request",
+        raise errors.conflict("idempotency_key_reused", "The Idempotency-Key was used for another request",
                       "a retry must repeat the same request; use a new key for a new one")

@@ -1,8 +1,8 @@
 """Providers (utförare): the organisation number and what a provider offers. No I/O here."""
 import re
 
+from shared import errors
 from shared.pin import luhn_check_digit
-from shared.problems import Problem
 
 _ORGANISATION_NUMBER = re.compile(r"^(\d{6})-?(\d{4})$")
 
@@ -22,12 +22,12 @@ def normalise_organisation_number(text: str) -> str:
     """
     match = _ORGANISATION_NUMBER.match(text.strip())
     if not match or not luhn_ok(match.group(1) + match.group(2)):
-        raise Problem(422, "invalid_organisation_number", "Not a valid organisation number",
+        raise errors.invalid("invalid_organisation_number", "Not a valid organisation number",
                       "write ten digits as NNNNNN-NNNN; the last is a check digit (Luhn)")
     return f"{match.group(1)}-{match.group(2)}"
 
 
 def ensure_offers(interventions: list[str], intervention: str) -> None:
     if intervention not in interventions:
-        raise Problem(409, "provider_does_not_offer", "The provider does not offer this intervention",
+        raise errors.conflict("provider_does_not_offer", "The provider does not offer this intervention",
                       f"the provider offers: {', '.join(sorted(interventions)) or 'nothing'}")

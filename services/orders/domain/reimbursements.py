@@ -7,7 +7,7 @@ the price, rounded half up to whole öre once per line, not per delivery.
 import re
 from datetime import date
 
-from shared.problems import Problem
+from shared import errors
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -17,7 +17,7 @@ def month_bounds(text: str) -> tuple[date, date]:
     match = _MONTH.match(text)
     year, month = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     if not match or not 1 <= month <= 12 or year < 2000:
-        raise Problem(422, "invalid_month", "Not a month", "write the month as YYYY-MM, e.g. 2025-03")
+        raise errors.invalid("invalid_month", "Not a month", "write the month as YYYY-MM, e.g. 2025-03")
     first = date(year, month, 1)
     after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return first, after

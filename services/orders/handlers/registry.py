@@ -1,29 +1,34 @@
 """Reactions to the registry's events: orders' read models of cases and decisions."""
-import asyncpg
 
 from services.orders.store import read_models as store
 from shared.events import Envelope
 from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored, DecisionMade
+from shared.unit_of_work import UnitOfWork
 
 
-async def on_case_opened(conn: asyncpg.Connection, envelope: Envelope, data: CaseOpened) -> None:
+async def on_case_opened(uow: UnitOfWork, envelope: Envelope, data: CaseOpened) -> None:
+    conn = uow.conn
     await store.insert_case(conn, case_id=data.case_id, unit=data.unit, kind=data.kind, person_id=data.person_id,
                             opened_on=data.opened_on, person_ref=data.person_ref)
 
 
-async def on_case_closed(conn: asyncpg.Connection, envelope: Envelope, data: CaseClosed) -> None:
+async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
+    conn = uow.conn
     await store.close_case(conn, case_id=data.case_id, closed_on=data.closed_on)
 
 
-async def on_case_removed(conn: asyncpg.Connection, envelope: Envelope, data: CaseRemoved) -> None:
+async def on_case_removed(uow: UnitOfWork, envelope: Envelope, data: CaseRemoved) -> None:
+    conn = uow.conn
     await store.remove_case(conn, case_id=data.case_id, removed_at=data.removed_at)
 
 
-async def on_case_restored(conn: asyncpg.Connection, envelope: Envelope, data: CaseRestored) -> None:
+async def on_case_restored(uow: UnitOfWork, envelope: Envelope, data: CaseRestored) -> None:
+    conn = uow.conn
     await store.restore_case(conn, case_id=data.case_id)
 
 
-async def on_decision_made(conn: asyncpg.Connection, envelope: Envelope, data: DecisionMade) -> None:
+async def on_decision_made(uow: UnitOfWork, envelope: Envelope, data: DecisionMade) -> None:
+    conn = uow.conn
     await store.insert_decision(conn, **data.model_dump())
 
 

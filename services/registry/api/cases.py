@@ -13,14 +13,21 @@ from services.registry.domain.cases import CaseKind, CaseStatus
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
-from shared.audit import log_access
+from shared import errors
 from shared.access import Grant, allow
 from shared.access.policy import policy
-from shared.events.catalog import (CaseClosed, CaseOpened, CaseRemoved, CaseRestored, DecisionMade,
-                                   InvestigationCompleted, InvestigationStarted)
+from shared.audit import log_access
+from shared.events.catalog import (
+    CaseClosed,
+    CaseOpened,
+    CaseRemoved,
+    CaseRestored,
+    DecisionMade,
+    InvestigationCompleted,
+    InvestigationStarted,
+)
 from shared.outbox import Outbox
 from shared.pin import person_ref
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -126,10 +133,10 @@ SEES_REMOVED_CASES = "registry:case.remove"
 async def _case(conn: asyncpg.Connection, case_id: UUID, user: Grant, *, for_update: bool = False):
     row = await store.get(conn, case_id, for_update=for_update)
     if row is None:
-        raise Problem(404, "case_not_found", "No such case", str(case_id))
+        raise errors.not_found("case_not_found", "No such case", str(case_id))
     user.ensure_unit(row["unit"])
     if row["removed_at"] is not None and policy().scope_for(user, SEES_REMOVED_CASES) is None:
-        raise Problem(410, "case_removed", "The case has been removed by support",
+        raise errors.gone("case_removed", "The case has been removed by support",
                       f"removed {row['removed_at'].isoformat()} by {row['removed_by']}: {row['removal_reason']};"
                       " support can restore it")
     return row
@@ -156,7 +163,7 @@ async def open_case(conn: asyncpg.Connection, outbox: Outbox, *, unit: str, kind
     """Insert a case and its `case.opened` event (also used by intake and import)."""
     person = await person_store.get(conn, person_id)
     if person is None:
-        raise Problem(422, "person_not_found", "The case's person is not registered", str(person_id))
+        raise errors.invalid("person_not_found", "The case's person is not registered", str(person_id))
     row = await store.insert(conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
                              opened_on=opened_on, opened_by=opened_by, import_ref=import_ref)
     await outbox.add(conn, CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"],
@@ -249,9 +256,9 @@ async def complete_investigation(case_id: UUID, investigation_id: UUID, pool: Po
         case = await case_for_work(conn, case_id, user)
         investigation = await store.get_investigation(conn, case_id, investigation_id)
         if investigation is None:
-            raise Problem(404, "investigation_not_found", "No such investigation on this case")
+            raise errors.not_found("investigation_not_found", "No such investigation on this case")
         if investigation["completed_on"] is not None:
-            raise Problem(409, "investigation_completed", "The investigation is already completed",
+            raise errors.conflict("investigation_completed", "The investigation is already completed",
                           f"completed on {investigation['completed_on'].isoformat()}")
         row = await _complete(conn, outbox, case, investigation, on=clock.today(), by=user.sub)
     return InvestigationOut.of(row)

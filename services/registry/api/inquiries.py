@@ -14,10 +14,10 @@ from services.registry.domain.cases import CaseKind
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
 from services.registry.store import inquiries as store
 from services.registry.store import persons as person_store
-from shared.audit import log_access
+from shared import errors
 from shared.access import Grant, allow
+from shared.audit import log_access
 from shared.events.catalog import InquiryAssessed, InquiryReceived
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/inquiries", tags=["inquiries"])
@@ -74,7 +74,7 @@ class InvestigationFromInquiryOut(BaseModel):
 async def _inquiry(conn, inquiry_id: UUID, user: Grant, *, for_update: bool = False):
     row = await store.get(conn, inquiry_id, for_update=for_update)
     if row is None:
-        raise Problem(404, "inquiry_not_found", "No such inquiry", str(inquiry_id))
+        raise errors.not_found("inquiry_not_found", "No such inquiry", str(inquiry_id))
     user.ensure_unit(row["unit"])
     return row
 
@@ -88,7 +88,7 @@ async def receive(body: InquiryIn, pool: Pool, outbox: OutboxDep, clock: ClockDe
     async with pool.acquire() as conn, conn.transaction():
         person = await person_store.get(conn, body.person_id)
         if person is None:
-            raise Problem(422, "person_not_found", "The inquiry's person is not registered", str(body.person_id))
+            raise errors.invalid("person_not_found", "The inquiry's person is not registered", str(body.person_id))
         due = rules.assessment_due_on(body.kind, person["birth_date"], body.received_on)
         row = await store.insert(conn, inquiry_id=uuid7(), person_id=body.person_id, unit=body.unit,
                                  kind=body.kind, received_on=body.received_on, summary=body.summary,
@@ -137,7 +137,7 @@ async def investigate(inquiry_id: UUID, body: InvestigationFromInquiryIn, pool: 
                       user: Grant = allow("registry:case.investigate")) -> InvestigationFromInquiryOut:
     today = clock.today()
     if (body.case_id is None) == (body.kind is None):
-        raise Problem(422, "case_or_kind", "Give either case_id (an existing case) or kind (a new case)")
+        raise errors.invalid("case_or_kind", "Give either case_id (an existing case) or kind (a new case)")
     async with pool.acquire() as conn, conn.transaction():
         inquiry = await _inquiry(conn, inquiry_id, user, for_update=True)
         rules.ensure_may_investigate(due_on=inquiry["assessment_due_on"], outcome=inquiry["assessment_outcome"],
@@ -148,7 +148,7 @@ async def investigate(inquiry_id: UUID, body: InvestigationFromInquiryIn, pool: 
         else:
             case = await case_for_work(conn, body.case_id, user)
             if case["person_id"] != inquiry["person_id"]:
-                raise Problem(409, "other_person", "The case is about another person than the inquiry")
+                raise errors.conflict("other_person", "The case is about another person than the inquiry")
         investigation = await start_investigation(conn, outbox, case, started_on=today, today=today,
                                                   started_by=user.sub)
         inquiry = await store.link_investigation(conn, inquiry_id, investigation["id"])

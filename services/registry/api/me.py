@@ -14,9 +14,9 @@ from services.registry.domain.persons import valid_pin
 from services.registry.domain.process import Outcome
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
+from shared import errors
 from shared.access import Grant, allow
 from shared.audit import log_access
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/me", tags=["citizen"])
@@ -44,7 +44,7 @@ class MyDecision(BaseModel):
 async def _person_id(conn, user: Grant, clock) -> UUID | None:
     """The citizen's person id; None when the number is valid but no one has it in the registry."""
     if not user.pin:
-        raise Problem(403, "no_identity", "Your token names no personal identity number",
+        raise errors.forbidden("no_identity", "Your token names no personal identity number",
                       "a citizen's token carries the claim `pin`")
     row = await person_store.by_pin(conn, valid_pin(user.pin, clock.today()).normalized)
     return row["id"] if row else None

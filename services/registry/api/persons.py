@@ -10,13 +10,13 @@ from uuid6 import uuid7
 from services.registry.api.types import Name, text
 from services.registry.domain.persons import valid_pin
 from services.registry.store import persons as store
-from shared.audit import log_access
+from shared import errors
 from shared.access import Grant, allow
 from shared.access.policy import checked_action, grant_for
+from shared.audit import log_access
 from shared.auth import Principal
 from shared.clock import Clock
 from shared.outbox import Outbox
-from shared.problems import Problem
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/persons", tags=["persons"])
@@ -101,7 +101,7 @@ async def create_person(body: PersonIn, pool: Pool, clock: ClockDep,
             created_by=user.sub)
         if row is None:
             existing = await store.by_pin(conn, pin.normalized)
-            raise Problem(409, "person_exists", "A person with this number is already registered",
+            raise errors.conflict("person_exists", "A person with this number is already registered",
                           "look the person up with GET /persons?pin=", person_id=str(existing["id"]))
         return await _shown(conn, user, row)
 
@@ -112,7 +112,7 @@ async def get_person(person_id: UUID, request: Request, pool: Pool, outbox: Outb
     async with pool.acquire() as conn, conn.transaction():
         row = await store.get(conn, person_id)
         if row is None:
-            raise Problem(404, "person_not_found", "No such person", str(person_id))
+            raise errors.not_found("person_not_found", "No such person", str(person_id))
         return await read_person(conn, outbox, clock, user, request, row)
 
 

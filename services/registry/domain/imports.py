@@ -11,7 +11,7 @@ from datetime import date
 
 from services.registry.domain.cases import CaseKind
 from services.registry.domain.persons import pin_error, valid_pin
-from shared.problems import Problem
+from shared import errors
 
 COLUMNS = ("pin", "first_name", "last_name", "street", "postal_code", "city", "protected_identity",
            "unit", "kind", "status", "opened_on", "closed_on", "ref")
@@ -43,25 +43,25 @@ class ImportRow:
 def read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(line number, fields) of every data row, or a 4xx problem for a file that cannot be read at all."""
     if len(data) > MAX_BYTES:
-        raise Problem(413, "import_too_large", "The file is too large", f"at most {MAX_BYTES} bytes per import")
+        raise errors.too_large("import_too_large", "The file is too large", f"at most {MAX_BYTES} bytes per import")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Problem(422, "import_not_utf8", "The file is not UTF-8 text", str(exc)) from exc
+        raise errors.invalid("import_not_utf8", "The file is not UTF-8 text", str(exc)) from exc
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = reader.fieldnames or []
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
-            raise Problem(422, "import_header", "The file's first line must name the columns",
+            raise errors.invalid("import_header", "The file's first line must name the columns",
                           f"missing: {', '.join(missing)}; known columns: {', '.join(COLUMNS)}")
         rows = []
         for fields in reader:
             if len(rows) == MAX_ROWS:
-                raise Problem(413, "import_too_many_rows", "Too many rows", f"at most {MAX_ROWS} rows per import")
+                raise errors.too_large("import_too_many_rows", "Too many rows", f"at most {MAX_ROWS} rows per import")
             rows.append((reader.line_num, fields))
     except csv.Error as exc:
-        raise Problem(422, "import_not_csv", "The file is not valid CSV", f"line {reader.line_num}: {exc}") from exc
+        raise errors.invalid("import_not_csv", "The file is not valid CSV", f"line {reader.line_num}: {exc}") from exc
     return rows
 
 

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from services.registry.domain.persons import is_child_on
 from services.registry.domain.process import assessment_due
-from shared.problems import Problem
+from shared import errors
 
 
 class InquiryKind(StrEnum):
@@ -27,18 +27,18 @@ def assessment_due_on(kind: InquiryKind, birth_date: date, received_on: date) ->
 
 def ensure_received_in_past(received_on: date, today: date) -> None:
     if received_on > today:
-        raise Problem(422, "received_in_future", "An inquiry cannot be received in the future")
+        raise errors.invalid("received_in_future", "An inquiry cannot be received in the future")
 
 
 def ensure_can_assess(*, due_on: date | None, assessed: bool, assessed_on: date, received_on: date,
                       today: date) -> None:
     if due_on is None:
-        raise Problem(409, "no_assessment_needed",
+        raise errors.conflict("no_assessment_needed",
                       "Only a report of concern about a child gets an initial assessment")
     if assessed:
-        raise Problem(409, "already_assessed", "The inquiry has already been assessed")
+        raise errors.conflict("already_assessed", "The inquiry has already been assessed")
     if assessed_on < received_on or assessed_on > today:
-        raise Problem(422, "assessed_on_out_of_range",
+        raise errors.invalid("assessed_on_out_of_range",
                       "The assessment is made between the receipt and today",
                       f"received on {received_on.isoformat()}")
 
@@ -52,10 +52,10 @@ def is_overdue(due_on: date | None, assessed_on: date | None, today: date) -> bo
 def ensure_may_investigate(*, due_on: date | None, outcome: str | None, investigation_id) -> None:
     """Intake -> assessment -> investigation, in that order."""
     if investigation_id is not None:
-        raise Problem(409, "investigation_already_opened", "The inquiry has already led to an investigation",
+        raise errors.conflict("investigation_already_opened", "The inquiry has already led to an investigation",
                       str(investigation_id))
     if due_on is not None and outcome is None:
-        raise Problem(409, "assessment_missing", "A report about a child is assessed first",
+        raise errors.conflict("assessment_missing", "A report about a child is assessed first",
                       "record the initial assessment with POST /inquiries/{id}/assessment")
     if outcome == AssessmentOutcome.NO_INVESTIGATION:
-        raise Problem(409, "assessed_no_investigation", "The initial assessment decided not to investigate")
+        raise errors.conflict("assessed_no_investigation", "The initial assessment decided not to investigate")

@@ -6,8 +6,8 @@ with the shared validator's message, wherever it is given.
 """
 from datetime import date
 
+from shared import errors
 from shared.pin import InvalidPersonalIdentityNumber, PersonalIdentityNumber, parse_pin
-from shared.problems import Problem
 
 INVALID_PIN = "invalid_personal_identity_number"
 
@@ -17,7 +17,7 @@ def valid_pin(value: str, today: date) -> PersonalIdentityNumber:
     try:
         return parse_pin(value, today=today)
     except InvalidPersonalIdentityNumber as exc:
-        raise Problem(422, INVALID_PIN, "Invalid personal identity number",
+        raise errors.invalid(INVALID_PIN, "Invalid personal identity number",
                       f"the personal identity number {exc}") from exc
 
 
@@ -25,7 +25,7 @@ def pin_error(value: str, today: date) -> str | None:
     """The same check for row-by-row work (import): the message, or None when the number is valid."""
     try:
         valid_pin(value, today)
-    except Problem as problem:
+    except errors.DomainError as problem:
         return problem.detail
     return None
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from services.registry.domain.cases import CaseStatus
-from shared.problems import Problem
+from shared import errors
 
 ASSESSMENT_DAYS = 14
 INVESTIGATION_MONTHS = 4
@@ -34,42 +34,42 @@ def assessment_due(received_on: date) -> date:
 def ensure_open(status: str, removed: bool) -> None:
     """Work is done only on an open case that support has not removed."""
     if removed:
-        raise Problem(409, "case_removed", "The case has been removed",
+        raise errors.conflict("case_removed", "The case has been removed",
                       "support can restore it with POST /cases/{id}/restoration")
     if status == CaseStatus.CLOSED:
-        raise Problem(409, "case_closed", "The case is closed")
+        raise errors.conflict("case_closed", "The case is closed")
 
 
 def ensure_can_remove(*, removed: bool) -> None:
     if removed:
-        raise Problem(409, "case_removed", "The case is already removed")
+        raise errors.conflict("case_removed", "The case is already removed")
 
 
 def ensure_can_restore(*, removed: bool) -> None:
     if not removed:
-        raise Problem(409, "case_not_removed", "The case is not removed; there is nothing to restore")
+        raise errors.conflict("case_not_removed", "The case is not removed; there is nothing to restore")
 
 
 def ensure_can_start_investigation(*, ongoing: bool, started_on: date, opened_on: date, today: date) -> None:
     if ongoing:
-        raise Problem(409, "investigation_ongoing", "An investigation of the case is already ongoing",
+        raise errors.conflict("investigation_ongoing", "An investigation of the case is already ongoing",
                       "complete it (or decide) before starting another")
     if started_on > today:
-        raise Problem(422, "investigation_in_future", "An investigation cannot start in the future")
+        raise errors.invalid("investigation_in_future", "An investigation cannot start in the future")
     if started_on < opened_on:
-        raise Problem(422, "investigation_before_case", "An investigation cannot start before its case",
+        raise errors.invalid("investigation_before_case", "An investigation cannot start before its case",
                       f"the case was opened on {opened_on.isoformat()}")
 
 
 def ensure_can_close(*, ongoing_investigation: bool) -> None:
     if ongoing_investigation:
-        raise Problem(409, "investigation_ongoing", "The case has an ongoing investigation",
+        raise errors.conflict("investigation_ongoing", "The case has an ongoing investigation",
                       "complete the investigation or make a decision before closing the case")
 
 
 def ensure_has_investigation(has_investigation: bool) -> None:
     if not has_investigation:
-        raise Problem(409, "no_investigation", "A decision needs an investigation on the case",
+        raise errors.conflict("no_investigation", "A decision needs an investigation on the case",
                       "start an investigation (POST /cases/{id}/investigations) first")
 
 
@@ -98,32 +98,32 @@ class Communication:
 def check_communication(c: Communication, *, decided_on: date, investigation_started_on: date) -> None:
     if c.communicated:
         if c.communicated_on is None or c.method is None:
-            raise Problem(422, "communication_incomplete", "Say when and how the basis was communicated",
+            raise errors.invalid("communication_incomplete", "Say when and how the basis was communicated",
                           "communicated_on and method are required when communicated is true")
         if c.communicated_on > decided_on:
-            raise Problem(422, "communicated_after_decision",
+            raise errors.invalid("communicated_after_decision",
                           "The basis must be communicated before the decision is made")
         if c.communicated_on < investigation_started_on:
-            raise Problem(422, "communicated_before_investigation",
+            raise errors.invalid("communicated_before_investigation",
                           "The basis cannot be communicated before the investigation started")
         if c.not_communicated_reason is not None:
-            raise Problem(422, "communication_contradictory",
+            raise errors.invalid("communication_contradictory",
                           "A reason for not communicating is only given when it was not communicated")
     else:
         if not c.not_communicated_reason:
-            raise Problem(422, "communication_reason_missing",
+            raise errors.invalid("communication_reason_missing",
                           "Say why the basis was not communicated",
                           "for example: the decision grants the application in full")
         if c.communicated_on is not None or c.method is not None:
-            raise Problem(422, "communication_contradictory",
+            raise errors.invalid("communication_contradictory",
                           "communicated_on and method are only given when it was communicated")
 
 
 def check_validity(*, valid_from: date, valid_to: date | None, follow_up_on: date | None) -> None:
     if valid_to is not None and valid_to < valid_from:
-        raise Problem(422, "validity_reversed", "valid_to is before valid_from")
+        raise errors.invalid("validity_reversed", "valid_to is before valid_from")
     if follow_up_on is not None:
         if follow_up_on < valid_from:
-            raise Problem(422, "follow_up_before_validity", "The follow-up is before the decision applies")
+            raise errors.invalid("follow_up_before_validity", "The follow-up is before the decision applies")
         if valid_to is not None and follow_up_on > valid_to:
-            raise Problem(422, "follow_up_after_validity", "The follow-up is after the decision has lapsed")
+            raise errors.invalid("follow_up_after_validity", "The follow-up is after the decision has lapsed")

@@ -5,9 +5,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from services.watch.scheduler import scheduler_of
+from shared import errors
 from shared.access import Grant, allow
 from shared.clock import AdjustableClock
-from shared.problems import Problem
 
 router = APIRouter(tags=["operations"])
 
@@ -25,13 +25,13 @@ class ClockOut(BaseModel):
 async def move_clock(body: ClockIn, request: Request, user: Grant = allow("watch:clock.move")) -> ClockOut:
     clock = request.app.state.clock
     if request.app.state.settings.env not in ("dev", "test") or not isinstance(clock, AdjustableClock):
-        raise Problem(404, "not_found", "Not Found")
+        raise errors.not_found("not_found", "Not Found")
     if body.now.tzinfo is None:
-        raise Problem(422, "time_zone_missing", "The time needs a time zone", "e.g. 2025-04-23T10:00:00+02:00")
+        raise errors.invalid("time_zone_missing", "The time needs a time zone", "e.g. 2025-04-23T10:00:00+02:00")
     try:
         now = clock.advance_to(body.now)
     except ValueError as exc:
-        raise Problem(409, "clock_backwards", "The clock only moves forward", str(exc)) from exc
+        raise errors.conflict("clock_backwards", "The clock only moves forward", str(exc)) from exc
     scheduler = scheduler_of(request.app)
     fired = await scheduler.fire_due()
     scheduler.wake()

@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from services.watch.domain import access, reports
 from services.watch.domain.reports import Quarter, Status
 from services.watch.store import decisions as store
+from shared import errors
 from shared.access import Grant, allow
-from shared.problems import Problem
 from shared.service import Pool
 
 router = APIRouter(tags=["reports"])
@@ -60,7 +60,7 @@ async def unexecuted_decisions(
         rows = await store.report_candidates(conn, unit=own_unit, decided_on_or_before=reports.oldest_decided_on(q),
                                              active_from=q.start, cap=MAX_CANDIDATES + 1)
     if len(rows) > MAX_CANDIDATES:
-        raise Problem(422, "report_too_large", "Too many decisions for one report",
+        raise errors.invalid("report_too_large", "Too many decisions for one report",
                       f"more than {MAX_CANDIDATES} candidate decisions in unit {own_unit!r}")
     lines = []
     for r in rows:

@@ -3,8 +3,8 @@ grants: own_identity sees their own watches (a caseworker); own_unit also a coll
 whole unit's, in their own unit only (a supervisor, gruppchef)."""
 from dataclasses import dataclass
 
+from shared import errors
 from shared.access import Grant
-from shared.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,9 @@ class Scope:
 
 def _supervisor_unit(user: Grant, asked_unit: str | None) -> str:
     if not user.unit:
-        raise Problem(403, "no_unit", "Your token names no unit", "a supervisor sees the watches of their own unit")
+        raise errors.forbidden("no_unit", "Your token names no unit", "a supervisor sees the watches of their own unit")
     if asked_unit is not None and asked_unit != user.unit:
-        raise Problem(403, "other_unit", "That is another unit's list", f"your unit is {user.unit!r}")
+        raise errors.forbidden("other_unit", "That is another unit's list", f"your unit is {user.unit!r}")
     return user.unit
 
 
@@ -36,7 +36,7 @@ def _sees_units(user: Grant) -> bool:
 def list_scope(user: Grant, *, assignee: str | None, unit: str | None) -> Scope:
     if not _sees_units(user):
         if (assignee is not None and assignee != user.sub) or unit is not None:
-            raise Problem(403, "not_your_list", "You see your own watches",
+            raise errors.forbidden("not_your_list", "You see your own watches",
                           "a supervisor may ask for a caseworker's or the unit's list")
         return Scope(assignee=user.sub, unit=None)
     if assignee is None and unit is None:
@@ -59,5 +59,5 @@ def ensure_may_resolve(user: Grant, *, assignee: str | None, unit: str) -> None:
         return
     if user.sees_unit(unit):
         return
-    raise Problem(403, "not_your_watch", "This watch is someone else's",
+    raise errors.forbidden("not_your_watch", "This watch is someone else's",
                   "the assignee or a supervisor of the unit may resolve it")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from services.watch.domain.calendar import add_months
-from shared.problems import Problem
+from shared import errors
 
 DEADLINE_MONTHS = 3
 _QUARTER = re.compile(r"^(?P<year>\d{4})-Q(?P<n>[1-4])$")
@@ -25,7 +25,7 @@ class Quarter:
     def parse(cls, text: str) -> "Quarter":
         match = _QUARTER.match(text)
         if not match or not 2000 <= int(match.group("year")) <= 2100:
-            raise Problem(422, "invalid_quarter", "Not a quarter", f"write it as YYYY-Qn, e.g. 2025-Q2; got {text!r}")
+            raise errors.invalid("invalid_quarter", "Not a quarter", f"write it as YYYY-Qn, e.g. 2025-Q2; got {text!r}")
         return cls(int(match.group("year")), int(match.group("n")))
 
     @property

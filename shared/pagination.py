@@ -1,0 +1,73 @@
+"""One way to page a list: `limit` and an opaque `cursor` in, `items` and `next_cursor` out.
+
+The cursor is the sort key of the last item of the page, encoded so that clients pass it back
+unchanged; `next_cursor` is null on the last page. Every list has the same shape and the same
+bounds on `limit`. No framework here; shared/api.py has the query parameters.
+"""
+import base64
+import binascii
+import json
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from shared import errors
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+
+
+def encode_cursor(*key: Any) -> str:
+    """The cursor after an item whose sort key is `key` (strings, numbers, UUIDs, dates, times)."""
+    def plain(value):
+        return value.isoformat() if isinstance(value, (date, datetime)) else \
+            str(value) if isinstance(value, UUID) else value
+    text = json.dumps([plain(v) for v in key], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *types: type) -> tuple | None:
+    """The sort key a cursor carries, each part converted to its type; None for the first page.
+    A cursor that was not made by `encode_cursor` for this list is 422 `invalid_cursor`."""
+    if cursor is None:
+        return None
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(parts, list) or len(parts) != len(types):
+            raise ValueError("wrong number of parts")
+        return tuple(_parse(t, p) for t, p in zip(types, parts))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise errors.invalid("invalid_cursor", "The cursor is not valid",
+                             "pass `next_cursor` of the previous page unchanged") from None
+
+
+def _parse(kind: type, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind is datetime:
+        return datetime.fromisoformat(value)
+    if kind is date:
+        return date.fromisoformat(value)
+    if kind is UUID:
+        return UUID(value)
+    if kind in (int, str, float) and isinstance(value, kind) and not isinstance(value, bool):
+        return value
+    raise ValueError(f"not a {kind.__name__}")
+
+
+def page_of(rows: list, limit: int, key) -> tuple[list, str | None]:
+    """Given up to limit + 1 rows fetched in the list's order, the page and the next cursor.
+    `key(row)` is the row's sort key as a tuple."""
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, encode_cursor(*key(rows[-1]))
+    return rows, None

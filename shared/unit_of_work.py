@@ -1,0 +1,127 @@
+"""The unit of work: one connection, one transaction, one commit.
+
+A use case does its work inside `async with uow:`. The unit opens the connection and the
+transaction, collects the events to publish (`publish`) and the reads of personal data to log
+(`log_read`), and on leaving writes them all to the outbox in the same transaction and commits
+once. Leaving with an error rolls everything back and drops what was collected.
+
+Entering a unit that is already open joins it: a consumer opens one unit for a fetched batch of
+events (with their inbox rows) and the handlers and use cases it calls work inside it. Nothing
+else opens transactions.
+"""
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from uuid import UUID
+
+import asyncpg
+from pydantic import BaseModel
+
+from shared.auth import Principal
+from shared.clock import Clock
+from shared.events.catalog.audit import AccessLogged
+from shared.outbox import Outbox
+from shared.settings import Settings
+
+
+# The header in which a client states why it reads a person's data (logged with the read).
+REASON_HEADER = "X-Access-Reason"
+
+
+class UnitOfWork:
+    def __init__(self, pool: asyncpg.Pool, outbox: Outbox, clock: Clock, settings: Settings):
+        self.reason: str | None = None   # why personal data is read in this work, when stated
+        self.pool = pool
+        self.outbox = outbox
+        self.clock = clock
+        self.settings = settings
+        self.conn: asyncpg.Connection | None = None
+        self._depth = 0
+        self._connection = None
+        self._transaction = None
+        self._events: list[tuple[BaseModel, str, str | None]] = []
+
+    # Time, as the service's clock says it.
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self) -> date:
+        """The date in Sweden: the date of every legal and personal fact."""
+        return self.clock.today()
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self._depth += 1
+        if self._depth == 1:
+            try:
+                self._connection = self.pool.acquire()
+                self.conn = await self._connection.__aenter__()
+                self._transaction = self.conn.transaction()
+                await self._transaction.start()
+            except BaseException:
+                await self._release()
+                raise
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        try:
+            if exc_type is None:
+                await self.flush()
+                await self._transaction.commit()
+            else:
+                await self._transaction.rollback()
+        except BaseException:
+            if not self._transaction.is_completed():
+                await self._transaction.rollback()
+            raise
+        finally:
+            self._events.clear()
+            await self._release()
+
+    async def _release(self) -> None:
+        connection, self._connection, self.conn, self._transaction = self._connection, None, None, None
+        if connection is not None:
+            await connection.__aexit__(None, None, None)
+
+    @property
+    def active(self) -> bool:
+        return self._depth > 0
+
+    def publish(self, event: BaseModel, *, key: str, subject: str | None = None) -> None:
+        """An event to publish when the work commits (into the outbox, in this transaction)."""
+        self._events.append((event, key, subject))
+
+    def log_read(self, user: Principal, *, resource: str, person_id: UUID | None = None,
+                 person_ids: Iterable[UUID | None] | None = None, reason: str | None = None,
+                 action: str = "read") -> None:
+        """Who read whose data, when and why. A list that shows several persons is one entry per
+        person, so each person's log shows it; a list that shows no one is still one entry."""
+        persons = [person_id] if person_ids is None else \
+            list(dict.fromkeys(p for p in person_ids if p is not None)) or [None]
+        at = self.now()
+        for person in persons:
+            self.publish(AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
+                                      person_id=person, reason=reason or self.reason, at=at), key=str(person or resource))
+
+    async def flush(self) -> None:
+        """Write what was collected to the outbox now (it still leaves only when the work commits)."""
+        events, self._events = self._events, []
+        await self.outbox.add_many(self.conn, events)
+
+    @property
+    def pending(self) -> Sequence[tuple[BaseModel, str, str | None]]:
+        return tuple(self._events)
+
+
+class Work:
+    """Makes a unit of work per request or per batch of events; one per service process."""
+
+    def __init__(self, pool: asyncpg.Pool, outbox: Outbox, clock: Clock, settings: Settings):
+        self.pool = pool
+        self.outbox = outbox
+        self.clock = clock
+        self.settings = settings
+
+    def __call__(self) -> UnitOfWork:
+        return UnitOfWork(self.pool, self.outbox, self.clock, self.settings)

@@ -1,0 +1,68 @@
+"""The one wake loop of the background workers: the outbox relay, notify's sender and watch's
+scheduler each do a round of work, then sleep until PostgreSQL NOTIFYs their channel (a commit
+that gave them work), until something in the process wakes them (`wake()`), or until the poll
+interval runs out: the fallback that also picks up whatever a crash left behind.
+"""
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+# A round of work; returns how long the loop may sleep at most before the next (None: the poll interval).
+Round = Callable[[], Awaitable[float | None]]
+
+
+class WakeLoop:
+    def __init__(self, name: str, pool: asyncpg.Pool, poll_seconds: float, channel: str | None = None):
+        self.name = name
+        self.pool = pool
+        self.poll_seconds = poll_seconds
+        self.channel = channel
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, work: Round) -> None:
+        """Forever: a round of work, then sleep until woken. A lost database connection is
+        waited out: the loop listens again on a fresh one."""
+        while True:
+            try:
+                if self.channel is None:
+                    while True:
+                        await self._round(work)
+                else:
+                    await self._listen(work)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("%s lost its database connection, reconnecting: %s", self.name, exc)
+                await asyncio.sleep(1)
+
+    async def _listen(self, work: Round) -> None:
+        wake = lambda *_: self._wake.set()  # noqa: E731
+        async with self.pool.acquire() as listener:
+            await listener.add_listener(self.channel, wake)
+            listener.add_termination_listener(wake)
+            try:
+                # A listener whose connection died (PostgreSQL restarted) hears nothing:
+                # leave the loop and listen on a fresh connection.
+                while not listener.is_closed():
+                    await self._round(work)
+            finally:
+                listener.remove_termination_listener(wake)
+                if not listener.is_closed():
+                    await listener.remove_listener(self.channel, wake)
+
+    async def _round(self, work: Round) -> None:
+        # Cleared before the work: a wake-up that comes while it runs is seen on the next
+        # round, not left for the poll.
+        self._wake.clear()
+        delay = await work()
+        try:
+            await asyncio.wait_for(self._wake.wait(), self.poll_seconds if delay is None else delay)
+        except asyncio.TimeoutError:
+            pass
