@@ -10,29 +10,12 @@ from typing import Annotated
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+
 
 from shared.problems import Problem
 from shared.settings import Settings
 
-ROLES = (
-    "caseworker",         # handläggare, in a unit
-    "supervisor",         # gruppchef
-    "object_specialist",  # objektspecialist
-    "support",            # first line
-    "family_law",         # familjerätt
-    "provider_user",      # utförare, scoped to one provider
-    "citizen",            # scoped to their own identity
-    "service",            # service accounts
-)
-
-
-class Principal(BaseModel):
-    sub: str
-    roles: list[str]
-    unit: str | None = None
-    provider_id: str | None = None
-    pin: str | None = None
+from shared.principal import ROLES, Principal  # noqa: F401  (re-exported)
 
 
 def issue_token(settings: Settings, *, sub: str, roles: list[str], unit: str | None = None,

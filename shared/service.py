@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from shared import problems
-from shared.access.policy import PUBLIC, declare_actions, operation_actions
+from shared.access.policy import PUBLIC
+from shared.access.routes import declare_actions, operation_actions
 from shared.body_limit import BodyLimitMiddleware
 from shared.clock import AdjustableClock, Clock
 from shared.consumer import EventConsumer, Handler

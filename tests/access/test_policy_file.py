@@ -8,7 +8,8 @@ from fastapi import APIRouter, FastAPI
 
 import shared.service
 from shared.access.policy import (ACTION_EXTENSION, CHECKED_IN_CODE, POLICY_FILE, SCOPES, Grant, PolicyError,
-                                  allow, grant_for, load, operation_actions, parse)
+                                  grant_for, load, parse)
+from shared.access.routes import allow, operation_actions
 from shared.auth import ROLES, Principal
 from shared.service import Service, create_app
 from tests.stack import SERVICES

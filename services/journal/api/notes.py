@@ -13,7 +13,8 @@ from services.journal.domain.access import Action, ensure_may_sign
 from services.journal.domain.notes import CaseState
 from services.journal.store import notes as store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.audit import log_access
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.problems import Problem

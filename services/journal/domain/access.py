@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from shared import errors
 from shared.access.policy import checked_action, grant_for
-from shared.auth import Principal
+from shared.principal import Principal
 
 
 class Action(StrEnum):

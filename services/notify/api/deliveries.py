@@ -11,7 +11,8 @@ from services.notify.domain.plan import supervisors, user
 from services.notify.store import deliveries as store
 from services.notify.store import notifications as notification_store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.service import ClockDep, Pool
 
 router = APIRouter(tags=["notifications"])

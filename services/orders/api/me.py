@@ -15,7 +15,8 @@ from services.orders.domain.orders import OrderState
 from services.orders.store import orders as store
 from services.orders.store import read_models
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.audit import log_access
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.service import ClockDep, OutboxDep, Pool

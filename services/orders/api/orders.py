@@ -25,7 +25,8 @@ from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
 from services.orders.store import read_models
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.audit import log_access
 from shared.auth import Principal
 from shared.clock import Clock

@@ -11,7 +11,8 @@ from services.orders.api.models import DEFAULT_PAGE, MAX_PAGE, Intervention
 from services.orders.domain.providers import normalise_organisation_number
 from services.orders.store import providers as store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.audit import log_access
 from shared.service import ClockDep, OutboxDep, Pool
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url

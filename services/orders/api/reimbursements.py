@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 from services.orders.domain.access import ensure_own_provider
 from services.orders.domain.reimbursements import amount_ore, month_bounds
 from services.orders.store import deliveries as store
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.audit import log_access_to_persons
 from shared.service import ClockDep, OutboxDep, Pool
 

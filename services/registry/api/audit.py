@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 from services.registry.api.types import DEFAULT_LIMIT, MAX_LIMIT
 from services.registry.store import access_log as store
 from shared.audit import log_access
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/audit", tags=["audit"])

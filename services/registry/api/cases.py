@@ -14,7 +14,8 @@ from services.registry.domain.process import Communication, CommunicationMethod,
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.access.policy import policy
 from shared.audit import log_access
 from shared.events.catalog import (

@@ -16,7 +16,8 @@ from services.registry.domain.imports import ImportRow, check_row, read_csv
 from services.registry.store import cases as case_store
 from services.registry.store import imports as store
 from services.registry.store import persons as person_store
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.outbox import Outbox
 from shared.service import ClockDep, OutboxDep, Pool
 

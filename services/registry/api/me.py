@@ -15,7 +15,8 @@ from services.registry.domain.process import Outcome
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.audit import log_access
 from shared.service import ClockDep, OutboxDep, Pool
 

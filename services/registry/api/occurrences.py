@@ -10,7 +10,8 @@ from services.registry.api.types import DEFAULT_LIMIT, MAX_LIMIT
 from services.registry.domain.persons import valid_pin
 from services.registry.store import occurrences as store
 from shared.audit import log_access
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(prefix="/occurrences", tags=["occurrences"])

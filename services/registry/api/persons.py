@@ -11,7 +11,8 @@ from services.registry.api.types import Name, text
 from services.registry.domain.persons import valid_pin
 from services.registry.store import persons as store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.access.policy import checked_action, grant_for
 from shared.audit import log_access
 from shared.auth import Principal

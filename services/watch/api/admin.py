@@ -6,7 +6,8 @@ from pydantic import BaseModel, Field
 
 from services.watch.scheduler import scheduler_of
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.clock import AdjustableClock
 
 router = APIRouter(tags=["operations"])

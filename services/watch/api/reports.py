@@ -10,7 +10,8 @@ from services.watch.domain import access, reports
 from services.watch.domain.reports import Quarter, Status
 from services.watch.store import decisions as store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.service import Pool
 
 router = APIRouter(tags=["reports"])

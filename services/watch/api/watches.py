@@ -11,7 +11,8 @@ from services.watch.domain import access
 from services.watch.domain.rules import Kind
 from services.watch.store import watches as store
 from shared import errors
-from shared.access import Grant, allow
+from shared.access import Grant
+from shared.access.routes import allow
 from shared.service import ClockDep, OutboxDep, Pool
 
 router = APIRouter(tags=["watches"])
