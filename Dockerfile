@@ -23,7 +23,8 @@ FROM python:3.11-slim
 ENV PATH="/opt/venv/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    OMSORG_HOST=0.0.0.0
+    OMSORG_HOST=0.0.0.0 \
+    OMSORG_ENV=prod
 
 RUN groupadd --system --gid 10001 omsorg \
  && useradd --system --uid 10001 --gid omsorg --no-create-home --home-dir /app \

@@ -6,6 +6,7 @@
 import argparse
 import asyncio
 import json
+import os
 import sys
 import textwrap
 import time
@@ -91,6 +92,8 @@ async def main() -> int:
     parser.add_argument("--ignore-seconds", type=float, default=4.0,
                         help="how long provider A leaves the order before the clock moves")
     args = parser.parse_args()
+    # The flow runs against the local stack (`make up`, a development machine) unless told otherwise.
+    os.environ.setdefault("OMSORG_ENV", "dev")
     settings = get_settings()
 
     def token(role: str, sub: str, **claims) -> str:

@@ -1,4 +1,8 @@
-"""`omsorg`: the command line of the local stack."""
+"""`omsorg`: the command line of the local stack.
+
+It signs tokens for the stack that `make up` runs (OMSORG_ENV=dev) unless OMSORG_ENV says
+otherwise; against a production stack it needs that stack's OMSORG_ENV and OMSORG_JWT_SECRET.
+"""
 import argparse
 import json
 import os
@@ -12,6 +16,7 @@ from shared.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("OMSORG_ENV", "dev")
     parser = argparse.ArgumentParser(prog="omsorg", description="Omsorg command line")
     commands = parser.add_subparsers(dest="command", required=True)
     token = commands.add_parser("token", help="print a bearer token that the local stack accepts")

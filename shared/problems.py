@@ -40,8 +40,10 @@ class Problem(Exception):
     """An error of the HTTP layer itself (401, 400 for a missing header...). The rules raise
     `shared.errors.DomainError` instead, which carries a kind rather than a status."""
 
-    def __init__(self, status: int, code: str, title: str, detail: str | None = None, **extra):
+    def __init__(self, status: int, code: str, title: str, detail: str | None = None,
+                 headers: dict[str, str] | None = None, **extra):
         super().__init__(detail or title)
+        self.headers = headers or {}
         self.status = status
         self.code = code
         self.title = title
@@ -49,20 +51,22 @@ class Problem(Exception):
         self.extra = extra
 
 
-def problem_response(status: int, code: str, title: str, detail=None, instance=None, **extra) -> JSONResponse:
+def problem_response(status: int, code: str, title: str, detail=None, instance=None,
+                     headers: dict[str, str] | None = None, **extra) -> JSONResponse:
     body = {"type": f"https://omsorg.se/problems/{code}", "title": title, "status": status, "code": code}
     if detail is not None:
         body["detail"] = detail
     if instance is not None:
         body["instance"] = instance
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
-        return problem_response(exc.status, exc.code, exc.title, exc.detail, request.url.path, **exc.extra)
+        return problem_response(exc.status, exc.code, exc.title, exc.detail, request.url.path, exc.headers,
+                                **exc.extra)
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError):
@@ -82,8 +86,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         code = _CODES_BY_STATUS.get(exc.status_code, "http_error")
+        # Starlette's own headers (405's Allow) go with the answer.
         return problem_response(exc.status_code, code, str(exc.detail), getattr(exc, "problem_detail", None),
-                                request.url.path)
+                                request.url.path, getattr(exc, "headers", None))
 
     async def _unstorable_text(request: Request, exc: Exception):
         # PostgreSQL text and jsonb cannot hold NUL (\u0000): bad input, whichever field it came in.

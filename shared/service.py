@@ -193,5 +193,7 @@ def run(service: Service) -> None:
     settings = get_settings()
     app = create_app(service, settings)
     # log_config=None: uvicorn's lines go through the JSON logging set up in telemetry.
+    # X-Forwarded-For is believed only from the proxies the settings name (none by default).
+    proxies = settings.trusted_proxy_list()
     uvicorn.run(app, host=settings.host, port=settings.port or service.port, log_config=None,
-                access_log=False)
+                access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)

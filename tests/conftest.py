@@ -2,6 +2,10 @@ import os
 
 import pytest
 
+# The tests run by test rules (development secrets, a clock that may be moved); without this the
+# services' settings, read in this process, would follow production's rules, their default.
+os.environ.setdefault("OMSORG_ENV", "test")
+
 from tests.stack import SERVICES, create_env, drop_env
 
 

@@ -3,6 +3,7 @@ environment, service processes started as `make up` starts them, and topic reade
 import asyncio
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -19,7 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.auth import issue_token
-from shared.settings import Settings
+from shared.settings import SECRETS, Settings
 from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,12 @@ SERVICES = ("registry", "journal", "orders", "watch", "notify")
 
 
 def base_settings() -> Settings:
-    return Settings()
+    return Settings(env="test")
+
+
+def production_secrets() -> dict[str, str]:
+    """Fresh strong secrets, as OMSORG_* variables, for a service started by production's rules."""
+    return {f"OMSORG_{name.upper()}": secrets.token_hex(32) for name in SECRETS}
 
 
 def free_port() -> int:

@@ -17,6 +17,8 @@ start() {
   else
     # Spans go to the trace catcher in the Procfile (.local/traces/spans.jsonl) unless set otherwise,
     # exported every second rather than every five.
+    # The local stack is a development machine: development secrets, a clock that can be moved.
+    export OMSORG_ENV=${OMSORG_ENV:-dev}
     export OMSORG_OTEL_ENDPOINT=${OMSORG_OTEL_ENDPOINT:-http://127.0.0.1:${OMSORG_OTLP_PORT:-4318}}
     export OTEL_BSP_SCHEDULE_DELAY=${OTEL_BSP_SCHEDULE_DELAY:-1000}
     # setsid: the runner outlives the `make` that started it; PATH: honcho's children use the venv.

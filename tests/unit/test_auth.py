@@ -1,4 +1,5 @@
 """Tokens from the local issuer, and the CLI that prints them."""
+import secrets
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from shared.auth import decode_token, issue_token
 from shared.cli import main
 from shared.problems import Problem
-from shared.settings import Settings
+from shared.settings import DEV_PERSON_REF_KEY, SECRETS, Settings
 
 SETTINGS = Settings(env="test")
 
@@ -38,19 +39,20 @@ def test_bad_token_requests_are_refused(kwargs, message):
 
 
 def test_production_refuses_the_development_secret():
-    with pytest.raises(ValueError, match="OMSORG_JWT_SECRET"):
+    with pytest.raises(ValueError, match="OMSORG_JWT_SECRET must be set"):
         Settings(env="prod")
 
 
 def test_production_refuses_the_development_person_ref_key():
+    strong = {name: secrets.token_hex(32) for name in SECRETS}
     with pytest.raises(ValueError, match="OMSORG_PERSON_REF_KEY"):
-        Settings(env="prod", jwt_secret="a-production-secret")
-    assert Settings(env="prod", jwt_secret="a-production-secret", person_ref_key="a-production-key")
+        Settings(env="prod", **{**strong, "person_ref_key": DEV_PERSON_REF_KEY})
+    assert Settings(env="prod", **strong)
 
 
 def test_cli_prints_a_token_the_stack_accepts(capsys):
     assert main(["token", "--sub", "pia", "--role", "provider_user", "--provider", "hemtjanst-ab"]) == 0
-    principal = decode_token(Settings(), capsys.readouterr().out.strip())
+    principal = decode_token(Settings(env="dev"), capsys.readouterr().out.strip())
     assert principal.provider_id == "hemtjanst-ab" and principal.roles == ["provider_user"]
 
 

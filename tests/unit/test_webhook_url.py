@@ -1,16 +1,16 @@
 """Which webhook URLs may be used (shared/webhook_url.py): no request may reach loopback,
 private, link-local, metadata, multicast or reserved addresses, however they are written."""
 import ipaddress
+import secrets
 import socket
 
 import pytest
 
-from shared.settings import Settings
+from shared.settings import SECRETS, Settings
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url, is_public
 
 STRICT = Settings(env="test", allow_private_webhooks=False)
-PROD = Settings(env="prod", jwt_secret="a-production-secret-that-is-long-enough-0123456789",
-                person_ref_key="a-production-person-ref-key")
+PROD = Settings(env="prod", **{name: secrets.token_hex(32) for name in SECRETS})
 LENIENT = Settings(env="test", allow_private_webhooks=True)
 
 NOT_PUBLIC = [

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 import httpx
 
 from tests import clock
+from tests.stack import production_secrets
 
 
 async def test_the_clock_moves_forward_only_and_only_for_a_service_account(env):
@@ -27,8 +28,7 @@ async def test_the_clock_moves_forward_only_and_only_for_a_service_account(env):
 
 
 async def test_in_production_there_is_no_clock_to_move(env):
-    watch = env.start("watch", OMSORG_ENV="prod", OMSORG_JWT_SECRET="a-production-secret-for-this-test-only",
-                      OMSORG_PERSON_REF_KEY="a-production-key-for-this-test-only")
+    watch = env.start("watch", OMSORG_ENV="prod", **production_secrets())
     await watch.wait_ready()
     async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:
         response = await client.post("/admin/clock", json={"now": clock.now().isoformat()})
