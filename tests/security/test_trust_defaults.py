@@ -3,7 +3,6 @@ follows production's rules and refuses to start without strong secrets of its ow
 stands in this repository is taken in production; tokens that live too long, name no one or hold
 broken text are 401; a client cannot pick its own address with X-Forwarded-For; 401 and 405
 answers carry the headers HTTP asks for."""
-import asyncio
 import re
 import secrets
 import subprocess
