@@ -19,7 +19,8 @@ from fastapi import FastAPI
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 
-from services.notify.channels import Mailer, Webhooks
+from services.notify.channels.smtp import Mailer
+from services.notify.channels.webhooks import Webhooks
 from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, webhook_body
 from services.notify.store import deliveries as store
 from services.notify.store import notifications
