@@ -3,7 +3,7 @@ from pathlib import Path
 
 from services.notify.api import deliveries
 from services.notify.handlers import orders, watches
-from services.notify.sender import sender_worker
+from services.notify.workers.sender import sender_worker
 from shared.events import EVENT_TYPES
 from shared.service import Service, create_app, run
 
