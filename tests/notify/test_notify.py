@@ -4,18 +4,11 @@ import json
 import uuid
 
 import httpx
-import pytest
 
 from services.notify.domain.signature import HEADER, provider_secret, verify
-from shared.events import EVENT_TYPES
 from tests import clock
 from tests.notify.helpers import MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish, wait_for
 from tests.stack import eventually, free_port, read_topic
-
-# watch.raised / watch.escalated come with the watch service's part of the event contract.
-needs_watch_events = pytest.mark.skipif("watch.raised" not in EVENT_TYPES,
-                                        reason="the watch events are not in the catalogue yet")
-
 
 
 def watch_raised(order_id, provider_id, email: str, webhook_url: str | None = None) -> dict:
@@ -37,7 +30,6 @@ def reminders(catcher: MailCatcher, address: str) -> list:
     return [m for m in catcher.to(address) if str(m["Subject"]).startswith("Påminnelse")]
 
 
-@needs_watch_events
 async def test_reminder_reaches_the_provider_exactly_once_when_the_watch_event_comes_three_times(env):
     catcher = MailCatcher().start()
     try:
@@ -196,7 +188,6 @@ async def test_a_recall_reaches_only_a_provider_who_had_opened_the_order(env):
         catcher.stop()
 
 
-@needs_watch_events
 async def test_an_escalation_reaches_the_units_supervisors_and_the_caseworker(env):
     catcher = MailCatcher().start()
     try:

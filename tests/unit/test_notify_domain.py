@@ -8,7 +8,7 @@ from services.notify.domain import plan
 from services.notify.domain.deliveries import (Channel, Status, after_failure, backoff, dedup_key, normalize_recipient,
                                                webhook_body)
 from services.notify.domain.signature import provider_secret, sign, verify
-from services.notify.domain.templates import TEMPLATES, render
+from services.notify.domain.templates import TEMPLATES, render, watch_link
 
 ORDER = uuid.uuid4()
 PROVIDER = uuid.uuid4()
@@ -79,3 +79,8 @@ def test_backoff_doubles_and_is_capped_then_gives_up():
         backoff(0, 2)
     assert after_failure(2, 3) is Status.PENDING
     assert after_failure(3, 3) is Status.FAILED
+
+
+def test_a_watch_notice_leads_to_its_order_or_to_the_watch_list():
+    assert watch_link("https://omsorg.example/", "order", ORDER) == f"https://omsorg.example/orders/{ORDER}"
+    assert watch_link("https://omsorg.example/", "decision", ORDER) == "https://omsorg.example/watches"
