@@ -1,7 +1,7 @@
 """Notify service: `python -m services.notify.main` (port 8005)."""
 from pathlib import Path
 
-from services.notify.api import deliveries
+from services.notify.api import deliveries, notifications
 from services.notify.handlers import orders, watches
 from services.notify.workers.sender import sender_worker
 from shared.service import Service, create_app, run
@@ -11,7 +11,7 @@ SERVICE = Service(
     port=8005,
     title="Omsorg notify (aviseringar)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[deliveries.router],
+    routers=[deliveries.router, notifications.router],
     handlers={**orders.HANDLERS, **watches.HANDLERS},
     workers=[sender_worker],
 )

@@ -73,11 +73,12 @@ async def mark_failed(conn: asyncpg.Connection, delivery_id: UUID, attempts: int
 
 
 async def search(conn: asyncpg.Connection, *, order_id: UUID | None, recipient: str | None, status: str | None,
-                 channel: str | None, limit: int, before: UUID | None) -> list[asyncpg.Record]:
+                 channel: str | None, limit: int, older_than: UUID | None) -> list[asyncpg.Record]:
+    """The log newest first (ids are time-ordered): up to `limit` deliveries older than `older_than`."""
     return await conn.fetch(
         "SELECT * FROM deliveries WHERE ($1::uuid IS NULL OR order_id = $1)"
         " AND ($2::text IS NULL OR recipient = $2) AND ($3::text IS NULL OR status = $3)"
         " AND ($4::text IS NULL OR channel = $4) AND ($5::uuid IS NULL OR id < $5)"
         " ORDER BY id DESC LIMIT $6",
-        order_id, recipient, status, channel, before, limit,
+        order_id, recipient, status, channel, older_than, limit,
     )

@@ -1,20 +1,36 @@
-"""The delivery log: what the sender records in it after each attempt.
+"""The delivery log: what support reads of it, and what the sender records in it after each attempt.
 
 A delivery is sent outside any transaction (workers/sender.py); its outcome is recorded
 afterwards in a unit of work of its own, with the event that tells of it.
 """
 import logging
+from uuid import UUID
 
 import asyncpg
 from opentelemetry import context as otel_context
 
-from services.notify.domain.deliveries import Channel, Status, after_failure, backoff
+from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, recipient_as_logged
 from services.notify.store import deliveries as store
 from services.notify.store import notifications
+from shared.access import Grant
 from shared.events.catalog import NotificationDelivered, NotificationFailed
+from shared.pagination import decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+async def list_deliveries(uow: UnitOfWork, user: Grant, *, order_id: UUID | None = None,
+                          recipient: str | None = None, status: str | None = None, channel: str | None = None,
+                          limit: int, cursor: str | None = None) -> tuple[list[asyncpg.Record], str | None]:
+    """One page of the log, newest first, and the cursor of the next page (None on the last)."""
+    after = decode_cursor(cursor, UUID)
+    if recipient is not None:
+        recipient = recipient_as_logged(recipient, channel)
+    async with uow:
+        rows = await store.search(uow.conn, order_id=order_id, recipient=recipient, status=status, channel=channel,
+                                  limit=limit + 1, older_than=after[0] if after else None)
+    return page_of(rows, limit, lambda row: (row["id"],))
 
 
 async def record_delivered(uow: UnitOfWork, rows: list[asyncpg.Record]) -> None:
