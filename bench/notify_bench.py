@@ -33,7 +33,7 @@ from bench.harness import ratio_line
 from shared.events import Envelope, to_kafka
 from tests.stack import create_env, drop_env, free_port
 
-CONNECTIONS = 4  # services.notify.channels.Mailer's default
+CONNECTIONS = 4  # services.notify.channels.smtp.Mailer's default
 TARGET = 0.8
 
 

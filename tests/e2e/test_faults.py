@@ -18,7 +18,7 @@ a second event for the same fact (a new id) is not.
 
 A killed notify is down while the reminder comes due rather than killed at a random moment:
 killed between sending a mail and marking it sent, it sends that mail once more (services/
-notify/sender.py), and one it had claimed but not sent waits out the claim's lease (120 s).
+notify/workers/sender.py), and one it had claimed but not sent waits out the claim's lease (120 s).
 
 About 15 to 25 s for each service, 25 to 30 s for the broker, 25 s for the database.
 """

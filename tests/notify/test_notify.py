@@ -4,18 +4,11 @@ import json
 import uuid
 
 import httpx
-import pytest
 
 from services.notify.domain.signature import HEADER, provider_secret, verify
-from shared.events import EVENT_TYPES
 from tests import clock
 from tests.notify.helpers import MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish, wait_for
 from tests.stack import eventually, free_port, read_topic
-
-# watch.raised / watch.escalated come with the watch service's part of the event contract.
-needs_watch_events = pytest.mark.skipif("watch.raised" not in EVENT_TYPES,
-                                        reason="the watch events are not in the catalogue yet")
-
 
 
 def watch_raised(order_id, provider_id, email: str, webhook_url: str | None = None) -> dict:
@@ -26,18 +19,22 @@ def watch_raised(order_id, provider_id, email: str, webhook_url: str | None = No
             "provider_id": str(provider_id), "provider_email": email, "provider_webhook_url": webhook_url}
 
 
-async def deliveries(env, proc, **params) -> list[dict]:
+async def deliveries_page(env, proc, **params) -> dict:
     async with httpx.AsyncClient() as client:
         r = await client.get(f"{proc.url}/deliveries", params=params, headers=env.auth("support", "sven"))
     assert r.status_code == 200, r.text
-    return r.json()["deliveries"]
+    assert set(r.json()) == {"items", "next_cursor"}
+    return r.json()
+
+
+async def deliveries(env, proc, **params) -> list[dict]:
+    return (await deliveries_page(env, proc, **params))["items"]
 
 
 def reminders(catcher: MailCatcher, address: str) -> list:
     return [m for m in catcher.to(address) if str(m["Subject"]).startswith("Påminnelse")]
 
 
-@needs_watch_events
 async def test_reminder_reaches_the_provider_exactly_once_when_the_watch_event_comes_three_times(env):
     catcher = MailCatcher().start()
     try:
@@ -68,10 +65,12 @@ async def test_reminder_reaches_the_provider_exactly_once_when_the_watch_event_c
             ("order_sent", "email"), ("order_reminder", "email"), ("watch_raised", "in_app")}
 
         async with httpx.AsyncClient() as client:
-            mine = (await client.get(f"{proc.url}/notifications", headers=env.auth("caseworker", "anna"))).json()
+            page = (await client.get(f"{proc.url}/notifications", headers=env.auth("caseworker", "anna"))).json()
+            assert page["next_cursor"] is None
+            mine = page["items"]
             assert [n["title"] for n in mine] == ["Bevakning: obekräftad beställning"]
             other = await client.get(f"{proc.url}/notifications", headers=env.auth("caseworker", "bertil"))
-            assert other.json() == []
+            assert other.json() == {"items": [], "next_cursor": None}
             stolen = await client.post(f"{proc.url}/notifications/{mine[0]['id']}/read",
                                        headers=env.auth("caseworker", "bertil"))
             assert stolen.status_code == 404 and stolen.json()["code"] == "notification_not_found"
@@ -80,7 +79,7 @@ async def test_reminder_reaches_the_provider_exactly_once_when_the_watch_event_c
             assert read.status_code == 200 and read.json()["read"] is True
             unread = await client.get(f"{proc.url}/notifications", params={"unread": "true"},
                                       headers=env.auth("caseworker", "anna"))
-            assert unread.json() == []
+            assert unread.json() == {"items": [], "next_cursor": None}
             forbidden = await client.get(f"{proc.url}/deliveries", headers=env.auth("caseworker", "anna"))
             assert forbidden.status_code == 403
             assert forbidden.headers["content-type"].startswith("application/problem+json")
@@ -164,8 +163,16 @@ async def test_a_webhook_receiver_gets_a_correctly_signed_body(env):
         assert {d["channel"] for d in delivered} == {"email", "webhook"}
         hooks = await deliveries(env, proc, order_id=str(order), channel="webhook")
         assert [(h["recipient"], h["status"]) for h in hooks] == [(receiver.url, "delivered")]
-        first = await deliveries(env, proc, order_id=str(order), limit=1)
-        assert len(first) == 1
+        # The log in pages: newest first, the cursor leading to the rest.
+        both = await deliveries(env, proc, order_id=str(order))
+        first = await deliveries_page(env, proc, order_id=str(order), limit=1)
+        assert first["items"] == both[:1] and first["next_cursor"]
+        rest = await deliveries_page(env, proc, order_id=str(order), limit=1, cursor=first["next_cursor"])
+        assert rest["items"] == both[1:] and rest["next_cursor"] is None
+        async with httpx.AsyncClient() as client:
+            bad = await client.get(f"{proc.url}/deliveries", params={"cursor": "not-a-cursor"},
+                                   headers=env.auth("support", "sven"))
+        assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
     finally:
         catcher.stop()
         receiver.stop()
@@ -196,7 +203,6 @@ async def test_a_recall_reaches_only_a_provider_who_had_opened_the_order(env):
         catcher.stop()
 
 
-@needs_watch_events
 async def test_an_escalation_reaches_the_units_supervisors_and_the_caseworker(env):
     catcher = MailCatcher().start()
     try:
@@ -210,7 +216,7 @@ async def test_an_escalation_reaches_the_units_supervisors_and_the_caseworker(en
         async with httpx.AsyncClient() as client:
             async def seen(role, sub, unit):
                 r = await client.get(f"{proc.url}/notifications", headers=env.auth(role, sub, unit=unit))
-                return r.json()
+                return r.json()["items"]
             greta = await eventually(lambda: seen("supervisor", "greta", "vuxen"), 60)
             assert [n["title"] for n in greta] == ["Eskalerad bevakning: obekräftad beställning"], proc.log_tail()
             assert len(await eventually(lambda: seen("caseworker", "anna", "vuxen"), 30)) == 1

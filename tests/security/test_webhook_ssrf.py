@@ -65,7 +65,7 @@ async def test_notify_refuses_a_non_public_webhook_before_sending(env):
             async with httpx.AsyncClient() as client:
                 r = await client.get(f"{proc.url}/deliveries", params={"order_id": str(order), "channel": "webhook"},
                                      headers=env.auth("support", "sven"))
-            rows = r.json()["deliveries"]
+            rows = r.json()["items"]
             return rows if rows and rows[0]["status"] == "failed" else None
         rows = await eventually(webhook_failed, timeout=30)
         assert rows, proc.log_tail()

@@ -1,14 +1,16 @@
 """Notify's domain: Swedish templates without case details, signatures, dedup keys, backoff."""
 import uuid
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from services.notify.domain import plan
 from services.notify.domain.deliveries import (Channel, Status, after_failure, backoff, dedup_key, normalize_recipient,
-                                               webhook_body)
+                                               recipient_as_logged, webhook_body)
+from services.notify.domain.notifications import Notification, readable_by, reader_addresses
 from services.notify.domain.signature import provider_secret, sign, verify
-from services.notify.domain.templates import TEMPLATES, render
+from services.notify.domain.templates import TEMPLATES, render, watch_link
 
 ORDER = uuid.uuid4()
 PROVIDER = uuid.uuid4()
@@ -79,3 +81,26 @@ def test_backoff_doubles_and_is_capped_then_gives_up():
         backoff(0, 2)
     assert after_failure(2, 3) is Status.PENDING
     assert after_failure(3, 3) is Status.FAILED
+
+
+def test_the_log_is_searched_for_an_address_as_it_keeps_it():
+    assert recipient_as_logged(" Bokning@Omsorgen.example ") == "bokning@omsorgen.example"
+    assert recipient_as_logged("https://X.example/Hook") == "https://X.example/Hook"
+    assert recipient_as_logged("Bokning@Omsorgen.example", "webhook") == "Bokning@Omsorgen.example"
+    assert recipient_as_logged("user:Anna", "in_app") == "user:Anna"
+
+
+def test_a_watch_notice_leads_to_its_order_or_to_the_watch_list():
+    assert watch_link("https://omsorg.example/", "order", ORDER) == f"https://omsorg.example/orders/{ORDER}"
+    assert watch_link("https://omsorg.example/", "decision", ORDER) == "https://omsorg.example/watches"
+
+
+def test_a_reader_reads_their_own_notifications_and_those_of_the_unit_they_supervise():
+    assert reader_addresses("anna") == ["user:anna"]
+    assert reader_addresses("greta", "vuxen") == ["user:greta", "supervisors:vuxen"]
+    notification = Notification(id=uuid.uuid4(), recipient="supervisors:vuxen", template="watch_escalated",
+                                title="t", text="x", link=None, order_id=None, created_at=datetime.now(timezone.utc))
+    assert readable_by(notification, reader_addresses("greta", "vuxen"))
+    assert not readable_by(notification, reader_addresses("anna"))
+    assert not readable_by(notification, reader_addresses("olle", "barn"))
+    assert not notification.read and replace(notification, read_at=notification.created_at).read

@@ -51,6 +51,12 @@ def normalize_recipient(recipient: str, channel: Channel | str) -> str:
     return recipient.lower() if Channel(channel) is Channel.EMAIL else recipient
 
 
+def recipient_as_logged(recipient: str, channel: Channel | str | None = None) -> str:
+    """A recipient as the delivery log keeps it (as the dedup key does: e-mail in lower case).
+    Without a channel, an address with an @ is taken for e-mail, anything else for a webhook URL."""
+    return normalize_recipient(recipient, channel or (Channel.EMAIL if "@" in recipient else Channel.WEBHOOK))
+
+
 def backoff(attempts: int, base_seconds: float, cap_seconds: float = 600.0) -> timedelta:
     """Wait before the next attempt after `attempts` failed ones: base, 2×base, 4×base, ... capped."""
     if attempts < 1:

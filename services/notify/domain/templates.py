@@ -72,3 +72,10 @@ def render(template: str, **params: str) -> Message:
 
 def order_link(public_url: str, order_id) -> str:
     return f"{public_url.rstrip('/')}/orders/{order_id}"
+
+
+def watch_link(public_url: str, subject_type: str, subject_id) -> str:
+    """Where a watch's notice leads: the order it is about, else the watch list."""
+    if subject_type == "order":
+        return order_link(public_url, subject_id)
+    return f"{public_url.rstrip('/')}/watches"

@@ -1,10 +1,10 @@
 """SQL for the delivery log: queue in the handler's transaction, claim, mark, list."""
+import json
 from datetime import datetime
 from uuid import UUID
 
-import json
-
 import asyncpg
+from opentelemetry import context as otel_context
 from opentelemetry import propagate
 from uuid6 import uuid7
 
@@ -34,23 +34,21 @@ async def queue(conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
     return len(inserted)
 
 
-async def claim(pool: asyncpg.Pool, limit: int, lease_seconds: float) -> list[asyncpg.Record]:
+def trace_of(delivery: asyncpg.Record) -> otel_context.Context:
+    """The trace context a delivery was queued in, for what is done about it later to continue."""
+    return propagate.extract(delivery["trace_context"] or {})
+
+
+async def claim(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[asyncpg.Record]:
     """Take due pending deliveries for sending. The lease (a later next_attempt_at) keeps other
     replicas off them while they are sent; if this process dies they come due again."""
-    return await pool.fetch(
+    return await conn.fetch(
         "UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)"
         " WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
         "              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
         " RETURNING *",
         limit, lease_seconds,
     )
-
-
-async def next_due_in(pool: asyncpg.Pool) -> float | None:
-    """Seconds until the next pending delivery is due, or None if none is pending."""
-    return await pool.fetchval(
-        "SELECT greatest(0, extract(epoch FROM min(next_attempt_at) - now()))::float8"
-        " FROM deliveries WHERE status = 'pending'")
 
 
 async def mark_delivered(conn: asyncpg.Connection, ids: list[UUID], at: datetime) -> list[UUID]:
@@ -75,11 +73,12 @@ async def mark_failed(conn: asyncpg.Connection, delivery_id: UUID, attempts: int
 
 
 async def search(conn: asyncpg.Connection, *, order_id: UUID | None, recipient: str | None, status: str | None,
-                 channel: str | None, limit: int, before: UUID | None) -> list[asyncpg.Record]:
+                 channel: str | None, limit: int, older_than: UUID | None) -> list[asyncpg.Record]:
+    """The log newest first (ids are time-ordered): up to `limit` deliveries older than `older_than`."""
     return await conn.fetch(
         "SELECT * FROM deliveries WHERE ($1::uuid IS NULL OR order_id = $1)"
         " AND ($2::text IS NULL OR recipient = $2) AND ($3::text IS NULL OR status = $3)"
         " AND ($4::text IS NULL OR channel = $4) AND ($5::uuid IS NULL OR id < $5)"
         " ORDER BY id DESC LIMIT $6",
-        order_id, recipient, status, channel, before, limit,
+        order_id, recipient, status, channel, older_than, limit,
     )

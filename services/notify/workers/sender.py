@@ -16,14 +16,15 @@ import logging
 
 import asyncpg
 from fastapi import FastAPI
-from opentelemetry import context as otel_context
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 
-from services.notify.channels import Mailer, Webhooks
-from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, webhook_body
+from services.notify.channels.smtp import Mailer
+from services.notify.channels.webhooks import Webhooks
+from services.notify.domain.deliveries import Channel, webhook_body
 from services.notify.store import deliveries as store
-from services.notify.store import notifications
-from shared.events.catalog import NotificationDelivered, NotificationFailed
+from services.notify.usecases import deliveries
+from shared.unit_of_work import Work
+from shared.wake import WakeLoop
 from shared.webhook_url import WebhookUrlNotAllowed
 
 log = logging.getLogger(__name__)
@@ -32,59 +33,42 @@ tracer = trace.get_tracer("omsorg.notify.sender")
 BATCH = 100
 LEASE_SECONDS = 120.0
 GATHER_SECONDS = 0.05
+# The trigger on deliveries (migrations/002_deliveries.sql) NOTIFYs this channel when a
+# transaction that queued deliveries commits.
+CHANNEL = "notify_deliveries"
 
 
 class Sender:
     def __init__(self, app: FastAPI, mailer: Mailer, webhooks: Webhooks):
-        self.pool: asyncpg.Pool = app.state.pool
+        self.work: Work = app.state.work
         self.producer = app.state.producer
-        self.outbox = app.state.outbox
         self.settings = app.state.settings
         self.clock = app.state.clock
         self.mailer = mailer
         self.webhooks = webhooks
-        self._wake = asyncio.Event()
+        self._loop = WakeLoop("notify sender", app.state.pool, self.settings.relay_poll_seconds, channel=CHANNEL)
         self._recording: asyncio.Task | None = None
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self._listen_and_send()
-            except asyncio.CancelledError:
-                if self._recording is not None:
-                    self._recording.cancel()
-                raise
-            except Exception as exc:  # the database went away: wait, then listen again
-                log.warning("notify sender lost its database connection, reconnecting: %s", exc)
-                await asyncio.sleep(1)
+        try:
+            await self._loop.run(self._send_all_due)
+        finally:
+            if self._recording is not None:
+                self._recording.cancel()
 
-    async def _listen_and_send(self) -> None:
-        wake = lambda *_: self._wake.set()  # noqa: E731
-        async with self.pool.acquire() as listener:
-            await listener.add_listener("notify_deliveries", wake)
-            listener.add_termination_listener(wake)
-            try:
-                while not listener.is_closed():
-                    # Let a burst of queued deliveries gather into one batch: one claim, one
-                    # transaction of outcomes and one relay wake-up for many mails, for a few
-                    # milliseconds of latency that no e-mail reader notices.
-                    await asyncio.sleep(GATHER_SECONDS)
-                    self._wake.clear()
-                    while await self.send_due() == BATCH:
-                        pass
-                    try:
-                        await asyncio.wait_for(self._wake.wait(), self.settings.relay_poll_seconds)
-                    except asyncio.TimeoutError:
-                        pass
-            finally:
-                listener.remove_termination_listener(wake)
-                if not listener.is_closed():
-                    await listener.remove_listener("notify_deliveries", wake)
+    async def _send_all_due(self) -> None:
+        # Let a burst of queued deliveries gather into one batch: one claim, one transaction of
+        # outcomes and one relay wake-up for many mails, for a few milliseconds of latency that
+        # no e-mail reader notices.
+        await asyncio.sleep(GATHER_SECONDS)
+        while await self.send_due() == BATCH:
+            pass
 
     async def send_due(self) -> int:
         """Send one batch of due deliveries at once (the mailer spreads them over its connections).
         Its outcomes are recorded while the next batch is being sent, one batch at a time."""
-        rows = await store.claim(self.pool, BATCH, LEASE_SECONDS)
+        async with self.work() as uow:
+            rows = await store.claim(uow.conn, BATCH, LEASE_SECONDS)
         if not rows:
             await self.settle()
             return 0
@@ -105,10 +89,10 @@ class Sender:
     async def _record(self, outcomes: list[tuple[asyncpg.Record, str | None, bool]]) -> None:
         delivered = [row for row, error, _ in outcomes if error is None]
         if delivered:
-            await self._delivered(delivered, self.clock.now())
+            await deliveries.record_delivered(self.work(), delivered)
         for row, error, final in outcomes:
-            if error is not None:
-                await self._failed(row, row["attempts"] + 1, error, final=final)
+            if error is not None and await deliveries.record_failure(self.work(), row, error, final=final):
+                await self._dead_letter(row, row["attempts"] + 1, error)
 
     async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None, bool]:
         """(row, error or None, whether the failure is final: no retry can help).
@@ -116,7 +100,7 @@ class Sender:
         A span in the trace of the event that queued the delivery: the SMTP send, the
         webhook call or the in-app notice is where that trace ends."""
         with tracer.start_as_current_span(
-            SPAN_NAMES.get(row["channel"], f"{row['channel']} send"), context=_trace_of(row),
+            SPAN_NAMES.get(row["channel"], f"{row['channel']} send"), context=store.trace_of(row),
             kind=trace.SpanKind.CLIENT if row["channel"] != Channel.IN_APP else trace.SpanKind.INTERNAL,
             attributes={"notify.delivery_id": str(row["id"]), "notify.channel": row["channel"],
                         "notify.template": row["template"], "notify.attempt": row["attempts"] + 1,
@@ -138,24 +122,6 @@ class Sender:
             return {"server.address": self.settings.smtp_host, "server.port": self.settings.smtp_port}
         return {}
 
-    async def _delivered(self, rows: list[asyncpg.Record], now) -> None:
-        # If the process dies before this commits, these rows come due again when their lease
-        # runs out and are sent once more: at worst a duplicate, never a loss.
-        async with self.pool.acquire() as conn, conn.transaction():
-            marked = set(await store.mark_delivered(conn, [r["id"] for r in rows], now))
-            for row in rows:
-                if row["id"] not in marked:
-                    continue
-                if row["channel"] == Channel.IN_APP:
-                    await notifications.insert(conn, row, now)
-                token = otel_context.attach(_trace_of(row))  # the event continues the delivery's trace
-                try:
-                    await self.outbox.add(conn, NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1,
-                                                                      delivered_at=now),
-                                          key=_key(row), subject=f"delivery/{row['id']}")
-                finally:
-                    otel_context.detach(token)
-
     async def _send(self, row: asyncpg.Record) -> None:
         content = row["content"]
         if row["channel"] == Channel.EMAIL:
@@ -165,24 +131,6 @@ class Sender:
         elif row["channel"] == Channel.WEBHOOK:
             await self.webhooks.post(row["recipient"], webhook_body(content),
                                      provider_id=str(row["provider_id"]), delivery_id=str(row["id"]))
-
-    async def _failed(self, row: asyncpg.Record, attempts: int, error: str, final: bool = False) -> None:
-        status = Status.FAILED if final else after_failure(attempts, self.settings.notify_max_attempts)
-        now = self.clock.now()
-        if status is Status.PENDING:
-            log.warning("delivery %s (%s) failed, attempt %d: %s", row["id"], row["channel"], attempts, error)
-            async with self.pool.acquire() as conn:
-                await store.mark_retry(conn, row["id"], attempts,
-                                       now + backoff(attempts, self.settings.notify_retry_backoff_seconds), error)
-            return
-        log.error("delivery %s (%s) failed for good after %d attempts: %s", row["id"], row["channel"], attempts, error)
-        async with self.pool.acquire() as conn, conn.transaction():
-            if not await store.mark_failed(conn, row["id"], attempts, now, error):
-                return
-            await self.outbox.add(conn, NotificationFailed(**_facts(row), attempts=attempts, error=error,
-                                                           failed_at=now),
-                                  key=_key(row), subject=f"delivery/{row['id']}")
-        await self._dead_letter(row, attempts, error)
 
     async def _dead_letter(self, row: asyncpg.Record, attempts: int, error: str) -> None:
         # The durable record is the `failed` row and its event; this copy is for the people and
@@ -194,27 +142,13 @@ class Sender:
                    ("dlq_consumer", b"notify-sender"), ("content-type", b"application/json")]
         try:
             await self.producer.send_and_wait(self.settings.topic("notify.events.dlq"),
-                                              value=json.dumps(record).encode(), key=_key(row).encode(),
-                                              headers=headers)
+                                              value=json.dumps(record).encode(),
+                                              key=str(row["order_id"] or row["id"]).encode(), headers=headers)
         except Exception:
             log.exception("could not write the dead-letter record of delivery %s", row["id"])
 
 
 SPAN_NAMES = {Channel.EMAIL: "smtp send", Channel.WEBHOOK: "webhook send", Channel.IN_APP: "in_app send"}
-
-
-def _trace_of(row: asyncpg.Record) -> otel_context.Context:
-    return propagate.extract(row["trace_context"] or {})
-
-
-def _facts(row: asyncpg.Record) -> dict:
-    return dict(delivery_id=row["id"], cause_event_id=row["event_id"], cause_event_type=row["event_type"],
-                template=row["template"], channel=row["channel"], recipient=row["recipient"],
-                order_id=row["order_id"], provider_id=row["provider_id"])
-
-
-def _key(row: asyncpg.Record) -> str:
-    return str(row["order_id"] or row["id"])
 
 
 async def sender_worker(app: FastAPI) -> None:

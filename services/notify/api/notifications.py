@@ -1,0 +1,29 @@
+"""In-app notifications (aviseringar), for caseworkers and supervisors."""
+from uuid import UUID
+
+from fastapi import APIRouter
+
+from services.notify.api.models import NotificationOut
+from services.notify.usecases import notifications
+from shared.access import Grant
+from shared.access.routes import allow
+from shared.api import PageDep, UnitOfWorkDep
+from shared.pagination import Page
+
+router = APIRouter(tags=["notifications"])
+
+
+@router.get("/notifications", response_model=Page[NotificationOut],
+            summary="Your in-app notifications (aviseringar), newest first")
+async def list_notifications(uow: UnitOfWorkDep, page: PageDep, unread: bool = False,
+                             who: Grant = allow("notify:notification.read")) -> Page[NotificationOut]:
+    found, next_cursor = await notifications.list_notifications(uow, who, unread_only=unread, limit=page.limit,
+                                                                cursor=page.cursor)
+    return Page[NotificationOut](items=[NotificationOut.model_validate(n) for n in found], next_cursor=next_cursor)
+
+
+@router.post("/notifications/{notification_id}/read", response_model=NotificationOut,
+             summary="Mark one of your notifications read")
+async def mark_read(notification_id: UUID, uow: UnitOfWorkDep,
+                    who: Grant = allow("notify:notification.mark_read")) -> NotificationOut:
+    return NotificationOut.model_validate(await notifications.mark_read(uow, who, notification_id))
