@@ -7,7 +7,7 @@ bounds on `limit`. No framework here; shared/api.py has the query parameters.
 import base64
 import binascii
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -54,7 +54,11 @@ def _parse(kind: type, value: Any) -> Any:
     if value is None:
         return None
     if kind is datetime:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
+        # Only moments the database can hold, with their time zone, can be a key of ours.
+        if moment.tzinfo is None or not 1900 <= moment.astimezone(timezone.utc).year <= 9000:
+            raise ValueError("not a moment of ours")
+        return moment
     if kind is date:
         return date.fromisoformat(value)
     if kind is UUID:

@@ -16,8 +16,11 @@ Round = Callable[[], Awaitable[float | None]]
 
 
 class WakeLoop:
-    def __init__(self, name: str, pool: asyncpg.Pool, poll_seconds: float, channel: str | None = None):
+    def __init__(self, name: str, pool: asyncpg.Pool, poll_seconds: float, channel: str | None = None,
+                 gather_seconds: float = 0.0):
         self.name = name
+        # How long a woken loop waits before its round, so a burst of commits is one round.
+        self.gather_seconds = gather_seconds
         self.pool = pool
         self.poll_seconds = poll_seconds
         self.channel = channel
@@ -58,6 +61,8 @@ class WakeLoop:
                     await listener.remove_listener(self.channel, wake)
 
     async def _round(self, work: Round) -> None:
+        if self.gather_seconds:
+            await asyncio.sleep(self.gather_seconds)
         # Cleared before the work: a wake-up that comes while it runs is seen on the next
         # round, not left for the poll.
         self._wake.clear()

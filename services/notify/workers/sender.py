@@ -46,7 +46,11 @@ class Sender:
         self.clock = app.state.clock
         self.mailer = mailer
         self.webhooks = webhooks
-        self._loop = WakeLoop("notify sender", app.state.pool, self.settings.relay_poll_seconds, channel=CHANNEL)
+        # A burst of queued deliveries gathers into one batch: one claim, one transaction of
+        # outcomes and one relay wake-up for many mails, for a few milliseconds of latency that
+        # no e-mail reader notices.
+        self._loop = WakeLoop("notify sender", app.state.pool, self.settings.relay_poll_seconds, channel=CHANNEL,
+                              gather_seconds=GATHER_SECONDS)
         self._recording: asyncio.Task | None = None
 
     async def run(self) -> None:
@@ -57,10 +61,6 @@ class Sender:
                 self._recording.cancel()
 
     async def _send_all_due(self) -> None:
-        # Let a burst of queued deliveries gather into one batch: one claim, one transaction of
-        # outcomes and one relay wake-up for many mails, for a few milliseconds of latency that
-        # no e-mail reader notices.
-        await asyncio.sleep(GATHER_SECONDS)
         while await self.send_due() == BATCH:
             pass
 
