@@ -217,8 +217,10 @@ async def main(small: int, large: int, seconds: float, rounds: int) -> int:
         registry.start()
         env.processes.append(registry)
         await registry.wait_ready()
+        # The first page of every unit's occurrences, as /occurrences?pin= asks for it.
         bare_occ, occ_url = start_baseline(env.database_url, OCCURRENCES.replace("$2::text", "NULL::text")
-                                           .replace("$2", "NULL").replace("$3", "51"))
+                                           .replace("$2", "NULL").replace("$3", "51")
+                                           .replace("$4::date", "NULL::date").replace("$5::uuid", "NULL::uuid"))
         bare_person, person_url = start_baseline(env.database_url, "SELECT * FROM persons WHERE pin = $1")
         procs += [bare_occ, bare_person]
         for url in (occ_url, person_url):

@@ -3,7 +3,7 @@ import json
 from datetime import date, timedelta
 
 from tests import clock
-from tests.pins import register_person
+from tests.pins import make_pin, register_person
 from tests.registry.conftest import event_type_of, events_for
 
 UNIT = "vuxen"
@@ -68,9 +68,10 @@ async def test_process_in_order_with_events(registry):
     assert made.json()["communication"]["method"] == "letter"
 
     investigations = (await client.get(f"/cases/{case['id']}/investigations", headers=headers)).json()
-    assert investigations[0]["completed_on"] == clock.today().isoformat()
+    assert investigations["items"][0]["completed_on"] == clock.today().isoformat()
+    assert investigations["next_cursor"] is None
     decisions = (await client.get(f"/cases/{case['id']}/decisions", headers=headers)).json()
-    assert [d["id"] for d in decisions] == [made.json()["id"]]
+    assert [d["id"] for d in decisions["items"]] == [made.json()["id"]] and decisions["next_cursor"] is None
 
     closed = await client.post(f"/cases/{case['id']}/close", json={"reason": "insatsen avslutad"}, headers=headers)
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
@@ -145,3 +146,53 @@ async def test_protected_address_shown_to_the_unit_with_a_case(registry):
     assert after["address"]["street"] == "Hemlig väg 1" and after["address_withheld"] is False
     other_unit = (await client.get(f"/persons/{person_id}", headers=env.auth("caseworker", unit="x"))).json()
     assert other_unit["address_withheld"] is True
+
+
+async def _walk(client, path, headers, limit=1) -> list[dict]:
+    """Every item of a list, a page of `limit` at a time, following next_cursor to the end."""
+    items, params = [], {"limit": limit}
+    for _ in range(20):
+        response = await client.get(path, params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert set(page) == {"items", "next_cursor"} and len(page["items"]) <= limit
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return items
+        params = {"limit": limit, "cursor": page["next_cursor"]}
+    raise AssertionError(f"{path} never reached its last page")
+
+
+async def _decided(client, headers, case_id) -> dict:
+    assert (await client.post(f"/cases/{case_id}/investigations", json={}, headers=headers)).status_code == 201
+    made = await client.post(f"/cases/{case_id}/decisions", json=decision(), headers=headers)
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+async def test_investigations_and_decisions_are_paged_oldest_first(registry):
+    env, client = registry
+    headers = env.auth("caseworker", unit=UNIT)
+    case = await open_case(client, env)
+    made = [await _decided(client, headers, case["id"]) for _ in range(2)]
+    investigations = await _walk(client, f"/cases/{case['id']}/investigations", headers)
+    assert [i["id"] for i in investigations] == [d["investigation_id"] for d in made]
+    decisions = await _walk(client, f"/cases/{case['id']}/decisions", headers)
+    assert [d["id"] for d in decisions] == [d["id"] for d in made]
+    bad = await client.get(f"/cases/{case['id']}/decisions", params={"cursor": "eyJ4Ijox"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
+
+
+async def test_a_citizen_pages_through_their_own_cases_and_decisions(registry):
+    env, client = registry
+    pin = make_pin()
+    headers = env.auth("caseworker", unit=UNIT)
+    person_id = await register_person(client, headers, pin=pin)
+    cases = [await open_case(client, env, person_id=person_id) for _ in range(3)]
+    made = [await _decided(client, headers, case["id"]) for case in cases[:2]]
+    citizen = env.auth("citizen", pin=pin)
+    # Opened the same day: in the order of their ids (uuid7, the order they were opened in).
+    assert [c["id"] for c in await _walk(client, "/me/cases", citizen, limit=2)] == [c["id"] for c in cases]
+    assert [d["id"] for d in await _walk(client, "/me/decisions", citizen)] == [d["id"] for d in made]
+    none = await client.get("/me/cases", headers=env.auth("citizen", pin=make_pin()))
+    assert none.json() == {"items": [], "next_cursor": None}

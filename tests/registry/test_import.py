@@ -60,7 +60,7 @@ async def test_good_rows_in_bad_rows_refused_with_reasons(registry):
 
     headers = env.auth("family_law")
     found = (await client.get("/occurrences", params={"pin": good["pin"]}, headers=headers)).json()
-    assert [(o["unit"], o["opened_on"]) for o in found["occurrences"]] == [("vuxen", "2019-04-01")]
+    assert [(o["unit"], o["opened_on"]) for o in found["items"]] == [("vuxen", "2019-04-01")]
     for refused in (closed, closed_by_date):
         assert (await client.get("/persons", params={"pin": refused["pin"]}, headers=headers)).json()["found"] is False
     person = (await client.get("/persons", params={"pin": protected["pin"]}, headers=headers)).json()["items"][0]

@@ -21,9 +21,10 @@ async def test_family_law_sees_every_units_occurrences(registry):
     assert response.status_code == 200
     body = response.json()
     assert body["registered"] is True and body["found"] is True and body["scope"] == "all units"
-    assert {o["unit"] for o in body["occurrences"]} == set(UNITS)
-    assert {o["id"] for o in body["occurrences"]} == {c["id"] for c in cases}
-    assert all(o["status"] == "open" and o["opened_on"] for o in body["occurrences"])
+    assert {o["unit"] for o in body["items"]} == set(UNITS)
+    assert {o["id"] for o in body["items"]} == {c["id"] for c in cases}
+    assert all(o["status"] == "open" and o["opened_on"] for o in body["items"])
+    assert body["next_cursor"] is None
 
 
 async def test_caseworker_sees_only_own_unit_and_is_told_so(registry):
@@ -31,7 +32,7 @@ async def test_caseworker_sees_only_own_unit_and_is_told_so(registry):
     pin, _, _ = await person_with_cases(client, env)
     body = (await client.get("/occurrences", params={"pin": pin},
                              headers=env.auth("caseworker", unit="vuxen"))).json()
-    assert [o["unit"] for o in body["occurrences"]] == ["vuxen"]
+    assert [o["unit"] for o in body["items"]] == ["vuxen"]
     assert body["scope"] == "unit vuxen"
 
 
@@ -39,7 +40,7 @@ async def test_valid_number_with_no_occurrences_says_so(registry):
     env, client = registry
     headers = env.auth("family_law")
     unknown = (await client.get("/occurrences", params={"pin": make_pin()}, headers=headers)).json()
-    assert unknown["registered"] is False and unknown["found"] is False and unknown["occurrences"] == []
+    assert unknown["registered"] is False and unknown["found"] is False and unknown["items"] == []
     assert "no person with it is registered" in unknown["message"]
     pin = make_pin()
     await register_person(client, env.auth("caseworker", unit="vuxen"), pin=pin)
@@ -55,17 +56,25 @@ async def test_invalid_number_is_422_never_an_empty_list(registry, pin, message)
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_personal_identity_number"
     assert message in response.json()["detail"]
-    assert "occurrences" not in response.json()
+    assert "items" not in response.json()
 
 
-async def test_list_is_capped(registry):
+async def test_list_is_paged_newest_first(registry):
     env, client = registry
-    pin, _, _ = await person_with_cases(client, env)
+    pin, _, cases = await person_with_cases(client, env)
     headers = env.auth("family_law")
-    capped = (await client.get("/occurrences", params={"pin": pin, "limit": 2}, headers=headers)).json()
-    assert len(capped["occurrences"]) == 2 and capped["truncated"] is True
-    too_many = await client.get("/occurrences", params={"pin": pin, "limit": 100000}, headers=headers)
+    first = (await client.get("/occurrences", params={"pin": pin, "limit": 2}, headers=headers)).json()
+    assert len(first["items"]) == 2 and first["next_cursor"] and first["message"].startswith("2 occurrence(s)")
+    rest = (await client.get("/occurrences", params={"pin": pin, "limit": 2, "cursor": first["next_cursor"]},
+                             headers=headers)).json()
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert rest["registered"] is True and rest["found"] is True
+    # Opened the same day, newest first: the later id (uuid7) first.
+    assert [o["id"] for o in first["items"] + rest["items"]] == sorted((c["id"] for c in cases), reverse=True)
+    too_many = await client.get("/occurrences", params={"pin": pin, "limit": 201}, headers=headers)
     assert too_many.status_code == 422
+    bad = await client.get("/occurrences", params={"pin": pin, "cursor": "not-a-cursor"}, headers=headers)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
 
 
 @pytest.mark.parametrize("role,claims", [("support", {}), ("object_specialist", {}),

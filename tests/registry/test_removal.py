@@ -48,20 +48,26 @@ async def test_remove_and_restore_with_reasons_events_and_history(registry):
     assert work.status_code == 410
     assert (await client.get(f"/cases/{case['id']}", headers=support)).status_code == 200
     search = (await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law"))).json()
-    assert search["occurrences"] == [] and search["registered"] is True
+    assert search["items"] == [] and search["registered"] is True
 
     restored = await client.post(f"/cases/{case['id']}/restoration", json={"reason": "var rätt person"},
                                  headers=support)
     assert restored.status_code == 200 and restored.json()["removed_at"] is None
     assert (await client.get(f"/cases/{case['id']}", headers=caseworker)).status_code == 200
     search = (await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law"))).json()
-    assert [o["id"] for o in search["occurrences"]] == [case["id"]]
+    assert [o["id"] for o in search["items"]] == [case["id"]]
     again = await client.post(f"/cases/{case['id']}/restoration", json={"reason": "x"}, headers=support)
     assert again.status_code == 409 and again.json()["code"] == "case_not_removed"
 
     history = (await client.get(f"/cases/{case['id']}/removals", headers=support)).json()
-    assert [(h["action"], h["reason"], h["by_whom"]) for h in history] == [
+    assert [(h["action"], h["reason"], h["by_whom"]) for h in history["items"]] == [
         ("removed", "registrerat på fel person", "sara"), ("restored", "var rätt person", "sara")]
+    assert history["next_cursor"] is None
+    first = (await client.get(f"/cases/{case['id']}/removals", params={"limit": 1}, headers=support)).json()
+    rest = (await client.get(f"/cases/{case['id']}/removals", params={"limit": 1, "cursor": first["next_cursor"]},
+                             headers=support)).json()
+    assert [h["action"] for h in first["items"] + rest["items"]] == ["removed", "restored"]
+    assert first["next_cursor"] and rest["next_cursor"] is None
 
     records = await events_for(env, case["id"], 3)
     assert [event_type_of(r) for r in records] == ["case.opened", "case.removed", "case.restored"]

@@ -1,9 +1,10 @@
 """Reading and checking an old system's CSV rows, without a database."""
 from datetime import date
+from uuid import uuid4
 
 import pytest
 
-from services.registry.domain.imports import ImportRow, check_row, read_csv
+from services.registry.domain.imports import ImportReport, ImportRow, RowResult, check_row, read_csv, refusal, refused
 from shared.errors import DomainError
 
 TODAY = date(2025, 6, 15)
@@ -51,3 +52,25 @@ def test_read_csv_counts_lines_and_refuses_what_it_cannot_read():
     with pytest.raises(DomainError) as caught:
         read_csv(b"first_name\nA\n")
     assert caught.value.code == "import_header"
+
+
+def test_a_checked_row_is_refused_for_what_the_registry_already_holds():
+    row = check_row(2, GOOD, TODAY)
+    name = (row.first_name, row.last_name)
+    assert refusal(row, registered_name=None, case_imported=False) is None
+    assert refusal(row, registered_name=name, case_imported=False) is None
+    assert "another name" in refusal(row, registered_name=("Annan", "Person"), case_imported=False)
+    assert "already been imported" in refusal(row, registered_name=None, case_imported=True)
+    # The name is checked first: a wrong number is the likelier mistake.
+    assert "another name" in refusal(row, registered_name=("Annan", "Person"), case_imported=True)
+    person_only = check_row(3, {"pin": GOOD["pin"], "first_name": "Tolvan", "last_name": "Tolvansson"}, TODAY)
+    assert "has no case" in refusal(person_only, registered_name=name, case_imported=False)
+    assert refusal(person_only, registered_name=None, case_imported=False) is None
+
+
+def test_the_report_counts_its_rows():
+    report = ImportReport(id=uuid4(), results=[
+        RowResult(line=2, status="imported", person_id=uuid4(), person_created=True),
+        refused(3, "a", "b"), refused(4, "c")])
+    assert (report.rows, report.imported, report.refused) == (3, 1, 2)
+    assert report.results[1].reasons == ("a", "b")

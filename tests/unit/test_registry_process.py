@@ -1,11 +1,11 @@
 """The order of work and the rules of investigations and decisions, without a database."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from services.registry.domain import process
 from services.registry.domain.process import Communication, CommunicationMethod
-from shared.errors import DomainError
+from shared.errors import DomainError, Kind
 
 DAY = date(2025, 3, 10)
 
@@ -91,3 +91,14 @@ def test_remove_once_restore_only_what_is_removed():
     assert code_of(process.ensure_can_remove, removed=False) is None
     assert code_of(process.ensure_can_restore, removed=False) == "case_not_removed"
     assert code_of(process.ensure_can_restore, removed=True) is None
+
+
+def test_a_removed_case_is_hidden_from_whoever_may_not_see_removed_cases():
+    removed = {"removed_at": datetime(2025, 3, 10, 9, 30, tzinfo=UTC), "removed_by": "sara",
+               "removal_reason": "fel person"}
+    with pytest.raises(DomainError) as hidden:
+        process.ensure_not_hidden(**removed, sees_removed=False)
+    assert (hidden.value.kind, hidden.value.code) == (Kind.GONE, "case_removed")
+    assert "sara" in hidden.value.detail and "fel person" in hidden.value.detail
+    process.ensure_not_hidden(**removed, sees_removed=True)
+    process.ensure_not_hidden(removed_at=None, removed_by=None, removal_reason=None, sees_removed=False)

@@ -29,6 +29,3 @@ Name = text(200)
 Unit = text(100)
 Reason = text(2000)
 Day = Annotated[date, AfterValidator(_plausible)]
-
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500

@@ -3,11 +3,15 @@
 One row is one person and, optionally, one of their cases. Every row is checked in full and
 all its faults are reported; a closed case is refused (nothing may be ordered or invoiced on
 it here), and so is an invalid identity number, with the same message as every other path.
+A checked row can still be refused by what the registry already holds (`refusal`); a row is
+refused before anything of it is written, so it is in or out whole.
 """
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
+from uuid import UUID
 
 from services.registry.domain.cases import CaseKind
 from services.registry.domain.persons import pin_error, valid_pin
@@ -38,6 +42,56 @@ class ImportRow:
     kind: CaseKind | None
     opened_on: date | None
     ref: str | None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What became of one row: imported (with the person and case it made or found), or refused and why."""
+    line: int
+    status: Literal["imported", "refused"]
+    reasons: tuple[str, ...] = ()
+    person_id: UUID | None = None
+    person_created: bool = False
+    case_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    id: UUID
+    results: list[RowResult] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.results)
+
+    @property
+    def imported(self) -> int:
+        return sum(r.status == "imported" for r in self.results)
+
+    @property
+    def refused(self) -> int:
+        return self.rows - self.imported
+
+
+def refused(line: int, *reasons: str) -> RowResult:
+    return RowResult(line=line, status="refused", reasons=reasons)
+
+
+def refusal(row: ImportRow, *, registered_name: tuple[str, str] | None, case_imported: bool) -> str | None:
+    """Why a checked row cannot go in, given the name the number is registered with (None when
+    it is not registered) and whether the row's case reference was imported before; None if it can."""
+    if registered_name is not None:
+        if registered_name != (row.first_name, row.last_name):
+            return "the number is registered with another name: check the number"
+        if row.unit is None:
+            return "the person is already registered and the row has no case"
+    if row.unit is not None and row.ref is not None and case_imported:
+        return f"the case {row.ref!r} has already been imported"
+    return None
+
+
+# A row whose person someone else registered between the lookup and the insert.
+REGISTERED_MEANWHILE = "the person was registered at the same time by someone else: import the row again"
 
 
 def read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:

@@ -6,7 +6,7 @@ basis communicated to the person first: kommunicering).
 """
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from services.registry.domain.cases import CaseStatus
@@ -29,6 +29,16 @@ def investigation_due(started_on: date) -> date:
 
 def assessment_due(received_on: date) -> date:
     return received_on + timedelta(days=ASSESSMENT_DAYS)
+
+
+def ensure_not_hidden(*, removed_at: datetime | None, removed_by: str | None, removal_reason: str | None,
+                      sees_removed: bool) -> None:
+    """A case support has removed is out of every usual view; only who may remove and restore
+    cases still sees it."""
+    if removed_at is not None and not sees_removed:
+        raise errors.gone("case_removed", "The case has been removed by support",
+                          f"removed {removed_at.isoformat()} by {removed_by}: {removal_reason};"
+                          " support can restore it")
 
 
 def ensure_open(status: str, removed: bool) -> None:

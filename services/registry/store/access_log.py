@@ -15,10 +15,13 @@ async def insert(conn: asyncpg.Connection, *, event_id: UUID, service: str, acto
     )
 
 
-async def for_person(conn: asyncpg.Connection, person_id: UUID, *, before: datetime | None,
+async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
                      limit: int) -> list[asyncpg.Record]:
+    """Newest first; `after` is the (at, event_id) of the last entry already shown."""
+    at, event_id = after or (None, None)
     return await conn.fetch(
-        "SELECT * FROM access_log WHERE person_id = $1 AND ($2::timestamptz IS NULL OR at < $2)"
-        " ORDER BY at DESC, event_id DESC LIMIT $3",
-        person_id, before, limit,
+        "SELECT * FROM access_log WHERE person_id = $1"
+        " AND ($2::timestamptz IS NULL OR (at, event_id) < ($2::timestamptz, $3::uuid))"
+        " ORDER BY at DESC, event_id DESC LIMIT $4",
+        person_id, at, event_id, limit,
     )

@@ -65,9 +65,15 @@ async def complete_investigation(conn: asyncpg.Connection, investigation_id: UUI
     )
 
 
-async def investigations(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM investigations WHERE case_id = $1"
-                            " ORDER BY started_on, created_at LIMIT $2", case_id, limit)
+async def investigations(conn: asyncpg.Connection, case_id: UUID, *, after: tuple | None,
+                         limit: int) -> list[asyncpg.Record]:
+    """Oldest first; `after` is the (started_on, created_at, id) of the last one already shown."""
+    started_on, created_at, investigation_id = after or (None, None, None)
+    return await conn.fetch(
+        "SELECT * FROM investigations WHERE case_id = $1 AND ($2::date IS NULL"
+        " OR (started_on, created_at, id) > ($2::date, $3::timestamptz, $4::uuid))"
+        " ORDER BY started_on, created_at, id LIMIT $5",
+        case_id, started_on, created_at, investigation_id, limit)
 
 
 async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_id: UUID,
@@ -85,9 +91,15 @@ async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_i
     )
 
 
-async def decisions(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM decisions WHERE case_id = $1 ORDER BY decided_on, created_at"
-                            " LIMIT $2", case_id, limit)
+async def decisions(conn: asyncpg.Connection, case_id: UUID, *, after: tuple | None,
+                    limit: int) -> list[asyncpg.Record]:
+    """Oldest first; `after` is the (decided_on, created_at, id) of the last one already shown."""
+    decided_on, created_at, decision_id = after or (None, None, None)
+    return await conn.fetch(
+        "SELECT * FROM decisions WHERE case_id = $1 AND ($2::date IS NULL"
+        " OR (decided_on, created_at, id) > ($2::date, $3::timestamptz, $4::uuid))"
+        " ORDER BY decided_on, created_at, id LIMIT $5",
+        case_id, decided_on, created_at, decision_id, limit)
 
 
 async def set_removed(conn: asyncpg.Connection, case_id: UUID, *, removed: bool, reason: str, by: str,
@@ -102,18 +114,32 @@ async def set_removed(conn: asyncpg.Connection, case_id: UUID, *, removed: bool,
                                " WHERE id = $1 RETURNING *", case_id)
 
 
-async def removals(conn: asyncpg.Connection, case_id: UUID, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM case_removals WHERE case_id = $1 ORDER BY seq LIMIT $2", case_id, limit)
+async def removals(conn: asyncpg.Connection, case_id: UUID, *, after: int | None,
+                   limit: int) -> list[asyncpg.Record]:
+    """Oldest first; `after` is the seq of the last one already shown."""
+    return await conn.fetch("SELECT * FROM case_removals WHERE case_id = $1"
+                            " AND ($2::bigint IS NULL OR seq > $2::bigint) ORDER BY seq LIMIT $3",
+                            case_id, after, limit)
 
 
 # A citizen's own view: removed cases (e.g. opened on the wrong person) are out of it.
-async def of_person(conn: asyncpg.Connection, person_id: UUID, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM cases WHERE person_id = $1 AND removed_at IS NULL"
-                            " ORDER BY opened_on, id LIMIT $2", person_id, limit)
+async def of_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
+                    limit: int) -> list[asyncpg.Record]:
+    """Oldest first; `after` is the (opened_on, id) of the last one already shown."""
+    opened_on, case_id = after or (None, None)
+    return await conn.fetch(
+        "SELECT * FROM cases WHERE person_id = $1 AND removed_at IS NULL"
+        " AND ($2::date IS NULL OR (opened_on, id) > ($2::date, $3::uuid))"
+        " ORDER BY opened_on, id LIMIT $4", person_id, opened_on, case_id, limit)
 
 
-async def decisions_of_person(conn: asyncpg.Connection, person_id: UUID, limit: int) -> list[asyncpg.Record]:
+async def decisions_of_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
+                              limit: int) -> list[asyncpg.Record]:
+    """Oldest first; `after` is the (decided_on, created_at, id) of the last one already shown."""
+    decided_on, created_at, decision_id = after or (None, None, None)
     return await conn.fetch(
         "SELECT d.* FROM decisions d JOIN cases c ON c.id = d.case_id"
-        " WHERE c.person_id = $1 AND c.removed_at IS NULL ORDER BY d.decided_on, d.created_at LIMIT $2",
-        person_id, limit)
+        " WHERE c.person_id = $1 AND c.removed_at IS NULL AND ($2::date IS NULL"
+        " OR (d.decided_on, d.created_at, d.id) > ($2::date, $3::timestamptz, $4::uuid))"
+        " ORDER BY d.decided_on, d.created_at, d.id LIMIT $5",
+        person_id, decided_on, created_at, decision_id, limit)

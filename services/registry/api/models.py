@@ -1,0 +1,348 @@
+"""The registry's request and response models, and how an answer is shaped from what a use case
+returns. Field types that keep bad input a 422 are in `types`."""
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from services.registry.api.types import Day, Name, Reason, Unit, text
+from services.registry.domain import imports
+from services.registry.domain.cases import CaseKind, CaseStatus
+from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
+from services.registry.domain.process import Communication, CommunicationMethod, Outcome
+from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
+from services.registry.usecases.occurrences import Occurrences
+from services.registry.usecases.paging import Listed
+from services.registry.usecases.persons import Lookup, PersonView
+from shared.pagination import Page
+
+
+def page(model, listed: Listed) -> Page:
+    """A page of the list's rows as `model`s, with the cursor of the next page."""
+    rows, next_cursor = listed
+    return Page[model](items=[model.of(r) for r in rows], next_cursor=next_cursor)
+
+
+def _fields(model: type[BaseModel], row, *, but: Sequence[str] = ()) -> dict:
+    return {k: row[k] for k in model.model_fields if k not in but}
+
+
+# Persons
+
+class Address(BaseModel):
+    street: text(200)
+    postal_code: text(20)
+    city: text(100)
+
+
+class PersonIn(BaseModel):
+    # A JSON number is taken too, so that it is judged by the validator like any other input.
+    pin: str | int = Field(description="personnummer or samordningsnummer, 10 or 12 digits")
+    first_name: Name
+    last_name: Name
+    address: Address | None = None
+    protected_identity: bool = Field(False, description="skyddade personuppgifter")
+
+
+class PersonOut(BaseModel):
+    id: UUID
+    pin: str
+    birth_date: date
+    first_name: str
+    last_name: str
+    protected_identity: bool
+    address: Address | None = Field(description="null when the person has none or it is withheld")
+    address_withheld: bool = Field(description="true when the address exists but your role may not see it")
+
+    @classmethod
+    def of(cls, seen: PersonView) -> "PersonOut":
+        row = seen.record
+        has_address = row["street"] is not None
+        address = Address(street=row["street"], postal_code=row["postal_code"], city=row["city"]) \
+            if has_address and seen.address_shown else None
+        return cls(address=address, address_withheld=has_address and not seen.address_shown,
+                   **_fields(cls, row, but=("address", "address_withheld")))
+
+
+class PersonSearchOut(BaseModel):
+    pin: str = Field(description="the number as normalized by the validator")
+    found: bool
+    message: str
+    items: list[PersonOut] = Field(description="the one person with the number, or none")
+
+    @classmethod
+    def of(cls, lookup: Lookup) -> "PersonSearchOut":
+        if lookup.person is None:
+            return cls(pin=lookup.pin, found=False, items=[],
+                       message="the number is valid; no person with it is registered")
+        return cls(pin=lookup.pin, found=True, items=[PersonOut.of(lookup.person)], message="one person found")
+
+
+# Cases, investigations and decisions
+
+class CaseIn(BaseModel):
+    unit: Unit
+    kind: CaseKind
+    person_id: UUID = Field(description="the person the case is about (registered with POST /persons)")
+
+
+class ReasonIn(BaseModel):
+    reason: Reason
+
+
+class CaseOut(BaseModel):
+    id: UUID
+    unit: str
+    kind: CaseKind
+    person_id: UUID | None
+    status: CaseStatus
+    opened_on: date
+    opened_by: str
+    closed_on: date | None
+    close_reason: str | None
+    removed_at: datetime | None = Field(None, description="set while support has the case removed")
+    removed_by: str | None = None
+    removal_reason: str | None = None
+
+    @classmethod
+    def of(cls, row) -> "CaseOut":
+        return cls(**_fields(cls, row))
+
+
+class RemovalOut(BaseModel):
+    action: str
+    reason: str
+    by_whom: str
+    at: datetime
+
+    @classmethod
+    def of(cls, row) -> "RemovalOut":
+        return cls(**_fields(cls, row))
+
+
+class InvestigationIn(BaseModel):
+    started_on: Day | None = Field(None, description="defaults to today")
+
+
+class InvestigationOut(BaseModel):
+    id: UUID
+    case_id: UUID
+    started_on: date
+    due_on: date = Field(description="four months after the start")
+    started_by: str
+    completed_on: date | None
+    completed_by: str | None
+
+    @classmethod
+    def of(cls, row) -> "InvestigationOut":
+        return cls(**_fields(cls, row))
+
+
+class CommunicationIn(BaseModel):
+    """Kommunicering of the basis for the decision with the person, before the decision."""
+    communicated: bool
+    communicated_on: Day | None = None
+    method: CommunicationMethod | None = None
+    not_communicated_reason: Reason | None = None
+
+    def rule(self) -> Communication:
+        return Communication(self.communicated, self.communicated_on, self.method, self.not_communicated_reason)
+
+
+class DecisionIn(BaseModel):
+    intervention: text(200)
+    outcome: Outcome = Outcome.GRANTED
+    valid_from: Day
+    valid_to: Day | None = Field(None, description="none: until further notice")
+    follow_up_on: Day | None = None
+    communication: CommunicationIn
+
+
+class DecisionOut(BaseModel):
+    id: UUID
+    case_id: UUID
+    investigation_id: UUID
+    outcome: Outcome
+    intervention: str
+    valid_from: date
+    valid_to: date | None
+    follow_up_on: date | None
+    decided_on: date
+    decided_by: str
+    communication: CommunicationIn
+
+    @classmethod
+    def of(cls, row) -> "DecisionOut":
+        communication = CommunicationIn(communicated=row["communicated"], communicated_on=row["communicated_on"],
+                                        method=row["communication_method"],
+                                        not_communicated_reason=row["not_communicated_reason"])
+        return cls(communication=communication, **_fields(cls, row, but=("communication",)))
+
+
+# Inquiries
+
+class InquiryIn(BaseModel):
+    kind: InquiryKind
+    person_id: UUID = Field(description="who the inquiry is about")
+    unit: Unit
+    received_on: Day
+    summary: text(4000) | None = None
+
+
+class AssessmentIn(BaseModel):
+    outcome: AssessmentOutcome
+    reasons: Reason
+    assessed_on: Day | None = Field(None, description="defaults to today")
+
+
+class InvestigationFromInquiryIn(BaseModel):
+    case_id: UUID | None = Field(None, description="an existing case of the person; else a new case is opened")
+    kind: CaseKind | None = Field(None, description="the kind of the new case")
+
+
+class InquiryOut(BaseModel):
+    id: UUID
+    person_id: UUID
+    unit: str
+    kind: InquiryKind
+    received_on: date
+    summary: str | None
+    recorded_by: str
+    assessment_due_on: date | None = Field(description="null when no initial assessment is needed")
+    assessment_overdue: bool
+    assessed_on: date | None
+    assessment_outcome: AssessmentOutcome | None
+    assessment_reasons: str | None
+    assessed_by: str | None
+    investigation_id: UUID | None
+
+    @classmethod
+    def of(cls, inquiry: InquiryView) -> "InquiryOut":
+        return cls(assessment_overdue=inquiry.assessment_overdue,
+                   **_fields(cls, inquiry.record, but=("assessment_overdue",)))
+
+
+class InvestigationFromInquiryOut(BaseModel):
+    inquiry: InquiryOut
+    case_id: UUID
+    investigation: InvestigationOut
+
+    @classmethod
+    def of(cls, made: InquiryInvestigation) -> "InvestigationFromInquiryOut":
+        return cls(inquiry=InquiryOut.of(made.inquiry), case_id=made.case_id,
+                   investigation=InvestigationOut.of(made.investigation))
+
+
+# The occurrence search
+
+class Occurrence(BaseModel):
+    type: Literal["case"] = "case"
+    id: UUID
+    unit: str
+    kind: str
+    status: str
+    opened_on: date
+    closed_on: date | None
+
+    @classmethod
+    def of(cls, row) -> "Occurrence":
+        return cls(**_fields(cls, row, but=("type",)))
+
+
+class OccurrencesOut(BaseModel):
+    pin: str = Field(description="the number as normalized by the validator")
+    registered: bool = Field(description="whether a person with this number is in the registry")
+    person_id: UUID | None
+    scope: str = Field(description="'all units', or the one unit your role may search")
+    found: bool = Field(description="whether this page has any occurrence")
+    message: str
+    items: list[Occurrence] = Field(description="the person's cases, newest first")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+
+    @classmethod
+    def of(cls, found: Occurrences) -> "OccurrencesOut":
+        return cls(pin=found.pin, registered=found.registered, person_id=found.person_id, scope=found.scope,
+                   found=bool(found.cases), message=found.message, items=[Occurrence.of(r) for r in found.cases],
+                   next_cursor=found.next_cursor)
+
+
+# The access log
+
+class AccessOut(BaseModel):
+    event_id: UUID
+    service: str = Field(description="the service that was read, as omsorg/<name>")
+    actor: str
+    roles: list[str]
+    action: str
+    resource: str
+    reason: str | None
+    at: datetime
+
+    @classmethod
+    def of(cls, row) -> "AccessOut":
+        return cls(**_fields(cls, row))
+
+
+class AuditOut(BaseModel):
+    person_id: UUID
+    items: list[AccessOut] = Field(description="newest first")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
+
+    @classmethod
+    def of(cls, person_id: UUID, listed: Listed) -> "AuditOut":
+        rows, next_cursor = listed
+        return cls(person_id=person_id, items=[AccessOut.of(r) for r in rows], next_cursor=next_cursor)
+
+
+# A citizen's own view
+
+class MyCase(BaseModel):
+    id: UUID
+    unit: str
+    kind: CaseKind
+    status: CaseStatus
+    opened_on: date
+    closed_on: date | None
+
+    @classmethod
+    def of(cls, row) -> "MyCase":
+        return cls(**_fields(cls, row))
+
+
+class MyDecision(BaseModel):
+    id: UUID
+    case_id: UUID
+    outcome: Outcome
+    intervention: str
+    valid_from: date
+    valid_to: date | None
+    decided_on: date
+
+    @classmethod
+    def of(cls, row) -> "MyDecision":
+        return cls(**_fields(cls, row))
+
+
+# Import
+
+class RowResult(BaseModel):
+    line: int
+    status: Literal["imported", "refused"]
+    reasons: list[str] = []
+    person_id: UUID | None = None
+    person_created: bool = False
+    case_id: UUID | None = None
+
+
+class ImportReport(BaseModel):
+    id: UUID
+    rows: int
+    imported: int
+    refused: int
+    results: list[RowResult]
+
+    @classmethod
+    def of(cls, report: imports.ImportReport) -> "ImportReport":
+        return cls.model_validate(report, from_attributes=True)

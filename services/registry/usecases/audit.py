@@ -1,0 +1,29 @@
+"""The access log per person (loggkontroll): every read of a person's data in every service,
+kept from the `access.logged` events, and read back per person."""
+from datetime import datetime
+from uuid import UUID
+
+from services.registry.store import access_log as store
+from services.registry.usecases.paging import Listed, after
+from shared.access.policy import Grant
+from shared.events.catalog import AccessLogged
+from shared.pagination import page_of
+from shared.unit_of_work import UnitOfWork
+
+
+async def record_access(uow: UnitOfWork, *, event_id: UUID, service: str, access: AccessLogged) -> None:
+    """Keep one read reported by a service (the event's source) in the log."""
+    async with uow:
+        await store.insert(uow.conn, event_id=event_id, service=service, actor=access.actor, roles=access.roles,
+                           action=access.action, resource=access.resource, person_id=access.person_id,
+                           reason=access.reason, at=access.at)
+
+
+async def read_access_log(uow: UnitOfWork, user: Grant, person_id: UUID, *, limit: int,
+                          cursor: str | None) -> Listed:
+    """Who read the person's data, newest first. Reading the log is itself a read of the person's data."""
+    start = after(cursor, datetime, UUID)
+    async with uow:
+        rows = await store.for_person(uow.conn, person_id, after=start, limit=limit + 1)
+        uow.log_read(user, resource=f"audit/person/{person_id}", person_id=person_id)
+    return page_of(rows, limit, lambda r: (r["at"], r["event_id"]))

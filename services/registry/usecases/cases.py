@@ -1,0 +1,113 @@
+"""Cases (ärenden): open, read and close them; support removes and restores them."""
+from datetime import date
+from uuid import UUID
+
+from asyncpg import Record
+from uuid6 import uuid7
+
+from services.registry.domain import process
+from services.registry.store import cases as store
+from services.registry.store import persons as person_store
+from services.registry.usecases.paging import Listed, after
+from shared import errors
+from shared.access.policy import Grant, policy
+from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored
+from shared.pagination import page_of
+from shared.pin import person_ref
+from shared.unit_of_work import UnitOfWork
+
+# Removed cases are out of every usual view; who may remove and restore them still sees them.
+SEES_REMOVED_CASES = "registry:case.remove"
+
+
+async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_update: bool = False) -> Record:
+    """The case as the user may see it, in an open unit of work: 404 `case_not_found` when the
+    registry has no such case, 403 for another unit's, 410 when removed and the user may not see
+    removed cases."""
+    row = await store.get(uow.conn, case_id, for_update=for_update)
+    if row is None:
+        raise errors.not_found("case_not_found", "No such case", str(case_id))
+    user.ensure_unit(row["unit"])
+    process.ensure_not_hidden(removed_at=row["removed_at"], removed_by=row["removed_by"],
+                              removal_reason=row["removal_reason"],
+                              sees_removed=policy().scope_for(user, SEES_REMOVED_CASES) is not None)
+    return row
+
+
+async def case_to_work_on(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record:
+    """The case, locked until the work commits, open and not removed (in an open unit of work)."""
+    row = await visible_case(uow, user, case_id, for_update=True)
+    process.ensure_open(row["status"], removed=row["removed_at"] is not None)
+    return row
+
+
+async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, person_id: UUID,
+                    opened_on: date | None = None, opened_by: str | None = None,
+                    import_ref: str | None = None) -> Record:
+    """Open a case about a registered person in a unit of the user's and publish `case.opened`.
+    Opened today by the user, unless an import says when and under which reference."""
+    user.ensure_unit(unit)
+    async with uow:
+        person = await person_store.get(uow.conn, person_id)
+        if person is None:
+            raise errors.invalid("person_not_found", "The case's person is not registered", str(person_id))
+        row = await store.insert(uow.conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
+                                 opened_on=opened_on or uow.today(), opened_by=opened_by or user.sub,
+                                 import_ref=import_ref)
+        uow.publish(CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"], person_id=row["person_id"],
+                               opened_on=row["opened_on"],
+                               person_ref=person_ref(person["pin"], uow.settings.person_ref_key)),
+                    key=str(row["id"]), subject=f"case/{row['id']}")
+    return row
+
+
+async def read_case(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record:
+    async with uow:
+        row = await visible_case(uow, user, case_id)
+        uow.log_read(user, resource=f"case/{case_id}", person_id=row["person_id"])
+    return row
+
+
+async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
+    async with uow:
+        await case_to_work_on(uow, user, case_id)
+        ongoing = await store.ongoing_investigation(uow.conn, case_id)
+        process.ensure_can_close(ongoing_investigation=ongoing is not None)
+        row = await store.close(uow.conn, case_id, closed_on=uow.today(), closed_by=user.sub, reason=reason)
+        uow.publish(CaseClosed(case_id=case_id, reason=reason, closed_on=row["closed_on"]),
+                    key=str(case_id), subject=f"case/{case_id}")
+    return row
+
+
+async def remove_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
+    """Support takes a case out of every usual view, with a reason; reversible and kept in its history."""
+    now = uow.now()
+    async with uow:
+        case = await visible_case(uow, user, case_id, for_update=True)
+        process.ensure_can_remove(removed=case["removed_at"] is not None)
+        row = await store.set_removed(uow.conn, case_id, removed=True, reason=reason, by=user.sub, at=now)
+        uow.publish(CaseRemoved(case_id=case_id, reason=reason, removed_by=user.sub, removed_at=now),
+                    key=str(case_id), subject=f"case/{case_id}")
+    return row
+
+
+async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
+    now = uow.now()
+    async with uow:
+        case = await visible_case(uow, user, case_id, for_update=True)
+        process.ensure_can_restore(removed=case["removed_at"] is not None)
+        row = await store.set_removed(uow.conn, case_id, removed=False, reason=reason, by=user.sub, at=now)
+        uow.publish(CaseRestored(case_id=case_id, reason=reason, restored_by=user.sub, restored_at=now),
+                    key=str(case_id), subject=f"case/{case_id}")
+    return row
+
+
+async def list_removals(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,
+                        cursor: str | None) -> Listed:
+    """Every removal and restoration of the case, oldest first."""
+    start = after(cursor, int)
+    async with uow:
+        case = await visible_case(uow, user, case_id)
+        uow.log_read(user, resource=f"case/{case_id}/removals", person_id=case["person_id"])
+        rows = await store.removals(uow.conn, case_id, after=start[0] if start else None, limit=limit + 1)
+    return page_of(rows, limit, lambda r: (r["seq"],))

@@ -1,0 +1,72 @@
+"""Investigations (utredningar) of a case: started, due within four months, completed at the
+latest by the decision."""
+from datetime import date, datetime
+from uuid import UUID
+
+from asyncpg import Record
+from uuid6 import uuid7
+
+from services.registry.domain import process
+from services.registry.store import cases as store
+from services.registry.usecases.cases import case_to_work_on, visible_case
+from services.registry.usecases.paging import Listed, after
+from shared import errors
+from shared.access.policy import Grant
+from shared.events.catalog import InvestigationCompleted, InvestigationStarted
+from shared.pagination import page_of
+from shared.unit_of_work import UnitOfWork
+
+
+async def start_on(uow: UnitOfWork, case: Record, *, started_on: date, started_by: str) -> Record:
+    """Start an investigation on a case locked for this work (`case_to_work_on`) and publish
+    `investigation.started`; in an open unit of work."""
+    process.ensure_can_start_investigation(
+        ongoing=await store.ongoing_investigation(uow.conn, case["id"]) is not None,
+        started_on=started_on, opened_on=case["opened_on"], today=uow.today())
+    row = await store.insert_investigation(uow.conn, investigation_id=uuid7(), case_id=case["id"],
+                                           started_on=started_on, due_on=process.investigation_due(started_on),
+                                           started_by=started_by)
+    uow.publish(InvestigationStarted(case_id=case["id"], investigation_id=row["id"], unit=case["unit"],
+                                     person_id=case["person_id"], started_on=row["started_on"],
+                                     due_on=row["due_on"], started_by=started_by),
+                key=str(case["id"]), subject=f"case/{case['id']}")
+    return row
+
+
+async def complete_on(uow: UnitOfWork, case: Record, investigation: Record, *, on: date, by: str) -> Record:
+    """Complete an investigation of a case locked for this work and publish `investigation.completed`."""
+    row = await store.complete_investigation(uow.conn, investigation["id"], completed_on=on, completed_by=by)
+    uow.publish(InvestigationCompleted(case_id=case["id"], investigation_id=row["id"], unit=case["unit"],
+                                       completed_on=on, completed_by=by),
+                key=str(case["id"]), subject=f"case/{case['id']}")
+    return row
+
+
+async def start_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, *, started_on: date | None) -> Record:
+    """Start an investigation of an open case, today unless said otherwise."""
+    async with uow:
+        case = await case_to_work_on(uow, user, case_id)
+        return await start_on(uow, case, started_on=started_on or uow.today(), started_by=user.sub)
+
+
+async def complete_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID) -> Record:
+    async with uow:
+        case = await case_to_work_on(uow, user, case_id)
+        investigation = await store.get_investigation(uow.conn, case_id, investigation_id)
+        if investigation is None:
+            raise errors.not_found("investigation_not_found", "No such investigation on this case")
+        if investigation["completed_on"] is not None:
+            raise errors.conflict("investigation_completed", "The investigation is already completed",
+                                  f"completed on {investigation['completed_on'].isoformat()}")
+        return await complete_on(uow, case, investigation, on=uow.today(), by=user.sub)
+
+
+async def list_investigations(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,
+                              cursor: str | None) -> Listed:
+    """The case's investigations, oldest first."""
+    start = after(cursor, date, datetime, UUID)
+    async with uow:
+        case = await visible_case(uow, user, case_id)
+        uow.log_read(user, resource=f"case/{case_id}/investigations", person_id=case["person_id"])
+        rows = await store.investigations(uow.conn, case_id, after=start, limit=limit + 1)
+    return page_of(rows, limit, lambda r: (r["started_on"], r["created_at"], r["id"]))

@@ -1,0 +1,43 @@
+"""A citizen's own cases and decisions (mina ärenden, mina beslut). The person is the one whose
+personal identity number the token names (claim `pin`); removed cases are out of the view, and
+every read is logged like any other read of a person's data."""
+from datetime import date, datetime
+from uuid import UUID
+
+from services.registry.domain.persons import valid_pin
+from services.registry.store import cases as store
+from services.registry.store import persons as person_store
+from services.registry.usecases.paging import Listed, after
+from shared import errors
+from shared.access.policy import Grant
+from shared.pagination import page_of
+from shared.unit_of_work import UnitOfWork
+
+
+async def _person_id(uow: UnitOfWork, user: Grant) -> UUID | None:
+    """The citizen's person id; None when the number is valid but no one has it in the registry."""
+    if not user.pin:
+        raise errors.forbidden("no_identity", "Your token names no personal identity number",
+                               "a citizen's token carries the claim `pin`")
+    row = await person_store.by_pin(uow.conn, valid_pin(user.pin, uow.today()).normalized)
+    return row["id"] if row else None
+
+
+async def my_cases(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
+    """The citizen's own cases, oldest first."""
+    start = after(cursor, date, UUID)
+    async with uow:
+        person_id = await _person_id(uow, user)
+        rows = await store.of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []
+        uow.log_read(user, resource="me/cases", person_id=person_id)
+    return page_of(rows, limit, lambda r: (r["opened_on"], r["id"]))
+
+
+async def my_decisions(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
+    """The decisions in the citizen's own cases, oldest first."""
+    start = after(cursor, date, datetime, UUID)
+    async with uow:
+        person_id = await _person_id(uow, user)
+        rows = await store.decisions_of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []
+        uow.log_read(user, resource="me/decisions", person_id=person_id)
+    return page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
