@@ -63,7 +63,11 @@ def _parse(kind: type, value: Any) -> Any:
         return date.fromisoformat(value)
     if kind is UUID:
         return UUID(value)
-    if kind in (int, str, float) and isinstance(value, kind) and not isinstance(value, bool):
+    if kind is int and isinstance(value, int) and not isinstance(value, bool):
+        if not -2**63 <= value < 2**63:  # what PostgreSQL's bigint holds
+            raise ValueError("out of range")
+        return value
+    if kind in (str, float) and isinstance(value, kind):
         return value
     raise ValueError(f"not a {kind.__name__}")
 

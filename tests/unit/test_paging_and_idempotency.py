@@ -49,3 +49,12 @@ def test_one_answer_for_a_case_that_cannot_be_used():
     closed = CaseState("vuxen", open=False, removed=False)
     assert ensure_case_known(closed, "c1") == closed
     assert code(ensure_case_open, closed) == (Kind.CONFLICT, "case_closed")
+
+
+@pytest.mark.parametrize("key,types", [((2**63,), (int,)), ((-2**63 - 1,), (int,)), ((True,), (int,)),
+                                       (("0001-01-01T00:00:00+05:00",), (datetime,)),
+                                       (("2026-01-01T00:00:00",), (datetime,))])
+def test_a_cursor_key_the_database_cannot_hold_is_422(key, types):
+    with pytest.raises(DomainError) as refused:
+        decode_cursor(encode_cursor(*key), *types)
+    assert refused.value.code == "invalid_cursor"
