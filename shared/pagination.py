@@ -45,7 +45,7 @@ def decode_cursor(cursor: str | None, *types: type) -> tuple | None:
         if not isinstance(parts, list) or len(parts) != len(types):
             raise ValueError("wrong number of parts")
         return tuple(_parse(t, p) for t, p in zip(types, parts))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise errors.invalid("invalid_cursor", "The cursor is not valid",
                              "pass `next_cursor` of the previous page unchanged") from None
 
