@@ -63,7 +63,7 @@ async def test_same_key_with_another_body_is_409(clients, case):
                                headers={**caseworker(env), **headers})
     assert other.status_code == 409
     assert other.headers["content-type"] == "application/problem+json"
-    assert other.json()["code"] == "idempotency_conflict"
+    assert other.json()["code"] == "idempotency_key_reused"
     assert await listed_ids(env, journal, case) == [first["id"]]
 
 
@@ -210,7 +210,7 @@ async def test_addendum_is_shown_with_the_note_and_never_changes_it(clients, cas
     retry = await journal.post(f"/notes/{note['id']}/addenda", json=body, headers=headers)
     assert retry.status_code == 200
     other = await journal.post(f"/notes/{note['id']}/addenda", json={**body, "text": "x"}, headers=headers)
-    assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict"
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
     read = (await journal.get(f"/notes/{note['id']}", headers=caseworker(env))).json()
     assert [(a["text"], a["given_by"]) for a in read["addenda"]] == [(body["text"], "den enskilde")]
     assert read["current_version"] == 1 and read["signed"] is True
@@ -283,11 +283,13 @@ async def test_delete_is_405_everywhere(clients, case, path):
 
 # --- which cases take notes, who may write and read ---------------------------------------------
 
-async def test_unknown_case_is_404(clients):
+async def test_unknown_case_is_409_not_known_yet(clients):
     env, journal = clients
-    response = await journal.post(f"/cases/{uuid.uuid4()}/notes", json=note_body(),
-                                  headers={**caseworker(env), **key()})
-    assert response.status_code == 404 and response.json()["code"] == "case_not_found"
+    unknown = uuid.uuid4()
+    response = await journal.post(f"/cases/{unknown}/notes", json=note_body(), headers={**caseworker(env), **key()})
+    assert response.status_code == 409 and response.json()["code"] == "case_not_known"
+    read = await journal.get(f"/cases/{unknown}/notes", headers=caseworker(env))
+    assert read.status_code == 409 and read.json()["code"] == "case_not_known"
 
 
 async def test_closed_case_takes_no_notes_or_corrections_but_keeps_them(clients, case):
@@ -313,7 +315,7 @@ async def test_removed_case_refuses_notes_until_restored(clients, case):
     response = await journal.post(f"/cases/{case}/notes", json=note_body(), headers={**caseworker(env), **key()})
     assert response.status_code == 410 and response.json()["code"] == "case_removed"
     read = await journal.get(f"/cases/{case}/notes", headers=caseworker(env))
-    assert read.status_code == 410
+    assert read.status_code == 410 and read.json()["code"] == "case_removed"
     await publish_registry_event(env, "case.restored", case, {"reason": "misstag", "restored_by": "sven",
                                                               "restored_at": "2026-01-02T00:00:00Z"})
     assert await eventually(lambda: journal_knows_removed(env, case, False))

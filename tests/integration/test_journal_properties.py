@@ -58,7 +58,7 @@ class Journal(RuleBasedStateMachine):
         response = self.http.post(f"/cases/{self.case}/notes", json=body,
                                   headers={**self.caseworker, "Idempotency-Key": note["key"]})
         if not same_body:
-            assert (response.status_code, response.json()["code"]) == (409, "idempotency_conflict")
+            assert (response.status_code, response.json()["code"]) == (409, "idempotency_key_reused")
         elif note["removed"]:
             assert (response.status_code, response.json()["code"]) == (410, "note_removed")
         else:
