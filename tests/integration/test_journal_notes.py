@@ -40,7 +40,7 @@ async def write(env, journal, case_id, body=None, headers=None, sub="anna") -> d
 async def listed_ids(env, journal, case_id) -> list[str]:
     response = await journal.get(f"/cases/{case_id}/notes", headers=caseworker(env))
     assert response.status_code == 200, response.text
-    return [n["id"] for n in response.json()["notes"]]
+    return [n["id"] for n in response.json()["items"]]
 
 
 # --- rule 2: the same create twice makes one note --------------------------------------------
@@ -370,12 +370,17 @@ async def test_lists_are_paged_newest_first(clients, case):
     env, journal = clients
     ids = [(await write(env, journal, case, body=note_body(text=f"n{i}")))["id"] for i in range(3)]
     page = (await journal.get(f"/cases/{case}/notes", params={"limit": 2}, headers=caseworker(env))).json()
-    assert [n["id"] for n in page["notes"]] == ids[:0:-1]
-    rest = (await journal.get(f"/cases/{case}/notes", params={"limit": 2, "before": page["next_before"]},
+    assert set(page) == {"items", "next_cursor"}
+    assert [n["id"] for n in page["items"]] == ids[:0:-1] and page["next_cursor"]
+    rest = (await journal.get(f"/cases/{case}/notes", params={"limit": 2, "cursor": page["next_cursor"]},
                               headers=caseworker(env))).json()
-    assert [n["id"] for n in rest["notes"]] == [ids[0]] and rest["next_before"] is None
+    assert [n["id"] for n in rest["items"]] == [ids[0]] and rest["next_cursor"] is None
+    exact = (await journal.get(f"/cases/{case}/notes", params={"limit": 3}, headers=caseworker(env))).json()
+    assert [n["id"] for n in exact["items"]] == ids[::-1] and exact["next_cursor"] is None
     too_many = await journal.get(f"/cases/{case}/notes", params={"limit": 1000}, headers=caseworker(env))
     assert too_many.status_code == 422
+    bad = await journal.get(f"/cases/{case}/notes", params={"cursor": "not-a-cursor"}, headers=caseworker(env))
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
 
 
 @pytest.mark.parametrize("sql", [

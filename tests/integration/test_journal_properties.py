@@ -133,7 +133,7 @@ class Journal(RuleBasedStateMachine):
     @invariant()
     def ordinary_view_holds_exactly_the_notes_not_removed(self):
         page = self.http.get(f"/cases/{self.case}/notes", params={"limit": 200}, headers=self.caseworker).json()
-        mine = [n["id"] for n in page["notes"] if n["id"] in self.notes]
+        mine = [n["id"] for n in page["items"] if n["id"] in self.notes]
         assert mine == sorted((i for i, n in self.notes.items() if not n["removed"]), reverse=True)
 
 

@@ -1,27 +1,21 @@
 """HTTP routes for journal notes: write, correct, add to, sign, read, and (support) remove."""
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field, TypeAdapter
+from fastapi import APIRouter, Response
+from pydantic import TypeAdapter
 
 from services.journal.api.models import (AddendumIn, ArchivedNoteOut, CorrectionIn, NoteIn, NoteOut, RemovalIn,
                                          SignIn)
 from services.journal.usecases import notes
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IdempotencyKey, UnitOfWorkDep
+from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
+from shared.pagination import Page
 from shared.problems import Problem
 
 router = APIRouter(tags=["notes"])
 
 _NOTE_LIST = TypeAdapter(list[NoteOut])  # validates the store's JSON in one pass, no dicts in between
-DEFAULT_PAGE, MAX_PAGE = 50, 200
-
-
-class NotePage(BaseModel):
-    notes: list[NoteOut]
-    next_before: UUID | None = Field(description="Pass as `before` for the next page; null on the last")
 
 
 def _key(value: str | None) -> str:
@@ -82,14 +76,12 @@ async def remove_note(note_id: UUID, body: RemovalIn, uow: UnitOfWorkDep,
     return ArchivedNoteOut.model_validate_json(shown)
 
 
-@router.get("/cases/{case_id}/notes", response_model=NotePage,
+@router.get("/cases/{case_id}/notes", response_model=Page[NoteOut],
             summary="A case's notes with every version, newest first (removed notes left out)")
-async def case_notes(case_id: UUID, uow: UnitOfWorkDep,
-                     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-                     before: Annotated[UUID | None, Query(description="`next_before` of the previous page")] = None,
-                     user: Grant = allow("journal:note.read")) -> NotePage:
-    found = _NOTE_LIST.validate_json(await notes.case_notes(uow, user, case_id=case_id, limit=limit, before=before))
-    return NotePage(notes=found, next_before=found[-1].id if len(found) == limit else None)
+async def case_notes(case_id: UUID, page: PageDep, uow: UnitOfWorkDep,
+                     user: Grant = allow("journal:note.read")) -> Page[NoteOut]:
+    found = await notes.case_notes(uow, user, case_id=case_id, limit=page.limit, cursor=page.cursor)
+    return Page[NoteOut](items=_NOTE_LIST.validate_json(found.notes), next_cursor=found.next_cursor)
 
 
 @router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version")

@@ -23,6 +23,7 @@ class CaseNotes:
     """The case (None when the journal does not know it) and a page of its notes."""
     case: Case | None
     notes: str              # JSON text: a list of notes as _NOTE_JSON builds them, newest first
+    last_id: UUID | None    # the id of the page's last note, when more notes follow it
 
 
 def _case(row: asyncpg.Record) -> Case | None:
@@ -172,20 +173,26 @@ SELECT n.id, json_build_object(
 """
 
 # The case (NULL columns when unknown) and a page of its notes that are not removed, newest
-# first, as JSON text, in one round trip.
+# first, as JSON text, in one round trip: the ids of up to $3 + 1 notes after the cursor $2,
+# the page's notes built from the first $3 of them, and the id of the last of those when one
+# more follows.
 CASE_NOTES_QUERY = """
+WITH ids AS MATERIALIZED (
+       SELECT array(SELECT n.id FROM notes n
+                     WHERE n.case_id = $1 AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
+                     ORDER BY n.id DESC LIMIT $3 + 1) AS page)
 SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,
        (SELECT coalesce(json_agg(page.note ORDER BY page.id DESC), '[]')::text FROM (""" + _NOTE_JSON + """
-         WHERE n.case_id = c.case_id AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
-         ORDER BY n.id DESC LIMIT $3) AS page) AS notes
-  FROM (SELECT) AS one LEFT JOIN cases c ON c.case_id = $1
+         WHERE n.id = ANY (ids.page[1:$3])) AS page) AS notes,
+       CASE WHEN cardinality(ids.page) > $3 THEN ids.page[$3] END AS last_id
+  FROM ids LEFT JOIN cases c ON c.case_id = $1
 """
 
 
-async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, before: UUID | None, limit: int) -> CaseNotes:
-    """The case and up to `limit` of its notes, newest first, before the note `before`."""
-    row = await conn.fetchrow(CASE_NOTES_QUERY, case_id, before, limit)
-    return CaseNotes(case=_case(row), notes=row["notes"])
+async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int) -> CaseNotes:
+    """The case and up to `limit` of its notes, newest first, after the note `after` (of the page before)."""
+    row = await conn.fetchrow(CASE_NOTES_QUERY, case_id, after, limit)
+    return CaseNotes(case=_case(row), notes=row["notes"], last_id=row["last_id"])
 
 
 async def full_note(conn: asyncpg.Connection, note_id: UUID) -> str | None:

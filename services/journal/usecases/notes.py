@@ -15,7 +15,7 @@ from services.journal.domain import notes as domain
 from services.journal.domain.access import Action, ensure_may_sign
 from services.journal.domain.notes import NoteHead
 from services.journal.store import notes as store
-from shared import errors, idempotency
+from shared import errors, idempotency, pagination
 from shared.access import Grant
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.unit_of_work import UnitOfWork
@@ -27,6 +27,12 @@ class Made:
     something (a note, a signature, an addendum), not when it found what an earlier one made."""
     note: str
     created: bool
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    notes: str                  # JSON text: a list of notes, newest first
+    next_cursor: str | None
 
 
 async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on: date, text: str,
@@ -128,14 +134,15 @@ async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: i
         return await store.full_note(uow.conn, note_id)
 
 
-async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int, before: UUID | None) -> str:
-    """Up to `limit` of the case's notes that are not removed, newest first, as JSON text."""
+async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int, cursor: str | None) -> NotesPage:
+    """A page of the case's notes that are not removed, newest first."""
+    after = pagination.decode_cursor(cursor, UUID)
     async with uow:
-        page = await store.case_notes(uow.conn, case_id, before=before, limit=limit)
+        page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit)
         case = domain.ensure_case_accepts(page.case, case_id, Action.READ)
         user.ensure_unit(case.unit)
         uow.log_read(user, resource=f"case/{case_id}/notes", person_id=case.person_id)
-    return page.notes
+    return NotesPage(page.notes, pagination.encode_cursor(page.last_id) if page.last_id else None)
 
 
 async def read_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
