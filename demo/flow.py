@@ -139,7 +139,7 @@ class State:
 
 
 # Answers that mean "another service has not heard of it yet": the events are on their way.
-NOT_YET = {("journal", 404, "case_not_found"), ("orders", 409, "case_not_known"),
+NOT_YET = {("journal", 409, "case_not_known"), ("orders", 409, "case_not_known"),
            ("orders", 409, "decision_not_known")}
 
 

@@ -53,7 +53,7 @@ async def test_the_registrys_case_events_govern_the_journal(env):
         refused = await jour.post(f"/cases/{case_id}/notes", json=note_body(), headers={**headers, **key()})
         assert refused.status_code == 409 and refused.json()["code"] == "case_closed"
         listed = await jour.get(f"/cases/{case_id}/notes", headers=headers)
-        assert [n["id"] for n in listed.json()["notes"]] == [note.json()["id"]]
+        assert [n["id"] for n in listed.json()["items"]] == [note.json()["id"]]
 
 
 async def _not(awaitable) -> bool:

@@ -40,7 +40,7 @@ async def write(env, journal, case_id, body=None, headers=None, sub="anna") -> d
 async def listed_ids(env, journal, case_id) -> list[str]:
     response = await journal.get(f"/cases/{case_id}/notes", headers=caseworker(env))
     assert response.status_code == 200, response.text
-    return [n["id"] for n in response.json()["notes"]]
+    return [n["id"] for n in response.json()["items"]]
 
 
 # --- rule 2: the same create twice makes one note --------------------------------------------
@@ -63,7 +63,7 @@ async def test_same_key_with_another_body_is_409(clients, case):
                                headers={**caseworker(env), **headers})
     assert other.status_code == 409
     assert other.headers["content-type"] == "application/problem+json"
-    assert other.json()["code"] == "idempotency_conflict"
+    assert other.json()["code"] == "idempotency_key_reused"
     assert await listed_ids(env, journal, case) == [first["id"]]
 
 
@@ -210,7 +210,7 @@ async def test_addendum_is_shown_with_the_note_and_never_changes_it(clients, cas
     retry = await journal.post(f"/notes/{note['id']}/addenda", json=body, headers=headers)
     assert retry.status_code == 200
     other = await journal.post(f"/notes/{note['id']}/addenda", json={**body, "text": "x"}, headers=headers)
-    assert other.status_code == 409 and other.json()["code"] == "idempotency_conflict"
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
     read = (await journal.get(f"/notes/{note['id']}", headers=caseworker(env))).json()
     assert [(a["text"], a["given_by"]) for a in read["addenda"]] == [(body["text"], "den enskilde")]
     assert read["current_version"] == 1 and read["signed"] is True
@@ -283,11 +283,13 @@ async def test_delete_is_405_everywhere(clients, case, path):
 
 # --- which cases take notes, who may write and read ---------------------------------------------
 
-async def test_unknown_case_is_404(clients):
+async def test_unknown_case_is_409_not_known_yet(clients):
     env, journal = clients
-    response = await journal.post(f"/cases/{uuid.uuid4()}/notes", json=note_body(),
-                                  headers={**caseworker(env), **key()})
-    assert response.status_code == 404 and response.json()["code"] == "case_not_found"
+    unknown = uuid.uuid4()
+    response = await journal.post(f"/cases/{unknown}/notes", json=note_body(), headers={**caseworker(env), **key()})
+    assert response.status_code == 409 and response.json()["code"] == "case_not_known"
+    read = await journal.get(f"/cases/{unknown}/notes", headers=caseworker(env))
+    assert read.status_code == 409 and read.json()["code"] == "case_not_known"
 
 
 async def test_closed_case_takes_no_notes_or_corrections_but_keeps_them(clients, case):
@@ -313,7 +315,7 @@ async def test_removed_case_refuses_notes_until_restored(clients, case):
     response = await journal.post(f"/cases/{case}/notes", json=note_body(), headers={**caseworker(env), **key()})
     assert response.status_code == 410 and response.json()["code"] == "case_removed"
     read = await journal.get(f"/cases/{case}/notes", headers=caseworker(env))
-    assert read.status_code == 410
+    assert read.status_code == 410 and read.json()["code"] == "case_removed"
     await publish_registry_event(env, "case.restored", case, {"reason": "misstag", "restored_by": "sven",
                                                               "restored_at": "2026-01-02T00:00:00Z"})
     assert await eventually(lambda: journal_knows_removed(env, case, False))
@@ -368,12 +370,17 @@ async def test_lists_are_paged_newest_first(clients, case):
     env, journal = clients
     ids = [(await write(env, journal, case, body=note_body(text=f"n{i}")))["id"] for i in range(3)]
     page = (await journal.get(f"/cases/{case}/notes", params={"limit": 2}, headers=caseworker(env))).json()
-    assert [n["id"] for n in page["notes"]] == ids[:0:-1]
-    rest = (await journal.get(f"/cases/{case}/notes", params={"limit": 2, "before": page["next_before"]},
+    assert set(page) == {"items", "next_cursor"}
+    assert [n["id"] for n in page["items"]] == ids[:0:-1] and page["next_cursor"]
+    rest = (await journal.get(f"/cases/{case}/notes", params={"limit": 2, "cursor": page["next_cursor"]},
                               headers=caseworker(env))).json()
-    assert [n["id"] for n in rest["notes"]] == [ids[0]] and rest["next_before"] is None
+    assert [n["id"] for n in rest["items"]] == [ids[0]] and rest["next_cursor"] is None
+    exact = (await journal.get(f"/cases/{case}/notes", params={"limit": 3}, headers=caseworker(env))).json()
+    assert [n["id"] for n in exact["items"]] == ids[::-1] and exact["next_cursor"] is None
     too_many = await journal.get(f"/cases/{case}/notes", params={"limit": 1000}, headers=caseworker(env))
     assert too_many.status_code == 422
+    bad = await journal.get(f"/cases/{case}/notes", params={"cursor": "not-a-cursor"}, headers=caseworker(env))
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
 
 
 @pytest.mark.parametrize("sql", [

@@ -58,7 +58,7 @@ class Journal(RuleBasedStateMachine):
         response = self.http.post(f"/cases/{self.case}/notes", json=body,
                                   headers={**self.caseworker, "Idempotency-Key": note["key"]})
         if not same_body:
-            assert (response.status_code, response.json()["code"]) == (409, "idempotency_conflict")
+            assert (response.status_code, response.json()["code"]) == (409, "idempotency_key_reused")
         elif note["removed"]:
             assert (response.status_code, response.json()["code"]) == (410, "note_removed")
         else:
@@ -133,7 +133,7 @@ class Journal(RuleBasedStateMachine):
     @invariant()
     def ordinary_view_holds_exactly_the_notes_not_removed(self):
         page = self.http.get(f"/cases/{self.case}/notes", params={"limit": 200}, headers=self.caseworker).json()
-        mine = [n["id"] for n in page["notes"] if n["id"] in self.notes]
+        mine = [n["id"] for n in page["items"] if n["id"] in self.notes]
         assert mine == sorted((i for i, n in self.notes.items() if not n["removed"]), reverse=True)
 
 

@@ -1,13 +1,18 @@
 """The journal's rules without a database: versions, idempotency, who may do what."""
+import json
 from datetime import date, datetime, timedelta, timezone
+from uuid import uuid4
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.journal.api.models import ArchivedNoteOut
 from services.journal.domain import notes
 from services.journal.domain.access import Action, ensure_may_sign
-from services.journal.domain.notes import CaseState, Version
+from services.journal.domain.notes import Case, Version
+from services.journal.store.notes import new_note, stored_fingerprint
+from shared import idempotency
 from shared.access.policy import grant_for, policy
 from shared.auth import ROLES, Principal
 from shared.errors import DomainError
@@ -72,21 +77,29 @@ def test_caseworker_signs_own_versions_supervisor_signs_any():
 # --- which cases take what ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("case,action,expected", [
-    (None, Action.WRITE, (404, "case_not_found")),
-    (None, Action.READ, (404, "case_not_found")),
-    (CaseState("vuxen", open=True, removed=True), Action.WRITE, (410, "case_removed")),
-    (CaseState("vuxen", open=False, removed=True), Action.READ, (410, "case_removed")),
-    (CaseState("vuxen", open=False, removed=False), Action.WRITE, (409, "case_closed")),
-    (CaseState("vuxen", open=False, removed=False), Action.CORRECT, (409, "case_closed")),
+    (None, Action.WRITE, (409, "case_not_known")),
+    (None, Action.READ, (409, "case_not_known")),
+    (None, Action.SIGN, (409, "case_not_known")),
+    (Case("vuxen", open=True, removed=True), Action.WRITE, (410, "case_removed")),
+    (Case("vuxen", open=False, removed=True), Action.READ, (410, "case_removed")),
+    (Case("vuxen", open=False, removed=True), Action.ADDEND, (410, "case_removed")),
+    (Case("vuxen", open=False, removed=False), Action.WRITE, (409, "case_closed")),
+    (Case("vuxen", open=False, removed=False), Action.CORRECT, (409, "case_closed")),
 ])
 def test_cases_that_refuse(case, action, expected):
-    assert code_of(lambda: notes.ensure_case_accepts(case, action)) == expected
+    assert code_of(lambda: notes.ensure_case_accepts(case, uuid4(), action)) == expected
 
 
 @pytest.mark.parametrize("action", [Action.READ, Action.SIGN, Action.ADDEND])
 def test_closed_case_is_still_read_signed_and_addended(action):
-    closed = CaseState("vuxen", open=False, removed=False)
-    assert notes.ensure_case_accepts(closed, action) is closed
+    closed = Case("vuxen", open=False, removed=False, person_id=uuid4())
+    assert notes.ensure_case_accepts(closed, uuid4(), action) is closed
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_open_case_takes_every_action(action):
+    case = Case("vuxen", open=True, removed=False)
+    assert notes.ensure_case_accepts(case, uuid4(), action) is case
 
 
 # --- corrections ----------------------------------------------------------------------------------
@@ -138,15 +151,30 @@ def test_removal_names_the_current_version_and_happens_once():
 # --- idempotency ----------------------------------------------------------------------------------
 
 def test_fingerprint_ignores_key_order_and_sees_every_change():
-    a = notes.fingerprint({"case_id": "c", "text": "x", "occurred_on": "2026-03-01"})
-    assert a == notes.fingerprint({"occurred_on": "2026-03-01", "text": "x", "case_id": "c"})
-    assert a != notes.fingerprint({"case_id": "c", "text": "x ", "occurred_on": "2026-03-01"})
-    assert a != notes.fingerprint({"case_id": "d", "text": "x", "occurred_on": "2026-03-01"})
+    a = idempotency.fingerprint({"case_id": "c", "text": "x", "occurred_on": "2026-03-01"})
+    assert a == idempotency.fingerprint({"occurred_on": "2026-03-01", "text": "x", "case_id": "c"})
+    assert a != idempotency.fingerprint({"case_id": "c", "text": "x ", "occurred_on": "2026-03-01"})
+    assert a != idempotency.fingerprint({"case_id": "d", "text": "x", "occurred_on": "2026-03-01"})
+
+
+def test_fingerprint_of_typed_values_is_that_of_their_json():
+    # The use case fingerprints the parsed request (UUID, date); earlier notes were fingerprinted from JSON.
+    case_id = uuid4()
+    assert idempotency.fingerprint({"case_id": case_id, "occurred_on": date(2026, 3, 1), "text": "x"}) == \
+        idempotency.fingerprint({"case_id": str(case_id), "occurred_on": "2026-03-01", "text": "x"})
 
 
 def test_same_key_other_request_is_a_conflict():
-    notes.ensure_same_request("abc", "abc")
-    assert code_of(lambda: notes.ensure_same_request("abc", "abd")) == (409, "idempotency_conflict")
+    a, b = idempotency.fingerprint({"text": "abc"}), idempotency.fingerprint({"text": "abd"})
+    idempotency.ensure_same_request(a, a)
+    assert code_of(lambda: idempotency.ensure_same_request(a, b)) == (409, "idempotency_key_reused")
+
+
+def test_a_fingerprint_stored_before_the_prefix_still_matches_its_retry():
+    now = idempotency.fingerprint({"case_id": "c", "text": "x", "occurred_on": "2026-03-01"})
+    bare = now.removeprefix("sha256:")
+    assert stored_fingerprint(bare) == stored_fingerprint(now) == now
+    idempotency.ensure_same_request(stored_fingerprint(bare), now)
 
 
 @given(st.lists(st.one_of(st.text(min_size=1, max_size=5).map(lambda t: {"text": t}),
@@ -168,3 +196,18 @@ def test_any_run_of_corrections_makes_consecutive_versions_that_change_only_what
         assert new.occurred_on == change.get("occurred_on", current.occurred_on)
         versions.append(new)
     assert [v.version for v in versions] == list(range(1, len(versions) + 1))
+
+
+# --- the answer for a note just written, made without a query ---------------------------------------
+
+def test_a_note_just_written_is_shown_as_the_store_shows_any_note():
+    note_id, case_id = uuid4(), uuid4()
+    shown = ArchivedNoteOut.model_validate_json(new_note(note_id, case_id, V1))
+    assert set(ArchivedNoteOut.model_fields) == set(json.loads(new_note(note_id, case_id, V1)))
+    assert (shown.id, shown.case_id, shown.author, shown.created_at, shown.current_version, shown.occurred_on,
+            shown.signed, shown.removed, shown.addenda) == (note_id, case_id, "anna", NOW, 1, V1.occurred_on,
+                                                             False, False, [])
+    [version] = shown.versions
+    assert (version.version, version.text, version.occurred_on, version.written_by, version.written_at,
+            version.reason, version.signed_by, version.struck) == (1, "Hembesök", V1.occurred_on, "anna", NOW,
+                                                                   None, None, False)

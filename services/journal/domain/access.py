@@ -26,4 +26,4 @@ def ensure_may_sign(user: Principal, written_by: str) -> None:
     """You sign what you wrote; whom the policy allows may sign for someone else."""
     if user.sub != written_by and grant_for(user, SIGN_FOR_AUTHOR) is None:
         raise errors.forbidden("not_author", "Only the author signs this version",
-                      f"the version was written by {written_by!r}")
+                               f"the version was written by {written_by!r}")

@@ -6,21 +6,28 @@ when and why (derived where notes are read, in store.notes; never stored). Every
 names the version it acts on, so nobody corrects, signs or removes something other than
 what they saw.
 """
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from uuid import UUID
 
 from services.journal.domain.access import Action
 from shared import errors
+from shared.case_state import CaseState, ensure_case_known, ensure_case_open
 
 
 @dataclass(frozen=True)
-class CaseState:
-    """What the journal knows of a registry case."""
-    unit: str
-    open: bool
+class Case(CaseState):
+    """What the journal knows of a registry case: its state, and whose it is (a read of its
+    notes is logged against the person)."""
+    person_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class NoteHead:
+    """A note without its text: the case it is on, as the journal knows it, and whether it was removed."""
+    id: UUID
+    case_id: UUID
+    case: Case
     removed: bool
 
 
@@ -34,16 +41,18 @@ class Version:
     reason: str | None = None
 
 
-def ensure_case_accepts(case: CaseState | None, action: Action) -> CaseState:
-    if case is None:
-        raise errors.not_found("case_not_found", "No such case",
-                      "the journal does not know this case (yet: a new case reaches it within seconds)")
-    if case.removed:
-        raise errors.gone("case_removed", "The case has been removed")
-    # A closed case's journal is final; the person's addendum and the signing of what
-    # was written before closing are still taken.
-    if not case.open and action in (Action.WRITE, Action.CORRECT):
-        raise errors.conflict("case_closed", "The case is closed", "a closed case takes no new notes or corrections")
+# A closed case's journal is final: no new notes or corrections. The person's addendum and the
+# signing of what was written before closing are still taken, and it is still read.
+_CHANGES_THE_RECORD = (Action.WRITE, Action.CORRECT)
+
+
+def ensure_case_accepts(case: Case | None, case_id: UUID, action: Action) -> Case:
+    """The case takes the action, or answers as in every service that keeps a read model of
+    cases (shared.case_state): not known (yet), removed, or closed to what would change the record."""
+    if action in _CHANGES_THE_RECORD:
+        ensure_case_open(case, case_id)
+    else:
+        ensure_case_known(case, case_id)
     return case
 
 
@@ -51,7 +60,7 @@ def ensure_not_in_future(occurred_on: date, today: date) -> None:
     # `today` is the date in Sweden (Clock.today()), the caseworker's date.
     if occurred_on > today:
         raise errors.invalid("occurred_on_in_future", "The date of the event is in the future",
-                      f"occurred_on {occurred_on.isoformat()} is after today ({today.isoformat()})")
+                             f"occurred_on {occurred_on.isoformat()} is after today ({today.isoformat()})")
 
 
 def first_version(*, text: str, occurred_on: date, by: str, at: datetime, today: date) -> Version:
@@ -62,8 +71,8 @@ def first_version(*, text: str, occurred_on: date, by: str, at: datetime, today:
 def ensure_current(based_on: int, current: int) -> None:
     if based_on != current:
         raise errors.conflict("version_conflict", "The note has a newer version",
-                      f"you acted on version {based_on}; the current version is {current}",
-                      current_version=current)
+                              f"you acted on version {based_on}; the current version is {current}",
+                              current_version=current)
 
 
 def correct(current: Version, *, based_on: int, text: str | None, occurred_on: date | None,
@@ -76,7 +85,7 @@ def correct(current: Version, *, based_on: int, text: str | None, occurred_on: d
                                            ("occurred_on", current.occurred_on, new_date)) if old != new]
     if not changed:
         raise errors.invalid("nothing_to_correct", "The correction changes nothing",
-                      "give a new text or a new occurred_on that differs from the current version")
+                             "give a new text or a new occurred_on that differs from the current version")
     ensure_not_in_future(new_date, today)
     return Version(current.version + 1, new_text, new_date, by, at, reason), changed
 
@@ -84,23 +93,10 @@ def correct(current: Version, *, based_on: int, text: str | None, occurred_on: d
 def ensure_not_removed(removed: bool) -> None:
     if removed:
         raise errors.gone("note_removed", "The note has been removed",
-                      "it was written on the wrong person; support can read it in the archive")
+                          "it was written on the wrong person; support can read it in the archive")
 
 
 def ensure_removable(*, removed: bool, based_on: int, current: int) -> None:
     if removed:
         raise errors.conflict("already_removed", "The note is already removed")
     ensure_current(based_on, current)
-
-
-def fingerprint(request: dict[str, Any]) -> str:
-    """A hash of a request's canonical form: the same request gives the same hash."""
-    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def ensure_same_request(stored_hash: str, request_hash: str) -> None:
-    if stored_hash != request_hash:
-        raise errors.conflict("idempotency_conflict", "The Idempotency-Key was used for another request",
-                      "a retry must send the same body; a new note needs a new key")
-

@@ -1,4 +1,5 @@
-"""Reactions to the registry's case events: which cases exist, are open, are removed."""
+"""Reactions to the registry's case events: which cases exist, are open, are removed. Each keeps
+the journal's read model of cases (store.cases) in the consumer's unit of work."""
 
 from services.journal.store import cases as store
 from shared.events import Envelope
@@ -7,24 +8,20 @@ from shared.unit_of_work import UnitOfWork
 
 
 async def on_case_opened(uow: UnitOfWork, envelope: Envelope, data: CaseOpened) -> None:
-    conn = uow.conn
-    await store.insert_open(conn, case_id=data.case_id, unit=data.unit, kind=data.kind,
+    await store.insert_open(uow.conn, case_id=data.case_id, unit=data.unit, kind=data.kind,
                             opened_on=data.opened_on, person_id=data.person_id)
 
 
 async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
-    conn = uow.conn
-    await store.mark_closed(conn, case_id=data.case_id, closed_on=data.closed_on)
+    await store.mark_closed(uow.conn, case_id=data.case_id, closed_on=data.closed_on)
 
 
 async def on_case_removed(uow: UnitOfWork, envelope: Envelope, data: CaseRemoved) -> None:
-    conn = uow.conn
-    await store.mark_removed(conn, case_id=data.case_id, removed_at=data.removed_at)
+    await store.mark_removed(uow.conn, case_id=data.case_id, removed_at=data.removed_at)
 
 
 async def on_case_restored(uow: UnitOfWork, envelope: Envelope, data: CaseRestored) -> None:
-    conn = uow.conn
-    await store.mark_restored(conn, case_id=data.case_id)
+    await store.mark_restored(uow.conn, case_id=data.case_id)
 
 
 HANDLERS = {"case.opened": on_case_opened, "case.closed": on_case_closed,

@@ -1,18 +1,49 @@
 """SQL for notes. Append-only: versions, signatures and addenda are inserted, never updated
 or deleted; a note row is updated once at most, to record its removal."""
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from services.journal.domain.notes import Version
+from services.journal.domain.notes import Case, NoteHead, Version
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The note an earlier request with the same Idempotency-Key made."""
+    id: UUID
+    fingerprint: str
+    removed: bool
+
+
+@dataclass(frozen=True)
+class CaseNotes:
+    """The case (None when the journal does not know it) and a page of its notes."""
+    case: Case | None
+    notes: str              # JSON text: a list of notes as _NOTE_JSON builds them, newest first
+    last_id: UUID | None    # the id of the page's last note, when more notes follow it
+
+
+def _case(row: asyncpg.Record) -> Case | None:
+    if row["case_id"] is None:
+        return None
+    return Case(unit=row["unit"], open=row["status"] == "open", removed=row["removed_at"] is not None,
+                person_id=row["person_id"])
+
+
+def stored_fingerprint(stored: str) -> str:
+    """A stored request fingerprint as shared.idempotency makes it: notes and addenda written
+    before the journal used it hold the bare digest, without the `sha256:` prefix."""
+    return stored if stored.startswith("sha256:") else "sha256:" + stored
 
 
 async def write_context(conn: asyncpg.Connection, *, case_id: UUID, author: str,
-                        idempotency_key: str) -> asyncpg.Record:
-    """What a write needs to decide, in one round trip: the case (its columns are NULL when
-    the journal does not know it) and the note an earlier request with this key made, if any."""
-    return await conn.fetchrow(
+                        idempotency_key: str) -> tuple[Case | None, Earlier | None]:
+    """What a write needs to decide, in one round trip: the case (None when the journal does not
+    know it) and the note an earlier request with this key made, if any."""
+    row = await conn.fetchrow(
         "SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,"
         "       k.id AS earlier_id, k.request_hash AS earlier_hash, k.removed_at AS earlier_removed_at"
         "  FROM (SELECT) AS one"
@@ -20,11 +51,16 @@ async def write_context(conn: asyncpg.Connection, *, case_id: UUID, author: str,
         "  LEFT JOIN notes k ON k.author = $2 AND k.idempotency_key = $3",
         case_id, author, idempotency_key,
     )
+    earlier = None if row["earlier_id"] is None else \
+        Earlier(row["earlier_id"], stored_fingerprint(row["earlier_hash"]), row["earlier_removed_at"] is not None)
+    return _case(row), earlier
 
 
-async def note_by_key(conn: asyncpg.Connection, author: str, idempotency_key: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM notes WHERE author = $1 AND idempotency_key = $2",
-                               author, idempotency_key)
+async def note_by_key(conn: asyncpg.Connection, author: str, idempotency_key: str) -> Earlier | None:
+    row = await conn.fetchrow("SELECT id, request_hash, removed_at FROM notes"
+                              " WHERE author = $1 AND idempotency_key = $2", author, idempotency_key)
+    return None if row is None else Earlier(row["id"], stored_fingerprint(row["request_hash"]),
+                                            row["removed_at"] is not None)
 
 
 async def insert_note(conn: asyncpg.Connection, *, note_id: UUID, case_id: UUID, created_at: datetime,
@@ -49,14 +85,16 @@ async def insert_version(conn: asyncpg.Connection, note_id: UUID, v: Version) ->
     )
 
 
-async def get_note(conn: asyncpg.Connection, note_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+async def get_note(conn: asyncpg.Connection, note_id: UUID, *, for_update: bool = False) -> NoteHead | None:
     """The note with its case; `for_update` locks the note so actions on it take turns."""
     lock = " FOR UPDATE OF n" if for_update else ""
-    return await conn.fetchrow(
-        "SELECT n.*, c.unit, c.status = 'open' AS case_open, c.removed_at IS NOT NULL AS case_removed,"
-        " c.person_id FROM notes n JOIN cases c USING (case_id) WHERE n.id = $1" + lock,
+    row = await conn.fetchrow(
+        "SELECT n.id, n.removed_at IS NOT NULL AS removed, c.case_id, c.unit, c.status, c.removed_at, c.person_id"
+        "  FROM notes n JOIN cases c USING (case_id) WHERE n.id = $1" + lock,
         note_id,
     )
+    return None if row is None else NoteHead(id=row["id"], case_id=row["case_id"], case=_case(row),
+                                             removed=row["removed"])
 
 
 async def current_version(conn: asyncpg.Connection, note_id: UUID) -> Version:
@@ -87,9 +125,11 @@ async def insert_addendum(conn: asyncpg.Connection, *, addendum_id: UUID, note_i
     ))
 
 
-async def addendum_by_key(conn: asyncpg.Connection, written_by: str, idempotency_key: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM addenda WHERE written_by = $1 AND idempotency_key = $2",
-                               written_by, idempotency_key)
+async def addendum_fingerprint(conn: asyncpg.Connection, written_by: str, idempotency_key: str) -> str | None:
+    """The fingerprint of the request that made an addendum with this key, if one did."""
+    stored = await conn.fetchval("SELECT request_hash FROM addenda WHERE written_by = $1 AND idempotency_key = $2",
+                                 written_by, idempotency_key)
+    return None if stored is None else stored_fingerprint(stored)
 
 
 async def mark_removed(conn: asyncpg.Connection, note_id: UUID, *, removed_by: str, reason: str,
@@ -101,7 +141,7 @@ async def mark_removed(conn: asyncpg.Connection, note_id: UUID, *, removed_by: s
     )
 
 
-# A note as the API shows it (api.notes.NoteOut, ArchivedNoteOut), built as JSON where the rows
+# A note as the API shows it (api.models.NoteOut, ArchivedNoteOut), built as JSON where the rows
 # are: reading a case's notes is the most frequent request, and this keeps it at one query
 # and no per-row work in Python. A version is struck when a later one exists; who wrote the
 # later one, when and why, strikes it. That is derived here, never stored.
@@ -133,21 +173,43 @@ SELECT n.id, json_build_object(
 """
 
 # The case (NULL columns when unknown) and a page of its notes that are not removed, newest
-# first, as JSON text, in one round trip.
+# first, as JSON text, in one round trip: the ids of up to $3 + 1 notes after the cursor $2,
+# the page's notes built from the first $3 of them, and the id of the last of those when one
+# more follows.
 CASE_NOTES_QUERY = """
+WITH ids AS MATERIALIZED (
+       SELECT array(SELECT n.id FROM notes n
+                     WHERE n.case_id = $1 AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
+                     ORDER BY n.id DESC LIMIT $3 + 1) AS page)
 SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,
        (SELECT coalesce(json_agg(page.note ORDER BY page.id DESC), '[]')::text FROM (""" + _NOTE_JSON + """
-         WHERE n.case_id = c.case_id AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
-         ORDER BY n.id DESC LIMIT $3) AS page) AS notes
-  FROM (SELECT) AS one LEFT JOIN cases c ON c.case_id = $1
+         WHERE n.id = ANY (ids.page[1:$3])) AS page) AS notes,
+       CASE WHEN cardinality(ids.page) > $3 THEN ids.page[$3] END AS last_id
+  FROM ids LEFT JOIN cases c ON c.case_id = $1
 """
 
 
-async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, before: UUID | None,
-                     limit: int) -> asyncpg.Record:
-    return await conn.fetchrow(CASE_NOTES_QUERY, case_id, before, limit)
+async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int) -> CaseNotes:
+    """The case and up to `limit` of its notes, newest first, after the note `after` (of the page before)."""
+    row = await conn.fetchrow(CASE_NOTES_QUERY, case_id, after, limit)
+    return CaseNotes(case=_case(row), notes=row["notes"], last_id=row["last_id"])
 
 
 async def full_note(conn: asyncpg.Connection, note_id: UUID) -> str | None:
     """One note as JSON text, removed or not; the caller decides who may see which."""
     return await conn.fetchval("SELECT note::text FROM (" + _NOTE_JSON + " WHERE n.id = $1) AS one", note_id)
+
+
+def new_note(note_id: UUID, case_id: UUID, first: Version) -> str:
+    """A note just written, as _NOTE_JSON would show it, without asking the database: its one
+    version; nothing signed, struck, added or removed."""
+    return json.dumps({
+        "id": str(note_id), "case_id": str(case_id), "author": first.written_by,
+        "created_at": first.written_at.isoformat(), "current_version": 1,
+        "occurred_on": first.occurred_on.isoformat(), "signed": False,
+        "removed": False, "removed_at": None, "removed_by": None, "removal_reason": None,
+        "versions": [{"version": 1, "text": first.text, "occurred_on": first.occurred_on.isoformat(),
+                      "written_by": first.written_by, "written_at": first.written_at.isoformat(), "reason": None,
+                      "signed_by": None, "signed_at": None,
+                      "struck": False, "struck_by": None, "struck_at": None, "struck_reason": None}],
+        "addenda": []}, ensure_ascii=False)

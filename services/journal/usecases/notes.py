@@ -1,0 +1,185 @@
+"""What the journal does with notes: write, correct, sign, add to, remove (support), read.
+
+Each use case does its work in one unit of work: the case and access checks, the rules of
+domain.notes, the SQL of store.notes, the events to publish and the reads to log. A note is
+answered as the JSON text the store builds in one query (every version, struck or not, the
+signatures, the addenda, the removal), which the API parses once into its answer.
+"""
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from uuid6 import uuid7
+
+from services.journal.domain import notes as domain
+from services.journal.domain.access import Action, ensure_may_sign
+from services.journal.domain.notes import NoteHead
+from services.journal.store import notes as store
+from shared import errors, idempotency, pagination
+from shared.access import Grant
+from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
+from shared.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Made:
+    """A note after a request that may repeat an earlier one: `created` when this request made
+    something (a note, a signature, an addendum), not when it found what an earlier one made."""
+    note: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class NotesPage:
+    notes: str                  # JSON text: a list of notes, newest first
+    next_cursor: str | None
+
+
+async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on: date, text: str,
+                     key: str) -> Made:
+    """A new note on the case; a retry with the same Idempotency-Key answers the note it made."""
+    request = idempotency.fingerprint({"case_id": case_id, "occurred_on": occurred_on, "text": text})
+    async with uow:
+        case, earlier = await store.write_context(uow.conn, case_id=case_id, author=user.sub, idempotency_key=key)
+        if earlier is None:
+            case = domain.ensure_case_accepts(case, case_id, Action.WRITE)
+            user.ensure_unit(case.unit)
+            now, note_id = uow.now(), uuid7()
+            first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today())
+            if await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
+                                       idempotency_key=key, request_hash=request, first=first):
+                uow.publish(NoteWritten(note_id=note_id, case_id=case_id, person_id=case.person_id, version=1,
+                                        occurred_on=first.occurred_on, written_by=user.sub, written_at=now),
+                            key=str(case_id), subject=f"note/{note_id}")
+                return Made(store.new_note(note_id, case_id, first), created=True)
+            # A concurrent request with the same key committed first.
+            earlier = await store.note_by_key(uow.conn, user.sub, key)
+        idempotency.ensure_same_request(earlier.fingerprint, request)
+        domain.ensure_not_removed(earlier.removed)
+        return Made(await store.full_note(uow.conn, earlier.id), created=False)
+
+
+async def correct_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, based_on_version: int, text: str | None,
+                       occurred_on: date | None, reason: str) -> str:
+    """A new version of the note; the one it corrects stays, struck through."""
+    async with uow:
+        note = await _note_to_act_on(uow, note_id, Action.CORRECT, user)
+        now = uow.now()
+        version, changed = domain.correct(await store.current_version(uow.conn, note_id),
+                                          based_on=based_on_version, text=text, occurred_on=occurred_on,
+                                          reason=reason, by=user.sub, at=now, today=uow.today())
+        await store.insert_version(uow.conn, note_id, version)
+        uow.publish(NoteCorrected(note_id=note_id, case_id=note.case_id, person_id=note.case.person_id,
+                                  version=version.version, based_on_version=based_on_version, changed=changed,
+                                  occurred_on=version.occurred_on, corrected_by=user.sub, corrected_at=now),
+                    key=str(note.case_id), subject=f"note/{note_id}")
+        return await store.full_note(uow.conn, note_id)
+
+
+async def sign_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int) -> Made:
+    """The current version signed; signing it again changes nothing."""
+    async with uow:
+        note = await _note_to_act_on(uow, note_id, Action.SIGN, user)
+        current = await store.current_version(uow.conn, note_id)
+        domain.ensure_current(version, current.version)
+        ensure_may_sign(user, current.written_by)
+        now = uow.now()
+        signed = await store.insert_signature(uow.conn, note_id=note_id, version=current.version,
+                                              signed_by=user.sub, signed_at=now)
+        if signed:
+            uow.publish(NoteSigned(note_id=note_id, case_id=note.case_id, person_id=note.case.person_id,
+                                   version=current.version, signed_by=user.sub, signed_at=now),
+                        key=str(note.case_id), subject=f"note/{note_id}")
+        return Made(await store.full_note(uow.conn, note_id), created=signed)
+
+
+async def add_addendum(uow: UnitOfWork, user: Grant, *, note_id: UUID, text: str, given_by: str | None,
+                       key: str) -> Made:
+    """An addendum shown with the note, which it does not change; a retry with the same
+    Idempotency-Key makes no second one."""
+    request = idempotency.fingerprint({"note_id": note_id, "text": text, "given_by": given_by})
+    async with uow:
+        note = await _note_to_act_on(uow, note_id, Action.ADDEND, user)
+        earlier = await store.addendum_fingerprint(uow.conn, user.sub, key)
+        created = False
+        if earlier is None:
+            now, addendum_id = uow.now(), uuid7()
+            created = await store.insert_addendum(uow.conn, addendum_id=addendum_id, note_id=note_id, text=text,
+                                                  given_by=given_by, written_by=user.sub, written_at=now,
+                                                  idempotency_key=key, request_hash=request)
+            if created:
+                uow.publish(NoteAddended(note_id=note_id, case_id=note.case_id, person_id=note.case.person_id,
+                                         addendum_id=addendum_id, written_by=user.sub, written_at=now),
+                            key=str(note.case_id), subject=f"note/{note_id}")
+            else:  # a concurrent request with the same key committed first
+                earlier = await store.addendum_fingerprint(uow.conn, user.sub, key)
+        if earlier is not None:
+            idempotency.ensure_same_request(earlier, request)
+        return Made(await store.full_note(uow.conn, note_id), created=created)
+
+
+async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int, reason: str) -> str:
+    """A note written on the wrong person leaves the ordinary views (support); the archive keeps it."""
+    async with uow:
+        note = await _note_to_act_on(uow, note_id, Action.REMOVE, user)
+        current = await store.current_version(uow.conn, note_id)
+        domain.ensure_removable(removed=note.removed, based_on=version, current=current.version)
+        now = uow.now()
+        await store.mark_removed(uow.conn, note_id, removed_by=user.sub, reason=reason, removed_at=now)
+        uow.publish(NoteRemoved(note_id=note_id, case_id=note.case_id, person_id=note.case.person_id,
+                                version=current.version, reason=reason, removed_by=user.sub, removed_at=now),
+                    key=str(note.case_id), subject=f"note/{note_id}")
+        # The removal is also in the access audit, where a person's log is reviewed.
+        uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id, action="remove")
+        return await store.full_note(uow.conn, note_id)
+
+
+async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int, cursor: str | None) -> NotesPage:
+    """A page of the case's notes that are not removed, newest first."""
+    after = pagination.decode_cursor(cursor, UUID)
+    async with uow:
+        page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit)
+        case = domain.ensure_case_accepts(page.case, case_id, Action.READ)
+        user.ensure_unit(case.unit)
+        uow.log_read(user, resource=f"case/{case_id}/notes", person_id=case.person_id)
+    return NotesPage(page.notes, pagination.encode_cursor(page.last_id) if page.last_id else None)
+
+
+async def read_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
+    """One note that is not removed, with every version."""
+    async with uow:
+        note = _found(await store.get_note(uow.conn, note_id), note_id)
+        _ensure_may_act(note, Action.READ, user)
+        shown = await store.full_note(uow.conn, note_id)
+        uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id)
+        return shown
+
+
+async def read_archived_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
+    """Any note, removed or not, from the restricted archive (support)."""
+    async with uow:
+        note = _found(await store.get_note(uow.conn, note_id), note_id)
+        shown = await store.full_note(uow.conn, note_id)
+        uow.log_read(user, resource=f"archive/note/{note_id}", person_id=note.case.person_id,
+                     action="read_archive")
+        return shown
+
+
+async def _note_to_act_on(uow: UnitOfWork, note_id: UUID, action: Action, user: Grant) -> NoteHead:
+    """The note, locked, so that corrections, signing, addenda and removal of one note take turns."""
+    note = _found(await store.get_note(uow.conn, note_id, for_update=True), note_id)
+    if action is not Action.REMOVE:  # support removes notes on the wrong person, wherever they are
+        _ensure_may_act(note, action, user)
+    return note
+
+
+def _found(note: NoteHead | None, note_id: UUID) -> NoteHead:
+    if note is None:
+        raise errors.not_found("note_not_found", "No such note", str(note_id))
+    return note
+
+
+def _ensure_may_act(note: NoteHead, action: Action, user: Grant) -> None:
+    domain.ensure_not_removed(note.removed)
+    domain.ensure_case_accepts(note.case, note.case_id, action)
+    user.ensure_unit(note.case.unit)
