@@ -186,7 +186,7 @@ async def test_a_removed_case_takes_no_orders_until_restored(orders):
     await orders.publish("case.removed", {"case_id": case_id, "reason": "fel person", "removed_by": "sara",
                                           "removed_at": now}, case_id)
     await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL", case_id)
-    assert_problem(await orders.draft(case_id, decision_id, provider), 409, "case_removed")
+    assert_problem(await orders.draft(case_id, decision_id, provider), 410, "case_removed")
     await orders.publish("case.restored", {"case_id": case_id, "reason": "misstag", "restored_by": "sara",
                                            "restored_at": now}, case_id)
     await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NULL", case_id)

@@ -19,12 +19,13 @@ from services.orders.api.models import (
     RedirectIn,
 )
 from services.orders.domain import decisions
-from services.orders.domain.orders import Action, OrderState, content_digest, ensure_same_request, transition
+from services.orders.domain.orders import Action, OrderState, content_digest, order_not_found, transition
 from services.orders.domain.providers import ensure_offers
 from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
 from services.orders.store import read_models
 from shared import errors
+from shared.idempotency import ensure_same_request
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.audit import log_access
@@ -40,16 +41,12 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
                                               description="Optional; a retry with the same key returns the same order")]
 
 
-def not_found(order_id: UUID) -> errors.DomainError:
-    return errors.not_found("order_not_found", "No such order", str(order_id))
-
-
 async def _order(conn: asyncpg.Connection, order_id: UUID, user: Grant, *,
                  for_update: bool = False) -> asyncpg.Record:
     """The order with its history, if it is in the user's unit."""
     row = await store.get(conn, order_id, for_update=for_update, with_history=True)
     if row is None:
-        raise not_found(order_id)
+        raise order_not_found(order_id)
     user.ensure_unit(row["unit"])
     return row
 

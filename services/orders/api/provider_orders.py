@@ -22,13 +22,13 @@ from services.orders.api.models import (
     RejectIn,
     StartIn,
 )
-from services.orders.api.orders import not_found
 from services.orders.domain import decisions
-from services.orders.domain.orders import Action, OrderState, ensure_same_request, transition, visible_to_provider
+from services.orders.domain.orders import Action, OrderState, order_not_found, transition, visible_to_provider
 from services.orders.store import deliveries as delivery_store
 from services.orders.store import orders as store
 from services.orders.store import read_models
 from shared import errors
+from shared.idempotency import ensure_same_request
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.audit import log_access, log_access_to_persons
@@ -46,7 +46,7 @@ async def _visible(conn: asyncpg.Connection, user: Grant, order_id: UUID) -> asy
     row = await store.get(conn, order_id, for_update=True)
     if (row is None or not user.sees_provider(row["provider_id"])
             or not visible_to_provider(OrderState(row["state"]), row["opened_at"] is not None)):
-        raise not_found(order_id)
+        raise order_not_found(order_id)
     return row
 
 
@@ -147,7 +147,7 @@ async def start_order(order_id: UUID, body: StartIn, pool: Pool, outbox: OutboxD
         transition(OrderState(row["state"]), Action.START)
         case, decision = read_models.views(row)
         now = clock.now()
-        decisions.ensure_startable(case, decision, started_on=body.started_on, today=clock.today())
+        decisions.ensure_startable(case, decision, case_id=row["case_id"], started_on=body.started_on, today=clock.today())
         view = await _move(conn, row, Action.START, user, now, started_on=body.started_on)
         await outbox.add(conn, OrderStarted(order_id=order_id, case_id=row["case_id"],
                                             decision_id=row["decision_id"], provider_id=row["provider_id"],
@@ -176,7 +176,7 @@ async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, 
         transition(OrderState(row["state"]), Action.REPORT_DELIVERY)
         case, decision = read_models.views(row)
         now = clock.now()
-        decisions.ensure_deliverable(case, decision, delivered_on=body.delivered_on, started_on=row["started_on"],
+        decisions.ensure_deliverable(case, decision, case_id=row["case_id"], delivered_on=body.delivered_on, started_on=row["started_on"],
                                      today=clock.today())
         if await delivery_store.price(conn, row["intervention"], body.measure, body.delivered_on) is None:
             raise errors.conflict("no_price", "There is no price for this intervention and measure",
