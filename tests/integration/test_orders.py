@@ -25,7 +25,7 @@ async def test_register_and_list_providers(orders):
     escort = await orders.provider("Ledsagning Syd", interventions=["escort_service"])
     listed = await orders.client().get("/providers", params={"intervention": "escort_service", "limit": 200})
     assert listed.status_code == 200
-    ids = [p["id"] for p in listed.json()["providers"]]
+    ids = [p["id"] for p in listed.json()["items"]]
     assert escort["id"] in ids and provider["id"] not in ids
 
 
@@ -48,6 +48,24 @@ async def test_only_object_specialists_and_supervisors_register_providers(orders
             "interventions": ["home_help"]}
     assert_problem(await orders.client("caseworker").post("/providers", json=body), 403, "forbidden")
     assert (await orders.client("supervisor", "greta").post("/providers", json=body)).status_code == 201
+
+
+async def test_providers_page_with_a_cursor(orders):
+    for name in ("Sida Ett AB", "Sida Två AB", "Sida Tre AB"):
+        await orders.provider(name)
+    client = orders.client()
+    everyone = (await client.get("/providers", params={"limit": 200})).json()
+    assert everyone["next_cursor"] is None and len(everyone["items"]) >= 3
+    paged, cursor = [], None
+    while True:
+        page = (await client.get("/providers", params={"limit": 2, **({"cursor": cursor} if cursor else {})})).json()
+        assert len(page["items"]) <= 2
+        paged += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [p["id"] for p in paged] == [p["id"] for p in everyone["items"]], "by name, nothing twice or left out"
+    assert_problem(await client.get("/providers", params={"cursor": "bm90LWEtY3Vyc29y"}), 422, "invalid_cursor")
 
 
 # Drafts and sending
