@@ -262,3 +262,17 @@ def test_invalid_months_are_422(month):
 ])
 def test_amounts_are_whole_ore_rounded_half_up(quantity, price, per, expected):
     assert reimbursements.amount_ore(quantity, price, per) == expected
+
+
+# Pages of the basis: whole orders
+
+def _lines(*orders: str) -> list[dict]:
+    return [{"order_id": order, "measure": measure} for order in orders for measure in ("minutes", "units")]
+
+
+def test_a_page_of_the_basis_holds_whole_orders():
+    lines = _lines("a", "b", "c")
+    assert reimbursements.whole_orders(lines, 2) == (_lines("a", "b"), "b")
+    assert reimbursements.whole_orders(lines, 3) == (lines, None)
+    assert reimbursements.whole_orders(lines[:3], 1) == (_lines("a"), "a")   # the next order's first line
+    assert reimbursements.whole_orders([], 5) == ([], None)
