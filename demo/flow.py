@@ -423,7 +423,7 @@ class Flow:
         s.basis = await self.call("orders", "GET", "/reimbursements", headers=self.auth("object_specialist", "olle"),
                                   params={"provider_id": s.provider_b["id"], "month": self.clock.today().strftime("%Y-%m")},
                                   retry_sent=True)
-        line = next((x for x in s.basis["lines"] if x["order_id"] == s.order_b["id"]), None)
+        line = next((x for x in s.basis["items"] if x["order_id"] == s.order_b["id"]), None)
         if line is None:
             raise FlowError(f"no line for order {s.order_b['id']} in the basis: {s.basis}")
         return {"provider": s.provider_b["name"], "month": s.basis["month"],

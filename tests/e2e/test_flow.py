@@ -62,14 +62,14 @@ async def test_each_step_has_its_outcome(played):
     assert await eventually(watch_list_empty), "the recall resolves the watch"
 
     # The delivered time is in B's reimbursement basis at the set price: 150 minutes at 450 kr an hour.
-    (line,) = s.basis["lines"]
+    (line,) = s.basis["items"]
     assert (line["order_id"], line["measure"], line["quantity"], line["reports"]) == (
         s.order_b["id"], "minutes", 150, 2)
     assert line["amount_ore"] == s.basis["total_ore"] == 112_500
     specialist = flow.auth("object_specialist", "olle")
     basis_a = await get(flow, "orders", "/reimbursements", headers=specialist,
                         params={"provider_id": s.provider_a["id"], "month": s.basis["month"]})
-    assert basis_a["lines"] == [] and basis_a["total_ore"] == 0
+    assert basis_a["items"] == [] and basis_a["total_ore"] == 0
 
 
 async def test_every_event_of_the_flow_exactly_once(played):

@@ -1,10 +1,12 @@
 """Orders on the real database and broker: providers, drafts, sending, and every refusal of
 an order against a closed case or a decision out of force (DESIGN.md rule 4)."""
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
 
+from tests import clock
 from tests.integration.orders_helpers import assert_problem, orders, organisation_number, today  # noqa: F401
 
 
@@ -25,7 +27,7 @@ async def test_register_and_list_providers(orders):
     escort = await orders.provider("Ledsagning Syd", interventions=["escort_service"])
     listed = await orders.client().get("/providers", params={"intervention": "escort_service", "limit": 200})
     assert listed.status_code == 200
-    ids = [p["id"] for p in listed.json()["providers"]]
+    ids = [p["id"] for p in listed.json()["items"]]
     assert escort["id"] in ids and provider["id"] not in ids
 
 
@@ -48,6 +50,24 @@ async def test_only_object_specialists_and_supervisors_register_providers(orders
             "interventions": ["home_help"]}
     assert_problem(await orders.client("caseworker").post("/providers", json=body), 403, "forbidden")
     assert (await orders.client("supervisor", "greta").post("/providers", json=body)).status_code == 201
+
+
+async def test_providers_page_with_a_cursor(orders):
+    for name in ("Sida Ett AB", "Sida Två AB", "Sida Tre AB"):
+        await orders.provider(name)
+    client = orders.client()
+    everyone = (await client.get("/providers", params={"limit": 200})).json()
+    assert everyone["next_cursor"] is None and len(everyone["items"]) >= 3
+    paged, cursor = [], None
+    while True:
+        page = (await client.get("/providers", params={"limit": 2, **({"cursor": cursor} if cursor else {})})).json()
+        assert len(page["items"]) <= 2
+        paged += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [p["id"] for p in paged] == [p["id"] for p in everyone["items"]], "by name, nothing twice or left out"
+    assert_problem(await client.get("/providers", params={"cursor": "bm90LWEtY3Vyc29y"}), 422, "invalid_cursor")
 
 
 # Drafts and sending
@@ -178,7 +198,7 @@ async def test_reading_an_order_shows_history_and_is_logged(orders):
     assert [h["action"] for h in read.json()["history"]] == ["create", "send"]
     assert all(h["at"] and h["actor"] == "anna" for h in read.json()["history"])
     listed = await orders.client().get("/orders", params={"case_id": order["case_id"]})
-    assert [o["id"] for o in listed.json()["orders"]] == [order["id"]]
+    assert [o["id"] for o in listed.json()["items"]] == [order["id"]]
 
     conn = await orders.env.db()
     try:
@@ -191,6 +211,30 @@ async def test_reading_an_order_shows_history_and_is_logged(orders):
     by_resource = {d["resource"]: d for d in (json.loads(r["data"]) for r in logged)}
     read_log = by_resource[f"order/{order['id']}"]
     assert (read_log["actor"], read_log["reason"], read_log["person_id"]) == ("anna", "uppfoljning", order["person_id"])
+
+
+async def test_a_cases_orders_page_with_a_cursor(orders):
+    provider = await orders.provider("Sidor AB")
+    case_id, decision_id = await orders.case_with_decision()
+    made = [(await orders.draft(case_id, decision_id, provider)).json()["id"] for _ in range(3)]
+    client = orders.client()
+    first = (await client.get("/orders", params={"case_id": case_id, "limit": 2})).json()
+    rest = (await client.get("/orders", params={"case_id": case_id, "limit": 2, "cursor": first["next_cursor"]})).json()
+    assert [o["id"] for o in first["items"] + rest["items"]] == made, "oldest first, nothing twice or left out"
+    assert first["next_cursor"] and rest["next_cursor"] is None
+    assert_problem(await client.get("/orders", params={"case_id": case_id, "cursor": "bm90LWEtY3Vyc29y"}),
+                   422, "invalid_cursor")
+
+
+async def test_the_orders_of_a_case_not_known_or_removed(orders):
+    assert_problem(await orders.client().get("/orders", params={"case_id": str(uuid.uuid4())}), 409, "case_not_known")
+    case_id, _ = await orders.case_with_decision()
+    await orders.publish("case.removed", {"case_id": case_id, "reason": "fel person", "removed_by": "sara",
+                                          "removed_at": clock.now().isoformat()}, case_id)
+    await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL", case_id)
+    assert_problem(await orders.client().get("/orders", params={"case_id": case_id}), 410, "case_removed")
+    outsider = orders.client("caseworker", "bertil", unit="barn")
+    assert_problem(await outsider.get("/orders", params={"case_id": case_id}), 403, "other_unit")
 
 
 @pytest.mark.parametrize("method,path,body", [

@@ -43,24 +43,27 @@ async def test_deliveries_are_summed_per_order_at_the_set_prices(orders):
     basis = await _basis(orders, provider)
     assert basis.status_code == 200, basis.text
     body = basis.json()
-    lines = {line["order_id"]: line for line in body["lines"]}
+    lines = {line["order_id"]: line for line in body["items"]}
     assert (lines[home["id"]]["quantity"], lines[home["id"]]["reports"], lines[home["id"]]["amount_ore"]) == (
         150, 2, 112_500)                                        # 2.5 h at 450 kr
     assert (lines[stay["id"]]["measure"], lines[stay["id"]]["amount_ore"]) == ("units", 840_000)   # 3 × 2 800 kr
     assert lines[escort["id"]]["amount_ore"] == 3_500          # 7 min at 300 kr/h
-    assert body["total_ore"] == 112_500 + 840_000 + 3_500 == sum(line["amount_ore"] for line in body["lines"])
-    assert (body["orders"], body["currency"], body["next_after"]) == (3, "SEK", None)
+    assert body["total_ore"] == 112_500 + 840_000 + 3_500 == sum(line["amount_ore"] for line in body["items"])
+    assert (body["orders"], body["currency"], body["next_cursor"]) == (3, "SEK", None)
 
     page = (await _basis(orders, provider, limit=2)).json()
-    rest = (await _basis(orders, provider, limit=2, after=page["next_after"])).json()
-    assert [x["order_id"] for x in page["lines"] + rest["lines"]] == [x["order_id"] for x in body["lines"]]
+    rest = (await _basis(orders, provider, limit=2, cursor=page["next_cursor"])).json()
+    assert len({x["order_id"] for x in page["items"]}) == 2 and page["next_cursor"]
+    assert [x["order_id"] for x in page["items"] + rest["items"]] == [x["order_id"] for x in body["items"]]
     assert page["total_ore"] == rest["total_ore"] == body["total_ore"]
+    assert rest["next_cursor"] is None
+    assert_problem(await _basis(orders, provider, cursor="bm90LWEtY3Vyc29y"), 422, "invalid_cursor")
 
     order = (await orders.client().get(f"/orders/{home['id']}")).json()
     assert order["deliveries"] == {"reports": 2, "minutes": 150, "units": 0}
 
     other_month = (await _basis(orders, provider, month="2020-01")).json()
-    assert (other_month["lines"], other_month["total_ore"]) == ([], 0)
+    assert (other_month["items"], other_month["total_ore"], other_month["next_cursor"]) == ([], 0, None)
 
 
 async def test_refused_deliveries(orders):
@@ -79,7 +82,7 @@ async def test_refused_deliveries(orders):
     assert_problem(await _report(p, order["id"], minutes=0), 422, "validation_error")
     assert_problem(await _report(p, order["id"], minutes=24 * 60 + 1), 422, "validation_error")
     basis = (await _basis(orders, provider)).json()
-    assert basis["lines"] == [] and basis["total_ore"] == 0
+    assert basis["items"] == [] and basis["total_ore"] == 0
 
 
 async def test_no_deliveries_on_a_closed_case_and_none_after_it_closed(orders):
@@ -89,7 +92,7 @@ async def test_no_deliveries_on_a_closed_case_and_none_after_it_closed(orders):
     assert (await _report(p, order["id"], minutes=60)).status_code == 201
     await orders.close_case(order["case_id"], closed_on=today())
     assert_problem(await _report(p, order["id"], minutes=45), 409, "case_closed")
-    lines = (await _basis(orders, provider)).json()["lines"]
+    lines = (await _basis(orders, provider)).json()["items"]
     assert [(x["order_id"], x["quantity"]) for x in lines] == [(order["id"], 60)], \
         "time delivered while the case was open stays in the basis; nothing later is added"
 
@@ -142,7 +145,7 @@ async def test_rows_that_slipped_past_the_checks_never_appear(orders):
     months = {today().strftime("%Y-%m"), (today() - timedelta(days=3)).strftime("%Y-%m")}
     seen = []
     for month in sorted(months):
-        seen += (await _basis(orders, provider, month=month)).json()["lines"]
+        seen += (await _basis(orders, provider, month=month)).json()["items"]
     assert [(x["order_id"], x["quantity"]) for x in seen] == [(good["id"], 60)]
 
 
@@ -176,7 +179,11 @@ async def test_who_sees_which_basis(orders):
                    422, "validation_error")
     prices = (await orders.client().get("/prices")).json()
     assert {"intervention": "home_help", "measure": "minutes", "valid_from": "2020-01-01", "price_ore": 45_000,
-            "per_quantity": 60} in prices
+            "per_quantity": 60} in prices["items"]
+    assert prices["next_cursor"] is None
+    first = (await orders.client().get("/prices", params={"limit": 3})).json()
+    rest = (await orders.client().get("/prices", params={"limit": 200, "cursor": first["next_cursor"]})).json()
+    assert len(first["items"]) == 3 and first["items"] + rest["items"] == prices["items"]
 
 
 async def test_a_removed_case_takes_no_orders_until_restored(orders):
@@ -186,7 +193,7 @@ async def test_a_removed_case_takes_no_orders_until_restored(orders):
     await orders.publish("case.removed", {"case_id": case_id, "reason": "fel person", "removed_by": "sara",
                                           "removed_at": now}, case_id)
     await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL", case_id)
-    assert_problem(await orders.draft(case_id, decision_id, provider), 409, "case_removed")
+    assert_problem(await orders.draft(case_id, decision_id, provider), 410, "case_removed")
     await orders.publish("case.restored", {"case_id": case_id, "reason": "misstag", "restored_by": "sara",
                                            "restored_at": now}, case_id)
     await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NULL", case_id)

@@ -105,13 +105,13 @@ async def test_inbox_lists_unopened_first_and_pages(orders):
     p = orders.provider_client(provider)
     await p.get(f"/provider/orders/{second['id']}")     # opened: goes after the unopened ones
     inbox = (await p.get("/provider/orders")).json()
-    assert [o["id"] for o in inbox["orders"]] == [third["id"], first["id"], second["id"]]
-    assert [o["opened"] for o in inbox["orders"]] == [False, False, True]
+    assert [o["id"] for o in inbox["items"]] == [third["id"], first["id"], second["id"]]
+    assert [o["opened"] for o in inbox["items"]] == [False, False, True]
     assert inbox["next_cursor"] is None
 
     page1 = (await p.get("/provider/orders", params={"limit": 2})).json()
     page2 = (await p.get("/provider/orders", params={"limit": 2, "cursor": page1["next_cursor"]})).json()
-    assert [o["id"] for o in page1["orders"] + page2["orders"]] == [third["id"], first["id"], second["id"]]
+    assert [o["id"] for o in page1["items"] + page2["items"]] == [third["id"], first["id"], second["id"]]
     assert page2["next_cursor"] is None
     assert_problem(await p.get("/provider/orders", params={"cursor": "bm90LWEtY3Vyc29y"}), 422, "invalid_cursor")
     assert_problem(await p.get("/provider/orders", params={"limit": 10_000}), 422, "validation_error")
@@ -128,13 +128,13 @@ async def test_another_providers_token_gets_404_for_an_order_it_was_not_sent(ord
                      await other.post(f"{url}/deliveries", json={"delivered_on": today().isoformat(), "minutes": 5})):
         body = assert_problem(response, 404, "order_not_found")
         assert "provider" not in body.get("detail", "")
-    assert order["id"] not in [o["id"] for o in (await other.get("/provider/orders")).json()["orders"]]
+    assert order["id"] not in [o["id"] for o in (await other.get("/provider/orders")).json()["items"]]
     # Nothing happened to it: still unopened for its own provider.
     assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "sent"
     # A token with no valid provider sees nothing either.
     stray = orders.client("provider_user", "x", provider_id="not-a-uuid")
     assert_problem(await stray.get(url), 404, "order_not_found")
-    assert (await stray.get("/provider/orders")).json()["orders"] == []
+    assert (await stray.get("/provider/orders")).json()["items"] == []
 
 
 async def test_drafts_are_invisible_to_the_provider(orders):
@@ -143,7 +143,7 @@ async def test_drafts_are_invisible_to_the_provider(orders):
     draft = (await orders.draft(case_id, decision_id, provider)).json()
     p = orders.provider_client(provider)
     assert_problem(await p.get(f"/provider/orders/{draft['id']}"), 404, "order_not_found")
-    assert draft["id"] not in [o["id"] for o in (await p.get("/provider/orders")).json()["orders"]]
+    assert draft["id"] not in [o["id"] for o in (await p.get("/provider/orders")).json()["items"]]
 
 
 async def test_caseworkers_cannot_use_the_provider_side(orders):

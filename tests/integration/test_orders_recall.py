@@ -7,7 +7,7 @@ from tests.integration.orders_helpers import assert_problem, orders  # noqa: F40
 
 
 async def _inbox_ids(client) -> list[str]:
-    return [o["id"] for o in (await client.get("/provider/orders", params={"limit": 200})).json()["orders"]]
+    return [o["id"] for o in (await client.get("/provider/orders", params={"limit": 200})).json()["items"]]
 
 
 async def test_wrong_provider_recall_before_opening_then_the_right_provider(orders):
@@ -58,7 +58,7 @@ async def test_recalled_after_opening_shows_as_recalled_without_details(orders):
     assert shown["state"] == "recalled" and shown["recalled_at"]
     for hidden in ("details", "intervention", "person_id", "wanted_start", "content_digest"):
         assert shown[hidden] is None, hidden
-    listed = [o for o in (await p.get("/provider/orders")).json()["orders"] if o["id"] == order["id"]]
+    listed = [o for o in (await p.get("/provider/orders")).json()["items"] if o["id"] == order["id"]]
     assert len(listed) == 1 and listed[0]["state"] == "recalled" and listed[0]["intervention"] is None
     assert "Beslutet ändras" not in view.text
     event = await orders.wait_event("order.recalled", order["id"])

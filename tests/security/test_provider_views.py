@@ -75,7 +75,7 @@ async def test_a_provider_is_answered_nothing_denied(orders):
     for answer in answers:
         assert answer.status_code == 200, answer.text
         body = answer.json()
-        items = body["orders"] if "orders" in body else [body]
+        items = body["items"] if "items" in body else [body]
         for item in items:
             assert not set(item) & DENIED, sorted(set(item) & DENIED)
         for value in internal:

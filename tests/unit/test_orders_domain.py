@@ -7,7 +7,7 @@ from uuid import uuid4
 import pytest
 
 from services.orders.domain import access, decisions, providers, reimbursements
-from services.orders.domain.decisions import Case, Decision
+from services.orders.domain.decisions import Decision
 from services.orders.domain.orders import (
     TRANSITIONS,
     Action,
@@ -18,6 +18,7 @@ from services.orders.domain.orders import (
 )
 from shared.access.policy import grant_for, policy
 from shared.auth import Principal
+from shared.case_state import CaseState
 from shared.errors import DomainError
 from shared.problems import status_of
 
@@ -82,7 +83,7 @@ def test_provider_never_sees_drafts_or_orders_recalled_unopened():
 # Decisions and cases
 
 CASE_ID = uuid4()
-OPEN = Case(unit="vuxen", open=True, removed=False)
+OPEN = CaseState(unit="vuxen", open=True, removed=False)
 DECISION = Decision(case_id=CASE_ID, unit="vuxen", intervention="home_help",
                     valid_from=date(2025, 1, 1), valid_to=date(2025, 12, 31))
 TODAY = date(2025, 6, 15)
@@ -108,8 +109,8 @@ def test_an_order_against_a_valid_decision_on_an_open_case_is_accepted():
 
 
 @pytest.mark.parametrize("kwargs,code", [
-    ({"case": Case("vuxen", open=False, removed=False)}, "case_closed"),
-    ({"case": Case("vuxen", open=True, removed=True)}, "case_removed"),
+    ({"case": CaseState("vuxen", open=False, removed=False)}, "case_closed"),
+    ({"case": CaseState("vuxen", open=True, removed=True)}, "case_removed"),
     ({"case": None}, "case_not_known"),
     ({"decision": None}, "decision_not_known"),
     ({"case_id": uuid4()}, "decision_of_other_case"),
@@ -124,17 +125,24 @@ def test_orders_are_refused_with_a_clear_code(kwargs, code):
     assert _code(lambda: _orderable(**kwargs)) == code
 
 
-def test_refusals_about_the_case_and_decision_are_409():
+def test_refusals_about_the_case_and_decision_are_409_and_a_removed_case_is_410():
     with pytest.raises(DomainError) as refused:
-        _orderable(case=Case("vuxen", open=False, removed=False))
+        _orderable(case=CaseState("vuxen", open=False, removed=False))
     assert status_of(refused.value) == 409
+    with pytest.raises(DomainError) as unknown:
+        _orderable(case=None)
+    assert (status_of(unknown.value), unknown.value.code) == (409, "case_not_known")
+    for check in (_orderable, _deliverable):
+        with pytest.raises(DomainError) as removed:
+            check(case=CaseState("vuxen", open=False, removed=True))
+        assert (status_of(removed.value), removed.value.code) == (410, "case_removed")
     with pytest.raises(DomainError) as lapsed:
         _orderable(today=date(2026, 1, 1))
     assert status_of(lapsed.value) == 409 and lapsed.value.extra["valid_to"] == "2025-12-31"
 
 
 def _deliverable(case=OPEN, decision=DECISION, **kw):
-    args = dict(delivered_on=date(2025, 6, 1), started_on=date(2025, 5, 1), today=TODAY)
+    args = dict(case_id=CASE_ID, delivered_on=date(2025, 6, 1), started_on=date(2025, 5, 1), today=TODAY)
     args.update(kw)
     decisions.ensure_deliverable(case, decision, **args)
 
@@ -145,8 +153,8 @@ def test_deliveries_inside_validity_on_an_open_case_are_accepted():
 
 
 @pytest.mark.parametrize("kwargs,code", [
-    ({"case": Case("vuxen", open=False, removed=False)}, "case_closed"),
-    ({"case": Case("vuxen", open=True, removed=True)}, "case_removed"),
+    ({"case": CaseState("vuxen", open=False, removed=False)}, "case_closed"),
+    ({"case": CaseState("vuxen", open=True, removed=True)}, "case_removed"),
     ({"delivered_on": date(2025, 6, 16)}, "date_in_future"),
     ({"delivered_on": date(2024, 12, 31), "started_on": None}, "outside_decision_validity"),
     ({"decision": Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), date(2025, 5, 31))},
@@ -158,10 +166,10 @@ def test_deliveries_are_refused_with_a_clear_code(kwargs, code):
 
 
 def test_start_must_be_inside_validity_and_not_in_the_future():
-    decisions.ensure_startable(OPEN, DECISION, started_on=TODAY, today=TODAY)
-    assert _code(lambda: decisions.ensure_startable(OPEN, DECISION, started_on=date(2025, 6, 16),
+    decisions.ensure_startable(OPEN, DECISION, case_id=CASE_ID, started_on=TODAY, today=TODAY)
+    assert _code(lambda: decisions.ensure_startable(OPEN, DECISION, case_id=CASE_ID, started_on=date(2025, 6, 16),
                                                     today=TODAY)) == "date_in_future"
-    assert _code(lambda: decisions.ensure_startable(OPEN, DECISION, started_on=date(2024, 6, 1),
+    assert _code(lambda: decisions.ensure_startable(OPEN, DECISION, case_id=CASE_ID, started_on=date(2024, 6, 1),
                                                     today=TODAY)) == "outside_decision_validity"
 
 
@@ -254,3 +262,17 @@ def test_invalid_months_are_422(month):
 ])
 def test_amounts_are_whole_ore_rounded_half_up(quantity, price, per, expected):
     assert reimbursements.amount_ore(quantity, price, per) == expected
+
+
+# Pages of the basis: whole orders
+
+def _lines(*orders: str) -> list[dict]:
+    return [{"order_id": order, "measure": measure} for order in orders for measure in ("minutes", "units")]
+
+
+def test_a_page_of_the_basis_holds_whole_orders():
+    lines = _lines("a", "b", "c")
+    assert reimbursements.whole_orders(lines, 2) == (_lines("a", "b"), "b")
+    assert reimbursements.whole_orders(lines, 3) == (lines, None)
+    assert reimbursements.whole_orders(lines[:3], 1) == (_lines("a"), "a")   # the next order's first line
+    assert reimbursements.whole_orders([], 5) == ([], None)

@@ -1,25 +1,16 @@
-"""HTTP route for a citizen's own orders (mina insatser hos utförare).
-
-Orders keeps no personal identity numbers: a case's read model holds the person reference
-from case.opened (shared/pin.py person_ref), and the citizen's token number is matched
-through the same function."""
+"""HTTP route for a citizen's own orders (mina insatser hos utförare)."""
 from datetime import date, datetime
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
-from services.orders.api.models import DEFAULT_PAGE, MAX_PAGE
 from services.orders.domain.orders import OrderState
-from services.orders.store import orders as store
-from services.orders.store import read_models
-from shared import errors
+from services.orders.usecases import orders
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.audit import log_access
-from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
-from shared.service import ClockDep, OutboxDep, Pool
+from shared.api import PageDep, UnitOfWorkDep
+from shared.pagination import Page
 
 router = APIRouter(prefix="/me", tags=["citizen"])
 
@@ -35,21 +26,8 @@ class MyOrder(BaseModel):
     started_on: date | None
 
 
-@router.get("/orders", response_model=list[MyOrder], summary="Orders in your own cases, oldest first")
-async def my_orders(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-                    user: Grant = allow("orders:own_order.read")) -> list[MyOrder]:
-    if not user.pin:
-        raise errors.forbidden("no_identity", "Your token names no personal identity number",
-                      "a citizen's token carries the claim `pin`")
-    try:
-        number = parse_pin(user.pin, today=clock.today())
-    except InvalidPersonalIdentityNumber as exc:
-        raise errors.invalid(exc.code, "Invalid personal identity number",
-                      f"the personal identity number {exc}") from exc
-    ref = person_ref(number.normalized, request.app.state.settings.person_ref_key)
-    async with pool.acquire() as conn, conn.transaction():
-        rows = await store.of_person_ref(conn, ref, limit=limit)
-        await log_access(conn, outbox, clock, user, resource="me/orders",
-                         person_id=await read_models.person_of_ref(conn, ref), request=request)
-    return [MyOrder(**{k: r[k] for k in MyOrder.model_fields}) for r in rows]
+@router.get("/orders", response_model=Page[MyOrder], summary="Orders in your own cases, oldest first")
+async def my_orders(uow: UnitOfWorkDep, page: PageDep, user: Grant = allow("orders:own_order.read")) -> Page[MyOrder]:
+    found = await orders.my_orders(uow, user, limit=page.limit, cursor=page.cursor)
+    return Page[MyOrder](items=[MyOrder(**{k: r[k] for k in MyOrder.model_fields}) for r in found.items],
+                         next_cursor=found.next_cursor)

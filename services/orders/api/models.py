@@ -4,7 +4,6 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-import asyncpg
 from pydantic import BaseModel, Field, model_validator
 
 from services.orders.domain.orders import OrderState, details_visible_to_provider
@@ -12,7 +11,6 @@ from services.orders.domain.orders import OrderState, details_visible_to_provide
 Reason = Annotated[str, Field(min_length=1, max_length=2_000, pattern=r"\S")]
 Intervention = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$",
                                     description="e.g. home_help (hemtjänst), escort_service (ledsagning)")]
-DEFAULT_PAGE, MAX_PAGE = 50, 200
 
 
 class OrderIn(BaseModel):
@@ -119,7 +117,7 @@ class OrderOut(BaseModel):
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> "OrderOut":
-        """From `store.orders.get(with_history=True)`, whose history and deliveries come as JSON."""
+        """From an order of the use cases (`store.orders.get(with_history=True)`)."""
         return cls(**{k: row[k] for k in cls.model_fields})
 
 
@@ -134,10 +132,9 @@ class OrderSummary(BaseModel):
     replaces_order_id: UUID | None
     replaced_by_order_id: UUID | None
 
-
-class OrderPage(BaseModel):
-    orders: list[OrderSummary]
-    next_after: UUID | None = Field(description="Pass as `after` for the next page; null on the last")
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> "OrderSummary":
+        return cls(**{k: row[k] for k in cls.model_fields})
 
 
 class ProviderOrderOut(BaseModel):
@@ -180,16 +177,11 @@ class InboxItem(BaseModel):
     wanted_start: date | None = None
 
     @classmethod
-    def of(cls, row: asyncpg.Record) -> "InboxItem":
+    def of(cls, row: Mapping[str, Any]) -> "InboxItem":
         item = cls(**{k: row[k] for k in ("id", "state", "opened", "sent_at", "opened_at", "recalled_at")})
         if details_visible_to_provider(OrderState(row["state"])):
             item = item.model_copy(update={"intervention": row["intervention"], "wanted_start": row["wanted_start"]})
         return item
-
-
-class Inbox(BaseModel):
-    orders: list[InboxItem] = Field(description="Unopened first, then the newest sent first")
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 class DeliveryOut(BaseModel):
@@ -200,3 +192,7 @@ class DeliveryOut(BaseModel):
     quantity: int
     reported_by: str
     reported_at: datetime
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> "DeliveryOut":
+        return cls(**{k: row[k] for k in cls.model_fields})

@@ -1,21 +1,16 @@
 """HTTP routes for providers (utförare): registered by an object specialist, chosen by caseworkers."""
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, Field, HttpUrl
-from uuid6 import uuid7
 
-from services.orders.api.models import DEFAULT_PAGE, MAX_PAGE, Intervention
-from services.orders.domain.providers import normalise_organisation_number
-from services.orders.store import providers as store
-from shared import errors
+from services.orders.api.models import Intervention
+from services.orders.usecases import providers
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.audit import log_access
-from shared.service import ClockDep, OutboxDep, Pool
-from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url
+from shared.api import PageDep, UnitOfWorkDep
+from shared.pagination import Page
 
 router = APIRouter(prefix="/providers", tags=["providers"])
 
@@ -39,43 +34,22 @@ class ProviderOut(BaseModel):
     registered_by: str
     registered_at: datetime
 
-
-class ProviderPage(BaseModel):
-    providers: list[ProviderOut]
-    next_after: UUID | None = Field(description="Pass as `after` for the next page; null on the last")
-
-
-def _out(row) -> ProviderOut:
-    return ProviderOut(**{k: row[k] for k in ProviderOut.model_fields})
+    @classmethod
+    def of(cls, row) -> "ProviderOut":
+        return cls(**{k: row[k] for k in cls.model_fields})
 
 
 @router.post("", status_code=201, response_model=ProviderOut, summary="Register a provider (utförare)")
-async def register_provider(body: ProviderIn, request: Request, pool: Pool, clock: ClockDep,
+async def register_provider(body: ProviderIn, uow: UnitOfWorkDep,
                             user: Grant = allow("orders:provider.register")) -> ProviderOut:
-    number = normalise_organisation_number(body.organisation_number)
-    if body.webhook_url is not None:
-        try:
-            await check_webhook_url(str(body.webhook_url), request.app.state.settings)
-        except WebhookUrlNotAllowed as exc:
-            raise errors.invalid("webhook_url_not_allowed", "Omsorg may not send webhooks to this URL",
-                          f"{exc}; give a public https address") from None
-    async with pool.acquire() as conn, conn.transaction():
-        row = await store.insert(conn, provider_id=uuid7(), name=body.name.strip(), organisation_number=number,
-                                 email=body.email, webhook_url=str(body.webhook_url) if body.webhook_url else None,
-                                 interventions=sorted(set(body.interventions)), registered_by=user.sub,
-                                 registered_at=clock.now())
-    if row is None:
-        raise errors.conflict("provider_exists", "A provider with this organisation number is registered", number)
-    return _out(row)
+    return ProviderOut.of(await providers.register_provider(
+        uow, user, name=body.name, organisation_number=body.organisation_number, email=body.email,
+        webhook_url=str(body.webhook_url) if body.webhook_url else None, interventions=body.interventions))
 
 
-@router.get("", response_model=ProviderPage, summary="Providers by name, optionally those offering an intervention")
-async def list_providers(request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                         intervention: Intervention | None = None,
-                         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-                         after: Annotated[UUID | None, Query(description="`next_after` of the previous page")] = None,
-                         user: Grant = allow("orders:provider.list")) -> ProviderPage:
-    async with pool.acquire() as conn, conn.transaction():
-        rows = await store.page(conn, intervention=intervention, after=after, limit=limit)
-        await log_access(conn, outbox, clock, user, resource="providers", person_id=None, request=request)
-    return ProviderPage(providers=[_out(r) for r in rows], next_after=rows[-1]["id"] if len(rows) == limit else None)
+@router.get("", response_model=Page[ProviderOut],
+            summary="Providers by name, optionally those offering an intervention")
+async def list_providers(uow: UnitOfWorkDep, page: PageDep, intervention: Intervention | None = None,
+                         user: Grant = allow("orders:provider.list")) -> Page[ProviderOut]:
+    found = await providers.list_providers(uow, user, intervention=intervention, limit=page.limit, cursor=page.cursor)
+    return Page[ProviderOut](items=[ProviderOut.of(r) for r in found.items], next_cursor=found.next_cursor)

@@ -3,19 +3,16 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.orders.domain.access import ensure_own_provider
-from services.orders.domain.reimbursements import amount_ore, month_bounds
-from services.orders.store import deliveries as store
+from services.orders.usecases import reimbursements
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.audit import log_access_to_persons
-from shared.service import ClockDep, OutboxDep, Pool
+from shared.api import PageDep, UnitOfWorkDep
+from shared.pagination import Page
 
 router = APIRouter(tags=["reimbursement"])
-MAX_ORDERS_PER_PAGE, MAX_PRICES = 1_000, 1_000
 
 
 class PriceOut(BaseModel):
@@ -39,38 +36,28 @@ class LineOut(BaseModel):
 
 
 class Basis(BaseModel):
+    """A page of the basis: the lines of whole orders (`limit` counts orders), and the month's sums."""
     provider_id: UUID
     month: str
     currency: Literal["SEK"] = "SEK"
     total_ore: int = Field(description="Every line of the month, not only this page")
     orders: int = Field(description="How many orders have lines this month")
-    lines: list[LineOut]
-    next_after: UUID | None = Field(description="Pass as `after` for the next page of orders; null on the last")
+    items: list[LineOut] = Field(description="One line per order, measure and price, by order")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 @router.get("/reimbursements", response_model=Basis,
             summary="A provider's reimbursement basis for a month: delivered time per order at the set prices")
 async def reimbursement_basis(provider_id: UUID, month: Annotated[str, Query(description="YYYY-MM")],
-                              request: Request, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                              limit: Annotated[int, Query(ge=1, le=MAX_ORDERS_PER_PAGE)] = 200,
-                              after: UUID | None = None,
+                              uow: UnitOfWorkDep, page: PageDep,
                               user: Grant = allow("orders:reimbursement.read")) -> Basis:
-    ensure_own_provider(user, provider_id)
-    first, after_last = month_bounds(month)
-    async with pool.acquire() as conn, conn.transaction():
-        rows, total, orders = await store.basis(conn, provider_id, first, after_last, after_order=after,
-                                                limit_orders=limit)
-        await log_access_to_persons(conn, outbox, clock, user, resource=f"reimbursements/{provider_id}/{month}",
-                                    person_ids=[r["person_id"] for r in rows], request=request)
-    lines = [LineOut(**dict(r), amount_ore=amount_ore(r["quantity"], r["price_ore"], r["per_quantity"]))
-             for r in rows]
-    page_orders = len({line.order_id for line in lines})
-    return Basis(provider_id=provider_id, month=month, total_ore=total, orders=orders, lines=lines,
-                 next_after=lines[-1].order_id if lines and page_orders == limit else None)
+    found = await reimbursements.basis(uow, user, provider_id=provider_id, month=month, limit=page.limit,
+                                       cursor=page.cursor)
+    return Basis(provider_id=provider_id, month=month, total_ore=found.total_ore, orders=found.orders,
+                 items=[LineOut(**line) for line in found.lines], next_cursor=found.next_cursor)
 
 
-@router.get("/prices", response_model=list[PriceOut], summary="The prices the basis is computed at")
-async def prices(pool: Pool, user: Grant = allow("orders:price.read"),
-                 limit: Annotated[int, Query(ge=1, le=MAX_PRICES)] = MAX_PRICES) -> list[PriceOut]:
-    async with pool.acquire() as conn:
-        return [PriceOut(**dict(r)) for r in await store.all_prices(conn, limit)]
+@router.get("/prices", response_model=Page[PriceOut], summary="The prices the basis is computed at")
+async def prices(uow: UnitOfWorkDep, page: PageDep, user: Grant = allow("orders:price.read")) -> Page[PriceOut]:
+    found = await reimbursements.prices(uow, user, limit=page.limit, cursor=page.cursor)
+    return Page[PriceOut](items=[PriceOut(**dict(r)) for r in found.items], next_cursor=found.next_cursor)

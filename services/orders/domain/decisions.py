@@ -8,14 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shared import errors
-
-
-@dataclass(frozen=True)
-class Case:
-    """The orders service's view of a registry case."""
-    unit: str
-    open: bool
-    removed: bool
+from shared.case_state import CaseState, ensure_case_open
 
 
 @dataclass(frozen=True)
@@ -35,18 +28,6 @@ class Decision:
         return f"{self.valid_from.isoformat()} to {self.valid_to.isoformat() if self.valid_to else 'further notice'}"
 
 
-def ensure_case_accepts(case: Case | None) -> Case:
-    if case is None:
-        raise errors.conflict("case_not_known", "The case is not known to orders",
-                      "a case reaches orders within seconds of being opened; try again shortly")
-    if case.removed:
-        raise errors.conflict("case_removed", "The case has been removed")
-    if not case.open:
-        raise errors.conflict("case_closed", "The case is closed",
-                      "a closed case takes no new orders and no delivery reports")
-    return case
-
-
 def ensure_known(decision: Decision | None) -> Decision:
     if decision is None:
         raise errors.conflict("decision_not_known", "The decision is not known to orders",
@@ -54,7 +35,7 @@ def ensure_known(decision: Decision | None) -> Decision:
     return decision
 
 
-def ensure_orderable(case: Case | None, decision: Decision | None, *, case_id, intervention: str,
+def ensure_orderable(case: CaseState | None, decision: Decision | None, *, case_id, intervention: str,
                      wanted_start: date, today: date) -> Decision:
     """An order (or re-sending one) needs an open case and a decision in force for the wanted start."""
     decision = ensure_known(decision)
@@ -64,7 +45,7 @@ def ensure_orderable(case: Case | None, decision: Decision | None, *, case_id, i
     if decision.outcome == "rejected":
         raise errors.conflict("decision_rejected", "The decision rejected the application (avslag)",
                       "there is nothing to order against a rejection")
-    ensure_case_accepts(case)
+    ensure_case_open(case, case_id)
     if decision.valid_to is not None and decision.valid_to < today:
         raise errors.conflict("decision_lapsed", "The decision is no longer in force",
                       f"it was valid {decision.describe()}",
@@ -77,12 +58,12 @@ def ensure_orderable(case: Case | None, decision: Decision | None, *, case_id, i
     return decision
 
 
-def ensure_deliverable(case: Case | None, decision: Decision | None, *, delivered_on: date,
+def ensure_deliverable(case: CaseState | None, decision: Decision | None, *, case_id, delivered_on: date,
                        started_on: date | None, today: date) -> None:
     """A delivery report is refused on a closed case, outside the decision, before the start
     or in the future, so that it can never become a reimbursement line."""
     ensure_not_in_future(delivered_on, today, "delivered_on")
-    ensure_case_accepts(case)
+    ensure_case_open(case, case_id)
     decision = ensure_known(decision)
     if not decision.valid_on(delivered_on):
         raise _outside(decision, delivered_on, "the delivery")
@@ -91,9 +72,10 @@ def ensure_deliverable(case: Case | None, decision: Decision | None, *, delivere
                       f"the order started on {started_on.isoformat()}")
 
 
-def ensure_startable(case: Case | None, decision: Decision | None, *, started_on: date, today: date) -> None:
+def ensure_startable(case: CaseState | None, decision: Decision | None, *, case_id, started_on: date,
+                     today: date) -> None:
     ensure_not_in_future(started_on, today, "started_on")
-    ensure_case_accepts(case)
+    ensure_case_open(case, case_id)
     decision = ensure_known(decision)
     if not decision.valid_on(started_on):
         raise _outside(decision, started_on, "the start")

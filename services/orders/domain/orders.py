@@ -50,9 +50,6 @@ TRANSITIONS: dict[tuple[OrderState, Action], OrderState] = {
     (S.STARTED, A.REPORT_DELIVERY): S.STARTED,
 }
 
-FINAL = frozenset({S.REJECTED, S.RECALLED})
-
-
 def transition(state: OrderState, action: Action) -> OrderState:
     """The state after `action`, or 409 `illegal_transition` naming the current state."""
     try:
@@ -90,8 +87,6 @@ def content_digest(content: dict) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def ensure_same_request(earlier_hash: str | None, request_hash: str) -> None:
-    """A retry with the same Idempotency-Key must be the same request."""
-    if earlier_hash != request_hash:
-        raise errors.conflict("idempotency_key_reused", "The Idempotency-Key was used for another request",
-                      "a retry must repeat the same request; use a new key for a new one")
+def order_not_found(order_id) -> errors.DomainError:
+    """No such order, or not one the asker may know of (a provider is told nothing more)."""
+    return errors.not_found("order_not_found", "No such order", str(order_id))

@@ -5,7 +5,9 @@ a price per hour needs no fractions of öre. A line's amount is its summed quant
 the price, rounded half up to whole öre once per line, not per delivery.
 """
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from shared import errors
 
@@ -26,3 +28,14 @@ def month_bounds(text: str) -> tuple[date, date]:
 def amount_ore(quantity: int, price_ore: int, per_quantity: int) -> int:
     """quantity × price_ore / per_quantity, rounded half up, in integer arithmetic."""
     return (2 * quantity * price_ore + per_quantity) // (2 * per_quantity)
+
+
+def whole_orders(lines: Sequence[Mapping[str, Any]], limit: int) -> tuple[list[Mapping[str, Any]], Any | None]:
+    """A page of the basis is whole orders: given the lines of up to `limit` + 1 orders, sorted by
+    order, the lines of the first `limit` orders, and the last of those orders when more follow
+    (the key of the next page), else None."""
+    orders = list(dict.fromkeys(line["order_id"] for line in lines))
+    if len(orders) <= limit:
+        return list(lines), None
+    shown = set(orders[:limit])
+    return [line for line in lines if line["order_id"] in shown], orders[limit - 1]

@@ -1,4 +1,7 @@
-"""Reactions to the registry's events: orders' read models of cases and decisions."""
+"""Reactions to the registry's events: orders' read models of cases and decisions.
+
+Each is called inside the consumer's unit of work (the batch's transaction, with its inbox rows)
+and writes one row of a read model."""
 
 from services.orders.store import read_models as store
 from shared.events import Envelope
@@ -7,29 +10,28 @@ from shared.unit_of_work import UnitOfWork
 
 
 async def on_case_opened(uow: UnitOfWork, envelope: Envelope, data: CaseOpened) -> None:
-    conn = uow.conn
-    await store.insert_case(conn, case_id=data.case_id, unit=data.unit, kind=data.kind, person_id=data.person_id,
-                            opened_on=data.opened_on, person_ref=data.person_ref)
+    await store.insert_case(uow.conn, case_id=data.case_id, unit=data.unit, kind=data.kind,
+                            person_id=data.person_id, opened_on=data.opened_on, person_ref=data.person_ref)
 
 
 async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
-    conn = uow.conn
-    await store.close_case(conn, case_id=data.case_id, closed_on=data.closed_on)
+    await store.close_case(uow.conn, case_id=data.case_id, closed_on=data.closed_on)
 
 
 async def on_case_removed(uow: UnitOfWork, envelope: Envelope, data: CaseRemoved) -> None:
-    conn = uow.conn
-    await store.remove_case(conn, case_id=data.case_id, removed_at=data.removed_at)
+    await store.remove_case(uow.conn, case_id=data.case_id, removed_at=data.removed_at)
 
 
 async def on_case_restored(uow: UnitOfWork, envelope: Envelope, data: CaseRestored) -> None:
-    conn = uow.conn
-    await store.restore_case(conn, case_id=data.case_id)
+    await store.restore_case(uow.conn, case_id=data.case_id)
 
 
 async def on_decision_made(uow: UnitOfWork, envelope: Envelope, data: DecisionMade) -> None:
-    conn = uow.conn
-    await store.insert_decision(conn, **data.model_dump())
+    await store.insert_decision(uow.conn, decision_id=data.decision_id, case_id=data.case_id, unit=data.unit,
+                                person_id=data.person_id, intervention=data.intervention, outcome=data.outcome,
+                                valid_from=data.valid_from, valid_to=data.valid_to,
+                                follow_up_on=data.follow_up_on, decided_on=data.decided_on,
+                                decided_by=data.decided_by)
 
 
 HANDLERS = {"case.opened": on_case_opened, "case.closed": on_case_closed, "case.removed": on_case_removed,

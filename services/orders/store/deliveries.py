@@ -12,8 +12,13 @@ async def price(conn: asyncpg.Connection, intervention: str, measure: str, on: d
         " ORDER BY valid_from DESC LIMIT 1", intervention, measure, on)
 
 
-async def all_prices(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM prices ORDER BY intervention, measure, valid_from LIMIT $1", limit)
+async def prices(conn: asyncpg.Connection, *, after: tuple[str, str, date] | None,
+                 limit: int) -> list[asyncpg.Record]:
+    """Every price, by intervention, measure and start; keyset-paged after the key of the last one shown."""
+    intervention, measure, valid_from = after or (None, None, None)
+    return await conn.fetch(
+        "SELECT * FROM prices WHERE $1::text IS NULL OR (intervention, measure, valid_from) > ($1, $2::text, $3::date)"
+        " ORDER BY intervention, measure, valid_from LIMIT $4", intervention, measure, valid_from, limit)
 
 
 async def insert(conn: asyncpg.Connection, *, delivery_id: UUID, order_id: UUID, delivered_on: date, measure: str,
@@ -61,9 +66,9 @@ WITH lines AS (
 
 async def basis(conn: asyncpg.Connection, provider_id: UUID, first: date, after_last: date, *,
                 after_order: UUID | None, limit_orders: int) -> tuple[list[asyncpg.Record], int, int]:
-    """A page of lines (whole orders, at most `limit_orders` of them), the month's total in öre
-    over every line, and how many orders the month has. The total rounds each line half up,
-    as `domain.reimbursements.amount_ore` does for the lines shown."""
+    """The lines of at most `limit_orders` whole orders after `after_order`, by order; the month's
+    total in öre over every line, and how many orders the month has. The total rounds each line
+    half up, as `domain.reimbursements.amount_ore` does for the lines shown."""
     rows = await conn.fetch(_LINES + """
         SELECT l.* FROM lines l
          WHERE l.order_id IN (SELECT DISTINCT order_id FROM lines

@@ -1,5 +1,5 @@
-"""SQL for orders and their history. A state change and its history row are written by the
-caller in one transaction, with the event in the outbox."""
+"""SQL for orders and their history. A state change and its history row are written in one
+statement (`move`), inside the caller's unit of work, which also writes its event to the outbox."""
 import json
 from datetime import datetime
 from typing import Any
@@ -95,6 +95,7 @@ async def add_history(conn: asyncpg.Connection, order_id: UUID, *, action: str, 
 
 
 async def of_case(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int) -> list[asyncpg.Record]:
+    """A case's orders by id (the oldest first: ids are UUIDv7); keyset-paged after the last id shown."""
     return await conn.fetch(
         "SELECT o.*, p.name AS provider_name FROM orders o JOIN providers p ON p.id = o.provider_id"
         " WHERE o.case_id = $1 AND ($2::uuid IS NULL OR o.id > $2) ORDER BY o.id LIMIT $3",
@@ -118,16 +119,21 @@ SELECT o.id, o.state, o.person_id, o.intervention, o.wanted_start, o.sent_at, o.
 
 async def inbox(conn: asyncpg.Connection, provider_id: UUID, *, after: tuple[bool, datetime, UUID] | None,
                 limit: int) -> list[asyncpg.Record]:
+    """Keyset-paged after the (opened, sent_at, id) of the last one shown."""
     opened, sent_at, order_id = after if after else (None, None, None)
     return await conn.fetch(_INBOX, provider_id, opened, sent_at, order_id, limit)
 
 
 # A citizen's own orders: those of their cases (by the case's person reference) that were sent;
 # a draft is the municipality's work in progress. Removed cases are out of the view.
-async def of_person_ref(conn: asyncpg.Connection, person_ref: str, *, limit: int) -> list[asyncpg.Record]:
+async def of_person_ref(conn: asyncpg.Connection, person_ref: str, *, after: tuple[datetime, UUID] | None,
+                        limit: int) -> list[asyncpg.Record]:
+    """Oldest sent first; keyset-paged after the (sent_at, id) of the last one shown."""
+    sent_at, order_id = after or (None, None)
     return await conn.fetch(
         "SELECT o.*, p.name AS provider_name FROM cases c"
         " JOIN orders o ON o.case_id = c.case_id JOIN providers p ON p.id = o.provider_id"
         " WHERE c.person_ref = $1 AND c.removed_at IS NULL AND o.state <> 'draft'"
-        " ORDER BY o.sent_at, o.id LIMIT $2",
-        person_ref, limit)
+        "   AND ($2::timestamptz IS NULL OR (o.sent_at, o.id) > ($2, $3::uuid))"
+        " ORDER BY o.sent_at, o.id LIMIT $4",
+        person_ref, sent_at, order_id, limit)

@@ -21,13 +21,15 @@ async def get(conn: asyncpg.Connection, provider_id: UUID) -> asyncpg.Record | N
     return await conn.fetchrow("SELECT * FROM providers WHERE id = $1", provider_id)
 
 
-async def page(conn: asyncpg.Connection, *, intervention: str | None, after: UUID | None,
+async def page(conn: asyncpg.Connection, *, intervention: str | None, after: tuple[str, UUID] | None,
                limit: int) -> list[asyncpg.Record]:
-    """Providers by name, optionally only those offering `intervention`; keyset-paged after a provider id."""
+    """Providers by name and id, optionally only those offering `intervention`; keyset-paged after
+    the (name, id) of the last one shown."""
+    name, provider_id = after or (None, None)
     return await conn.fetch(
         "SELECT * FROM providers p"
         " WHERE ($1::text IS NULL OR $1 = ANY (p.interventions))"
-        "   AND ($2::uuid IS NULL OR (p.name, p.id) > (SELECT name, id FROM providers WHERE id = $2))"
-        " ORDER BY p.name, p.id LIMIT $3",
-        intervention, after, limit,
+        "   AND ($2::text IS NULL OR (p.name, p.id) > ($2, $3::uuid))"
+        " ORDER BY p.name, p.id LIMIT $4",
+        intervention, name, provider_id, limit,
     )

@@ -6,7 +6,8 @@ from uuid import UUID
 
 import asyncpg
 
-from services.orders.domain.decisions import Case, Decision
+from services.orders.domain.decisions import Decision
+from shared.case_state import CaseState
 
 
 async def insert_case(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str, person_id: UUID | None,
@@ -31,18 +32,19 @@ async def restore_case(conn: asyncpg.Connection, *, case_id: UUID) -> None:
     await conn.execute("UPDATE cases SET removed_at = NULL WHERE case_id = $1", case_id)
 
 
-async def insert_decision(conn: asyncpg.Connection, **fields) -> None:
+async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_id: UUID, unit: str,
+                          person_id: UUID | None, intervention: str, outcome: str, valid_from: date,
+                          valid_to: date | None, follow_up_on: date | None, decided_on: date, decided_by: str) -> None:
     await conn.execute(
         "INSERT INTO decisions (decision_id, case_id, unit, person_id, intervention, outcome, valid_from,"
         " valid_to, follow_up_on, decided_on, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        fields["decision_id"], fields["case_id"], fields["unit"], fields["person_id"], fields["intervention"],
-        fields["outcome"], fields["valid_from"], fields["valid_to"], fields["follow_up_on"],
-        fields["decided_on"], fields["decided_by"],
+        decision_id, case_id, unit, person_id, intervention, outcome, valid_from, valid_to, follow_up_on,
+        decided_on, decided_by,
     )
 
 
 async def case_and_decision(conn: asyncpg.Connection, case_id: UUID,
-                            decision_id: UUID) -> tuple[Case | None, Decision | None, asyncpg.Record]:
+                            decision_id: UUID) -> tuple[CaseState | None, Decision | None, asyncpg.Record]:
     """The domain's view of a case and a decision, and the row they came from (unit, person)."""
     row = await conn.fetchrow(
         "SELECT c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,"
@@ -54,11 +56,12 @@ async def case_and_decision(conn: asyncpg.Connection, case_id: UUID,
     return (*views(row), row)
 
 
-def views(row: Mapping[str, Any]) -> tuple[Case | None, Decision | None]:
-    """Case and Decision from a row carrying the columns case_* and decision_*, valid_from, valid_to."""
+def views(row: Mapping[str, Any]) -> tuple[CaseState | None, Decision | None]:
+    """The case and the decision from a row carrying the columns case_* and decision_*, valid_from, valid_to."""
     case = None
     if row["case_unit"] is not None:
-        case = Case(unit=row["case_unit"], open=row["case_status"] == "open", removed=row["case_removed_at"] is not None)
+        case = CaseState(unit=row["case_unit"], open=row["case_status"] == "open",
+                         removed=row["case_removed_at"] is not None)
     decision = None
     if row["decision_unit"] is not None:
         decision = Decision(case_id=row["decision_case_id"], unit=row["decision_unit"],
@@ -69,6 +72,13 @@ def views(row: Mapping[str, Any]) -> tuple[Case | None, Decision | None]:
 
 async def get_case(conn: asyncpg.Connection, case_id: UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM cases WHERE case_id = $1", case_id)
+
+
+def case_state(row: Mapping[str, Any] | None) -> CaseState | None:
+    """The case as every service sees it, from a row of `cases`; None when the case is not known."""
+    if row is None:
+        return None
+    return CaseState(unit=row["unit"], open=row["status"] == "open", removed=row["removed_at"] is not None)
 
 
 async def person_of_ref(conn: asyncpg.Connection, person_ref: str) -> UUID | None:

@@ -1,0 +1,246 @@
+"""The municipality's side of orders (beställningar): create, change, send, recall, redirect and
+read them; and a citizen's own orders.
+
+An order comes back as a mapping with its provider, its history and its delivered totals
+(`store.orders.get(with_history=True)`), as it is after the change."""
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+from uuid6 import uuid7
+
+from services.orders.domain import decisions
+from services.orders.domain.orders import Action, OrderState, content_digest, order_not_found, transition
+from services.orders.domain.providers import ensure_offers
+from services.orders.store import orders as store
+from services.orders.store import providers as provider_store
+from services.orders.store import read_models
+from services.orders.usecases.listing import Listed
+from shared import errors, idempotency
+from shared.access import Grant
+from shared.case_state import CaseState, ensure_case_known
+from shared.events.catalog import OrderRecalled, OrderSent
+from shared.pagination import decode_cursor
+from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
+from shared.unit_of_work import UnitOfWork
+
+Order = Mapping[str, Any]
+
+
+async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_id: UUID, provider_id: UUID,
+                       intervention: str, details: str, wanted_start: date,
+                       idempotency_key: str | None = None) -> tuple[Order, bool]:
+    """A draft order against a decision, and True; a retry with the same Idempotency-Key gets the
+    order the first request made, and False."""
+    request = idempotency.fingerprint({"case_id": case_id, "decision_id": decision_id, "provider_id": provider_id,
+                                       "intervention": intervention, "details": details,
+                                       "wanted_start": wanted_start})
+    async with uow:
+        conn = uow.conn
+        if idempotency_key and (earlier := await store.by_key(conn, user.sub, idempotency_key)):
+            idempotency.ensure_same_request(earlier["request_hash"], request)
+            return await _full(conn, earlier["id"]), False
+        case, decision, decision_row = await read_models.case_and_decision(conn, case_id, decision_id)
+        _ensure_orderable(uow, user, case, decision, case_id=case_id, intervention=intervention,
+                          wanted_start=wanted_start)
+        await _provider(conn, provider_id, intervention)
+        order_id, now = uuid7(), uow.now()
+        created = await store.insert(conn, order_id=order_id, case_id=case_id, decision_id=decision_id,
+                                     provider_id=provider_id, unit=decision.unit, person_id=decision_row["person_id"],
+                                     intervention=intervention, details=details, wanted_start=wanted_start,
+                                     state=OrderState.DRAFT.value, created_by=user.sub, created_at=now,
+                                     idempotency_key=idempotency_key, request_hash=request)
+        if not created:  # a concurrent retry with the same key committed first
+            raise idempotency.in_progress()
+        await store.add_history(conn, order_id, action="create", from_state=None, to_state=OrderState.DRAFT,
+                                actor=user.sub, at=now, detail={"provider_id": provider_id})
+        return await _full(conn, order_id), True
+
+
+async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID | None = None,
+                       details: str | None = None, wanted_start: date | None = None) -> Order:
+    """Change a draft's provider, details or wanted start; what is None stays."""
+    changes = {k: v for k, v in (("provider_id", provider_id), ("details", details), ("wanted_start", wanted_start))
+               if v is not None}
+    async with uow:
+        conn = uow.conn
+        row = await _order(conn, order_id, user, for_update=True)
+        state = transition(OrderState(row["state"]), Action.EDIT)
+        if provider_id is not None:
+            await _provider(conn, provider_id, row["intervention"])
+        if wanted_start is not None:
+            _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
+                              intervention=row["intervention"], wanted_start=wanted_start)
+        await store.move(conn, order_id, action=Action.EDIT, from_state=row["state"], to_state=state, actor=user.sub,
+                         at=uow.now(), detail={k: (v if k != "details" else "changed") for k, v in changes.items()},
+                         **changes)
+        return await _full(conn, order_id)
+
+
+async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
+    """Sign a draft and send it to its provider (`order.sent`), if the case and decision still allow it."""
+    async with uow:
+        row = await _order(uow.conn, order_id, user, for_update=True)
+        transition(OrderState(row["state"]), Action.SEND)
+        _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
+                          intervention=row["intervention"], wanted_start=row["wanted_start"])
+        entry, changes = await _send(uow, row, user, uow.now())
+    return _after(row, entry, changes)
+
+
+async def recall_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str) -> Order:
+    """Recall (återkalla) an order the provider has not confirmed (`order.recalled`)."""
+    async with uow:
+        row = await _order(uow.conn, order_id, user, for_update=True)
+        entry, changes = await _recall(uow, row, user, uow.now(), reason)
+    return _after(row, entry, changes)
+
+
+async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID, reason: str) -> Order:
+    """Recall an order and send a copy of it to the right provider, in one transaction; the new order."""
+    async with uow:
+        conn = uow.conn
+        old = await _order(conn, order_id, user, for_update=True)
+        transition(OrderState(old["state"]), Action.RECALL)
+        if provider_id == old["provider_id"]:
+            raise errors.invalid("same_provider", "The order already went to this provider",
+                                 "redirect to another provider, or recall the order")
+        await _provider(conn, provider_id, old["intervention"])
+        _ensure_orderable(uow, user, *read_models.views(old), case_id=old["case_id"],
+                          intervention=old["intervention"], wanted_start=old["wanted_start"])
+        new_id, now = uuid7(), uow.now()
+        await store.insert(conn, order_id=new_id, case_id=old["case_id"], decision_id=old["decision_id"],
+                           provider_id=provider_id, unit=old["unit"], person_id=old["person_id"],
+                           intervention=old["intervention"], details=old["details"],
+                           wanted_start=old["wanted_start"], state=OrderState.DRAFT.value, created_by=user.sub,
+                           created_at=now, replaces_order_id=order_id)
+        await store.add_history(conn, new_id, action="create", from_state=None, to_state=OrderState.DRAFT,
+                                actor=user.sub, at=now, reason=reason,
+                                detail={"provider_id": provider_id, "replaces_order_id": order_id})
+        await _recall(uow, old, user, now, reason, redirected_to=new_id)
+        await _send(uow, await store.get(conn, new_id, for_update=True), user, now)
+        return await _full(conn, new_id)
+
+
+async def get_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
+    """An order with its full history; the read is logged against the person."""
+    async with uow:
+        row = await _order(uow.conn, order_id, user)
+        uow.log_read(user, resource=f"order/{order_id}", person_id=row["person_id"])
+    return row
+
+
+async def case_orders(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,
+                      cursor: str | None = None) -> Listed[Order]:
+    """A case's orders, oldest first (by id); the read is logged against the case's person."""
+    after = decode_cursor(cursor, UUID)
+    async with uow:
+        case_row = await read_models.get_case(uow.conn, case_id)
+        case = read_models.case_state(case_row)
+        if case is not None:
+            user.ensure_unit(case.unit)  # before saying anything more about another unit's case
+        ensure_case_known(case, case_id)
+        rows = await store.of_case(uow.conn, case_id, after=after[0] if after else None, limit=limit + 1)
+        listed = Listed.of(rows, limit, lambda r: (r["id"],))
+        uow.log_read(user, resource=f"case/{case_id}/orders", person_id=case_row["person_id"])
+    return listed
+
+
+async def my_orders(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None = None) -> Listed[Order]:
+    """A citizen's own orders: those sent in their cases, oldest sent first.
+
+    Orders keeps no personal identity numbers: a case's read model holds the person reference
+    from case.opened (shared/pin.py person_ref), and the number in the citizen's token is
+    matched through the same function."""
+    if not user.pin:
+        raise errors.forbidden("no_identity", "Your token names no personal identity number",
+                               "a citizen's token carries the claim `pin`")
+    try:
+        number = parse_pin(user.pin, today=uow.today())
+    except InvalidPersonalIdentityNumber as exc:
+        raise errors.invalid(exc.code, "Invalid personal identity number",
+                             f"the personal identity number {exc}") from exc
+    ref = person_ref(number.normalized, uow.settings.person_ref_key)
+    after = decode_cursor(cursor, datetime, UUID)
+    async with uow:
+        rows = await store.of_person_ref(uow.conn, ref, after=after, limit=limit + 1)
+        listed = Listed.of(rows, limit, lambda r: (r["sent_at"], r["id"]))
+        uow.log_read(user, resource="me/orders", person_id=await read_models.person_of_ref(uow.conn, ref))
+    return listed
+
+
+# The steps the use cases share.
+
+async def _order(conn: asyncpg.Connection, order_id: UUID, user: Grant, *,
+                 for_update: bool = False) -> asyncpg.Record:
+    """The order with its history, if it is in the user's unit."""
+    row = await store.get(conn, order_id, for_update=for_update, with_history=True)
+    if row is None:
+        raise order_not_found(order_id)
+    user.ensure_unit(row["unit"])
+    return row
+
+
+async def _full(conn: asyncpg.Connection, order_id: UUID) -> asyncpg.Record:
+    return await store.get(conn, order_id, with_history=True)
+
+
+async def _provider(conn: asyncpg.Connection, provider_id: UUID, intervention: str) -> asyncpg.Record:
+    provider = await provider_store.get(conn, provider_id)
+    if provider is None:
+        raise errors.invalid("unknown_provider", "No such provider", str(provider_id))
+    ensure_offers(provider["interventions"], intervention)
+    return provider
+
+
+def _ensure_orderable(uow: UnitOfWork, user: Grant, case: CaseState | None, decision: decisions.Decision | None, *,
+                      case_id: UUID, intervention: str, wanted_start: date) -> None:
+    """The case and decision allow this order (rule 4), and they are in the user's unit."""
+    decisions.ensure_known(decision)
+    user.ensure_unit(decision.unit)
+    decisions.ensure_orderable(case, decision, case_id=case_id, intervention=intervention,
+                               wanted_start=wanted_start, today=uow.today())
+
+
+def _after(row: Order, entry: dict, changes: dict) -> Order:
+    """The order as it is after a move, from what was read before it, without reading again."""
+    return {**dict(row), **changes, "history": [*row["history"], entry]}
+
+
+async def _send(uow: UnitOfWork, row: Order, user: Grant, now: datetime) -> tuple[dict, dict]:
+    """Sign and send a draft: the digest of its content, the state, the history and `order.sent`.
+    Returns the history entry and the changed columns."""
+    state = transition(OrderState(row["state"]), Action.SEND)
+    digest = content_digest({k: row[k] for k in ("id", "case_id", "decision_id", "provider_id", "person_id",
+                                                 "intervention", "details", "wanted_start")}
+                            | {"sent_by": user.sub, "sent_at": now})
+    changes = {"sent_by": user.sub, "sent_at": now, "content_digest": digest}
+    entry = await store.move(uow.conn, row["id"], action=Action.SEND, from_state=row["state"], to_state=state,
+                             actor=user.sub, at=now, detail={"content_digest": digest}, **changes)
+    uow.publish(OrderSent(order_id=row["id"], case_id=row["case_id"], decision_id=row["decision_id"],
+                          provider_id=row["provider_id"], provider_email=row["provider_email"],
+                          provider_webhook_url=row["provider_webhook_url"], caseworker=user.sub, unit=row["unit"],
+                          intervention=row["intervention"], wanted_start=row["wanted_start"], sent_at=now,
+                          replaces_order_id=row["replaces_order_id"]),
+                key=str(row["id"]), subject=f"order/{row['id']}")
+    return entry, {**changes, "state": state}
+
+
+async def _recall(uow: UnitOfWork, row: Order, user: Grant, now: datetime, reason: str,
+                  redirected_to: UUID | None = None) -> tuple[dict, dict]:
+    """Recall a sent or opened order: the state, the history and `order.recalled`.
+    Returns the history entry and the changed columns."""
+    state = transition(OrderState(row["state"]), Action.RECALL)
+    changes = {"recalled_at": now, "replaced_by_order_id": redirected_to}
+    entry = await store.move(uow.conn, row["id"], action=Action.RECALL, from_state=row["state"], to_state=state,
+                             actor=user.sub, at=now, reason=reason,
+                             detail={"redirected_to_order_id": redirected_to} if redirected_to else None, **changes)
+    uow.publish(OrderRecalled(order_id=row["id"], case_id=row["case_id"], provider_id=row["provider_id"],
+                              provider_email=row["provider_email"], provider_webhook_url=row["provider_webhook_url"],
+                              caseworker=row["sent_by"] or user.sub, was_opened=row["opened_at"] is not None,
+                              reason=reason, recalled_by=user.sub, recalled_at=now,
+                              redirected_to_order_id=redirected_to),
+                key=str(row["id"]), subject=f"order/{row['id']}")
+    return entry, {**changes, "state": state}
