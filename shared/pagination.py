@@ -7,8 +7,9 @@ bounds on `limit`. No framework here; shared/api.py has the query parameters.
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import date, datetime, timezone
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -72,10 +73,21 @@ def _parse(kind: type, value: Any) -> Any:
     raise ValueError(f"not a {kind.__name__}")
 
 
-def page_of(rows: list, limit: int, key) -> tuple[list, str | None]:
+class Listed(NamedTuple, Generic[T]):
+    """A page as a use case finds it (rows, records or domain objects) and the next cursor; the
+    route shapes it into a `Page` of its item model."""
+    items: list[T]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, rows: list[T], limit: int, key: Callable[[T], tuple]) -> "Listed[T]":
+        return page_of(rows, limit, key)
+
+
+def page_of(rows: list, limit: int, key: Callable[[Any], tuple]) -> Listed:
     """Given up to limit + 1 rows fetched in the list's order, the page and the next cursor.
     `key(row)` is the row's sort key as a tuple."""
     if len(rows) > limit:
         rows = rows[:limit]
-        return rows, encode_cursor(*key(rows[-1]))
-    return rows, None
+        return Listed(rows, encode_cursor(*key(rows[-1])))
+    return Listed(rows, None)

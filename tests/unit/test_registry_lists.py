@@ -5,7 +5,7 @@ from uuid import uuid4
 import pytest
 
 from services.registry.domain import occurrences
-from services.registry.usecases.paging import after
+from shared.pagination import decode_cursor as after
 from shared.errors import DomainError, Kind
 from shared.pagination import encode_cursor
 

@@ -17,12 +17,11 @@ from services.orders.domain.providers import ensure_offers
 from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
 from services.orders.store import read_models
-from services.orders.usecases.listing import Listed
 from shared import errors, idempotency
 from shared.access import Grant
 from shared.case_state import CaseState, ensure_case_known
 from shared.events.catalog import OrderRecalled, OrderSent
-from shared.pagination import decode_cursor
+from shared.pagination import Listed, decode_cursor
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.unit_of_work import UnitOfWork
 

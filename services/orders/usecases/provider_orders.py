@@ -18,11 +18,10 @@ from services.orders.domain.orders import Action, OrderState, order_not_found, t
 from services.orders.store import deliveries as delivery_store
 from services.orders.store import orders as store
 from services.orders.store import read_models
-from services.orders.usecases.listing import Listed
 from shared import errors, idempotency
 from shared.access import Grant
 from shared.events.catalog import DeliveryReported, OrderConfirmed, OrderOpened, OrderRejected, OrderStarted
-from shared.pagination import decode_cursor
+from shared.pagination import Listed, decode_cursor
 from shared.unit_of_work import UnitOfWork
 
 ProviderOrder = Mapping[str, Any]

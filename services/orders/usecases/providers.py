@@ -6,10 +6,9 @@ from uuid6 import uuid7
 
 from services.orders.domain.providers import normalise_organisation_number
 from services.orders.store import providers as store
-from services.orders.usecases.listing import Listed
 from shared import errors
 from shared.access import Grant
-from shared.pagination import decode_cursor
+from shared.pagination import Listed, decode_cursor
 from shared.unit_of_work import UnitOfWork
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url
 

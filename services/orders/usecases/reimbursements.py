@@ -10,9 +10,8 @@ import asyncpg
 from services.orders.domain.access import ensure_own_provider
 from services.orders.domain.reimbursements import amount_ore, month_bounds, whole_orders
 from services.orders.store import deliveries as store
-from services.orders.usecases.listing import Listed
 from shared.access import Grant
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import Listed, decode_cursor, encode_cursor
 from shared.unit_of_work import UnitOfWork
 
 

@@ -14,7 +14,7 @@ from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
 from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
 from services.registry.usecases.occurrences import Occurrences
-from services.registry.usecases.paging import Listed
+from shared.pagination import Listed
 from services.registry.usecases.persons import Lookup, PersonView
 from shared.pagination import Page
 

@@ -4,10 +4,9 @@ from datetime import datetime
 from uuid import UUID
 
 from services.registry.store import access_log as store
-from services.registry.usecases.paging import Listed, after
 from shared.access.policy import Grant
 from shared.events.catalog import AccessLogged
-from shared.pagination import page_of
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -22,7 +21,7 @@ async def record_access(uow: UnitOfWork, *, event_id: UUID, service: str, access
 async def read_access_log(uow: UnitOfWork, user: Grant, person_id: UUID, *, limit: int,
                           cursor: str | None) -> Listed:
     """Who read the person's data, newest first. Reading the log is itself a read of the person's data."""
-    start = after(cursor, datetime, UUID)
+    start = decode_cursor(cursor, datetime, UUID)
     async with uow:
         rows = await store.for_person(uow.conn, person_id, after=start, limit=limit + 1)
         uow.log_read(user, resource=f"audit/person/{person_id}", person_id=person_id)

@@ -8,11 +8,10 @@ from uuid6 import uuid7
 from services.registry.domain import process
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
-from services.registry.usecases.paging import Listed, after
 from shared import errors
 from shared.access.policy import Grant, policy
 from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored
-from shared.pagination import page_of
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.pin import person_ref
 from shared.unit_of_work import UnitOfWork
 
@@ -105,7 +104,7 @@ async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: s
 async def list_removals(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,
                         cursor: str | None) -> Listed:
     """Every removal and restoration of the case, oldest first."""
-    start = after(cursor, int)
+    start = decode_cursor(cursor, int)
     async with uow:
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/removals", person_id=case["person_id"])

@@ -11,10 +11,9 @@ from services.registry.domain.process import Communication, Outcome
 from services.registry.store import cases as store
 from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, visible_case
-from services.registry.usecases.paging import Listed, after
 from shared.access.policy import Grant
 from shared.events.catalog import DecisionMade
-from shared.pagination import page_of
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -48,7 +47,7 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, *, interven
 
 async def list_decisions(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int, cursor: str | None) -> Listed:
     """The case's decisions, oldest first."""
-    start = after(cursor, date, datetime, UUID)
+    start = decode_cursor(cursor, date, datetime, UUID)
     async with uow:
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/decisions", person_id=case["person_id"])

@@ -9,11 +9,10 @@ from uuid6 import uuid7
 from services.registry.domain import process
 from services.registry.store import cases as store
 from services.registry.usecases.cases import case_to_work_on, visible_case
-from services.registry.usecases.paging import Listed, after
 from shared import errors
 from shared.access.policy import Grant
 from shared.events.catalog import InvestigationCompleted, InvestigationStarted
-from shared.pagination import page_of
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -64,7 +63,7 @@ async def complete_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, in
 async def list_investigations(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,
                               cursor: str | None) -> Listed:
     """The case's investigations, oldest first."""
-    start = after(cursor, date, datetime, UUID)
+    start = decode_cursor(cursor, date, datetime, UUID)
     async with uow:
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/investigations", person_id=case["person_id"])

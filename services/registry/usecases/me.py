@@ -7,10 +7,9 @@ from uuid import UUID
 from services.registry.domain.persons import valid_pin
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
-from services.registry.usecases.paging import Listed, after
 from shared import errors
 from shared.access.policy import Grant
-from shared.pagination import page_of
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -25,7 +24,7 @@ async def _person_id(uow: UnitOfWork, user: Grant) -> UUID | None:
 
 async def my_cases(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
     """The citizen's own cases, oldest first."""
-    start = after(cursor, date, UUID)
+    start = decode_cursor(cursor, date, UUID)
     async with uow:
         person_id = await _person_id(uow, user)
         rows = await store.of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []
@@ -35,7 +34,7 @@ async def my_cases(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | No
 
 async def my_decisions(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
     """The decisions in the citizen's own cases, oldest first."""
-    start = after(cursor, date, datetime, UUID)
+    start = decode_cursor(cursor, date, datetime, UUID)
     async with uow:
         person_id = await _person_id(uow, user)
         rows = await store.decisions_of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []

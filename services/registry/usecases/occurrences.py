@@ -9,9 +9,8 @@ from asyncpg import Record
 from services.registry.domain import occurrences as rules
 from services.registry.domain.persons import valid_pin
 from services.registry.store import occurrences as store
-from services.registry.usecases.paging import after
 from shared.access.policy import Grant
-from shared.pagination import page_of
+from shared.pagination import decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -35,7 +34,7 @@ class Occurrences:
 async def search_occurrences(uow: UnitOfWork, user: Grant, pin: str, *, limit: int,
                              cursor: str | None) -> Occurrences:
     number = valid_pin(pin, uow.today())
-    start = after(cursor, date, UUID)
+    start = decode_cursor(cursor, date, UUID)
     unit = user.unit_filter()
     async with uow:
         rows = await store.search(uow.conn, number.normalized, unit=unit, after=start, limit=limit + 1)
