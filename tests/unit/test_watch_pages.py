@@ -1,7 +1,7 @@
 """The watch's pages and what its workers and handlers are built from, without a database: the
 ranked list's cursor keeps its place whatever day the next page is read on, the report pages
 by decision date and counts in full, the events a firing and a resolution publish, the
-scheduler's sleep."""
+scheduler's sleep, and the service built from settings read once."""
 import random
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -212,3 +212,30 @@ def test_a_resolved_watch_is_published_keyed_by_its_subject():
         row["id"], "follow_up", "case.closed", "system")
     assert "comment" not in event.model_dump() and "resolution_comment" not in event.model_dump()
     assert events.key_of(event) == (str(row["subject_id"]), str(row["id"]))
+
+
+# --- the service, built from settings read once ----------------------------------------------------
+
+def test_the_service_is_built_from_its_settings_with_the_clock_route_only_in_dev_and_test():
+    from services.watch.main import service
+    from services.watch.settings import WatchSettings
+    from shared.settings import Settings
+
+    watch = WatchSettings(rules={"order_reminder": "3bd"})
+    dev = service(Settings(env="test"), watch)
+    prod = service(Settings(env="prod", jwt_secret="s" * 40, person_ref_key="k" * 40), watch)
+    paths = lambda built: {route.path for router in built.routers for route in router.routes}  # noqa: E731
+    assert "/admin/clock" in paths(dev) and "/admin/clock" not in paths(prod)
+    assert {"/watches", "/reports/unexecuted-decisions"} <= paths(prod)
+    assert {"order.sent", "order.started", "decision.made", "case.closed"} <= set(dev.handlers)
+    assert len(dev.workers) == 2
+
+
+def test_the_rules_are_checked_when_the_settings_are_read():
+    from pydantic import ValidationError
+
+    from services.watch.settings import WatchSettings
+
+    assert WatchSettings(rules={"order_reminder": "3bd"}).configured_rules()["order_reminder"].fire_after.business_days == 3
+    with pytest.raises(ValidationError):
+        WatchSettings(rules={"no_such_rule": "3bd"})

@@ -6,14 +6,11 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.watch import events
-from services.watch.domain import access
 from services.watch.domain.rules import Kind
-from services.watch.store import watches as store
-from shared import errors
+from services.watch.usecases import watches
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.service import ClockDep, OutboxDep, Pool
+from shared.api import UnitOfWorkDep
 
 router = APIRouter(tags=["watches"])
 
@@ -70,7 +67,7 @@ class ResolvedOut(BaseModel):
 
 @router.get("/watches", summary="Open watches, most urgent first, one per subject and kind")
 async def list_watches(
-    pool: Pool, clock: ClockDep,
+    uow: UnitOfWorkDep,
     user: Grant = allow("watch:watch.read"),
     assignee: Annotated[Name | None, Query(description="A caseworker's list (supervisors)")] = None,
     unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
@@ -78,32 +75,16 @@ async def list_watches(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> WatchList:
-    scope = access.list_scope(user, assignee=assignee, unit=unit)
-    today = clock.today()
-    async with pool.acquire() as conn:
-        rows = await store.list_open(conn, scope, today=today, kind=kind, limit=limit, offset=offset)
-        per_kind = {r["kind"]: KindCount(open=r["open"], overdue=r["overdue"])
-                    for r in await store.counts(conn, scope, today=today)}
-    return WatchList(today=today, total=sum(c.open for c in per_kind.values()),
-                     overdue=sum(c.overdue for c in per_kind.values()), counts=per_kind,
-                     watches=[WatchOut(**dict(r)) for r in rows], limit=limit, offset=offset)
+    found = await watches.list_watches(uow, user, assignee=assignee, unit=unit, kind=kind, limit=limit, offset=offset)
+    return WatchList(today=found.today, total=found.total, overdue=found.overdue,
+                     counts={k: KindCount(open=c.open, overdue=c.overdue) for k, c in found.counts.items()},
+                     watches=[WatchOut(**dict(r)) for r in found.items], limit=limit, offset=offset)
 
 
 @router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")
-async def resolve_watch(watch_id: UUID, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                        body: ResolveIn | None = None,
+async def resolve_watch(watch_id: UUID, uow: UnitOfWorkDep, body: ResolveIn | None = None,
                         user: Grant = allow("watch:watch.resolve")) -> ResolvedOut:
-    comment = body.comment.strip() or None if body and body.comment else None
-    async with pool.acquire() as conn, conn.transaction():
-        watch = await store.get(conn, watch_id, for_update=True)
-        if watch is None:
-            raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
-        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"])
-        if watch["status"] != "open":
-            raise errors.conflict("watch_resolved", "The watch is already resolved",
-                          f"resolved {watch['resolved_at'].isoformat()} ({watch['resolution']})")
-        row = await store.resolve_one(conn, watch_id=watch_id, at=clock.now(), by=user.sub, comment=comment)
-        await events.publish(conn, outbox, [(events.resolved(row), row["subject_id"])])
+    row = await watches.resolve_watch(uow, user, watch_id, comment=body.comment if body else None)
     return ResolvedOut(id=row["id"], kind=row["kind"], subject_id=row["subject_id"], resolved_at=row["resolved_at"],
                        resolved_by=row["resolved_by"], resolution=row["resolution"],
                        comment=row["resolution_comment"])
