@@ -10,11 +10,9 @@ from services.watch.domain.reports import Status
 from services.watch.usecases import reports
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import UnitOfWorkDep
+from shared.api import PageDep, UnitOfWorkDep
 
 router = APIRouter(tags=["reports"])
-
-DEFAULT_PAGE, MAX_PAGE = 200, 1_000
 
 
 class DecisionLine(BaseModel):
@@ -35,24 +33,22 @@ class UnexecutedReport(BaseModel):
     unit: str
     period_start: date
     period_end: date
-    counts: dict[Status, int]
+    counts: dict[Status, int] = Field(description="Every decision in the report, on every page")
     not_executed: int = Field(description="Decisions not carried out at the quarter's end")
-    decisions: list[DecisionLine]
-    limit: int
-    offset: int
+    items: list[DecisionLine] = Field(description="By decision date")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 @router.get("/reports/unexecuted-decisions", summary="Decisions not carried out within three months, per quarter")
 async def unexecuted_decisions(
-    uow: UnitOfWorkDep,
+    uow: UnitOfWorkDep, page: PageDep,
     quarter: Annotated[str, Query(max_length=7, description="e.g. 2025-Q2")],
     user: Grant = allow("watch:report.read"),
     unit: Annotated[str | None, Query(max_length=200, description="Your own unit (the default)")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> UnexecutedReport:
-    found = await reports.unexecuted_decisions(uow, user, quarter=quarter, unit=unit, limit=limit, offset=offset)
+    found = await reports.unexecuted_decisions(uow, user, quarter=quarter, unit=unit, limit=page.limit,
+                                               cursor=page.cursor)
     return UnexecutedReport(quarter=str(found.quarter), unit=found.unit, period_start=found.quarter.start,
                             period_end=found.quarter.end, counts=found.counts, not_executed=found.not_executed,
-                            decisions=[DecisionLine(**vars(line)) for line in found.lines],
-                            limit=limit, offset=offset)
+                            items=[DecisionLine(**vars(line)) for line in found.lines],
+                            next_cursor=found.next_cursor)

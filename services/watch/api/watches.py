@@ -10,11 +10,10 @@ from services.watch.domain.rules import Kind
 from services.watch.usecases import watches
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import UnitOfWorkDep
+from shared.api import PageDep, UnitOfWorkDep
 
 router = APIRouter(tags=["watches"])
 
-DEFAULT_PAGE, MAX_PAGE, MAX_OFFSET = 50, 200, 10_000
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -41,14 +40,12 @@ class KindCount(BaseModel):
     overdue: int
 
 
-class WatchList(BaseModel):
+class WatchPage(BaseModel):
     today: date
-    total: int = Field(description="Open watches in the list, on every page")
-    overdue: int
+    overdue: int = Field(description="Overdue watches in the list, on every page")
     counts: dict[Kind, KindCount] = Field(description="Open and overdue watches per kind, on every page")
-    watches: list[WatchOut] = Field(description="Most urgent first: overdue, then by due date and kind")
-    limit: int
-    offset: int
+    items: list[WatchOut] = Field(description="Most urgent first: overdue, then by due date and kind")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 class ResolveIn(BaseModel):
@@ -67,18 +64,17 @@ class ResolvedOut(BaseModel):
 
 @router.get("/watches", summary="Open watches, most urgent first, one per subject and kind")
 async def list_watches(
-    uow: UnitOfWorkDep,
+    uow: UnitOfWorkDep, page: PageDep,
     user: Grant = allow("watch:watch.read"),
     assignee: Annotated[Name | None, Query(description="A caseworker's list (supervisors)")] = None,
     unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
     kind: Kind | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> WatchList:
-    found = await watches.list_watches(uow, user, assignee=assignee, unit=unit, kind=kind, limit=limit, offset=offset)
-    return WatchList(today=found.today, total=found.total, overdue=found.overdue,
+) -> WatchPage:
+    found = await watches.list_watches(uow, user, assignee=assignee, unit=unit, kind=kind,
+                                       limit=page.limit, cursor=page.cursor)
+    return WatchPage(today=found.today, overdue=found.overdue,
                      counts={k: KindCount(open=c.open, overdue=c.overdue) for k, c in found.counts.items()},
-                     watches=[WatchOut(**dict(r)) for r in found.items], limit=limit, offset=offset)
+                     items=[WatchOut(**dict(r)) for r in found.items], next_cursor=found.next_cursor)
 
 
 @router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")

@@ -8,10 +8,11 @@ import asyncpg
 
 from services.watch.domain import access, events
 from services.watch.domain.rules import Kind
-from services.watch.domain.watches import KindCount, ensure_open, resolution_comment
+from services.watch.domain.watches import KindCount, ensure_open, list_key, position_after, resolution_comment
 from services.watch.store import watches as store
 from shared import errors
 from shared.access import Grant
+from shared.pagination import page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -20,10 +21,7 @@ class WatchList:
     today: date
     counts: dict[Kind, KindCount]   # every open watch in the list, not only this page's
     items: list[asyncpg.Record]     # most urgent first
-
-    @property
-    def total(self) -> int:
-        return sum(c.open for c in self.counts.values())
+    next_cursor: str | None
 
     @property
     def overdue(self) -> int:
@@ -31,15 +29,17 @@ class WatchList:
 
 
 async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, unit: str | None,
-                       kind: Kind | None, limit: int, offset: int) -> WatchList:
+                       kind: Kind | None, limit: int, cursor: str | None) -> WatchList:
     """Open watches in the user's scope, most urgent first, a page at a time."""
     scope = access.list_scope(user, assignee=assignee, unit=unit)
+    after = position_after(cursor)
     async with uow:
         today = uow.today()
-        rows = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit, offset=offset)
+        rows = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit + 1, after=after)
         counts = {Kind(r["kind"]): KindCount(open=r["open"], overdue=r["overdue"])
                   for r in await store.counts(uow.conn, scope, today=today)}
-    return WatchList(today=today, counts=counts, items=rows)
+    items, next_cursor = page_of(rows, limit, list_key)
+    return WatchList(today=today, counts=counts, items=items, next_cursor=next_cursor)
 
 
 async def resolve_watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, comment: str | None) -> asyncpg.Record:
