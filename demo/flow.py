@@ -369,11 +369,11 @@ class Flow:
 
         async def raised():
             listed = await self.call("watch", "GET", "/watches", headers=self.caseworker_auth(), retry_sent=True)
-            mine = [w for w in listed["watches"] if w["subject_id"] == s.order_a["id"]]
+            mine = [w for w in listed["items"] if w["subject_id"] == s.order_a["id"]]
             return mine and (listed, mine[0])
         s.watch_list, s.watch = await self.until("the watch on the unconfirmed order", raised)
         return {"watch": s.watch["kind"], "assignee": s.watch["assignee"], "due_on": s.watch["due_on"],
-                "on the list": s.watch_list["total"]}
+                "on the list": sum(c["open"] for c in s.watch_list["counts"].values())}
 
     async def see_reminder(self) -> dict:
         address = self.state.provider_a["email"]

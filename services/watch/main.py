@@ -1,29 +1,38 @@
-"""Watch service: `python -m services.watch.main` (port 8004)."""
+"""Watch service: `python -m services.watch.main` (port 8004).
+
+The service is built at start from the settings, read once: the configured rules go to the
+event handlers and the scheduler; POST /admin/clock is mounted only where the clock may be
+moved (dev and test)."""
 from pathlib import Path
 
 from services.watch.api import admin, reports, watches
 from services.watch.handlers import orders, registry
-from services.watch.scheduler import scheduler_worker, timer_metrics_worker
+from services.watch.settings import WatchSettings
+from services.watch.workers.scheduler import scheduler_worker
+from services.watch.workers.timer_metrics import timer_metrics_worker
+from shared.faults import Faults
 from shared.service import Service, create_app, run
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
-# POST /admin/clock exists only where the clock may be moved.
-_ADMIN = [admin.router] if get_settings().env in ("dev", "test") else []
 
-SERVICE = Service(
-    name="watch",
-    port=8004,
-    title="Omsorg watch (bevakningar)",
-    migrations=Path(__file__).parent / "migrations",
-    routers=[watches.router, reports.router, *_ADMIN],
-    handlers={**orders.HANDLERS, **registry.HANDLERS},
-    workers=[scheduler_worker, timer_metrics_worker],
-)
+def service(settings: Settings, watch: WatchSettings) -> Service:
+    rules = watch.configured_rules()
+    clock_routes = [admin.router] if settings.env in ("dev", "test") else []
+    return Service(
+        name="watch",
+        port=8004,
+        title="Omsorg watch (bevakningar)",
+        migrations=Path(__file__).parent / "migrations",
+        routers=[watches.router, reports.router, *clock_routes],
+        handlers={**orders.handlers_for(rules), **registry.handlers_for(rules)},
+        workers=[scheduler_worker(rules, watch, Faults(settings.fault)), timer_metrics_worker(watch)],
+    )
 
 
 def app():
-    return create_app(SERVICE)
+    settings = get_settings()
+    return create_app(service(settings, WatchSettings()), settings)
 
 
 if __name__ == "__main__":
-    run(SERVICE)
+    run(service(get_settings(), WatchSettings()))

@@ -36,7 +36,7 @@ async def test_each_step_has_its_outcome(played):
     assert old["text"] == new["text"] and old["occurred_on"] != new["occurred_on"] == note["occurred_on"]
 
     # Two business days after sending, one watch for the caseworker, and one reminder to provider A.
-    assert s.watch_list["total"] == 1 and s.watch["kind"] == "order_unconfirmed"
+    assert len(s.watch_list["items"]) == 1 and s.watch["kind"] == "order_unconfirmed"
     assert (s.watch["assignee"], s.watch["subject_id"]) == ("anna", s.order_a["id"])
     await asyncio.sleep(1)  # anything sent twice would come now
     a_mail = [str(m["Subject"]) for m in played.catcher.to(s.provider_a["email"])]
@@ -58,7 +58,7 @@ async def test_each_step_has_its_outcome(played):
     assert hidden.status_code == 404, "a recalled order A never opened is invisible to A"
 
     async def watch_list_empty():
-        return (await get(flow, "watch", "/watches", headers=cw))["total"] == 0
+        return (await get(flow, "watch", "/watches", headers=cw))["items"] == []
     assert await eventually(watch_list_empty), "the recall resolves the watch"
 
     # The delivered time is in B's reimbursement basis at the set price: 150 minutes at 450 kr an hour.

@@ -44,7 +44,7 @@ def started(made: DecisionMade, on: date) -> OrderStarted:
 
 
 async def kinds(env, watch, sub="anna") -> dict[str, dict]:
-    return {w["kind"]: w for w in (await watch_list(env, watch, sub=sub))["watches"]}
+    return {w["kind"]: w for w in (await watch_list(env, watch, sub=sub))["items"]}
 
 
 async def until(check, timeout=60):
@@ -87,8 +87,8 @@ async def test_a_decisions_follow_up_execution_and_lapse_and_the_case_closing(en
         assert (await kinds(env, watch))["follow_up"]["trigger_count"] == 1
         assert (await move_clock(env, watch, morning(made.follow_up_on)))["fired"] == 1
         listed = await watch_list(env, watch)
-        assert [w["kind"] for w in listed["watches"]] == ["follow_up"]
-        assert listed["watches"][0]["trigger_count"] == 2 and listed["watches"][0]["due_on"] == made.follow_up_on.isoformat()
+        assert [w["kind"] for w in listed["items"]] == ["follow_up"]
+        assert listed["items"][0]["trigger_count"] == 2 and listed["items"][0]["due_on"] == made.follow_up_on.isoformat()
 
         # Not carried out three months after the decision.
         three_months = add_months(today, 3)
@@ -96,7 +96,7 @@ async def test_a_decisions_follow_up_execution_and_lapse_and_the_case_closing(en
         unexecuted = (await kinds(env, watch))["decision_unexecuted"]
         assert unexecuted["due_on"] == three_months.isoformat()
         # Both are overdue now; the follow-up was due first.
-        ranked = [w["kind"] for w in (await watch_list(env, watch))["watches"]]
+        ranked = [w["kind"] for w in (await watch_list(env, watch))["items"]]
         assert ranked == ["follow_up", "decision_unexecuted"]
 
         # The provider starts: the decision is carried out, its watch resolves; the follow-up stays.
@@ -196,19 +196,32 @@ async def test_the_quarters_report_of_decisions_not_carried_out(env, watch):
         q2 = (await client.get("/reports/unexecuted-decisions", params={"quarter": "2026-Q2"}, headers=boss)).json()
         assert (q2["quarter"], q2["unit"], q2["period_start"], q2["period_end"]) == (
             "2026-Q2", "vuxen", "2026-04-01", "2026-06-30")
-        status = {line["decision_id"]: line["status"] for line in q2["decisions"]}
+        status = {line["decision_id"]: line["status"] for line in q2["items"]}
         assert status == {str(not_executed.decision_id): "not_executed",
                           str(executed_late.decision_id): "executed_late",
                           str(ended.decision_id): "ended_unexecuted"}
         assert q2["not_executed"] == 1
         assert q2["counts"] == {"not_executed": 1, "executed_late": 1, "ended_unexecuted": 1}
-        line = next(x for x in q2["decisions"] if x["status"] == "not_executed")
+        assert q2["next_cursor"] is None
+        line = next(x for x in q2["items"] if x["status"] == "not_executed")
         assert line["deadline"] == "2026-04-10" and line["days_waited"] == (date(2026, 6, 30) - date(2026, 1, 10)).days
 
+        # A line at a time: the same lines in the same order (by decision date), the counts on every page.
+        paged, cursor = [], None
+        while True:
+            params = {"quarter": "2026-Q2", "limit": 1, **({"cursor": cursor} if cursor else {})}
+            page = (await client.get("/reports/unexecuted-decisions", params=params, headers=boss)).json()
+            assert page["counts"] == q2["counts"] and len(page["items"]) == 1
+            paged += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert paged == q2["items"] and [x["decided_on"] for x in paged] == sorted(x["decided_on"] for x in paged)
+
         q1 = (await client.get("/reports/unexecuted-decisions", params={"quarter": "2026-Q1"}, headers=boss)).json()
-        assert q1["decisions"] == [] and q1["not_executed"] == 0
+        assert q1["items"] == [] and q1["not_executed"] == 0 and q1["next_cursor"] is None
         q3 = (await client.get("/reports/unexecuted-decisions", params={"quarter": "2026-Q3"}, headers=boss)).json()
-        assert {x["decision_id"]: x["status"] for x in q3["decisions"]} == {
+        assert {x["decision_id"]: x["status"] for x in q3["items"]} == {
             str(not_executed.decision_id): "not_executed", str(too_new.decision_id): "not_executed"}
 
         for params, headers, expected in (
@@ -217,6 +230,8 @@ async def test_the_quarters_report_of_decisions_not_carried_out(env, watch):
             ({"quarter": "2026-Q2", "unit": "barn"}, boss, (403, "other_unit")),
             ({"quarter": "2026-Q2"}, env.auth("caseworker", unit="vuxen"), (403, "forbidden")),
             ({"quarter": "2026-Q2", "limit": 0}, boss, (422, "validation_error")),
+            ({"quarter": "2026-Q2", "limit": 201}, boss, (422, "validation_error")),
+            ({"quarter": "2026-Q2", "cursor": "not-a-cursor"}, boss, (422, "invalid_cursor")),
         ):
             response = await client.get("/reports/unexecuted-decisions", params=params, headers=headers)
             assert (response.status_code, response.json()["code"]) == expected, (params, response.text)

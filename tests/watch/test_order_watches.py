@@ -55,14 +55,14 @@ async def test_order_sent_on_maundy_thursday_raises_its_watch_on_wednesday_after
         assert (await move_clock(env, watch, datetime.combine(easter_monday, time(10, 1), SE)))["fired"] == 0
         tuesday_night = datetime.combine(thursday + timedelta(days=5), time(23, 59), SE)
         assert (await move_clock(env, watch, tuesday_night))["fired"] == 0
-        assert (await watch_list(env, watch))["total"] == 0
+        assert (await watch_list(env, watch))["items"] == []
 
         wednesday = thursday + timedelta(days=6)
         assert (await move_clock(env, watch, datetime.combine(wednesday, time(9, 59), SE)))["fired"] == 0
         assert (await move_clock(env, watch, datetime.combine(wednesday, time(10, 0, 1), SE)))["fired"] == 1
         listed = await watch_list(env, watch)
-        assert listed["total"] == 1 and listed["counts"] == {"order_unconfirmed": {"open": 1, "overdue": 0}}
-        (raised,) = listed["watches"]
+        assert listed["counts"] == {"order_unconfirmed": {"open": 1, "overdue": 0}} and listed["next_cursor"] is None
+        (raised,) = listed["items"]
         assert (raised["kind"], raised["subject_id"], raised["assignee"], raised["due_on"]) == (
             "order_unconfirmed", str(sent.order_id), "anna", wednesday.isoformat())
 
@@ -77,7 +77,7 @@ async def test_order_sent_on_maundy_thursday_raises_its_watch_on_wednesday_after
         await upstream.send(order_confirmed(sent, datetime.combine(wednesday, time(11), SE)), sent.order_id)
 
         async def resolved():
-            return (await watch_list(env, watch))["total"] == 0
+            return (await watch_list(env, watch))["items"] == []
         assert await eventually(resolved, timeout=60)
         row = (await fetch(env, "SELECT * FROM watch.watches WHERE subject_id = $1", sent.order_id))[0]
         assert (row["status"], row["resolution"], row["resolved_by"]) == ("resolved", "order.confirmed", "system")
@@ -104,18 +104,18 @@ async def test_after_five_business_days_it_escalates_to_the_units_supervisors(en
         assert (await move_clock(env, watch, now + timedelta(days=12)))["fired"] == 2
 
         mine = await watch_list(env, watch)
-        assert [w["kind"] for w in mine["watches"]] == ["order_unconfirmed"]
+        assert [w["kind"] for w in mine["items"]] == ["order_unconfirmed"]
         unit = await watch_list(env, watch, role="supervisor", sub="greta", params={"unit": "vuxen"})
         # Both overdue; the reminder was due three business days before the escalation.
-        assert [w["kind"] for w in unit["watches"]] == ["order_unconfirmed", "order_escalated"]
-        escalated = unit["watches"][1]
+        assert [w["kind"] for w in unit["items"]] == ["order_unconfirmed", "order_escalated"]
+        escalated = unit["items"][1]
         assert escalated["assignee"] is None and escalated["escalated_to"] == "supervisor"
         assert escalated["overdue"] and unit["overdue"] == 2
         # A supervisor's own list holds the unit's escalations; another unit's supervisor sees none.
         own = await watch_list(env, watch, role="supervisor", sub="greta")
-        assert [w["id"] for w in own["watches"]] == [escalated["id"]]
+        assert [w["id"] for w in own["items"]] == [escalated["id"]]
         other = await watch_list(env, watch, role="supervisor", sub="hugo", unit="barn")
-        assert other["total"] == 0
+        assert other["items"] == [] and other["counts"] == {}
 
         events = await watch_events(env, at_least=2)
         by_type = {t: d for t, d in events}
@@ -130,7 +130,7 @@ async def test_after_five_business_days_it_escalates_to_the_units_supervisors(en
             rows = await fetch(env, "SELECT resolution FROM watch.watches WHERE subject_id = $1", sent.order_id)
             return len(rows) == 2 and all(r["resolution"] == "order.recalled" for r in rows)
         assert await eventually(both_resolved, timeout=60)
-        assert (await watch_list(env, watch, role="supervisor", sub="greta", params={"unit": "vuxen"}))["total"] == 0
+        assert (await watch_list(env, watch, role="supervisor", sub="greta", params={"unit": "vuxen"}))["items"] == []
 
 
 async def test_settled_before_it_fires_or_even_before_it_is_known_raises_nothing(env, watch):
@@ -165,7 +165,7 @@ async def test_resolving_by_hand_with_a_comment_and_who_may(env, watch):
         await upstream.send(sent, sent.order_id)
         assert await armed(env, sent.order_id, 2)
     await move_clock(env, watch, now + timedelta(days=4))  # the reminder only
-    (mine,) = (await watch_list(env, watch))["watches"]
+    (mine,) = (await watch_list(env, watch))["items"]
     url = f"/watches/{mine['id']}/resolve"
     async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:
         assert (await client.post(url, json={}, headers=env.auth("caseworker", sub="bo"))).status_code == 403
@@ -189,7 +189,7 @@ async def test_resolving_by_hand_with_a_comment_and_who_may(env, watch):
             response = await client.get("/watches", params=params, headers=env.auth(role, **claims))
             assert response.status_code in (403, 422), (params, role, response.text)
             assert response.headers["content-type"] == "application/problem+json"
-    assert (await watch_list(env, watch))["total"] == 0
+    assert (await watch_list(env, watch))["items"] == []
     events = await watch_events(env, at_least=2)
     assert [t for t, _ in events] == ["watch.raised", "watch.resolved"]
     assert events[1][1]["resolution"] == "manual" and "comment" not in events[1][1]

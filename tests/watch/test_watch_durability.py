@@ -32,7 +32,7 @@ async def test_restart_between_arming_and_firing_loses_nothing_and_fires_once(en
     second = env.start("watch")
     await second.wait_ready()
     assert (await move_clock(env, second, now + timedelta(days=4)))["fired"] == 1
-    assert [w["kind"] for w in (await watch_list(env, second))["watches"]] == ["order_unconfirmed"]
+    assert [w["kind"] for w in (await watch_list(env, second))["items"]] == ["order_unconfirmed"]
     events = await watch_events(env, at_least=1)
     assert [t for t, _ in events] == ["watch.raised"]
     assert await _count(env, "SELECT count(*) AS n FROM watch.timers") == 1  # the escalation, still armed

@@ -1,9 +1,11 @@
 """500 orders across 10 caseworkers: every list holds one watch per order and kind, however
 often its rules fired, ranked by urgency, with counts per kind; supervisors see their unit."""
+import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
 from services.watch.domain.calendar import add_business_days, local_date, morning_of
@@ -31,6 +33,11 @@ async def watch(env):
 def ranked(watches: list[dict], today: date) -> list[dict]:
     return sorted(watches, key=lambda w: urgency_key(due_on=date.fromisoformat(w["due_on"]), kind=w["kind"],
                                                      raised_at=datetime.fromisoformat(w["raised_at"]), today=today))
+
+
+async def watch_list_response(env, proc, params: dict) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=proc.url, timeout=60) as client:
+        return await client.get("/watches", params=params, headers=env.auth("caseworker", unit="vuxen"))
 
 
 async def test_500_orders_across_10_caseworkers_give_deduplicated_ranked_lists(env, watch):
@@ -75,33 +82,83 @@ async def test_500_orders_across_10_caseworkers_give_deduplicated_ranked_lists(e
 
     for cw in CASEWORKERS:
         listed = await watch_list(env, watch, sub=cw, unit=unit_of(cw), params={"limit": 200})
-        assert listed["today"] == today.isoformat()
-        ids = [w["subject_id"] for w in listed["watches"]]
+        assert listed["today"] == today.isoformat() and listed["next_cursor"] is None
+        ids = [w["subject_id"] for w in listed["items"]]
         assert len(ids) == len(set(ids)), "one watch per order"
         assert set(ids) == expected[cw]["order_unconfirmed"]
-        assert listed["total"] == len(ids) and listed["counts"]["order_unconfirmed"]["open"] == len(ids)
-        assert listed["watches"] == ranked(listed["watches"], today)
-        assert listed["overdue"] == sum(w["overdue"] for w in listed["watches"]) > 0
-        due_today += sum(not w["overdue"] for w in listed["watches"])
-        assert all(w["trigger_count"] == (2 if w["subject_id"] in twice_ids else 1) for w in listed["watches"])
-        assert {w["assignee"] for w in listed["watches"]} == {cw}
+        assert listed["counts"] == {"order_unconfirmed": {"open": len(ids), "overdue": listed["overdue"]}}
+        assert listed["items"] == ranked(listed["items"], today)
+        assert listed["overdue"] == sum(w["overdue"] for w in listed["items"]) > 0
+        due_today += sum(not w["overdue"] for w in listed["items"])
+        assert all(w["trigger_count"] == (2 if w["subject_id"] in twice_ids else 1) for w in listed["items"])
+        assert {w["assignee"] for w in listed["items"]} == {cw}
     assert due_today > 0, "some watches are due today, the rest overdue: both are ranked"
 
     for unit in ("vuxen", "barn"):
-        whole = await watch_list(env, watch, role="supervisor", sub=f"chef-{unit}", unit=unit,
-                                 params={"unit": unit, "limit": 200})
-        pages = []
-        for offset in range(0, whole["total"], 40):
-            page = await watch_list(env, watch, role="supervisor", sub=f"chef-{unit}", unit=unit,
-                                    params={"unit": unit, "limit": 40, "offset": offset})
-            pages += page["watches"]
-        assert whole["total"] > 200 and len(pages) == whole["total"]
+        boss = dict(role="supervisor", sub=f"chef-{unit}", unit=unit)
+        whole = await watch_list(env, watch, **boss, params={"unit": unit, "limit": 200})
+        total = sum(c["open"] for c in whole["counts"].values())
+        assert total > 200 and len(whole["items"]) == 200 and whole["next_cursor"]
+        # Many watches were raised by one batch, at one moment, due the same day: the id breaks the ties.
+        pages, cursor = [], None
+        while True:
+            page = await watch_list(env, watch, **boss,
+                                    params={"unit": unit, "limit": 40, **({"cursor": cursor} if cursor else {})})
+            assert page["counts"] == whole["counts"] and page["overdue"] == whole["overdue"]
+            pages += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+            assert len(page["items"]) == 40
+        assert len(pages) == total and pages[:200] == whole["items"]
         assert pages == ranked(pages, today)
         assert len({(w["subject_id"], w["kind"]) for w in pages}) == len(pages)
         escalated = {w["subject_id"] for w in pages if w["kind"] == "order_escalated"}
         assert escalated == expected[unit]["order_escalated"] and escalated
         assert whole["counts"]["order_escalated"]["open"] == len(escalated)
         # A supervisor's own list: the unit's escalations, which no caseworker has.
-        own = await watch_list(env, watch, role="supervisor", sub=f"chef-{unit}", unit=unit, params={"limit": 200})
-        assert {w["subject_id"] for w in own["watches"]} == escalated
-        assert all(w["assignee"] is None and w["escalated_to"] == "supervisor" for w in own["watches"])
+        own = await watch_list(env, watch, **boss, params={"limit": 200})
+        assert {w["subject_id"] for w in own["items"]} == escalated
+        assert all(w["assignee"] is None and w["escalated_to"] == "supervisor" for w in own["items"])
+
+
+async def test_paging_with_a_cursor_keeps_its_place_when_the_day_changes_between_pages(env, watch):
+    """The first page read on one day, the rest after the clock moved five days on: every watch
+    once, none skipped, though five more of them have become overdue in the meantime."""
+    first_day = date.fromisoformat((await watch_list(env, watch))["today"])
+    raised = datetime.combine(first_day, time(8), SE)
+    kinds = ["order_unconfirmed", "follow_up", "decision_unexecuted"]
+    # Overdue by 10 to 6 days, then due from today on; ties on due date, kind and moment, so the id decides.
+    due = [first_day - timedelta(days=10 - i) for i in range(5)] + \
+          [first_day + timedelta(days=i // 3) for i in range(25)]
+    rows = [(uuid.uuid4(), kinds[i % 3], "test", "order", uuid.uuid4(), "anna", "vuxen", day, raised)
+            for i, day in enumerate(due)]
+    conn = await env.db()
+    try:
+        await conn.executemany(
+            "INSERT INTO watch.watches (id, kind, rule, subject_type, subject_id, assignee, unit, due_on, raised_at,"
+            " last_raised_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)", rows)
+    finally:
+        await conn.close()
+
+    first = await watch_list(env, watch, params={"limit": 7})
+    assert first["today"] == first_day.isoformat() and first["overdue"] == 5
+    assert [w["overdue"] for w in first["items"]] == [True] * 5 + [False] * 2
+    assert await move_clock(env, watch, datetime.combine(first_day + timedelta(days=5), time(12), SE))
+    pages, cursor = [first], first["next_cursor"]
+    while cursor:
+        page = await watch_list(env, watch, params={"limit": 7, "cursor": cursor})
+        pages.append(page)
+        cursor = page["next_cursor"]
+
+    later_day = first_day + timedelta(days=5)
+    listed = [w for page in pages for w in page["items"]]
+    assert sorted(w["id"] for w in listed) == sorted(str(r[0]) for r in rows), "every watch once, none skipped"
+    assert listed == ranked(listed, later_day) == ranked(listed, first_day)
+    assert all(page["today"] == later_day.isoformat() and page["overdue"] == 20 for page in pages[1:])
+    assert all(w["overdue"] == (date.fromisoformat(w["due_on"]) < later_day) for page in pages[1:]
+               for w in page["items"])
+    assert [len(page["items"]) for page in pages] == [7, 7, 7, 7, 2]
+
+    bad = await watch_list_response(env, watch, {"cursor": "not-a-cursor"})
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_cursor")

@@ -1,16 +1,23 @@
 """Moving the watch's clock in development and tests. Not mounted in production."""
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from services.watch.scheduler import scheduler_of
-from shared import errors
+from services.watch.usecases import clock
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.clock import AdjustableClock
+from shared.api import UnitOfWorkDep
 
 router = APIRouter(tags=["operations"])
+
+
+async def _scheduler(request: Request) -> clock.Timers:
+    return request.app.state.scheduler
+
+
+Scheduler = Annotated[clock.Timers, Depends(_scheduler)]
 
 
 class ClockIn(BaseModel):
@@ -23,17 +30,7 @@ class ClockOut(BaseModel):
 
 
 @router.post("/admin/clock", summary="Move the clock forward (dev and test only) and fire what is due")
-async def move_clock(body: ClockIn, request: Request, user: Grant = allow("watch:clock.move")) -> ClockOut:
-    clock = request.app.state.clock
-    if request.app.state.settings.env not in ("dev", "test") or not isinstance(clock, AdjustableClock):
-        raise errors.not_found("not_found", "Not Found")
-    if body.now.tzinfo is None:
-        raise errors.invalid("time_zone_missing", "The time needs a time zone", "e.g. 2025-04-23T10:00:00+02:00")
-    try:
-        now = clock.advance_to(body.now)
-    except ValueError as exc:
-        raise errors.conflict("clock_backwards", "The clock only moves forward", str(exc)) from exc
-    scheduler = scheduler_of(request.app)
-    fired = await scheduler.fire_due()
-    scheduler.wake()
+async def move_clock(body: ClockIn, uow: UnitOfWorkDep, scheduler: Scheduler,
+                     user: Grant = allow("watch:clock.move")) -> ClockOut:
+    now, fired = await clock.move_clock(uow, scheduler, to=body.now)
     return ClockOut(now=now, fired=fired)

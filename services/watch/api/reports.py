@@ -6,19 +6,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.watch.domain import access, reports
-from services.watch.domain.reports import Quarter, Status
-from services.watch.store import decisions as store
-from shared import errors
+from services.watch.domain.reports import Status
+from services.watch.usecases import reports
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.service import Pool
+from shared.api import PageDep, UnitOfWorkDep
 
 router = APIRouter(tags=["reports"])
-
-DEFAULT_PAGE, MAX_PAGE = 200, 1_000
-# A unit's favourable decisions of the last quarters; far beyond, something is wrong.
-MAX_CANDIDATES = 50_000
 
 
 class DecisionLine(BaseModel):
@@ -39,44 +33,22 @@ class UnexecutedReport(BaseModel):
     unit: str
     period_start: date
     period_end: date
-    counts: dict[Status, int]
+    counts: dict[Status, int] = Field(description="Every decision in the report, on every page")
     not_executed: int = Field(description="Decisions not carried out at the quarter's end")
-    decisions: list[DecisionLine]
-    limit: int
-    offset: int
+    items: list[DecisionLine] = Field(description="By decision date")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 @router.get("/reports/unexecuted-decisions", summary="Decisions not carried out within three months, per quarter")
 async def unexecuted_decisions(
-    pool: Pool,
+    uow: UnitOfWorkDep, page: PageDep,
     quarter: Annotated[str, Query(max_length=7, description="e.g. 2025-Q2")],
     user: Grant = allow("watch:report.read"),
     unit: Annotated[str | None, Query(max_length=200, description="Your own unit (the default)")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> UnexecutedReport:
-    q = Quarter.parse(quarter)
-    own_unit = access.report_unit(user, unit)
-    async with pool.acquire() as conn:
-        rows = await store.report_candidates(conn, unit=own_unit, decided_on_or_before=reports.oldest_decided_on(q),
-                                             active_from=q.start, cap=MAX_CANDIDATES + 1)
-    if len(rows) > MAX_CANDIDATES:
-        raise errors.invalid("report_too_large", "Too many decisions for one report",
-                      f"more than {MAX_CANDIDATES} candidate decisions in unit {own_unit!r}")
-    lines = []
-    for r in rows:
-        status = reports.status_in(q, decided_on=r["decided_on"], executed_on=r["executed_on"],
-                                   closed_on=r["closed_on"])
-        if status is None:
-            continue
-        ended = r["closed_on"] if status is Status.ENDED_UNEXECUTED else None
-        until = r["executed_on"] if status is Status.EXECUTED_LATE else ended or q.end
-        lines.append(DecisionLine(decision_id=r["decision_id"], case_id=r["case_id"], intervention=r["intervention"],
-                                  decided_by=r["decided_by"], decided_on=r["decided_on"],
-                                  deadline=reports.deadline(r["decided_on"]), status=status,
-                                  executed_on=r["executed_on"] if status is Status.EXECUTED_LATE else None,
-                                  ended_on=ended, days_waited=(until - r["decided_on"]).days))
-    counts = {s: sum(1 for line in lines if line.status is s) for s in Status}
-    return UnexecutedReport(quarter=str(q), unit=own_unit, period_start=q.start, period_end=q.end, counts=counts,
-                            not_executed=counts[Status.NOT_EXECUTED], decisions=lines[offset:offset + limit],
-                            limit=limit, offset=offset)
+    found = await reports.unexecuted_decisions(uow, user, quarter=quarter, unit=unit, limit=page.limit,
+                                               cursor=page.cursor)
+    return UnexecutedReport(quarter=str(found.quarter), unit=found.unit, period_start=found.quarter.start,
+                            period_end=found.quarter.end, counts=found.counts, not_executed=found.not_executed,
+                            items=[DecisionLine(**vars(line)) for line in found.lines],
+                            next_cursor=found.next_cursor)

@@ -6,18 +6,14 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.watch import events
-from services.watch.domain import access
 from services.watch.domain.rules import Kind
-from services.watch.store import watches as store
-from shared import errors
+from services.watch.usecases import watches
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.service import ClockDep, OutboxDep, Pool
+from shared.api import PageDep, UnitOfWorkDep
 
 router = APIRouter(tags=["watches"])
 
-DEFAULT_PAGE, MAX_PAGE, MAX_OFFSET = 50, 200, 10_000
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -44,14 +40,12 @@ class KindCount(BaseModel):
     overdue: int
 
 
-class WatchList(BaseModel):
+class WatchPage(BaseModel):
     today: date
-    total: int = Field(description="Open watches in the list, on every page")
-    overdue: int
+    overdue: int = Field(description="Overdue watches in the list, on every page")
     counts: dict[Kind, KindCount] = Field(description="Open and overdue watches per kind, on every page")
-    watches: list[WatchOut] = Field(description="Most urgent first: overdue, then by due date and kind")
-    limit: int
-    offset: int
+    items: list[WatchOut] = Field(description="Most urgent first: overdue, then by due date and kind")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
 class ResolveIn(BaseModel):
@@ -70,40 +64,23 @@ class ResolvedOut(BaseModel):
 
 @router.get("/watches", summary="Open watches, most urgent first, one per subject and kind")
 async def list_watches(
-    pool: Pool, clock: ClockDep,
+    uow: UnitOfWorkDep, page: PageDep,
     user: Grant = allow("watch:watch.read"),
     assignee: Annotated[Name | None, Query(description="A caseworker's list (supervisors)")] = None,
     unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
     kind: Kind | None = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-) -> WatchList:
-    scope = access.list_scope(user, assignee=assignee, unit=unit)
-    today = clock.today()
-    async with pool.acquire() as conn:
-        rows = await store.list_open(conn, scope, today=today, kind=kind, limit=limit, offset=offset)
-        per_kind = {r["kind"]: KindCount(open=r["open"], overdue=r["overdue"])
-                    for r in await store.counts(conn, scope, today=today)}
-    return WatchList(today=today, total=sum(c.open for c in per_kind.values()),
-                     overdue=sum(c.overdue for c in per_kind.values()), counts=per_kind,
-                     watches=[WatchOut(**dict(r)) for r in rows], limit=limit, offset=offset)
+) -> WatchPage:
+    found = await watches.list_watches(uow, user, assignee=assignee, unit=unit, kind=kind,
+                                       limit=page.limit, cursor=page.cursor)
+    return WatchPage(today=found.today, overdue=found.overdue,
+                     counts={k: KindCount(open=c.open, overdue=c.overdue) for k, c in found.counts.items()},
+                     items=[WatchOut(**dict(r)) for r in found.items], next_cursor=found.next_cursor)
 
 
 @router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")
-async def resolve_watch(watch_id: UUID, pool: Pool, outbox: OutboxDep, clock: ClockDep,
-                        body: ResolveIn | None = None,
+async def resolve_watch(watch_id: UUID, uow: UnitOfWorkDep, body: ResolveIn | None = None,
                         user: Grant = allow("watch:watch.resolve")) -> ResolvedOut:
-    comment = body.comment.strip() or None if body and body.comment else None
-    async with pool.acquire() as conn, conn.transaction():
-        watch = await store.get(conn, watch_id, for_update=True)
-        if watch is None:
-            raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
-        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"])
-        if watch["status"] != "open":
-            raise errors.conflict("watch_resolved", "The watch is already resolved",
-                          f"resolved {watch['resolved_at'].isoformat()} ({watch['resolution']})")
-        row = await store.resolve_one(conn, watch_id=watch_id, at=clock.now(), by=user.sub, comment=comment)
-        await events.publish(conn, outbox, [(events.resolved(row), row["subject_id"])])
+    row = await watches.resolve_watch(uow, user, watch_id, comment=body.comment if body else None)
     return ResolvedOut(id=row["id"], kind=row["kind"], subject_id=row["subject_id"], resolved_at=row["resolved_at"],
                        resolved_by=row["resolved_by"], resolution=row["resolution"],
                        comment=row["resolution_comment"])

@@ -5,12 +5,16 @@ three months of the day it was made; in a later quarter, that it was carried out
 all, or that the matter ended without it.
 """
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
+from uuid import UUID
 
 from services.watch.domain.calendar import add_months
 from shared import errors
+from shared.pagination import decode_cursor, encode_cursor
 
 DEADLINE_MONTHS = 3
 _QUARTER = re.compile(r"^(?P<year>\d{4})-Q(?P<n>[1-4])$")
@@ -68,3 +72,80 @@ def status_in(quarter: Quarter, *, decided_on: date, executed_on: date | None,
 def oldest_decided_on(quarter: Quarter) -> date:
     """No decision made after this day can be three months old within the quarter."""
     return add_months(quarter.end, -DEADLINE_MONTHS)
+
+
+# A unit's favourable decisions of the last quarters; far beyond, something is wrong.
+MAX_CANDIDATES = 50_000
+
+
+def ensure_not_too_many(candidates: int, unit: str) -> None:
+    if candidates > MAX_CANDIDATES:
+        raise errors.invalid("report_too_large", "Too many decisions for one report",
+                             f"more than {MAX_CANDIDATES} candidate decisions in unit {unit!r}")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A decision as the quarter's report shows it."""
+    decision_id: UUID
+    case_id: UUID | None
+    intervention: str | None
+    decided_by: str | None
+    decided_on: date
+    deadline: date
+    status: Status
+    executed_on: date | None   # when carried out late during the quarter
+    ended_on: date | None      # when the case closed during the quarter without it
+    days_waited: int           # from the decision to its execution, ending, or the quarter's end
+
+    @property
+    def key(self) -> tuple[date, UUID]:
+        """The report's order: by decision date, then id."""
+        return self.decided_on, self.decision_id
+
+
+def line_in(quarter: Quarter, decision: Mapping[str, Any]) -> Line | None:
+    """The report's line of a decision (its row, with the case's `closed_on`), or None when the
+    decision is not in the quarter's report."""
+    decided_on, executed_on, closed_on = decision["decided_on"], decision["executed_on"], decision["closed_on"]
+    status = status_in(quarter, decided_on=decided_on, executed_on=executed_on, closed_on=closed_on)
+    if status is None:
+        return None
+    ended = closed_on if status is Status.ENDED_UNEXECUTED else None
+    until = executed_on if status is Status.EXECUTED_LATE else ended or quarter.end
+    return Line(decision_id=decision["decision_id"], case_id=decision["case_id"],
+                intervention=decision["intervention"], decided_by=decision["decided_by"], decided_on=decided_on,
+                deadline=deadline(decided_on), status=status,
+                executed_on=executed_on if status is Status.EXECUTED_LATE else None,
+                ended_on=ended, days_waited=(until - decided_on).days)
+
+
+@dataclass(frozen=True)
+class Report:
+    quarter: Quarter
+    unit: str
+    counts: dict[Status, int]
+    lines: list[Line]          # one page of them
+    next_cursor: str | None
+
+    @property
+    def not_executed(self) -> int:
+        return self.counts[Status.NOT_EXECUTED]
+
+
+def position_after(cursor: str | None) -> tuple[date, UUID] | None:
+    """The key of the line a cursor of the report names (None: the first page); 422 `invalid_cursor`."""
+    return decode_cursor(cursor, date, UUID)
+
+
+def report(quarter: Quarter, unit: str, decisions: Iterable[Mapping[str, Any]], *, limit: int,
+           after: tuple[date, UUID] | None = None) -> Report:
+    """The quarter's report of `decisions`, counted in full, with one page of its lines in the
+    report's order: up to `limit` lines after the line keyed `after` (see `position_after`)."""
+    lines = sorted((line for line in (line_in(quarter, d) for d in decisions) if line is not None),
+                   key=lambda line: line.key)
+    counts = {s: sum(1 for line in lines if line.status is s) for s in Status}
+    rest = lines if after is None else [line for line in lines if line.key > after]
+    page = rest[:limit]
+    next_cursor = encode_cursor(*page[-1].key) if len(rest) > limit else None
+    return Report(quarter=quarter, unit=unit, counts=counts, lines=page, next_cursor=next_cursor)

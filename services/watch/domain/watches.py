@@ -1,4 +1,6 @@
-"""Timers and watches (bevakningar): when to fire, what a firing raises, dedup and ranking. No I/O."""
+"""Timers and watches (bevakningar): when to fire, what a firing raises, dedup, ranking and
+paging through a ranked list. No I/O."""
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -6,6 +8,8 @@ from uuid import UUID
 
 from services.watch.domain.calendar import local_date, morning_of
 from services.watch.domain.rules import KIND_ORDER, Kind, Rule, Subject, Who, rules_for
+from shared import errors
+from shared.pagination import decode_cursor, encode_cursor
 
 GRANTED = ("granted", "partly_granted")  # an avslag leaves nothing to carry out or follow up
 CASE_CLOSED = "case_closed"              # settles every track of the case's subjects
@@ -123,3 +127,79 @@ def urgency_key(*, due_on: date, kind: str, raised_at: datetime, today: date) ->
 
 def is_overdue(due_on: date, today: date) -> bool:
     return due_on < today
+
+
+# --- paging through the ranked list ---------------------------------------------------------------
+#
+# "Overdue first, then by due date" puts exactly the watches due before `today` first, in due
+# date order, and the rest after them in due date order: the same order as by due date alone,
+# whatever `today` is. So the ranking's key without its overdue flag, plus the id to break the
+# last ties, is a position in the list that does not depend on the day: a cursor made on one
+# day still means the same place when the next page is read on another (the clock moved, or
+# midnight passed), where a cursor carrying the overdue flag would skip or repeat watches.
+
+KIND_NAMES = frozenset(str(k) for k in KIND_ORDER)
+
+
+@dataclass(frozen=True, order=True)
+class ListPosition:
+    """Where a watch stands in the ranked list: due date, kind (KIND_ORDER), age, id."""
+    due_on: date
+    kind_rank: int
+    raised_at: datetime
+    id: UUID
+
+    @property
+    def kind(self) -> Kind:
+        return KIND_ORDER[self.kind_rank]
+
+
+def position_of(watch: Mapping[str, Any]) -> ListPosition:
+    return ListPosition(watch["due_on"], KIND_ORDER.index(Kind(watch["kind"])), watch["raised_at"], watch["id"])
+
+
+def list_key(watch: Mapping[str, Any]) -> tuple:
+    """The cursor's key of a listed watch: its position, with the kind by name."""
+    at = position_of(watch)
+    return at.due_on, str(at.kind), at.raised_at, at.id
+
+
+def list_cursor(watch: Mapping[str, Any]) -> str:
+    return encode_cursor(*list_key(watch))
+
+
+def position_after(cursor: str | None) -> ListPosition | None:
+    """The position a cursor of the list names (None: the first page); 422 `invalid_cursor`."""
+    key = decode_cursor(cursor, date, str, datetime, UUID)
+    if key is None:
+        return None
+    due_on, kind, raised_at, id = key
+    if kind not in KIND_NAMES or raised_at.tzinfo is None:
+        raise errors.invalid("invalid_cursor", "The cursor is not valid",
+                             "pass `next_cursor` of the previous page unchanged")
+    return ListPosition(due_on, KIND_ORDER.index(Kind(kind)), raised_at, id)
+
+
+@dataclass(frozen=True)
+class KindCount:
+    open: int
+    overdue: int
+
+
+def ensure_open(watch: Mapping[str, Any]) -> None:
+    """Only an open watch is resolved by hand; 409 `watch_resolved` for one already resolved."""
+    if watch["status"] != "open":
+        raise errors.conflict("watch_resolved", "The watch is already resolved",
+                              f"resolved {watch['resolved_at'].isoformat()} ({watch['resolution']})")
+
+
+def resolution_comment(text: str | None) -> str | None:
+    """What was done, as the record keeps it: trimmed, and none when blank."""
+    return (text or "").strip() or None
+
+
+def seconds_to_sleep(next_due: datetime | None, now: datetime, poll_seconds: float) -> float:
+    """How long the scheduler may sleep: until the next timer is due, at most `poll_seconds`."""
+    if next_due is None:
+        return poll_seconds
+    return min(max((next_due - now).total_seconds(), 0.0), poll_seconds)

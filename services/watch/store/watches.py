@@ -8,7 +8,7 @@ import asyncpg
 
 from services.watch.domain.access import Scope
 from services.watch.domain.rules import KIND_ORDER
-from services.watch.domain.watches import Trigger
+from services.watch.domain.watches import ListPosition, Trigger
 
 _KINDS = [str(k) for k in KIND_ORDER]
 
@@ -94,15 +94,22 @@ def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
 
 
 async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind: str | None, limit: int,
-                    offset: int) -> list[asyncpg.Record]:
-    """Ranked as domain.watches.urgency_key ranks: overdue first, then due date, kind, age."""
+                    after: ListPosition | None = None) -> list[asyncpg.Record]:
+    """Up to `limit` open watches after the position `after`, ranked as domain.watches.urgency_key
+    ranks: overdue first, then due date, kind, age. By due date alone is the same order (see
+    domain.watches.ListPosition), so the page's position needs no `today`."""
     where, params = _where(scope, kind)
     n = len(params) + 2
+    if after is not None:
+        where += (f" AND (due_on, array_position(${n}::text[], kind), raised_at, id)"
+                  f" > (${n + 2}::date, ${n + 3}::int, ${n + 4}::timestamptz, ${n + 5}::uuid)")
+        params_after = [after.due_on, after.kind_rank + 1, after.raised_at, after.id]  # array_position counts from 1
+    else:
+        params_after = []
     return await conn.fetch(
         f"SELECT *, due_on < $1 AS overdue FROM watches WHERE {where}"
-        f" ORDER BY due_on < $1 DESC, due_on, array_position(${n}::text[], kind), raised_at, id"
-        f" LIMIT ${n + 1} OFFSET ${n + 2}",
-        today, *params, _KINDS, limit, offset)
+        f" ORDER BY due_on, array_position(${n}::text[], kind), raised_at, id LIMIT ${n + 1}",
+        today, *params, _KINDS, limit, *params_after)
 
 
 async def counts(conn: asyncpg.Connection, scope: Scope, *, today: date) -> list[asyncpg.Record]:

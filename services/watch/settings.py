@@ -1,6 +1,5 @@
-"""The watch service's own settings (OMSORG_WATCH_*), read once per process."""
-from functools import lru_cache
-
+"""The watch service's own settings (OMSORG_WATCH_*), read once when the service is built
+(services/watch/main.py) and passed to what needs them."""
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,8 +26,3 @@ class WatchSettings(BaseSettings):
 
     def configured_rules(self) -> dict[str, Rule]:
         return configure(self.rules)
-
-
-@lru_cache
-def get_watch_settings() -> WatchSettings:
-    return WatchSettings()

@@ -1,0 +1,33 @@
+"""Moving the watch's clock forward, in development and tests only, and firing what comes due."""
+from datetime import datetime
+from typing import Protocol
+
+from shared import errors
+from shared.clock import AdjustableClock
+from shared.unit_of_work import UnitOfWork
+
+
+class Timers(Protocol):
+    """What fires the timers: the process's scheduler (workers/scheduler.py)."""
+
+    async def fire_due(self) -> int: ...
+
+    def wake(self) -> None: ...
+
+
+async def move_clock(uow: UnitOfWork, timers: Timers, *, to: datetime) -> tuple[datetime, int]:
+    """The clock moved to `to`, never back, and the timers due by then fired before the answer;
+    returns the new time and how many timers were taken. The scheduler is woken as well, so it
+    sleeps until the next timer by the new time."""
+    clock = uow.clock
+    if uow.settings.env not in ("dev", "test") or not isinstance(clock, AdjustableClock):
+        raise errors.not_found("not_found", "Not Found")
+    if to.tzinfo is None:
+        raise errors.invalid("time_zone_missing", "The time needs a time zone", "e.g. 2025-04-23T10:00:00+02:00")
+    try:
+        now = clock.advance_to(to)
+    except ValueError as exc:
+        raise errors.conflict("clock_backwards", "The clock only moves forward", str(exc)) from exc
+    fired = await timers.fire_due()
+    timers.wake()
+    return now, fired

@@ -1,0 +1,115 @@
+"""What the watch follows, kept from other services' events: a subject (an order, an inquiry,
+an investigation, a decision) arms the timers of its rules when it starts, and an event that
+settles a track of it (a confirmation, a completion, an execution, the case's closing) makes
+those timers raise nothing and resolves the track's open watches."""
+from datetime import date, datetime
+from uuid import UUID
+
+from services.watch.domain.rules import Rule, Subject, Track, kinds_of
+from services.watch.domain.watches import (GRANTED, decision_timers, inquiry_timers, investigation_timers,
+                                           order_timers)
+from services.watch.store import decisions, subjects, timers
+from services.watch.store import watches as watch_store
+from services.watch.usecases.watches import publish_resolved
+from shared.events.catalog import DecisionMade, InvestigationStarted, OrderSent, OrderStarted
+from shared.unit_of_work import UnitOfWork
+
+# Who resolves a watch whose subject settled or whose case closed.
+SYSTEM = "system"
+
+
+async def follow_order(uow: UnitOfWork, rules: dict[str, Rule], sent: OrderSent) -> None:
+    """A sent order: its reminder and escalation are armed."""
+    async with uow:
+        await subjects.record(uow.conn, id=sent.order_id, type=Subject.ORDER, case_id=sent.case_id,
+                              caseworker=sent.caseworker, unit=sent.unit,
+                              facts={"provider_id": str(sent.provider_id), "provider_email": sent.provider_email,
+                                     "provider_webhook_url": sent.provider_webhook_url,
+                                     "decision_id": str(sent.decision_id), "intervention": sent.intervention,
+                                     "sent_at": sent.sent_at.isoformat()})
+        await timers.arm(uow.conn, sent.order_id, order_timers(rules, sent.sent_at))
+
+
+async def follow_investigation(uow: UnitOfWork, rules: dict[str, Rule], started: InvestigationStarted) -> None:
+    """A started investigation: its deadline (the date the registry states) is armed."""
+    async with uow:
+        await subjects.record(uow.conn, id=started.investigation_id, type=Subject.INVESTIGATION,
+                              case_id=started.case_id, caseworker=started.started_by, unit=started.unit,
+                              facts={"started_on": started.started_on.isoformat(),
+                                     "due_on": started.due_on.isoformat()})
+        await timers.arm(uow.conn, started.investigation_id,
+                         investigation_timers(rules, started.started_on, started.due_on))
+
+
+async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: DecisionMade) -> None:
+    """Every decision is kept for the quarter's report; a favourable one arms its execution,
+    follow-up and lapse timers (an avslag leaves nothing to carry out or follow up)."""
+    async with uow:
+        await decisions.record(uow.conn, decision_id=made.decision_id, case_id=made.case_id, unit=made.unit,
+                               decided_by=made.decided_by, intervention=made.intervention, outcome=made.outcome,
+                               decided_on=made.decided_on)
+        if made.outcome not in GRANTED:
+            return
+        await subjects.record(uow.conn, id=made.decision_id, type=Subject.DECISION, case_id=made.case_id,
+                              caseworker=made.decided_by, unit=made.unit,
+                              facts={"intervention": made.intervention, "decided_on": made.decided_on.isoformat(),
+                                     "follow_up_on": made.follow_up_on and made.follow_up_on.isoformat(),
+                                     "valid_to": made.valid_to and made.valid_to.isoformat()})
+        await timers.arm(uow.conn, made.decision_id, decision_timers(
+            rules, outcome=made.outcome, decided_on=made.decided_on, follow_up_on=made.follow_up_on,
+            valid_to=made.valid_to))
+
+
+async def follow_inquiry(uow: UnitOfWork, rules: dict[str, Rule], received) -> None:
+    """A report about a child carries `assessment_due_on` (14 days after receipt) and arms the
+    initial assessment's deadline; other inquiries have no such deadline."""
+    if received.assessment_due_on is None:
+        return
+    async with uow:
+        await subjects.record(uow.conn, id=received.inquiry_id, type=Subject.INQUIRY, case_id=None,
+                              caseworker=received.recorded_by, unit=received.unit,
+                              facts={"kind": received.kind, "received_on": received.received_on.isoformat()})
+        await timers.arm(uow.conn, received.inquiry_id,
+                         inquiry_timers(rules, received.received_on, received.assessment_due_on))
+
+
+async def settle(uow: UnitOfWork, rules: dict[str, Rule], *, subject_id: UUID, subject: Subject, track: Track,
+                 resolution: str, at: datetime) -> None:
+    """A track of the subject is settled: its pending timers will raise nothing, and its open
+    watches are resolved by `resolution` (the settling event's type), each one published.
+
+    Idempotent, and in any order: settling before the subject is known (or before its watch
+    fired) leaves a mark that makes the later timer raise nothing."""
+    async with uow:
+        # The subject's row lock first, then the watches: the scheduler takes them in that order too.
+        await subjects.settle(uow.conn, id=subject_id, type=str(subject), track=str(track))
+        rows = await watch_store.resolve_settled(uow.conn, subject_id=subject_id,
+                                                 kinds=[str(k) for k in kinds_of(rules, track)],
+                                                 at=at, by=SYSTEM, resolution=resolution)
+        publish_resolved(uow, rows)
+
+
+async def settle_order(uow: UnitOfWork, rules: dict[str, Rule], order_id: UUID, *, resolution: str,
+                       at: datetime) -> None:
+    """A confirmation, recall or rejection: the order needs no reminder nor escalation."""
+    await settle(uow, rules, subject_id=order_id, subject=Subject.ORDER, track=Track.CONFIRMATION,
+                 resolution=resolution, at=at)
+
+
+async def order_started(uow: UnitOfWork, rules: dict[str, Rule], started: OrderStarted, *,
+                        resolution: str) -> None:
+    """A started order is confirmed in fact, and its decision is carried out (verkställt) on the
+    day it started: the first start counts for the report."""
+    async with uow:
+        await settle_order(uow, rules, started.order_id, resolution=resolution, at=started.started_at)
+        await decisions.mark_executed(uow.conn, decision_id=started.decision_id, on=started.started_on)
+        await settle(uow, rules, subject_id=started.decision_id, subject=Subject.DECISION, track=Track.EXECUTION,
+                     resolution=resolution, at=started.started_at)
+
+
+async def close_case(uow: UnitOfWork, *, case_id: UUID, closed_on: date, at: datetime) -> None:
+    """A closed case settles every track of its subjects and resolves its open watches."""
+    async with uow:
+        await subjects.close_case(uow.conn, case_id=case_id, closed_on=closed_on)
+        rows = await watch_store.resolve_case(uow.conn, case_id=case_id, at=at, by=SYSTEM, resolution="case.closed")
+        publish_resolved(uow, rows)

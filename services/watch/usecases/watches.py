@@ -1,0 +1,64 @@
+"""The watch list (bevakningslistan) and resolving a watch by hand."""
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+import asyncpg
+
+from services.watch.domain import access, events
+from services.watch.domain.rules import Kind
+from services.watch.domain.watches import KindCount, ensure_open, list_key, position_after, resolution_comment
+from services.watch.store import watches as store
+from shared import errors
+from shared.access import Grant
+from shared.pagination import page_of
+from shared.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class WatchList:
+    today: date
+    counts: dict[Kind, KindCount]   # every open watch in the list, not only this page's
+    items: list[asyncpg.Record]     # most urgent first
+    next_cursor: str | None
+
+    @property
+    def overdue(self) -> int:
+        return sum(c.overdue for c in self.counts.values())
+
+
+async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, unit: str | None,
+                       kind: Kind | None, limit: int, cursor: str | None) -> WatchList:
+    """Open watches in the user's scope, most urgent first, a page at a time."""
+    scope = access.list_scope(user, assignee=assignee, unit=unit)
+    after = position_after(cursor)
+    async with uow:
+        today = uow.today()
+        rows = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit + 1, after=after)
+        counts = {Kind(r["kind"]): KindCount(open=r["open"], overdue=r["overdue"])
+                  for r in await store.counts(uow.conn, scope, today=today)}
+    items, next_cursor = page_of(rows, limit, list_key)
+    return WatchList(today=today, counts=counts, items=items, next_cursor=next_cursor)
+
+
+async def resolve_watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, comment: str | None) -> asyncpg.Record:
+    """The assignee, or a supervisor of the unit, marks an open watch as dealt with (åtgärdad)."""
+    async with uow:
+        watch = await store.get(uow.conn, watch_id, for_update=True)
+        if watch is None:
+            raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
+        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"])
+        ensure_open(watch)
+        row = await store.resolve_one(uow.conn, watch_id=watch_id, at=uow.now(), by=user.sub,
+                                      comment=resolution_comment(comment))
+        publish_resolved(uow, [row])
+    return row
+
+
+def publish_resolved(uow: UnitOfWork, rows: Sequence[asyncpg.Record]) -> None:
+    """watch.resolved for each watch just resolved, when the work commits."""
+    for row in rows:
+        event = events.resolved(row)
+        key, subject = events.key_of(event)
+        uow.publish(event, key=key, subject=subject)
