@@ -40,7 +40,7 @@ import httpx
 
 from bench.harness import Result, attack, percentiles, target, vegeta, wait_up
 from bench.orders_bench import kafka_round_trip, send_to_inbox
-from tests.notify.helpers import MailCatcher
+from tests.integration.notify.helpers import MailCatcher
 from tests.ops.flow import Flow
 from tests.pins import make_pin
 from tests.stack import SERVICES, create_env, drop_env, free_port

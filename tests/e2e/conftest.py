@@ -10,7 +10,7 @@ from demo.flow import Flow, Urls
 from shared.clock import AdjustableClock
 from tests import clock
 from tests.e2e.otlp import OtlpReceiver
-from tests.notify.helpers import MailCatcher
+from tests.integration.notify.helpers import MailCatcher
 from tests.stack import SERVICES, ServiceProcess, TestEnv, create_env, drop_env, start_services
 
 

@@ -31,7 +31,7 @@ import pytest
 
 from shared.events.types import TOPICS
 from tests.e2e.conftest import flow_on, stack_environment
-from tests.notify.helpers import MailCatcher
+from tests.integration.notify.helpers import MailCatcher
 from tests.stack import SERVICES, eventually, read_topic, restart_infra, start_infra, start_services, stop_infra
 
 # (service, the step after which it is killed): what it has in flight at that moment.

@@ -12,7 +12,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
 
 from shared.auth import issue_token
-from tests.access.flow import Flow, five_services, run_flow
+from tests.security.access.flow import Flow, five_services, run_flow
 from tests.stack import SERVICES
 
 EXAMPLES = 10  # per operation and run; three runs per operation

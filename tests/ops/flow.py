@@ -6,7 +6,7 @@ from datetime import timedelta
 import httpx
 
 from tests import clock
-from tests.integration.orders_helpers import organisation_number
+from tests.integration.orders.helpers import organisation_number
 from tests.pins import make_pin
 from tests.stack import TestEnv, eventually
 

@@ -5,7 +5,7 @@ providers). Checked on the response schemas of every provider-facing operation i
 OpenAPI, and on real answers."""
 import httpx
 
-from tests.integration.orders_helpers import orders  # noqa: F401
+from tests.integration.orders.helpers import orders  # noqa: F401
 
 # Field names that must not appear anywhere in what a provider user is answered.
 DENIED = {

@@ -8,8 +8,8 @@ import uuid
 import httpx
 import pytest
 
-from tests.integration.orders_helpers import organisation_number
-from tests.notify.helpers import MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish, wait_for
+from tests.integration.orders.helpers import organisation_number
+from tests.integration.notify.helpers import MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish, wait_for
 from tests.stack import create_env, drop_env, eventually, read_topic
 
 STRICT = {"OMSORG_ALLOW_PRIVATE_WEBHOOKS": "false"}

@@ -1,0 +1,257 @@
+"""Orders on the real database and broker: providers, drafts, sending, and every refusal of
+an order against a closed case or a decision out of force (DESIGN.md rule 4)."""
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from tests import clock
+from tests.integration.orders.helpers import assert_problem, orders, organisation_number, today  # noqa: F401
+
+
+# Providers
+
+async def test_register_and_list_providers(orders):
+    specialist = orders.client("object_specialist", "olle")
+    body = {"name": "Hemtjänst Norr AB", "organisation_number": "5560360793", "email": "order@norr.example.se",
+            "webhook_url": "https://norr.example.se/hooks/omsorg", "interventions": ["home_help", "home_help"]}
+    created = await specialist.post("/providers", json=body)
+    assert created.status_code == 201, created.text
+    provider = created.json()
+    assert provider["organisation_number"] == "556036-0793"
+    assert provider["interventions"] == ["home_help"]
+    assert provider["registered_by"] == "olle"
+    assert_problem(await specialist.post("/providers", json=body), 409, "provider_exists")
+
+    escort = await orders.provider("Ledsagning Syd", interventions=["escort_service"])
+    listed = await orders.client().get("/providers", params={"intervention": "escort_service", "limit": 200})
+    assert listed.status_code == 200
+    ids = [p["id"] for p in listed.json()["items"]]
+    assert escort["id"] in ids and provider["id"] not in ids
+
+
+@pytest.mark.parametrize("change,code", [
+    ({"organisation_number": "556036-0792"}, "invalid_organisation_number"),
+    ({"organisation_number": "55603-60793"}, "invalid_organisation_number"),
+    ({"email": "not-an-address"}, "validation_error"),
+    ({"interventions": []}, "validation_error"),
+    ({"interventions": ["Hemtjänst!"]}, "validation_error"),
+    ({"webhook_url": "ftp://x"}, "validation_error"),
+])
+async def test_invalid_providers_are_422(orders, change, code):
+    body = {"name": "X", "organisation_number": organisation_number(), "email": "a@b.se",
+            "interventions": ["home_help"], **change}
+    assert_problem(await orders.client("object_specialist").post("/providers", json=body), 422, code)
+
+
+async def test_only_object_specialists_and_supervisors_register_providers(orders):
+    body = {"name": "X", "organisation_number": organisation_number(), "email": "a@b.se",
+            "interventions": ["home_help"]}
+    assert_problem(await orders.client("caseworker").post("/providers", json=body), 403, "forbidden")
+    assert (await orders.client("supervisor", "greta").post("/providers", json=body)).status_code == 201
+
+
+async def test_providers_page_with_a_cursor(orders):
+    for name in ("Sida Ett AB", "Sida Två AB", "Sida Tre AB"):
+        await orders.provider(name)
+    client = orders.client()
+    everyone = (await client.get("/providers", params={"limit": 200})).json()
+    assert everyone["next_cursor"] is None and len(everyone["items"]) >= 3
+    paged, cursor = [], None
+    while True:
+        page = (await client.get("/providers", params={"limit": 2, **({"cursor": cursor} if cursor else {})})).json()
+        assert len(page["items"]) <= 2
+        paged += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert [p["id"] for p in paged] == [p["id"] for p in everyone["items"]], "by name, nothing twice or left out"
+    assert_problem(await client.get("/providers", params={"cursor": "bm90LWEtY3Vyc29y"}), 422, "invalid_cursor")
+
+
+# Drafts and sending
+
+async def test_draft_change_provider_send(orders):
+    wrong, right = await orders.provider("Fel AB"), await orders.provider("Rätt AB")
+    case_id, decision_id = await orders.case_with_decision()
+    created = await orders.draft(case_id, decision_id, wrong)
+    assert created.status_code == 201, created.text
+    draft = created.json()
+    assert (draft["state"], draft["provider_id"], draft["sent_at"]) == ("draft", wrong["id"], None)
+
+    changed = await orders.client().patch(f"/orders/{draft['id']}", json={"provider_id": right["id"]})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["provider_id"] == right["id"]
+
+    sent = await orders.client().post(f"/orders/{draft['id']}/send")
+    assert sent.status_code == 200, sent.text
+    order = sent.json()
+    assert order["state"] == "sent" and order["sent_by"] == "anna"
+    assert order["content_digest"].startswith("sha256:")
+    assert [(h["action"], h["from_state"], h["to_state"], h["actor"]) for h in order["history"]] == [
+        ("create", None, "draft", "anna"), ("edit", "draft", "draft", "anna"), ("send", "draft", "sent", "anna")]
+
+    event = await orders.wait_event("order.sent", order["id"])
+    assert event["_key"] == order["id"]
+    assert event["provider_id"] == right["id"]
+    assert event["provider_email"] == right["email"]
+    assert (event["case_id"], event["decision_id"], event["caseworker"], event["unit"], event["intervention"]) == (
+        case_id, decision_id, "anna", "vuxen", "home_help")
+    assert event["sent_at"] and event["replaces_order_id"] is None
+
+
+async def test_a_sent_order_cannot_be_changed_or_sent_again(orders):
+    provider, other = await orders.provider(), await orders.provider("Annan AB")
+    order = await orders.sent_order(provider)
+    body = assert_problem(await orders.client().patch(f"/orders/{order['id']}", json={"provider_id": other["id"]}),
+                          409, "illegal_transition")
+    assert body["current_state"] == "sent"
+    body = assert_problem(await orders.client().post(f"/orders/{order['id']}/send"), 409, "illegal_transition")
+    assert body["current_state"] == "sent" and body["action"] == "send"
+
+
+async def test_orders_on_a_closed_case_are_refused(orders):
+    provider = await orders.provider()
+    case_id, decision_id = await orders.case_with_decision()
+    draft = (await orders.draft(case_id, decision_id, provider)).json()
+    await orders.close_case(case_id)
+    assert_problem(await orders.client().post(f"/orders/{draft['id']}/send"), 409, "case_closed")
+    assert_problem(await orders.draft(case_id, decision_id, provider), 409, "case_closed")
+    assert (await orders.client().get(f"/orders/{draft['id']}")).json()["state"] == "draft"
+
+
+async def test_orders_outside_the_decision_are_refused(orders):
+    provider = await orders.provider()
+    case_id = await orders.open_case()
+    lapsed = await orders.decide(case_id, valid_from=today() - timedelta(days=100),
+                                 valid_to=today() - timedelta(days=1))
+    body = assert_problem(await orders.draft(case_id, lapsed, provider, wanted_start=today() - timedelta(days=5)),
+                          409, "decision_lapsed")
+    assert body["valid_to"] == (today() - timedelta(days=1)).isoformat()
+
+    current = await orders.decide(case_id, valid_from=today(), valid_to=today() + timedelta(days=90))
+    assert_problem(await orders.draft(case_id, current, provider, wanted_start=today() + timedelta(days=91)),
+                   409, "outside_decision_validity")
+    assert_problem(await orders.draft(case_id, current, provider, wanted_start=today() - timedelta(days=1)),
+                   409, "outside_decision_validity")
+    assert_problem(await orders.draft(case_id, current, provider, intervention="escort_service"),
+                   409, "intervention_not_decided")
+
+    draft = (await orders.draft(case_id, current, provider)).json()
+    assert_problem(await orders.client().patch(f"/orders/{draft['id']}",
+                                               json={"wanted_start": (today() + timedelta(days=200)).isoformat()}),
+                   409, "outside_decision_validity")
+
+
+async def test_orders_against_unknown_rejected_or_foreign_decisions_are_refused(orders):
+    provider = await orders.provider(interventions=["home_help"])
+    case_id, decision_id = await orders.case_with_decision()
+    other_case, _ = await orders.case_with_decision()
+    rejected = await orders.decide(case_id, outcome="rejected")
+    assert_problem(await orders.draft(case_id, rejected, provider), 409, "decision_rejected")
+    assert_problem(await orders.draft(other_case, decision_id, provider), 409, "decision_of_other_case")
+    assert_problem(await orders.draft(case_id, "0191c0de-0000-7000-8000-000000000000", provider),
+                   409, "decision_not_known")
+    escort_case, escort = await orders.case_with_decision(intervention="escort_service")
+    assert_problem(await orders.draft(escort_case, escort, provider, intervention="escort_service"),
+                   409, "provider_does_not_offer")
+    assert_problem(await orders.draft(case_id, decision_id, {"id": "0191c0de-0000-7000-8000-000000000001"}),
+                   422, "unknown_provider")
+
+
+async def test_caseworkers_order_only_in_their_own_unit(orders):
+    provider = await orders.provider()
+    case_id, decision_id = await orders.case_with_decision(unit="barn")
+    outsider = orders.client("caseworker", "bertil", unit="vuxen")
+    assert_problem(await orders.draft(case_id, decision_id, provider, client=outsider), 403, "other_unit")
+    own = orders.client("caseworker", "cecilia", unit="barn")
+    draft = await orders.draft(case_id, decision_id, provider, client=own)
+    assert draft.status_code == 201
+    assert_problem(await outsider.get(f"/orders/{draft.json()['id']}"), 403, "other_unit")
+    assert_problem(await outsider.post(f"/orders/{draft.json()['id']}/send"), 403, "other_unit")
+    supervisor = orders.client("supervisor", "greta", unit="vuxen")
+    assert (await supervisor.post(f"/orders/{draft.json()['id']}/send")).status_code == 200
+    provider_user = orders.provider_client(provider)
+    assert_problem(await orders.draft(case_id, decision_id, provider, client=provider_user), 403, "forbidden")
+
+
+async def test_create_is_idempotent_with_a_key(orders):
+    provider = await orders.provider()
+    case_id, decision_id = await orders.case_with_decision()
+    body = {"case_id": case_id, "decision_id": decision_id, "provider_id": provider["id"],
+            "intervention": "home_help", "details": "x", "wanted_start": today().isoformat()}
+    client = orders.client()
+    first = await client.post("/orders", json=body, headers={"Idempotency-Key": "k-1"})
+    again = await client.post("/orders", json=body, headers={"Idempotency-Key": "k-1"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    assert_problem(await client.post("/orders", json={**body, "details": "y"}, headers={"Idempotency-Key": "k-1"}),
+                   409, "idempotency_key_reused")
+
+
+async def test_reading_an_order_shows_history_and_is_logged(orders):
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    read = await orders.client().get(f"/orders/{order['id']}", headers={"X-Access-Reason": "uppfoljning"})
+    assert read.status_code == 200
+    assert [h["action"] for h in read.json()["history"]] == ["create", "send"]
+    assert all(h["at"] and h["actor"] == "anna" for h in read.json()["history"])
+    listed = await orders.client().get("/orders", params={"case_id": order["case_id"]})
+    assert [o["id"] for o in listed.json()["items"]] == [order["id"]]
+
+    conn = await orders.env.db()
+    try:
+        logged = await conn.fetch("SELECT data FROM orders.outbox WHERE type = 'access.logged'"
+                                  " AND data->>'resource' = ANY($1::text[])",
+                                  [f"order/{order['id']}", f"case/{order['case_id']}/orders"])
+    finally:
+        await conn.close()
+    assert len(logged) == 2
+    by_resource = {d["resource"]: d for d in (json.loads(r["data"]) for r in logged)}
+    read_log = by_resource[f"order/{order['id']}"]
+    assert (read_log["actor"], read_log["reason"], read_log["person_id"]) == ("anna", "uppfoljning", order["person_id"])
+
+
+async def test_a_cases_orders_page_with_a_cursor(orders):
+    provider = await orders.provider("Sidor AB")
+    case_id, decision_id = await orders.case_with_decision()
+    made = [(await orders.draft(case_id, decision_id, provider)).json()["id"] for _ in range(3)]
+    client = orders.client()
+    first = (await client.get("/orders", params={"case_id": case_id, "limit": 2})).json()
+    rest = (await client.get("/orders", params={"case_id": case_id, "limit": 2, "cursor": first["next_cursor"]})).json()
+    assert [o["id"] for o in first["items"] + rest["items"]] == made, "oldest first, nothing twice or left out"
+    assert first["next_cursor"] and rest["next_cursor"] is None
+    assert_problem(await client.get("/orders", params={"case_id": case_id, "cursor": "bm90LWEtY3Vyc29y"}),
+                   422, "invalid_cursor")
+
+
+async def test_the_orders_of_a_case_not_known_or_removed(orders):
+    assert_problem(await orders.client().get("/orders", params={"case_id": str(uuid.uuid4())}), 409, "case_not_known")
+    case_id, _ = await orders.case_with_decision()
+    await orders.publish("case.removed", {"case_id": case_id, "reason": "fel person", "removed_by": "sara",
+                                          "removed_at": clock.now().isoformat()}, case_id)
+    await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL", case_id)
+    assert_problem(await orders.client().get("/orders", params={"case_id": case_id}), 410, "case_removed")
+    outsider = orders.client("caseworker", "bertil", unit="barn")
+    assert_problem(await outsider.get("/orders", params={"case_id": case_id}), 403, "other_unit")
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("get", "/orders/not-a-uuid", None),
+    ("post", "/orders", {"case_id": "x"}),
+    ("post", "/orders", {}),
+    ("patch", "/orders/0191c0de-0000-7000-8000-000000000000", {}),
+    ("get", "/orders", None),
+    ("get", "/providers?limit=100000", None),
+])
+async def test_bad_input_is_problem_json_never_500(orders, method, path, body):
+    response = await getattr(orders.client(), method)(path, **({"json": body} if body is not None else {}))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_unknown_orders_are_404(orders):
+    missing = "0191c0de-0000-7000-8000-000000000000"
+    assert_problem(await orders.client().get(f"/orders/{missing}"), 404, "order_not_found")
+    assert_problem(await orders.client().post(f"/orders/{missing}/send"), 404, "order_not_found")

@@ -1,0 +1,153 @@
+"""The provider's side of orders on the real database and broker: the inbox, opening,
+confirming, rejecting and starting, each refusal of an illegal move, and the provider scope."""
+from datetime import timedelta
+
+import pytest
+
+from tests.integration.orders.helpers import assert_problem, orders, today  # noqa: F401
+
+
+async def test_open_confirm_start(orders):
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    p = orders.provider_client(provider, "petra")
+
+    opened = await p.get(f"/provider/orders/{order['id']}")
+    assert opened.status_code == 200, opened.text
+    view = opened.json()
+    assert (view["state"], view["intervention"], view["details"]) == ("opened", "home_help", order["details"])
+    assert view["opened_at"] and view["person_id"] == order["person_id"]
+    assert view["decision_valid_from"] and view["content_digest"] == order["content_digest"]
+    again = await p.get(f"/provider/orders/{order['id']}")
+    assert again.json()["opened_at"] == view["opened_at"], "a second read does not open it again"
+
+    confirmed = await p.post(f"/provider/orders/{order['id']}/confirm")
+    assert confirmed.status_code == 200 and confirmed.json()["state"] == "confirmed"
+    started_on = today() - timedelta(days=2)
+    started = await p.post(f"/provider/orders/{order['id']}/start", json={"started_on": started_on.isoformat()})
+    assert started.status_code == 200, started.text
+    assert (started.json()["state"], started.json()["started_on"]) == ("started", started_on.isoformat())
+
+    opened_events = [e for e in await orders.events("order.opened") if e["order_id"] == order["id"]]
+    assert len(opened_events) == 1 and opened_events[0]["opened_by"] == "petra"
+    assert opened_events[0]["caseworker"] == "anna"
+    confirmed_event = await orders.wait_event("order.confirmed", order["id"])
+    assert (confirmed_event["confirmed_by"], confirmed_event["provider_id"]) == ("petra", provider["id"])
+    started_event = await orders.wait_event("order.started", order["id"])
+    assert (started_event["started_on"], started_event["decision_id"]) == (started_on.isoformat(),
+                                                                         order["decision_id"])
+
+    history = (await orders.client().get(f"/orders/{order['id']}")).json()["history"]
+    assert [(h["action"], h["to_state"], h["actor"]) for h in history] == [
+        ("create", "draft", "anna"), ("send", "sent", "anna"), ("open", "opened", "petra"),
+        ("confirm", "confirmed", "petra"), ("start", "started", "petra")]
+
+
+async def test_reject(orders):
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    p = orders.provider_client(provider)
+    await p.get(f"/provider/orders/{order['id']}")
+    assert_problem(await p.post(f"/provider/orders/{order['id']}/reject", json={"reason": " "}), 422,
+                   "validation_error")
+    rejected = await p.post(f"/provider/orders/{order['id']}/reject", json={"reason": "Ingen kapacitet i området"})
+    assert rejected.status_code == 200 and rejected.json()["state"] == "rejected"
+    event = await orders.wait_event("order.rejected", order["id"])
+    assert (event["reason"], event["caseworker"], event["unit"]) == ("Ingen kapacitet i området", "anna", "vuxen")
+    body = assert_problem(await p.post(f"/provider/orders/{order['id']}/confirm"), 409, "illegal_transition")
+    assert body["current_state"] == "rejected"
+    assert_problem(await orders.client().post(f"/orders/{order['id']}/recall", json={"reason": "x"}),
+                   409, "illegal_transition")
+
+
+@pytest.mark.parametrize("steps,action,body,current", [
+    ([], "confirm", None, "sent"),                          # confirming what was never read
+    ([], "reject", {"reason": "nej"}, "sent"),
+    ([], "start", {"started_on": "TODAY"}, "sent"),
+    (["open"], "start", {"started_on": "TODAY"}, "opened"),  # starting what was never confirmed
+    (["open", "confirm"], "confirm", None, "confirmed"),
+    (["open", "confirm"], "reject", {"reason": "nej"}, "confirmed"),
+    (["open", "confirm", "start"], "start", {"started_on": "TODAY"}, "started"),
+    (["open"], "deliveries", {"delivered_on": "TODAY", "minutes": 30}, "opened"),
+    (["open", "confirm"], "deliveries", {"delivered_on": "TODAY", "minutes": 30}, "confirmed"),
+])
+async def test_illegal_provider_moves_are_409_with_the_current_state(orders, steps, action, body, current):
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    p = orders.provider_client(provider)
+    url = f"/provider/orders/{order['id']}"
+    for step in steps:
+        response = await (p.get(url) if step == "open" else
+                          p.post(f"{url}/start", json={"started_on": today().isoformat()}) if step == "start" else
+                          p.post(f"{url}/{step}"))
+        assert response.status_code == 200, response.text
+    if body:
+        body = {k: today().isoformat() if v == "TODAY" else v for k, v in body.items()}
+    refused = assert_problem(await p.post(f"{url}/{action}", **({"json": body} if body else {})),
+                             409, "illegal_transition")
+    assert refused["current_state"] == current
+
+
+async def test_start_outside_the_decision_or_in_the_future_is_refused(orders):
+    provider = await orders.provider()
+    order = await orders.confirmed_order(provider)
+    p = orders.provider_client(provider)
+    url = f"/provider/orders/{order['id']}/start"
+    assert_problem(await p.post(url, json={"started_on": (today() + timedelta(days=1)).isoformat()}),
+                   422, "date_in_future")
+    assert_problem(await p.post(url, json={"started_on": (today() - timedelta(days=31)).isoformat()}),
+                   409, "outside_decision_validity")
+
+
+async def test_inbox_lists_unopened_first_and_pages(orders):
+    provider = await orders.provider()
+    first, second, third = [await orders.sent_order(provider) for _ in range(3)]
+    p = orders.provider_client(provider)
+    await p.get(f"/provider/orders/{second['id']}")     # opened: goes after the unopened ones
+    inbox = (await p.get("/provider/orders")).json()
+    assert [o["id"] for o in inbox["items"]] == [third["id"], first["id"], second["id"]]
+    assert [o["opened"] for o in inbox["items"]] == [False, False, True]
+    assert inbox["next_cursor"] is None
+
+    page1 = (await p.get("/provider/orders", params={"limit": 2})).json()
+    page2 = (await p.get("/provider/orders", params={"limit": 2, "cursor": page1["next_cursor"]})).json()
+    assert [o["id"] for o in page1["items"] + page2["items"]] == [third["id"], first["id"], second["id"]]
+    assert page2["next_cursor"] is None
+    assert_problem(await p.get("/provider/orders", params={"cursor": "bm90LWEtY3Vyc29y"}), 422, "invalid_cursor")
+    assert_problem(await p.get("/provider/orders", params={"limit": 10_000}), 422, "validation_error")
+
+
+async def test_another_providers_token_gets_404_for_an_order_it_was_not_sent(orders):
+    mine, theirs = await orders.provider("Min AB"), await orders.provider("Deras AB")
+    order = await orders.sent_order(mine)
+    other = orders.provider_client(theirs, "olof")
+    url = f"/provider/orders/{order['id']}"
+    for response in (await other.get(url), await other.post(f"{url}/confirm"),
+                     await other.post(f"{url}/reject", json={"reason": "x"}),
+                     await other.post(f"{url}/start", json={"started_on": today().isoformat()}),
+                     await other.post(f"{url}/deliveries", json={"delivered_on": today().isoformat(), "minutes": 5})):
+        body = assert_problem(response, 404, "order_not_found")
+        assert "provider" not in body.get("detail", "")
+    assert order["id"] not in [o["id"] for o in (await other.get("/provider/orders")).json()["items"]]
+    # Nothing happened to it: still unopened for its own provider.
+    assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "sent"
+    # A token with no valid provider sees nothing either.
+    stray = orders.client("provider_user", "x", provider_id="not-a-uuid")
+    assert_problem(await stray.get(url), 404, "order_not_found")
+    assert (await stray.get("/provider/orders")).json()["items"] == []
+
+
+async def test_drafts_are_invisible_to_the_provider(orders):
+    provider = await orders.provider()
+    case_id, decision_id = await orders.case_with_decision()
+    draft = (await orders.draft(case_id, decision_id, provider)).json()
+    p = orders.provider_client(provider)
+    assert_problem(await p.get(f"/provider/orders/{draft['id']}"), 404, "order_not_found")
+    assert draft["id"] not in [o["id"] for o in (await p.get("/provider/orders")).json()["items"]]
+
+
+async def test_caseworkers_cannot_use_the_provider_side(orders):
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    assert_problem(await orders.client().get(f"/provider/orders/{order['id']}"), 403, "forbidden")
+    assert_problem(await orders.provider_client(provider).get(f"/orders/{order['id']}"), 403, "forbidden")

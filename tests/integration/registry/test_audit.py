@@ -1,0 +1,87 @@
+"""The access log: every read of a person's data, from every service, reviewable per person."""
+import uuid
+from datetime import datetime
+
+from aiokafka import AIOKafkaProducer
+
+from shared.events import Envelope, to_kafka
+from tests import clock
+from tests.pins import register_person
+from tests.integration.registry.test_cases import UNIT, open_case
+from tests.stack import eventually
+
+
+async def _audit(client, env, person_id, role="support", **params):
+    return await client.get("/audit", params={"person_id": person_id, **params}, headers=env.auth(role, unit=UNIT))
+
+
+async def test_reads_in_the_registry_and_other_services_are_in_the_log(registry):
+    env, client = registry
+    person_id = await register_person(client, env.auth("caseworker", unit=UNIT))
+    case = await open_case(client, env, person_id=person_id)
+    reader = env.auth("caseworker", unit=UNIT, sub="greta")
+    await client.get(f"/persons/{person_id}", headers={**reader, "X-Access-Reason": "planering av hembesok"})
+    await client.get(f"/cases/{case['id']}", headers=reader)
+
+    # A read in the journal arrives on audit.access like any other service's.
+    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    await producer.start()
+    try:
+        headers, body = to_kafka(Envelope(
+            id=uuid.uuid4(), source="omsorg/journal", type="access.logged", time=clock.now(),
+            data={"actor": "journal-reader", "roles": ["caseworker"], "action": "read", "resource": "note/1",
+                  "person_id": person_id, "reason": None, "at": clock.now().isoformat()}))
+        await producer.send_and_wait(env.topic("audit.access"), value=body, key=person_id.encode(), headers=headers)
+    finally:
+        await producer.stop()
+
+    expected = {f"person/{person_id}", f"case/{case['id']}", "note/1"}
+
+    async def complete():
+        entries = (await _audit(client, env, person_id)).json()["items"]
+        return entries if expected <= {e["resource"] for e in entries} else None
+
+    entries = await eventually(complete)
+    assert entries, "the log never showed all three reads"
+    by_resource = {e["resource"]: e for e in entries}
+    assert by_resource[f"person/{person_id}"]["reason"] == "planering av hembesok"
+    assert by_resource[f"person/{person_id}"]["service"] == "omsorg/registry"
+    assert by_resource[f"case/{case['id']}"]["actor"] == "greta"
+    assert by_resource["note/1"]["service"] == "omsorg/journal"
+    assert all(e["at"] for e in entries)
+
+
+async def test_audit_is_for_support_and_supervisor_only(registry):
+    env, client = registry
+    person_id = await register_person(client, env.auth("caseworker", unit=UNIT))
+    assert (await _audit(client, env, person_id, role="supervisor")).status_code == 200
+    for role in ("caseworker", "family_law", "object_specialist"):
+        assert (await _audit(client, env, person_id, role=role)).status_code == 403, role
+
+
+async def test_audit_pages_are_capped(registry):
+    env, client = registry
+    person_id = await register_person(client, env.auth("caseworker", unit=UNIT))
+    for _ in range(3):
+        await client.get(f"/persons/{person_id}", headers=env.auth("caseworker", unit=UNIT))
+
+    async def three():
+        entries = (await _audit(client, env, person_id, limit=200)).json()["items"]
+        return entries if len([e for e in entries if e["resource"] == f"person/{person_id}"]) >= 3 else None
+
+    whole = await eventually(three)
+    assert whole
+    page = (await _audit(client, env, person_id, limit=2)).json()
+    assert len(page["items"]) == 2 and page["next_cursor"] and page["person_id"] == person_id
+    rest = (await _audit(client, env, person_id, limit=200, cursor=page["next_cursor"])).json()
+    assert not {e["event_id"] for e in rest["items"]} & {e["event_id"] for e in page["items"]}
+    # The pages are the log in its order, newest first, with nothing lost between them (reading
+    # the log adds entries of its own meanwhile, so compare the three reads of the person).
+    walked = page["items"] + rest["items"]
+    reads = [e["event_id"] for e in whole if e["resource"] == f"person/{person_id}"]
+    assert [e["event_id"] for e in walked if e["resource"] == f"person/{person_id}"] == reads
+    times = [datetime.fromisoformat(e["at"]) for e in walked]
+    assert times == sorted(times, reverse=True)
+    assert (await _audit(client, env, person_id, limit=201)).status_code == 422
+    assert (await _audit(client, env, person_id, cursor="x")).json()["code"] == "invalid_cursor"
+    assert (await _audit(client, env, "not-a-uuid")).status_code == 422

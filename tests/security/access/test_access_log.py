@@ -1,0 +1,114 @@
+"""Every read of a person's data, in every service, reaches the registry's access log
+(loggkontroll) with who read it (sub, role), what (the person, the resource) and why (the
+`X-Access-Reason` the client gave).
+
+The GET routes come from each service's own OpenAPI document: a route that this file does
+not classify — as a logged read of person data, or as not person data with the reason —
+fails the test, so a new read route cannot go unlogged unnoticed."""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tests.security.access.flow import Flow
+from tests.stack import SERVICES, eventually
+
+
+@dataclass(frozen=True)
+class Read:
+    role: str
+    request: Callable[[Flow], tuple[str, dict]]  # the flow -> (path, query parameters)
+    claims: Callable[[Flow], dict] = lambda f: {}  # more token claims, e.g. a citizen's {"pin": f.pin}
+
+
+# (service, path as in the OpenAPI document) -> how to read the flow's person there.
+LOGGED: dict[tuple[str, str], Read] = {
+    ("registry", "/persons"): Read("family_law", lambda f: ("/persons", {"pin": f.pin})),
+    ("registry", "/persons/{person_id}"): Read("support", lambda f: (f"/persons/{f.person_id}", {})),
+    ("registry", "/inquiries/{inquiry_id}"): Read("caseworker", lambda f: (f"/inquiries/{f.inquiry_id}", {})),
+    ("registry", "/cases/{case_id}"): Read("object_specialist", lambda f: (f"/cases/{f.case_id}", {})),
+    ("registry", "/cases/{case_id}/investigations"):
+        Read("supervisor", lambda f: (f"/cases/{f.case_id}/investigations", {})),
+    ("registry", "/cases/{case_id}/decisions"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions", {})),
+    ("registry", "/cases/{case_id}/removals"): Read("support", lambda f: (f"/cases/{f.case_id}/removals", {})),
+    ("registry", "/occurrences"): Read("family_law", lambda f: ("/occurrences", {"pin": f.pin})),
+    ("registry", "/audit"): Read("supervisor", lambda f: ("/audit", {"person_id": f.person_id})),
+    ("registry", "/me/cases"): Read("citizen", lambda f: ("/me/cases", {}), lambda f: {"pin": f.pin}),
+    ("registry", "/me/decisions"): Read("citizen", lambda f: ("/me/decisions", {}), lambda f: {"pin": f.pin}),
+    ("journal", "/cases/{case_id}/notes"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/notes", {})),
+    ("journal", "/notes/{note_id}"): Read("supervisor", lambda f: (f"/notes/{f.note_id}", {})),
+    ("journal", "/archive/notes/{note_id}"): Read("support", lambda f: (f"/archive/notes/{f.note_id}", {})),
+    ("orders", "/orders"): Read("caseworker", lambda f: ("/orders", {"case_id": f.case_id})),
+    ("orders", "/orders/{order_id}"): Read("supervisor", lambda f: (f"/orders/{f.order_id}", {})),
+    ("orders", "/provider/orders"): Read("provider_user", lambda f: ("/provider/orders", {})),
+    ("orders", "/provider/orders/{order_id}"): Read("provider_user", lambda f: (f"/provider/orders/{f.order_id}", {})),
+    ("orders", "/me/orders"): Read("citizen", lambda f: ("/me/orders", {}), lambda f: {"pin": f.pin}),
+    ("orders", "/reimbursements"): Read("object_specialist", lambda f: (
+        "/reimbursements", {"provider_id": f.provider["id"], "month": f.month})),
+}
+
+OPERATIONS = "operations: the process, its metrics and the event contract; no data of anyone"
+NOT_PERSON_DATA: dict[tuple[str, str], str] = {
+    **{(service, path): OPERATIONS for service in SERVICES
+       for path in ("/health", "/ready", "/metrics", "/events/asyncapi.json")},
+    ("orders", "/providers"): "the register of providers (companies), no person in it",
+    ("orders", "/prices"): "the price list",
+    # The watch and notify services hold no person: no person id, name, number or address.
+    # Their lists name cases and orders by id only; whoever follows such an id to the case or
+    # order reads it (and is logged) in the registry, the journal or orders.
+    ("watch", "/watches"): "work items naming cases and orders by id; the watch service holds no person",
+    ("watch", "/reports/unexecuted-decisions"):
+        "a unit's decisions by id and date for the quarterly report; the watch service holds no person",
+    ("notify", "/deliveries"): "the delivery log: provider addresses and order ids; notify holds no person",
+    ("notify", "/notifications"): "a user's own notifications, texts without person data (templates.py)",
+}
+
+
+async def get_routes(flow: Flow) -> set[tuple[str, str]]:
+    routes = set()
+    for service in SERVICES:
+        document = (await flow.clients[service].get("/openapi.json")).json()
+        routes |= {(service, path) for path, operations in document["paths"].items() if "get" in operations}
+    return routes
+
+
+async def test_every_get_route_is_known_as_a_logged_read_or_as_not_person_data(flow):
+    routes = await get_routes(flow)
+    unknown = routes - LOGGED.keys() - NOT_PERSON_DATA.keys()
+    assert not unknown, (f"GET routes neither logged nor stated to carry no person data: {sorted(unknown)}; "
+                         "add each to LOGGED (and log the read) or to NOT_PERSON_DATA with the reason")
+    gone = (LOGGED.keys() | NOT_PERSON_DATA.keys()) - routes
+    assert not gone, f"classified routes that no service has any more: {sorted(gone)}"
+
+
+async def test_every_read_of_the_persons_data_reaches_the_access_log(flow):
+    routes = await get_routes(flow)
+    expected: dict[str, tuple[str, str, str, str]] = {}  # reader's sub -> (service, path, role, reason)
+    for i, ((service, path), read) in enumerate(sorted(LOGGED.items())):
+        if (service, path) not in routes:
+            continue  # reported by the test above
+        sub, reason = f"reader-{i}", f"kontroll {i}: {service} {path}"
+        url, params = read.request(flow)
+        response = await flow.clients[service].get(
+            url, params=params, headers={**flow.auth(read.role, sub, **read.claims(flow)), "X-Access-Reason": reason})
+        assert response.status_code == 200, f"{service} GET {path} as {read.role}: {response.text}"
+        expected[sub] = (service, path, read.role, reason)
+
+    async def logged():
+        response = await flow.clients["registry"].get(
+            "/audit", params={"person_id": flow.person_id, "limit": 200}, headers=flow.auth("support", "loggkontroll"))
+        assert response.status_code == 200, response.text
+        entries = {e["actor"]: e for e in response.json()["items"]}
+        return entries if expected.keys() <= entries.keys() else None
+
+    entries = await eventually(logged, timeout=30)
+    if not entries:
+        response = await flow.clients["registry"].get(
+            "/audit", params={"person_id": flow.person_id, "limit": 200}, headers=flow.auth("support", "loggkontroll"))
+        actors = {e["actor"] for e in response.json()["items"]}
+        missing = sorted(f"{expected[sub][0]} GET {expected[sub][1]}" for sub in expected.keys() - actors)
+        raise AssertionError(f"reads of the person not in the access log: {missing}")
+    for sub, (service, _, role, reason) in expected.items():
+        entry = entries[sub]
+        assert entry["service"] == f"omsorg/{service}", entry
+        assert role in entry["roles"], entry
+        assert entry["reason"] == reason, entry
+        assert entry["resource"] and entry["action"], entry
