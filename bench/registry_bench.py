@@ -1,4 +1,4 @@
-"""GET /occurrences?pin= and GET /persons?pin= on the registry with 100,000 and then
+"""POST /occurrences/search and POST /persons/search on the registry with 100,000 and then
 1,000,000 persons (three cases each), against two baselines measured in the same run:
 
   constant   a bare FastAPI endpoint answering a constant (bench.baseline /constant)
@@ -164,7 +164,7 @@ async def measure(pool, endpoints: dict[str, list[dict]], seconds: float, rate: 
 def report(scale: str, caps: dict, results: dict[str, Result]) -> list[tuple[str, bool]]:
     verdicts = []
     print(f"\n  ratios at {scale}:")
-    for ours, bare in (("registry: /occurrences", "bare query: occurrences"), ("registry: /persons?pin=", "bare query: persons")):
+    for ours, bare in (("registry: /occurrences", "bare query: occurrences"), ("registry: /persons/search", "bare query: persons")):
         for base in (bare, "constant"):
             r, b = results[ours], results[base]
             p99_ok = r.p99_ms <= 1.5 * b.p99_ms
@@ -228,6 +228,7 @@ async def main(small: int, large: int, seconds: float, rounds: int) -> int:
 
         token = issue_token(env.settings, sub="bench-familjeratt", roles=["family_law"])
         auth = {"Authorization": f"Bearer {token}", "X-Access-Reason": "benchmark"}
+        json_auth = {**auth, "Content-Type": "application/json"}
 
         def endpoints(count: int) -> dict[str, list[dict]]:
             rng = random.Random(count)
@@ -236,10 +237,10 @@ async def main(small: int, large: int, seconds: float, rounds: int) -> int:
                 "constant": [target("GET", f"{occ_url}/constant")],
                 "bare query: occurrences": [target("GET", f"{occ_url}/query?arg={p}") for p in pins],
                 "bare query: persons": [target("GET", f"{person_url}/query?arg={p}") for p in pins],
-                "registry: /occurrences": [target("GET", f"{registry.url}/occurrences?pin={p}", headers=auth)
-                                           for p in pins],
-                "registry: /persons?pin=": [target("GET", f"{registry.url}/persons?pin={p}", headers=auth)
-                                            for p in pins],
+                "registry: /occurrences": [target("POST", f"{registry.url}/occurrences/search", headers=json_auth,
+                                                  body=json.dumps({"pin": p})) for p in pins],
+                "registry: /persons/search": [target("POST", f"{registry.url}/persons/search", headers=json_auth,
+                                                   body=json.dumps({"pin": p})) for p in pins],
             }
 
         print(f"\n{small:,} persons, {small * CASES_PER_PERSON:,} cases", flush=True)
@@ -253,7 +254,7 @@ async def main(small: int, large: int, seconds: float, rounds: int) -> int:
                            large_caps, large_results)
 
         print("\n  growth from the small to the large registry:")
-        for name in ("registry: /occurrences", "registry: /persons?pin="):
+        for name in ("registry: /occurrences", "registry: /persons/search"):
             ok = large_results[name].p99_ms <= 1.2 * small_results[name].p99_ms
             verdicts.append((f"{name} p99 large <= 1.2x p99 small", ok))
             print(ratio_line(f"{name} p99 large / small", large_results[name].p99_ms,

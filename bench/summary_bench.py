@@ -348,8 +348,8 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             reads = {
                 "read person (GET /persons/{id})": lambda k: [target(
                     "GET", f"{registry}/persons/{p}", headers=caseworker) for p, _ in cycle(data.persons, k)],
-                "occurrences (GET /occurrences?pin=)": lambda k: [target(
-                    "GET", f"{registry}/occurrences?pin={pin}", headers=caseworker) for _, pin in cycle(data.persons, k)],
+                "occurrences (POST /occurrences/search)": lambda k: [json_target(
+                    "POST", f"{registry}/occurrences/search", {"pin": pin}) for _, pin in cycle(data.persons, k)],
                 "list watches (GET /watches)": lambda k: [target(
                     "GET", f"{watch}/watches", headers=caseworker) for _ in range(k)],
                 "read notes (GET /cases/{id}/notes)": lambda k: [target(

@@ -1,4 +1,5 @@
-"""Every list has a bounded page (OWASP API4): each GET operation of each running service whose
+"""Every list has a bounded page (OWASP API4): each GET operation (and each search, POST .../search)
+of each running service whose
 answer is a list, or a page holding one, takes a `limit` with a maximum, and `limit` above that
 maximum is 422 problem+json. Read from the services' own OpenAPI documents, so a new list
 endpoint without a bound fails here."""
@@ -11,9 +12,9 @@ from shared.auth import ROLES, issue_token
 from tests.pins import make_pin
 from tests.stack import SERVICES
 
-# GET operations whose answer holds an array but is not a list to page through.
+# Operations whose answer holds an array but is not a list to page through.
 NOT_LISTS = {
-    ("registry", "/persons"): "a lookup by identity number: at most one person",
+    ("registry", "/persons/search"): "a lookup by identity number: at most one person",
 }
 
 
@@ -36,15 +37,16 @@ def returns_list(operation: dict, components: dict) -> bool:
         _is_array(field, components) for field in schema.get("properties", {}).values())
 
 
-def list_operations(service: str, document: dict) -> list[tuple[str, dict]]:
+def list_operations(service: str, document: dict) -> list[tuple[str, str, dict]]:
     components = document.get("components", {}).get("schemas", {})
     found = []
     for path, item in document["paths"].items():
-        operation = item.get("get")
+        method = "post" if path.endswith("/search") else "get"
+        operation = item.get(method)
         if operation is None or path.endswith("}") or (service, path) in NOT_LISTS:
             continue  # a path ending in a parameter names one resource, not a list
         if returns_list(operation, components):
-            found.append((path, operation))
+            found.append((method.upper(), path, operation))
     return found
 
 
@@ -69,8 +71,10 @@ async def test_every_list_has_a_bounded_limit(stack):
         for service in SERVICES:
             base = procs[service].url
             document = (await client.get(f"{base}/openapi.json")).json()
-            for path, operation in list_operations(service, document):
-                where = f"{service} GET {path}"
+            for method, path, operation in list_operations(service, document):
+                where = f"{service} {method} {path}"
+                # A search takes the number it searches for in its body.
+                body = {"json": {"pin": make_pin()}} if method == "POST" else {}
                 params = {p["name"]: p for p in operation.get("parameters", []) if p["in"] == "query"}
                 assert "limit" in params, f"{where} returns a list but takes no `limit`"
                 maximum = params["limit"]["schema"].get("maximum")
@@ -79,13 +83,13 @@ async def test_every_list_has_a_bounded_limit(stack):
                 for name in [p["name"] for p in operation.get("parameters", []) if p["in"] == "path"]:
                     url = url.replace(name, str(uuid.uuid4()))
 
-                over = await client.get(url, params={"limit": maximum + 1})
+                over = await client.request(method, url, params={"limit": maximum + 1}, **body)
                 assert over.status_code == 422, f"{where}?limit={maximum + 1}: {over.status_code} {over.text}"
                 assert over.headers["content-type"] == "application/problem+json"
                 assert over.json()["code"] == "validation_error"
                 assert _limit_errors(over), f"{where}: the 422 is not about `limit`: {over.text}"
 
-                at_most = await client.get(url, params={"limit": maximum})
+                at_most = await client.request(method, url, params={"limit": maximum}, **body)
                 assert not _limit_errors(at_most), f"{where}?limit={maximum} refused: {at_most.text}"
                 checked.append(where)
     # Guard against the walk silently finding nothing (e.g. a changed schema shape).
@@ -105,4 +109,4 @@ async def test_every_list_has_a_bounded_limit(stack):
                     "schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}}}}}}, []),
 ])
 def test_the_walk_recognises_lists_and_pages(document, expected):
-    assert [path for path, _ in list_operations("x", document)] == expected
+    assert [path for _, path, _ in list_operations("x", document)] == expected

@@ -69,14 +69,14 @@ async def test_more_requests_than_the_limit_is_429_per_subject(registry):
     env, client = registry
     anna, bert = env.auth("caseworker", "anna", unit="vuxen"), env.auth("caseworker", "bert", unit="vuxen")
     for _ in range(PER_MINUTE):
-        response = await client.get("/persons", params={"pin": make_pin()}, headers=anna)
+        response = await client.post("/persons/search", json={"pin": make_pin()}, headers=anna)
         assert response.status_code == 200, response.text
-    limited = await client.get("/persons", params={"pin": make_pin()}, headers=anna)
+    limited = await client.post("/persons/search", json={"pin": make_pin()}, headers=anna)
     body = assert_problem(limited, 429, "rate_limited")
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     assert str(PER_MINUTE) in body["detail"]
     # Another person's token is counted on its own.
-    assert (await client.get("/persons", params={"pin": make_pin()}, headers=bert)).status_code == 200
+    assert (await client.post("/persons/search", json={"pin": make_pin()}, headers=bert)).status_code == 200
     # Operations endpoints are never limited.
     for path in ("/health", "/ready", "/metrics") * 3:
         assert (await client.get(path)).status_code == 200, path
@@ -87,11 +87,11 @@ async def test_without_a_valid_token_the_client_address_is_counted(registry):
     statuses = []
     for i in range(PER_MINUTE + 1):
         # Made-up subjects in invalid tokens must not each get their own allowance.
-        statuses.append((await client.get("/persons", params={"pin": make_pin()},
+        statuses.append((await client.post("/persons/search", json={"pin": make_pin()},
                                           headers={"Authorization": f"Bearer forged-{i}"})).status_code)
     assert statuses[:PER_MINUTE] == [401] * PER_MINUTE
     assert statuses[-1] == 429
-    assert_problem(await client.get("/persons", params={"pin": make_pin()}), 429, "rate_limited")
+    assert_problem(await client.post("/persons/search", json={"pin": make_pin()}), 429, "rate_limited")
     # A valid token is counted by its subject, not by the (exhausted) address.
-    ok = await client.get("/persons", params={"pin": make_pin()}, headers=env.auth("caseworker", "carl"))
+    ok = await client.post("/persons/search", json={"pin": make_pin()}, headers=env.auth("caseworker", "carl"))
     assert ok.status_code == 200, ok.text

@@ -2,7 +2,7 @@
 returns. Field types that keep bad input a 422 are in `types`."""
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -64,6 +64,12 @@ class PersonOut(BaseModel):
             if has_address and seen.address_shown else None
         return cls(address=address, address_withheld=has_address and not seen.address_shown,
                    **_fields(cls, row, but=("address", "address_withheld")))
+
+
+class PinSearchIn(BaseModel):
+    """A search by personal identity number: in the body, so the number is in no URL."""
+    # A JSON number is taken too, so that it is judged by the validator like any other input.
+    pin: Annotated[str, Field(max_length=40)] | int = Field(description="personnummer or samordningsnummer, 10 or 12 digits")
 
 
 class PersonSearchOut(BaseModel):

@@ -1,7 +1,7 @@
 """The occurrence search (förekomstsökning) for court and family-law requests."""
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from services.registry.api.models import OccurrencesOut
+from services.registry.api.models import OccurrencesOut, PinSearchIn
 from services.registry.usecases import occurrences
 from shared.access import Grant
 from shared.access.routes import allow
@@ -10,8 +10,10 @@ from shared.api import PageDep, UnitOfWorkDep
 router = APIRouter(prefix="/occurrences", tags=["occurrences"])
 
 
-@router.get("", response_model=OccurrencesOut, summary="A person's occurrences in every unit, newest first")
-async def search(uow: UnitOfWorkDep, paging: PageDep, pin: str = Query(description="personnummer or samordningsnummer"),
+# The number goes in the body, never in the URL, which ends up in traces, proxies' and servers' logs.
+@router.post("/search", response_model=OccurrencesOut,
+             summary="A person's occurrences in every unit, newest first")
+async def search(body: PinSearchIn, uow: UnitOfWorkDep, paging: PageDep,
                  user: Grant = allow("registry:occurrences.search")) -> OccurrencesOut:
-    return OccurrencesOut.of(await occurrences.search_occurrences(uow, user, pin, limit=paging.limit,
+    return OccurrencesOut.of(await occurrences.search_occurrences(uow, user, str(body.pin), limit=paging.limit,
                                                                   cursor=paging.cursor))

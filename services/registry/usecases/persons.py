@@ -60,7 +60,7 @@ async def register_person(uow: UnitOfWork, user: Principal, *, pin: str, first_n
         if row is None:
             existing = await store.by_pin(uow.conn, number.normalized)
             raise errors.conflict("person_exists", "A person with this number is already registered",
-                                  "look the person up with GET /persons?pin=", person_id=str(existing["id"]))
+                                  "look the person up with POST /persons/search", person_id=str(existing["id"]))
         return await _as_seen_by(uow, user, row)
 
 

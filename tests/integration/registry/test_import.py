@@ -59,11 +59,11 @@ async def test_good_rows_in_bad_rows_refused_with_reasons(registry):
     assert "kind 'magic'" in faults and "opened_on" in faults and "NUL" in faults
 
     headers = env.auth("family_law")
-    found = (await client.get("/occurrences", params={"pin": good["pin"]}, headers=headers)).json()
+    found = (await client.post("/occurrences/search", json={"pin": good["pin"]}, headers=headers)).json()
     assert [(o["unit"], o["opened_on"]) for o in found["items"]] == [("vuxen", "2019-04-01")]
     for refused in (closed, closed_by_date):
-        assert (await client.get("/persons", params={"pin": refused["pin"]}, headers=headers)).json()["found"] is False
-    person = (await client.get("/persons", params={"pin": protected["pin"]}, headers=headers)).json()["items"][0]
+        assert (await client.post("/persons/search", json={"pin": refused["pin"]}, headers=headers)).json()["found"] is False
+    person = (await client.post("/persons/search", json={"pin": protected["pin"]}, headers=headers)).json()["items"][0]
     assert person["protected_identity"] is True and person["address_withheld"] is True
 
 
@@ -74,7 +74,7 @@ async def test_a_row_is_in_or_out_whole(registry):
     report = (await post_import(client, env, csv_of([first, same_ref]))).json()
     assert [r["status"] for r in report["results"]] == ["imported", "refused"]
     assert "already been imported" in report["results"][1]["reasons"][0]
-    lookup = await client.get("/persons", params={"pin": same_ref["pin"]}, headers=env.auth("support"))
+    lookup = await client.post("/persons/search", json={"pin": same_ref["pin"]}, headers=env.auth("support"))
     assert lookup.json()["found"] is False
 
     again = (await post_import(client, env, csv_of([first]))).json()
@@ -120,5 +120,5 @@ async def test_the_omsorg_import_command(registry, tmp_path):
     text = out.decode()
     assert "line 3: refused" in text and "month 13 does not exist" in text
     assert "2 rows: 1 imported, 1 refused" in text
-    found = await client.get("/persons", params={"pin": good["pin"]}, headers=env.auth("support"))
+    found = await client.post("/persons/search", json={"pin": good["pin"]}, headers=env.auth("support"))
     assert found.json()["found"] is True

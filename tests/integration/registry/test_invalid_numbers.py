@@ -1,5 +1,5 @@
 """Rule 3: an invalid number never looks like "no occurrences". The three search paths
-(/persons?pin=, /occurrences?pin=, import) and registration refuse the same numbers with the
+(POST /persons/search, POST /occurrences/search, import) and registration refuse the same numbers with the
 same message from the one validator."""
 import pytest
 
@@ -11,8 +11,8 @@ from tests.integration.registry.test_import import csv_of, post_import, row
 async def test_every_path_flags_the_same_number_the_same_way(registry, pin):
     env, client = registry
     headers = env.auth("family_law")
-    lookup = await client.get("/persons", params={"pin": pin}, headers=headers)
-    search = await client.get("/occurrences", params={"pin": pin}, headers=headers)
+    lookup = await client.post("/persons/search", json={"pin": pin}, headers=headers)
+    search = await client.post("/occurrences/search", json={"pin": pin}, headers=headers)
     create = await client.post("/persons", json={"pin": pin, "first_name": "A", "last_name": "B"},
                                headers=env.auth("caseworker", unit="vuxen"))
     imported = (await post_import(client, env, csv_of([row(pin=pin)]))).json()["results"][0]

@@ -17,7 +17,7 @@ async def person_with_cases(client, env):
 async def test_family_law_sees_every_units_occurrences(registry):
     env, client = registry
     pin, person_id, cases = await person_with_cases(client, env)
-    response = await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law", sub="fr1"))
+    response = await client.post("/occurrences/search", json={"pin": pin}, headers=env.auth("family_law", sub="fr1"))
     assert response.status_code == 200
     body = response.json()
     assert body["registered"] is True and body["found"] is True and body["scope"] == "all units"
@@ -30,7 +30,7 @@ async def test_family_law_sees_every_units_occurrences(registry):
 async def test_caseworker_sees_only_own_unit_and_is_told_so(registry):
     env, client = registry
     pin, _, _ = await person_with_cases(client, env)
-    body = (await client.get("/occurrences", params={"pin": pin},
+    body = (await client.post("/occurrences/search", json={"pin": pin},
                              headers=env.auth("caseworker", unit="vuxen"))).json()
     assert [o["unit"] for o in body["items"]] == ["vuxen"]
     assert body["scope"] == "unit vuxen"
@@ -39,12 +39,12 @@ async def test_caseworker_sees_only_own_unit_and_is_told_so(registry):
 async def test_valid_number_with_no_occurrences_says_so(registry):
     env, client = registry
     headers = env.auth("family_law")
-    unknown = (await client.get("/occurrences", params={"pin": make_pin()}, headers=headers)).json()
+    unknown = (await client.post("/occurrences/search", json={"pin": make_pin()}, headers=headers)).json()
     assert unknown["registered"] is False and unknown["found"] is False and unknown["items"] == []
     assert "no person with it is registered" in unknown["message"]
     pin = make_pin()
     await register_person(client, env.auth("caseworker", unit="vuxen"), pin=pin)
-    none = (await client.get("/occurrences", params={"pin": pin}, headers=headers)).json()
+    none = (await client.post("/occurrences/search", json={"pin": pin}, headers=headers)).json()
     assert none["registered"] is True and none["found"] is False
     assert "has no occurrences" in none["message"]
 
@@ -52,7 +52,7 @@ async def test_valid_number_with_no_occurrences_says_so(registry):
 @pytest.mark.parametrize("pin,message", INVALID_PINS.items())
 async def test_invalid_number_is_422_never_an_empty_list(registry, pin, message):
     env, client = registry
-    response = await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law"))
+    response = await client.post("/occurrences/search", json={"pin": pin}, headers=env.auth("family_law"))
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_personal_identity_number"
     assert message in response.json()["detail"]
@@ -63,17 +63,17 @@ async def test_list_is_paged_newest_first(registry):
     env, client = registry
     pin, _, cases = await person_with_cases(client, env)
     headers = env.auth("family_law")
-    first = (await client.get("/occurrences", params={"pin": pin, "limit": 2}, headers=headers)).json()
+    first = (await client.post("/occurrences/search", json={"pin": pin}, params={"limit": 2}, headers=headers)).json()
     assert len(first["items"]) == 2 and first["next_cursor"] and first["message"].startswith("2 occurrence(s)")
-    rest = (await client.get("/occurrences", params={"pin": pin, "limit": 2, "cursor": first["next_cursor"]},
+    rest = (await client.post("/occurrences/search", json={"pin": pin}, params={"limit": 2, "cursor": first["next_cursor"]},
                              headers=headers)).json()
     assert len(rest["items"]) == 1 and rest["next_cursor"] is None
     assert rest["registered"] is True and rest["found"] is True
     # Opened the same day, newest first: the later id (uuid7) first.
     assert [o["id"] for o in first["items"] + rest["items"]] == sorted((c["id"] for c in cases), reverse=True)
-    too_many = await client.get("/occurrences", params={"pin": pin, "limit": 201}, headers=headers)
+    too_many = await client.post("/occurrences/search", json={"pin": pin}, params={"limit": 201}, headers=headers)
     assert too_many.status_code == 422
-    bad = await client.get("/occurrences", params={"pin": pin, "cursor": "not-a-cursor"}, headers=headers)
+    bad = await client.post("/occurrences/search", json={"pin": pin}, params={"cursor": "not-a-cursor"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
 
 
@@ -81,14 +81,14 @@ async def test_list_is_paged_newest_first(registry):
                                          ("provider_user", {"provider_id": "p"}), ("citizen", {"pin": "191212121212"})])
 async def test_roles_without_the_search_are_403(registry, role, claims):
     env, client = registry
-    response = await client.get("/occurrences", params={"pin": make_pin()}, headers=env.auth(role, **claims))
+    response = await client.post("/occurrences/search", json={"pin": make_pin()}, headers=env.auth(role, **claims))
     assert response.status_code == 403
 
 
 async def test_search_is_logged_as_access_to_the_person(registry):
     env, client = registry
     pin, person_id, _ = await person_with_cases(client, env)
-    await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law", sub="fr-search"))
+    await client.post("/occurrences/search", json={"pin": pin}, headers=env.auth("family_law", sub="fr-search"))
     conn = await env.db()
     try:
         actors = await conn.fetch("SELECT data->>'actor' AS actor, data->>'action' AS action FROM registry.outbox"

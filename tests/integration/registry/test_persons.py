@@ -28,7 +28,7 @@ async def test_register_and_read_back_normalized(registry):
     read = await client.get(f"/persons/{person['id']}", headers=headers)
     assert read.status_code == 200 and read.json()["id"] == person["id"]
     # The 10-digit form finds the same person.
-    found = await client.get("/persons", params={"pin": pin[2:]}, headers=headers)
+    found = await client.post("/persons/search", json={"pin": pin[2:]}, headers=headers)
     assert found.status_code == 200
     assert found.json()["found"] is True and [p["id"] for p in found.json()["items"]] == [person["id"]]
 
@@ -44,7 +44,7 @@ async def test_same_number_twice_is_409_with_the_existing_id(registry):
 
 async def test_valid_number_without_person_says_so(registry):
     env, client = registry
-    response = await client.get("/persons", params={"pin": make_pin()}, headers=env.auth("caseworker", unit=UNIT))
+    response = await client.post("/persons/search", json={"pin": make_pin()}, headers=env.auth("caseworker", unit=UNIT))
     assert response.status_code == 200
     body = response.json()
     assert body["found"] is False and body["items"] == [] and "no person" in body["message"]
@@ -56,7 +56,7 @@ async def test_invalid_number_is_422_on_create_and_lookup(registry, pin, message
     headers = env.auth("caseworker", unit=UNIT)
     created = await client.post("/persons", json={"pin": pin, "first_name": "A", "last_name": "B"},
                                 headers=headers)
-    looked_up = await client.get("/persons", params={"pin": pin}, headers=headers)
+    looked_up = await client.post("/persons/search", json={"pin": pin}, headers=headers)
     for response in (created, looked_up):
         assert response.status_code == 422
         assert response.headers["content-type"] == "application/problem+json"

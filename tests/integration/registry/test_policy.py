@@ -36,7 +36,7 @@ def _request(action, pin, person_id, case_id):
         "person.create": ("POST", "/persons", {"json": {"pin": "bad", "first_name": "A", "last_name": "B"}}),
         "person.read": ("GET", f"/persons/{person_id}", {}),
         "case.read": ("GET", f"/cases/{case_id}", {}),
-        "occurrences.search": ("GET", "/occurrences", {"params": {"pin": pin}}),
+        "occurrences.search": ("POST", "/occurrences/search", {"json": {"pin": pin}}),
         "audit.read": ("GET", "/audit", {"params": {"person_id": person_id}}),
         "case.remove": ("GET", f"/cases/{case_id}/removals", {}),
         "import.run": ("POST", "/imports", {"content": b"pin,first_name,last_name\n"}),

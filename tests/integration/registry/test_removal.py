@@ -47,14 +47,14 @@ async def test_remove_and_restore_with_reasons_events_and_history(registry):
     work = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=caseworker)
     assert work.status_code == 410
     assert (await client.get(f"/cases/{case['id']}", headers=support)).status_code == 200
-    search = (await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law"))).json()
+    search = (await client.post("/occurrences/search", json={"pin": pin}, headers=env.auth("family_law"))).json()
     assert search["items"] == [] and search["registered"] is True
 
     restored = await client.post(f"/cases/{case['id']}/restoration", json={"reason": "var rätt person"},
                                  headers=support)
     assert restored.status_code == 200 and restored.json()["removed_at"] is None
     assert (await client.get(f"/cases/{case['id']}", headers=caseworker)).status_code == 200
-    search = (await client.get("/occurrences", params={"pin": pin}, headers=env.auth("family_law"))).json()
+    search = (await client.post("/occurrences/search", json={"pin": pin}, headers=env.auth("family_law"))).json()
     assert [o["id"] for o in search["items"]] == [case["id"]]
     again = await client.post(f"/cases/{case['id']}/restoration", json={"reason": "x"}, headers=support)
     assert again.status_code == 409 and again.json()["code"] == "case_not_removed"

@@ -2,7 +2,8 @@
 (loggkontroll) with who read it (sub, role), what (the person, the resource) and why (the
 `X-Access-Reason` the client gave).
 
-The GET routes come from each service's own OpenAPI document: a route that this file does
+The GET routes, and the searches (POST .../search, which take a personal identity number in the
+body so that it is in no URL), come from each service's own OpenAPI document: a route that this file does
 not classify — as a logged read of person data, or as not person data with the reason —
 fails the test, so a new read route cannot go unlogged unnoticed."""
 from collections.abc import Callable
@@ -17,11 +18,12 @@ class Read:
     role: str
     request: Callable[[Flow], tuple[str, dict]]  # the flow -> (path, query parameters)
     claims: Callable[[Flow], dict] = lambda f: {}  # more token claims, e.g. a citizen's {"pin": f.pin}
+    body: Callable[[Flow], dict] | None = None  # a search's JSON body: POST instead of GET
 
 
 # (service, path as in the OpenAPI document) -> how to read the flow's person there.
 LOGGED: dict[tuple[str, str], Read] = {
-    ("registry", "/persons"): Read("family_law", lambda f: ("/persons", {"pin": f.pin})),
+    ("registry", "/persons/search"): Read("family_law", lambda f: ("/persons/search", {}), body=lambda f: {"pin": f.pin}),
     ("registry", "/persons/{person_id}"): Read("support", lambda f: (f"/persons/{f.person_id}", {})),
     ("registry", "/inquiries/{inquiry_id}"): Read("caseworker", lambda f: (f"/inquiries/{f.inquiry_id}", {})),
     ("registry", "/cases/{case_id}"): Read("object_specialist", lambda f: (f"/cases/{f.case_id}", {})),
@@ -29,7 +31,8 @@ LOGGED: dict[tuple[str, str], Read] = {
         Read("supervisor", lambda f: (f"/cases/{f.case_id}/investigations", {})),
     ("registry", "/cases/{case_id}/decisions"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions", {})),
     ("registry", "/cases/{case_id}/removals"): Read("support", lambda f: (f"/cases/{f.case_id}/removals", {})),
-    ("registry", "/occurrences"): Read("family_law", lambda f: ("/occurrences", {"pin": f.pin})),
+    ("registry", "/occurrences/search"): Read("family_law", lambda f: ("/occurrences/search", {}),
+                                              body=lambda f: {"pin": f.pin}),
     ("registry", "/audit"): Read("supervisor", lambda f: ("/audit", {"person_id": f.person_id})),
     ("registry", "/me/cases"): Read("citizen", lambda f: ("/me/cases", {}), lambda f: {"pin": f.pin}),
     ("registry", "/me/decisions"): Read("citizen", lambda f: ("/me/decisions", {}), lambda f: {"pin": f.pin}),
@@ -66,7 +69,8 @@ async def get_routes(flow: Flow) -> set[tuple[str, str]]:
     routes = set()
     for service in SERVICES:
         document = (await flow.clients[service].get("/openapi.json")).json()
-        routes |= {(service, path) for path, operations in document["paths"].items() if "get" in operations}
+        routes |= {(service, path) for path, operations in document["paths"].items()
+                   if "get" in operations or ("post" in operations and path.endswith("/search"))}
     return routes
 
 
@@ -87,8 +91,9 @@ async def test_every_read_of_the_persons_data_reaches_the_access_log(flow):
             continue  # reported by the test above
         sub, reason = f"reader-{i}", f"kontroll {i}: {service} {path}"
         url, params = read.request(flow)
-        response = await flow.clients[service].get(
-            url, params=params, headers={**flow.auth(read.role, sub, **read.claims(flow)), "X-Access-Reason": reason})
+        response = await flow.clients[service].request(
+            "POST" if read.body else "GET", url, params=params, json=read.body(flow) if read.body else None,
+            headers={**flow.auth(read.role, sub, **read.claims(flow)), "X-Access-Reason": reason})
         assert response.status_code == 200, f"{service} GET {path} as {read.role}: {response.text}"
         expected[sub] = (service, path, read.role, reason)
 

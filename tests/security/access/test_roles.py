@@ -106,12 +106,12 @@ async def test_a_citizen_sees_their_own_cases_decisions_and_orders_and_no_one_el
         # Nothing of the other person's, by any route a citizen's token can take.
         shown = (cases.text + decisions.text + orders.text)
         assert other["case"]["id"] not in shown and other["order"]["id"] not in shown
-        for service, path in (("registry", f"/cases/{other['case']['id']}"),
-                              ("registry", f"/cases/{me['case']['id']}"),
-                              ("registry", f"/occurrences?pin={me['pin']}"),
-                              ("orders", f"/orders/{other['order']['id']}"),
-                              ("orders", f"/orders?case_id={me['case']['id']}")):
-            response = await c[service].get(path, headers=headers)
+        for service, path, body in (("registry", f"/cases/{other['case']['id']}", None),
+                                    ("registry", f"/cases/{me['case']['id']}", None),
+                                    ("registry", "/occurrences/search", {"pin": me["pin"]}),
+                                    ("orders", f"/orders/{other['order']['id']}", None),
+                                    ("orders", f"/orders?case_id={me['case']['id']}", None)):
+            response = await c[service].request("POST" if body else "GET", path, json=body, headers=headers)
             assert response.status_code == 403 and response.json()["code"] == "forbidden", (path, response.text)
 
 
