@@ -14,9 +14,8 @@ from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
 from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
 from services.registry.usecases.occurrences import Occurrences
-from shared.pagination import Listed
 from services.registry.usecases.persons import Lookup, PersonView
-from shared.pagination import Page
+from shared.pagination import Listed, Page
 
 
 def page(model, listed: Listed) -> Page:
@@ -64,6 +63,34 @@ class PersonOut(BaseModel):
             if has_address and seen.address_shown else None
         return cls(address=address, address_withheld=has_address and not seen.address_shown,
                    **_fields(cls, row, but=("address", "address_withheld")))
+
+
+class AddressGrantIn(BaseModel):
+    grantee: str = Field(min_length=1, max_length=200, description="the token subject (sub) who may see the address")
+    reason: str = Field(min_length=3, max_length=500, description="why: logged with every read under the grant")
+    days: int = Field(30, ge=1, le=92, description="how long the grant lasts")
+
+
+class AddressGrantOut(BaseModel):
+    id: UUID
+    person_id: UUID
+    grantee: str
+    unit: str
+    reason: str
+    granted_by: str
+    granted_at: datetime
+    valid_until: datetime
+    revoked_by: str | None
+    revoked_at: datetime | None
+    revoke_reason: str | None
+
+    @classmethod
+    def of(cls, row) -> "AddressGrantOut":
+        return cls(**{k: row[k] for k in cls.model_fields})
+
+
+class RevocationIn(BaseModel):
+    reason: str = Field(min_length=3, max_length=500)
 
 
 class PinSearchIn(BaseModel):

@@ -3,11 +3,20 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from services.registry.api.models import PersonIn, PersonOut, PersonSearchOut, PinSearchIn
+from services.registry.api.models import (
+    AddressGrantIn,
+    AddressGrantOut,
+    PersonIn,
+    PersonOut,
+    PersonSearchOut,
+    PinSearchIn,
+    RevocationIn,
+)
 from services.registry.usecases import persons
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import UnitOfWorkDep
+from shared.api import PageDep, UnitOfWorkDep
+from shared.pagination import Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
@@ -32,3 +41,26 @@ async def get_person(person_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("r
 async def find_person(body: PinSearchIn, uow: UnitOfWorkDep,
                       user: Grant = allow("registry:person.read")) -> PersonSearchOut:
     return PersonSearchOut.of(await persons.find_person(uow, user, str(body.pin)))
+
+
+@router.post("/{person_id}/address-grants", status_code=201, response_model=AddressGrantOut,
+             summary="Let one member of staff see a protected address, for a reason and a time")
+async def grant_address(person_id: UUID, body: AddressGrantIn, uow: UnitOfWorkDep,
+                        user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
+    return AddressGrantOut.of(await persons.grant_address(uow, user, person_id, grantee=body.grantee,
+                                                          reason=body.reason, days=body.days))
+
+
+@router.get("/{person_id}/address-grants", response_model=Page[AddressGrantOut],
+            summary="The grants of a protected address, newest first")
+async def address_grants(person_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
+                         user: Grant = allow("registry:person.address_grant")) -> Page[AddressGrantOut]:
+    listed = await persons.address_grants(uow, user, person_id, limit=paging.limit, cursor=paging.cursor)
+    return Page(items=[AddressGrantOut.of(r) for r in listed.items], next_cursor=listed.next_cursor)
+
+
+@router.post("/{person_id}/address-grants/{grant_id}/revocation", response_model=AddressGrantOut,
+             summary="End a grant of a protected address before its time")
+async def revoke_address(person_id: UUID, grant_id: UUID, body: RevocationIn, uow: UnitOfWorkDep,
+                         user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
+    return AddressGrantOut.of(await persons.revoke_address(uow, user, person_id, grant_id, reason=body.reason))

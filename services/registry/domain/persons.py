@@ -37,3 +37,26 @@ def age_on(birth_date: date, day: date) -> int:
 
 def is_child_on(birth_date: date, day: date) -> bool:
     return age_on(birth_date, day) < 18
+
+
+# A protected address is granted for a set time, a month unless the supervisor says otherwise,
+# at most three: long enough for a piece of work, short enough that grants do not pile up unseen.
+DEFAULT_GRANT_DAYS = 30
+MAX_GRANT_DAYS = 92
+
+
+def ensure_address_grantable(*, protected: bool, granted_by: str, grantee: str, days: int) -> None:
+    """Only a protected address is granted, never by a supervisor to themselves, for 1 to 92 days."""
+    if not protected:
+        raise errors.conflict("not_protected", "The person has no protected identity",
+                              "the address of a person without skyddade personuppgifter needs no grant")
+    if grantee.strip() == granted_by:
+        raise errors.forbidden("self_grant", "A protected address is not granted to oneself",
+                               "another supervisor grants it to you, or you grant it to a caseworker")
+    if not 1 <= days <= MAX_GRANT_DAYS:
+        raise errors.invalid("grant_days", "A grant lasts 1 to 92 days", f"asked for {days} days")
+
+
+def ensure_revocable(*, revoked: bool) -> None:
+    if revoked:
+        raise errors.conflict("already_revoked", "The grant is already revoked")

@@ -1,5 +1,5 @@
 """SQL for persons."""
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -26,8 +26,41 @@ async def by_pin(conn: asyncpg.Connection, pin: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM persons WHERE pin = $1", pin)
 
 
-async def units_with_case(conn: asyncpg.Connection, person_id: UUID) -> list[str]:
-    """Units that have a case (not removed) for the person: the basis for seeing a protected address."""
-    rows = await conn.fetch("SELECT DISTINCT unit FROM cases WHERE person_id = $1 AND removed_at IS NULL",
-                            person_id)
-    return [r["unit"] for r in rows]
+async def insert_address_grant(conn: asyncpg.Connection, *, grant_id: UUID, person_id: UUID, grantee: str,
+                               unit: str, reason: str, granted_by: str, granted_at: datetime,
+                               valid_until: datetime) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO address_grants (id, person_id, grantee, unit, reason, granted_by, granted_at, valid_until)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+        grant_id, person_id, grantee, unit, reason, granted_by, granted_at, valid_until)
+
+
+async def active_address_grant(conn: asyncpg.Connection, person_id: UUID, grantee: str,
+                               at: datetime) -> asyncpg.Record | None:
+    """The grantee's grant for the person's address in force at `at` (the latest, if several)."""
+    return await conn.fetchrow(
+        "SELECT * FROM address_grants WHERE person_id = $1 AND grantee = $2 AND revoked_at IS NULL"
+        " AND granted_at <= $3 AND valid_until > $3 ORDER BY granted_at DESC, id DESC LIMIT 1",
+        person_id, grantee, at)
+
+
+async def address_grants(conn: asyncpg.Connection, person_id: UUID, *, unit: str | None,
+                         after: tuple | None, limit: int) -> list[asyncpg.Record]:
+    """A person's grants, newest first, in one unit (None: every unit); limit + 1 rows."""
+    return await conn.fetch(
+        "SELECT * FROM address_grants WHERE person_id = $1 AND ($2::text IS NULL OR unit = $2)"
+        " AND ($3::timestamptz IS NULL OR (granted_at, id) < ($3, $4)) ORDER BY granted_at DESC, id DESC LIMIT $5",
+        person_id, unit, after[0] if after else None, after[1] if after else None, limit + 1)
+
+
+async def revoke_address_grant(conn: asyncpg.Connection, grant_id: UUID, person_id: UUID, *, by: str,
+                               at: datetime, reason: str) -> asyncpg.Record | None:
+    """The grant as revoked now; None when there is no such grant or it was revoked before."""
+    return await conn.fetchrow(
+        "UPDATE address_grants SET revoked_by = $3, revoked_at = $4, revoke_reason = $5"
+        " WHERE id = $1 AND person_id = $2 AND revoked_at IS NULL RETURNING *",
+        grant_id, person_id, by, at, reason)
+
+
+async def address_grant(conn: asyncpg.Connection, grant_id: UUID, person_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM address_grants WHERE id = $1 AND person_id = $2", grant_id, person_id)

@@ -1,21 +1,24 @@
 """Persons: register them, read them and look them up by personal identity number. The address
-of a person with protected identity (skyddade personuppgifter) is shown only to a role whose
-scope covers a unit with a case for the person."""
+of a person with protected identity (skyddade personuppgifter) is shown only to the holder of an
+explicit grant (a supervisor's, for a reason and a time) whose role the policy allows it, in the
+grant's unit; each such read is logged with the grant's reason. Opening a case grants nothing."""
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from asyncpg import Record
 from uuid6 import uuid7
 
-from services.registry.domain.persons import valid_pin
+from services.registry.domain.persons import DEFAULT_GRANT_DAYS, ensure_address_grantable, ensure_revocable, valid_pin
 from services.registry.store import persons as store
 from shared import errors
-from shared.access.policy import checked_action, grant_for
+from shared.access.policy import Grant, checked_action, grant_for
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.principal import Principal
 from shared.unit_of_work import UnitOfWork
 
 # Family law and support are not in the policy for it: family-law matters (custody, contact)
-# are exactly where a protected address must not leak.
+# are exactly where a protected address must not leak. Even those it lists need a grant.
 PROTECTED_ADDRESS = checked_action("registry:person.protected_address.read")
 
 
@@ -34,11 +37,15 @@ class Lookup:
 
 
 async def _as_seen_by(uow: UnitOfWork, user: Principal, row: Record) -> PersonView:
-    shown = True
-    if row["protected_identity"]:
-        grant = grant_for(user, PROTECTED_ADDRESS)
-        shown = grant is not None and grant.sees_any_unit(await store.units_with_case(uow.conn, row["id"]))
-    return PersonView(row, shown)
+    if not row["protected_identity"] or row["street"] is None:
+        return PersonView(row, True)
+    allowed = grant_for(user, PROTECTED_ADDRESS)
+    held = await store.active_address_grant(uow.conn, row["id"], user.sub, uow.now()) if allowed else None
+    if held is None or not allowed.sees_unit(held["unit"]):
+        return PersonView(row, False)
+    uow.log_read(user, resource=f"person/{row['id']}/address", person_id=row["id"], action="read_protected_address",
+                 reason=f"grant {held['id']}: {held['reason']}")
+    return PersonView(row, True)
 
 
 async def _read(uow: UnitOfWork, user: Principal, row: Record) -> PersonView:
@@ -79,3 +86,48 @@ async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:
         row = await store.by_pin(uow.conn, number.normalized)
         person = await _read(uow, user, row) if row is not None else None
     return Lookup(number.normalized, person)
+
+
+async def grant_address(uow: UnitOfWork, user: Grant, person_id: UUID, *, grantee: str, reason: str,
+                        days: int = DEFAULT_GRANT_DAYS) -> Record:
+    """A supervisor lets one member of staff see a protected address, in the supervisor's unit."""
+    async with uow:
+        row = await store.get(uow.conn, person_id)
+        if row is None:
+            raise errors.not_found("person_not_found", "No such person", str(person_id))
+        ensure_address_grantable(protected=row["protected_identity"], granted_by=user.sub, grantee=grantee,
+                                 days=days)
+        if not user.unit:
+            raise errors.forbidden("no_unit", "Your token names no unit", "a grant is given within your unit")
+        now = uow.now()
+        granted = await store.insert_address_grant(uow.conn, grant_id=uuid7(), person_id=person_id,
+                                                   grantee=grantee.strip(), unit=user.unit, reason=reason,
+                                                   granted_by=user.sub, granted_at=now,
+                                                   valid_until=now + timedelta(days=days))
+        uow.log_read(user, resource=f"person/{person_id}/address-grants/{granted['id']}", person_id=person_id,
+                     action="grant_protected_address", reason=reason)
+    return granted
+
+
+async def address_grants(uow: UnitOfWork, user: Grant, person_id: UUID, *, limit: int,
+                         cursor: str | None) -> Listed:
+    after = decode_cursor(cursor, datetime, UUID)
+    async with uow:
+        if await store.get(uow.conn, person_id) is None:
+            raise errors.not_found("person_not_found", "No such person", str(person_id))
+        rows = await store.address_grants(uow.conn, person_id, unit=user.unit_filter(), after=after, limit=limit)
+        uow.log_read(user, resource=f"person/{person_id}/address-grants", person_id=person_id)
+    return page_of(rows, limit, lambda r: (r["granted_at"], r["id"]))
+
+
+async def revoke_address(uow: UnitOfWork, user: Grant, person_id: UUID, grant_id: UUID, *, reason: str) -> Record:
+    async with uow:
+        current = await store.address_grant(uow.conn, grant_id, person_id)
+        if current is None or not user.sees_unit(current["unit"]):
+            raise errors.not_found("grant_not_found", "No such grant", str(grant_id))
+        ensure_revocable(revoked=current["revoked_at"] is not None)
+        revoked = await store.revoke_address_grant(uow.conn, grant_id, person_id, by=user.sub, at=uow.now(),
+                                                   reason=reason)
+        if revoked is None:
+            ensure_revocable(revoked=True)
+    return revoked

@@ -14,6 +14,7 @@ ROLE_CLAIMS = {"caseworker": {"unit": "vuxen"}, "supervisor": {"unit": "vuxen"},
 MUST = {
     "person.create": {"caseworker", "supervisor"},
     "person.read": {"caseworker", "supervisor", "family_law", "support"},
+    "person.address_grant": {"supervisor"},
     "case.read": {"caseworker", "supervisor", "family_law", "object_specialist", "support"},
     "occurrences.search": {"caseworker", "supervisor", "family_law"},
     "audit.read": {"support", "supervisor"},
@@ -35,6 +36,7 @@ def _request(action, pin, person_id, case_id):
     return {
         "person.create": ("POST", "/persons", {"json": {"pin": "bad", "first_name": "A", "last_name": "B"}}),
         "person.read": ("GET", f"/persons/{person_id}", {}),
+        "person.address_grant": ("GET", f"/persons/{person_id}/address-grants", {}),
         "case.read": ("GET", f"/cases/{case_id}", {}),
         "occurrences.search": ("POST", "/occurrences/search", {"json": {"pin": pin}}),
         "audit.read": ("GET", "/audit", {"params": {"person_id": person_id}}),

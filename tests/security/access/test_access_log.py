@@ -25,6 +25,8 @@ class Read:
 LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/persons/search"): Read("family_law", lambda f: ("/persons/search", {}), body=lambda f: {"pin": f.pin}),
     ("registry", "/persons/{person_id}"): Read("support", lambda f: (f"/persons/{f.person_id}", {})),
+    ("registry", "/persons/{person_id}/address-grants"):
+        Read("supervisor", lambda f: (f"/persons/{f.person_id}/address-grants", {})),
     ("registry", "/inquiries/{inquiry_id}"): Read("caseworker", lambda f: (f"/inquiries/{f.inquiry_id}", {})),
     ("registry", "/cases/{case_id}"): Read("object_specialist", lambda f: (f"/cases/{f.case_id}", {})),
     ("registry", "/cases/{case_id}/investigations"):

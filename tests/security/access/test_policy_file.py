@@ -19,12 +19,12 @@ def _document() -> dict:
     return yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8"))
 
 
-def _app(service: Service, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
-    """The service's app as create_app builds it, without telemetry: instrumenting this test
+def _app(name: str, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
+    """The service's app as its main builds it, without telemetry: instrumenting this test
     process (httpx, logging) would change what other tests in it send."""
     monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
     monkeypatch.setattr(shared.service, "instrument_app", lambda app: None)
-    return create_app(service)
+    return importlib.import_module(f"services.{name}.main").app()
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,7 @@ def route_actions() -> dict[str, set[str]]:
     """action -> the operations that declare it, over the five services' OpenAPI documents."""
     found: dict[str, set[str]] = {}
     with pytest.MonkeyPatch.context() as monkeypatch:
-        apps = {name: _app(importlib.import_module(f"services.{name}.main").SERVICE, monkeypatch)
-                for name in SERVICES}
+        apps = {name: _app(name, monkeypatch) for name in SERVICES}
     for name, app in apps.items():
         for (method, path), action in operation_actions(app.openapi()).items():
             if action is not None:
@@ -97,8 +96,10 @@ def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path,
         return {}
 
     service = Service(name="registry", port=0, title="t", migrations=tmp_path, routers=[router])
+    monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
+    monkeypatch.setattr(shared.service, "instrument_app", lambda app: None)
     with pytest.raises(PolicyError, match="GET /open-door"):
-        _app(service, monkeypatch)
+        create_app(service)
 
 
 def test_a_route_shows_its_action_in_openapi(route_actions):
