@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Query
 
 from shared import idempotency, pagination
+from shared.problems import Problem
 from shared.service import ClockDep, UnitOfWorkDep  # noqa: F401  (the route's dependencies, in one place)
 
 Limit = Annotated[int, Query(ge=1, le=pagination.MAX_LIMIT, description="Items per page")]
@@ -22,3 +23,15 @@ PageDep = Annotated[PageParams, Depends()]
 IdempotencyKey = Annotated[str | None, Header(alias=idempotency.HEADER, max_length=idempotency.MAX_LENGTH,
                                               description="A retry with the same key returns what the first"
                                                           " request made")]
+
+
+async def _required_key(key: IdempotencyKey = None) -> str:
+    if key is None or not key.strip():
+        raise Problem(400, "idempotency_key_missing", "An Idempotency-Key header is required",
+                      f"send a {idempotency.HEADER} of your choosing, new for each new request; send the same"
+                      " again on a retry, so that nothing is made or counted twice")
+    return key
+
+
+# Creates that must never happen twice (a note, a delivery report) require the key.
+RequiredIdempotencyKey = Annotated[str, Depends(_required_key)]

@@ -276,3 +276,13 @@ def test_a_page_of_the_basis_holds_whole_orders():
     assert reimbursements.whole_orders(lines, 3) == (lines, None)
     assert reimbursements.whole_orders(lines[:3], 1) == (_lines("a"), "a")   # the next order's first line
     assert reimbursements.whole_orders([], 5) == ([], None)
+
+
+def test_a_day_holds_at_most_1440_minutes_of_one_order():
+    decisions.ensure_within_day(measure="minutes", already=1000, quantity=440, delivered_on=date(2026, 3, 2))
+    with pytest.raises(DomainError) as refused:
+        decisions.ensure_within_day(measure="minutes", already=1440, quantity=1, delivered_on=date(2026, 3, 2))
+    assert refused.value.code == "delivery_exceeds_day" and refused.value.extra == {"already": 1440, "limit": 1440}
+    assert "1440" in refused.value.detail and "2026-03-02" in refused.value.detail
+    with pytest.raises(DomainError):
+        decisions.ensure_within_day(measure="units", already=0, quantity=1001, delivered_on=date(2026, 3, 2))

@@ -9,20 +9,13 @@ from services.journal.api.models import (AddendumIn, ArchivedNoteOut, Correction
 from services.journal.usecases import notes
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
+from shared.api import PageDep, RequiredIdempotencyKey, UnitOfWorkDep
 from shared.pagination import Page
 from shared.problems import Problem
 
 router = APIRouter(tags=["notes"])
 
 _NOTE_LIST = TypeAdapter(list[NoteOut])  # validates the store's JSON in one pass, no dicts in between
-
-
-def _key(value: str | None) -> str:
-    if not value or not value.strip():
-        raise Problem(400, "idempotency_key_missing", "An Idempotency-Key header is required",
-                      "send a key of your choosing, new for each new note; send it again on a retry")
-    return value
 
 
 def _made(made: notes.Made, response: Response) -> NoteOut:
@@ -33,10 +26,10 @@ def _made(made: notes.Made, response: Response) -> NoteOut:
 @router.post("/cases/{case_id}/notes", status_code=201, response_model=NoteOut,
              responses={200: {"description": "A retry: the note this key made before"}},
              summary="Write a note (skriv journalanteckning)")
-async def write_note(case_id: UUID, body: NoteIn, response: Response, uow: UnitOfWorkDep,
-                     idempotency_key: IdempotencyKey = None, user: Grant = allow("journal:note.write")) -> NoteOut:
+async def write_note(case_id: UUID, body: NoteIn, response: Response, uow: UnitOfWorkDep, *,
+                     user: Grant = allow("journal:note.write"), idempotency_key: RequiredIdempotencyKey) -> NoteOut:
     made = await notes.write_note(uow, user, case_id=case_id, occurred_on=body.occurred_on, text=body.text,
-                                  key=_key(idempotency_key))
+                                  key=idempotency_key)
     return _made(made, response)
 
 
@@ -60,11 +53,11 @@ async def sign_note(note_id: UUID, body: SignIn, response: Response, uow: UnitOf
 @router.post("/notes/{note_id}/addenda", status_code=201, response_model=NoteOut,
              responses={200: {"description": "A retry: the addendum this key made before"}},
              summary="Add an addendum (tillägg), e.g. the person's objection; the note is not changed")
-async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, uow: UnitOfWorkDep,
-                       idempotency_key: IdempotencyKey = None,
-                       user: Grant = allow("journal:note.addend")) -> NoteOut:
+async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, uow: UnitOfWorkDep, *,
+                       user: Grant = allow("journal:note.addend"),
+                       idempotency_key: RequiredIdempotencyKey) -> NoteOut:
     made = await notes.add_addendum(uow, user, note_id=note_id, text=body.text, given_by=body.given_by,
-                                    key=_key(idempotency_key))
+                                    key=idempotency_key)
     return _made(made, response)
 
 

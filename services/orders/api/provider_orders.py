@@ -9,7 +9,7 @@ from services.orders.api.models import DeliveryIn, DeliveryOut, InboxItem, Provi
 from services.orders.usecases import provider_orders
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
+from shared.api import RequiredIdempotencyKey, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/provider/orders", tags=["provider"])
@@ -50,9 +50,10 @@ async def start_order(order_id: UUID, body: StartIn, uow: UnitOfWorkDep, user: G
 @router.post("/{order_id}/deliveries", status_code=201, response_model=DeliveryOut,
              responses={200: {"description": "A retry: the report this Idempotency-Key made before"}},
              summary="Report delivered minutes or units on a day (återrapportering)",
-             description="Send an Idempotency-Key (recommended): a retry with the same key is not counted twice.")
-async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, uow: UnitOfWorkDep,
-                          idempotency_key: IdempotencyKey = None, user: Grant = Answerer) -> DeliveryOut:
+             description="An Idempotency-Key is required: a retry with the same key is not counted twice. At most"
+                         " 1 440 minutes (and 1 000 units) per order and day, all reports together.")
+async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, uow: UnitOfWorkDep, *,
+                          user: Grant = Answerer, idempotency_key: RequiredIdempotencyKey) -> DeliveryOut:
     delivery, created = await provider_orders.report_delivery(
         uow, user, order_id, delivered_on=body.delivered_on, measure=body.measure, quantity=body.quantity,
         idempotency_key=idempotency_key)

@@ -72,6 +72,21 @@ def ensure_deliverable(case: CaseState | None, decision: Decision | None, *, cas
                       f"the order started on {started_on.isoformat()}")
 
 
+# What one order can have delivered on one day, all reports together: a day has 1 440 minutes.
+MAX_PER_DAY = {"minutes": 24 * 60, "units": 1_000}
+
+
+def ensure_within_day(*, measure: str, already: int, quantity: int, delivered_on: date) -> None:
+    """A report may not bring an order's day over what a day can hold (MAX_PER_DAY)."""
+    limit = MAX_PER_DAY[measure]
+    if already + quantity > limit:
+        raise errors.conflict("delivery_exceeds_day", "More than a day can hold",
+                              f"{already} {measure} are already reported for {delivered_on.isoformat()} on this"
+                              f" order; with {quantity} more it would be {already + quantity}, and a day holds at"
+                              f" most {limit} {measure}. Correct the earlier report instead of adding to it.",
+                              already=already, limit=limit)
+
+
 def ensure_startable(case: CaseState | None, decision: Decision | None, *, case_id, started_on: date,
                      today: date) -> None:
     ensure_not_in_future(started_on, today, "started_on")

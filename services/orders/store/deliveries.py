@@ -34,6 +34,13 @@ async def insert(conn: asyncpg.Connection, *, delivery_id: UUID, order_id: UUID,
     )
 
 
+async def day_total(conn: asyncpg.Connection, order_id: UUID, delivered_on: date, measure: str) -> int:
+    """What is already reported for the order on the day, in the measure (the order's row is locked)."""
+    return await conn.fetchval("SELECT coalesce(sum(quantity), 0) FROM deliveries"
+                               " WHERE order_id = $1 AND delivered_on = $2 AND measure = $3",
+                               order_id, delivered_on, measure)
+
+
 async def by_key(conn: asyncpg.Connection, order_id: UUID, idempotency_key: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM deliveries WHERE order_id = $1 AND idempotency_key = $2",
                                order_id, idempotency_key)

@@ -118,6 +118,8 @@ async def report_delivery(uow: UnitOfWork, user: Grant, order_id: UUID, *, deliv
         case, decision = read_models.views(row)
         decisions.ensure_deliverable(case, decision, case_id=row["case_id"], delivered_on=delivered_on,
                                      started_on=row["started_on"], today=uow.today())
+        decisions.ensure_within_day(measure=measure, quantity=quantity, delivered_on=delivered_on,
+                                    already=await delivery_store.day_total(conn, order_id, delivered_on, measure))
         if await delivery_store.price(conn, row["intervention"], measure, delivered_on) is None:
             raise errors.conflict("no_price", "There is no price for this intervention and measure",
                                   f"{row['intervention']} has no price per {measure} on {delivered_on};"

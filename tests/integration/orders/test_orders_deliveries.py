@@ -14,7 +14,8 @@ def _month() -> str:
 
 async def _report(client, order_id: str, **body):
     body.setdefault("delivered_on", today().isoformat())
-    return await client.post(f"/provider/orders/{order_id}/deliveries", json=body)
+    return await client.post(f"/provider/orders/{order_id}/deliveries", json=body,
+                             headers={"Idempotency-Key": uuid.uuid4().hex})
 
 
 async def _basis(orders, provider: dict, **params):
@@ -163,6 +164,21 @@ async def test_delivery_reports_are_idempotent_with_a_key(orders):
                                 json={"delivered_on": today().isoformat(), "minutes": 45}),
                    409, "idempotency_key_reused")
     assert (await _basis(orders, provider)).json()["total_ore"] == 22_500
+
+
+async def test_a_report_needs_a_key_and_a_day_holds_at_most_1440_minutes(orders):
+    provider = await orders.provider()
+    p = orders.provider_client(provider)
+    order = await orders.started_order(provider, started_on=today())
+    url = f"/provider/orders/{order['id']}/deliveries"
+    keyless = await p.post(url, json={"delivered_on": today().isoformat(), "minutes": 30})
+    assert_problem(keyless, 400, "idempotency_key_missing")
+    assert (await _report(p, order["id"], minutes=1440)).status_code == 201
+    for minutes in (1440, 1):
+        refused = assert_problem(await _report(p, order["id"], minutes=minutes), 409, "delivery_exceeds_day")
+        assert "1440" in refused["detail"] and refused["already"] == 1440
+    lines = (await _basis(orders, provider)).json()["items"]
+    assert [(line["quantity"], line["reports"]) for line in lines] == [(1440, 1)]
 
 
 async def test_who_sees_which_basis(orders):

@@ -83,7 +83,8 @@ async def test_illegal_provider_moves_are_409_with_the_current_state(orders, ste
         assert response.status_code == 200, response.text
     if body:
         body = {k: today().isoformat() if v == "TODAY" else v for k, v in body.items()}
-    refused = assert_problem(await p.post(f"{url}/{action}", **({"json": body} if body else {})),
+    refused = assert_problem(await p.post(f"{url}/{action}", headers={"Idempotency-Key": "k"},
+                                          **({"json": body} if body else {})),
                              409, "illegal_transition")
     assert refused["current_state"] == current
 
@@ -125,7 +126,8 @@ async def test_another_providers_token_gets_404_for_an_order_it_was_not_sent(ord
     for response in (await other.get(url), await other.post(f"{url}/confirm"),
                      await other.post(f"{url}/reject", json={"reason": "x"}),
                      await other.post(f"{url}/start", json={"started_on": today().isoformat()}),
-                     await other.post(f"{url}/deliveries", json={"delivered_on": today().isoformat(), "minutes": 5})):
+                     await other.post(f"{url}/deliveries", headers={"Idempotency-Key": "k"},
+                                      json={"delivered_on": today().isoformat(), "minutes": 5})):
         body = assert_problem(response, 404, "order_not_found")
         assert "provider" not in body.get("detail", "")
     assert order["id"] not in [o["id"] for o in (await other.get("/provider/orders")).json()["items"]]

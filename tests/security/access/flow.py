@@ -166,7 +166,7 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
                  json={"started_on": started_on.isoformat()})
     delivered_on = today - timedelta(days=1)
     await f.call("orders", "POST", f"/provider/orders/{f.order_id}/deliveries", **provider, expect=201,
-                 json={"delivered_on": delivered_on.isoformat(), "minutes": 90})
+                 headers={"Idempotency-Key": "leverans-1"}, json={"delivered_on": delivered_on.isoformat(), "minutes": 90})
     f.month = f"{delivered_on:%Y-%m}"
 
     # A second order that nobody confirms: two business days later it raises a watch, the
