@@ -9,6 +9,7 @@ import pytest
 from services.orders.domain import access, decisions, providers, reimbursements
 from services.orders.domain.decisions import Decision
 from services.orders.domain.orders import (
+    ENDED_BY_CASE_CLOSE,
     TRANSITIONS,
     Action,
     OrderState,
@@ -34,6 +35,11 @@ LEGAL = {
     (S.OPENED, A.RECALL): S.RECALLED,
     (S.CONFIRMED, A.START): S.STARTED,
     (S.STARTED, A.REPORT_DELIVERY): S.STARTED,
+    # Closing the case ends whatever was sent and is not at an end already.
+    (S.SENT, A.END): S.ENDED,
+    (S.OPENED, A.END): S.ENDED,
+    (S.CONFIRMED, A.END): S.ENDED,
+    (S.STARTED, A.END): S.ENDED,
 }
 
 
@@ -286,3 +292,12 @@ def test_a_day_holds_at_most_1440_minutes_of_one_order():
     assert "1440" in refused.value.detail and "2026-03-02" in refused.value.detail
     with pytest.raises(DomainError):
         decisions.ensure_within_day(measure="units", already=0, quantity=1001, delivered_on=date(2026, 3, 2))
+
+
+def test_closing_a_case_ends_what_was_sent_and_leaves_the_rest():
+    assert ENDED_BY_CASE_CLOSE == {S.SENT, S.OPENED, S.CONFIRMED, S.STARTED}
+    for state in (S.DRAFT, S.REJECTED, S.RECALLED, S.ENDED):
+        with pytest.raises(DomainError):
+            transition(state, A.END)
+    with pytest.raises(DomainError):
+        transition(S.ENDED, A.REPORT_DELIVERY)

@@ -3,6 +3,7 @@ ranked list's cursor keeps its place whatever day the next page is read on, the 
 by decision date and counts in full, the events a firing and a resolution publish, the
 scheduler's sleep, and the service built from settings read once."""
 import random
+import secrets
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
@@ -13,9 +14,19 @@ from hypothesis import strategies as st
 from services.watch.domain import events, reports
 from services.watch.domain.reports import Quarter, Status
 from services.watch.domain.rules import KIND_ORDER, Kind, Subject, configure
-from services.watch.domain.watches import (ListPosition, WatchedThing, ensure_open, fire, list_cursor, list_key,
-                                           position_after, position_of, resolution_comment, seconds_to_sleep,
-                                           urgency_key)
+from services.watch.domain.watches import (
+    ListPosition,
+    WatchedThing,
+    ensure_open,
+    fire,
+    list_cursor,
+    list_key,
+    position_after,
+    position_of,
+    resolution_comment,
+    seconds_to_sleep,
+    urgency_key,
+)
 from shared.errors import DomainError
 from shared.pagination import encode_cursor
 from shared.problems import status_of
@@ -219,11 +230,11 @@ def test_a_resolved_watch_is_published_keyed_by_its_subject():
 def test_the_service_is_built_from_its_settings_with_the_clock_route_only_in_dev_and_test():
     from services.watch.main import service
     from services.watch.settings import WatchSettings
-    from shared.settings import Settings
+    from shared.settings import SECRETS, Settings
 
     watch = WatchSettings(rules={"order_reminder": "3bd"})
     dev = service(Settings(env="test"), watch)
-    prod = service(Settings(env="prod", jwt_secret="s" * 40, person_ref_key="k" * 40), watch)
+    prod = service(Settings(env="prod", **{name: secrets.token_hex(32) for name in SECRETS}), watch)
     paths = lambda built: {route.path for router in built.routers for route in router.routes}  # noqa: E731
     assert "/admin/clock" in paths(dev) and "/admin/clock" not in paths(prod)
     assert {"/watches", "/reports/unexecuted-decisions"} <= paths(prod)

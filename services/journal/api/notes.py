@@ -4,8 +4,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import TypeAdapter
 
-from services.journal.api.models import (AddendumIn, ArchivedNoteOut, CorrectionIn, NoteIn, NoteOut, RemovalIn,
-                                         SignIn)
+from services.journal.api.models import AddendumIn, ArchivedNoteOut, CorrectionIn, NoteIn, NoteOut, RemovalIn, SignIn
 from services.journal.usecases import notes
 from shared.access import Grant
 from shared.access.routes import allow

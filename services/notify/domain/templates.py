@@ -39,6 +39,18 @@ TEMPLATES: dict[str, _Texts] = {
         Template("Hej!\n\nEn beställning som ni har öppnat har återkallats av socialtjänsten "
                  "och ska inte verkställas.\nLogga in i Omsorg för att se den:\n$link\n\n"
                  "Referens: $reference" + FOOTER)),
+    "order_ended": _Texts(
+        Template("Beställning avslutad ($reference)"),
+        Template("Hej!\n\nÄrendet som beställningen hör till har avslutats av socialtjänsten. "
+                 "Beställningen är därmed avslutad och ska inte verkställas vidare; tid efter "
+                 "avslutet kan inte återrapporteras.\nLogga in i Omsorg för att se den:\n$link\n\n"
+                 "Referens: $reference" + FOOTER)),
+    "delivery_voided": _Texts(
+        Template("Återrapportering makulerad ($reference)"),
+        Template("Hej!\n\nEn återrapportering av utförd tid kom in efter att ärendet hade avslutats "
+                 "och har därför makulerats. Den ger ingen ersättning.\n"
+                 "Logga in i Omsorg för att se beställningen:\n$link\n\n"
+                 "Referens: $reference" + FOOTER)),
     # To caseworkers and supervisors, in the application.
     "watch_raised": _Texts(
         Template("Bevakning: $what"),

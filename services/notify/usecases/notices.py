@@ -7,7 +7,15 @@ from services.notify.domain import plan
 from services.notify.domain.templates import watch_link
 from services.notify.store import contacts
 from services.notify.store import deliveries as store
-from shared.events.catalog import OrderOpened, OrderRecalled, OrderSent, WatchEscalated, WatchRaised
+from shared.events.catalog import (
+    DeliveryVoided,
+    OrderEnded,
+    OrderOpened,
+    OrderRecalled,
+    OrderSent,
+    WatchEscalated,
+    WatchRaised,
+)
 from shared.unit_of_work import UnitOfWork
 
 
@@ -39,6 +47,24 @@ async def notify_order_recalled(uow: UnitOfWork, event_id: UUID, event_type: str
                                        caseworker=data.caseworker, unit=known.unit if known else None)
         await store.queue(uow.conn, plan.to_provider(event_id, event_type, "order_recalled", contact,
                                                      uow.settings.public_url))
+
+
+async def notify_order_ended(uow: UnitOfWork, event_id: UUID, event_type: str, data: OrderEnded) -> None:
+    """Tell the provider that the order ended with its case (they had it: it was sent to them)."""
+    await _to_known_provider(uow, event_id, event_type, "order_ended", data.order_id)
+
+
+async def notify_delivery_voided(uow: UnitOfWork, event_id: UUID, event_type: str, data: DeliveryVoided) -> None:
+    """Tell the provider that a report came after the case closed and was voided, and why."""
+    await _to_known_provider(uow, event_id, event_type, "delivery_voided", data.order_id)
+
+
+async def _to_known_provider(uow: UnitOfWork, event_id: UUID, event_type: str, template: str, order_id: UUID) -> None:
+    async with uow:
+        contact = await contacts.contact(uow.conn, order_id)
+        if contact is not None:  # the order was sent, so its contact is known
+            await store.queue(uow.conn, plan.to_provider(event_id, event_type, template, contact,
+                                                         uow.settings.public_url))
 
 
 async def notify_watch_raised(uow: UnitOfWork, event_id: UUID, event_type: str, data: WatchRaised) -> None:

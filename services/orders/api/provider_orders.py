@@ -9,7 +9,7 @@ from services.orders.api.models import DeliveryIn, DeliveryOut, InboxItem, Provi
 from services.orders.usecases import provider_orders
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import RequiredIdempotencyKey, PageDep, UnitOfWorkDep
+from shared.api import PageDep, RequiredIdempotencyKey, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/provider/orders", tags=["provider"])

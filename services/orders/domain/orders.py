@@ -2,7 +2,7 @@
 
 draft → sent → opened → confirmed → started, with two ends on the way: the provider may
 reject an order it has opened, and the caseworker may recall one until the provider
-confirms it (DESIGN.md rule 7). A redirect is a recall of the old order plus a new order
+confirms it (rule 7). Closing the case ends every order that was sent and is not yet at an end. A redirect is a recall of the old order plus a new order
 sent to the right provider, in one transaction. Delivered time (återrapportering) is
 reported on a started order and leaves it started.
 """
@@ -21,6 +21,7 @@ class OrderState(StrEnum):
     STARTED = "started"        # verkställd
     REJECTED = "rejected"      # avvisad av utföraren
     RECALLED = "recalled"      # återkallad
+    ENDED = "ended"            # avslutad: the case was closed
 
 
 class Action(StrEnum):
@@ -32,6 +33,7 @@ class Action(StrEnum):
     START = "start"
     RECALL = "recall"
     REPORT_DELIVERY = "report_delivery"
+    END = "end"                # the case closed: nothing more is to be done or reported
 
 
 S, A = OrderState, Action
@@ -48,7 +50,11 @@ TRANSITIONS: dict[tuple[OrderState, Action], OrderState] = {
     (S.OPENED, A.RECALL): S.RECALLED,
     (S.CONFIRMED, A.START): S.STARTED,
     (S.STARTED, A.REPORT_DELIVERY): S.STARTED,
+    **{(state, A.END): S.ENDED for state in (S.SENT, S.OPENED, S.CONFIRMED, S.STARTED)},
 }
+
+# What closing a case ends: every order sent and not yet at an end of its own.
+ENDED_BY_CASE_CLOSE = frozenset(state for (state, action) in TRANSITIONS if action is A.END)
 
 def transition(state: OrderState, action: Action) -> OrderState:
     """The state after `action`, or 409 `illegal_transition` naming the current state."""
@@ -64,7 +70,7 @@ def transition(state: OrderState, action: Action) -> OrderState:
 def _done(action: Action) -> str:
     return {A.EDIT: "changed", A.SEND: "sent", A.OPEN: "opened", A.CONFIRM: "confirmed",
             A.REJECT: "rejected", A.START: "started", A.RECALL: "recalled",
-            A.REPORT_DELIVERY: "reported on"}[action]
+            A.REPORT_DELIVERY: "reported on", A.END: "ended"}[action]
 
 
 def visible_to_provider(state: OrderState, opened: bool) -> bool:

@@ -1,9 +1,10 @@
 """Reactions to the registry's events: orders' read models of cases and decisions.
 
 Each is called inside the consumer's unit of work (the batch's transaction, with its inbox rows)
-and writes one row of a read model."""
+and writes one row of a read model; a closed case also ends its orders (usecases/cases.py)."""
 
 from services.orders.store import read_models as store
+from services.orders.usecases import cases
 from shared.events import Envelope
 from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored, DecisionMade
 from shared.unit_of_work import UnitOfWork
@@ -15,7 +16,7 @@ async def on_case_opened(uow: UnitOfWork, envelope: Envelope, data: CaseOpened) 
 
 
 async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
-    await store.close_case(uow.conn, case_id=data.case_id, closed_on=data.closed_on)
+    await cases.close_case(uow, data)
 
 
 async def on_case_removed(uow: UnitOfWork, envelope: Envelope, data: CaseRemoved) -> None:

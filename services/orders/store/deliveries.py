@@ -37,8 +37,17 @@ async def insert(conn: asyncpg.Connection, *, delivery_id: UUID, order_id: UUID,
 async def day_total(conn: asyncpg.Connection, order_id: UUID, delivered_on: date, measure: str) -> int:
     """What is already reported for the order on the day, in the measure (the order's row is locked)."""
     return await conn.fetchval("SELECT coalesce(sum(quantity), 0) FROM deliveries"
-                               " WHERE order_id = $1 AND delivered_on = $2 AND measure = $3",
+                               " WHERE order_id = $1 AND delivered_on = $2 AND measure = $3 AND voided_at IS NULL",
                                order_id, delivered_on, measure)
+
+
+async def void_reported_after(conn: asyncpg.Connection, case_id: UUID, moment: datetime, *, reason: str,
+                              at: datetime) -> list[asyncpg.Record]:
+    """Void the case's delivery reports made after `moment` (kept, with why); the voided ones."""
+    return await conn.fetch(
+        "UPDATE deliveries d SET voided_at = $3, void_reason = $4 FROM orders o"
+        " WHERE o.id = d.order_id AND o.case_id = $1 AND d.reported_at > $2 AND d.voided_at IS NULL"
+        " RETURNING d.*, o.case_id, o.provider_id", case_id, moment, at, reason)
 
 
 async def by_key(conn: asyncpg.Connection, order_id: UUID, idempotency_key: str) -> asyncpg.Record | None:
@@ -48,8 +57,9 @@ async def by_key(conn: asyncpg.Connection, order_id: UUID, idempotency_key: str)
 
 # One line per order, intervention, measure and price period in the month. The conditions
 # repeat what reporting refuses (rule 4), so that nothing refused then can appear here by
-# another way: only started orders (never recalled ones), only days inside the decision,
-# nothing after the case closed, nothing on a removed case.
+# another way: only started orders (never recalled ones; ended ones keep what came before the
+# end), only days inside the decision, nothing after the case closed, nothing voided (reported
+# after the close, when orders learnt of it later), nothing on a removed case.
 _LINES = """
 WITH lines AS (
     SELECT d.order_id, o.person_id, o.intervention, d.measure, p.valid_from AS price_valid_from, p.price_ore, p.per_quantity,
@@ -63,7 +73,7 @@ WITH lines AS (
                        AND pr.valid_from <= d.delivered_on
                      ORDER BY pr.valid_from DESC LIMIT 1) p ON true
      WHERE o.provider_id = $1 AND d.delivered_on >= $2 AND d.delivered_on < $3
-       AND o.state = 'started' AND d.delivered_on >= o.started_on
+       AND o.state IN ('started', 'ended') AND d.delivered_on >= o.started_on AND d.voided_at IS NULL
        AND d.delivered_on >= dc.valid_from AND (dc.valid_to IS NULL OR d.delivered_on <= dc.valid_to)
        AND (c.closed_on IS NULL OR d.delivered_on <= c.closed_on) AND c.removed_at IS NULL
      GROUP BY d.order_id, o.person_id, o.intervention, d.measure, p.valid_from, p.price_ore, p.per_quantity

@@ -33,7 +33,7 @@ _HISTORY = f""",
                    'reports', count(*),
                    'minutes', coalesce(sum(quantity) FILTER (WHERE measure = 'minutes'), 0),
                    'units', coalesce(sum(quantity) FILTER (WHERE measure = 'units'), 0))
-          FROM deliveries WHERE order_id = o.id) AS deliveries"""
+          FROM deliveries WHERE order_id = o.id AND voided_at IS NULL) AS deliveries"""
 
 _QUERIES = {(lock, history): _ORDER.format(lock=" FOR UPDATE OF o" if lock else "", history=_HISTORY if history else "")
             for lock in (False, True) for history in (False, True)}
@@ -82,6 +82,14 @@ async def move(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_st
     )
     return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor, "at": at,
             "reason": reason, "detail": detail}
+
+
+async def lock_of_case(conn: asyncpg.Connection, case_id: UUID, states: list[str]) -> list[asyncpg.Record]:
+    """The case's orders in `states`, locked in id order: a delivery report in flight on one of
+    them commits first, and one that comes after finds the order's new state."""
+    return await conn.fetch("SELECT id, state, case_id, provider_id, sent_by, opened_at FROM orders"
+                            " WHERE case_id = $1 AND state = ANY($2::text[]) ORDER BY id FOR UPDATE",
+                            case_id, states)
 
 
 async def add_history(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_state: str | None,

@@ -20,8 +20,9 @@ async def insert_case(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kin
     )
 
 
-async def close_case(conn: asyncpg.Connection, *, case_id: UUID, closed_on: date) -> None:
-    await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2 WHERE case_id = $1", case_id, closed_on)
+async def close_case(conn: asyncpg.Connection, *, case_id: UUID, closed_on: date, closed_at: datetime | None) -> None:
+    await conn.execute("UPDATE cases SET status = 'closed', closed_on = $2, closed_at = $3 WHERE case_id = $1",
+                       case_id, closed_on, closed_at)
 
 
 async def remove_case(conn: asyncpg.Connection, *, case_id: UUID, removed_at: datetime) -> None:

@@ -114,10 +114,11 @@ async def report_delivery(uow: UnitOfWork, user: Grant, order_id: UUID, *, deliv
         if idempotency_key and (earlier := await delivery_store.by_key(conn, order_id, idempotency_key)):
             idempotency.ensure_same_request(earlier["request_hash"], request)
             return earlier, False
-        transition(OrderState(row["state"]), Action.REPORT_DELIVERY)
+        # The case first: on a closed case the order has ended too, and the case is the reason.
         case, decision = read_models.views(row)
         decisions.ensure_deliverable(case, decision, case_id=row["case_id"], delivered_on=delivered_on,
                                      started_on=row["started_on"], today=uow.today())
+        transition(OrderState(row["state"]), Action.REPORT_DELIVERY)
         decisions.ensure_within_day(measure=measure, quantity=quantity, delivered_on=delivered_on,
                                     already=await delivery_store.day_total(conn, order_id, delivered_on, measure))
         if await delivery_store.price(conn, row["intervention"], measure, delivered_on) is None:

@@ -73,7 +73,7 @@ async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str
         ongoing = await store.ongoing_investigation(uow.conn, case_id)
         process.ensure_can_close(ongoing_investigation=ongoing is not None)
         row = await store.close(uow.conn, case_id, closed_on=uow.today(), closed_by=user.sub, reason=reason)
-        uow.publish(CaseClosed(case_id=case_id, reason=reason, closed_on=row["closed_on"]),
+        uow.publish(CaseClosed(case_id=case_id, reason=reason, closed_on=row["closed_on"], closed_at=uow.now()),
                     key=str(case_id), subject=f"case/{case_id}")
     return row
 

@@ -4,7 +4,7 @@ from services.watch.domain.rules import Rule
 from services.watch.usecases import subjects
 from shared.consumer import Handler
 from shared.events import Envelope
-from shared.events.catalog import OrderConfirmed, OrderRecalled, OrderRejected, OrderSent, OrderStarted
+from shared.events.catalog import OrderConfirmed, OrderEnded, OrderRecalled, OrderRejected, OrderSent, OrderStarted
 from shared.unit_of_work import UnitOfWork
 
 
@@ -20,6 +20,9 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
     async def on_order_recalled(uow: UnitOfWork, envelope: Envelope, data: OrderRecalled) -> None:
         await subjects.settle_order(uow, rules, data.order_id, resolution=envelope.type, at=data.recalled_at)
 
+    async def on_order_ended(uow: UnitOfWork, envelope: Envelope, data: OrderEnded) -> None:
+        await subjects.settle_order(uow, rules, data.order_id, resolution=envelope.type, at=data.ended_at)
+
     async def on_order_rejected(uow: UnitOfWork, envelope: Envelope, data: OrderRejected) -> None:
         await subjects.settle_order(uow, rules, data.order_id, resolution=envelope.type, at=data.rejected_at)
 
@@ -28,4 +31,4 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
 
     return {"order.sent": on_order_sent, "order.confirmed": on_order_confirmed,
             "order.recalled": on_order_recalled, "order.rejected": on_order_rejected,
-            "order.started": on_order_started}
+            "order.started": on_order_started, "order.ended": on_order_ended}

@@ -1,7 +1,14 @@
 """The quarter's report of decisions not carried out (ej verkställda beslut)."""
 from services.watch.domain import access
-from services.watch.domain.reports import (MAX_CANDIDATES, Quarter, Report, ensure_not_too_many, oldest_decided_on,
-                                           position_after, report)
+from services.watch.domain.reports import (
+    MAX_CANDIDATES,
+    Quarter,
+    Report,
+    ensure_not_too_many,
+    oldest_decided_on,
+    position_after,
+    report,
+)
 from services.watch.store import decisions as store
 from shared.access import Grant
 from shared.unit_of_work import UnitOfWork

@@ -6,8 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.watch.domain.rules import Rule, Subject, Track, kinds_of
-from services.watch.domain.watches import (GRANTED, decision_timers, inquiry_timers, investigation_timers,
-                                           order_timers)
+from services.watch.domain.watches import GRANTED, decision_timers, inquiry_timers, investigation_timers, order_timers
 from services.watch.store import decisions, subjects, timers
 from services.watch.store import watches as watch_store
 from services.watch.usecases.watches import publish_resolved

@@ -1,5 +1,5 @@
 """Events on audit.access: every read of a person's data."""
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
 from pydantic import BaseModel

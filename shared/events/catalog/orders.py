@@ -115,5 +115,33 @@ class DeliveryReported(BaseModel):
     reported_at: datetime
 
 
-__all__ = ["DeliveryReported", "OrderConfirmed", "OrderOpened", "OrderRecalled", "OrderRejected",
+@event_type("order.ended", "orders.events")
+class OrderEnded(BaseModel):
+    """Beställningen har avslutats eftersom ärendet avslutades; utföraren ska inte fortsätta."""
+    order_id: UUID
+    case_id: UUID
+    provider_id: UUID
+    caseworker: str | None = None
+    was_opened: bool
+    reason: Literal["case_closed"]
+    ended_at: datetime
+
+
+@event_type("delivery.voided", "orders.events")
+class DeliveryVoided(BaseModel):
+    """En återrapportering har makulerats: den kom efter att ärendet avslutades och blir ingen
+    ersättning. Utföraren får veta varför."""
+    delivery_id: UUID
+    order_id: UUID
+    case_id: UUID
+    provider_id: UUID
+    delivered_on: date
+    measure: Literal["minutes", "units"]
+    quantity: int
+    reason: Literal["case_closed"]
+    voided_at: datetime
+
+
+__all__ = ["DeliveryReported", "DeliveryVoided", "OrderConfirmed", "OrderEnded", "OrderOpened", "OrderRecalled",
+           "OrderRejected",
            "OrderSent", "OrderStarted"]

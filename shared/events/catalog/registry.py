@@ -21,10 +21,12 @@ class CaseOpened(BaseModel):
 
 @event_type("case.closed", "registry.events")
 class CaseClosed(BaseModel):
-    """Ett ärende har avslutats."""
+    """Ett ärende har avslutats. `closed_at` is the moment: what others learn of the case later
+    (a delivery report that raced the close) is judged by it, not by when the event arrived."""
     case_id: UUID
     reason: str
     closed_on: date
+    closed_at: datetime | None = None
 
 
 @event_type("case.removed", "registry.events")

@@ -69,9 +69,12 @@ class Orders:
         await self._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid", case_id)
         return case_id
 
-    async def close_case(self, case_id: str, closed_on: date | None = None) -> None:
+    async def close_case(self, case_id: str, closed_on: date | None = None, wait: bool = True) -> None:
         await self.publish("case.closed", {"case_id": case_id, "reason": "avslutat",
-                                           "closed_on": (closed_on or today()).isoformat()}, case_id)
+                                           "closed_on": (closed_on or today()).isoformat(),
+                                           "closed_at": clock.now().isoformat()}, case_id)
+        if not wait:
+            return
         await self._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND status = 'closed'", case_id)
 
     async def decide(self, case_id: str, *, intervention: str = "home_help", unit: str = "vuxen",

@@ -137,11 +137,10 @@ async def test_redirect_refusals(orders):
     assert_problem(await orders.client().post(f"/orders/{escort['id']}/redirect",
                                               json={"provider_id": no_escort["id"], "reason": "x"}),
                    409, "provider_does_not_offer")
-    # A redirect is a new order: a case closed meanwhile refuses it, and the old order stays as it was.
+    # Closing the case ends the order (the provider is told): nothing is redirected or recalled after.
     await orders.close_case(order["case_id"])
-    assert_problem(await orders.client().post(url, json={"provider_id": no_escort["id"], "reason": "x"}),
-                   409, "case_closed")
-    assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "sent"
-    # Recalling is always possible, even on a closed case.
-    assert (await orders.client().post(f"/orders/{order['id']}/recall", json={"reason": "Ärendet avslutat"})
-            ).status_code == 200
+    assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "ended"
+    for move, body in (("redirect", {"provider_id": no_escort["id"], "reason": "x"}), ("recall", {"reason": "x"})):
+        refused = assert_problem(await orders.client().post(f"/orders/{order['id']}/{move}", json=body),
+                                 409, "illegal_transition")
+        assert refused["current_state"] == "ended"
