@@ -3,7 +3,10 @@
 A use case does its work inside `async with uow:`. The unit opens the connection and the
 transaction, collects the events to publish (`publish`) and the reads of personal data to log
 (`log_read`), and on leaving writes them all to the outbox in the same transaction and commits
-once. Leaving with an error rolls everything back and drops what was collected.
+once. Leaving with an error rolls everything back and drops what was collected, except what the
+access log must keep whatever the answer: a refusal to show a person's data (`ensure_unit`), and
+a read that the refusal itself shows (`log_read(..., also_if_refused=True)`); those are written
+after the rollback, in a transaction of their own.
 
 Entering a unit that is already open joins it: a consumer opens one unit for a fetched batch of
 events (with their inbox rows) and the handlers and use cases it calls work inside it. Nothing
@@ -16,7 +19,9 @@ from uuid import UUID
 import asyncpg
 from pydantic import BaseModel
 
-from shared.auth import Principal
+from shared.access.policy import Grant
+from shared.errors import DomainError
+from shared.principal import Principal
 from shared.clock import Clock
 from shared.events.catalog.audit import AccessLogged
 from shared.outbox import Outbox
@@ -39,6 +44,7 @@ class UnitOfWork:
         self._connection = None
         self._transaction = None
         self._events: list[tuple[BaseModel, str, str | None]] = []
+        self._kept: list[tuple[BaseModel, str, str | None]] = []   # logged even if the work fails
 
     # Time, as the service's clock says it.
     def now(self) -> datetime:
@@ -71,12 +77,16 @@ class UnitOfWork:
                 await self._transaction.commit()
             else:
                 await self._transaction.rollback()
+                if self._kept and isinstance(exc, DomainError):
+                    async with self.conn.transaction():
+                        await self.outbox.add_many(self.conn, self._kept)
         except BaseException:
             if not self._transaction.is_completed():
                 await self._transaction.rollback()
             raise
         finally:
             self._events.clear()
+            self._kept.clear()
             await self._release()
 
     async def _release(self) -> None:
@@ -94,15 +104,30 @@ class UnitOfWork:
 
     def log_read(self, user: Principal, *, resource: str, person_id: UUID | None = None,
                  person_ids: Iterable[UUID | None] | None = None, reason: str | None = None,
-                 action: str = "read") -> None:
+                 action: str = "read", also_if_refused: bool = False) -> None:
         """Who read whose data, when and why. A list that shows several persons is one entry per
-        person, so each person's log shows it; a list that shows no one is still one entry."""
+        person, so each person's log shows it; a list that shows no one is still one entry.
+        `also_if_refused`: the answer shows the data even when the work is refused (a 409 that
+        names the person), so the read is logged either way."""
         persons = [person_id] if person_ids is None else \
             list(dict.fromkeys(p for p in person_ids if p is not None)) or [None]
         at = self.now()
         for person in persons:
-            self.publish(AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
-                                      person_id=person, reason=reason or self.reason, at=at), key=str(person or resource))
+            entry = (AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
+                                  person_id=person, reason=reason or self.reason, at=at), str(person or resource), None)
+            self._events.append(entry)
+            if also_if_refused:
+                self._kept.append(entry)
+
+    def ensure_unit(self, user: Grant, unit: str, *, resource: str, person_id: UUID | None,
+                    action: str = "read") -> None:
+        """The user's scope covers the unit; otherwise the refusal is logged against the person
+        (`<action>_refused`, kept though the work fails) and the work is refused."""
+        if not user.sees_unit(unit):
+            self._kept.append((AccessLogged(actor=user.sub, roles=user.roles, action=f"{action}_refused",
+                                            resource=resource, person_id=person_id, reason=self.reason,
+                                            at=self.now()), str(person_id or resource), None))
+            user.ensure_unit(unit)
 
     async def flush(self) -> None:
         """Write what was collected to the outbox now (it still leaves only when the work commits)."""

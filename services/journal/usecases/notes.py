@@ -43,7 +43,8 @@ async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on
         case, earlier = await store.write_context(uow.conn, case_id=case_id, author=user.sub, idempotency_key=key)
         if earlier is None:
             case = domain.ensure_case_accepts(case, case_id, Action.WRITE)
-            user.ensure_unit(case.unit)
+            uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/notes", person_id=case.person_id,
+                            action="write")
             now, note_id = uow.now(), uuid7()
             first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today())
             if await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
@@ -73,6 +74,8 @@ async def correct_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, based_on_
                                   version=version.version, based_on_version=based_on_version, changed=changed,
                                   occurred_on=version.occurred_on, corrected_by=user.sub, corrected_at=now),
                     key=str(note.case_id), subject=f"note/{note_id}")
+        # The answer is the whole note, every version: a read of the person's data.
+        uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id, action="correct")
         return await store.full_note(uow.conn, note_id)
 
 
@@ -86,6 +89,8 @@ async def sign_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int
         now = uow.now()
         signed = await store.insert_signature(uow.conn, note_id=note_id, version=current.version,
                                               signed_by=user.sub, signed_at=now)
+        # The answer is the whole note: a read of the person's data, whoever signs.
+        uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id, action="sign")
         if signed:
             uow.publish(NoteSigned(note_id=note_id, case_id=note.case_id, person_id=note.case.person_id,
                                    version=current.version, signed_by=user.sub, signed_at=now),
@@ -115,6 +120,7 @@ async def add_addendum(uow: UnitOfWork, user: Grant, *, note_id: UUID, text: str
                 earlier = await store.addendum_fingerprint(uow.conn, user.sub, key)
         if earlier is not None:
             idempotency.ensure_same_request(earlier, request)
+        uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id, action="addend")
         return Made(await store.full_note(uow.conn, note_id), created=created)
 
 
@@ -140,7 +146,7 @@ async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int,
     async with uow:
         page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit)
         case = domain.ensure_case_accepts(page.case, case_id, Action.READ)
-        user.ensure_unit(case.unit)
+        uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/notes", person_id=case.person_id)
         uow.log_read(user, resource=f"case/{case_id}/notes", person_id=case.person_id)
     return NotesPage(page.notes, pagination.encode_cursor(page.last_id) if page.last_id else None)
 
@@ -149,7 +155,7 @@ async def read_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
     """One note that is not removed, with every version."""
     async with uow:
         note = _found(await store.get_note(uow.conn, note_id), note_id)
-        _ensure_may_act(note, Action.READ, user)
+        _ensure_may_act(uow, note, Action.READ, user)
         shown = await store.full_note(uow.conn, note_id)
         uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id)
         return shown
@@ -169,7 +175,7 @@ async def _note_to_act_on(uow: UnitOfWork, note_id: UUID, action: Action, user: 
     """The note, locked, so that corrections, signing, addenda and removal of one note take turns."""
     note = _found(await store.get_note(uow.conn, note_id, for_update=True), note_id)
     if action is not Action.REMOVE:  # support removes notes on the wrong person, wherever they are
-        _ensure_may_act(note, action, user)
+        _ensure_may_act(uow, note, action, user)
     return note
 
 
@@ -179,7 +185,8 @@ def _found(note: NoteHead | None, note_id: UUID) -> NoteHead:
     return note
 
 
-def _ensure_may_act(note: NoteHead, action: Action, user: Grant) -> None:
+def _ensure_may_act(uow: UnitOfWork, note: NoteHead, action: Action, user: Grant) -> None:
     domain.ensure_not_removed(note.removed)
     domain.ensure_case_accepts(note.case, note.case_id, action)
-    user.ensure_unit(note.case.unit)
+    uow.ensure_unit(user, note.case.unit, resource=f"note/{note.id}", person_id=note.case.person_id,
+                    action=str(action))

@@ -65,7 +65,7 @@ async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider
                if v is not None}
     async with uow:
         conn = uow.conn
-        row = await _order(conn, order_id, user, for_update=True)
+        row = await _order(uow, order_id, user, for_update=True)
         state = transition(OrderState(row["state"]), Action.EDIT)
         if provider_id is not None:
             await _provider(conn, provider_id, row["intervention"])
@@ -81,7 +81,7 @@ async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider
 async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
     """Sign a draft and send it to its provider (`order.sent`), if the case and decision still allow it."""
     async with uow:
-        row = await _order(uow.conn, order_id, user, for_update=True)
+        row = await _order(uow, order_id, user, for_update=True)
         transition(OrderState(row["state"]), Action.SEND)
         _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
                           intervention=row["intervention"], wanted_start=row["wanted_start"])
@@ -92,7 +92,7 @@ async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
 async def recall_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str) -> Order:
     """Recall (återkalla) an order the provider has not confirmed (`order.recalled`)."""
     async with uow:
-        row = await _order(uow.conn, order_id, user, for_update=True)
+        row = await _order(uow, order_id, user, for_update=True)
         entry, changes = await _recall(uow, row, user, uow.now(), reason)
     return _after(row, entry, changes)
 
@@ -101,7 +101,7 @@ async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provid
     """Recall an order and send a copy of it to the right provider, in one transaction; the new order."""
     async with uow:
         conn = uow.conn
-        old = await _order(conn, order_id, user, for_update=True)
+        old = await _order(uow, order_id, user, for_update=True)
         transition(OrderState(old["state"]), Action.RECALL)
         if provider_id == old["provider_id"]:
             raise errors.invalid("same_provider", "The order already went to this provider",
@@ -126,7 +126,7 @@ async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provid
 async def get_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
     """An order with its full history; the read is logged against the person."""
     async with uow:
-        row = await _order(uow.conn, order_id, user)
+        row = await _order(uow, order_id, user)
         uow.log_read(user, resource=f"order/{order_id}", person_id=row["person_id"])
     return row
 
@@ -139,7 +139,8 @@ async def case_orders(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int
         case_row = await read_models.get_case(uow.conn, case_id)
         case = read_models.case_state(case_row)
         if case is not None:
-            user.ensure_unit(case.unit)  # before saying anything more about another unit's case
+            # Before saying anything more about another unit's case; the refusal is logged.
+            uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/orders", person_id=case_row["person_id"])
         ensure_case_known(case, case_id)
         rows = await store.of_case(uow.conn, case_id, after=after[0] if after else None, limit=limit + 1)
         listed = Listed.of(rows, limit, lambda r: (r["id"],))
@@ -172,13 +173,13 @@ async def my_orders(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | N
 
 # The steps the use cases share.
 
-async def _order(conn: asyncpg.Connection, order_id: UUID, user: Grant, *,
+async def _order(uow: UnitOfWork, order_id: UUID, user: Grant, *,
                  for_update: bool = False) -> asyncpg.Record:
-    """The order with its history, if it is in the user's unit."""
-    row = await store.get(conn, order_id, for_update=for_update, with_history=True)
+    """The order with its history, if it is in the user's unit (a refusal is logged)."""
+    row = await store.get(uow.conn, order_id, for_update=for_update, with_history=True)
     if row is None:
         raise order_not_found(order_id)
-    user.ensure_unit(row["unit"])
+    uow.ensure_unit(user, row["unit"], resource=f"order/{order_id}", person_id=row["person_id"])
     return row
 
 

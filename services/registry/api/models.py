@@ -310,6 +310,7 @@ class AccessOut(BaseModel):
     roles: list[str]
     action: str
     resource: str
+    person_id: UUID | None = Field(description="whose data; null for a search that found no one")
     reason: str | None
     at: datetime
 
@@ -319,14 +320,15 @@ class AccessOut(BaseModel):
 
 
 class AuditOut(BaseModel):
-    person_id: UUID
+    person_id: UUID | None = Field(None, description="the person whose log this is, when asked by person")
+    actor: str | None = Field(None, description="the member of staff whose reads these are, when asked by actor")
     items: list[AccessOut] = Field(description="newest first")
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
     @classmethod
-    def of(cls, person_id: UUID, listed: Listed) -> "AuditOut":
+    def of(cls, listed: Listed, *, person_id: UUID | None = None, actor: str | None = None) -> "AuditOut":
         rows, next_cursor = listed
-        return cls(person_id=person_id, items=[AccessOut.of(r) for r in rows], next_cursor=next_cursor)
+        return cls(person_id=person_id, actor=actor, items=[AccessOut.of(r) for r in rows], next_cursor=next_cursor)
 
 
 # A citizen's own view

@@ -25,3 +25,15 @@ async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple 
         " ORDER BY at DESC, event_id DESC LIMIT $4",
         person_id, at, event_id, limit,
     )
+
+
+async def for_actor(conn: asyncpg.Connection, actor: str, *, after: tuple | None,
+                    limit: int) -> list[asyncpg.Record]:
+    """What one member of staff read, newest first; `after` as in `for_person`."""
+    at, event_id = after or (None, None)
+    return await conn.fetch(
+        "SELECT * FROM access_log WHERE actor = $1"
+        " AND ($2::timestamptz IS NULL OR (at, event_id) < ($2::timestamptz, $3::uuid))"
+        " ORDER BY at DESC, event_id DESC LIMIT $4",
+        actor, at, event_id, limit,
+    )

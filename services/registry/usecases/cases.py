@@ -26,7 +26,7 @@ async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_updat
     row = await store.get(uow.conn, case_id, for_update=for_update)
     if row is None:
         raise errors.not_found("case_not_found", "No such case", str(case_id))
-    user.ensure_unit(row["unit"])
+    uow.ensure_unit(user, row["unit"], resource=f"case/{case_id}", person_id=row["person_id"])
     process.ensure_not_hidden(removed_at=row["removed_at"], removed_by=row["removed_by"],
                               removal_reason=row["removal_reason"],
                               sees_removed=policy().scope_for(user, SEES_REMOVED_CASES) is not None)
@@ -85,6 +85,7 @@ async def remove_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: st
         case = await visible_case(uow, user, case_id, for_update=True)
         process.ensure_can_remove(removed=case["removed_at"] is not None)
         row = await store.set_removed(uow.conn, case_id, removed=True, reason=reason, by=user.sub, at=now)
+        uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"], action="remove_case")
         uow.publish(CaseRemoved(case_id=case_id, reason=reason, removed_by=user.sub, removed_at=now),
                     key=str(case_id), subject=f"case/{case_id}")
     return row
@@ -96,6 +97,7 @@ async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: s
         case = await visible_case(uow, user, case_id, for_update=True)
         process.ensure_can_restore(removed=case["removed_at"] is not None)
         row = await store.set_removed(uow.conn, case_id, removed=False, reason=reason, by=user.sub, at=now)
+        uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"], action="restore_case")
         uow.publish(CaseRestored(case_id=case_id, reason=reason, restored_by=user.sub, restored_at=now),
                     key=str(case_id), subject=f"case/{case_id}")
     return row

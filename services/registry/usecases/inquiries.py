@@ -44,7 +44,7 @@ async def _inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, for_update
     row = await store.get(uow.conn, inquiry_id, for_update=for_update)
     if row is None:
         raise errors.not_found("inquiry_not_found", "No such inquiry", str(inquiry_id))
-    user.ensure_unit(row["unit"])
+    uow.ensure_unit(user, row["unit"], resource=f"inquiry/{inquiry_id}", person_id=row["person_id"])
     return row
 
 

@@ -66,6 +66,9 @@ async def register_person(uow: UnitOfWork, user: Principal, *, pin: str, first_n
                                  created_by=user.sub)
         if row is None:
             existing = await store.by_pin(uow.conn, number.normalized)
+            # The refusal names the person: a read of their data, logged though the work fails.
+            uow.log_read(user, resource=f"person/{existing['id']}", person_id=existing["id"], action="register_refused",
+                         also_if_refused=True)
             raise errors.conflict("person_exists", "A person with this number is already registered",
                                   "look the person up with POST /persons/search", person_id=str(existing["id"]))
         return await _as_seen_by(uow, user, row)
@@ -85,6 +88,8 @@ async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:
     async with uow:
         row = await store.by_pin(uow.conn, number.normalized)
         person = await _read(uow, user, row) if row is not None else None
+        if row is None:  # no one to log against; the searcher's own log still shows the search
+            uow.log_read(user, resource="persons/search", action="search_found_no_one")
     return Lookup(number.normalized, person)
 
 

@@ -9,6 +9,7 @@ fails the test, so a new read route cannot go unlogged unnoticed."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tests.pins import make_pin
 from tests.security.access.flow import Flow
 from tests.stack import SERVICES, eventually
 
@@ -119,3 +120,53 @@ async def test_every_read_of_the_persons_data_reaches_the_access_log(flow):
         assert role in entry["roles"], entry
         assert entry["reason"] == reason, entry
         assert entry["resource"] and entry["action"], entry
+
+
+async def test_refusals_and_answers_that_show_a_person_are_logged_and_reviewable_per_user(flow):
+    """A refused look at another unit's case, notes, inquiry or orders is logged against the
+    person as refused; a 409 that names the registered person and a signature that returns the
+    whole note are reads; a search that finds no one stays reviewable by the searcher; and the
+    log can be read per member of staff as well as per person."""
+    c, other_unit = flow.clients, {"unit": "barn"}
+    refused = [("registry", f"/cases/{flow.case_id}"), ("registry", f"/inquiries/{flow.inquiry_id}"),
+               ("journal", f"/cases/{flow.case_id}/notes"), ("orders", f"/orders/{flow.order_id}"),
+               ("orders", f"/orders?case_id={flow.case_id}")]
+    for service, path in refused:
+        response = await c[service].get(path, headers=flow.auth("caseworker", "nyfiken", **other_unit))
+        assert response.status_code == 403, (service, path, response.text)
+    again = await c["registry"].post("/persons", headers=flow.auth("caseworker", "dubblett", unit="barn"),
+                                     json={"pin": flow.pin, "first_name": "Sara", "last_name": "Skyddad"})
+    assert again.status_code == 409 and again.json()["person_id"] == str(flow.person_id)
+    signer = flow.auth("supervisor", "signerare", unit="barn")
+    note = (await c["journal"].get(f"/notes/{flow.note_id}", headers=signer)).json()
+    signed = await c["journal"].post(f"/notes/{flow.note_id}/sign", headers=signer,
+                                     json={"version": note["current_version"]})
+    assert signed.status_code in (200, 201), signed.text
+    unknown = await c["registry"].post("/persons/search", headers=flow.auth("family_law", "sökare"),
+                                       json={"pin": make_pin()})
+    assert unknown.status_code == 200 and unknown.json()["found"] is False
+
+    support = flow.auth("support", "loggkontroll")
+
+    async def person_log():
+        response = await c["registry"].get("/audit", params={"person_id": flow.person_id, "limit": 200},
+                                           headers=support)
+        entries = response.json()["items"]
+        wanted = {("nyfiken", "read_refused"), ("dubblett", "register_refused"), ("signerare", "sign")}
+        found = {(e["actor"], e["action"]) for e in entries}
+        refusals = [e for e in entries if e["actor"] == "nyfiken"]
+        return entries if wanted <= found and len(refusals) == len(refused) else None
+    entries = await eventually(person_log, timeout=30)
+    assert entries, "refusals and reads that show the person are missing from the person's log"
+    assert {e["service"] for e in entries if e["actor"] == "nyfiken"} == \
+        {"omsorg/registry", "omsorg/journal", "omsorg/orders"}
+
+    async def actor_log(actor):
+        response = await c["registry"].get("/audit", params={"actor": actor}, headers=support)
+        assert response.status_code == 200, response.text
+        return response.json()["items"] or None
+    assert len(await eventually(lambda: actor_log("nyfiken"), timeout=30)) == len(refused)
+    searched = await eventually(lambda: actor_log("sökare"), timeout=30)
+    assert [e["action"] for e in searched] == ["search_found_no_one"] and searched[0]["person_id"] is None
+    neither = await c["registry"].get("/audit", headers=support)
+    assert neither.status_code == 422 and neither.json()["code"] == "person_or_actor"
