@@ -76,3 +76,16 @@ async def test_every_published_event_is_in_the_asyncapi_document(played):
             seen.add(type_)
     assert not wrong, "\n".join(wrong)
     assert seen >= set(played.flow.expected_events()) | {"access.logged"}, "every kind of event the flow made was checked"
+
+
+async def test_no_free_text_written_by_staff_travels_on_the_bus(played):
+    """Events carry codes and ids: the reasons staff write (for a correction, a redirect), an
+    order's details and a note's text stay in the service that owns them."""
+    texts = ["Fel datum: hembesöket var i förrgår.", "Utförare A har inte svarat; B har plats.",
+             "Hjälp med inköp och städning, två gånger i veckan.", "Karin berättade"]
+    env = played.env
+    for topic in TOPICS:
+        for record in await read_topic(env.kafka_bootstrap, env.topic(topic), timeout=5):
+            body = (record.value or b"").decode()
+            found = [t for t in texts if t in body or json.dumps(t)[1:-1] in body]
+            assert not found, f"free text on {topic}: {found} in {body[:300]}"

@@ -41,7 +41,7 @@ async def test_no_personal_identity_number_in_spans_logs_or_metrics(played):
         refused = await client.post(f"{registry}/occurrences/search", json={"pin": invalid})
         assert refused.status_code == 422 and refused.json()["code"] == "invalid_personal_identity_number"
 
-    def searched():  # the search spans arrived: the ones above are exported too
+    async def searched():  # the search spans arrived: the ones above are exported too
         return [s for s in receiver.spans if s.service == "omsorg-registry" and "/search" in s.name]
     assert await eventually(searched, timeout=20)
     await asyncio.sleep(1)  # the rest of the batch

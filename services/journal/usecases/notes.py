@@ -133,7 +133,7 @@ async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: i
         now = uow.now()
         await store.mark_removed(uow.conn, note_id, removed_by=user.sub, reason=reason, removed_at=now)
         uow.publish(NoteRemoved(note_id=note_id, case_id=note.case_id, person_id=note.case.person_id,
-                                version=current.version, reason=reason, removed_by=user.sub, removed_at=now),
+                                version=current.version, removed_by=user.sub, removed_at=now),
                     key=str(note.case_id), subject=f"note/{note_id}")
         # The removal is also in the access audit, where a person's log is reviewed.
         uow.log_read(user, resource=f"note/{note_id}", person_id=note.case.person_id, action="remove")

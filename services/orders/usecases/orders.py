@@ -240,7 +240,7 @@ async def _recall(uow: UnitOfWork, row: Order, user: Grant, now: datetime, reaso
     uow.publish(OrderRecalled(order_id=row["id"], case_id=row["case_id"], provider_id=row["provider_id"],
                               provider_email=row["provider_email"], provider_webhook_url=row["provider_webhook_url"],
                               caseworker=row["sent_by"] or user.sub, was_opened=row["opened_at"] is not None,
-                              reason=reason, recalled_by=user.sub, recalled_at=now,
+                              recalled_by=user.sub, recalled_at=now,
                               redirected_to_order_id=redirected_to),
                 key=str(row["id"]), subject=f"order/{row['id']}")
     return entry, {**changes, "state": state}

@@ -76,7 +76,7 @@ async def reject_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: 
         now = uow.now()
         view = await _move(uow.conn, row, Action.REJECT, user, now, reason=reason)
         uow.publish(OrderRejected(order_id=order_id, case_id=row["case_id"], provider_id=row["provider_id"],
-                                  caseworker=row["sent_by"], unit=row["unit"], reason=reason, rejected_by=user.sub,
+                                  caseworker=row["sent_by"], unit=row["unit"], rejected_by=user.sub,
                                   rejected_at=now),
                     key=str(order_id), subject=f"order/{order_id}")
     return view

@@ -73,7 +73,7 @@ async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str
         ongoing = await store.ongoing_investigation(uow.conn, case_id)
         process.ensure_can_close(ongoing_investigation=ongoing is not None)
         row = await store.close(uow.conn, case_id, closed_on=uow.today(), closed_by=user.sub, reason=reason)
-        uow.publish(CaseClosed(case_id=case_id, reason=reason, closed_on=row["closed_on"], closed_at=uow.now()),
+        uow.publish(CaseClosed(case_id=case_id, closed_on=row["closed_on"], closed_at=uow.now()),
                     key=str(case_id), subject=f"case/{case_id}")
     return row
 
@@ -86,7 +86,7 @@ async def remove_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: st
         process.ensure_can_remove(removed=case["removed_at"] is not None)
         row = await store.set_removed(uow.conn, case_id, removed=True, reason=reason, by=user.sub, at=now)
         uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"], action="remove_case")
-        uow.publish(CaseRemoved(case_id=case_id, reason=reason, removed_by=user.sub, removed_at=now),
+        uow.publish(CaseRemoved(case_id=case_id, removed_by=user.sub, removed_at=now),
                     key=str(case_id), subject=f"case/{case_id}")
     return row
 
@@ -98,7 +98,7 @@ async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: s
         process.ensure_can_restore(removed=case["removed_at"] is not None)
         row = await store.set_removed(uow.conn, case_id, removed=False, reason=reason, by=user.sub, at=now)
         uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"], action="restore_case")
-        uow.publish(CaseRestored(case_id=case_id, reason=reason, restored_by=user.sub, restored_at=now),
+        uow.publish(CaseRestored(case_id=case_id, restored_by=user.sub, restored_at=now),
                     key=str(case_id), subject=f"case/{case_id}")
     return row
 

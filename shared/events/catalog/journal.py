@@ -71,7 +71,6 @@ class NoteRemoved(BaseModel):
     case_id: UUID
     person_id: UUID | None = None
     version: int
-    reason: str
     removed_by: str
     removed_at: datetime
 

@@ -66,7 +66,6 @@ class OrderRejected(BaseModel):
     provider_id: UUID
     caseworker: str
     unit: str
-    reason: str
     rejected_by: str
     rejected_at: datetime
 
@@ -81,7 +80,6 @@ class OrderRecalled(BaseModel):
     provider_webhook_url: str | None = None
     caseworker: str
     was_opened: bool
-    reason: str
     recalled_by: str
     recalled_at: datetime
     redirected_to_order_id: UUID | None = None

@@ -24,7 +24,6 @@ class CaseClosed(BaseModel):
     """Ett ärende har avslutats. `closed_at` is the moment: what others learn of the case later
     (a delivery report that raced the close) is judged by it, not by when the event arrived."""
     case_id: UUID
-    reason: str
     closed_on: date
     closed_at: datetime | None = None
 
@@ -33,7 +32,6 @@ class CaseClosed(BaseModel):
 class CaseRemoved(BaseModel):
     """Ett ärende har tagits bort av support (mjuk borttagning, kan återställas)."""
     case_id: UUID
-    reason: str
     removed_by: str
     removed_at: datetime
 
@@ -42,7 +40,6 @@ class CaseRemoved(BaseModel):
 class CaseRestored(BaseModel):
     """Ett borttaget ärende har återställts."""
     case_id: UUID
-    reason: str
     restored_by: str
     restored_at: datetime
 
