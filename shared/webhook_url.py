@@ -8,19 +8,25 @@ unspecified, multicast or reserved address, also not one wrapped in IPv6 (::ffff
 6to4, Teredo, NAT64). Outside dev and test only https is accepted.
 
 Checked when a provider is registered and again right before each send, since what a name
-resolves to can change. `OMSORG_ALLOW_PRIVATE_WEBHOOKS` (on by default only in dev and test,
+resolves to can change; the send then connects to the very address that was checked
+(`webhook_target`), so a name that answers a public address to the check and a private one to
+the connection (DNS rebinding) reaches nothing it should not. `OMSORG_ALLOW_PRIVATE_WEBHOOKS` (on by default only in dev and test,
 where receivers run on loopback) lets non-public addresses through.
 """
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from shared.settings import Settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Not public, though not every Python version's `is_global` says so: IPv6 site-local (deprecated,
+# still routed inside some networks) and the IETF protocol assignments.
+_NOT_PUBLIC = (ipaddress.ip_network("fec0::/10"), ipaddress.ip_network("192.0.0.0/24"))
 
 
 class WebhookUrlNotAllowed(ValueError):
@@ -48,6 +54,8 @@ def is_public(address: IPAddress) -> bool:
         return is_public(address.ipv4_mapped)  # an IPv4 connection in IPv6 notation
     inner = embedded_ipv4(address)
     if inner is not None and not is_public(inner):
+        return False
+    if any(address in network for network in _NOT_PUBLIC if network.version == address.version):
         return False
     return address.is_global and not (address.is_multicast or address.is_private or address.is_loopback
                                       or address.is_link_local or address.is_reserved or address.is_unspecified)
@@ -86,9 +94,40 @@ async def check_webhook_url(url: str, settings: Settings) -> None:
     host, port = check_scheme_and_host(url, require_https=settings.env == "prod")
     if settings.allow_private_webhooks:
         return
+    await _checked_addresses(host, port)
+
+
+async def _checked_addresses(host: str, port: int) -> list[IPAddress]:
     addresses = await resolve(host, port)
     if not addresses:
         raise WebhookUrlNotAllowed(f"the host {host!r} has no address")
     for address in addresses:
         if not is_public(address):
             raise WebhookUrlNotAllowed(f"the host {host!r} resolves to {address}, which is not a public address")
+    return addresses
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a webhook goes: the URL with the checked address in place of the name, and the name
+    for the Host header and for TLS (server name and certificate)."""
+    url: str
+    host: str
+    host_header: str
+    https: bool
+
+
+async def webhook_target(url: str, settings: Settings) -> Target:
+    """The URL checked now and pinned to the address that passed the check (no second lookup)."""
+    host, port = check_scheme_and_host(url, require_https=settings.env == "prod")
+    addresses = await resolve(host, port) if settings.allow_private_webhooks else await _checked_addresses(host, port)
+    if not addresses:
+        raise WebhookUrlNotAllowed(f"the host {host!r} has no address")
+    address = addresses[0]
+    parts = urlsplit(url)
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    default = 443 if parts.scheme == "https" else 80
+    netloc = literal if port == default else f"{literal}:{port}"
+    shown = host if port == default else f"{host}:{port}"
+    return Target(url=urlunsplit(parts._replace(netloc=netloc)), host=host, host_header=shown,
+                  https=parts.scheme == "https")

@@ -3,22 +3,27 @@ import httpx
 
 from services.notify.domain.signature import HEADER, provider_secret, sign
 from shared.settings import Settings
-from shared.webhook_url import check_webhook_url
+from shared.webhook_url import webhook_target
 
 
 class Webhooks:
     """POSTs a JSON body to a provider's URL, signed with the provider's secret."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
         self.settings = settings
-        self.client = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False)
+        self.client = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds, follow_redirects=False,
+                                        transport=transport)
 
     async def post(self, url: str, body: bytes, *, provider_id: str, delivery_id: str) -> None:
-        """Raises WebhookUrlNotAllowed, without sending, when the URL is (now) not allowed."""
-        await check_webhook_url(url, self.settings)
+        """Raises WebhookUrlNotAllowed, without sending, when the URL is (now) not allowed. The
+        request goes to the address that was checked, not to a second lookup of the name."""
+        target = await webhook_target(url, self.settings)
         secret = provider_secret(self.settings.webhook_secret, provider_id)
-        response = await self.client.post(url, content=body, headers={
-            "Content-Type": "application/json", HEADER: sign(secret, body), "X-Omsorg-Delivery": delivery_id})
+        response = await self.client.post(
+            target.url, content=body,
+            headers={"Host": target.host_header, "Content-Type": "application/json", HEADER: sign(secret, body),
+                     "X-Omsorg-Delivery": delivery_id},
+            extensions={"sni_hostname": target.host} if target.https else {})
         response.raise_for_status()
 
     async def close(self) -> None:
