@@ -104,3 +104,12 @@ def test_a_reader_reads_their_own_notifications_and_those_of_the_unit_they_super
     assert not readable_by(notification, reader_addresses("anna"))
     assert not readable_by(notification, reader_addresses("olle", "barn"))
     assert not notification.read and replace(notification, read_at=notification.created_at).read
+
+
+def test_an_address_is_sent_in_ascii_or_not_at_all():
+    from services.notify.domain.deliveries import UndeliverableAddress, smtp_address
+    assert smtp_address("x@spår.example") == "x@xn--spr-vla.example"
+    assert smtp_address("bestallning@utforare.example") == "bestallning@utforare.example"
+    for bad in ("åsa@utforare.example", "utan-snabel-a", "@utforare.example"):
+        with pytest.raises(UndeliverableAddress):
+            smtp_address(bad)

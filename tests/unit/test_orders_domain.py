@@ -301,3 +301,16 @@ def test_closing_a_case_ends_what_was_sent_and_leaves_the_rest():
             transition(state, A.END)
     with pytest.raises(DomainError):
         transition(S.ENDED, A.REPORT_DELIVERY)
+
+
+@pytest.mark.parametrize("address", ["root;x@provider.example", "postmaster,x@provider.example",
+                                     "<root>x@provider.example", "åsa@utforare.example", "inte en adress"])
+def test_provider_addresses_are_parsed_not_pattern_matched(address):
+    with pytest.raises(DomainError) as refused:
+        providers.normalise_email(address)
+    assert refused.value.code == "invalid_email"
+
+
+def test_a_provider_address_is_kept_in_its_ascii_form():
+    assert providers.normalise_email(" x@spår.example ") == "x@xn--spr-vla.example"
+    assert providers.normalise_email("Anna.B@Example.SE") == "Anna.B@example.se"

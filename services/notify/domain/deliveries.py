@@ -72,3 +72,21 @@ def after_failure(attempts: int, max_attempts: int) -> Status:
 def webhook_body(payload: dict[str, Any]) -> bytes:
     """The exact bytes that are signed and sent."""
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
+
+
+class UndeliverableAddress(ValueError):
+    """An e-mail address no mail server can be given: sending it again cannot help."""
+
+
+def smtp_address(address: str) -> str:
+    """The address as SMTP takes it: the domain in its ASCII (IDNA) form. An address with a
+    non-ASCII part before the @, or none at all, is undeliverable (a final failure, not a retry)."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at or not local or not domain:
+        raise UndeliverableAddress(f"not an e-mail address: {address!r}")
+    if not local.isascii():
+        raise UndeliverableAddress("the part before @ is not ASCII; the mail server may not take it")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError as exc:
+        raise UndeliverableAddress(f"the domain {domain!r} cannot be written in ASCII: {exc}") from None

@@ -20,7 +20,7 @@ from opentelemetry import trace
 
 from services.notify.channels.smtp import Mailer
 from services.notify.channels.webhooks import Webhooks
-from services.notify.domain.deliveries import Channel, webhook_body
+from services.notify.domain.deliveries import Channel, UndeliverableAddress, smtp_address, webhook_body
 from services.notify.store import deliveries as store
 from services.notify.usecases import deliveries
 from shared.unit_of_work import Work
@@ -112,6 +112,9 @@ class Sender:
             except WebhookUrlNotAllowed as exc:
                 span.set_status(trace.Status(trace.StatusCode.ERROR, "webhook_url_not_allowed"))
                 return row, f"webhook_url_not_allowed: {exc}"[:2000], True
+            except UndeliverableAddress as exc:
+                span.set_status(trace.Status(trace.StatusCode.ERROR, "undeliverable_address"))
+                return row, f"undeliverable_address: {exc}"[:2000], True
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)[:200]))
@@ -125,8 +128,9 @@ class Sender:
     async def _send(self, row: asyncpg.Record) -> None:
         content = row["content"]
         if row["channel"] == Channel.EMAIL:
-            await self.mailer.send(row["recipient"], self.mailer.message(
-                to=row["recipient"], subject=content["subject"], text=content["text"], message_id=str(row["id"]),
+            to = smtp_address(row["recipient"])
+            await self.mailer.send(to, self.mailer.message(
+                to=to, subject=content["subject"], text=content["text"], message_id=str(row["id"]),
                 at=self.clock.now()))
         elif row["channel"] == Channel.WEBHOOK:
             await self.webhooks.post(row["recipient"], webhook_body(content),

@@ -1,6 +1,8 @@
 """Providers (utförare): the organisation number and what a provider offers. No I/O here."""
 import re
 
+from email_validator import EmailNotValidError, validate_email
+
 from shared import errors
 from shared.pin import luhn_check_digit
 
@@ -31,3 +33,17 @@ def ensure_offers(interventions: list[str], intervention: str) -> None:
     if intervention not in interventions:
         raise errors.conflict("provider_does_not_offer", "The provider does not offer this intervention",
                       f"the provider offers: {', '.join(sorted(interventions)) or 'nothing'}")
+
+
+def normalise_email(text: str) -> str:
+    """A provider's address as mail can be sent to it: parsed by a real address parser (no `;`,
+    `,` or `<...>` tricks that send mail to someone else), the domain in its ASCII (IDNA) form.
+    A local part that needs SMTPUTF8 is refused: not every mail server takes it."""
+    try:
+        parsed = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise errors.invalid("invalid_email", "Not an e-mail address mail can be sent to", str(exc)) from None
+    if parsed.ascii_email is None:
+        raise errors.invalid("invalid_email", "Not an e-mail address mail can be sent to",
+                             "the part before @ must be plain ASCII letters, digits and . _ + -")
+    return parsed.ascii_email

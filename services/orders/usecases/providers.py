@@ -4,7 +4,7 @@ from uuid import UUID
 import asyncpg
 from uuid6 import uuid7
 
-from services.orders.domain.providers import normalise_organisation_number
+from services.orders.domain.providers import normalise_email, normalise_organisation_number
 from services.orders.store import providers as store
 from shared import errors
 from shared.access import Grant
@@ -18,6 +18,7 @@ async def register_provider(uow: UnitOfWork, user: Grant, *, name: str, organisa
     """A new provider; its organisation number must be valid and not registered yet, and its
     webhook, if it has one, must go to a public address."""
     number = normalise_organisation_number(organisation_number)
+    email = normalise_email(email)
     if webhook_url is not None:
         try:  # before the unit of work: resolving the host takes a while and needs no connection
             await check_webhook_url(webhook_url, uow.settings)
