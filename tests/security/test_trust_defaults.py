@@ -22,6 +22,7 @@ PER_MINUTE = 3
 def _without_env(env, **extra: str) -> dict[str, str]:
     environ = env.environ(**extra)
     environ.pop("OMSORG_ENV")
+    environ.pop("OMSORG_CLOCK_OFFSET_SECONDS", None)  # production has no moved clock
     return environ
 
 
@@ -34,7 +35,7 @@ async def test_a_service_without_omsorg_env_does_not_start_on_development_secret
 
 
 async def test_a_service_without_omsorg_env_runs_by_production_rules(env):
-    proc = env.start("watch", **production_secrets())
+    proc = env.start("watch", OMSORG_CLOCK_OFFSET_SECONDS="0", **production_secrets())
     proc.popen.kill()
     proc.popen.wait()
     proc.popen = subprocess.Popen([sys.executable, "-m", "services.watch.main"], cwd=ROOT,

@@ -1,8 +1,9 @@
 """HTTP routes for journal notes: write, correct, add to, sign, read, and (support) remove."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import TypeAdapter
+from starlette.routing import Match
 
 from services.journal.api.models import AddendumIn, ArchivedNoteOut, CorrectionIn, NoteIn, NoteOut, RemovalIn, SignIn
 from services.journal.usecases import notes
@@ -89,8 +90,17 @@ async def archived_note(note_id: UUID, uow: UnitOfWorkDep,
 
 
 @router.delete("/{path:path}", status_code=405, include_in_schema=False)
-async def no_delete(path: str) -> None:
-    """Nothing in the journal is deleted (DESIGN.md rule 1); removal is its own audited action."""
+async def no_delete(path: str, request: Request) -> None:
+    """Nothing in the journal is deleted (rule 1); removal is its own audited action."""
     raise Problem(405, "method_not_allowed", "The journal has no delete",
                   "notes are corrected, never deleted; a note on the wrong person is removed by support"
-                  " with POST /notes/{id}/removal")
+                  " with POST /notes/{id}/removal", headers={"Allow": _allowed(request)})
+
+
+def _allowed(request: Request) -> str:
+    """The methods the path does answer, for the Allow header of a 405."""
+    methods = set()
+    for route in request.app.routes:
+        if route.path != "/{path:path}" and route.matches({**request.scope, "method": "GET"})[0] != Match.NONE:
+            methods |= set(getattr(route, "methods", ()) or ())
+    return ", ".join(sorted(methods - {"DELETE", "HEAD"})) or "GET"

@@ -11,9 +11,10 @@ from uuid6 import uuid7
 from services.notify.domain.deliveries import Delivery, dedup_key
 
 
-async def queue(conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
-    """Record deliveries as pending; one already recorded for the same key is left as it is.
-    Each keeps the current trace context, which the sender continues."""
+async def queue(conn: asyncpg.Connection, deliveries: list[Delivery], *, at: datetime) -> int:
+    """Record deliveries as pending, due at `at` (the service's clock, which also decides when they
+    are claimed); one already recorded for the same key is left as it is. Each keeps the current
+    trace context, which the sender continues."""
     if not deliveries:
         return 0
     carrier: dict[str, str] = {}
@@ -25,11 +26,11 @@ async def queue(conn: asyncpg.Connection, deliveries: list[Delivery]) -> int:
                      d.provider_id, d.content))
     inserted = await conn.fetch(
         "INSERT INTO deliveries (id, event_id, event_type, template, channel, recipient, order_id,"
-        " provider_id, content, trace_context)"
-        " SELECT *, $10::text::jsonb FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[],"
-        " $6::text[], $7::uuid[], $8::uuid[], $9::jsonb[])"
+        " provider_id, content, trace_context, next_attempt_at, created_at)"
+        " SELECT *, $10::text::jsonb, $11, $11 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[],"
+        " $5::text[], $6::text[], $7::uuid[], $8::uuid[], $9::jsonb[])"
         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
-        *[list(col) for col in zip(*rows)], json.dumps(carrier),
+        *[list(col) for col in zip(*rows)], json.dumps(carrier), at,
     )
     return len(inserted)
 
@@ -39,15 +40,16 @@ def trace_of(delivery: asyncpg.Record) -> otel_context.Context:
     return propagate.extract(delivery["trace_context"] or {})
 
 
-async def claim(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[asyncpg.Record]:
-    """Take due pending deliveries for sending. The lease (a later next_attempt_at) keeps other
-    replicas off them while they are sent; if this process dies they come due again."""
+async def claim(conn: asyncpg.Connection, limit: int, lease_seconds: float, now: datetime) -> list[asyncpg.Record]:
+    """Take deliveries due by `now` (the service's clock) for sending. The lease (a later
+    next_attempt_at) keeps other replicas off them while they are sent; if this process dies they
+    come due again."""
     return await conn.fetch(
-        "UPDATE deliveries SET next_attempt_at = now() + make_interval(secs => $2)"
-        " WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now()"
+        "UPDATE deliveries SET next_attempt_at = $3 + make_interval(secs => $2)"
+        " WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $3"
         "              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
         " RETURNING *",
-        limit, lease_seconds,
+        limit, lease_seconds, now,
     )
 
 

@@ -26,8 +26,8 @@ async def notify_order_sent(uow: UnitOfWork, event_id: UUID, event_type: str, da
             uow.conn, order_id=data.order_id, case_id=data.case_id, provider_id=data.provider_id,
             email=data.provider_email, webhook_url=data.provider_webhook_url, caseworker=data.caseworker,
             unit=data.unit)
-        await store.queue(uow.conn, plan.to_provider(event_id, event_type, "order_sent", contact,
-                                                     uow.settings.public_url))
+        await store.queue(uow.conn, at=uow.now(), deliveries=plan.to_provider(
+                event_id, event_type, "order_sent", contact, uow.settings.public_url))
 
 
 async def remember_order_opened(uow: UnitOfWork, data: OrderOpened) -> None:
@@ -45,8 +45,8 @@ async def notify_order_recalled(uow: UnitOfWork, event_id: UUID, event_type: str
         contact = plan.ProviderContact(order_id=data.order_id, provider_id=data.provider_id,
                                        email=data.provider_email, webhook_url=data.provider_webhook_url,
                                        caseworker=data.caseworker, unit=known.unit if known else None)
-        await store.queue(uow.conn, plan.to_provider(event_id, event_type, "order_recalled", contact,
-                                                     uow.settings.public_url))
+        await store.queue(uow.conn, at=uow.now(), deliveries=plan.to_provider(
+                event_id, event_type, "order_recalled", contact, uow.settings.public_url))
 
 
 async def notify_order_ended(uow: UnitOfWork, event_id: UUID, event_type: str, data: OrderEnded) -> None:
@@ -63,8 +63,8 @@ async def _to_known_provider(uow: UnitOfWork, event_id: UUID, event_type: str, t
     async with uow:
         contact = await contacts.contact(uow.conn, order_id)
         if contact is not None:  # the order was sent, so its contact is known
-            await store.queue(uow.conn, plan.to_provider(event_id, event_type, template, contact,
-                                                         uow.settings.public_url))
+            await store.queue(uow.conn, at=uow.now(), deliveries=plan.to_provider(
+                event_id, event_type, template, contact, uow.settings.public_url))
 
 
 async def notify_watch_raised(uow: UnitOfWork, event_id: UUID, event_type: str, data: WatchRaised) -> None:
@@ -80,7 +80,7 @@ async def notify_watch_raised(uow: UnitOfWork, event_id: UUID, event_type: str, 
             contact = await _contact(uow, order_id, data)
             if contact:
                 deliveries += plan.to_provider(event_id, event_type, "order_reminder", contact, public_url)
-        await store.queue(uow.conn, deliveries)
+        await store.queue(uow.conn, deliveries, at=uow.now())
 
 
 async def notify_watch_escalated(uow: UnitOfWork, event_id: UUID, event_type: str, data: WatchEscalated) -> None:
@@ -91,7 +91,7 @@ async def notify_watch_escalated(uow: UnitOfWork, event_id: UUID, event_type: st
                              link=watch_link(uow.settings.public_url, data.subject_type, data.subject_id),
                              order_id=order_id)
     async with uow:
-        await store.queue(uow.conn, deliveries)
+        await store.queue(uow.conn, deliveries, at=uow.now())
 
 
 async def _contact(uow: UnitOfWork, order_id: UUID, data: WatchRaised) -> plan.ProviderContact | None:

@@ -68,7 +68,7 @@ class Sender:
         """Send one batch of due deliveries at once (the mailer spreads them over its connections).
         Its outcomes are recorded while the next batch is being sent, one batch at a time."""
         async with self.work() as uow:
-            rows = await store.claim(uow.conn, BATCH, LEASE_SECONDS)
+            rows = await store.claim(uow.conn, BATCH, LEASE_SECONDS, uow.now())
         if not rows:
             await self.settle()
             return 0

@@ -54,7 +54,7 @@ def escalated() -> WatchEscalated:
 
 async def claim(work: Work) -> list:
     async with work() as uow:
-        return await store.claim(uow.conn, 100, 120.0)
+        return await store.claim(uow.conn, 100, 120.0, uow.now())
 
 
 async def outbox(work: Work, type_: str) -> list[dict]:

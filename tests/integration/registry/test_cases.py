@@ -134,7 +134,7 @@ async def test_caseworker_of_another_unit_cannot_work_on_the_case(registry):
         assert response.status_code == 403 and response.json()["code"] == "other_unit"
 
 
-async def test_protected_address_shown_to_the_unit_with_a_case(registry):
+async def test_a_case_does_not_show_a_protected_address_a_grant_does(registry):
     env, client = registry
     headers = env.auth("caseworker", unit=UNIT)
     person_id = await register_person(client, headers, protected_identity=True,
@@ -142,6 +142,11 @@ async def test_protected_address_shown_to_the_unit_with_a_case(registry):
     before = (await client.get(f"/persons/{person_id}", headers=headers)).json()
     assert before["address_withheld"] is True
     await open_case(client, env, person_id=person_id)
+    after_case = (await client.get(f"/persons/{person_id}", headers=headers)).json()
+    assert after_case["address"] is None and after_case["address_withheld"] is True
+    granted = await client.post(f"/persons/{person_id}/address-grants", json={"grantee": "anna", "reason": "Hembesök"},
+                                headers=env.auth("supervisor", "chef", unit=UNIT))
+    assert granted.status_code == 201, granted.text
     after = (await client.get(f"/persons/{person_id}", headers=headers)).json()
     assert after["address"]["street"] == "Hemlig väg 1" and after["address_withheld"] is False
     other_unit = (await client.get(f"/persons/{person_id}", headers=env.auth("caseworker", unit="x"))).json()

@@ -8,6 +8,8 @@ from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 from uuid6 import uuid7
 
+from services.watch.domain.rules import configure
+from services.watch.domain.watches import order_timers
 from shared.events import Envelope, to_kafka, type_of
 from shared.events.catalog import OrderConfirmed, OrderSent
 from tests import clock
@@ -47,6 +49,12 @@ def order_sent(*, sent_at: datetime, caseworker: str = "anna", unit: str = "vuxe
                      provider_id=uuid.uuid4(), provider_email="bestallning@omsorgen.example",
                      provider_webhook_url=None, caseworker=caseworker, unit=unit, intervention="hemtjänst",
                      wanted_start=date(2027, 1, 1), sent_at=sent_at)
+
+
+def fire_times(sent: OrderSent) -> dict[str, datetime]:
+    """When the watch's rules fire for a sent order (reminder, escalation), by the domain's own
+    calendar: on a Thursday they come two and five business days later, on julafton much later."""
+    return {timer.rule: timer.fire_at for timer in order_timers(configure(), sent.sent_at)}
 
 
 def order_confirmed(sent: OrderSent, at: datetime) -> OrderConfirmed:

@@ -28,7 +28,7 @@ async def test_the_clock_moves_forward_only_and_only_for_a_service_account(env):
 
 
 async def test_in_production_there_is_no_clock_to_move(env):
-    watch = env.start("watch", OMSORG_ENV="prod", **production_secrets())
+    watch = env.start("watch", OMSORG_ENV="prod", OMSORG_CLOCK_OFFSET_SECONDS="0", **production_secrets())
     await watch.wait_ready()
     async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:
         response = await client.post("/admin/clock", json={"now": clock.now().isoformat()})

@@ -14,6 +14,7 @@ from tests.integration.watch.helpers import (
     Upstream,
     armed,
     fetch,
+    fire_times,
     move_clock,
     order_confirmed,
     order_sent,
@@ -101,7 +102,9 @@ async def test_after_five_business_days_it_escalates_to_the_units_supervisors(en
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)
         assert await armed(env, sent.order_id, 2)
-        assert (await move_clock(env, watch, now + timedelta(days=12)))["fired"] == 2
+        # A day after the escalation: both overdue, whatever day the order was sent.
+        after = fire_times(sent)["order_escalation"] + timedelta(days=1)
+        assert (await move_clock(env, watch, after))["fired"] == 2
 
         mine = await watch_list(env, watch)
         assert [w["kind"] for w in mine["items"]] == ["order_unconfirmed"]
@@ -124,7 +127,7 @@ async def test_after_five_business_days_it_escalates_to_the_units_supervisors(en
         assert by_type["watch.escalated"]["escalated_to"] == "supervisor"
 
         # A recall resolves both of the order's watches.
-        await upstream.send(recalled(sent, now + timedelta(days=12, hours=1)), sent.order_id)
+        await upstream.send(recalled(sent, after + timedelta(hours=1)), sent.order_id)
 
         async def both_resolved():
             rows = await fetch(env, "SELECT resolution FROM watch.watches WHERE subject_id = $1", sent.order_id)
@@ -149,7 +152,8 @@ async def test_settled_before_it_fires_or_even_before_it_is_known_raises_nothing
             rows = await fetch(env, "SELECT count(*) AS n FROM watch.subjects WHERE $1 = ANY(settled)", "confirmation")
             return rows[0]["n"] == 2
         assert await eventually(settled, timeout=60)
-        assert (await move_clock(env, watch, now + timedelta(days=12)))["fired"] == 4
+        after_both = fire_times(confirmed_first)["order_escalation"] + timedelta(minutes=1)
+        assert (await move_clock(env, watch, after_both))["fired"] == 4
     assert (await fetch(env, "SELECT count(*) AS n FROM watch.watches"))[0]["n"] == 0
     assert (await fetch(env, "SELECT count(*) AS n FROM watch.timers"))[0]["n"] == 0
 
@@ -164,7 +168,9 @@ async def test_resolving_by_hand_with_a_comment_and_who_may(env, watch):
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)
         assert await armed(env, sent.order_id, 2)
-    await move_clock(env, watch, now + timedelta(days=4))  # the reminder only
+    times = fire_times(sent)
+    assert times["order_reminder"] < times["order_escalation"]
+    await move_clock(env, watch, times["order_reminder"] + timedelta(minutes=1))  # the reminder only
     (mine,) = (await watch_list(env, watch))["items"]
     url = f"/watches/{mine['id']}/resolve"
     async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:

@@ -10,7 +10,8 @@ import httpx
 
 from tests import clock
 from tests.stack import eventually
-from tests.integration.watch.helpers import Upstream, armed, fetch, move_clock, order_sent, watch_events, watch_list
+from tests.integration.watch.helpers import (Upstream, armed, fetch, fire_times, move_clock, order_sent, watch_events,
+                                              watch_list)
 
 SE = ZoneInfo("Europe/Stockholm")
 
@@ -31,7 +32,8 @@ async def test_restart_between_arming_and_firing_loses_nothing_and_fires_once(en
 
     second = env.start("watch")
     await second.wait_ready()
-    assert (await move_clock(env, second, now + timedelta(days=4)))["fired"] == 1
+    reminder = fire_times(sent)["order_reminder"] + timedelta(minutes=1)  # before the escalation
+    assert (await move_clock(env, second, reminder))["fired"] == 1
     assert [w["kind"] for w in (await watch_list(env, second))["items"]] == ["order_unconfirmed"]
     events = await watch_events(env, at_least=1)
     assert [t for t, _ in events] == ["watch.raised"]
@@ -46,9 +48,10 @@ async def test_killed_while_firing_fires_once_after_the_restart(env):
     async with Upstream(env) as upstream:
         await upstream.send(sent, sent.order_id)
         assert await armed(env, sent.order_id, 2)
+    reminder = fire_times(sent)["order_reminder"] + timedelta(minutes=1)  # before the escalation
     async with httpx.AsyncClient(base_url=doomed.url, timeout=60) as client:
         try:
-            await client.post("/admin/clock", json={"now": (now + timedelta(days=4)).isoformat()},
+            await client.post("/admin/clock", json={"now": reminder.isoformat()},
                               headers=env.auth("service"))
         except httpx.HTTPError:
             pass  # the process died inside the firing transaction
@@ -58,7 +61,7 @@ async def test_killed_while_firing_fires_once_after_the_restart(env):
 
     again = env.start("watch")
     await again.wait_ready()
-    assert (await move_clock(env, again, now + timedelta(days=4)))["fired"] == 1
+    assert (await move_clock(env, again, reminder))["fired"] == 1
     assert await _count(env, "SELECT count(*) AS n FROM watch.watches") == 1
     events = await watch_events(env, at_least=1)
     assert [t for t, _ in events] == ["watch.raised"]
@@ -80,7 +83,7 @@ async def test_two_replicas_fire_each_timer_once(env):
         return await _count(env, "SELECT count(*) AS n FROM watch.timers") == 600
     assert await eventually(all_armed, timeout=120)
 
-    later = now + timedelta(days=12)
+    later = fire_times(orders[0])["order_escalation"] + timedelta(minutes=1)
     fired_a, fired_b = await asyncio.gather(move_clock(env, a, later), move_clock(env, b, later))
 
     async def all_published():

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from services.watch.domain.rules import configure
+from services.watch.domain.watches import order_timers
 from tests import clock
 from tests.integration.orders.helpers import organisation_number
 from tests.integration.notify.helpers import MailCatcher, notify_env, wait_for
@@ -174,8 +176,10 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
     f.unconfirmed_order_id = await sent_order()
     await _seen(env, "the watch's timer of the unconfirmed order",
                 "SELECT true FROM watch.timers WHERE subject_id = $1::uuid", f.unconfirmed_order_id)
+    # Just after its reminder comes due (just after the order was sent; later over a holiday).
+    reminder = next(t.fire_at for t in order_timers(configure(), clock.now()) if t.rule == "order_reminder")
     moved = await clients["watch"].post("/admin/clock", headers=env.auth("service", "test-clock"),
-                                        json={"now": (clock.now() + timedelta(days=6)).isoformat()})
+                                        json={"now": (reminder + timedelta(hours=1)).isoformat()})
     assert moved.status_code == 200, moved.text
     await _seen(env, "the watch", "SELECT true FROM watch.watches WHERE subject_id = $1::uuid",
                 f.unconfirmed_order_id)

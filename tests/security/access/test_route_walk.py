@@ -100,5 +100,7 @@ async def test_delete_is_405_on_every_path(stack, documents):
                 for headers in ({}, env.auth("support")):
                     response = await client.delete(f"{url}{_concrete(path)}", headers=headers)
                     assert response.status_code == 405, f"{service}: DELETE {path}: {response.text}"
+                    allowed = set(response.headers.get("Allow", "").replace(" ", "").split(","))
+                    assert allowed and allowed <= METHODS - {"DELETE"}, f"{service}: DELETE {path}: Allow {allowed}"
                 paths += 1
     print(f"\nDELETE answered 405 on {paths} paths")
