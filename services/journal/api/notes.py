@@ -2,8 +2,8 @@
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
-from starlette.routing import Match
 
 from services.journal.api.models import AddendumIn, ArchivedNoteOut, CorrectionIn, NoteIn, NoteOut, RemovalIn, SignIn
 from services.journal.usecases import notes
@@ -100,7 +100,8 @@ async def no_delete(path: str, request: Request) -> None:
 def _allowed(request: Request) -> str:
     """The methods the path does answer, for the Allow header of a 405."""
     methods = set()
-    for route in request.app.routes:
-        if route.path != "/{path:path}" and route.matches({**request.scope, "method": "GET"})[0] != Match.NONE:
-            methods |= set(getattr(route, "methods", ()) or ())
-    return ", ".join(sorted(methods - {"DELETE", "HEAD"})) or "GET"
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.path != "/{path:path}" and \
+                route.path_regex.match(request.url.path) is not None:
+            methods |= route.methods
+    return ", ".join(sorted(methods - {"DELETE", "HEAD"})) or "GET, POST"
