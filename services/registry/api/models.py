@@ -96,7 +96,8 @@ class RevocationIn(BaseModel):
 class PinSearchIn(BaseModel):
     """A search by personal identity number: in the body, so the number is in no URL."""
     # A JSON number is taken too, so that it is judged by the validator like any other input.
-    pin: Annotated[str, Field(max_length=40)] | int = Field(description="personnummer or samordningsnummer, 10 or 12 digits")
+    pin: Annotated[str, Field(max_length=40)] | int = Field(
+        description="personnummer or samordningsnummer, 10 or 12 digits")
 
 
 class PersonSearchOut(BaseModel):

@@ -18,22 +18,22 @@ async def insert(conn: asyncpg.Connection, *, event_id: UUID, service: str, acto
 async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
                      limit: int) -> list[asyncpg.Record]:
     """Newest first; `after` is the (at, event_id) of the last entry already shown."""
-    at, event_id = after or (None, None)
-    return await conn.fetch(
-        "SELECT * FROM access_log WHERE person_id = $1"
-        " AND ($2::timestamptz IS NULL OR (at, event_id) < ($2::timestamptz, $3::uuid))"
-        " ORDER BY at DESC, event_id DESC LIMIT $4",
-        person_id, at, event_id, limit,
-    )
+    return await _newest_first(conn, "person_id", person_id, after, limit)
 
 
 async def for_actor(conn: asyncpg.Connection, actor: str, *, after: tuple | None,
                     limit: int) -> list[asyncpg.Record]:
     """What one member of staff read, newest first; `after` as in `for_person`."""
+    return await _newest_first(conn, "actor", actor, after, limit)
+
+
+async def _newest_first(conn: asyncpg.Connection, column: str, value, after: tuple | None,
+                        limit: int) -> list[asyncpg.Record]:
+    assert column in ("person_id", "actor")  # a column name, never input
     at, event_id = after or (None, None)
     return await conn.fetch(
-        "SELECT * FROM access_log WHERE actor = $1"
+        f"SELECT * FROM access_log WHERE {column} = $1"
         " AND ($2::timestamptz IS NULL OR (at, event_id) < ($2::timestamptz, $3::uuid))"
         " ORDER BY at DESC, event_id DESC LIMIT $4",
-        actor, at, event_id, limit,
+        value, at, event_id, limit,
     )

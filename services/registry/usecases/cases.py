@@ -80,26 +80,28 @@ async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str
 
 async def remove_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
     """Support takes a case out of every usual view, with a reason; reversible and kept in its history."""
-    now = uow.now()
-    async with uow:
-        case = await visible_case(uow, user, case_id, for_update=True)
-        process.ensure_can_remove(removed=case["removed_at"] is not None)
-        row = await store.set_removed(uow.conn, case_id, removed=True, reason=reason, by=user.sub, at=now)
-        uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"], action="remove_case")
-        uow.publish(CaseRemoved(case_id=case_id, removed_by=user.sub, removed_at=now),
-                    key=str(case_id), subject=f"case/{case_id}")
-    return row
+    return await _set_removed(uow, user, case_id, removed=True, reason=reason)
 
 
 async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
+    return await _set_removed(uow, user, case_id, removed=False, reason=reason)
+
+
+async def _set_removed(uow: UnitOfWork, user: Grant, case_id: UUID, *, removed: bool, reason: str) -> Record:
     now = uow.now()
     async with uow:
         case = await visible_case(uow, user, case_id, for_update=True)
-        process.ensure_can_restore(removed=case["removed_at"] is not None)
-        row = await store.set_removed(uow.conn, case_id, removed=False, reason=reason, by=user.sub, at=now)
-        uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"], action="restore_case")
-        uow.publish(CaseRestored(case_id=case_id, restored_by=user.sub, restored_at=now),
-                    key=str(case_id), subject=f"case/{case_id}")
+        was_removed = case["removed_at"] is not None
+        if removed:
+            process.ensure_can_remove(removed=was_removed)
+        else:
+            process.ensure_can_restore(removed=was_removed)
+        row = await store.set_removed(uow.conn, case_id, removed=removed, reason=reason, by=user.sub, at=now)
+        uow.log_read(user, resource=f"case/{case_id}", person_id=case["person_id"],
+                     action="remove_case" if removed else "restore_case")
+        event = CaseRemoved(case_id=case_id, removed_by=user.sub, removed_at=now) if removed else \
+            CaseRestored(case_id=case_id, restored_by=user.sub, restored_at=now)
+        uow.publish(event, key=str(case_id), subject=f"case/{case_id}")
     return row
 
 
