@@ -85,8 +85,8 @@ class Grant(Principal):
 
     def ensure_unit(self, unit: str) -> None:
         if not self.sees_unit(unit):
-            raise errors.forbidden("other_unit", "The case belongs to another unit",
-                          f"your unit is {self.unit!r}; the case is in {unit!r}")
+            # Which unit it is in is not said: that alone would tell that the person has a case there.
+            raise errors.forbidden("other_unit", "Not in your unit", "what you asked for is outside your unit")
 
     def own_provider(self) -> UUID | None:
         """The provider the token names, for a grant scoped to its own provider; None if no valid one."""

@@ -58,3 +58,12 @@ def test_a_cursor_key_the_database_cannot_hold_is_422(key, types):
     with pytest.raises(DomainError) as refused:
         decode_cursor(encode_cursor(*key), *types)
     assert refused.value.code == "invalid_cursor"
+
+
+def test_a_refusal_for_another_unit_does_not_name_that_unit():
+    from shared.access.policy import Grant
+    grant = Grant(sub="anna", roles=["caseworker"], unit="vuxen", action="registry:case.read", scope="own_unit")
+    with pytest.raises(DomainError) as refused:
+        grant.ensure_unit("barn-och-unga")
+    assert refused.value.code == "other_unit"
+    assert "barn-och-unga" not in f"{refused.value.title} {refused.value.detail}"
