@@ -11,11 +11,9 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-
+from shared.principal import ROLES, Principal  # noqa: F401  (re-exported)
 from shared.problems import Problem
 from shared.settings import Settings
-
-from shared.principal import ROLES, Principal  # noqa: F401  (re-exported)
 
 
 def issue_token(settings: Settings, *, sub: str, roles: list[str], unit: str | None = None,

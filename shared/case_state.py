@@ -20,11 +20,17 @@ class CaseState:
     removed: bool
 
 
+def not_known(case_id: UUID | str) -> errors.DomainError:
+    """The answer for a case this service does not know, and for one it may not show the asker
+    (another unit's): the two must not be told apart."""
+    return errors.conflict("case_not_known", "The case is not known here (yet)",
+                           f"no case {case_id} has been opened in the registry, or its opening has not"
+                           " arrived yet; retry in a moment")
+
+
 def ensure_case_known(case: CaseState | None, case_id: UUID | str) -> CaseState:
     if case is None:
-        raise errors.conflict("case_not_known", "The case is not known here (yet)",
-                              f"no case {case_id} has been opened in the registry, or its opening has not"
-                              " arrived yet; retry in a moment")
+        raise not_known(case_id)
     if case.removed:
         raise errors.gone("case_removed", "The case has been removed")
     return case

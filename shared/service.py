@@ -27,8 +27,8 @@ from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
 from shared.outbox import Outbox, OutboxRelay
 from shared.rate_limit import RateLimitMiddleware
 from shared.settings import Settings, get_settings
-from shared.unit_of_work import REASON_HEADER, UnitOfWork, Work
 from shared.telemetry import instrument_app, setup_telemetry
+from shared.unit_of_work import REASON_HEADER, UnitOfWork, Work
 
 log = logging.getLogger(__name__)
 

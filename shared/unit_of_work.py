@@ -20,13 +20,12 @@ import asyncpg
 from pydantic import BaseModel
 
 from shared.access.policy import Grant
-from shared.errors import DomainError
-from shared.principal import Principal
 from shared.clock import Clock
+from shared.errors import DomainError
 from shared.events.catalog.audit import AccessLogged
 from shared.outbox import Outbox
+from shared.principal import Principal
 from shared.settings import Settings
-
 
 # The header in which a client states why it reads a person's data (logged with the read).
 REASON_HEADER = "X-Access-Reason"
@@ -120,13 +119,16 @@ class UnitOfWork:
                 self._kept.append(entry)
 
     def ensure_unit(self, user: Grant, unit: str, *, resource: str, person_id: UUID | None,
-                    action: str = "read") -> None:
+                    action: str = "read", hidden: DomainError | None = None) -> None:
         """The user's scope covers the unit; otherwise the refusal is logged against the person
-        (`<action>_refused`, kept though the work fails) and the work is refused."""
+        (`<action>_refused`, kept though the work fails) and the work is refused: with `hidden`,
+        the answer for something that does not exist, so that "not yours" tells nothing more."""
         if not user.sees_unit(unit):
             self._kept.append((AccessLogged(actor=user.sub, roles=user.roles, action=f"{action}_refused",
                                             resource=resource, person_id=person_id, reason=self.reason,
                                             at=self.now()), str(person_id or resource), None))
+            if hidden is not None:
+                raise hidden
             user.ensure_unit(unit)
 
     async def flush(self) -> None:

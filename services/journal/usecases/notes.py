@@ -17,6 +17,7 @@ from services.journal.domain.notes import NoteHead
 from services.journal.store import notes as store
 from shared import errors, idempotency, pagination
 from shared.access import Grant
+from shared.case_state import not_known
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.unit_of_work import UnitOfWork
 
@@ -42,9 +43,10 @@ async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on
     async with uow:
         case, earlier = await store.write_context(uow.conn, case_id=case_id, author=user.sub, idempotency_key=key)
         if earlier is None:
+            if case is not None:  # another unit's case answers as one not known: nothing more is told
+                uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/notes", person_id=case.person_id,
+                                action="write", hidden=not_known(case_id))
             case = domain.ensure_case_accepts(case, case_id, Action.WRITE)
-            uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/notes", person_id=case.person_id,
-                            action="write")
             now, note_id = uow.now(), uuid7()
             first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today())
             if await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
@@ -145,8 +147,10 @@ async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int,
     after = pagination.decode_cursor(cursor, UUID)
     async with uow:
         page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit)
+        if page.case is not None:
+            uow.ensure_unit(user, page.case.unit, resource=f"case/{case_id}/notes", person_id=page.case.person_id,
+                            hidden=not_known(case_id))
         case = domain.ensure_case_accepts(page.case, case_id, Action.READ)
-        uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/notes", person_id=case.person_id)
         uow.log_read(user, resource=f"case/{case_id}/notes", person_id=case.person_id)
     return NotesPage(page.notes, pagination.encode_cursor(page.last_id) if page.last_id else None)
 
@@ -186,7 +190,8 @@ def _found(note: NoteHead | None, note_id: UUID) -> NoteHead:
 
 
 def _ensure_may_act(uow: UnitOfWork, note: NoteHead, action: Action, user: Grant) -> None:
+    # The unit first: another unit's note answers as one that does not exist, removed or not.
+    uow.ensure_unit(user, note.case.unit, resource=f"note/{note.id}", person_id=note.case.person_id,
+                    action=str(action), hidden=errors.not_found("note_not_found", "No such note", str(note.id)))
     domain.ensure_not_removed(note.removed)
     domain.ensure_case_accepts(note.case, note.case_id, action)
-    uow.ensure_unit(user, note.case.unit, resource=f"note/{note.id}", person_id=note.case.person_id,
-                    action=str(action))

@@ -28,10 +28,15 @@ class Decision:
         return f"{self.valid_from.isoformat()} to {self.valid_to.isoformat() if self.valid_to else 'further notice'}"
 
 
+def not_known() -> errors.DomainError:
+    """The answer for a decision orders does not know, and for another unit's (not told apart)."""
+    return errors.conflict("decision_not_known", "The decision is not known to orders",
+                           "a decision reaches orders within seconds of being made; try again shortly")
+
+
 def ensure_known(decision: Decision | None) -> Decision:
     if decision is None:
-        raise errors.conflict("decision_not_known", "The decision is not known to orders",
-                      "a decision reaches orders within seconds of being made; try again shortly")
+        raise not_known()
     return decision
 
 

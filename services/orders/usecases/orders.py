@@ -19,7 +19,7 @@ from services.orders.store import providers as provider_store
 from services.orders.store import read_models
 from shared import errors, idempotency
 from shared.access import Grant
-from shared.case_state import CaseState, ensure_case_known
+from shared.case_state import CaseState, ensure_case_known, not_known
 from shared.events.catalog import OrderRecalled, OrderSent
 from shared.pagination import Listed, decode_cursor
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
@@ -140,7 +140,8 @@ async def case_orders(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int
         case = read_models.case_state(case_row)
         if case is not None:
             # Before saying anything more about another unit's case; the refusal is logged.
-            uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/orders", person_id=case_row["person_id"])
+            uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/orders", person_id=case_row["person_id"],
+                            hidden=not_known(case_id))
         ensure_case_known(case, case_id)
         rows = await store.of_case(uow.conn, case_id, after=after[0] if after else None, limit=limit + 1)
         listed = Listed.of(rows, limit, lambda r: (r["id"],))
@@ -179,7 +180,8 @@ async def _order(uow: UnitOfWork, order_id: UUID, user: Grant, *,
     row = await store.get(uow.conn, order_id, for_update=for_update, with_history=True)
     if row is None:
         raise order_not_found(order_id)
-    uow.ensure_unit(user, row["unit"], resource=f"order/{order_id}", person_id=row["person_id"])
+    uow.ensure_unit(user, row["unit"], resource=f"order/{order_id}", person_id=row["person_id"],
+                    hidden=order_not_found(order_id))
     return row
 
 
@@ -199,7 +201,8 @@ def _ensure_orderable(uow: UnitOfWork, user: Grant, case: CaseState | None, deci
                       case_id: UUID, intervention: str, wanted_start: date) -> None:
     """The case and decision allow this order (rule 4), and they are in the user's unit."""
     decisions.ensure_known(decision)
-    user.ensure_unit(decision.unit)
+    uow.ensure_unit(user, decision.unit, resource=f"case/{case_id}/orders", person_id=None, action="order",
+                    hidden=decisions.not_known())
     decisions.ensure_orderable(case, decision, case_id=case_id, intervention=intervention,
                                wanted_start=wanted_start, today=uow.today())
 

@@ -24,9 +24,10 @@ async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_updat
     registry has no such case, 403 for another unit's, 410 when removed and the user may not see
     removed cases."""
     row = await store.get(uow.conn, case_id, for_update=for_update)
+    missing = errors.not_found("case_not_found", "No such case", str(case_id))
     if row is None:
-        raise errors.not_found("case_not_found", "No such case", str(case_id))
-    uow.ensure_unit(user, row["unit"], resource=f"case/{case_id}", person_id=row["person_id"])
+        raise missing
+    uow.ensure_unit(user, row["unit"], resource=f"case/{case_id}", person_id=row["person_id"], hidden=missing)
     process.ensure_not_hidden(removed_at=row["removed_at"], removed_by=row["removed_by"],
                               removal_reason=row["removal_reason"],
                               sees_removed=policy().scope_for(user, SEES_REMOVED_CASES) is not None)

@@ -42,9 +42,10 @@ class InquiryInvestigation:
 
 async def _inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, for_update: bool = False) -> Record:
     row = await store.get(uow.conn, inquiry_id, for_update=for_update)
+    missing = errors.not_found("inquiry_not_found", "No such inquiry", str(inquiry_id))
     if row is None:
-        raise errors.not_found("inquiry_not_found", "No such inquiry", str(inquiry_id))
-    uow.ensure_unit(user, row["unit"], resource=f"inquiry/{inquiry_id}", person_id=row["person_id"])
+        raise missing
+    uow.ensure_unit(user, row["unit"], resource=f"inquiry/{inquiry_id}", person_id=row["person_id"], hidden=missing)
     return row
 
 

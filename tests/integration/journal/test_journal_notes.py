@@ -231,6 +231,9 @@ async def test_removal_removes_exactly_the_named_note_and_keeps_it_in_the_archiv
     assert await listed_ids(env, journal, case) == [last["id"], first["id"]]
     gone = await journal.get(f"/notes/{wrong['id']}", headers=caseworker(env))
     assert gone.status_code == 410 and gone.json()["code"] == "note_removed"
+    # To another unit the removed note is one that does not exist: nothing says it was removed.
+    elsewhere = await journal.get(f"/notes/{wrong['id']}", headers=env.auth("caseworker", unit="barn-och-unga"))
+    assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "note_not_found"
     archived = (await journal.get(f"/archive/notes/{wrong['id']}", headers=support)).json()
     assert archived["removed"] is True and archived["removed_by"] == "sven"
     assert archived["removal_reason"] == "Skriven på fel person"
@@ -335,20 +338,21 @@ async def test_date_in_the_future_is_refused(clients, case):
     assert response.status_code == 422 and response.json()["code"] == "occurred_on_in_future"
 
 
-@pytest.mark.parametrize("role,claims,code", [
-    ("caseworker", {"unit": "barn-och-unga"}, "other_unit"),
-    ("object_specialist", {}, "forbidden"),
-    ("family_law", {}, "forbidden"),
-    ("citizen", {"pin": "191212121212"}, "forbidden"),
-    ("provider_user", {"provider_id": "hemtjanst-ab"}, "forbidden"),
+@pytest.mark.parametrize("role,claims,status,code", [
+    # Another unit's case answers as one the journal does not know: it tells nothing more.
+    ("caseworker", {"unit": "barn-och-unga"}, 409, "case_not_known"),
+    ("object_specialist", {}, 403, "forbidden"),
+    ("family_law", {}, 403, "forbidden"),
+    ("citizen", {"pin": "191212121212"}, 403, "forbidden"),
+    ("provider_user", {"provider_id": "hemtjanst-ab"}, 403, "forbidden"),
 ])
-async def test_who_may_not_write_or_read(clients, case, role, claims, code):
+async def test_who_may_not_write_or_read(clients, case, role, claims, status, code):
     env, journal = clients
     headers = env.auth(role, **claims)
     write_ = await journal.post(f"/cases/{case}/notes", json=note_body(), headers={**headers, **key()})
     read = await journal.get(f"/cases/{case}/notes", headers=headers)
-    assert (write_.status_code, write_.json()["code"]) == (403, code)
-    assert (read.status_code, read.json()["code"]) == (403, code)
+    assert (write_.status_code, write_.json()["code"]) == (status, code)
+    assert (read.status_code, read.json()["code"]) == (status, code)
 
 
 async def test_every_read_is_logged_as_access(clients):

@@ -167,12 +167,13 @@ async def test_caseworkers_order_only_in_their_own_unit(orders):
     provider = await orders.provider()
     case_id, decision_id = await orders.case_with_decision(unit="barn")
     outsider = orders.client("caseworker", "bertil", unit="vuxen")
-    assert_problem(await orders.draft(case_id, decision_id, provider, client=outsider), 403, "other_unit")
+    # Another unit's decision, case and orders answer as unknown ones: nothing more is told.
+    assert_problem(await orders.draft(case_id, decision_id, provider, client=outsider), 409, "decision_not_known")
     own = orders.client("caseworker", "cecilia", unit="barn")
     draft = await orders.draft(case_id, decision_id, provider, client=own)
     assert draft.status_code == 201
-    assert_problem(await outsider.get(f"/orders/{draft.json()['id']}"), 403, "other_unit")
-    assert_problem(await outsider.post(f"/orders/{draft.json()['id']}/send"), 403, "other_unit")
+    assert_problem(await outsider.get(f"/orders/{draft.json()['id']}"), 404, "order_not_found")
+    assert_problem(await outsider.post(f"/orders/{draft.json()['id']}/send"), 404, "order_not_found")
     supervisor = orders.client("supervisor", "greta", unit="vuxen")
     assert (await supervisor.post(f"/orders/{draft.json()['id']}/send")).status_code == 200
     provider_user = orders.provider_client(provider)
@@ -237,7 +238,7 @@ async def test_the_orders_of_a_case_not_known_or_removed(orders):
     await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL", case_id)
     assert_problem(await orders.client().get("/orders", params={"case_id": case_id}), 410, "case_removed")
     outsider = orders.client("caseworker", "bertil", unit="barn")
-    assert_problem(await outsider.get("/orders", params={"case_id": case_id}), 403, "other_unit")
+    assert_problem(await outsider.get("/orders", params={"case_id": case_id}), 409, "case_not_known")
 
 
 @pytest.mark.parametrize("method,path,body", [

@@ -133,7 +133,7 @@ async def test_refusals_and_answers_that_show_a_person_are_logged_and_reviewable
                ("orders", f"/orders?case_id={flow.case_id}")]
     for service, path in refused:
         response = await c[service].get(path, headers=flow.auth("caseworker", "nyfiken", **other_unit))
-        assert response.status_code == 403, (service, path, response.text)
+        assert response.status_code in (404, 409), (service, path, response.text)  # as if not there
     again = await c["registry"].post("/persons", headers=flow.auth("caseworker", "dubblett", unit="barn"),
                                      json={"pin": flow.pin, "first_name": "Sara", "last_name": "Skyddad"})
     assert again.status_code == 409 and again.json()["person_id"] == str(flow.person_id)
