@@ -4,7 +4,6 @@ import asyncio
 import csv
 import io
 import sys
-from datetime import date
 
 import pytest
 

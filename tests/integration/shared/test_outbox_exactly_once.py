@@ -5,7 +5,6 @@ import asyncio
 import signal
 
 import httpx
-import pytest
 
 from tests.pins import register_person
 from tests.stack import eventually, read_topic
