@@ -32,6 +32,31 @@ STATUS_OF_KIND = {Kind.INVALID: 422, Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Ki
                   Kind.FORBIDDEN: 403, Kind.TOO_LARGE: 413}
 
 
+# What a validation error of each kind says; the type itself stays in `errors[].type`.
+_VALIDATION_WORDS = {
+    "missing": "required", "extra_forbidden": "not a field of this request",
+    "string_too_short": "too short", "string_too_long": "too long", "too_short": "too few items",
+    "too_long": "too many items", "string_pattern_mismatch": "not in the expected form",
+    "greater_than": "too small", "greater_than_equal": "too small", "less_than": "too large",
+    "less_than_equal": "too large", "int_parsing": "not a whole number", "int_type": "not a whole number",
+    "string_type": "not text", "bool_parsing": "not true or false", "bool_type": "not true or false",
+    "date_parsing": "not a date (YYYY-MM-DD)", "date_from_datetime_parsing": "not a date (YYYY-MM-DD)",
+    "datetime_parsing": "not a moment with a time zone", "datetime_from_date_parsing": "not a moment with a time zone",
+    "timezone_aware": "must carry a time zone", "uuid_parsing": "not a UUID", "uuid_type": "not a UUID",
+    "literal_error": "not one of the allowed values", "enum": "not one of the allowed values",
+    "url_parsing": "not a URL", "url_scheme": "not an allowed URL scheme", "json_invalid": "not valid JSON",
+    "model_attributes_type": "not an object", "dict_type": "not an object", "list_type": "not a list",
+    "value_error": "not valid here", "assertion_error": "not valid here",
+}
+
+
+def _validation_words(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "value_error" and isinstance(error.get("ctx", {}).get("error"), ValueError):
+        return str(error["ctx"]["error"])  # a check of our own models, in our own words
+    return _VALIDATION_WORDS.get(kind, "not valid here")
+
+
 def status_of(error: DomainError) -> int:
     return STATUS_OF_KIND[error.kind]
 
@@ -75,8 +100,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
+        # Our own words by the error's type, never the library's message (which may echo input).
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            {"loc": [str(part) for part in e.get("loc", ())], "msg": _validation_words(e), "type": e.get("type", "")}
             for e in exc.errors()
         ]
         return problem_response(422, "validation_error", "The request is not valid",

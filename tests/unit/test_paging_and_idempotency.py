@@ -67,3 +67,36 @@ def test_a_refusal_for_another_unit_does_not_name_that_unit():
         grant.ensure_unit("barn-och-unga")
     assert refused.value.code == "other_unit"
     assert "barn-och-unga" not in f"{refused.value.title} {refused.value.detail}"
+
+
+def test_a_validation_error_speaks_our_words_not_the_librarys():
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from pydantic import BaseModel, Field, model_validator
+
+    from shared import problems
+
+    class Body(BaseModel):
+        n: int
+        s: str = Field(max_length=3)
+
+        @model_validator(mode="after")
+        def _ours(self):
+            if self.n == 7:
+                raise ValueError("seven is not allowed here")
+            return self
+
+    app = FastAPI()
+    problems.install(app)
+
+    @app.post("/x")
+    async def x(body: Body) -> dict:
+        return {}
+
+    client = TestClient(app)
+    bad = client.post("/x", json={"n": "<script>", "s": "far too long"}).json()
+    assert bad["code"] == "validation_error" and "<script>" not in str(bad) and "Input should" not in str(bad)
+    assert {(tuple(e["loc"]), e["msg"]) for e in bad["errors"]} == {
+        (("body", "n"), "not a whole number"), (("body", "s"), "too long")}
+    ours = client.post("/x", json={"n": 7, "s": "ok"}).json()
+    assert "seven is not allowed here" in ours["detail"]
