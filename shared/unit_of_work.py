@@ -12,6 +12,7 @@ Entering a unit that is already open joins it: a consumer opens one unit for a f
 events (with their inbox rows) and the handlers and use cases it calls work inside it. Nothing
 else opens transactions.
 """
+import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from uuid import UUID
@@ -80,7 +81,9 @@ class UnitOfWork:
                     async with self.conn.transaction():
                         await self.outbox.add_many(self.conn, self._kept)
         except BaseException:
-            if not self._transaction.is_completed():
+            # The commit or rollback failed (the database went away): end what is left of the
+            # transaction if anything is; the connection goes back to the pool, which replaces it.
+            with contextlib.suppress(Exception):
                 await self._transaction.rollback()
             raise
         finally:

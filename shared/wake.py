@@ -4,6 +4,7 @@ that gave them work), until something in the process wakes them (`wake()`), or u
 interval runs out: the fallback that also picks up whatever a crash left behind.
 """
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -56,9 +57,11 @@ class WakeLoop:
                 while not listener.is_closed():
                     await self._round(work)
             finally:
-                listener.remove_termination_listener(wake)
-                if not listener.is_closed():
-                    await listener.remove_listener(self.channel, wake)
+                # A connection that died may already be back in the pool: nothing is left to remove.
+                with contextlib.suppress(Exception):
+                    listener.remove_termination_listener(wake)
+                    if not listener.is_closed():
+                        await listener.remove_listener(self.channel, wake)
 
     async def _round(self, work: Round) -> None:
         if self.gather_seconds:

@@ -13,6 +13,7 @@ A webhook URL that is not allowed (shared/webhook_url.py) fails the delivery at 
 import asyncio
 import json
 import logging
+import time
 
 import asyncpg
 from fastapi import FastAPI
@@ -29,6 +30,10 @@ from shared.webhook_url import WebhookUrlNotAllowed
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("omsorg.notify.sender")
+
+# A database that restarts or cannot be reached for a moment.
+_DATABASE_AWAY = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.exceptions.PostgresConnectionError,
+                  asyncpg.exceptions.OperatorInterventionError)
 
 BATCH = 100
 LEASE_SECONDS = 120.0
@@ -89,10 +94,27 @@ class Sender:
     async def _record(self, outcomes: list[tuple[asyncpg.Record, str | None, bool]]) -> None:
         delivered = [row for row, error, _ in outcomes if error is None]
         if delivered:
-            await deliveries.record_delivered(self.work(), delivered)
+            await self._while_the_database_is_away(lambda: deliveries.record_delivered(self.work(), delivered))
         for row, error, final in outcomes:
-            if error is not None and await deliveries.record_failure(self.work(), row, error, final=final):
+            if error is None:
+                continue
+            failed_for_good = await self._while_the_database_is_away(
+                lambda: deliveries.record_failure(self.work(), row, error, final=final))
+            if failed_for_good:
                 await self._dead_letter(row, row["attempts"] + 1, error)
+
+    async def _while_the_database_is_away(self, record):
+        """What was sent is known: while the database is away (a restart), recording it is tried
+        again rather than left to the lease, which would send the mail a second time."""
+        deadline = time.monotonic() + LEASE_SECONDS / 2
+        while True:
+            try:
+                return await record()
+            except _DATABASE_AWAY as exc:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("notify waits for the database to record what was sent: %s", exc)
+                await asyncio.sleep(1)
 
     async def _attempt(self, row: asyncpg.Record) -> tuple[asyncpg.Record, str | None, bool]:
         """(row, error or None, whether the failure is final: no retry can help).
