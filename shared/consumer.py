@@ -29,7 +29,8 @@ tracer = trace.get_tracer("omsorg.consumer")
 # holds the events' inbox rows); it never opens a transaction of its own.
 Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
-_TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError,
+# A database that went away, also mid-operation (asyncpg's client state is then broken too).
+_TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError,
               asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
 
 

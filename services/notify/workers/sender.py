@@ -32,8 +32,8 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("omsorg.notify.sender")
 
 # A database that restarts or cannot be reached for a moment.
-_DATABASE_AWAY = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.exceptions.PostgresConnectionError,
-                  asyncpg.exceptions.OperatorInterventionError)
+_DATABASE_AWAY = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                  asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
 
 BATCH = 100
 LEASE_SECONDS = 120.0
