@@ -1,4 +1,4 @@
-"""The whole flow (DESIGN.md, "The process") played over the services' HTTP APIs only.
+"""The whole flow (docs/architecture.md, "The process") played over the services' HTTP APIs only.
 
 From registering a person to the reimbursement basis: a case, an investigation, a decision
 communicated first, a journal note and its correction, two providers, an order sent to the

@@ -1,6 +1,6 @@
 """What may be ordered and delivered against a decision (beslut). No I/O here.
 
-Closed cases and lapsed decisions accept no new orders and no deliveries (DESIGN.md
+Closed cases and lapsed decisions accept no new orders and no deliveries (docs/architecture.md
 rule 4). Dates are the municipality's calendar dates, so "today" is the date in
 Stockholm (`Clock.today()`), not in UTC (just after midnight they differ).
 """

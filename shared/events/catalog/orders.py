@@ -4,7 +4,7 @@ There is no `provider.registered` event: the provider's contact (e-mail, webhook
 in the order events that need it (`order.sent`, `order.recalled`). That is the contact in
 force when the order left, which is the one a reminder or recall notice must reach; a
 provider without orders needs no notification; and it keeps the contract to the event
-types DESIGN.md lists. Notify builds its read model of provider contacts from these.
+types the event contract (docs/architecture.md) lists. Notify builds its read model of provider contacts from these.
 
 A redirect (omdirigering) is `order.recalled` of the old order (with
 `redirected_to_order_id`) followed by `order.sent` of the new one, keyed by the new

@@ -1,5 +1,5 @@
 """Orders on the real database and broker: providers, drafts, sending, and every refusal of
-an order against a closed case or a decision out of force (DESIGN.md rule 4)."""
+an order against a closed case or a decision out of force (rule 4, docs/architecture.md)."""
 import json
 import uuid
 from datetime import timedelta

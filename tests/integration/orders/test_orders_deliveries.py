@@ -1,6 +1,6 @@
 """Delivered time (återrapportering) and the reimbursement basis (ersättningsunderlag) on the
 real database and broker: deliveries outside the decision, on closed cases or after a recall
-are refused when reported and never appear in the basis (DESIGN.md rule 4)."""
+are refused when reported and never appear in the basis (rule 4, docs/architecture.md)."""
 import uuid
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Recall and redirect on the real database and broker (DESIGN.md rule 7): an order can be
+"""Recall and redirect on the real database and broker (rule 7, docs/architecture.md): an order can be
 recalled until the provider confirms it; one recalled before it was opened is invisible to
 that provider; a redirect recalls and sends to the right provider in one step."""
 import pytest

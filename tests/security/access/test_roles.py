@@ -1,4 +1,4 @@
-"""What each role must and must not see, on the running stack (DESIGN.md rule 8).
+"""What each role must and must not see, on the running stack (rule 8, docs/architecture.md).
 
 Stated elsewhere, not repeated here:
 - family law sees every unit's occurrences, a caseworker only their own unit's:
