@@ -1,12 +1,12 @@
-"""What every service's routes share: the unit of work, the clock and settings of the process, the
-paging parameters and the Idempotency-Key header, as annotated dependencies."""
+"""What every service's routes share: the unit of work (with the process's clock and settings),
+the paging parameters and the Idempotency-Key header, as annotated dependencies."""
 from typing import Annotated
 
 from fastapi import Depends, Header, Query
 
 from shared import idempotency, pagination
 from shared.problems import Problem
-from shared.service import ClockDep, UnitOfWorkDep  # noqa: F401  (the route's dependencies, in one place)
+from shared.service import UnitOfWorkDep  # noqa: F401  (the route's dependencies, in one place)
 
 Limit = Annotated[int, Query(ge=1, le=pagination.MAX_LIMIT, description="Items per page")]
 Cursor = Annotated[str | None, Query(max_length=500, description="`next_cursor` of the previous page")]

@@ -12,12 +12,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from opentelemetry import propagate, trace
 from pydantic import BaseModel
 
+from shared.db import DATABASE_AWAY
 from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
 from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork, Work
@@ -29,9 +29,6 @@ tracer = trace.get_tracer("omsorg.consumer")
 # holds the events' inbox rows); it never opens a transaction of its own.
 Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
-# A database that went away, also mid-operation (asyncpg's client state is then broken too).
-_TRANSIENT = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError,
-              asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
 
 
 class EventConsumer:
@@ -140,7 +137,7 @@ class EventConsumer:
             try:
                 await self._process(envelope, data, handler)
                 return
-            except _TRANSIENT as exc:
+            except DATABASE_AWAY as exc:
                 log.warning("consumer %s waits for the database: %s", self.name, exc)
                 await asyncio.sleep(1)
             except Exception as exc:

@@ -1,4 +1,5 @@
 """asyncpg pool per service and a migration runner for numbered SQL files into the service's schema."""
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -6,6 +7,11 @@ from pathlib import Path
 import asyncpg
 
 SHARED_MIGRATIONS = Path(__file__).parent / "migrations"
+
+# A database that went away (a restart, the network), also mid-operation, when asyncpg's client
+# state is broken too: work is tried again on a fresh connection, never counted as failed.
+DATABASE_AWAY = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                 asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 _SCHEMA = re.compile(r"^[a-z_][a-z0-9_]*$")
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
-import asyncpg
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -162,18 +161,6 @@ def _health_router() -> APIRouter:
 
 # Dependencies a route declares by type. `async def`, because FastAPI runs a plain `def`
 # dependency in a worker thread: three thread hops per request for three attribute reads.
-async def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
-
-
-async def _outbox(request: Request) -> Outbox:
-    return request.app.state.outbox
-
-
-async def _clock(request: Request) -> Clock:
-    return request.app.state.clock
-
-
 async def _unit_of_work(request: Request) -> UnitOfWork:
     """A fresh unit of work for the request; the reason for reading personal data, when the
     client gives one (`X-Access-Reason`), goes with it into the access log."""
@@ -182,10 +169,7 @@ async def _unit_of_work(request: Request) -> UnitOfWork:
     return uow
 
 
-Pool = Annotated[asyncpg.Pool, Depends(_pool)]
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
-OutboxDep = Annotated[Outbox, Depends(_outbox)]
-ClockDep = Annotated[Clock, Depends(_clock)]
 
 
 def run(service: Service) -> None:

@@ -13,7 +13,7 @@ events (with their inbox rows) and the handlers and use cases it calls work insi
 else opens transactions.
 """
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from uuid import UUID
 
@@ -96,10 +96,6 @@ class UnitOfWork:
         if connection is not None:
             await connection.__aexit__(None, None, None)
 
-    @property
-    def active(self) -> bool:
-        return self._depth > 0
-
     def publish(self, event: BaseModel, *, key: str, subject: str | None = None) -> None:
         """An event to publish when the work commits (into the outbox, in this transaction)."""
         self._events.append((event, key, subject))
@@ -138,10 +134,6 @@ class UnitOfWork:
         """Write what was collected to the outbox now (it still leaves only when the work commits)."""
         events, self._events = self._events, []
         await self.outbox.add_many(self.conn, events)
-
-    @property
-    def pending(self) -> Sequence[tuple[BaseModel, str, str | None]]:
-        return tuple(self._events)
 
 
 class Work:

@@ -24,16 +24,13 @@ from services.notify.channels.webhooks import Webhooks
 from services.notify.domain.deliveries import Channel, UndeliverableAddress, smtp_address, webhook_body
 from services.notify.store import deliveries as store
 from services.notify.usecases import deliveries
+from shared.db import DATABASE_AWAY
 from shared.unit_of_work import Work
 from shared.wake import WakeLoop
 from shared.webhook_url import WebhookUrlNotAllowed
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("omsorg.notify.sender")
-
-# A database that restarts or cannot be reached for a moment.
-_DATABASE_AWAY = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError,
-                  asyncpg.exceptions.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError)
 
 BATCH = 100
 LEASE_SECONDS = 120.0
@@ -110,7 +107,7 @@ class Sender:
         while True:
             try:
                 return await record()
-            except _DATABASE_AWAY as exc:
+            except DATABASE_AWAY as exc:
                 if time.monotonic() > deadline:
                     raise
                 log.warning("notify waits for the database to record what was sent: %s", exc)

@@ -4,7 +4,6 @@ import secrets
 import httpx
 
 from tests.pins import register_person
-from tests.pins import register_person
 from tests.stack import read_topic
 
 

@@ -1,18 +1,14 @@
 """The unit of work on a real database: it commits once, rolls back on an error, keeps what the
 access log must keep after a refusal, and when its connection dies mid-work it raises the
 database's own error (which callers wait out), leaving the pool usable."""
-import asyncpg
 import pytest
 
 from shared.clock import Clock
-from shared.db import create_pool
+from shared.db import DATABASE_AWAY, create_pool
 from shared.errors import conflict
 from shared.outbox import Outbox
 from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork
-
-DATABASE_AWAY = (OSError, asyncpg.InterfaceError, asyncpg.exceptions.PostgresConnectionError,
-                 asyncpg.exceptions.OperatorInterventionError)
 
 
 @pytest.fixture
