@@ -1,48 +1,15 @@
-"""Dates and business days (arbetsdagar) in Sweden. No I/O here.
-
-Weekends and public holidays do not count, nor the days the Annual Leave Act treats as
-holidays (midsommarafton, julafton, nyårsafton: semesterlagen 1977:480, 7 §), when the
-municipality's offices are closed as well. The holidays come from the `holidays` library.
-"""
-import calendar
+"""The watch's delays over the Swedish calendar of working days (shared/calendar.py). No I/O here."""
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
-import holidays
-from holidays.constants import DE_FACTO, PUBLIC
-
+from shared.calendar import add_business_days, add_months, is_business_day  # noqa: F401  (part of the calendar)
 from shared.clock import SWEDEN as STOCKHOLM
 from shared.clock import local_date  # noqa: F401  (part of the calendar)
 
 # Watches anchored on a date (a report received, a follow-up day) come due at the start
 # of that working day, not at midnight, so a reminder is not the night's first e-mail.
 MORNING = time(6, 0)
-
-
-@lru_cache(maxsize=1)
-def _swedish_calendar() -> holidays.HolidayBase:
-    return holidays.country_holidays("SE", categories=(PUBLIC, DE_FACTO))
-
-
-def is_business_day(day: date) -> bool:
-    return _swedish_calendar().is_working_day(day)
-
-
-def add_business_days(day: date, n: int) -> date:
-    """The n-th business day after `day` (before it when n < 0); `day` itself need not be one."""
-    if n == 0:
-        return day
-    return _swedish_calendar().get_nth_working_day(day, n)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
 
 _DELAY = re.compile(r"^(?P<sign>-)?(?:(?P<months>\d+)m)?(?:(?P<days>\d+)d)?(?:(?P<business_days>\d+)bd)?$")
 
