@@ -277,7 +277,11 @@ class Flow:
         s = self.state
         today = self.clock.today()
         decision = await self.call("registry", "POST", f"/cases/{s.case_id}/decisions", headers=self.caseworker_auth(),
-                                   json={"intervention": INTERVENTION, "valid_from": today.isoformat(),
+                                   json={"intervention": INTERVENTION, "investigation_id": s.investigation_id,
+                                         "reasons": "Karin har behov av hjälp med inköp och städning för att"
+                                                    " uppnå en skälig levnadsnivå.",
+                                         "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)",
+                                         "scope_amount": "12", "valid_from": today.isoformat(),
                                          "valid_to": (today + timedelta(days=365)).isoformat(),
                                          "follow_up_on": (today + timedelta(days=90)).isoformat(),
                                          "communication": {"communicated": True, "communicated_on": today.isoformat(),

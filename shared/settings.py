@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # of the number; the same in every service (shared/pin.py: person_ref).
     person_ref_key: str | None = None
 
+    # The committee's name at the head of a decision letter (beslutsmeddelande).
+    municipality_name: str = "Socialnämnden"
+
     # OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty means spans stay in process.
     otel_endpoint: str = ""
     # A span per SQL statement: useful when hunting a slow query, but it doubles the cost of

@@ -1,7 +1,16 @@
 """Registry service: `python -m services.registry.main` (port 8001)."""
 from pathlib import Path
 
-from services.registry.api import audit, cases, imports, inquiries, me, occurrences, persons
+from services.registry.api import (
+    audit,
+    cases,
+    decisions,
+    imports,
+    inquiries,
+    me,
+    occurrences,
+    persons,
+)
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers.access import HANDLERS
 from shared.service import Service, create_app, run
@@ -11,7 +20,7 @@ SERVICE = Service(
     port=8001,
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[persons.router, inquiries.router, cases.router, occurrences.router, audit.router,
+    routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
              imports.router, me.router],
     handlers=HANDLERS,
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system

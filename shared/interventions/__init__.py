@@ -42,6 +42,7 @@ class Intervention:
     ivo_category: str
     scope_unit: ScopeUnit
     carried_out: CarriedOut
+    placement: bool = False   # a placement outside the home: a child's is reviewed every six months
 
 
 def parse(text: str) -> dict[str, Intervention]:
@@ -52,7 +53,8 @@ def parse(text: str) -> dict[str, Intervention]:
         try:
             item = Intervention(code=entry["code"], name=entry["name"], law=Law(entry["law"]),
                                 ivo_category=entry["ivo_category"], scope_unit=ScopeUnit(entry["scope_unit"]),
-                                carried_out=CarriedOut(entry["carried_out"]))
+                                carried_out=CarriedOut(entry["carried_out"]),
+                                placement=bool(entry.get("placement", False)))
         except (KeyError, ValueError) as e:
             raise ValueError(f"intervention #{number} ({entry.get('code', '?')}): {e!r}") from None
         if item.code in catalogue:

@@ -65,10 +65,12 @@ WATCH_KINDS = {
     "order_unconfirmed": "obekräftad beställning",
     "order_escalated": "obekräftad beställning",
     "decision_unexecuted": "ej verkställt beslut",
+    "protection_assessment_due": "skyddsbedömning",
     "assessment_due": "förhandsbedömning",
     "investigation_due": "utredningstiden går ut",
     "decision_lapsing": "beslut som snart upphör att gälla",
     "follow_up": "uppföljning",
+    "placement_review": "övervägande av placering",
 }
 
 

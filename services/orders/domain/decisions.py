@@ -7,7 +7,7 @@ Stockholm (`Clock.today()`), not in UTC (just after midnight they differ).
 from dataclasses import dataclass
 from datetime import date
 
-from shared import errors
+from shared import errors, interventions
 from shared.case_state import CaseState, ensure_case_open
 
 
@@ -38,6 +38,15 @@ def ensure_known(decision: Decision | None) -> Decision:
     if decision is None:
         raise not_known()
     return decision
+
+
+def ensure_ordered_from_provider(intervention: str) -> None:
+    """Only an intervention of the catalogue that providers carry out is ordered: 422 otherwise."""
+    item = interventions.get(intervention)
+    if item.carried_out is not interventions.CarriedOut.PROVIDER:
+        raise errors.invalid("intervention_not_ordered", f"{item.name} is not ordered from a provider",
+                             "it is carried out by the unit (in-house or by payment); record that with"
+                             " POST /cases/{case_id}/decisions/{decision_id}/execution in the registry")
 
 
 def ensure_orderable(case: CaseState | None, decision: Decision | None, *, case_id, intervention: str,

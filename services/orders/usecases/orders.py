@@ -12,7 +12,13 @@ import asyncpg
 from uuid6 import uuid7
 
 from services.orders.domain import decisions
-from services.orders.domain.orders import Action, OrderState, content_digest, order_not_found, transition
+from services.orders.domain.orders import (
+    Action,
+    OrderState,
+    content_digest,
+    order_not_found,
+    transition,
+)
 from services.orders.domain.providers import ensure_offers
 from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
@@ -33,6 +39,7 @@ async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_
                        idempotency_key: str | None = None) -> tuple[Order, bool]:
     """A draft order against a decision, and True; a retry with the same Idempotency-Key gets the
     order the first request made, and False."""
+    decisions.ensure_ordered_from_provider(intervention)
     request = idempotency.fingerprint({"case_id": case_id, "decision_id": decision_id, "provider_id": provider_id,
                                        "intervention": intervention, "details": details,
                                        "wanted_start": wanted_start})

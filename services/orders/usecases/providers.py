@@ -4,9 +4,13 @@ from uuid import UUID
 import asyncpg
 from uuid6 import uuid7
 
-from services.orders.domain.providers import normalise_email, normalise_organisation_number
+from services.orders.domain.providers import (
+    normalise_email,
+    normalise_organisation_number,
+)
 from services.orders.store import providers as store
 from shared import errors
+from shared import interventions as catalogue
 from shared.access import Grant
 from shared.pagination import Listed, decode_cursor
 from shared.unit_of_work import UnitOfWork
@@ -19,6 +23,8 @@ async def register_provider(uow: UnitOfWork, user: Grant, *, name: str, organisa
     webhook, if it has one, must go to a public address."""
     number = normalise_organisation_number(organisation_number)
     email = normalise_email(email)
+    for code in interventions:
+        catalogue.get(code)
     if webhook_url is not None:
         try:  # before the unit of work: resolving the host takes a while and needs no connection
             await check_webhook_url(webhook_url, uow.settings)

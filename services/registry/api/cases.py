@@ -1,4 +1,4 @@
-"""HTTP routes for cases (ärenden), their investigations (utredningar) and decisions (beslut)."""
+"""HTTP routes for cases (ärenden) and their investigations (utredningar); decisions are in `decisions`."""
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -6,15 +6,15 @@ from fastapi import APIRouter
 from services.registry.api.models import (
     CaseIn,
     CaseOut,
-    DecisionIn,
-    DecisionOut,
+    ExtensionIn,
+    ExtensionOut,
     InvestigationIn,
     InvestigationOut,
     ReasonIn,
     RemovalOut,
     page,
 )
-from services.registry.usecases import cases, decisions, investigations
+from services.registry.usecases import cases, investigations
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
@@ -47,6 +47,22 @@ async def create_investigation(case_id: UUID, body: InvestigationIn, uow: UnitOf
                                                                         started_on=body.started_on))
 
 
+@router.post("/{case_id}/investigations/{investigation_id}/extensions", status_code=201,
+             response_model=InvestigationOut,
+             summary="Extend a child investigation beyond four months (särskilda skäl), with the reason")
+async def extend_investigation(case_id: UUID, investigation_id: UUID, body: ExtensionIn, uow: UnitOfWorkDep,
+                               user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
+    return InvestigationOut.of(await investigations.extend_investigation(
+        uow, user, case_id, investigation_id, due_on=body.due_on, reason=body.reason))
+
+
+@router.get("/{case_id}/investigations/{investigation_id}/extensions", response_model=list[ExtensionOut],
+            summary="The extensions of an investigation's deadline, oldest first")
+async def list_extensions(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep,
+                          user: Grant = allow("registry:case.read")) -> list[ExtensionOut]:
+    return [ExtensionOut.of(r) for r in await investigations.list_extensions(uow, user, case_id, investigation_id)]
+
+
 @router.get("/{case_id}/investigations", response_model=Page[InvestigationOut],
             summary="The case's investigations, oldest first")
 async def list_investigations(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
@@ -60,22 +76,6 @@ async def list_investigations(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep
 async def complete_investigation(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep,
                                  user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
     return InvestigationOut.of(await investigations.complete_investigation(uow, user, case_id, investigation_id))
-
-
-@router.post("/{case_id}/decisions", status_code=201, response_model=DecisionOut,
-             summary="Make a decision (fatta beslut); completes an ongoing investigation")
-async def create_decision(case_id: UUID, body: DecisionIn, uow: UnitOfWorkDep,
-                          user: Grant = allow("registry:case.decide")) -> DecisionOut:
-    return DecisionOut.of(await decisions.make_decision(
-        uow, user, case_id, intervention=body.intervention, outcome=body.outcome, valid_from=body.valid_from,
-        valid_to=body.valid_to, follow_up_on=body.follow_up_on, communication=body.communication.rule()))
-
-
-@router.get("/{case_id}/decisions", response_model=Page[DecisionOut], summary="The case's decisions, oldest first")
-async def list_decisions(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
-                         user: Grant = allow("registry:case.read")) -> Page[DecisionOut]:
-    return page(DecisionOut, await decisions.list_decisions(uow, user, case_id, limit=paging.limit,
-                                                            cursor=paging.cursor))
 
 
 @router.post("/{case_id}/removal", response_model=CaseOut,

@@ -6,10 +6,12 @@ from fastapi import APIRouter
 
 from services.registry.api.models import (
     AssessmentIn,
+    ExtensionIn,
     InquiryIn,
     InquiryOut,
     InvestigationFromInquiryIn,
     InvestigationFromInquiryOut,
+    ProtectionAssessmentIn,
 )
 from services.registry.usecases import inquiries
 from shared.access import Grant
@@ -30,6 +32,22 @@ async def receive(body: InquiryIn, uow: UnitOfWorkDep, user: Grant = allow("regi
 async def get_inquiry(inquiry_id: UUID, uow: UnitOfWorkDep,
                       user: Grant = allow("registry:inquiry.read")) -> InquiryOut:
     return InquiryOut.of(await inquiries.read_inquiry(uow, user, inquiry_id))
+
+
+@router.post("/{inquiry_id}/protection-assessment", response_model=InquiryOut,
+             summary="Record the protection assessment (skyddsbedömning) of a report about a child: the same day")
+async def assess_protection(inquiry_id: UUID, body: ProtectionAssessmentIn, uow: UnitOfWorkDep,
+                            user: Grant = allow("registry:inquiry.assess")) -> InquiryOut:
+    return InquiryOut.of(await inquiries.assess_protection(uow, user, inquiry_id, needed=body.protection_needed,
+                                                           reasons=body.reasons))
+
+
+@router.post("/{inquiry_id}/assessment-extensions", status_code=201, response_model=InquiryOut,
+             summary="Extend the time for the initial assessment (synnerliga skäl), with the reason")
+async def extend_assessment(inquiry_id: UUID, body: ExtensionIn, uow: UnitOfWorkDep,
+                            user: Grant = allow("registry:inquiry.assess")) -> InquiryOut:
+    return InquiryOut.of(await inquiries.extend_assessment(uow, user, inquiry_id, due_on=body.due_on,
+                                                           reason=body.reason))
 
 
 @router.post("/{inquiry_id}/assessment", response_model=InquiryOut,

@@ -1,7 +1,9 @@
 """HTTP routes for a citizen's own cases and decisions (mina ärenden, mina beslut)."""
-from fastapi import APIRouter
+from uuid import UUID
 
-from services.registry.api.models import MyCase, MyDecision, page
+from fastapi import APIRouter, Response
+
+from services.registry.api.models import PDF, MyCase, MyDecision, page, pdf
 from services.registry.usecases import me
 from shared.access import Grant
 from shared.access.routes import allow
@@ -20,3 +22,10 @@ async def my_cases(uow: UnitOfWorkDep, paging: PageDep, user: Grant = allow("reg
 async def my_decisions(uow: UnitOfWorkDep, paging: PageDep,
                        user: Grant = allow("registry:own_decision.read")) -> Page[MyDecision]:
     return page(MyDecision, await me.my_decisions(uow, user, limit=paging.limit, cursor=paging.cursor))
+
+
+@router.get("/decisions/{decision_id}/letter", response_class=Response, responses=PDF,
+            summary="The letter of one of your decisions (beslutsmeddelande), as PDF")
+async def my_decision_letter(decision_id: UUID, uow: UnitOfWorkDep,
+                             user: Grant = allow("registry:own_decision.read")) -> Response:
+    return pdf(await me.my_decision_letter(uow, user, decision_id), f"beslut-{decision_id}.pdf")

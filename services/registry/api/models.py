@@ -2,19 +2,29 @@
 returns. Field types that keep bad input a 422 are in `types`."""
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
+from fastapi import Response
 from pydantic import BaseModel, Field
 
 from services.registry.api.types import Day, Name, Reason, Unit, text
 from services.registry.domain import imports
 from services.registry.domain.cases import CaseKind, CaseStatus
+from services.registry.domain.decisions import (
+    Action,
+    DelayReason,
+    InterruptionReason,
+    Method,
+)
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
+from services.registry.usecases.decisions import DecisionContent, Execution
 from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
 from services.registry.usecases.occurrences import Occurrences
 from services.registry.usecases.persons import Lookup, PersonView
+from shared import interventions
 from shared.pagination import Listed, Page
 
 
@@ -22,6 +32,15 @@ def page(model, listed: Listed) -> Page:
     """A page of the list's rows as `model`s, with the cursor of the next page."""
     rows, next_cursor = listed
     return Page[model](items=[model.of(r) for r in rows], next_cursor=next_cursor)
+
+
+PDF = {200: {"content": {"application/pdf": {}}, "description": "A PDF document"}}
+
+
+def pdf(content: bytes, filename: str) -> Response:
+    """A PDF to read in the browser (or save), never cached: it holds personal data."""
+    return Response(content=content, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 def _fields(model: type[BaseModel], row, *, but: Sequence[str] = ()) -> dict:
@@ -164,7 +183,8 @@ class InvestigationOut(BaseModel):
     id: UUID
     case_id: UUID
     started_on: date
-    due_on: date = Field(description="four months after the start")
+    due_on: date | None = Field(description="for a child: four months after the start, moved off non-working"
+                                            " days, or as extended; null for an adult (no statutory deadline)")
     started_by: str
     completed_on: date | None
     completed_by: str | None
@@ -186,12 +206,28 @@ class CommunicationIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    intervention: text(200)
+    investigation_id: UUID | None = Field(None, description="the investigation of the case the decision rests on;"
+                                                            " left out: the case's ongoing investigation")
+    intervention: Annotated[str, Field(max_length=64, description="a code of the intervention catalogue"
+                                                                  " (GET /interventions), e.g. home_help")]
     outcome: Outcome = Outcome.GRANTED
+    reasons: text(20_000) | None = Field(None, description="skäl för beslutet (förvaltningslagen 32 §): required")
+    legal_basis: text(500) | None = Field(None, description="lagrum, e.g. 4 kap. 1 § socialtjänstlagen (2025:400):"
+                                                            " required")
+    scope_amount: Decimal | None = Field(None, max_digits=12, decimal_places=2,
+                                         description="the granted scope, in the intervention's unit"
+                                                     " (hours per month, days, kronor)")
     valid_from: Day
     valid_to: Day | None = Field(None, description="none: until further notice")
     follow_up_on: Day | None = None
     communication: CommunicationIn
+
+    def content(self) -> DecisionContent:
+        return DecisionContent(
+            investigation_id=self.investigation_id, intervention=self.intervention, outcome=self.outcome,
+            reasons=self.reasons or "", legal_basis=self.legal_basis or "", scope_amount=self.scope_amount,
+            valid_from=self.valid_from, valid_to=self.valid_to, follow_up_on=self.follow_up_on,
+            communication=self.communication.rule())
 
 
 class DecisionOut(BaseModel):
@@ -200,11 +236,19 @@ class DecisionOut(BaseModel):
     investigation_id: UUID
     outcome: Outcome
     intervention: str
+    intervention_name: str | None = Field(description="the intervention's Swedish name from the catalogue")
+    law: str | None = Field(description="SoL or LSS")
+    reasons: str | None = Field(description="null only on decisions made before reasons were required")
+    legal_basis: str | None
+    scope_amount: Decimal | None
+    scope_unit: str | None
     valid_from: date
     valid_to: date | None
     follow_up_on: date | None
     decided_on: date
     decided_by: str
+    appeal_instructions: str | None = Field(description="how to appeal, when the decision does not grant the"
+                                                        " application in full")
     communication: CommunicationIn
 
     @classmethod
@@ -212,7 +256,96 @@ class DecisionOut(BaseModel):
         communication = CommunicationIn(communicated=row["communicated"], communicated_on=row["communicated_on"],
                                         method=row["communication_method"],
                                         not_communicated_reason=row["not_communicated_reason"])
-        return cls(communication=communication, **_fields(cls, row, but=("communication",)))
+        item = interventions.find(row["intervention"])
+        return cls(communication=communication, intervention_name=item and item.name, law=item and item.law,
+                   **_fields(cls, row, but=("communication", "intervention_name", "law")))
+
+
+class ExtensionIn(BaseModel):
+    due_on: Day = Field(description="the new deadline")
+    reason: Reason = Field(description="särskilda skäl (an investigation) or synnerliga skäl (an initial"
+                                       " assessment)")
+
+
+class ExtensionOut(BaseModel):
+    previous_due_on: date
+    due_on: date
+    reason: str
+    extended_by: str
+    extended_at: datetime
+
+    @classmethod
+    def of(cls, row) -> "ExtensionOut":
+        return cls(**_fields(cls, row))
+
+
+class ExecutionIn(BaseModel):
+    method: Method = Field(description="in_house (by the unit's own staff) or payment")
+    executed_on: Day
+
+
+class InterruptionIn(BaseModel):
+    interrupted_on: Day
+    reason_code: InterruptionReason
+
+
+class ResumptionIn(BaseModel):
+    resumed_on: Day
+
+
+class DelayReasonIn(BaseModel):
+    code: DelayReason
+    declined_offer_on: Day | None = Field(None, description="the day the person declined an offer; only with"
+                                                            " code declined_offer")
+
+
+class ExecutionAction(BaseModel):
+    action: Action
+    on_date: date
+    method: Method | None
+    reason_code: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, row) -> "ExecutionAction":
+        return cls(**_fields(cls, row))
+
+
+class DelayReasonOut(BaseModel):
+    code: DelayReason
+    declined_offer_on: date | None
+    recorded_by: str
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, row) -> "DelayReasonOut":
+        return cls(**_fields(cls, row))
+
+
+class ExecutionOut(BaseModel):
+    decision_id: UUID
+    executed_on: date | None = Field(description="by the unit (in-house or payment); a provider's start is"
+                                                 " recorded by orders")
+    interrupted_on: date | None = Field(description="set while the carrying out is interrupted")
+    actions: list[ExecutionAction]
+    delay_reasons: list[DelayReasonOut]
+
+    @classmethod
+    def of(cls, execution: Execution) -> "ExecutionOut":
+        state = execution.state
+        return cls(decision_id=execution.decision["id"], executed_on=state.executed_on,
+                   interrupted_on=state.interrupted_on, actions=[ExecutionAction.of(a) for a in execution.actions],
+                   delay_reasons=[DelayReasonOut.of(r) for r in execution.delay_reasons])
+
+
+class InterventionOut(BaseModel):
+    code: str
+    name: str
+    law: str
+    ivo_category: str
+    scope_unit: str
+    carried_out: str
 
 
 # Inquiries
@@ -223,6 +356,11 @@ class InquiryIn(BaseModel):
     unit: Unit
     received_on: Day
     summary: text(4000) | None = None
+
+
+class ProtectionAssessmentIn(BaseModel):
+    protection_needed: bool = Field(description="whether the child needs immediate protection")
+    reasons: Reason
 
 
 class AssessmentIn(BaseModel):
@@ -250,6 +388,13 @@ class InquiryOut(BaseModel):
     assessment_outcome: AssessmentOutcome | None
     assessment_reasons: str | None
     assessed_by: str | None
+    assessment_recorded_at: datetime | None = Field(description="when the assessment was entered (the clock's)")
+    protection_due_on: date | None = Field(description="the skyddsbedömning of a report about a child: the day it"
+                                                       " came in; null otherwise")
+    protection_needed: bool | None
+    protection_reasons: str | None
+    protection_assessed_by: str | None
+    protection_assessed_at: datetime | None
     investigation_id: UUID | None
 
     @classmethod
@@ -348,17 +493,25 @@ class MyCase(BaseModel):
 
 
 class MyDecision(BaseModel):
+    """A decision as the person it is about reads it: with its reasons and how to appeal."""
     id: UUID
     case_id: UUID
     outcome: Outcome
     intervention: str
+    intervention_name: str | None
+    reasons: str | None
+    legal_basis: str | None
+    scope_amount: Decimal | None
+    scope_unit: str | None
     valid_from: date
     valid_to: date | None
     decided_on: date
+    appeal_instructions: str | None
 
     @classmethod
     def of(cls, row) -> "MyDecision":
-        return cls(**_fields(cls, row))
+        item = interventions.find(row["intervention"])
+        return cls(intervention_name=item and item.name, **_fields(cls, row, but=("intervention_name",)))
 
 
 # Import

@@ -18,11 +18,29 @@ class AssessmentOutcome(StrEnum):
     NO_INVESTIGATION = "no_investigation"      # inte inleda utredning
 
 
+def about_child(kind: InquiryKind, birth_date: date, received_on: date) -> bool:
+    """A report of concern about someone under 18 on the day it came in."""
+    return kind is InquiryKind.REPORT_OF_CONCERN and is_child_on(birth_date, received_on)
+
+
 def assessment_due_on(kind: InquiryKind, birth_date: date, received_on: date) -> date | None:
-    """The due date of the initial assessment: for a report about a child only, 14 days after receipt."""
-    if kind is InquiryKind.REPORT_OF_CONCERN and is_child_on(birth_date, received_on):
-        return assessment_due(received_on)
-    return None
+    """The due date of the initial assessment: for a report about a child only, 14 days after receipt
+    (moved off a non-working day)."""
+    return assessment_due(received_on) if about_child(kind, birth_date, received_on) else None
+
+
+def protection_due_on(kind: InquiryKind, birth_date: date, received_on: date) -> date | None:
+    """The protection assessment (skyddsbedömning) of a report about a child is made at once: the
+    day the report came in."""
+    return received_on if about_child(kind, birth_date, received_on) else None
+
+
+def ensure_can_assess_protection(*, due_on: date | None, assessed: bool) -> None:
+    if due_on is None:
+        raise errors.conflict("no_protection_assessment_needed",
+                              "Only a report of concern about a child gets a protection assessment")
+    if assessed:
+        raise errors.conflict("already_assessed", "The protection assessment is already recorded")
 
 
 def ensure_received_in_past(received_on: date, today: date) -> None:

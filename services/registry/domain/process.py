@@ -1,34 +1,49 @@
 """The order of work on a case and the rules of each step. No I/O here.
 
-intake (aktualisering) -> initial assessment for a report about a child (förhandsbedömning,
-within 14 days) -> investigation (utredning, within four months) -> decision (beslut, its
-basis communicated to the person first: kommunicering).
+intake (aktualisering) -> for a report about a child, the protection assessment
+(skyddsbedömning, the same day) and the initial assessment (förhandsbedömning, within 14 days)
+-> investigation (utredning; about a child within four months) -> decision (beslut, its basis
+communicated to the person first: kommunicering).
+
+Every statutory deadline is a Swedish date moved off non-working days (shared/calendar.py);
+the paragraphs are in docs/law.md.
 """
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from services.registry.domain.cases import CaseStatus
 from shared import errors
+from shared.calendar import add_months, statutory_deadline
 
 ASSESSMENT_DAYS = 14
 INVESTIGATION_MONTHS = 4
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def investigation_due(started_on: date) -> date:
-    return add_months(started_on, INVESTIGATION_MONTHS)
+def investigation_due(started_on: date, *, about_child: bool) -> date | None:
+    """A child investigation is finished within four months; an adult's has no statutory deadline."""
+    if not about_child:
+        return None
+    return statutory_deadline(add_months(started_on, INVESTIGATION_MONTHS))
 
 
 def assessment_due(received_on: date) -> date:
-    return received_on + timedelta(days=ASSESSMENT_DAYS)
+    return statutory_deadline(received_on + timedelta(days=ASSESSMENT_DAYS))
+
+
+def ensure_can_extend(*, due_on: date | None, settled: bool, new_due_on: date, today: date, what: str) -> None:
+    """An extension moves a statutory deadline that is still running to a later day."""
+    if due_on is None:
+        raise errors.conflict("no_statutory_deadline", f"The {what} has no statutory deadline to extend",
+                              "only an investigation about a child and the initial assessment of a report"
+                              " about a child have one")
+    if settled:
+        raise errors.conflict("deadline_settled", f"The {what} is already done; there is nothing to extend")
+    if new_due_on <= due_on:
+        raise errors.invalid("extension_not_later", "An extension moves the deadline to a later day",
+                             f"it is due on {due_on.isoformat()}")
+    if new_due_on <= today:
+        raise errors.invalid("extension_in_past", "An extension ends after today")
 
 
 def ensure_not_hidden(*, removed_at: datetime | None, removed_by: str | None, removal_reason: str | None,

@@ -1,5 +1,6 @@
 """SQL for cases, their investigations and decisions."""
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
@@ -43,7 +44,7 @@ async def latest_investigation(conn: asyncpg.Connection, case_id: UUID) -> async
 
 
 async def insert_investigation(conn: asyncpg.Connection, *, investigation_id: UUID, case_id: UUID,
-                               started_on: date, due_on: date, started_by: str) -> asyncpg.Record:
+                               started_on: date, due_on: date | None, started_by: str) -> asyncpg.Record:
     return await conn.fetchrow(
         "INSERT INTO investigations (id, case_id, started_on, due_on, started_by)"
         " VALUES ($1, $2, $3, $4, $5) RETURNING *",
@@ -80,15 +81,72 @@ async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_i
                           investigation_id: UUID, outcome: str, intervention: str, valid_from: date,
                           valid_to: date | None, follow_up_on: date | None, decided_on: date, decided_by: str,
                           communicated: bool, communicated_on: date | None, communication_method: str | None,
-                          not_communicated_reason: str | None) -> asyncpg.Record:
+                          not_communicated_reason: str | None, reasons: str, legal_basis: str,
+                          scope_amount: Decimal | None, scope_unit: str | None,
+                          appeal_instructions: str | None) -> asyncpg.Record:
     return await conn.fetchrow(
         "INSERT INTO decisions (id, case_id, investigation_id, outcome, intervention, valid_from, valid_to,"
         " follow_up_on, decided_on, decided_by, communicated, communicated_on, communication_method,"
-        " not_communicated_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " not_communicated_reason, reasons, legal_basis, scope_amount, scope_unit, appeal_instructions)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
         " RETURNING *",
         decision_id, case_id, investigation_id, outcome, intervention, valid_from, valid_to, follow_up_on,
         decided_on, decided_by, communicated, communicated_on, communication_method, not_communicated_reason,
+        reasons, legal_basis, scope_amount, scope_unit, appeal_instructions,
     )
+
+
+async def get_decision(conn: asyncpg.Connection, case_id: UUID, decision_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM decisions WHERE id = $1 AND case_id = $2", decision_id, case_id)
+
+
+async def get_decision_by_id(conn: asyncpg.Connection, decision_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM decisions WHERE id = $1", decision_id)
+
+
+async def extend_investigation(conn: asyncpg.Connection, investigation_id: UUID, *, due_on: date) -> asyncpg.Record:
+    return await conn.fetchrow("UPDATE investigations SET due_on = $2 WHERE id = $1 RETURNING *",
+                               investigation_id, due_on)
+
+
+async def insert_extension(conn: asyncpg.Connection, *, extension_id: UUID, subject_type: str, subject_id: UUID,
+                           previous_due_on: date, due_on: date, reason: str, by: str, at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO deadline_extensions (id, subject_type, subject_id, previous_due_on, due_on, reason,"
+        " extended_by, extended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        extension_id, subject_type, subject_id, previous_due_on, due_on, reason, by, at)
+
+
+async def extensions(conn: asyncpg.Connection, subject_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM deadline_extensions WHERE subject_id = $1 ORDER BY extended_at, id",
+                            subject_id)
+
+
+async def execution_actions(conn: asyncpg.Connection, decision_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM decision_executions WHERE decision_id = $1 ORDER BY recorded_at, id",
+                            decision_id)
+
+
+async def insert_execution_action(conn: asyncpg.Connection, *, action_id: UUID, decision_id: UUID, action: str,
+                                  on: date, method: str | None, reason_code: str | None, by: str,
+                                  at: datetime) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO decision_executions (id, decision_id, action, on_date, method, reason_code, recorded_by,"
+        " recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+        action_id, decision_id, action, on, method, reason_code, by, at)
+
+
+async def insert_delay_reason(conn: asyncpg.Connection, *, reason_id: UUID, decision_id: UUID, code: str,
+                              declined_offer_on: date | None, by: str, at: datetime) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "INSERT INTO decision_delay_reasons (id, decision_id, code, declined_offer_on, recorded_by, recorded_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+        reason_id, decision_id, code, declined_offer_on, by, at)
+
+
+async def delay_reasons(conn: asyncpg.Connection, decision_id: UUID) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM decision_delay_reasons WHERE decision_id = $1 ORDER BY recorded_at, id",
+                            decision_id)
 
 
 async def decisions(conn: asyncpg.Connection, case_id: UUID, *, after: tuple | None,

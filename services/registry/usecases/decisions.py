@@ -1,48 +1,109 @@
-"""Decisions (beslut) on a case: made on its latest investigation, which the decision completes,
-with its basis communicated to the person first (kommunicering) or the reason why not."""
+"""Decisions (beslut) on a case: made on an investigation of the case, which the decision completes
+when still ongoing, with its basis communicated to the person first (kommunicering) or the reason
+why not; with reasons, legal basis, an intervention from the catalogue and its scope. Then carried
+out (in-house or by payment here; by a provider's start in orders), interrupted and resumed."""
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID
 
 from asyncpg import Record
 from uuid6 import uuid7
 
+from services.registry.domain import decisions as rules
 from services.registry.domain import process
+from services.registry.domain.decisions import (
+    Action,
+    DelayReason,
+    ExecutionState,
+    InterruptionReason,
+    Method,
+)
+from services.registry.domain.persons import is_child_on
 from services.registry.domain.process import Communication, Outcome
+from services.registry.letters.decision_letter import DecisionLetter, render
 from services.registry.store import cases as store
+from services.registry.store import persons as person_store
 from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, visible_case
+from shared import errors, interventions
 from shared.access.policy import Grant
-from shared.events.catalog import DecisionMade
+from shared.events.catalog import (
+    DecisionDelayReasonRecorded,
+    DecisionExecuted,
+    DecisionInterrupted,
+    DecisionMade,
+    DecisionResumed,
+)
 from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
-async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, *, intervention: str, outcome: Outcome,
-                        valid_from: date, valid_to: date | None, follow_up_on: date | None,
-                        communication: Communication) -> Record:
-    """Decide on the case today; an investigation still ongoing is completed by the decision."""
-    process.check_validity(valid_from=valid_from, valid_to=valid_to, follow_up_on=follow_up_on)
+@dataclass(frozen=True)
+class DecisionContent:
+    """What the caseworker decides."""
+    investigation_id: UUID | None   # None: the case's ongoing investigation
+    intervention: str
+    outcome: Outcome
+    reasons: str
+    legal_basis: str
+    scope_amount: Decimal | None
+    valid_from: date
+    valid_to: date | None
+    follow_up_on: date | None
+    communication: Communication
+
+
+async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: DecisionContent) -> Record:
+    """Decide on the case today, on the investigation named (or the ongoing one); an ongoing one is
+    completed by the decision."""
+    d = content
+    process.check_validity(valid_from=d.valid_from, valid_to=d.valid_to, follow_up_on=d.follow_up_on)
+    intervention, scope = rules.check_content(intervention=d.intervention, outcome=d.outcome, reasons=d.reasons,
+                                              legal_basis=d.legal_basis, scope_amount=d.scope_amount)
     today = uow.today()
     async with uow:
         case = await case_to_work_on(uow, user, case_id)
-        investigation = await store.latest_investigation(uow.conn, case_id)
-        process.ensure_has_investigation(investigation is not None)
-        process.check_communication(communication, decided_on=today,
+        investigation = await _rests_on(uow, case_id, d.investigation_id)
+        process.check_communication(d.communication, decided_on=today,
                                     investigation_started_on=investigation["started_on"])
         if investigation["completed_on"] is None:
             await investigations.complete_on(uow, case, investigation, on=today, by=user.sub)
-        c = communication
+        c = d.communication
         row = await store.insert_decision(
-            uow.conn, decision_id=uuid7(), case_id=case_id, investigation_id=investigation["id"], outcome=outcome,
-            intervention=intervention, valid_from=valid_from, valid_to=valid_to, follow_up_on=follow_up_on,
-            decided_on=today, decided_by=user.sub, communicated=c.communicated, communicated_on=c.communicated_on,
-            communication_method=c.method, not_communicated_reason=c.not_communicated_reason)
+            uow.conn, decision_id=uuid7(), case_id=case_id, investigation_id=investigation["id"], outcome=d.outcome,
+            intervention=intervention.code, valid_from=d.valid_from, valid_to=d.valid_to,
+            follow_up_on=d.follow_up_on, decided_on=today, decided_by=user.sub, communicated=c.communicated,
+            communicated_on=c.communicated_on, communication_method=c.method,
+            not_communicated_reason=c.not_communicated_reason, reasons=d.reasons.strip(),
+            legal_basis=d.legal_basis.strip(), scope_amount=scope and scope.amount, scope_unit=scope and scope.unit,
+            appeal_instructions=rules.appeal_instructions(d.outcome))
+        person = await person_store.get(uow.conn, case["person_id"])
         uow.publish(DecisionMade(
             case_id=case_id, decision_id=row["id"], unit=case["unit"], person_id=case["person_id"],
             intervention=row["intervention"], outcome=row["outcome"], valid_from=row["valid_from"],
             valid_to=row["valid_to"], follow_up_on=row["follow_up_on"], decided_on=row["decided_on"],
-            decided_by=row["decided_by"]), key=str(case_id), subject=f"case/{case_id}")
+            decided_by=row["decided_by"], investigation_id=row["investigation_id"],
+            scope_amount=float(row["scope_amount"]) if row["scope_amount"] is not None else None,
+            scope_unit=row["scope_unit"], gender=person and rules.gender_of(person["pin"]),
+            birth_year=person and person["birth_date"].year,
+            about_child=person and is_child_on(person["birth_date"], today)), key=str(case_id), subject=f"case/{case_id}")
     return row
+
+
+async def _rests_on(uow: UnitOfWork, case_id: UUID, investigation_id: UUID | None) -> Record:
+    """The investigation named, which must be the case's; unnamed, the case's ongoing investigation
+    (never an older, completed one)."""
+    if investigation_id is None:
+        ongoing = await store.ongoing_investigation(uow.conn, case_id)
+        if ongoing is not None:
+            return ongoing
+        process.ensure_has_investigation(await store.latest_investigation(uow.conn, case_id) is not None)
+        raise errors.invalid("investigation_required", "Name the investigation the decision rests on",
+                             "the case has no ongoing investigation; give investigation_id")
+    investigation = await store.get_investigation(uow.conn, case_id, investigation_id)
+    rules.ensure_rests_on(found=investigation is not None)
+    return investigation
 
 
 async def list_decisions(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int, cursor: str | None) -> Listed:
@@ -53,3 +114,145 @@ async def list_decisions(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: 
         uow.log_read(user, resource=f"case/{case_id}/decisions", person_id=case["person_id"])
         rows = await store.decisions(uow.conn, case_id, after=start, limit=limit + 1)
     return page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How a decision is carried out: its recorded actions and delay reasons, and where it stands."""
+    decision: Record
+    actions: list[Record]
+    delay_reasons: list[Record]
+
+    @property
+    def state(self) -> ExecutionState:
+        return ExecutionState.of([(a["action"], a["on_date"]) for a in self.actions])
+
+
+async def _decision(uow: UnitOfWork, case_id: UUID, decision_id: UUID) -> Record:
+    row = await store.get_decision(uow.conn, case_id, decision_id)
+    if row is None:
+        raise errors.not_found("decision_not_found", "No such decision on this case", str(decision_id))
+    return row
+
+
+async def _execution(uow: UnitOfWork, decision: Record) -> Execution:
+    return Execution(decision, await store.execution_actions(uow.conn, decision["id"]),
+                     await store.delay_reasons(uow.conn, decision["id"]))
+
+
+async def read_execution(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID) -> Execution:
+    async with uow:
+        case = await visible_case(uow, user, case_id)
+        uow.log_read(user, resource=f"case/{case_id}/decisions/{decision_id}/execution", person_id=case["person_id"])
+        return await _execution(uow, await _decision(uow, case_id, decision_id))
+
+
+async def _act(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, check, action: Action, on: date, *,
+               method: Method | None = None, reason_code: str | None = None, event=None) -> Execution:
+    async with uow:
+        case = await case_to_work_on(uow, user, case_id)
+        decision = await _decision(uow, case_id, decision_id)
+        check(decision, (await _execution(uow, decision)).state)
+        await store.insert_execution_action(uow.conn, action_id=uuid7(), decision_id=decision_id, action=action,
+                                            on=on, method=method, reason_code=reason_code, by=user.sub,
+                                            at=uow.now())
+        uow.publish(event(case, decision), key=str(case_id), subject=f"case/{case_id}")
+        return await _execution(uow, decision)
+
+
+async def record_execution(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, method: Method,
+                           executed_on: date) -> Execution:
+    """The decision is carried out in-house or by payment (a provider's start counts by itself)."""
+    today = uow.today()
+
+    def check(decision: Record, state: ExecutionState) -> None:
+        rules.ensure_can_execute(outcome=decision["outcome"], carried_out=_carried_out(decision), method=method,
+                                 state=state, decided_on=decision["decided_on"], on=executed_on, today=today)
+
+    return await _act(uow, user, case_id, decision_id, check, Action.EXECUTED, executed_on, method=method,
+                      event=lambda case, d: DecisionExecuted(case_id=case_id, decision_id=decision_id,
+                                                             unit=case["unit"], method=method,
+                                                             executed_on=executed_on, recorded_by=user.sub))
+
+
+async def interrupt(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, interrupted_on: date,
+                    reason_code: InterruptionReason) -> Execution:
+    today = uow.today()
+
+    def check(decision: Record, state: ExecutionState) -> None:
+        rules.ensure_can_interrupt(state=state, on=interrupted_on, today=today)
+
+    return await _act(uow, user, case_id, decision_id, check, Action.INTERRUPTED, interrupted_on,
+                      reason_code=reason_code,
+                      event=lambda case, d: DecisionInterrupted(case_id=case_id, decision_id=decision_id,
+                                                                unit=case["unit"], interrupted_on=interrupted_on,
+                                                                reason_code=reason_code, recorded_by=user.sub))
+
+
+async def resume(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, resumed_on: date) -> Execution:
+    today = uow.today()
+
+    def check(decision: Record, state: ExecutionState) -> None:
+        rules.ensure_can_resume(state=state, on=resumed_on, today=today)
+
+    return await _act(uow, user, case_id, decision_id, check, Action.RESUMED, resumed_on,
+                      event=lambda case, d: DecisionResumed(case_id=case_id, decision_id=decision_id,
+                                                            unit=case["unit"], resumed_on=resumed_on,
+                                                            recorded_by=user.sub))
+
+
+async def record_delay_reason(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, code: DelayReason,
+                              declined_offer_on: date | None) -> Execution:
+    """Why the decision is not (yet) carried out, for the report to IVO."""
+    today = uow.today()
+    async with uow:
+        case = await case_to_work_on(uow, user, case_id)
+        decision = await _decision(uow, case_id, decision_id)
+        if decision["outcome"] == Outcome.REJECTED:
+            raise errors.conflict("decision_rejected", "A rejection (avslag) has nothing to carry out")
+        rules.ensure_delay_reason(code=code, declined_offer_on=declined_offer_on, decided_on=decision["decided_on"],
+                                  today=today, state=(await _execution(uow, decision)).state)
+        await store.insert_delay_reason(uow.conn, reason_id=uuid7(), decision_id=decision_id, code=code,
+                                        declined_offer_on=declined_offer_on, by=user.sub, at=uow.now())
+        uow.publish(DecisionDelayReasonRecorded(case_id=case_id, decision_id=decision_id, unit=case["unit"],
+                                                code=code, declined_offer_on=declined_offer_on,
+                                                recorded_by=user.sub),
+                    key=str(case_id), subject=f"case/{case_id}")
+        return await _execution(uow, decision)
+
+
+def _carried_out(decision: Record) -> interventions.CarriedOut:
+    item = interventions.find(decision["intervention"])
+    return item.carried_out if item is not None else interventions.CarriedOut.IN_HOUSE
+
+
+SCOPE_UNITS = {"hours_per_month": "timmar per månad", "days": "dagar", "amount_sek": "kronor"}
+
+
+def letter_of(settings, case: Record, decision: Record, person: Record | None) -> DecisionLetter:
+    item = interventions.find(decision["intervention"])
+    protected = person is None or person["protected_identity"]
+    amount = decision["scope_amount"]
+    scope = (f"{amount.normalize():f} {SCOPE_UNITS.get(decision['scope_unit'], '')}".strip()
+             if amount is not None else None)
+    return DecisionLetter(
+        municipality_name=settings.municipality_name, unit=case["unit"],
+        person_name=None if protected else f"{person['first_name']} {person['last_name']}",
+        personal_identity_number=None if protected else person["pin"], case_id=str(case["id"]),
+        decision_id=str(decision["id"]), decided_on=decision["decided_on"], decided_by_name=decision["decided_by"],
+        decided_by_title=None, intervention_name=item.name if item else decision["intervention"],
+        outcome=decision["outcome"], reasons=decision["reasons"] or "", legal_basis=decision["legal_basis"] or "",
+        granted_scope=scope, valid_from=decision["valid_from"], valid_to=decision["valid_to"],
+        appeal=decision["appeal_instructions"] is not None,
+        appeal_deadline_text=f"inom {rules.APPEAL_WEEKS_TEXT} från den dag du fick del av beslutet")
+
+
+async def decision_letter(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID) -> bytes:
+    """The decision letter (beslutsmeddelande) as a PDF; reading it is a read of the person's data."""
+    async with uow:
+        case = await visible_case(uow, user, case_id)
+        decision = await _decision(uow, case_id, decision_id)
+        rules.ensure_has_letter(reasons=decision["reasons"])
+        uow.log_read(user, resource=f"case/{case_id}/decisions/{decision_id}/letter", person_id=case["person_id"])
+        person = await person_store.get(uow.conn, case["person_id"])
+    return render(letter_of(uow.settings, case, decision, person))

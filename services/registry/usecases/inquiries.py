@@ -9,15 +9,23 @@ from asyncpg import Record
 from uuid6 import uuid7
 
 from services.registry.domain import inquiries as rules
+from services.registry.domain import process
 from services.registry.domain.cases import CaseKind
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
+from services.registry.store import cases as case_store
 from services.registry.store import inquiries as store
 from services.registry.store import persons as person_store
 from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, open_case
 from shared import errors
 from shared.access.policy import Grant
-from shared.events.catalog import InquiryAssessed, InquiryReceived
+from shared.clock import local_date
+from shared.events.catalog import (
+    InquiryAssessed,
+    InquiryAssessmentExtended,
+    InquiryProtectionAssessed,
+    InquiryReceived,
+)
 from shared.unit_of_work import UnitOfWork
 
 
@@ -29,7 +37,10 @@ class InquiryView:
 
     @classmethod
     def on(cls, record: Record, today: date) -> "InquiryView":
-        return cls(record, rules.is_overdue(record["assessment_due_on"], record["assessed_on"], today))
+        """Overdue by the day the assessment was recorded, not the day stated in it."""
+        recorded = record["assessment_recorded_at"]
+        recorded_on = local_date(recorded) if recorded is not None else record["assessed_on"]
+        return cls(record, rules.is_overdue(record["assessment_due_on"], recorded_on, today))
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,13 @@ async def record_inquiry(uow: UnitOfWork, user: Grant, *, kind: InquiryKind, per
         if person is None:
             raise errors.invalid("person_not_found", "The inquiry's person is not registered", str(person_id))
         due = rules.assessment_due_on(kind, person["birth_date"], received_on)
+        protection_due = rules.protection_due_on(kind, person["birth_date"], received_on)
         row = await store.insert(uow.conn, inquiry_id=uuid7(), person_id=person_id, unit=unit, kind=kind,
                                  received_on=received_on, summary=summary, recorded_by=user.sub,
-                                 assessment_due_on=due)
+                                 assessment_due_on=due, protection_due_on=protection_due)
         uow.publish(InquiryReceived(inquiry_id=row["id"], person_id=row["person_id"], unit=row["unit"],
                                     kind=row["kind"], received_on=row["received_on"], assessment_due_on=due,
-                                    recorded_by=user.sub),
+                                    protection_due_on=protection_due, recorded_by=user.sub),
                     key=str(row["id"]), subject=f"inquiry/{row['id']}")
     return InquiryView.on(row, today)
 
@@ -88,12 +100,49 @@ async def assess_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, outc
         rules.ensure_can_assess(due_on=inquiry["assessment_due_on"], assessed=inquiry["assessed_on"] is not None,
                                 assessed_on=assessed_on, received_on=inquiry["received_on"], today=today)
         row = await store.assess(uow.conn, inquiry_id, assessed_on=assessed_on, outcome=outcome, reasons=reasons,
-                                 assessed_by=user.sub)
+                                 assessed_by=user.sub, recorded_at=uow.now())
         uow.publish(InquiryAssessed(
             inquiry_id=inquiry_id, person_id=row["person_id"], unit=row["unit"], outcome=outcome,
             assessed_on=assessed_on, due_on=row["assessment_due_on"],
-            late=rules.is_overdue(row["assessment_due_on"], assessed_on, today), assessed_by=user.sub),
+            late=rules.is_overdue(row["assessment_due_on"], today, today), assessed_by=user.sub),
             key=str(inquiry_id), subject=f"inquiry/{inquiry_id}")
+    return InquiryView.on(row, today)
+
+
+async def assess_protection(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, needed: bool,
+                            reasons: str) -> InquiryView:
+    """Record the protection assessment (skyddsbedömning) of a report about a child: by the user,
+    now; late when recorded after the day the report came in."""
+    today = uow.today()
+    async with uow:
+        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True)
+        rules.ensure_can_assess_protection(due_on=inquiry["protection_due_on"],
+                                           assessed=inquiry["protection_assessed_at"] is not None)
+        row = await store.assess_protection(uow.conn, inquiry_id, needed=needed, reasons=reasons,
+                                            assessed_by=user.sub, assessed_at=uow.now())
+        uow.publish(InquiryProtectionAssessed(
+            inquiry_id=inquiry_id, person_id=row["person_id"], unit=row["unit"], protection_needed=needed,
+            assessed_at=row["protection_assessed_at"], late=today > row["protection_due_on"], assessed_by=user.sub),
+            key=str(inquiry_id), subject=f"inquiry/{inquiry_id}")
+    return InquiryView.on(row, today)
+
+
+async def extend_assessment(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, due_on: date,
+                            reason: str) -> InquiryView:
+    """Extend the time for the initial assessment, for synnerliga skäl stated in `reason`."""
+    today = uow.today()
+    async with uow:
+        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True)
+        previous = inquiry["assessment_due_on"]
+        process.ensure_can_extend(due_on=previous, settled=inquiry["assessed_on"] is not None,
+                                  new_due_on=due_on, today=today, what="initial assessment")
+        await case_store.insert_extension(uow.conn, extension_id=uuid7(), subject_type="assessment",
+                                          subject_id=inquiry_id, previous_due_on=previous, due_on=due_on,
+                                          reason=reason, by=user.sub, at=uow.now())
+        row = await store.extend_assessment(uow.conn, inquiry_id, due_on=due_on)
+        uow.publish(InquiryAssessmentExtended(inquiry_id=inquiry_id, unit=row["unit"], previous_due_on=previous,
+                                              due_on=due_on, extended_by=user.sub),
+                    key=str(inquiry_id), subject=f"inquiry/{inquiry_id}")
     return InquiryView.on(row, today)
 
 

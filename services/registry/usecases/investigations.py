@@ -1,5 +1,5 @@
-"""Investigations (utredningar) of a case: started, due within four months, completed at the
-latest by the decision."""
+"""Investigations (utredningar) of a case: started, about a child due within four months (extended
+for särskilda skäl), completed at the latest by the decision."""
 from datetime import date, datetime
 from uuid import UUID
 
@@ -7,11 +7,17 @@ from asyncpg import Record
 from uuid6 import uuid7
 
 from services.registry.domain import process
+from services.registry.domain.persons import is_child_on
 from services.registry.store import cases as store
+from services.registry.store import persons as person_store
 from services.registry.usecases.cases import case_to_work_on, visible_case
 from shared import errors
 from shared.access.policy import Grant
-from shared.events.catalog import InvestigationCompleted, InvestigationStarted
+from shared.events.catalog import (
+    InvestigationCompleted,
+    InvestigationExtended,
+    InvestigationStarted,
+)
 from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
@@ -22,8 +28,11 @@ async def start_on(uow: UnitOfWork, case: Record, *, started_on: date, started_b
     process.ensure_can_start_investigation(
         ongoing=await store.ongoing_investigation(uow.conn, case["id"]) is not None,
         started_on=started_on, opened_on=case["opened_on"], today=uow.today())
+    person = await person_store.get(uow.conn, case["person_id"])
+    about_child = person is not None and is_child_on(person["birth_date"], started_on)
     row = await store.insert_investigation(uow.conn, investigation_id=uuid7(), case_id=case["id"],
-                                           started_on=started_on, due_on=process.investigation_due(started_on),
+                                           started_on=started_on,
+                                           due_on=process.investigation_due(started_on, about_child=about_child),
                                            started_by=started_by)
     uow.publish(InvestigationStarted(case_id=case["id"], investigation_id=row["id"], unit=case["unit"],
                                      person_id=case["person_id"], started_on=row["started_on"],
@@ -51,13 +60,47 @@ async def start_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, *, st
 async def complete_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID) -> Record:
     async with uow:
         case = await case_to_work_on(uow, user, case_id)
-        investigation = await store.get_investigation(uow.conn, case_id, investigation_id)
-        if investigation is None:
-            raise errors.not_found("investigation_not_found", "No such investigation on this case")
+        investigation = await _investigation(uow, case_id, investigation_id)
         if investigation["completed_on"] is not None:
             raise errors.conflict("investigation_completed", "The investigation is already completed",
                                   f"completed on {investigation['completed_on'].isoformat()}")
         return await complete_on(uow, case, investigation, on=uow.today(), by=user.sub)
+
+
+async def extend_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID, *,
+                               due_on: date, reason: str) -> Record:
+    """Extend a child investigation beyond four months, for särskilda skäl stated in `reason`;
+    the watch moves its deadline."""
+    async with uow:
+        case = await case_to_work_on(uow, user, case_id)
+        investigation = await _investigation(uow, case_id, investigation_id)
+        previous = investigation["due_on"]
+        process.ensure_can_extend(due_on=previous, settled=investigation["completed_on"] is not None,
+                                  new_due_on=due_on, today=uow.today(), what="investigation")
+        await store.insert_extension(uow.conn, extension_id=uuid7(), subject_type="investigation",
+                                     subject_id=investigation_id, previous_due_on=previous, due_on=due_on,
+                                     reason=reason, by=user.sub, at=uow.now())
+        row = await store.extend_investigation(uow.conn, investigation_id, due_on=due_on)
+        uow.publish(InvestigationExtended(case_id=case_id, investigation_id=investigation_id, unit=case["unit"],
+                                          previous_due_on=previous, due_on=due_on, extended_by=user.sub),
+                    key=str(case_id), subject=f"case/{case_id}")
+    return row
+
+
+async def list_extensions(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID) -> list[Record]:
+    async with uow:
+        case = await visible_case(uow, user, case_id)
+        await _investigation(uow, case_id, investigation_id)
+        uow.log_read(user, resource=f"case/{case_id}/investigations/{investigation_id}/extensions",
+                     person_id=case["person_id"])
+        return await store.extensions(uow.conn, investigation_id)
+
+
+async def _investigation(uow: UnitOfWork, case_id: UUID, investigation_id: UUID) -> Record:
+    investigation = await store.get_investigation(uow.conn, case_id, investigation_id)
+    if investigation is None:
+        raise errors.not_found("investigation_not_found", "No such investigation on this case")
+    return investigation
 
 
 async def list_investigations(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,

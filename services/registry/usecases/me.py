@@ -4,9 +4,12 @@ every read is logged like any other read of a person's data."""
 from datetime import date, datetime
 from uuid import UUID
 
+from services.registry.domain.decisions import ensure_has_letter
 from services.registry.domain.persons import valid_pin
+from services.registry.letters.decision_letter import render
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
+from services.registry.usecases.decisions import letter_of
 from shared import errors
 from shared.access.policy import Grant
 from shared.pagination import Listed, decode_cursor, page_of
@@ -40,3 +43,17 @@ async def my_decisions(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str 
         rows = await store.decisions_of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []
         uow.log_read(user, resource="me/decisions", person_id=person_id)
     return page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
+
+
+async def my_decision_letter(uow: UnitOfWork, user: Grant, decision_id: UUID) -> bytes:
+    """The letter of a decision in the citizen's own cases; any other decision is not found."""
+    async with uow:
+        person_id = await _person_id(uow, user)
+        decision = await store.get_decision_by_id(uow.conn, decision_id)
+        case = await store.get(uow.conn, decision["case_id"]) if decision is not None else None
+        if person_id is None or case is None or case["person_id"] != person_id or case["removed_at"] is not None:
+            raise errors.not_found("decision_not_found", "No such decision among yours", str(decision_id))
+        ensure_has_letter(reasons=decision["reasons"])
+        uow.log_read(user, resource=f"me/decisions/{decision_id}/letter", person_id=person_id)
+        person = await person_store.get(uow.conn, person_id)
+    return render(letter_of(uow.settings, case, decision, person))

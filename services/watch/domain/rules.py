@@ -19,10 +19,12 @@ class Kind(StrEnum):
     ORDER_ESCALATED = "order_escalated"          # beställningen obekräftad, till gruppchefen
     ORDER_UNCONFIRMED = "order_unconfirmed"      # beställningen ej bekräftad av utföraren
     DECISION_UNEXECUTED = "decision_unexecuted"  # ej verkställt beslut (tre månader)
+    PROTECTION_DUE = "protection_assessment_due"  # skyddsbedömning (samma dag)
     ASSESSMENT_DUE = "assessment_due"            # förhandsbedömning (14 dagar)
     INVESTIGATION_DUE = "investigation_due"      # utredning (fyra månader)
     DECISION_LAPSING = "decision_lapsing"        # beslutet upphör snart att gälla
     FOLLOW_UP = "follow_up"                      # uppföljning
+    PLACEMENT_REVIEW = "placement_review"        # övervägande av placering (var sjätte månad)
 
 
 # Ties between watches due the same day break in this order: what has gone wrong for
@@ -46,9 +48,10 @@ class Who(StrEnum):
 class Track(StrEnum):
     """What settles a rule's timers."""
     CONFIRMATION = "confirmation"    # order.confirmed, order.recalled, order.rejected
+    PROTECTION = "protection"        # inquiry.protection_assessed
     ASSESSMENT = "assessment"        # inquiry.assessed
     INVESTIGATION = "investigation"  # investigation.completed
-    EXECUTION = "execution"          # order.started for the decision
+    EXECUTION = "execution"          # order.started for the decision, or decision.executed
     FOLLOW_UP = "follow_up"          # only the case's closing
     VALIDITY = "validity"            # only the case's closing
 
@@ -76,6 +79,9 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          fire_after=_d("2bd"), due_after=_d("2bd"), remind_provider=True),
     Rule("order_escalation", Kind.ORDER_ESCALATED, Subject.ORDER, Track.CONFIRMATION,
          fire_after=_d("5bd"), due_after=_d("5bd"), who=Who.SUPERVISOR, escalation=True),
+    # A report about a child is assessed for protection the day it comes in: raised at once.
+    Rule("protection_assessment", Kind.PROTECTION_DUE, Subject.INQUIRY, Track.PROTECTION,
+         fire_after=_d("0d"), due_after=_d("0d")),
     Rule("assessment", Kind.ASSESSMENT_DUE, Subject.INQUIRY, Track.ASSESSMENT,
          fire_after=_d("10d"), due_after=_d("14d")),
     Rule("investigation", Kind.INVESTIGATION_DUE, Subject.INVESTIGATION, Track.INVESTIGATION,
@@ -89,6 +95,11 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          fire_after=_d("0d"), due_after=_d("0d")),
     Rule("decision_lapsing", Kind.DECISION_LAPSING, Subject.DECISION, Track.VALIDITY,
          fire_after=_d("-30d"), due_after=_d("0d")),
+    # A child placed in a family home or HVB: the care is considered every six months, from the
+    # placement's start (timers armed for each review; see watches.decision_timers). Raised two
+    # weeks ahead so that the review can be prepared.
+    Rule("placement_review", Kind.PLACEMENT_REVIEW, Subject.DECISION, Track.FOLLOW_UP,
+         fire_after=_d("-14d"), due_after=_d("0d")),
 )
 
 

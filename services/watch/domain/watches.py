@@ -6,8 +6,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from services.watch.domain.calendar import local_date, morning_of
-from services.watch.domain.rules import KIND_ORDER, Kind, Rule, Subject, Who, rules_for
+from services.watch.domain.calendar import add_months, local_date, morning_of
+from services.watch.domain.rules import (
+    KIND_ORDER,
+    Kind,
+    Rule,
+    Subject,
+    Track,
+    Who,
+    rules_for,
+)
 from shared import errors
 from shared.pagination import decode_cursor, encode_cursor
 
@@ -37,23 +45,58 @@ def order_timers(rules: dict[str, Rule], sent_at: datetime) -> list[Timer]:
     return [timer(r, sent_at) for r in rules_for(rules, Subject.ORDER)]
 
 
-def inquiry_timers(rules: dict[str, Rule], received_on: date, due_on: date | None = None) -> list[Timer]:
-    return [timer(r, received_on, due_on) for r in rules_for(rules, Subject.INQUIRY)]
+def inquiry_timers(rules: dict[str, Rule], received_on: date, due_on: date | None = None, *,
+                   protection_due_on: date | None = None) -> list[Timer]:
+    """The initial assessment's timers (due on `due_on`), and the protection assessment's when the
+    report is about a child (`protection_due_on`, the day it came in)."""
+    dues = {Track.ASSESSMENT: due_on, Track.PROTECTION: protection_due_on}
+    return [timer(r, received_on, dues[r.track]) for r in rules_for(rules, Subject.INQUIRY)
+            if r.track is Track.ASSESSMENT or dues[r.track] is not None]
 
 
 def investigation_timers(rules: dict[str, Rule], started_on: date, due_on: date | None) -> list[Timer]:
-    # The registry states when the investigation is due; the watch keeps to its date.
+    """The registry states when an investigation about a child is due, and the watch keeps to its
+    date; an adult's investigation (no due date) has no statutory deadline and arms nothing."""
+    if due_on is None:
+        return []
     return [timer(r, started_on, due_on) for r in rules_for(rules, Subject.INVESTIGATION)]
 
 
+def extended_timers(rules: dict[str, Rule], subject: Subject, track: Track, *, anchor: date,
+                    due_on: date) -> list[Timer]:
+    """The track's timers for a deadline extended to `due_on`: each rule fires as long before the
+    new date as it did before the date it had from `anchor` (the start or the receipt)."""
+    armed = []
+    for rule in rules_for(rules, subject):
+        if rule.track is not track:
+            continue
+        lead = rule.due_after.from_day(anchor) - rule.fire_after.from_day(anchor)
+        armed.append(Timer(rule.name, morning_of(due_on - lead), due_on))
+    return armed
+
+
+# A placed child's care is considered at least every six months (docs/law.md, rule 7): the
+# watch raises the review for the first three years of the placement, or until it lapses.
+PLACEMENT_REVIEW_MONTHS = 6
+PLACEMENT_REVIEWS = 6
+
+
 def decision_timers(rules: dict[str, Rule], *, outcome: str, decided_on: date, follow_up_on: date | None,
-                    valid_to: date | None) -> list[Timer]:
+                    valid_to: date | None, placement_of_child_from: date | None = None) -> list[Timer]:
     if outcome not in GRANTED:
         return []
     anchors = {"unexecuted_decision": decided_on, "follow_up_notice": follow_up_on, "follow_up": follow_up_on,
                "decision_lapsing": valid_to}
-    return [timer(r, anchors[r.name]) for r in rules_for(rules, Subject.DECISION)
-            if anchors.get(r.name) is not None]
+    armed = [timer(r, anchors[r.name]) for r in rules_for(rules, Subject.DECISION)
+             if anchors.get(r.name) is not None]
+    review = rules.get("placement_review")
+    if placement_of_child_from is not None and review is not None and review.enabled:
+        for n in range(1, PLACEMENT_REVIEWS + 1):
+            day = add_months(placement_of_child_from, n * PLACEMENT_REVIEW_MONTHS)
+            if valid_to is not None and day > valid_to:
+                break
+            armed.append(timer(review, day))
+    return armed
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,25 @@
-"""Reactions to the registry's events: investigations and decisions arm their deadlines;
-completion, the decision being carried out and the case's closing settle them."""
+"""Reactions to the registry's events: inquiries, investigations and decisions arm their deadlines
+and extensions move them; assessments, completion, the decision being carried out and the case's
+closing settle them; interruptions and delay reasons are kept for the report to IVO."""
 from services.watch.domain.rules import Rule, Subject, Track
-from services.watch.usecases import subjects
+from services.watch.usecases import reports, subjects
 from shared.consumer import Handler
-from shared.events import EVENT_TYPES, Envelope
-from shared.events.catalog import CaseClosed, DecisionMade, InvestigationCompleted, InvestigationStarted
+from shared.events import Envelope
+from shared.events.catalog import (
+    CaseClosed,
+    DecisionDelayReasonRecorded,
+    DecisionExecuted,
+    DecisionInterrupted,
+    DecisionMade,
+    DecisionResumed,
+    InquiryAssessed,
+    InquiryAssessmentExtended,
+    InquiryProtectionAssessed,
+    InquiryReceived,
+    InvestigationCompleted,
+    InvestigationExtended,
+    InvestigationStarted,
+)
 from shared.unit_of_work import UnitOfWork
 
 
@@ -25,17 +40,44 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
     async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
         await subjects.close_case(uow, case_id=data.case_id, closed_on=data.closed_on, at=envelope.time)
 
-    # Förhandsbedömning: inquiry.received / inquiry.assessed are being added to the registry's
-    # catalogue; these handlers join as soon as the types exist.
-    async def on_inquiry_received(uow: UnitOfWork, envelope: Envelope, data) -> None:
+    async def on_investigation_extended(uow: UnitOfWork, envelope: Envelope, data: InvestigationExtended) -> None:
+        await subjects.extend_deadline(uow, rules, subject_id=data.investigation_id, subject=Subject.INVESTIGATION,
+                                       track=Track.INVESTIGATION, due_on=data.due_on)
+
+    async def on_decision_executed(uow: UnitOfWork, envelope: Envelope, data: DecisionExecuted) -> None:
+        await subjects.decision_executed(uow, rules, decision_id=data.decision_id, executed_on=data.executed_on,
+                                         resolution=envelope.type, at=envelope.time)
+
+    async def on_decision_interrupted(uow: UnitOfWork, envelope: Envelope, data: DecisionInterrupted) -> None:
+        await reports.decision_interrupted(uow, data.decision_id, on=data.interrupted_on)
+
+    async def on_decision_resumed(uow: UnitOfWork, envelope: Envelope, data: DecisionResumed) -> None:
+        await reports.decision_resumed(uow, data.decision_id, on=data.resumed_on)
+
+    async def on_delay_reason(uow: UnitOfWork, envelope: Envelope, data: DecisionDelayReasonRecorded) -> None:
+        await reports.delay_reason(uow, data.decision_id, code=data.code, declined_offer_on=data.declined_offer_on)
+
+    async def on_inquiry_received(uow: UnitOfWork, envelope: Envelope, data: InquiryReceived) -> None:
         await subjects.follow_inquiry(uow, rules, data)
 
-    async def on_inquiry_assessed(uow: UnitOfWork, envelope: Envelope, data) -> None:
+    async def on_inquiry_assessed(uow: UnitOfWork, envelope: Envelope, data: InquiryAssessed) -> None:
         await subjects.settle(uow, rules, subject_id=data.inquiry_id, subject=Subject.INQUIRY,
                               track=Track.ASSESSMENT, resolution=envelope.type, at=envelope.time)
 
-    later = {"inquiry.received": on_inquiry_received, "inquiry.assessed": on_inquiry_assessed}
+    async def on_protection_assessed(uow: UnitOfWork, envelope: Envelope, data: InquiryProtectionAssessed) -> None:
+        await subjects.settle(uow, rules, subject_id=data.inquiry_id, subject=Subject.INQUIRY,
+                              track=Track.PROTECTION, resolution=envelope.type, at=envelope.time)
+
+    async def on_assessment_extended(uow: UnitOfWork, envelope: Envelope, data: InquiryAssessmentExtended) -> None:
+        await subjects.extend_deadline(uow, rules, subject_id=data.inquiry_id, subject=Subject.INQUIRY,
+                                       track=Track.ASSESSMENT, due_on=data.due_on)
+
     return {"investigation.started": on_investigation_started,
             "investigation.completed": on_investigation_completed,
-            "decision.made": on_decision_made, "case.closed": on_case_closed,
-            **{name: handler for name, handler in later.items() if name in EVENT_TYPES}}
+            "investigation.extended": on_investigation_extended,
+            "decision.made": on_decision_made, "decision.executed": on_decision_executed,
+            "decision.interrupted": on_decision_interrupted, "decision.resumed": on_decision_resumed,
+            "decision.delay_reason_recorded": on_delay_reason, "case.closed": on_case_closed,
+            "inquiry.received": on_inquiry_received, "inquiry.assessed": on_inquiry_assessed,
+            "inquiry.protection_assessed": on_protection_assessed,
+            "inquiry.assessment_extended": on_assessment_extended}

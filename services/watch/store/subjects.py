@@ -20,6 +20,14 @@ async def record(conn: asyncpg.Connection, *, id: UUID, type: str, case_id: UUID
         id, type, case_id, caseworker, unit, json.dumps(facts, default=str))
 
 
+async def get(conn: asyncpg.Connection, id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+    row = await conn.fetchrow(f"SELECT * FROM subjects WHERE id = $1{' FOR UPDATE' if for_update else ''}", id)
+    if row is None:
+        return None
+    facts = row["facts"]
+    return {**dict(row), "facts": json.loads(facts) if isinstance(facts, str) else facts}
+
+
 async def settle(conn: asyncpg.Connection, *, id: UUID, type: str, track: str) -> None:
     """Mark a track settled, even for a subject not yet known (its events may come later).
 

@@ -19,6 +19,11 @@ async def arm(conn: asyncpg.Connection, subject_id: UUID, timers: Sequence[Timer
         [t.fire_at for t in timers], [t.rule for t in timers], subject_id, [t.due_on for t in timers])
 
 
+async def disarm(conn: asyncpg.Connection, subject_id: UUID, rules: Sequence[str]) -> None:
+    """Drop the subject's pending timers of `rules` (a deadline that moved)."""
+    await conn.execute("DELETE FROM timers WHERE subject_id = $1 AND rule = ANY($2::text[])", subject_id, list(rules))
+
+
 async def take_due(conn: asyncpg.Connection, now: datetime, limit: int) -> list[asyncpg.Record]:
     """Delete and return up to `limit` due timers, earliest first, skipping those another
     replica holds. Run in the transaction that raises their watches: a rollback re-arms them."""

@@ -54,6 +54,11 @@ async def resolve_settled(conn: asyncpg.Connection, *, subject_id: UUID, kinds: 
                             subject_id, at, by, resolution, list(kinds))
 
 
+async def move_due(conn: asyncpg.Connection, *, subject_id: UUID, kinds: Sequence[str], due_on) -> None:
+    await conn.execute("UPDATE watches SET due_on = $3 WHERE subject_id = $1 AND kind = ANY($2::text[])"
+                       " AND status = 'open'", subject_id, list(kinds), due_on)
+
+
 async def resolve_case(conn: asyncpg.Connection, *, case_id: UUID, at: datetime, by: str,
                        resolution: str) -> list[asyncpg.Record]:
     return await conn.fetch("UPDATE watches" + _RESOLVE.format("case_id = $1"), case_id, at, by, resolution)

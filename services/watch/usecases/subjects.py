@@ -6,11 +6,24 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.watch.domain.rules import Rule, Subject, Track, kinds_of
-from services.watch.domain.watches import GRANTED, decision_timers, inquiry_timers, investigation_timers, order_timers
+from services.watch.domain.watches import (
+    GRANTED,
+    decision_timers,
+    extended_timers,
+    inquiry_timers,
+    investigation_timers,
+    order_timers,
+)
 from services.watch.store import decisions, subjects, timers
 from services.watch.store import watches as watch_store
 from services.watch.usecases.watches import publish_resolved
-from shared.events.catalog import DecisionMade, InvestigationStarted, OrderSent, OrderStarted
+from shared import interventions
+from shared.events.catalog import (
+    DecisionMade,
+    InvestigationStarted,
+    OrderSent,
+    OrderStarted,
+)
 from shared.unit_of_work import UnitOfWork
 
 # Who resolves a watch whose subject settled or whose case closed.
@@ -30,7 +43,10 @@ async def follow_order(uow: UnitOfWork, rules: dict[str, Rule], sent: OrderSent)
 
 
 async def follow_investigation(uow: UnitOfWork, rules: dict[str, Rule], started: InvestigationStarted) -> None:
-    """A started investigation: its deadline (the date the registry states) is armed."""
+    """A started investigation about a child: its deadline (the date the registry states) is armed.
+    An adult's has none."""
+    if started.due_on is None:
+        return
     async with uow:
         await subjects.record(uow.conn, id=started.investigation_id, type=Subject.INVESTIGATION,
                               case_id=started.case_id, caseworker=started.started_by, unit=started.unit,
@@ -43,10 +59,13 @@ async def follow_investigation(uow: UnitOfWork, rules: dict[str, Rule], started:
 async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: DecisionMade) -> None:
     """Every decision is kept for the quarter's report; a favourable one arms its execution,
     follow-up and lapse timers (an avslag leaves nothing to carry out or follow up)."""
+    item = interventions.find(made.intervention)
     async with uow:
         await decisions.record(uow.conn, decision_id=made.decision_id, case_id=made.case_id, unit=made.unit,
                                decided_by=made.decided_by, intervention=made.intervention, outcome=made.outcome,
-                               decided_on=made.decided_on)
+                               decided_on=made.decided_on, law=item and item.law,
+                               ivo_category=item and item.ivo_category, gender=made.gender,
+                               birth_year=made.birth_year)
         if made.outcome not in GRANTED:
             return
         await subjects.record(uow.conn, id=made.decision_id, type=Subject.DECISION, case_id=made.case_id,
@@ -54,14 +73,15 @@ async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: Decisio
                               facts={"intervention": made.intervention, "decided_on": made.decided_on.isoformat(),
                                      "follow_up_on": made.follow_up_on and made.follow_up_on.isoformat(),
                                      "valid_to": made.valid_to and made.valid_to.isoformat()})
+        placement = made.about_child and item is not None and item.placement
         await timers.arm(uow.conn, made.decision_id, decision_timers(
             rules, outcome=made.outcome, decided_on=made.decided_on, follow_up_on=made.follow_up_on,
-            valid_to=made.valid_to))
+            valid_to=made.valid_to, placement_of_child_from=made.valid_from if placement else None))
 
 
 async def follow_inquiry(uow: UnitOfWork, rules: dict[str, Rule], received) -> None:
-    """A report about a child carries `assessment_due_on` (14 days after receipt) and arms the
-    initial assessment's deadline; other inquiries have no such deadline."""
+    """A report about a child carries `assessment_due_on` (14 days after receipt) and
+    `protection_due_on` (the day of receipt), and arms both deadlines; other inquiries have none."""
     if received.assessment_due_on is None:
         return
     async with uow:
@@ -69,7 +89,25 @@ async def follow_inquiry(uow: UnitOfWork, rules: dict[str, Rule], received) -> N
                               caseworker=received.recorded_by, unit=received.unit,
                               facts={"kind": received.kind, "received_on": received.received_on.isoformat()})
         await timers.arm(uow.conn, received.inquiry_id,
-                         inquiry_timers(rules, received.received_on, received.assessment_due_on))
+                         inquiry_timers(rules, received.received_on, received.assessment_due_on,
+                                        protection_due_on=received.protection_due_on))
+
+
+async def extend_deadline(uow: UnitOfWork, rules: dict[str, Rule], *, subject_id: UUID, subject: Subject,
+                          track: Track, due_on: date) -> None:
+    """A statutory deadline extended by the registry: the track's pending timers are armed again for
+    the new date, and its open watches show it."""
+    async with uow:
+        row = await subjects.get(uow.conn, subject_id, for_update=True)
+        if row is None or not row["known"] or str(track) in row["settled"]:
+            return
+        facts = row["facts"]
+        anchor = date.fromisoformat(facts.get("started_on") or facts["received_on"])
+        names = [r.name for r in rules.values() if r.subject is subject and r.track is track]
+        await timers.disarm(uow.conn, subject_id, names)
+        await timers.arm(uow.conn, subject_id, extended_timers(rules, subject, track, anchor=anchor, due_on=due_on))
+        await watch_store.move_due(uow.conn, subject_id=subject_id,
+                                   kinds=[str(k) for k in kinds_of(rules, track)], due_on=due_on)
 
 
 async def settle(uow: UnitOfWork, rules: dict[str, Rule], *, subject_id: UUID, subject: Subject, track: Track,
@@ -104,6 +142,15 @@ async def order_started(uow: UnitOfWork, rules: dict[str, Rule], started: OrderS
         await decisions.mark_executed(uow.conn, decision_id=started.decision_id, on=started.started_on)
         await settle(uow, rules, subject_id=started.decision_id, subject=Subject.DECISION, track=Track.EXECUTION,
                      resolution=resolution, at=started.started_at)
+
+
+async def decision_executed(uow: UnitOfWork, rules: dict[str, Rule], *, decision_id: UUID, executed_on: date,
+                            resolution: str, at: datetime) -> None:
+    """A decision carried out in-house or by payment: as a provider's start does."""
+    async with uow:
+        await decisions.mark_executed(uow.conn, decision_id=decision_id, on=executed_on)
+        await settle(uow, rules, subject_id=decision_id, subject=Subject.DECISION, track=Track.EXECUTION,
+                     resolution=resolution, at=at)
 
 
 async def close_case(uow: UnitOfWork, *, case_id: UUID, closed_on: date, at: datetime) -> None:

@@ -46,14 +46,27 @@ class CaseRestored(BaseModel):
 
 @event_type("investigation.started", "registry.events")
 class InvestigationStarted(BaseModel):
-    """En utredning har inletts; den ska vara klar senast due_on (fyra månader)."""
+    """En utredning har inletts. due_on: an investigation about a child is finished by then (four
+    months, moved off non-working days); null for an adult's, which has no statutory deadline."""
     case_id: UUID
     investigation_id: UUID
     unit: str
     person_id: UUID | None = None
     started_on: date
-    due_on: date
+    due_on: date | None = None
     started_by: str
+
+
+@event_type("investigation.extended", "registry.events")
+class InvestigationExtended(BaseModel):
+    """Utredningstiden har förlängts (särskilda skäl): the investigation is now due on due_on.
+    The reason stays in the registry."""
+    case_id: UUID
+    investigation_id: UUID
+    unit: str
+    previous_due_on: date
+    due_on: date
+    extended_by: str
 
 
 @event_type("investigation.completed", "registry.events")
@@ -73,13 +86,65 @@ class DecisionMade(BaseModel):
     decision_id: UUID
     unit: str
     person_id: UUID | None = None
-    intervention: str
+    intervention: str = Field(description="a code of the intervention catalogue (GET /interventions)")
     outcome: str = "granted"          # granted, partly_granted or rejected (avslag): nothing to order
     valid_from: date
     valid_to: date | None = None      # None: until further notice (tills vidare)
     follow_up_on: date | None = None
     decided_on: date
     decided_by: str
+    investigation_id: UUID | None = Field(None, description="the investigation the decision rests on")
+    scope_amount: float | None = Field(None, description="the granted scope, in scope_unit")
+    scope_unit: str | None = Field(None, description="hours_per_month, days or amount_sek")
+    gender: str | None = Field(None, description="female or male, from the personal identity number:"
+                                                 " the report to IVO counts by gender")
+    birth_year: int | None = Field(None, description="the person's year of birth, for the report to IVO")
+    about_child: bool | None = Field(None, description="the person is under 18 on the day of the decision:"
+                                                       " a placement of a child is reviewed every six months")
+
+
+@event_type("decision.executed", "registry.events")
+class DecisionExecuted(BaseModel):
+    """Ett beslut har verkställts i egen regi eller genom utbetalning (a provider's start comes
+    as order.started)."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    method: str                      # in_house or payment
+    executed_on: date
+    recorded_by: str
+
+
+@event_type("decision.interrupted", "registry.events")
+class DecisionInterrupted(BaseModel):
+    """Verkställigheten av ett beslut har avbrutits (avbrott)."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    interrupted_on: date
+    reason_code: str
+    recorded_by: str
+
+
+@event_type("decision.resumed", "registry.events")
+class DecisionResumed(BaseModel):
+    """Verkställigheten av ett avbrutet beslut har återupptagits."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    resumed_on: date
+    recorded_by: str
+
+
+@event_type("decision.delay_reason_recorded", "registry.events")
+class DecisionDelayReasonRecorded(BaseModel):
+    """Skäl till att ett beslut inte verkställts, as a code (for the report to IVO)."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    code: str
+    declined_offer_on: date | None = None
+    recorded_by: str
 
 
 @event_type("inquiry.received", "registry.events")
@@ -95,7 +160,32 @@ class InquiryReceived(BaseModel):
     kind: str
     received_on: date
     assessment_due_on: date | None = None
+    protection_due_on: date | None = Field(None, description="for a report about a child: the protection"
+                                                             " assessment (skyddsbedömning) is due that day")
     recorded_by: str
+
+
+@event_type("inquiry.protection_assessed", "registry.events")
+class InquiryProtectionAssessed(BaseModel):
+    """En skyddsbedömning är gjord: whether the child needs immediate protection. assessed_at is the
+    moment it was recorded (the clock's), not a stated date."""
+    inquiry_id: UUID
+    person_id: UUID
+    unit: str
+    protection_needed: bool
+    assessed_at: datetime
+    late: bool
+    assessed_by: str
+
+
+@event_type("inquiry.assessment_extended", "registry.events")
+class InquiryAssessmentExtended(BaseModel):
+    """Tiden för förhandsbedömningen har förlängts (synnerliga skäl); the reason stays in the registry."""
+    inquiry_id: UUID
+    unit: str
+    previous_due_on: date
+    due_on: date
+    extended_by: str
 
 
 @event_type("inquiry.assessed", "registry.events")
