@@ -42,7 +42,8 @@ class Flow:
         await self._post("registry", f"/cases/{case_id}/investigations", {}, self.caseworker())
         today = clock.today()
         return await self._post("registry", f"/cases/{case_id}/decisions", {
-            "intervention": INTERVENTION, "valid_from": today.isoformat(),
+            "intervention": INTERVENTION, "reasons": "Behov av stöd i hemmet.",
+            "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": today.isoformat(),
             "valid_to": (today + timedelta(days=365)).isoformat(),
             "follow_up_on": (today + timedelta(days=90)).isoformat(),
             "communication": {"communicated": True, "communicated_on": today.isoformat(), "method": "letter"},

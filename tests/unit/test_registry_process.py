@@ -23,13 +23,37 @@ def code_of(call, *args, **kwargs) -> str | None:
     (date(2024, 10, 31), date(2025, 2, 28)),   # no 31 February: the month's last day
     (date(2023, 10, 31), date(2024, 2, 29)),   # leap year
     (date(2025, 9, 30), date(2026, 1, 30)),    # over the new year
+    (date(2026, 8, 24), date(2026, 12, 28)),   # julafton, juldagen, annandag jul, a Sunday: Monday
+    (date(2026, 2, 28), date(2026, 6, 29)),    # Sunday 28 June: Monday
+    (date(2026, 2, 19), date(2026, 6, 22)),    # midsommarafton 19 June, midsommardagen, Sunday: Monday
 ])
-def test_investigation_is_due_four_months_after_start(start, due):
-    assert process.investigation_due(start) == due
+def test_a_child_investigation_is_due_four_months_after_start_on_a_working_day(start, due):
+    assert process.investigation_due(start, about_child=True) == due
 
 
-def test_assessment_is_due_14_days_after_receipt():
-    assert process.assessment_due(date(2025, 12, 25)) == date(2026, 1, 8)
+def test_an_adult_investigation_has_no_statutory_deadline():
+    assert process.investigation_due(date(2025, 1, 15), about_child=False) is None
+
+
+@pytest.mark.parametrize("received,due", [
+    (date(2025, 12, 25), date(2026, 1, 8)),
+    (date(2026, 12, 10), date(2026, 12, 28)),   # day 14 is julafton
+    (date(2026, 12, 17), date(2027, 1, 4)),    # day 14 is nyårsafton; nyårsdagen, then a weekend
+    (date(2026, 11, 14), date(2026, 11, 30)),   # day 14 is a Saturday
+])
+def test_assessment_is_due_14_days_after_receipt_on_a_working_day(received, due):
+    assert process.assessment_due(received) == due
+
+
+def test_an_extension_moves_a_running_deadline_later():
+    today = date(2026, 3, 1)
+    ok = dict(due_on=date(2026, 3, 10), settled=False, new_due_on=date(2026, 4, 10), today=today, what="x")
+    assert code_of(process.ensure_can_extend, **ok) is None
+    assert code_of(process.ensure_can_extend, **{**ok, "due_on": None}) == "no_statutory_deadline"
+    assert code_of(process.ensure_can_extend, **{**ok, "settled": True}) == "deadline_settled"
+    assert code_of(process.ensure_can_extend, **{**ok, "new_due_on": date(2026, 3, 10)}) == "extension_not_later"
+    assert code_of(process.ensure_can_extend, **{**ok, "due_on": date(2026, 2, 1),
+                                                 "new_due_on": date(2026, 3, 1)}) == "extension_in_past"
 
 
 def test_no_work_on_closed_or_removed_case():

@@ -164,7 +164,8 @@ def test_the_report_counts_every_line_and_pages_by_decision_date():
     random.shuffle(candidates)
     whole = reports.report(Q2, "vuxen", candidates, limit=200)
     assert len(whole.lines) == 25 and whole.next_cursor is None
-    assert whole.counts == {Status.NOT_EXECUTED: 16, Status.EXECUTED_LATE: 0, Status.ENDED_UNEXECUTED: 9}
+    assert whole.counts == {Status.NOT_EXECUTED: 16, Status.EXECUTED_LATE: 0, Status.ENDED_UNEXECUTED: 9,
+                            Status.INTERRUPTED: 0, Status.RESUMED_LATE: 0}
     assert whole.not_executed == 16
     assert [line.key for line in whole.lines] == sorted(line.key for line in whole.lines)
 

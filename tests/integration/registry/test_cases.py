@@ -11,7 +11,8 @@ LETTER = {"communicated": True, "communicated_on": clock.today().isoformat(), "m
 
 
 def decision(**overrides):
-    body = {"intervention": "hemtjänst", "valid_from": clock.today().isoformat(),
+    body = {"intervention": "home_help", "reasons": "Behov av stöd i den dagliga livsföringen.",
+            "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": clock.today().isoformat(),
             "valid_to": (clock.today() + timedelta(days=365)).isoformat(),
             "follow_up_on": (clock.today() + timedelta(days=90)).isoformat(), "communication": LETTER}
     body.update(overrides)
@@ -55,7 +56,7 @@ async def test_process_in_order_with_events(registry):
     assert started.status_code == 201, started.text
     investigation = started.json()
     assert investigation["started_on"] == clock.today().isoformat()
-    assert date.fromisoformat(investigation["due_on"]) > clock.today() + timedelta(days=115)
+    assert investigation["due_on"] is None   # an adult: no statutory deadline
 
     second = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
     assert second.status_code == 409 and second.json()["code"] == "investigation_ongoing"
@@ -99,12 +100,18 @@ async def test_explicit_completion_then_decision(registry):
     again = await client.post(f"/cases/{case['id']}/investigations/{investigation['id']}/completion",
                               headers=headers)
     assert again.status_code == 409
-    made = await client.post(f"/cases/{case['id']}/decisions",
-                             json=decision(communication={"communicated": False,
-                                                          "not_communicated_reason": "bifall i sin helhet"}),
+    body = decision(communication={"communicated": False, "not_communicated_reason": "bifall i sin helhet"})
+    # With no investigation ongoing, the decision names the one it rests on: never an old one by default.
+    unnamed = await client.post(f"/cases/{case['id']}/decisions", json=body, headers=headers)
+    assert unnamed.status_code == 422 and unnamed.json()["code"] == "investigation_required", unnamed.text
+    other = await client.post(f"/cases/{case['id']}/decisions", headers=headers,
+                              json={**body, "investigation_id": "0190a8e0-0000-7000-8000-000000000000"})
+    assert other.status_code == 422 and other.json()["code"] == "investigation_not_on_case", other.text
+    made = await client.post(f"/cases/{case['id']}/decisions", json={**body, "investigation_id": investigation["id"]},
                              headers=headers)
     assert made.status_code == 201, made.text
     assert made.json()["communication"]["communicated"] is False
+    assert made.json()["investigation_id"] == investigation["id"]
 
 
 async def test_decision_rules_are_422(registry):

@@ -133,7 +133,8 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
     f.case_id, f.investigation_id = opened["case_id"], opened["investigation"]["id"]
     f.decision_id = (await f.call("registry", "POST", f"/cases/{f.case_id}/decisions", role="caseworker",
                                   may_see_address=True, expect=201, json={
-        "intervention": "home_help", "valid_from": (today - timedelta(days=10)).isoformat(),
+        "intervention": "home_help", "reasons": "Behov av stöd i hemmet.",
+        "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": (today - timedelta(days=10)).isoformat(),
         "valid_to": (today + timedelta(days=365)).isoformat(),
         "follow_up_on": (today + timedelta(days=90)).isoformat(),
         "communication": {"communicated": True, "communicated_on": today.isoformat(),

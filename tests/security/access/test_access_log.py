@@ -33,6 +33,14 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/cases/{case_id}/investigations"):
         Read("supervisor", lambda f: (f"/cases/{f.case_id}/investigations", {})),
     ("registry", "/cases/{case_id}/decisions"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions", {})),
+    ("registry", "/cases/{case_id}/decisions/{decision_id}/letter"):
+        Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/letter", {})),
+    ("registry", "/cases/{case_id}/decisions/{decision_id}/execution"):
+        Read("supervisor", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/execution", {})),
+    ("registry", "/cases/{case_id}/investigations/{investigation_id}/extensions"):
+        Read("caseworker", lambda f: (f"/cases/{f.case_id}/investigations/{f.investigation_id}/extensions", {})),
+    ("registry", "/me/decisions/{decision_id}/letter"):
+        Read("citizen", lambda f: (f"/me/decisions/{f.decision_id}/letter", {}), lambda f: {"pin": f.pin}),
     ("registry", "/cases/{case_id}/removals"): Read("support", lambda f: (f"/cases/{f.case_id}/removals", {})),
     ("registry", "/occurrences/search"): Read("family_law", lambda f: ("/occurrences/search", {}),
                                               body=lambda f: {"pin": f.pin}),
@@ -57,12 +65,16 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
        for path in ("/health", "/ready", "/metrics", "/events/asyncapi.json")},
     ("orders", "/providers"): "the register of providers (companies), no person in it",
     ("orders", "/prices"): "the price list",
+    ("registry", "/interventions"): "the intervention catalogue",
     # The watch and notify services hold no person: no person id, name, number or address.
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
     # order reads it (and is logged) in the registry, the journal or orders.
     ("watch", "/watches"): "work items naming cases and orders by id; the watch service holds no person",
     ("watch", "/reports/unexecuted-decisions"):
-        "a unit's decisions by id and date for the quarterly report; the watch service holds no person",
+        "a unit's decisions by id and date, with gender and year of birth as IVO's report asks; no person id,"
+        " name, number or address",
+    ("watch", "/reports/unexecuted-decisions.csv"): "the same report as CSV",
+    ("watch", "/reports/unexecuted-decisions/summary"): "numbers by law, gender and status",
     ("notify", "/deliveries"): "the delivery log: provider addresses and order ids; notify holds no person",
     ("notify", "/notifications"): "a user's own notifications, texts without person data (templates.py)",
 }

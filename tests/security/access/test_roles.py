@@ -48,7 +48,8 @@ async def _case_with_decision(env, registry, person_id: str, unit: str) -> tuple
     case = case.json()
     assert (await registry.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)).status_code == 201
     decision = await registry.post(f"/cases/{case['id']}/decisions", headers=headers, json={
-        "intervention": "home_help", "valid_from": clock.today().isoformat(),
+        "intervention": "home_help", "reasons": "Behov av stöd i hemmet.",
+        "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": clock.today().isoformat(),
         "valid_to": (clock.today() + timedelta(days=365)).isoformat(), "communication": LETTER})
     assert decision.status_code == 201, decision.text
     return case, decision.json()
