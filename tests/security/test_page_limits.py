@@ -15,6 +15,11 @@ from tests.stack import SERVICES
 # Operations whose answer holds an array but is not a list to page through.
 NOT_LISTS = {
     ("registry", "/persons/search"): "a lookup by identity number: at most one person",
+    ("registry", "/interventions"): "the intervention catalogue: a reviewed file of a few dozen entries",
+    ("registry", "/cases/{case_id}/decisions/{decision_id}/execution"):
+        "one decision's carrying out, with its few recorded actions and delay reasons",
+    ("watch", "/reports/unexecuted-decisions/summary"):
+        "counts per law, gender and status: at most a few dozen rows, whatever the unit's size",
 }
 
 

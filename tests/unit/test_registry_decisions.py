@@ -90,7 +90,7 @@ def test_a_declined_offer_is_dated_and_only_then():
     kw = dict(decided_on=date(2026, 1, 1), today=TODAY, state=ExecutionState())
     assert code_of(rules.ensure_delay_reason, code=DelayReason.DECLINED_OFFER, declined_offer_on=None, **kw) == \
         "declined_offer_on"
-    assert code_of(rules.ensure_delay_reason, code=DelayReason.RESOURCE_SHORTAGE,
+    assert code_of(rules.ensure_delay_reason, code=DelayReason.NO_PLACE_AVAILABLE,
                    declined_offer_on=date(2026, 2, 1), **kw) == "declined_offer_on"
     assert code_of(rules.ensure_delay_reason, code=DelayReason.DECLINED_OFFER,
                    declined_offer_on=date(2026, 2, 1), **kw) is None

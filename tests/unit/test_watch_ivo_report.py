@@ -62,7 +62,7 @@ def test_the_council_summary_counts_by_law_gender_and_status():
 
 
 def test_a_csv_row_holds_every_field_ivo_asks_for():
-    row = decision(date(2025, 1, 10), delay_reasons=[{"code": "resource_shortage", "declined_offer_on": None},
+    row = decision(date(2025, 1, 10), delay_reasons=[{"code": "no_place_available", "declined_offer_on": None},
                                                      {"code": "declined_offer", "declined_offer_on": "2025-03-01"}])
     line = reports.line_in(Q2, row)
     text = io.StringIO()
@@ -74,7 +74,7 @@ def test_a_csv_row_holds_every_field_ivo_asks_for():
     assert record["lag"] == "SoL" and record["ivo_kategori"] == "Hemtjänst" and record["kon"] == "kvinna"
     assert record["fodelsear"] == "1938" and record["beslutsdatum"] == "2025-01-10"
     assert record["status"] == "not_executed" and record["dagar"] == str((date(2025, 6, 30) - date(2025, 1, 10)).days)
-    assert record["skal_till_drojsmal"] == "resource_shortage;declined_offer"
+    assert record["skal_till_drojsmal"] == "no_place_available;declined_offer"
     assert record["erbjudande_avbojt_datum"] == "2025-03-01"
 
 

@@ -56,11 +56,12 @@ async def extend_investigation(case_id: UUID, investigation_id: UUID, body: Exte
         uow, user, case_id, investigation_id, due_on=body.due_on, reason=body.reason))
 
 
-@router.get("/{case_id}/investigations/{investigation_id}/extensions", response_model=list[ExtensionOut],
+@router.get("/{case_id}/investigations/{investigation_id}/extensions", response_model=Page[ExtensionOut],
             summary="The extensions of an investigation's deadline, oldest first")
-async def list_extensions(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep,
-                          user: Grant = allow("registry:case.read")) -> list[ExtensionOut]:
-    return [ExtensionOut.of(r) for r in await investigations.list_extensions(uow, user, case_id, investigation_id)]
+async def list_extensions(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
+                          user: Grant = allow("registry:case.read")) -> Page[ExtensionOut]:
+    return page(ExtensionOut, await investigations.list_extensions(
+        uow, user, case_id, investigation_id, limit=paging.limit, cursor=paging.cursor))
 
 
 @router.get("/{case_id}/investigations", response_model=Page[InvestigationOut],

@@ -100,12 +100,18 @@ class InterruptionReason(StrEnum):
 
 
 class DelayReason(StrEnum):
-    """Why a favourable decision is not yet carried out, for the report to IVO (docs/law.md)."""
-    RESOURCE_SHORTAGE = "resource_shortage"    # resursbrist: plats, personal eller utförare saknas
-    DECLINED_OFFER = "declined_offer"          # den enskilde har tackat nej till erbjudande
-    PERSON_REQUEST = "person_request"          # den enskilde har själv önskat vänta
-    PERSON_UNREACHABLE = "person_unreachable"  # den enskilde har inte gått att nå
-    OTHER = "other"                            # annat skäl
+    """Why a favourable decision is not yet carried out. IVO asks for the reasons in free text; these
+    codes are the municipality's own, for its statistics and the report's CSV (docs/law.md)."""
+    NO_PLACE_AVAILABLE = "no_place_available"          # brist på plats (t.ex. boendeplats)
+    STAFF_SHORTAGE = "staff_shortage"                  # brist på personal
+    NO_SUITABLE_PROVIDER = "no_suitable_provider"      # ingen lämplig uppdragstagare eller utförare
+    DECLINED_OFFER = "declined_offer"                  # den enskilde har tackat nej till erbjudande
+    PERSON_WISHES_SPECIFIC = "person_wishes_specific"  # önskemål om särskilt boende, utförare eller tid
+    PERSON_WISHES_TO_WAIT = "person_wishes_to_wait"    # den enskilde vill vänta
+    PERSON_UNREACHABLE = "person_unreachable"          # den enskilde har inte gått att nå
+    HEALTH_REASON = "health_reason"                    # den enskildes hälsotillstånd
+    PARTLY_CARRIED_OUT = "partly_carried_out"          # insatsen är delvis verkställd
+    OTHER = "other"                                    # annat skäl
 
 
 @dataclass(frozen=True)

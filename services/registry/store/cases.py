@@ -117,9 +117,14 @@ async def insert_extension(conn: asyncpg.Connection, *, extension_id: UUID, subj
         extension_id, subject_type, subject_id, previous_due_on, due_on, reason, by, at)
 
 
-async def extensions(conn: asyncpg.Connection, subject_id: UUID) -> list[asyncpg.Record]:
-    return await conn.fetch("SELECT * FROM deadline_extensions WHERE subject_id = $1 ORDER BY extended_at, id",
-                            subject_id)
+async def extensions(conn: asyncpg.Connection, subject_id: UUID, *, after: tuple | None,
+                     limit: int) -> list[asyncpg.Record]:
+    """Oldest first; `after` is the (extended_at, id) of the last one already shown."""
+    extended_at, extension_id = after or (None, None)
+    return await conn.fetch(
+        "SELECT * FROM deadline_extensions WHERE subject_id = $1 AND ($2::timestamptz IS NULL"
+        " OR (extended_at, id) > ($2::timestamptz, $3::uuid)) ORDER BY extended_at, id LIMIT $4",
+        subject_id, extended_at, extension_id, limit)
 
 
 async def execution_actions(conn: asyncpg.Connection, decision_id: UUID) -> list[asyncpg.Record]:

@@ -87,13 +87,17 @@ async def extend_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, inve
     return row
 
 
-async def list_extensions(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID) -> list[Record]:
+async def list_extensions(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID, *, limit: int,
+                          cursor: str | None) -> Listed:
+    """The extensions of the investigation's deadline, oldest first."""
+    start = decode_cursor(cursor, datetime, UUID)
     async with uow:
         case = await visible_case(uow, user, case_id)
         await _investigation(uow, case_id, investigation_id)
         uow.log_read(user, resource=f"case/{case_id}/investigations/{investigation_id}/extensions",
                      person_id=case["person_id"])
-        return await store.extensions(uow.conn, investigation_id)
+        rows = await store.extensions(uow.conn, investigation_id, after=start, limit=limit + 1)
+    return page_of(rows, limit, lambda r: (r["extended_at"], r["id"]))
 
 
 async def _investigation(uow: UnitOfWork, case_id: UUID, investigation_id: UUID) -> Record:

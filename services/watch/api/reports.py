@@ -17,7 +17,7 @@ router = APIRouter(tags=["reports"])
 
 
 class DelayReason(BaseModel):
-    code: str = Field(description="resource_shortage, declined_offer, person_request, person_unreachable, other")
+    code: str = Field(description="a delay-reason code of the registry (e.g. no_place_available, declined_offer)")
     declined_offer_on: date | None = None
 
 

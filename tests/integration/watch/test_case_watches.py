@@ -201,7 +201,8 @@ async def test_the_quarters_report_of_decisions_not_carried_out(env, watch):
                           str(executed_late.decision_id): "executed_late",
                           str(ended.decision_id): "ended_unexecuted"}
         assert q2["not_executed"] == 1
-        assert q2["counts"] == {"not_executed": 1, "executed_late": 1, "ended_unexecuted": 1}
+        assert q2["counts"] == {"not_executed": 1, "executed_late": 1, "ended_unexecuted": 1, "interrupted": 0,
+                                "resumed_late": 0}
         assert q2["next_cursor"] is None
         line = next(x for x in q2["items"] if x["status"] == "not_executed")
         assert line["deadline"] == "2026-04-10" and line["days_waited"] == (date(2026, 6, 30) - date(2026, 1, 10)).days
