@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
@@ -26,6 +26,9 @@ class NoteWritten(BaseModel):
     occurred_on: date
     written_by: str
     written_at: datetime
+    source: str | None = Field(None, description="the source of the information: person, relative,"
+                                                 " other_authority, own_observation, other")
+    unit: str | None = Field(None, description="the case's unit (for the watch of unsigned notes)")
 
 
 @event_type("note.corrected", "journal.events")

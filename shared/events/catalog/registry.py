@@ -17,6 +17,8 @@ class CaseOpened(BaseModel):
     opened_on: date
     person_ref: str | None = Field(None, description="HMAC-SHA256 of the person's number (shared/pin.py"
                                                      " person_ref), for services that must recognize a citizen")
+    caseworker: str | None = Field(None, description="the responsible caseworker (handläggare): the opener"
+                                                     " unless said otherwise")
 
 
 @event_type("case.closed", "registry.events")
@@ -101,6 +103,11 @@ class DecisionMade(BaseModel):
     birth_year: int | None = Field(None, description="the person's year of birth, for the report to IVO")
     about_child: bool | None = Field(None, description="the person is under 18 on the day of the decision:"
                                                        " a placement of a child is reviewed every six months")
+    person_ref: str | None = Field(None, description="as on case.opened: lets orders and the journal match a"
+                                                     " citizen to the decision")
+    status: str = Field("in_force", description="in_force, or awaiting_approval when the decision is above"
+                                                " its maker's delegation (then decision.approved or"
+                                                " decision.refused follows)")
 
 
 @event_type("decision.executed", "registry.events")
@@ -199,3 +206,91 @@ class InquiryAssessed(BaseModel):
     due_on: date
     late: bool
     assessed_by: str
+
+
+# The staff directory, responsibility and delegation (the caseworker's day)
+
+@event_type("staff.changed", "registry.events")
+class StaffChanged(BaseModel):
+    """En medarbetare i personalkatalogen har lagts till eller ändrats: the whole entry as it now
+    stands. Keyed by the subject, so one member's changes arrive in order."""
+    subject: str = Field(description="the token's `sub` of the member of staff")
+    name: str
+    title: str | None = None
+    unit: str
+    email: str | None = Field(None, description="where escalations and reminders are e-mailed")
+    supervisor: str | None = Field(None, description="the subject of the member's own supervisor")
+    delegation_level: str = Field(description="caseworker, supervisor or committee (delegation order)")
+    active_from: date
+    active_to: date | None = None
+    changed_by: str
+    changed_at: datetime
+
+
+@event_type("case.reassigned", "registry.events")
+class CaseReassigned(BaseModel):
+    """Ett ärende har fått en ny ansvarig handläggare. Its open and future watches follow the case.
+    The reason stays in the registry."""
+    case_id: UUID
+    unit: str
+    previous_caseworker: str | None = None
+    caseworker: str
+    reassigned_by: str
+    reassigned_at: datetime
+
+
+@event_type("inquiry.reassigned", "registry.events")
+class InquiryReassigned(BaseModel):
+    """En aktualisering har fått en ny ansvarig handläggare."""
+    inquiry_id: UUID
+    unit: str
+    previous_caseworker: str | None = None
+    caseworker: str
+    reassigned_by: str
+    reassigned_at: datetime
+
+
+@event_type("cover.granted", "registry.events")
+class CoverGranted(BaseModel):
+    """En ersättare har utsetts: `cover` sees and receives `absent`'s watches from `from_date` to
+    `to_date` (Swedish dates, both included), and no longer. Keyed by the absent subject."""
+    cover_id: UUID
+    unit: str
+    absent: str
+    cover: str
+    from_date: date
+    to_date: date
+    granted_by: str
+    granted_at: datetime
+
+
+@event_type("cover.ended", "registry.events")
+class CoverEnded(BaseModel):
+    """Ett ersättarskap har avslutats i förtid (the absent member is back)."""
+    cover_id: UUID
+    unit: str
+    absent: str
+    cover: str
+    ended_on: date
+    ended_by: str
+
+
+@event_type("decision.approved", "registry.events")
+class DecisionApproved(BaseModel):
+    """Ett beslut över handläggarens delegation har godkänts: it is now in force and orderable."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    approved_by: str
+    approved_at: datetime
+
+
+@event_type("decision.refused", "registry.events")
+class DecisionRefused(BaseModel):
+    """Ett beslut över handläggarens delegation har inte godkänts: it never comes into force.
+    The reason stays in the registry."""
+    case_id: UUID
+    decision_id: UUID
+    unit: str
+    refused_by: str
+    refused_at: datetime
