@@ -78,8 +78,9 @@ def days_ago(days: int) -> str:
     return (clock.today() - timedelta(days=days)).isoformat()
 
 
-def note_body(text: str = "Hembesök. Klienten berättade om sin situation.", occurred_on: str | None = None) -> dict:
-    return {"occurred_on": occurred_on or days_ago(3), "text": text}
+def note_body(text: str = "Hembesök. Klienten berättade om sin situation.", occurred_on: str | None = None,
+              source: str = "person", **more) -> dict:
+    return {"occurred_on": occurred_on or days_ago(3), "text": text, "source": source, **more}
 
 
 def key() -> dict[str, str]:

@@ -140,7 +140,8 @@ async def test_a_citizen_is_never_shown_the_journal(clients, two_citizens):
     async def written():
         response = await c["journal"].post(f"/cases/{me['case']['id']}/notes",
                                            headers={**staff, "Idempotency-Key": "k1"},
-                                           json={"occurred_on": clock.today().isoformat(), "text": "Hembesök."})
+                                           json={"occurred_on": clock.today().isoformat(), "text": "Hembesök.",
+                                                 "source": "own_observation"})
         return response if response.status_code == 201 else None
     note = await eventually(written, timeout=30)
     assert note is not None, "the journal never learnt of the case"
