@@ -59,6 +59,12 @@ def test_no_role_outside_the_staff_reads_notes():
         assert not may(user(role), "note.read")
 
 
+def test_only_citizens_read_and_comment_on_their_own_notes_and_only_their_own():
+    for action in ("own_note.read", "own_note.addend"):
+        assert [r for r in ROLES if may(user(r), action)] == ["citizen"]
+        assert grant_for(Principal(sub="c", roles=["citizen"], pin="x"), f"journal:{action}").scope == "own_identity"
+
+
 def test_caseworker_stays_in_own_unit_supervisor_does_not_have_to():
     def ensure_unit(who: Principal, unit: str) -> None:
         grant_for(who, "journal:note.read").ensure_unit(unit)
