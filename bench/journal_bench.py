@@ -154,7 +154,8 @@ async def main(rate: int, seconds: float) -> None:
                 "Content-Type": "application/json"}
         n = int(rate * (seconds + 6)) + 10  # a new Idempotency-Key for every request, warm-up included
         occurred = (date.today() - timedelta(days=1)).isoformat()
-        bodies = [json.dumps({"occurred_on": occurred, "text": f"Telefonsamtal {i}. " * 10}) for i in range(n)]
+        bodies = [json.dumps({"occurred_on": occurred, "text": f"Telefonsamtal {i}. " * 10, "source": "person"})
+                  for i in range(n)]
         writes = [target("POST", f"{journal.url}/cases/{others[i % len(others)]}/notes",
                          headers={**auth, "Idempotency-Key": str(uuid.uuid4())}, body=b) for i, b in enumerate(bodies)]
         bare_inserts = [target("POST", f"{bare}/insert", headers={"Content-Type": "application/json"}, body=b)

@@ -297,7 +297,8 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
                 for p, _ in cycle(data.persons, k)],
             "write note (POST /cases/{id}/notes)": lambda k: [json_target(
                 "POST", f"{journal}/cases/{c}/notes",
-                {"occurred_on": today, "text": "Hembesök. Karin berättar att hon klarar inköpen själv."},
+                {"occurred_on": today, "text": "Hembesök. Karin berättar att hon klarar inköpen själv.",
+                 "source": "person"},
                 **{"Idempotency-Key": str(uuid.uuid4())}) for c, _ in cycle(data.cases, k)],
             "create order (POST /orders)": lambda k: [json_target(
                 "POST", f"{orders}/orders", flow.order_body(c, d, data.providers[i % PROVIDERS]))

@@ -296,7 +296,10 @@ class Flow:
         s.note = await self.call("journal", "POST", f"/cases/{s.case_id}/notes", retry_sent=True,
                                  headers={**self.caseworker_auth(), "Idempotency-Key": f"{s.run}-note"},
                                  json={"occurred_on": (self.clock.today() - timedelta(days=1)).isoformat(),
-                                       "text": "Hembesök. Karin berättade att hon behöver hjälp med inköp och städning."})
+                                       "text": "Hembesök. Karin berättade att hon behöver hjälp med inköp och städning.",
+                                       "source": "person",
+                                       "withheld_text": "Sonen ringde i förtroende och oroar sig för hennes minne.",
+                                       "withheld_reason": "OSL 26 kap. 5 §"})
         return {"note": s.note["id"], "occurred_on": s.note["occurred_on"]}
 
     async def correct_note(self) -> dict:

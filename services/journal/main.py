@@ -1,8 +1,8 @@
 """Journal service: `python -m services.journal.main` (port 8002)."""
 from pathlib import Path
 
-from services.journal.api import notes
-from services.journal.handlers.cases import HANDLERS
+from services.journal.api import me, notes
+from services.journal.handlers import cases, staff
 from shared.service import Service, create_app, run
 
 SERVICE = Service(
@@ -10,8 +10,8 @@ SERVICE = Service(
     port=8002,
     title="Omsorg journal (journalanteckningar)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[notes.router],
-    handlers=HANDLERS,
+    routers=[notes.router, me.router],
+    handlers={**cases.HANDLERS, **staff.HANDLERS},
 )
 
 

@@ -82,7 +82,7 @@ async def test_no_free_text_written_by_staff_travels_on_the_bus(played):
     """Events carry codes and ids: the reasons staff write (for a correction, a redirect), an
     order's details and a note's text stay in the service that owns them."""
     texts = ["Fel datum: hembesöket var i förrgår.", "Utförare A har inte svarat; B har plats.",
-             "Hjälp med inköp och städning, två gånger i veckan.", "Karin berättade"]
+             "Hjälp med inköp och städning, två gånger i veckan.", "Karin berättade", "Sonen ringde i förtroende"]
     env = played.env
     for topic in TOPICS:
         for record in await read_topic(env.kafka_bootstrap, env.topic(topic), timeout=5):

@@ -11,7 +11,7 @@ from services.journal.api.models import ArchivedNoteOut
 from services.journal.domain import notes
 from services.journal.domain.access import Action, ensure_may_sign
 from services.journal.domain.notes import Case, Version
-from services.journal.store.notes import new_note, stored_fingerprint
+from services.journal.store.notes import Staff, new_note, stored_fingerprint
 from shared import idempotency
 from shared.access.policy import grant_for, policy
 from shared.auth import ROLES, Principal
@@ -20,7 +20,7 @@ from shared.problems import status_of
 
 TODAY = date(2026, 3, 10)
 NOW = datetime(2026, 3, 10, 12, tzinfo=timezone.utc)
-V1 = Version(1, "Hembesök", date(2026, 3, 1), "anna", NOW)
+V1 = Version(1, "Hembesök", date(2026, 3, 1), "anna", NOW, source=notes.Source.PERSON)
 
 
 def user(role: str, sub: str = "anna", unit: str | None = "vuxen") -> Principal:
@@ -57,6 +57,12 @@ def test_writers_are_caseworkers_and_supervisors_only():
 def test_no_role_outside_the_staff_reads_notes():
     for role in ("citizen", "provider_user", "family_law", "object_specialist", "service"):
         assert not may(user(role), "note.read")
+
+
+def test_only_citizens_read_and_comment_on_their_own_notes_and_only_their_own():
+    for action in ("own_note.read", "own_note.addend"):
+        assert [r for r in ROLES if may(user(r), action)] == ["citizen"]
+        assert grant_for(Principal(sub="c", roles=["citizen"], pin="x"), f"journal:{action}").scope == "own_identity"
 
 
 def test_caseworker_stays_in_own_unit_supervisor_does_not_have_to():
@@ -136,10 +142,39 @@ def test_correction_of_an_old_version_is_a_conflict_naming_the_current():
 
 def test_dates_after_the_swedish_today_are_refused():
     # `today` is the date in Sweden, so no slack is needed just after midnight.
-    notes.first_version(text="x", occurred_on=TODAY, by="anna", at=NOW, today=TODAY)
+    notes.first_version(text="x", occurred_on=TODAY, by="anna", at=NOW, today=TODAY, source=notes.Source.OTHER)
     assert code_of(lambda: notes.first_version(text="x", occurred_on=TODAY + timedelta(days=1), by="anna",
-                                               at=NOW, today=TODAY)) == (422, "occurred_on_in_future")
+                                               at=NOW, today=TODAY, source=notes.Source.OTHER)) == \
+        (422, "occurred_on_in_future")
     assert code_of(lambda: _correct(occurred_on=TODAY + timedelta(days=5))) == (422, "occurred_on_in_future")
+
+
+def test_a_new_note_states_its_source():
+    first = notes.first_version(text="x", occurred_on=TODAY, by="anna", at=NOW, today=TODAY,
+                                source=notes.Source.RELATIVE)
+    assert first.source is notes.Source.RELATIVE
+    assert code_of(lambda: notes.first_version(text="x", occurred_on=TODAY, by="anna", at=NOW, today=TODAY,
+                                               source=None)) == (422, "source_missing")
+
+
+def test_a_withheld_part_always_says_why():
+    assert notes.withheld_part(None, None) is None
+    assert notes.withheld_part("Grannen ringde", "OSL 26 kap. 5 §") == notes.Withheld("Grannen ringde",
+                                                                                       "OSL 26 kap. 5 §")
+    assert code_of(lambda: notes.withheld_part("Grannen ringde", None)) == (422, "withheld_reason_missing")
+    assert code_of(lambda: notes.withheld_part(None, "OSL 26 kap. 5 §")) == (422, "withheld_text_missing")
+
+
+def test_a_correction_keeps_the_source_and_the_withheld_part():
+    withheld = notes.Withheld("Grannen ringde", "OSL 26 kap. 5 §")
+    v1 = Version(1, "Hembesök", date(2026, 3, 1), "anna", NOW, source=notes.Source.RELATIVE, withheld=withheld)
+    v2, _ = notes.correct(v1, based_on=1, text="Telefonsamtal", occurred_on=None, reason="fel", by="bertil",
+                          at=NOW, today=TODAY)
+    assert (v2.source, v2.withheld, v2.text, v2.written_by) == (notes.Source.RELATIVE, withheld, "Telefonsamtal",
+                                                                "bertil")
+    old = Version(1, "Hembesök", date(2026, 3, 1), "anna", NOW)  # written before the source was asked for
+    assert notes.correct(old, based_on=1, text="Ny", occurred_on=None, reason="fel", by="anna", at=NOW,
+                         today=TODAY)[0].source is None
 
 
 def test_removal_names_the_current_version_and_happens_once():
@@ -202,12 +237,16 @@ def test_any_run_of_corrections_makes_consecutive_versions_that_change_only_what
 
 def test_a_note_just_written_is_shown_as_the_store_shows_any_note():
     note_id, case_id = uuid4(), uuid4()
-    shown = ArchivedNoteOut.model_validate_json(new_note(note_id, case_id, V1))
-    assert set(ArchivedNoteOut.model_fields) == set(json.loads(new_note(note_id, case_id, V1)))
+    author = Staff("Anna Andersson", "Socialsekreterare")
+    shown = ArchivedNoteOut.model_validate_json(new_note(note_id, case_id, V1, author))
+    assert set(ArchivedNoteOut.model_fields) == set(json.loads(new_note(note_id, case_id, V1, author)))
     assert (shown.id, shown.case_id, shown.author, shown.created_at, shown.current_version, shown.occurred_on,
-            shown.signed, shown.removed, shown.addenda) == (note_id, case_id, "anna", NOW, 1, V1.occurred_on,
-                                                             False, False, [])
+            shown.signed, shown.removed, shown.addenda, shown.source, shown.written_by_name,
+            shown.written_by_title) == (note_id, case_id, "anna", NOW, 1, V1.occurred_on, False, False, [],
+                                        notes.Source.PERSON, "Anna Andersson", "Socialsekreterare")
     [version] = shown.versions
+    assert set(type(version).model_fields) == set(json.loads(new_note(note_id, case_id, V1, author))["versions"][0])
     assert (version.version, version.text, version.occurred_on, version.written_by, version.written_at,
-            version.reason, version.signed_by, version.struck) == (1, "Hembesök", V1.occurred_on, "anna", NOW,
-                                                                   None, None, False)
+            version.reason, version.signed_by, version.struck, version.source, version.withheld_text,
+            version.written_by_name) == (1, "Hembesök", V1.occurred_on, "anna", NOW, None, None, False,
+                                         notes.Source.PERSON, None, "Anna Andersson")

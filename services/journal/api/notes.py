@@ -29,7 +29,8 @@ def _made(made: notes.Made, response: Response) -> NoteOut:
 async def write_note(case_id: UUID, body: NoteIn, response: Response, uow: UnitOfWorkDep, *,
                      user: Grant = allow("journal:note.write"), idempotency_key: RequiredIdempotencyKey) -> NoteOut:
     made = await notes.write_note(uow, user, case_id=case_id, occurred_on=body.occurred_on, text=body.text,
-                                  key=idempotency_key)
+                                  source=body.source, withheld_text=body.withheld_text,
+                                  withheld_reason=body.withheld_reason, key=idempotency_key)
     return _made(made, response)
 
 

@@ -6,8 +6,9 @@ when and why (derived where notes are read, in store.notes; never stored). Every
 names the version it acts on, so nobody corrects, signs or removes something other than
 what they saw.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 from services.journal.domain.access import Action
@@ -31,6 +32,24 @@ class NoteHead:
     removed: bool
 
 
+class Source(StrEnum):
+    """Where the information in a note comes from (uppgiftens källa)."""
+    PERSON = "person"                      # den enskilde
+    RELATIVE = "relative"                  # anhörig
+    OTHER_AUTHORITY = "other_authority"    # annan myndighet
+    OWN_OBSERVATION = "own_observation"    # egen iakttagelse
+    OTHER = "other"                        # annat
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A part of a note not shown to the person (sekretess mot den enskilde, e.g. what a
+    relative told in confidence): its text and the reason it is withheld, e.g. the section of
+    the secrecy act. Caseworkers read it beside the text; the person's own view leaves it out."""
+    text: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Version:
     version: int
@@ -39,6 +58,8 @@ class Version:
     written_by: str
     written_at: datetime
     reason: str | None = None
+    source: Source | None = None          # None only on notes written before the source was asked for
+    withheld: Withheld | None = None
 
 
 # A closed case's journal is final: no new notes or corrections. The person's addendum and the
@@ -63,9 +84,31 @@ def ensure_not_in_future(occurred_on: date, today: date) -> None:
                              f"occurred_on {occurred_on.isoformat()} is after today ({today.isoformat()})")
 
 
-def first_version(*, text: str, occurred_on: date, by: str, at: datetime, today: date) -> Version:
+def ensure_source(source: Source | None) -> Source:
+    """A new note states where its information comes from."""
+    if source is None:
+        raise errors.invalid("source_missing", "A note states the source of its information",
+                             "source: person, relative, other_authority, own_observation or other")
+    return Source(source)
+
+
+def withheld_part(text: str | None, reason: str | None) -> Withheld | None:
+    """The part not shown to the person, which always says why it is withheld."""
+    if text is None and reason is None:
+        return None
+    if text is None:
+        raise errors.invalid("withheld_text_missing", "A reason was given but no withheld text",
+                             "withheld_reason goes with withheld_text")
+    if reason is None:
+        raise errors.invalid("withheld_reason_missing", "A part withheld from the person states why",
+                             "withheld_reason: the ground for secrecy towards the person, e.g. OSL 26 kap. 5 §")
+    return Withheld(text, reason)
+
+
+def first_version(*, text: str, occurred_on: date, by: str, at: datetime, today: date,
+                  source: Source | None, withheld: Withheld | None = None) -> Version:
     ensure_not_in_future(occurred_on, today)
-    return Version(1, text, occurred_on, by, at)
+    return Version(1, text, occurred_on, by, at, source=ensure_source(source), withheld=withheld)
 
 
 def ensure_current(based_on: int, current: int) -> None:
@@ -87,7 +130,9 @@ def correct(current: Version, *, based_on: int, text: str | None, occurred_on: d
         raise errors.invalid("nothing_to_correct", "The correction changes nothing",
                              "give a new text or a new occurred_on that differs from the current version")
     ensure_not_in_future(new_date, today)
-    return Version(current.version + 1, new_text, new_date, by, at, reason), changed
+    # The source and the withheld part stay as they were: a correction is of the text or the date.
+    return replace(current, version=current.version + 1, text=new_text, occurred_on=new_date, written_by=by,
+                   written_at=at, reason=reason), changed
 
 
 def ensure_not_removed(removed: bool) -> None:

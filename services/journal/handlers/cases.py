@@ -9,7 +9,8 @@ from shared.unit_of_work import UnitOfWork
 
 async def on_case_opened(uow: UnitOfWork, envelope: Envelope, data: CaseOpened) -> None:
     await store.insert_open(uow.conn, case_id=data.case_id, unit=data.unit, kind=data.kind,
-                            opened_on=data.opened_on, person_id=data.person_id)
+                            opened_on=data.opened_on, person_id=data.person_id,
+                            person_ref=data.person_ref)
 
 
 async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:

@@ -6,11 +6,12 @@ import asyncpg
 
 
 async def insert_open(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str, opened_on: date,
-                      person_id: UUID | None = None) -> None:
+                      person_id: UUID | None = None, person_ref: str | None = None) -> None:
     # A plain INSERT: the inbox guarantees one call per event, and a second one should fail loudly.
     await conn.execute(
-        "INSERT INTO cases (case_id, unit, kind, status, opened_on, person_id) VALUES ($1, $2, $3, 'open', $4, $5)",
-        case_id, unit, kind, opened_on, person_id,
+        "INSERT INTO cases (case_id, unit, kind, status, opened_on, person_id, person_ref)"
+        " VALUES ($1, $2, $3, 'open', $4, $5, $6)",
+        case_id, unit, kind, opened_on, person_id, person_ref,
     )
 
 
@@ -26,3 +27,9 @@ async def mark_removed(conn: asyncpg.Connection, *, case_id: UUID, removed_at: d
 async def mark_restored(conn: asyncpg.Connection, *, case_id: UUID) -> None:
     await conn.execute("UPDATE cases SET removed_at = NULL WHERE case_id = $1", case_id)
 
+
+
+async def person_of_ref(conn: asyncpg.Connection, person_ref: str) -> UUID | None:
+    """The registry's id of the person a reference names, when a case of theirs is known."""
+    return await conn.fetchval("SELECT person_id FROM cases WHERE person_ref = $1 AND person_id IS NOT NULL"
+                               " LIMIT 1", person_ref)

@@ -13,12 +13,14 @@ from uuid6 import uuid7
 
 from services.journal.domain import notes as domain
 from services.journal.domain.access import Action, ensure_may_sign
-from services.journal.domain.notes import NoteHead
+from services.journal.domain.notes import NoteHead, Source
+from services.journal.store import cases as case_store
 from services.journal.store import notes as store
 from shared import errors, idempotency, pagination
 from shared.access import Grant
 from shared.case_state import not_known
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
+from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.unit_of_work import UnitOfWork
 
 
@@ -37,24 +39,32 @@ class NotesPage:
 
 
 async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on: date, text: str,
+                     source: Source | None, withheld_text: str | None = None, withheld_reason: str | None = None,
                      key: str) -> Made:
-    """A new note on the case; a retry with the same Idempotency-Key answers the note it made."""
-    request = idempotency.fingerprint({"case_id": case_id, "occurred_on": occurred_on, "text": text})
+    """A new note on the case, stating the source of its information, with perhaps a part not
+    shown to the person; a retry with the same Idempotency-Key answers the note it made."""
+    withheld = domain.withheld_part(withheld_text, withheld_reason)
+    request = idempotency.fingerprint({"case_id": case_id, "occurred_on": occurred_on, "text": text,
+                                       **_if_given(source=source, withheld_text=withheld_text,
+                                                   withheld_reason=withheld_reason)})
     async with uow:
-        case, earlier = await store.write_context(uow.conn, case_id=case_id, author=user.sub, idempotency_key=key)
+        case, earlier, author = await store.write_context(uow.conn, case_id=case_id, author=user.sub,
+                                                          idempotency_key=key)
         if earlier is None:
             if case is not None:  # another unit's case answers as one not known: nothing more is told
                 uow.ensure_unit(user, case.unit, resource=f"case/{case_id}/notes", person_id=case.person_id,
                                 action="write", hidden=not_known(case_id))
             case = domain.ensure_case_accepts(case, case_id, Action.WRITE)
             now, note_id = uow.now(), uuid7()
-            first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today())
+            first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today(),
+                                         source=source, withheld=withheld)
             if await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
                                        idempotency_key=key, request_hash=request, first=first):
                 uow.publish(NoteWritten(note_id=note_id, case_id=case_id, person_id=case.person_id, version=1,
-                                        occurred_on=first.occurred_on, written_by=user.sub, written_at=now),
+                                        occurred_on=first.occurred_on, written_by=user.sub, written_at=now,
+                                        source=first.source, unit=case.unit),
                             key=str(case_id), subject=f"note/{note_id}")
-                return Made(store.new_note(note_id, case_id, first), created=True)
+                return Made(store.new_note(note_id, case_id, first, author), created=True)
             # A concurrent request with the same key committed first.
             earlier = await store.note_by_key(uow.conn, user.sub, key)
         idempotency.ensure_same_request(earlier.fingerprint, request)
@@ -173,6 +183,91 @@ async def read_archived_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> 
         uow.log_read(user, resource=f"archive/note/{note_id}", person_id=note.case.person_id,
                      action="read_archive")
         return shown
+
+
+# --- the person's own notes (mina journalanteckningar) ----------------------------------------
+
+@dataclass(frozen=True)
+class MyNotesPage:
+    notes: list[str]            # JSON text of each note, newest first
+    next_cursor: str | None
+
+
+async def my_notes(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> MyNotesPage:
+    """A citizen's own signed notes, newest first: the current version of each note in their
+    cases, matched by person_ref, without the part withheld from them."""
+    ref = _own_ref(uow, user)
+    after = pagination.decode_cursor(cursor, UUID)
+    async with uow:
+        found = await store.my_notes(uow.conn, ref, after=after[0] if after else None, limit=limit + 1)
+        shown = found[:limit]
+        # One entry per person the page shows: the citizen, also when the page is empty.
+        persons = [n.person_id for n in shown] or [await case_store.person_of_ref(uow.conn, ref)]
+        uow.log_read(user, resource="me/notes", person_ids=persons)
+    next_cursor = pagination.encode_cursor(shown[-1].id) if len(found) > limit else None
+    return MyNotesPage([n.note for n in shown], next_cursor)
+
+
+async def my_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
+    """One of the citizen's own signed notes; any other is answered as not found."""
+    ref = _own_ref(uow, user)
+    async with uow:
+        note = _own(await store.my_note(uow.conn, ref, note_id), note_id)
+        uow.log_read(user, resource=f"me/notes/{note_id}", person_id=note.person_id)
+        return note.note
+
+
+async def add_my_addendum(uow: UnitOfWork, user: Grant, *, note_id: UUID, text: str, key: str) -> Made:
+    """The person's own comment beside one of their signed notes, which it does not change;
+    caseworkers see it with the note. A retry with the same Idempotency-Key makes no second one."""
+    ref = _own_ref(uow, user)
+    request = idempotency.fingerprint({"note_id": note_id, "text": text, "author_kind": "person"})
+    async with uow:
+        head = await store.get_note(uow.conn, note_id, for_update=True)  # addenda to one note take turns
+        note = _own(await store.my_note(uow.conn, ref, note_id) if head is not None else None, note_id)
+        earlier = await store.addendum_fingerprint(uow.conn, user.sub, key)
+        created = False
+        if earlier is None:
+            now, addendum_id = uow.now(), uuid7()
+            created = await store.insert_addendum(uow.conn, addendum_id=addendum_id, note_id=note_id, text=text,
+                                                  given_by=None, written_by=user.sub, written_at=now,
+                                                  idempotency_key=key, request_hash=request, author_kind="person")
+            if created:
+                uow.publish(NoteAddended(note_id=note_id, case_id=head.case_id, person_id=head.case.person_id,
+                                         addendum_id=addendum_id, written_by=user.sub, written_at=now),
+                            key=str(head.case_id), subject=f"note/{note_id}")
+            else:  # a concurrent request with the same key committed first
+                earlier = await store.addendum_fingerprint(uow.conn, user.sub, key)
+        if earlier is not None:
+            idempotency.ensure_same_request(earlier, request)
+        uow.log_read(user, resource=f"me/notes/{note_id}", person_id=note.person_id, action="addend")
+        return Made((await store.my_note(uow.conn, ref, note_id)).note, created=created)
+
+
+def _own_ref(uow: UnitOfWork, user: Grant) -> str:
+    """The person reference of the citizen's own number (shared/pin.py person_ref), as case.opened
+    carries it: the journal holds no personal identity numbers."""
+    if not user.pin:
+        raise errors.forbidden("no_identity", "Your token names no personal identity number",
+                               "a citizen's token carries the claim `pin`")
+    try:
+        number = parse_pin(user.pin, today=uow.today())
+    except InvalidPersonalIdentityNumber as exc:
+        raise errors.invalid(exc.code, "Invalid personal identity number",
+                             f"the personal identity number {exc}") from exc
+    return person_ref(number.normalized, uow.settings.person_ref_key)
+
+
+def _own(note: store.MyNote | None, note_id: UUID) -> store.MyNote:
+    # Another person's note, an unsigned one and a removed one answer alike: nothing is told.
+    if note is None:
+        raise errors.not_found("note_not_found", "No such note", str(note_id))
+    return note
+
+
+def _if_given(**fields) -> dict:
+    """The fields that were given: a request made before they existed keeps its fingerprint."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 async def _note_to_act_on(uow: UnitOfWork, note_id: UUID, action: Action, user: Grant) -> NoteHead:

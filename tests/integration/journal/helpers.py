@@ -7,6 +7,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
+from shared.events.catalog import StaffChanged
+from shared.pin import parse_pin, person_ref
 from tests import clock
 from tests.stack import create_env, drop_env, eventually
 
@@ -35,13 +37,16 @@ async def journal_knows(env, case_id: str, column: str = "case_id", value=None) 
     return row is not None and (value is None or row[column] == value)
 
 
-async def open_case(env, unit: str = UNIT, person_id: str | None = None) -> str:
-    """A case as the registry announces it. The tests speak the event contract rather than the
-    registry's HTTP API, so the journal's tests do not depend on how the registry opens cases;
-    test_journal_e2e.py goes through the real registry."""
+async def open_case(env, unit: str = UNIT, person_id: str | None = None, pin: str | None = None) -> str:
+    """A case as the registry announces it, with the person_ref of `pin` when given. The tests
+    speak the event contract rather than the registry's HTTP API, so the journal's tests do not
+    depend on how the registry opens cases; test_journal_e2e.py goes through the real registry."""
     case_id = str(uuid.uuid4())
+    ref = None if pin is None else person_ref(parse_pin(pin, today=clock.today()).normalized,
+                                              env.settings.person_ref_key)
     await publish_registry_event(env, "case.opened", case_id, {"unit": unit, "kind": "SoL", "person_id": person_id,
-                                                               "opened_on": clock.today().isoformat()})
+                                                               "opened_on": clock.today().isoformat(),
+                                                               "person_ref": ref})
     assert await eventually(lambda: journal_knows(env, case_id)), "the journal never saw the case"
     return case_id
 
@@ -65,6 +70,21 @@ async def publish_registry_event(env, type_: str, case_id: str, data: dict) -> N
         await producer.stop()
 
 
+async def publish_staff_changed(env, subject: str, *, name: str, title: str | None, unit: str = UNIT,
+                                changed_at=None) -> None:
+    """The registry's staff.changed for one member of staff, keyed by the subject as the registry keys it."""
+    data = StaffChanged(subject=subject, name=name, title=title, unit=unit, delegation_level="caseworker",
+                        active_from=clock.today(), changed_by="admin", changed_at=changed_at or clock.now())
+    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    await producer.start()
+    try:
+        headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type="staff.changed",
+                                          time=clock.now(), data=data.model_dump(mode="json")))
+        await producer.send_and_wait(env.topic("registry.events"), value=body, key=subject.encode(), headers=headers)
+    finally:
+        await producer.stop()
+
+
 async def journal_rows(env, sql: str, *args) -> list:
     conn = await env.db()
     try:
@@ -78,8 +98,9 @@ def days_ago(days: int) -> str:
     return (clock.today() - timedelta(days=days)).isoformat()
 
 
-def note_body(text: str = "Hembesök. Klienten berättade om sin situation.", occurred_on: str | None = None) -> dict:
-    return {"occurred_on": occurred_on or days_ago(3), "text": text}
+def note_body(text: str = "Hembesök. Klienten berättade om sin situation.", occurred_on: str | None = None,
+              source: str = "person", **more) -> dict:
+    return {"occurred_on": occurred_on or days_ago(3), "text": text, "source": source, **more}
 
 
 def key() -> dict[str, str]:

@@ -43,7 +43,8 @@ class Journal(RuleBasedStateMachine):
     @precondition(lambda self: len(self.notes) < MAX_NOTES)
     @rule(text=texts, occurred_on=days)
     def write(self, text, occurred_on):
-        key, body = str(uuid.uuid4()), {"text": text, "occurred_on": occurred_on}
+        key, body = str(uuid.uuid4()), {"text": text, "occurred_on": occurred_on,
+                                           "source": "own_observation"}
         response = self.http.post(f"/cases/{self.case}/notes", json=body,
                                   headers={**self.caseworker, "Idempotency-Key": key})
         assert response.status_code == 201, response.text

@@ -145,7 +145,10 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
     f.note_id = (await f.call("journal", "POST", f"/cases/{f.case_id}/notes", role="caseworker", may_see_address=True,
                               expect=201, headers={"Idempotency-Key": str(uuid.uuid4())},
                               json={"occurred_on": today.isoformat(),
-                                    "text": "Hembesök. Sara vill ha hjälp med inköp."})).json()["id"]
+                                    "text": "Hembesök. Sara vill ha hjälp med inköp.", "source": "person"})
+                 ).json()["id"]
+    # Signed, so that the person reads it too (GET /me/notes).
+    await f.call("journal", "POST", f"/notes/{f.note_id}/sign", role="caseworker", expect=201, json={"version": 1})
 
     # The order: sent, opened, confirmed, started, time reported.
     await _seen(env, "the decision in orders", "SELECT true FROM orders.decisions WHERE decision_id = $1::uuid",

@@ -131,7 +131,9 @@ async def test_a_citizens_reads_are_logged_against_them(clients, two_citizens):
     assert await eventually(logged, timeout=30)
 
 
-async def test_a_citizen_is_never_shown_the_journal(clients, two_citizens):
+async def test_a_citizen_reads_only_their_own_signed_notes_never_the_caseworkers_journal(clients, two_citizens):
+    """The person reads their signed notes at /me/notes, matched by the person_ref the real registry put on
+    case.opened; never an unsigned note, another person's, or the caseworkers' routes of the journal."""
     env, c = clients
     me = two_citizens[0]
     headers = env.auth("citizen", pin=me["pin"])
@@ -140,13 +142,23 @@ async def test_a_citizen_is_never_shown_the_journal(clients, two_citizens):
     async def written():
         response = await c["journal"].post(f"/cases/{me['case']['id']}/notes",
                                            headers={**staff, "Idempotency-Key": "k1"},
-                                           json={"occurred_on": clock.today().isoformat(), "text": "Hembesök."})
+                                           json={"occurred_on": clock.today().isoformat(), "text": "Hembesök.",
+                                                 "source": "own_observation"})
         return response if response.status_code == 201 else None
     note = await eventually(written, timeout=30)
     assert note is not None, "the journal never learnt of the case"
     for path in (f"/cases/{me['case']['id']}/notes", f"/notes/{note.json()['id']}"):
         response = await c["journal"].get(path, headers=headers)
         assert response.status_code == 403 and response.json()["code"] == "forbidden", response.text
+    note_id = note.json()["id"]
+    assert (await c["journal"].get("/me/notes", headers=headers)).json()["items"] == []  # not signed yet
+    signed = await c["journal"].post(f"/notes/{note_id}/sign", headers=staff, json={"version": 1})
+    assert signed.status_code == 201, signed.text
+    mine = await c["journal"].get("/me/notes", headers=headers)
+    assert [n["id"] for n in mine.json()["items"]] == [note_id], mine.text
+    other = env.auth("citizen", pin=two_citizens[1]["pin"])
+    assert note_id not in (await c["journal"].get("/me/notes", headers=other)).text
+    assert (await c["journal"].get(f"/me/notes/{note_id}", headers=other)).status_code == 404
 
 
 async def test_a_citizen_unknown_to_the_registry_sees_empty_lists_not_someone_else(clients, two_citizens):
