@@ -9,6 +9,7 @@ from services.registry.domain.persons import valid_pin
 from services.registry.letters.decision_letter import render
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
+from services.registry.store import staff as staff_store
 from services.registry.usecases.decisions import letter_of
 from shared import errors
 from shared.access.policy import Grant
@@ -56,4 +57,5 @@ async def my_decision_letter(uow: UnitOfWork, user: Grant, decision_id: UUID) ->
         ensure_has_letter(reasons=decision["reasons"])
         uow.log_read(user, resource=f"me/decisions/{decision_id}/letter", person_id=person_id)
         person = await person_store.get(uow.conn, person_id)
-    return render(letter_of(uow.settings, case, decision, person))
+        maker = await staff_store.get(uow.conn, decision["decided_by"])
+    return render(letter_of(uow.settings, case, decision, person, maker))
