@@ -64,7 +64,7 @@ def ensure_orderable(case: CaseState | None, decision: Decision | None, *, case_
         raise errors.conflict("decision_not_in_force", "The decision is not in force",
                               "it waits for approval by someone with the delegation to make it"
                               if decision.status == "awaiting_approval" else "its approval was refused",
-                              status=decision.status)
+                              decision_status=decision.status)
     ensure_case_open(case, case_id)
     if decision.valid_to is not None and decision.valid_to < today:
         raise errors.conflict("decision_lapsed", "The decision is no longer in force",

@@ -124,4 +124,4 @@ def ensure_in_force(status: str) -> None:
         raise errors.conflict("decision_not_in_force", "The decision is not in force",
                               "it is waiting for approval by someone with the delegation to make it"
                               if status == Status.AWAITING_APPROVAL else "its approval was refused",
-                              status=status)
+                              decision_status=status)
