@@ -5,9 +5,9 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from services.registry.api.types import Day, Name, Unit, text
+from services.registry.api.types import Day, Name, Unit, _no_nul, text
 from services.registry.domain.staff import Level, StaffEntry
 from services.registry.usecases import staff as usecases
 from shared.access import Grant
@@ -18,7 +18,8 @@ from shared.pagination import Listed, Page
 router = APIRouter(tags=["staff"])
 
 Subject = text(200)
-SubjectPath = Annotated[str, Path(min_length=1, max_length=200, description="the `sub` of the member's tokens")]
+SubjectPath = Annotated[str, Path(min_length=1, max_length=200, description="the `sub` of the member's tokens"),
+                        AfterValidator(_no_nul)]
 
 
 class StaffIn(BaseModel):
