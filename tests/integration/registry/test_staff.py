@@ -8,6 +8,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 
 from tests import clock
+from tests.pins import make_pin, register_person
 from tests.integration.registry.conftest import event_type_of, events_for
 from tests.integration.registry.test_cases import UNIT, decision, open_case
 from tests.stack import eventually
@@ -193,7 +194,10 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
                       (karl, member(name="Karl Holm", unit="barn", delegation_level="supervisor")),
                       (nils, member(name="Nils Ek", unit="nämnden", delegation_level="committee"))):
         assert (await put(client, env, who, body)).status_code == 201
-    case = await open_case(client, env)
+    pin = make_pin()
+    case = await open_case(client, env, person_id=await register_person(client, env.auth("caseworker", unit=UNIT),
+                                                                        pin=pin))
+    citizen = env.auth("citizen", "medborgare", pin=pin)
     maker = env.auth("caseworker", anna, unit=UNIT)
     await client.post(f"/cases/{case['id']}/investigations", json={}, headers=maker)
     url = f"/cases/{case['id']}/decisions"
@@ -208,6 +212,10 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     assert executed.status_code == 409 and executed.json()["code"] == "decision_not_in_force", executed.text
     delay = await client.post(f"{waiting}/delay-reasons", headers=maker, json={"code": "staff_shortage"})
     assert delay.status_code == 409 and delay.json()["code"] == "decision_not_in_force"
+    # The person sees no decision yet: it is not the committee's until approved.
+    assert (await client.get("/me/decisions", headers=citizen)).json()["items"] == []
+    letter = await client.get(f"/me/decisions/{big.json()['id']}/letter", headers=citizen)
+    assert letter.status_code == 404 and letter.json()["code"] == "decision_not_found"
 
     # Not a caseworker; another unit's supervisor does not see the case; a supervisor of the unit by token
     # whose directory unit is another, or who is not in the directory at all, may not approve it.
@@ -227,6 +235,9 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     done = await client.post(f"{waiting}/execution", headers=maker,
                              json={"method": "in_house", "executed_on": clock.today().isoformat()})
     assert done.status_code == 200, done.text
+    mine = (await client.get("/me/decisions", headers=citizen)).json()["items"]
+    assert [d["id"] for d in mine] == [big.json()["id"]]
+    assert (await client.get(f"/me/decisions/{big.json()['id']}/letter", headers=citizen)).status_code == 200
 
     # Above a supervisor's own delegation: the committee's member approves or, here, refuses.
     await client.post(f"/cases/{case['id']}/investigations", json={}, headers=maker)
@@ -246,6 +257,8 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     after = await client.post(f"{url}/{huge.json()['id']}/execution", headers=maker,
                               json={"method": "in_house", "executed_on": clock.today().isoformat()})
     assert after.status_code == 409 and after.json()["code"] == "decision_not_in_force"
+    assert [d["id"] for d in (await client.get("/me/decisions", headers=citizen)).json()["items"]] == \
+        [big.json()["id"]], "a refused decision never reaches the person's own list"
 
     records = [r for r in await events_for(env, case["id"], 8) if event_type_of(r).startswith("decision.")]
     assert [event_type_of(r) for r in records] == ["decision.made", "decision.approved", "decision.executed",
