@@ -19,8 +19,8 @@ from services.registry.domain.decisions import (
     Method,
 )
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
-from services.registry.domain.staff import Level
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
+from services.registry.domain.staff import Level
 from services.registry.usecases.decisions import DecisionContent, Execution
 from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
 from services.registry.usecases.occurrences import Occurrences

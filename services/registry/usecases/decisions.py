@@ -21,8 +21,8 @@ from services.registry.domain.decisions import (
     Method,
 )
 from services.registry.domain.persons import is_child_on
-from services.registry.domain.staff import Level, level_of
 from services.registry.domain.process import Communication, Outcome
+from services.registry.domain.staff import Level, level_of
 from services.registry.letters.decision_letter import DecisionLetter, render
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
@@ -32,8 +32,8 @@ from services.registry.usecases.cases import case_to_work_on, visible_case
 from shared import errors, interventions
 from shared.access.policy import Grant
 from shared.events.catalog import (
-    DecisionDelayReasonRecorded,
     DecisionApproved,
+    DecisionDelayReasonRecorded,
     DecisionExecuted,
     DecisionInterrupted,
     DecisionMade,
@@ -268,8 +268,10 @@ def letter_of(settings, case: Record, decision: Record, person: Record | None,
         municipality_name=settings.municipality_name, unit=case["unit"],
         person_name=None if protected else f"{person['first_name']} {person['last_name']}",
         personal_identity_number=None if protected else person["pin"], case_id=str(case["id"]),
-        decision_id=str(decision["id"]), decided_on=decision["decided_on"], decided_by_name=maker["name"] if maker else decision["decided_by"],
-        decided_by_title=maker["title"] if maker else None, intervention_name=item.name if item else decision["intervention"],
+        decision_id=str(decision["id"]), decided_on=decision["decided_on"],
+        decided_by_name=maker["name"] if maker else decision["decided_by"],
+        decided_by_title=maker["title"] if maker else None,
+        intervention_name=item.name if item else decision["intervention"],
         outcome=decision["outcome"], reasons=decision["reasons"] or "", legal_basis=decision["legal_basis"] or "",
         granted_scope=scope, valid_from=decision["valid_from"], valid_to=decision["valid_to"],
         appeal=decision["appeal_instructions"] is not None,

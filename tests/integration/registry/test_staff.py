@@ -8,9 +8,9 @@ from datetime import timedelta
 from pypdf import PdfReader
 
 from tests import clock
-from tests.pins import make_pin, register_person
 from tests.integration.registry.conftest import event_type_of, events_for
 from tests.integration.registry.test_cases import UNIT, decision, open_case
+from tests.pins import make_pin, register_person
 from tests.stack import eventually
 
 
