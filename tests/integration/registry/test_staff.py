@@ -260,11 +260,14 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     assert [d["id"] for d in (await client.get("/me/decisions", headers=citizen)).json()["items"]] == \
         [big.json()["id"]], "a refused decision never reaches the person's own list"
 
-    records = [r for r in await events_for(env, case["id"], 8) if event_type_of(r).startswith("decision.")]
+    everything = await events_for(env, case["id"], 10)
+    opened = next(json.loads(r.value) for r in everything if event_type_of(r) == "case.opened")
+    records = [r for r in everything if event_type_of(r).startswith("decision.")]
     assert [event_type_of(r) for r in records] == ["decision.made", "decision.approved", "decision.executed",
                                                    "decision.made", "decision.refused"]
     made, approval, _, made_huge, refusal = (json.loads(r.value) for r in records)
-    assert made["status"] == "awaiting_approval" and made["person_ref"] and made_huge["status"] == "awaiting_approval"
+    assert made["status"] == "awaiting_approval" and made_huge["status"] == "awaiting_approval"
+    assert made["person_ref"] == opened["person_ref"] == made_huge["person_ref"] and opened["person_ref"]
     assert (approval["decision_id"], approval["approved_by"]) == (big.json()["id"], greta)
     assert (refusal["decision_id"], refusal["refused_by"]) == (huge.json()["id"], nils)
     assert "reason" not in json.dumps(refusal), "the refusal's reason stays in the registry"
