@@ -13,11 +13,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Start PostgreSQL, Kafka and the five services; wait until every /ready answers.
+## Start PostgreSQL, Kafka and the five services; wait until every /ready answers; load the
+## local staff directory (deploy/local/staff.yaml; loading it again changes nothing).
 up: venv
 	@deploy/local/postgres.sh start
 	@deploy/local/kafka.sh start
 	@deploy/local/services.sh start
+	@OMSORG_ENV=$${OMSORG_ENV:-dev} $(VENV)/bin/python -m services.registry.seed_staff deploy/local/staff.yaml
 
 ## Stop what `make up` started (data in .local/ is kept).
 down:

@@ -10,10 +10,14 @@ from services.registry.api import (
     me,
     occurrences,
     persons,
+    staff,
 )
+from services.registry.delegation import order as delegation_order
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers.access import HANDLERS
 from shared.service import Service, create_app, run
+
+delegation_order()  # a malformed delegation.yaml stops the service here
 
 SERVICE = Service(
     name="registry",
@@ -21,7 +25,7 @@ SERVICE = Service(
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
-             imports.router, me.router],
+             imports.router, me.router, staff.router],
     handlers=HANDLERS,
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )

@@ -126,6 +126,10 @@ def test_an_order_against_a_valid_decision_on_an_open_case_is_accepted():
     ({"wanted_start": date(2024, 12, 31)}, "outside_decision_validity"),
     ({"wanted_start": date(2026, 1, 1)}, "outside_decision_validity"),
     ({"intervention": "escort"}, "intervention_not_decided"),
+    ({"decision": Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), None, status="awaiting_approval")},
+     "decision_not_in_force"),
+    ({"decision": Decision(CASE_ID, "vuxen", "home_help", date(2025, 1, 1), None, status="refused")},
+     "decision_not_in_force"),
 ])
 def test_orders_are_refused_with_a_clear_code(kwargs, code):
     assert _code(lambda: _orderable(**kwargs)) == code

@@ -20,6 +20,7 @@ class Decision:
     valid_from: date
     valid_to: date | None   # None: until further notice (tills vidare)
     outcome: str = "granted"  # granted, partly_granted, or rejected (avslag): nothing to order
+    status: str = "in_force"  # or awaiting_approval (above its maker's delegation) or refused: nothing to order
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -59,6 +60,11 @@ def ensure_orderable(case: CaseState | None, decision: Decision | None, *, case_
     if decision.outcome == "rejected":
         raise errors.conflict("decision_rejected", "The decision rejected the application (avslag)",
                       "there is nothing to order against a rejection")
+    if decision.status != "in_force":
+        raise errors.conflict("decision_not_in_force", "The decision is not in force",
+                              "it waits for approval by someone with the delegation to make it"
+                              if decision.status == "awaiting_approval" else "its approval was refused",
+                              decision_status=decision.status)
     ensure_case_open(case, case_id)
     if decision.valid_to is not None and decision.valid_to < today:
         raise errors.conflict("decision_lapsed", "The decision is no longer in force",

@@ -6,7 +6,15 @@ and writes one row of a read model; a closed case also ends its orders (usecases
 from services.orders.store import read_models as store
 from services.orders.usecases import cases
 from shared.events import Envelope
-from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored, DecisionMade
+from shared.events.catalog import (
+    CaseClosed,
+    CaseOpened,
+    CaseRemoved,
+    CaseRestored,
+    DecisionApproved,
+    DecisionMade,
+    DecisionRefused,
+)
 from shared.unit_of_work import UnitOfWork
 
 
@@ -32,8 +40,17 @@ async def on_decision_made(uow: UnitOfWork, envelope: Envelope, data: DecisionMa
                                 person_id=data.person_id, intervention=data.intervention, outcome=data.outcome,
                                 valid_from=data.valid_from, valid_to=data.valid_to,
                                 follow_up_on=data.follow_up_on, decided_on=data.decided_on,
-                                decided_by=data.decided_by)
+                                decided_by=data.decided_by, status=data.status)
+
+
+async def on_decision_approved(uow: UnitOfWork, envelope: Envelope, data: DecisionApproved) -> None:
+    await store.set_decision_status(uow.conn, decision_id=data.decision_id, status="in_force")
+
+
+async def on_decision_refused(uow: UnitOfWork, envelope: Envelope, data: DecisionRefused) -> None:
+    await store.set_decision_status(uow.conn, decision_id=data.decision_id, status="refused")
 
 
 HANDLERS = {"case.opened": on_case_opened, "case.closed": on_case_closed, "case.removed": on_case_removed,
-            "case.restored": on_case_restored, "decision.made": on_decision_made}
+            "case.restored": on_case_restored, "decision.made": on_decision_made,
+            "decision.approved": on_decision_approved, "decision.refused": on_decision_refused}

@@ -16,7 +16,7 @@ SELECT o.*, p.name AS provider_name, p.email AS provider_email, p.webhook_url AS
        p.interventions AS provider_interventions,
        c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,
        d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,
-       d.outcome AS decision_outcome, d.valid_from, d.valid_to{history}
+       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to{history}
   FROM orders o JOIN providers p ON p.id = o.provider_id
   LEFT JOIN cases c ON c.case_id = o.case_id
   LEFT JOIN decisions d ON d.decision_id = o.decision_id

@@ -35,13 +35,21 @@ async def restore_case(conn: asyncpg.Connection, *, case_id: UUID) -> None:
 
 async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_id: UUID, unit: str,
                           person_id: UUID | None, intervention: str, outcome: str, valid_from: date,
-                          valid_to: date | None, follow_up_on: date | None, decided_on: date, decided_by: str) -> None:
+                          valid_to: date | None, follow_up_on: date | None, decided_on: date, decided_by: str,
+                          status: str = "in_force") -> None:
     await conn.execute(
         "INSERT INTO decisions (decision_id, case_id, unit, person_id, intervention, outcome, valid_from,"
-        " valid_to, follow_up_on, decided_on, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        " valid_to, follow_up_on, decided_on, decided_by, status)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         decision_id, case_id, unit, person_id, intervention, outcome, valid_from, valid_to, follow_up_on,
-        decided_on, decided_by,
+        decided_on, decided_by, status,
     )
+
+
+async def set_decision_status(conn: asyncpg.Connection, *, decision_id: UUID, status: str) -> None:
+    """Approved or refused in the registry. Its events follow decision.made on the same key (the
+    case), so the decision is known here by then."""
+    await conn.execute("UPDATE decisions SET status = $2 WHERE decision_id = $1", decision_id, status)
 
 
 async def case_and_decision(conn: asyncpg.Connection, case_id: UUID,
@@ -50,7 +58,7 @@ async def case_and_decision(conn: asyncpg.Connection, case_id: UUID,
     row = await conn.fetchrow(
         "SELECT c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,"
         " d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,"
-        " d.outcome AS decision_outcome, d.valid_from, d.valid_to, d.person_id"
+        " d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to, d.person_id"
         " FROM (SELECT 1) one LEFT JOIN cases c ON c.case_id = $1 LEFT JOIN decisions d ON d.decision_id = $2",
         case_id, decision_id,
     )
@@ -67,7 +75,8 @@ def views(row: Mapping[str, Any]) -> tuple[CaseState | None, Decision | None]:
     if row["decision_unit"] is not None:
         decision = Decision(case_id=row["decision_case_id"], unit=row["decision_unit"],
                             intervention=row["decision_intervention"], valid_from=row["valid_from"],
-                            valid_to=row["valid_to"], outcome=row["decision_outcome"])
+                            valid_to=row["valid_to"], outcome=row["decision_outcome"],
+                            status=row["decision_status"])
     return case, decision
 
 

@@ -13,6 +13,7 @@ from services.registry.api.models import (
     ExecutionOut,
     InterruptionIn,
     InterventionOut,
+    RefusalIn,
     ResumptionIn,
     page,
     pdf,
@@ -94,3 +95,17 @@ async def record_delay_reason(case_id: UUID, decision_id: UUID, body: DelayReaso
                               user: Grant = allow("registry:case.decide")) -> ExecutionOut:
     return ExecutionOut.of(await decisions.record_delay_reason(uow, user, case_id, decision_id, code=body.code,
                                                                declined_offer_on=body.declined_offer_on))
+
+
+@router.post(f"{DECISION}/approval", response_model=DecisionOut,
+             summary="Approve a decision above its maker's delegation: it comes into force (decision.approved)")
+async def approve(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
+                  user: Grant = allow("registry:decision.approve")) -> DecisionOut:
+    return DecisionOut.of(await decisions.approve(uow, user, case_id, decision_id))
+
+
+@router.post(f"{DECISION}/refusal", response_model=DecisionOut,
+             summary="Refuse a decision above its maker's delegation: it never comes into force (decision.refused)")
+async def refuse(case_id: UUID, decision_id: UUID, body: RefusalIn, uow: UnitOfWorkDep,
+                 user: Grant = allow("registry:decision.approve")) -> DecisionOut:
+    return DecisionOut.of(await decisions.refuse(uow, user, case_id, decision_id, reason=body.reason))

@@ -20,6 +20,7 @@ from services.registry.domain.decisions import (
 )
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
+from services.registry.domain.staff import Level
 from services.registry.usecases.decisions import DecisionContent, Execution
 from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
 from services.registry.usecases.occurrences import Occurrences
@@ -230,6 +231,9 @@ class DecisionIn(BaseModel):
             communication=self.communication.rule())
 
 
+DecisionStatus = Literal["in_force", "awaiting_approval", "refused"]
+
+
 class DecisionOut(BaseModel):
     id: UUID
     case_id: UUID
@@ -247,9 +251,21 @@ class DecisionOut(BaseModel):
     follow_up_on: date | None
     decided_on: date
     decided_by: str
+    decided_by_name: str | None = Field(None, description="the maker's name in the staff directory; null when the"
+                                                          " directory does not know the subject")
+    decided_by_title: str | None = Field(None, description="the maker's title in the staff directory")
+    decided_by_known: bool = Field(False, description="the staff directory knows the maker")
     appeal_instructions: str | None = Field(description="how to appeal, when the decision does not grant the"
                                                         " application in full")
     communication: CommunicationIn
+    status: DecisionStatus = Field(description="in_force; awaiting_approval when above its maker's delegation"
+                                               " (not carried out or ordered until approved); refused")
+    required_level: Level = Field(description="the delegation level the decision needs (delegation.yaml)")
+    approved_by: str | None
+    approved_at: datetime | None
+    refused_by: str | None
+    refused_at: datetime | None
+    refusal_reason: str | None
 
     @classmethod
     def of(cls, row) -> "DecisionOut":
@@ -259,6 +275,10 @@ class DecisionOut(BaseModel):
         item = interventions.find(row["intervention"])
         return cls(communication=communication, intervention_name=item and item.name, law=item and item.law,
                    **_fields(cls, row, but=("communication", "intervention_name", "law")))
+
+
+class RefusalIn(BaseModel):
+    reason: Reason = Field(description="why the decision is not approved; stays in the registry")
 
 
 class ExtensionIn(BaseModel):
@@ -453,6 +473,9 @@ class AccessOut(BaseModel):
     event_id: UUID
     service: str = Field(description="the service that was read, as omsorg/<name>")
     actor: str
+    actor_name: str | None = Field(None, description="the actor's name in the staff directory; null when unknown")
+    actor_title: str | None = Field(None, description="the actor's title in the staff directory")
+    actor_known: bool = Field(False, description="the staff directory knows the actor")
     roles: list[str]
     action: str
     resource: str

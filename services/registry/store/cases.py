@@ -198,11 +198,12 @@ async def of_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple |
 
 async def decisions_of_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
                               limit: int) -> list[asyncpg.Record]:
-    """Oldest first; `after` is the (decided_on, created_at, id) of the last one already shown."""
+    """Those in force (not waiting for approval, not refused), oldest first; `after` is the
+    (decided_on, created_at, id) of the last one already shown."""
     decided_on, created_at, decision_id = after or (None, None, None)
     return await conn.fetch(
         "SELECT d.* FROM decisions d JOIN cases c ON c.id = d.case_id"
-        " WHERE c.person_id = $1 AND c.removed_at IS NULL AND ($2::date IS NULL"
+        " WHERE c.person_id = $1 AND c.removed_at IS NULL AND d.status = 'in_force' AND ($2::date IS NULL"
         " OR (d.decided_on, d.created_at, d.id) > ($2::date, $3::timestamptz, $4::uuid))"
         " ORDER BY d.decided_on, d.created_at, d.id LIMIT $5",
         person_id, decided_on, created_at, decision_id, limit)

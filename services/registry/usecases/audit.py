@@ -4,6 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from services.registry.store import access_log as store
+from services.registry.store import staff as staff_store
 from shared.access.policy import Grant
 from shared.events.catalog import AccessLogged
 from shared.pagination import Listed, decode_cursor, page_of
@@ -25,7 +26,8 @@ async def read_access_log(uow: UnitOfWork, user: Grant, person_id: UUID, *, limi
     async with uow:
         rows = await store.for_person(uow.conn, person_id, after=start, limit=limit + 1)
         uow.log_read(user, resource=f"audit/person/{person_id}", person_id=person_id)
-    return page_of(rows, limit, lambda r: (r["at"], r["event_id"]))
+        listed = page_of(rows, limit, lambda r: (r["at"], r["event_id"]))
+        return Listed(await _with_names(uow, listed.items), listed.next_cursor)
 
 
 async def read_actor_log(uow: UnitOfWork, user: Grant, actor: str, *, limit: int, cursor: str | None) -> Listed:
@@ -36,4 +38,11 @@ async def read_actor_log(uow: UnitOfWork, user: Grant, actor: str, *, limit: int
         rows = await store.for_actor(uow.conn, actor, after=start, limit=limit + 1)
         listed = page_of(rows, limit, lambda r: (r["at"], r["event_id"]))
         uow.log_read(user, resource=f"audit/actor/{actor}", person_ids=[r["person_id"] for r in listed.items])
-    return listed
+        return Listed(await _with_names(uow, listed.items), listed.next_cursor)
+
+
+async def _with_names(uow: UnitOfWork, rows: list) -> list[dict]:
+    """Each entry with its actor's name and title from the staff directory (null when unknown)."""
+    known = await staff_store.of_subjects(uow.conn, [r["actor"] for r in rows])
+    return [{**dict(r), "actor_name": (m := known.get(r["actor"])) and m["name"], "actor_title": m and m["title"],
+             "actor_known": m is not None} for r in rows]

@@ -10,8 +10,9 @@ from uuid import UUID
 from asyncpg import Record
 from uuid6 import uuid7
 
+from services.registry.delegation import order as delegation_order
 from services.registry.domain import decisions as rules
-from services.registry.domain import process
+from services.registry.domain import delegation, process
 from services.registry.domain.decisions import (
     Action,
     DelayReason,
@@ -21,21 +22,26 @@ from services.registry.domain.decisions import (
 )
 from services.registry.domain.persons import is_child_on
 from services.registry.domain.process import Communication, Outcome
+from services.registry.domain.staff import Level, level_of
 from services.registry.letters.decision_letter import DecisionLetter, render
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
+from services.registry.store import staff as staff_store
 from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, visible_case
 from shared import errors, interventions
 from shared.access.policy import Grant
 from shared.events.catalog import (
+    DecisionApproved,
     DecisionDelayReasonRecorded,
     DecisionExecuted,
     DecisionInterrupted,
     DecisionMade,
+    DecisionRefused,
     DecisionResumed,
 )
 from shared.pagination import Listed, decode_cursor, page_of
+from shared.pin import person_ref
 from shared.unit_of_work import UnitOfWork
 
 
@@ -62,8 +68,12 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
     intervention, scope = rules.check_content(intervention=d.intervention, outcome=d.outcome, reasons=d.reasons,
                                               legal_basis=d.legal_basis, scope_amount=d.scope_amount)
     today = uow.today()
+    required = delegation_order().required_level(intervention=intervention.code, outcome=d.outcome,
+                                                 scope_amount=scope and scope.amount)
     async with uow:
         case = await case_to_work_on(uow, user, case_id)
+        maker = await staff_store.get(uow.conn, user.sub)
+        status = delegation.status_for(required=required, maker=level_of(maker, today))
         investigation = await _rests_on(uow, case_id, d.investigation_id)
         process.check_communication(d.communication, decided_on=today,
                                     investigation_started_on=investigation["started_on"])
@@ -78,6 +88,7 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
             not_communicated_reason=c.not_communicated_reason, reasons=d.reasons.strip(),
             legal_basis=d.legal_basis.strip(), scope_amount=scope and scope.amount, scope_unit=scope and scope.unit,
             appeal_instructions=rules.appeal_instructions(d.outcome))
+        row = await staff_store.set_delegation(uow.conn, row["id"], status=status, required_level=required)
         person = await person_store.get(uow.conn, case["person_id"])
         uow.publish(DecisionMade(
             case_id=case_id, decision_id=row["id"], unit=case["unit"], person_id=case["person_id"],
@@ -87,8 +98,21 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
             scope_amount=float(row["scope_amount"]) if row["scope_amount"] is not None else None,
             scope_unit=row["scope_unit"], gender=person and rules.gender_of(person["pin"]),
             birth_year=person and person["birth_date"].year,
-            about_child=person and is_child_on(person["birth_date"], today)), key=str(case_id), subject=f"case/{case_id}")
-    return row
+            about_child=person and is_child_on(person["birth_date"], today),
+            person_ref=person and person_ref(person["pin"], uow.settings.person_ref_key), status=row["status"]),
+            key=str(case_id), subject=f"case/{case_id}")
+        return await with_names(uow, row)
+
+
+async def with_names(uow: UnitOfWork, row: Record) -> dict:
+    """The decision with its maker's name and title from the staff directory (null when unknown)."""
+    return (await with_names_all(uow, [row]))[0]
+
+
+async def with_names_all(uow: UnitOfWork, rows: list[Record]) -> list[dict]:
+    known = await staff_store.of_subjects(uow.conn, [r["decided_by"] for r in rows])
+    return [{**dict(r), "decided_by_name": (m := known.get(r["decided_by"])) and m["name"],
+             "decided_by_title": m and m["title"], "decided_by_known": m is not None} for r in rows]
 
 
 async def _rests_on(uow: UnitOfWork, case_id: UUID, investigation_id: UUID | None) -> Record:
@@ -113,7 +137,8 @@ async def list_decisions(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: 
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/decisions", person_id=case["person_id"])
         rows = await store.decisions(uow.conn, case_id, after=start, limit=limit + 1)
-    return page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
+        listed = page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
+        return Listed(await with_names_all(uow, listed.items), listed.next_cursor)
 
 
 @dataclass(frozen=True)
@@ -152,6 +177,7 @@ async def _act(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, c
     async with uow:
         case = await case_to_work_on(uow, user, case_id)
         decision = await _decision(uow, case_id, decision_id)
+        delegation.ensure_in_force(decision["status"])
         check(decision, (await _execution(uow, decision)).state)
         await store.insert_execution_action(uow.conn, action_id=uuid7(), decision_id=decision_id, action=action,
                                             on=on, method=method, reason_code=reason_code, by=user.sub,
@@ -210,6 +236,7 @@ async def record_delay_reason(uow: UnitOfWork, user: Grant, case_id: UUID, decis
         decision = await _decision(uow, case_id, decision_id)
         if decision["outcome"] == Outcome.REJECTED:
             raise errors.conflict("decision_rejected", "A rejection (avslag) has nothing to carry out")
+        delegation.ensure_in_force(decision["status"])
         rules.ensure_delay_reason(code=code, declined_offer_on=declined_offer_on, decided_on=decision["decided_on"],
                                   today=today, state=(await _execution(uow, decision)).state)
         await store.insert_delay_reason(uow.conn, reason_id=uuid7(), decision_id=decision_id, code=code,
@@ -229,7 +256,9 @@ def _carried_out(decision: Record) -> interventions.CarriedOut:
 SCOPE_UNITS = {"hours_per_month": "timmar per månad", "days": "dagar", "amount_sek": "kronor"}
 
 
-def letter_of(settings, case: Record, decision: Record, person: Record | None) -> DecisionLetter:
+def letter_of(settings, case: Record, decision: Record, person: Record | None,
+              maker: Record | None = None) -> DecisionLetter:
+    """The letter's content; `maker` is the decision maker's staff directory entry, if it has one."""
     item = interventions.find(decision["intervention"])
     protected = person is None or person["protected_identity"]
     amount = decision["scope_amount"]
@@ -239,8 +268,10 @@ def letter_of(settings, case: Record, decision: Record, person: Record | None) -
         municipality_name=settings.municipality_name, unit=case["unit"],
         person_name=None if protected else f"{person['first_name']} {person['last_name']}",
         personal_identity_number=None if protected else person["pin"], case_id=str(case["id"]),
-        decision_id=str(decision["id"]), decided_on=decision["decided_on"], decided_by_name=decision["decided_by"],
-        decided_by_title=None, intervention_name=item.name if item else decision["intervention"],
+        decision_id=str(decision["id"]), decided_on=decision["decided_on"],
+        decided_by_name=maker["name"] if maker else decision["decided_by"],
+        decided_by_title=maker["title"] if maker else None,
+        intervention_name=item.name if item else decision["intervention"],
         outcome=decision["outcome"], reasons=decision["reasons"] or "", legal_basis=decision["legal_basis"] or "",
         granted_scope=scope, valid_from=decision["valid_from"], valid_to=decision["valid_to"],
         appeal=decision["appeal_instructions"] is not None,
@@ -255,4 +286,44 @@ async def decision_letter(uow: UnitOfWork, user: Grant, case_id: UUID, decision_
         rules.ensure_has_letter(reasons=decision["reasons"])
         uow.log_read(user, resource=f"case/{case_id}/decisions/{decision_id}/letter", person_id=case["person_id"])
         person = await person_store.get(uow.conn, case["person_id"])
-    return render(letter_of(uow.settings, case, decision, person))
+        maker = await staff_store.get(uow.conn, decision["decided_by"])
+    return render(letter_of(uow.settings, case, decision, person, maker))
+
+
+# Approval of a decision above its maker's delegation (delegation.yaml)
+
+async def _settle(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID) -> tuple[Record, Record]:
+    """The case and the waiting decision, once the user may approve or refuse it (in an open unit of
+    work): another unit's decision is not found; one beyond the user's delegation is 403."""
+    case = await case_to_work_on(uow, user, case_id)
+    decision = await _decision(uow, case_id, decision_id)
+    approver = await staff_store.get(uow.conn, user.sub)
+    delegation.ensure_can_settle(status=decision["status"], required=Level(decision["required_level"]),
+                                 approver=level_of(approver, uow.today()),
+                                 approver_unit=approver and approver["unit"], unit=case["unit"],
+                                 approver_subject=user.sub, maker_subject=decision["decided_by"])
+    return case, decision
+
+
+async def approve(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID) -> dict:
+    """The decision comes into force: `decision.approved`, and orders may order against it."""
+    async with uow:
+        case, _ = await _settle(uow, user, case_id, decision_id)
+        row = await staff_store.approve(uow.conn, decision_id, by=user.sub, at=uow.now())
+        uow.publish(DecisionApproved(case_id=case_id, decision_id=decision_id, unit=case["unit"],
+                                     approved_by=user.sub, approved_at=row["approved_at"]),
+                    key=str(case_id), subject=f"case/{case_id}")
+        return await with_names(uow, row)
+
+
+async def refuse(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, reason: str) -> dict:
+    """The decision never comes into force: `decision.refused`; the reason stays here."""
+    if not reason or not reason.strip():
+        raise errors.invalid("reason_missing", "A refusal states its reason")
+    async with uow:
+        case, _ = await _settle(uow, user, case_id, decision_id)
+        row = await staff_store.refuse(uow.conn, decision_id, by=user.sub, at=uow.now(), reason=reason.strip())
+        uow.publish(DecisionRefused(case_id=case_id, decision_id=decision_id, unit=case["unit"],
+                                    refused_by=user.sub, refused_at=row["refused_at"]),
+                    key=str(case_id), subject=f"case/{case_id}")
+        return await with_names(uow, row)

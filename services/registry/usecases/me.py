@@ -5,10 +5,12 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.registry.domain.decisions import ensure_has_letter
+from services.registry.domain.delegation import Status
 from services.registry.domain.persons import valid_pin
 from services.registry.letters.decision_letter import render
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
+from services.registry.store import staff as staff_store
 from services.registry.usecases.decisions import letter_of
 from shared import errors
 from shared.access.policy import Grant
@@ -36,7 +38,7 @@ async def my_cases(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | No
 
 
 async def my_decisions(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
-    """The decisions in the citizen's own cases, oldest first."""
+    """The decisions in force in the citizen's own cases, oldest first."""
     start = decode_cursor(cursor, date, datetime, UUID)
     async with uow:
         person_id = await _person_id(uow, user)
@@ -46,14 +48,17 @@ async def my_decisions(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str 
 
 
 async def my_decision_letter(uow: UnitOfWork, user: Grant, decision_id: UUID) -> bytes:
-    """The letter of a decision in the citizen's own cases; any other decision is not found."""
+    """The letter of a decision in force in the citizen's own cases; any other decision is not found
+    (one waiting for approval, or refused, is not yet or never the committee's decision)."""
     async with uow:
         person_id = await _person_id(uow, user)
         decision = await store.get_decision_by_id(uow.conn, decision_id)
         case = await store.get(uow.conn, decision["case_id"]) if decision is not None else None
-        if person_id is None or case is None or case["person_id"] != person_id or case["removed_at"] is not None:
+        if (person_id is None or case is None or case["person_id"] != person_id or case["removed_at"] is not None
+                or decision["status"] != Status.IN_FORCE):
             raise errors.not_found("decision_not_found", "No such decision among yours", str(decision_id))
         ensure_has_letter(reasons=decision["reasons"])
         uow.log_read(user, resource=f"me/decisions/{decision_id}/letter", person_id=person_id)
         person = await person_store.get(uow.conn, person_id)
-    return render(letter_of(uow.settings, case, decision, person))
+        maker = await staff_store.get(uow.conn, decision["decided_by"])
+    return render(letter_of(uow.settings, case, decision, person, maker))

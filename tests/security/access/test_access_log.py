@@ -69,6 +69,9 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     ("orders", "/providers"): "the register of providers (companies), no person in it",
     ("orders", "/prices"): "the price list",
     ("registry", "/interventions"): "the intervention catalogue",
+    ("registry", "/staff"): "the staff directory: members of staff by their token subject, no client in it",
+    ("registry", "/staff/{subject}"): "one member of staff; no client in it",
+    ("registry", "/covers"): "who stands in for whom among staff, and when; no client in it",
     # The watch and notify services hold no person: no person id, name, number or address.
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
     # order reads it (and is logged) in the registry, the journal or orders.

@@ -1,0 +1,129 @@
+"""HTTP routes for the staff directory (personalkatalog) and covers during absence (ersättare),
+with their request and response models."""
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import AfterValidator, BaseModel, Field
+
+from services.registry.api.types import Day, Name, Unit, _no_nul, text
+from services.registry.domain.staff import Level, StaffEntry
+from services.registry.usecases import staff as usecases
+from shared.access import Grant
+from shared.access.routes import allow
+from shared.api import PageDep, UnitOfWorkDep
+from shared.pagination import Listed, Page
+
+router = APIRouter(tags=["staff"])
+
+Subject = text(200)
+SubjectPath = Annotated[str, Path(min_length=1, max_length=200, description="the `sub` of the member's tokens"),
+                        AfterValidator(_no_nul)]
+
+
+class StaffIn(BaseModel):
+    name: Name
+    title: text(200) | None = None
+    unit: Unit
+    email: text(320) | None = Field(None, description="where escalations and reminders are e-mailed")
+    supervisor: Subject | None = Field(None, description="the subject of the member's own supervisor, who must be"
+                                                         " in the directory")
+    delegation_level: Level = Field(Level.CASEWORKER, description="what the member may decide alone"
+                                                                  " (services/registry/delegation.yaml)")
+    active_from: Day
+    active_to: Day | None = None
+
+    def entry(self) -> StaffEntry:
+        return StaffEntry(**self.model_dump())
+
+
+class StaffOut(BaseModel):
+    subject: str
+    name: str
+    title: str | None
+    unit: str
+    email: str | None
+    supervisor: str | None
+    delegation_level: Level
+    active_from: date
+    active_to: date | None
+    changed_by: str
+    changed_at: datetime
+
+    @classmethod
+    def of(cls, row) -> "StaffOut":
+        return cls(**{k: row[k] for k in cls.model_fields})
+
+
+class CoverIn(BaseModel):
+    absent: Subject = Field(description="the member who is away")
+    cover: Subject = Field(description="who stands in (ersättare), of the same unit")
+    from_date: Day
+    to_date: Day
+
+
+class CoverOut(BaseModel):
+    id: UUID
+    unit: str
+    absent: str
+    cover: str
+    from_date: date
+    to_date: date
+    granted_by: str
+    granted_at: datetime
+    ended_on: date | None = Field(description="ended before its time: from this day on it no longer holds")
+    ended_by: str | None
+
+    @classmethod
+    def of(cls, row) -> "CoverOut":
+        return cls(**{k: row[k] for k in cls.model_fields})
+
+
+def _page(model, listed: Listed) -> Page:
+    rows, next_cursor = listed
+    return Page[model](items=[model.of(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.put("/staff/{subject}", response_model=StaffOut, responses={201: {"model": StaffOut}},
+            summary="Add or replace a member of the staff directory (201 when new; staff.changed when anything"
+                    " changed)")
+async def put_staff(subject: SubjectPath, body: StaffIn, uow: UnitOfWorkDep, response: Response,
+                    user: Grant = allow("registry:staff.admin")) -> StaffOut:
+    row, created = await usecases.put_staff(uow, user.sub, subject, body.entry())
+    response.status_code = 201 if created else 200
+    return StaffOut.of(row)
+
+
+@router.get("/staff", response_model=Page[StaffOut], summary="The staff directory, by subject; `unit` to filter")
+async def list_staff(uow: UnitOfWorkDep, paging: PageDep, unit: Unit | None = Query(None),
+                     user: Grant = allow("registry:staff.read")) -> Page[StaffOut]:
+    return _page(StaffOut, await usecases.list_staff(uow, unit=unit, limit=paging.limit, cursor=paging.cursor))
+
+
+@router.get("/staff/{subject}", response_model=StaffOut, summary="One member of the staff directory")
+async def get_staff(subject: SubjectPath, uow: UnitOfWorkDep, user: Grant = allow("registry:staff.read")) -> StaffOut:
+    return StaffOut.of(await usecases.get_staff(uow, subject))
+
+
+@router.post("/covers", status_code=201, response_model=CoverOut,
+             summary="Appoint a cover (ersättare) for an absent member of your unit: cover.granted")
+async def grant_cover(body: CoverIn, uow: UnitOfWorkDep, user: Grant = allow("registry:cover.grant")) -> CoverOut:
+    return CoverOut.of(await usecases.grant_cover(uow, user, absent=body.absent, cover=body.cover,
+                                                  from_date=body.from_date, to_date=body.to_date))
+
+
+@router.post("/covers/{cover_id}/end", response_model=CoverOut,
+             summary="End a cover before its time (the absent member is back): cover.ended")
+async def end_cover(cover_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("registry:cover.grant")) -> CoverOut:
+    return CoverOut.of(await usecases.end_cover(uow, user, cover_id))
+
+
+@router.get("/covers", response_model=Page[CoverOut],
+            summary="Covers of a unit (your own unless your scope is wider), by start; `active_on` for those that"
+                    " hold that day")
+async def list_covers(uow: UnitOfWorkDep, paging: PageDep, unit: Unit | None = Query(None),
+                      active_on: Day | None = Query(None),
+                      user: Grant = allow("registry:cover.read")) -> Page[CoverOut]:
+    return _page(CoverOut, await usecases.list_covers(uow, user, unit=unit, active_on=active_on, limit=paging.limit,
+                                                      cursor=paging.cursor))
