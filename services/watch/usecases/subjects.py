@@ -5,13 +5,14 @@ those timers raise nothing and resolves the track's open watches."""
 from datetime import date, datetime
 from uuid import UUID
 
-from services.watch.domain.rules import Rule, Subject, Track, kinds_of
+from services.watch.domain.rules import Rule, Subject, Track, closing_kinds, kinds_of
 from services.watch.domain.watches import (
     GRANTED,
     decision_timers,
     extended_timers,
     inquiry_timers,
     investigation_timers,
+    note_timers,
     order_timers,
 )
 from services.watch.store import decisions, subjects, timers
@@ -20,7 +21,10 @@ from services.watch.usecases.watches import publish_resolved
 from shared import interventions
 from shared.events.catalog import (
     DecisionMade,
+    CaseReassigned,
+    InquiryReassigned,
     InvestigationStarted,
+    NoteWritten,
     OrderSent,
     OrderStarted,
 )
@@ -153,9 +157,48 @@ async def decision_executed(uow: UnitOfWork, rules: dict[str, Rule], *, decision
                      resolution=resolution, at=at)
 
 
-async def close_case(uow: UnitOfWork, *, case_id: UUID, closed_on: date, at: datetime) -> None:
-    """A closed case settles every track of its subjects and resolves its open watches."""
+async def close_case(uow: UnitOfWork, rules: dict[str, Rule], *, case_id: UUID, closed_on: date,
+                     at: datetime) -> None:
+    """A closed case settles every track of its subjects and resolves its open watches, but for
+    the rules that outlive the closing (a note is still signed after it: unsigned_note)."""
     async with uow:
         await subjects.close_case(uow.conn, case_id=case_id, closed_on=closed_on)
-        rows = await watch_store.resolve_case(uow.conn, case_id=case_id, at=at, by=SYSTEM, resolution="case.closed")
+        rows = await watch_store.resolve_case(uow.conn, case_id=case_id, kinds=[str(k) for k in closing_kinds(rules)],
+                                              at=at, by=SYSTEM, resolution="case.closed")
         publish_resolved(uow, rows)
+
+
+async def follow_note(uow: UnitOfWork, rules: dict[str, Rule], written: NoteWritten) -> None:
+    """A written note arms the reminder to sign it, for its author in the case's unit. A note.written
+    from before the event named the unit arms nothing: a watch needs its unit."""
+    if written.unit is None:
+        return
+    async with uow:
+        await subjects.record(uow.conn, id=written.note_id, type=Subject.NOTE, case_id=written.case_id,
+                              caseworker=written.written_by, unit=written.unit,
+                              facts={"version": written.version, "written_at": written.written_at.isoformat()})
+        await timers.arm(uow.conn, written.note_id, note_timers(rules, written.written_at))
+
+
+# A note is signed by whoever wrote it (journal: ensure_may_sign), so its watch stays with the
+# author when the case gets a new caseworker.
+STAYS_WITH_AUTHOR = [str(Subject.NOTE)]
+
+
+async def reassign_case(uow: UnitOfWork, reassigned: CaseReassigned) -> None:
+    """A case with a new caseworker: its open watches that were a caseworker's (not escalations,
+    not unsigned notes) become the new caseworker's, and its subjects name them, so the timers
+    still to fire raise their watches for them. Nothing is published: no watch was raised or
+    resolved, and notify is told of the watches the new caseworker gets when they are raised."""
+    async with uow:
+        await subjects.reassign_case(uow.conn, case_id=reassigned.case_id, caseworker=reassigned.caseworker,
+                                     keep_types=STAYS_WITH_AUTHOR)
+        await watch_store.reassign(uow.conn, case_id=reassigned.case_id, caseworker=reassigned.caseworker,
+                                   keep_types=STAYS_WITH_AUTHOR)
+
+
+async def reassign_inquiry(uow: UnitOfWork, reassigned: InquiryReassigned) -> None:
+    """An inquiry with a new caseworker: as a case's, for the inquiry's watches and timers."""
+    async with uow:
+        await subjects.reassign_subject(uow.conn, id=reassigned.inquiry_id, caseworker=reassigned.caseworker)
+        await watch_store.reassign(uow.conn, subject_id=reassigned.inquiry_id, caseworker=reassigned.caseworker)
