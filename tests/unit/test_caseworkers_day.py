@@ -101,3 +101,47 @@ def test_the_unsigned_note_rule_fires_after_seven_days_configurably_and_outlives
     order = WatchedThing(id=uuid.uuid4(), subject=Subject.ORDER, case_id=None, caseworker="anna", unit="vuxen",
                          case_closed=True)
     assert fire(rules["order_reminder"], order, due_on=t.due_on, now=t.fire_at) is None
+
+
+# --- notify ---------------------------------------------------------------------------------------
+
+from services.notify.domain import plan  # noqa: E402
+from services.notify.domain.covers import covers_in_force  # noqa: E402
+from services.notify.domain.deliveries import Channel  # noqa: E402
+from services.notify.domain.templates import WATCH_KINDS  # noqa: E402
+
+
+def test_an_escalation_naming_a_supervisor_goes_to_them_not_to_the_units_supervisors():
+    assert plan.watch_recipients("watch_escalated", "anna", "vuxen", supervisor="gunilla") == \
+        ["user:gunilla", "user:anna"]
+    assert plan.watch_recipients("watch_escalated", "anna", "vuxen", supervisor=None) == \
+        ["supervisors:vuxen", "user:anna"]
+    # A raised watch is the caseworker's whatever a supervisor field would say.
+    assert plan.watch_recipients("watch_raised", "anna", "vuxen", supervisor="gunilla") == ["user:anna"]
+
+
+def test_the_supervisors_email_names_the_kind_and_the_link_and_no_one():
+    mail = plan.to_supervisor_by_email(uuid.uuid4(), "watch.escalated", "gunilla@kommun.example",
+                                       kind="order_escalated", link="https://omsorg.test/orders/x")
+    assert mail.channel is Channel.EMAIL and mail.recipient == "gunilla@kommun.example"
+    assert mail.content["subject"] == "Eskalerad bevakning: obekräftad beställning"
+    assert "https://omsorg.test/orders/x" in mail.content["text"] and "Skicka inte personuppgifter" in mail.content["text"]
+
+
+def test_a_members_notices_go_to_their_covers_in_force_too():
+    covers = [{"absent": "anna", "cover": "cecilia", "from_date": D, "to_date": D + timedelta(days=3), "ended_on": None},
+              {"absent": "anna", "cover": "david", "from_date": D + timedelta(days=1), "to_date": D + timedelta(days=3),
+               "ended_on": None},
+              {"absent": "anna", "cover": "erik", "from_date": D - timedelta(days=3), "to_date": D + timedelta(days=3),
+               "ended_on": D}]
+    assert covers_in_force(covers, D) == {"anna": ["cecilia"]}
+    assert covers_in_force(covers, D + timedelta(days=1)) == {"anna": ["cecilia", "david"]}
+    assert covers_in_force(covers, D + timedelta(days=4)) == {}
+    assert plan.with_covers(["supervisors:vuxen", "user:anna"], {"anna": ["cecilia"]}) == \
+        ["supervisors:vuxen", "user:anna", "user:cecilia"]
+    assert plan.with_covers(["user:anna", "user:cecilia"], {"anna": ["cecilia"]}) == ["user:anna", "user:cecilia"]
+
+
+def test_every_watch_kind_has_its_swedish_text():
+    assert set(WATCH_KINDS) == {str(k) for k in Kind}
+    assert WATCH_KINDS["note_unsigned"] == "osignerad journalanteckning"
