@@ -16,6 +16,8 @@ from shared.events.catalog import (
     CoverEnded,
     CoverGranted,
     DecisionMade,
+    InquiryReassigned,
+    InquiryReceived,
     NoteSigned,
     NoteWritten,
     StaffChanged,
@@ -119,6 +121,32 @@ async def test_a_reassigned_case_moves_its_five_open_watches_and_its_next_remind
         # The escalations fired after the reassignment name the new caseworker.
         escalated = [e for t, e in events if t == "watch.escalated" and e["case_id"] == str(case_id)]
         assert len(escalated) == 5 and {e["caseworker"] for e in escalated} == {bodil}
+
+
+async def test_a_reassigned_inquiry_moves_its_protection_watch_and_its_assessment_reminder(env, watch):
+    anna, bodil = sub("anna"), sub("bodil")
+    today = clock.today()
+    inquiry = uuid.uuid4()
+    async with Upstream(env) as upstream:
+        await upstream.send(InquiryReceived(inquiry_id=inquiry, person_id=uuid.uuid4(), unit="barn", kind="report",
+                                            received_on=today, assessment_due_on=today + timedelta(days=14),
+                                            protection_due_on=today, recorded_by=anna), inquiry)
+        assert await armed(env, inquiry, 2)
+        await move_clock(env, watch, morning(today + timedelta(days=1)))
+        [protection] = await mine(env, watch, anna, unit="barn")
+        assert protection["kind"] == "protection_assessment_due"
+        await upstream.send(InquiryReassigned(inquiry_id=inquiry, unit="barn", previous_caseworker=anna,
+                                              caseworker=bodil, reassigned_by="gruppchef",
+                                              reassigned_at=clock.now()), inquiry)
+
+        async def moved():
+            return [w["id"] for w in await mine(env, watch, bodil, unit="barn")] == [protection["id"]]
+        await until(moved)
+        assert await mine(env, watch, anna, unit="barn") == []
+        await move_clock(env, watch, morning(today + timedelta(days=10)))
+        assert {w["kind"] for w in await mine(env, watch, bodil, unit="barn")} == \
+               {"protection_assessment_due", "assessment_due"}
+        assert await mine(env, watch, anna, unit="barn") == []
 
 
 async def test_a_cover_sees_the_absent_members_watches_during_the_cover_and_not_before_or_after(env, watch):
