@@ -21,7 +21,7 @@ class Scope:
       unit's watches assigned to no one (escalations to the supervisors).
     assignee None, unit set: every watch of the unit.
     `covering`: the absent members whose watches the assignee sees as their cover today (shown
-    with the assignee's own); with `unassigned_too`, also the watches escalated to the assignee.
+    with the assignee's own); with `unassigned_too`, also the watches escalated to any of them.
     """
     assignee: str | None
     unit: str | None

@@ -100,7 +100,8 @@ def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
 
     clauses = ["status = 'open'"]
     if scope.assignee is not None and scope.unassigned_too:
-        clauses.append(f"(assignee = ANY({p(scope.assignees)}::text[]) OR escalated_to = {p(scope.assignee)}"
+        mine = p(scope.assignees)
+        clauses.append(f"(assignee = ANY({mine}::text[]) OR escalated_to = ANY({mine}::text[])"
                        f" OR (assignee IS NULL AND unit = {p(scope.unit)}))")
     else:
         if scope.assignee is not None:
