@@ -7,7 +7,7 @@ import pytest
 
 from services.watch.domain import access
 from services.watch.domain.rules import Kind, Subject, Who, closing_kinds, configure
-from services.watch.domain.staff import escalation_supervisor
+from services.watch.domain.staff import escalation_supervisor, responsible
 from services.watch.domain.watches import WatchedThing, fire, note_timers
 from shared.access.policy import grant_for
 from shared.auth import Principal
@@ -44,6 +44,16 @@ def test_an_escalation_names_the_caseworkers_active_supervisor_else_no_one():
     assert escalation_supervisor({"subject": "anna", "supervisor": None}, gunilla, D) is None
     assert escalation_supervisor(anna, None, D) is None                         # supervisor not in the directory
     assert escalation_supervisor(anna, {**gunilla, "active_to": D - timedelta(days=1)}, D) is None  # left
+
+
+def test_a_subject_that_happened_before_its_cases_reassignment_is_the_new_caseworkers():
+    at = datetime(2026, 12, 21, 12, tzinfo=timezone.utc)
+    moved = {"caseworker": "bodil", "reassigned_at": at}
+    assert responsible("anna", at - timedelta(seconds=1), moved) == "bodil"
+    assert responsible("anna", at + timedelta(seconds=1), moved) == "anna"   # sent by anna afterwards
+    assert responsible("anna", D, moved) == "bodil"                          # a decision the same day
+    assert responsible("anna", D + timedelta(days=1), moved) == "anna"
+    assert responsible("anna", at, None) == "anna"
 
 
 def test_the_escalation_rule_is_the_supervisors_and_names_them_on_the_watch():

@@ -1,8 +1,9 @@
 """The staff directory as the watch uses it: whom an escalation names. No I/O."""
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
+from shared.clock import SWEDEN
 from shared.covers import entry_active
 
 
@@ -18,3 +19,14 @@ def escalation_supervisor(caseworker: Mapping[str, Any] | None, supervisor: Mapp
                         today=today):
         return None
     return caseworker["supervisor"]
+
+
+def responsible(named: str | None, happened: date | datetime, reassignment: Mapping[str, Any] | None) -> str | None:
+    """Whose a case's subject is: the caseworker its event names (who sent the order, decided,
+    started the investigation), unless the case was reassigned after it happened; then the
+    caseworker the reassignment names. A day (a decision's, an investigation's) counts from its
+    first moment, so a reassignment the same day takes it along."""
+    if reassignment is None:
+        return named
+    moment = happened if isinstance(happened, datetime) else datetime.combine(happened, time(0), SWEDEN)
+    return reassignment["caseworker"] if moment < reassignment["reassigned_at"] else named

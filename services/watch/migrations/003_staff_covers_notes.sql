@@ -31,3 +31,12 @@ CREATE INDEX covers_by_cover ON covers (cover);
 ALTER TABLE subjects DROP CONSTRAINT subjects_type_check;
 ALTER TABLE subjects ADD CONSTRAINT subjects_type_check
     CHECK (type IN ('order', 'inquiry', 'investigation', 'decision', 'note'));
+
+-- Each case's caseworker as its latest case.reassigned named them: a subject of the case whose
+-- event comes later (events of other topics arrive in any order) but happened before the
+-- reassignment is the new caseworker's too.
+CREATE TABLE case_caseworkers (
+    case_id       uuid PRIMARY KEY,
+    caseworker    text NOT NULL,
+    reassigned_at timestamptz NOT NULL
+);

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.watch.domain.rules import Rule, Subject, Track, closing_kinds, kinds_of
+from services.watch.domain.staff import responsible
 from services.watch.domain.watches import (
     GRANTED,
     decision_timers,
@@ -37,8 +38,9 @@ SYSTEM = "system"
 async def follow_order(uow: UnitOfWork, rules: dict[str, Rule], sent: OrderSent) -> None:
     """A sent order: its reminder and escalation are armed."""
     async with uow:
+        caseworker = responsible(sent.caseworker, sent.sent_at, await subjects.case_caseworker(uow.conn, sent.case_id))
         await subjects.record(uow.conn, id=sent.order_id, type=Subject.ORDER, case_id=sent.case_id,
-                              caseworker=sent.caseworker, unit=sent.unit,
+                              caseworker=caseworker, unit=sent.unit,
                               facts={"provider_id": str(sent.provider_id), "provider_email": sent.provider_email,
                                      "provider_webhook_url": sent.provider_webhook_url,
                                      "decision_id": str(sent.decision_id), "intervention": sent.intervention,
@@ -52,8 +54,10 @@ async def follow_investigation(uow: UnitOfWork, rules: dict[str, Rule], started:
     if started.due_on is None:
         return
     async with uow:
+        caseworker = responsible(started.started_by, started.started_on,
+                                 await subjects.case_caseworker(uow.conn, started.case_id))
         await subjects.record(uow.conn, id=started.investigation_id, type=Subject.INVESTIGATION,
-                              case_id=started.case_id, caseworker=started.started_by, unit=started.unit,
+                              case_id=started.case_id, caseworker=caseworker, unit=started.unit,
                               facts={"started_on": started.started_on.isoformat(),
                                      "due_on": started.due_on.isoformat()})
         await timers.arm(uow.conn, started.investigation_id,
@@ -72,8 +76,10 @@ async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: Decisio
                                birth_year=made.birth_year)
         if made.outcome not in GRANTED:
             return
+        caseworker = responsible(made.decided_by, made.decided_on,
+                                 await subjects.case_caseworker(uow.conn, made.case_id))
         await subjects.record(uow.conn, id=made.decision_id, type=Subject.DECISION, case_id=made.case_id,
-                              caseworker=made.decided_by, unit=made.unit,
+                              caseworker=caseworker, unit=made.unit,
                               facts={"intervention": made.intervention, "decided_on": made.decided_on.isoformat(),
                                      "follow_up_on": made.follow_up_on and made.follow_up_on.isoformat(),
                                      "valid_to": made.valid_to and made.valid_to.isoformat()})
@@ -188,11 +194,13 @@ STAYS_WITH_AUTHOR = [str(Subject.NOTE)]
 async def reassign_case(uow: UnitOfWork, reassigned: CaseReassigned) -> None:
     """A case with a new caseworker: its open watches that were a caseworker's (not escalations,
     not unsigned notes) become the new caseworker's, and its subjects name them, so the timers
-    still to fire raise their watches for them. Nothing is published: no watch was raised or
-    resolved, and notify is told of the watches the new caseworker gets when they are raised."""
+    still to fire raise their watches for them; a subject of the case whose event comes later but
+    happened before the reassignment is theirs as well (domain.staff.responsible). Nothing is
+    published: no watch was raised or resolved, and notify is told of the watches the new
+    caseworker gets when they are raised."""
     async with uow:
         await subjects.reassign_case(uow.conn, case_id=reassigned.case_id, caseworker=reassigned.caseworker,
-                                     keep_types=STAYS_WITH_AUTHOR)
+                                     at=reassigned.reassigned_at, keep_types=STAYS_WITH_AUTHOR)
         await watch_store.reassign(uow.conn, case_id=reassigned.case_id, caseworker=reassigned.caseworker,
                                    keep_types=STAYS_WITH_AUTHOR)
 

@@ -123,6 +123,29 @@ async def test_a_reassigned_case_moves_its_five_open_watches_and_its_next_remind
         assert len(escalated) == 5 and {e["caseworker"] for e in escalated} == {bodil}
 
 
+async def test_an_order_of_the_case_that_arrives_after_the_reassignment_but_was_sent_before_is_the_new_caseworkers(
+        env, watch):
+    anna, bodil = sub("anna"), sub("bodil")
+    case_id = uuid.uuid4()
+    sent_at = clock.now()
+    before = order_sent(sent_at=sent_at, caseworker=anna).model_copy(update={"case_id": case_id})
+    after = order_sent(sent_at=sent_at + timedelta(minutes=2), caseworker=anna).model_copy(update={"case_id": case_id})
+    async with Upstream(env) as upstream:
+        await upstream.send(CaseReassigned(case_id=case_id, unit="vuxen", previous_caseworker=anna, caseworker=bodil,
+                                           reassigned_by="gruppchef", reassigned_at=sent_at + timedelta(minutes=1)),
+                            case_id)
+
+        async def known():
+            return bool(await fetch(env, "SELECT 1 FROM watch.case_caseworkers WHERE case_id = $1", case_id))
+        await until(known)
+        for sent in (before, after):
+            await upstream.send(sent, sent.order_id)
+            assert await armed(env, sent.order_id, 2)
+        await move_clock(env, watch, fire_times(after)["order_reminder"])
+    assert [w["subject_id"] for w in await mine(env, watch, bodil)] == [str(before.order_id)]
+    assert [w["subject_id"] for w in await mine(env, watch, anna)] == [str(after.order_id)]
+
+
 async def test_a_reassigned_inquiry_moves_its_protection_watch_and_its_assessment_reminder(env, watch):
     anna, bodil = sub("anna"), sub("bodil")
     today = clock.today()
