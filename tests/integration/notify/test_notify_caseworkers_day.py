@@ -10,7 +10,7 @@ import httpx
 from shared.events.catalog import CoverEnded, CoverGranted, StaffChanged
 from tests import clock
 from tests.integration.notify.helpers import MailCatcher, envelope, notify_env, publish, wait_for
-from tests.integration.watch.helpers import fetch
+from tests.integration.watch.helpers import Upstream, armed, fetch, fire_times, move_clock, order_sent
 from tests.stack import eventually
 
 
@@ -108,5 +108,40 @@ async def test_a_cover_gets_the_absent_members_new_watch_notices_during_the_cove
                 assert await notices(env, proc, client, who) == [], who
         # In the application only: no mail to anyone.
         assert catcher.messages == []
+    finally:
+        catcher.stop()
+
+
+async def test_an_order_left_unconfirmed_escalates_from_watch_to_the_named_supervisors_mailbox_and_list(env):
+    """Both processes: the watch fires the escalation naming the supervisor, notify mails and lists it."""
+    catcher = MailCatcher().start()
+    try:
+        watch = env.start("watch")
+        notify = env.start("notify", **notify_env(catcher.port))
+        await watch.wait_ready()
+        await notify.wait_ready()
+        sent = order_sent(sent_at=clock.now(), caseworker="anna")
+        async with Upstream(env) as upstream:
+            await upstream.send(StaffChanged.model_validate(staff("gunilla", email="gunilla@kommun.example",
+                                                                  level="supervisor")), "gunilla")
+            await upstream.send(StaffChanged.model_validate(staff("anna", email="anna@kommun.example",
+                                                                  supervisor="gunilla")), "anna")
+
+            async def known():
+                return (len(await fetch(env, "SELECT 1 FROM watch.staff")) == 2
+                        and len(await fetch(env, "SELECT 1 FROM notify.staff")) == 2)
+            assert await eventually(known, 60)
+            await upstream.send(sent, sent.order_id)
+            assert await armed(env, sent.order_id, 2)
+        await move_clock(env, watch, fire_times(sent)["order_escalation"])
+        assert await wait_for(lambda: catcher.to("gunilla@kommun.example"), 60), notify.log_tail()
+        assert [str(m["Subject"]) for m in catcher.to("gunilla@kommun.example")] == \
+               ["Eskalerad bevakning: obekräftad beställning"]
+        async with httpx.AsyncClient() as client:
+            async def titles():
+                return [n["title"] for n in await notices(env, notify, client, "gunilla", "supervisor")]
+            got = await eventually(titles, 30)
+            assert "Eskalerad bevakning: obekräftad beställning" in got
+        assert catcher.to("anna@kommun.example") == []   # the caseworker is told in the application only
     finally:
         catcher.stop()
