@@ -5,6 +5,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from services.notify.domain import plan
+from services.notify.domain.covers import covers_in_force
+from services.notify.domain.deliveries import Channel
+from services.notify.domain.templates import WATCH_KINDS
 from services.watch.domain import access
 from services.watch.domain.rules import Kind, Subject, Who, closing_kinds, configure
 from services.watch.domain.staff import escalation_supervisor, responsible
@@ -115,11 +119,6 @@ def test_the_unsigned_note_rule_fires_after_seven_days_configurably_and_outlives
 
 # --- notify ---------------------------------------------------------------------------------------
 
-from services.notify.domain import plan  # noqa: E402
-from services.notify.domain.covers import covers_in_force  # noqa: E402
-from services.notify.domain.deliveries import Channel  # noqa: E402
-from services.notify.domain.templates import WATCH_KINDS  # noqa: E402
-
 
 def test_an_escalation_naming_a_supervisor_goes_to_them_not_to_the_units_supervisors():
     assert plan.watch_recipients("watch_escalated", "anna", "vuxen", supervisor="gunilla") == \
@@ -135,15 +134,15 @@ def test_the_supervisors_email_names_the_kind_and_the_link_and_no_one():
                                        kind="order_escalated", link="https://omsorg.test/orders/x")
     assert mail.channel is Channel.EMAIL and mail.recipient == "gunilla@kommun.example"
     assert mail.content["subject"] == "Eskalerad bevakning: obekräftad beställning"
-    assert "https://omsorg.test/orders/x" in mail.content["text"] and "Skicka inte personuppgifter" in mail.content["text"]
+    text = mail.content["text"]
+    assert "https://omsorg.test/orders/x" in text and "Skicka inte personuppgifter" in text
 
 
 def test_a_members_notices_go_to_their_covers_in_force_too():
-    covers = [{"absent": "anna", "cover": "cecilia", "from_date": D, "to_date": D + timedelta(days=3), "ended_on": None},
-              {"absent": "anna", "cover": "david", "from_date": D + timedelta(days=1), "to_date": D + timedelta(days=3),
-               "ended_on": None},
-              {"absent": "anna", "cover": "erik", "from_date": D - timedelta(days=3), "to_date": D + timedelta(days=3),
-               "ended_on": D}]
+    def row(cover, start, end, ended_on=None):
+        return {"absent": "anna", "cover": cover, "from_date": D + timedelta(days=start),
+                "to_date": D + timedelta(days=end), "ended_on": ended_on}
+    covers = [row("cecilia", 0, 3), row("david", 1, 3), row("erik", -3, 3, ended_on=D)]
     assert covers_in_force(covers, D) == {"anna": ["cecilia"]}
     assert covers_in_force(covers, D + timedelta(days=1)) == {"anna": ["cecilia", "david"]}
     assert covers_in_force(covers, D + timedelta(days=4)) == {}

@@ -4,8 +4,8 @@ redelivered event never queues a second one. The sender (workers/sender.py) send
 from uuid import UUID
 
 from services.notify.domain import plan
-from services.notify.domain.templates import watch_link
 from services.notify.domain.covers import covers_in_force
+from services.notify.domain.templates import watch_link
 from services.notify.store import contacts, staff
 from services.notify.store import deliveries as store
 from shared.events.catalog import (

@@ -21,8 +21,8 @@ from services.watch.store import watches as watch_store
 from services.watch.usecases.watches import publish_resolved
 from shared import interventions
 from shared.events.catalog import (
-    DecisionMade,
     CaseReassigned,
+    DecisionMade,
     InquiryReassigned,
     InvestigationStarted,
     NoteWritten,

@@ -100,7 +100,7 @@ async def test_a_cover_gets_the_absent_members_new_watch_notices_during_the_cove
         await publish(env, "watch.events", str(note), envelope("watch.raised", raised))
         async with httpx.AsyncClient() as client:
             for who in ("anna", "cecilia"):
-                got = await eventually(lambda: notices(env, proc, client, who), 60)
+                got = await eventually(lambda who=who: notices(env, proc, client, who), 60)
                 assert [n["title"] for n in got] == ["Bevakning: osignerad journalanteckning"], proc.log_tail()
                 assert got[0]["link"] == "https://omsorg.test/watches"
             await asyncio.sleep(2)
