@@ -1,4 +1,5 @@
 """Which notifications an event gives rise to: pure functions from facts to deliveries."""
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -58,12 +59,37 @@ def in_app(event_id: UUID, event_type: str, template: str, recipients: list[str]
             for r in seen]
 
 
-def watch_recipients(template: str, assignee: str | None, unit: str | None) -> list[str]:
-    """A watch goes to its caseworker (or, with none, the unit's supervisors); an escalation
-    to the unit's supervisors, and to the caseworker whose watch it was as well."""
+def watch_recipients(template: str, assignee: str | None, unit: str | None, *,
+                     supervisor: str | None = None) -> list[str]:
+    """A watch goes to its caseworker (or, with none, the unit's supervisors); an escalation to
+    the caseworker's own supervisor when it names one, else to the unit's supervisors, and to the
+    caseworker whose watch it was as well."""
     recipients = []
-    if unit and (template == "watch_escalated" or not assignee):
+    if template == "watch_escalated" and supervisor:
+        recipients.append(user(supervisor))
+    elif unit and (template == "watch_escalated" or not assignee):
         recipients.append(supervisors(unit))
     if assignee:
         recipients.append(user(assignee))
     return recipients
+
+
+def with_covers(recipients: list[str], covers: Mapping[str, Sequence[str]]) -> list[str]:
+    """Each member's notices go to whoever covers them (ersättare) as well: `covers` maps an absent
+    member's sub to the subs of their covers in force today."""
+    out: list[str] = []
+    for r in recipients:
+        out.append(r)
+        if r.startswith("user:"):
+            out += [user(c) for c in covers.get(r.removeprefix("user:"), ())]
+    return list(dict.fromkeys(out))
+
+
+def to_supervisor_by_email(event_id: UUID, event_type: str, email: str, *, kind: str | None, link: str,
+                           order_id: UUID | None = None) -> Delivery:
+    """The escalation to the named supervisor, by e-mail to the directory's address: the kind of
+    watch and a link to log in, nothing about the person or the case."""
+    message = render("watch_escalated_email", what=watch_text(kind), link=link)
+    return Delivery(event_id=event_id, event_type=event_type, template="watch_escalated_email",
+                    channel=Channel.EMAIL, recipient=email, content={"subject": message.subject, "text": message.text},
+                    order_id=order_id)

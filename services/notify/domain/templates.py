@@ -58,6 +58,11 @@ TEMPLATES: dict[str, _Texts] = {
     "watch_escalated": _Texts(
         Template("Eskalerad bevakning: $what"),
         Template("En bevakning har inte åtgärdats i tid och har eskalerats: $what.\n$link")),
+    # To the caseworker's own supervisor (gruppchef), by e-mail: what kind of watch, and a link.
+    "watch_escalated_email": _Texts(
+        Template("Eskalerad bevakning: $what"),
+        Template("Hej!\n\nEn bevakning för en av dina medarbetare har inte åtgärdats i tid och har "
+                 "eskalerats till dig: $what.\nLogga in i Omsorg för att se den:\n$link" + FOOTER)),
 }
 
 # What a watch is about, in Swedish, by its kind; an unknown kind reads as a plain "bevakning".
@@ -71,6 +76,7 @@ WATCH_KINDS = {
     "decision_lapsing": "beslut som snart upphör att gälla",
     "follow_up": "uppföljning",
     "placement_review": "övervägande av placering",
+    "note_unsigned": "osignerad journalanteckning",
 }
 
 

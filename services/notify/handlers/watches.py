@@ -1,6 +1,8 @@
-"""Reactions to watch's events: a watch (bevakning) and its escalation reach the caseworker and
-the unit's supervisors in the application; a watch that asks for it (`remind_provider`, the
-two-day reminder of an unconfirmed order) also reminds the provider by e-mail and webhook."""
+"""Reactions to watch's events: a watch (bevakning) reaches its caseworker in the application, and
+its escalation the caseworker's own supervisor (in the application and by e-mail) or else the
+unit's supervisors; covers (ersättare) get the absent member's notices too. A watch that asks
+for it (`remind_provider`, the two-day reminder of an unconfirmed order) also reminds the
+provider by e-mail and webhook."""
 from services.notify.usecases import notices
 from shared.events import Envelope
 from shared.events.catalog import WatchEscalated, WatchRaised

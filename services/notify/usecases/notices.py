@@ -4,8 +4,9 @@ redelivered event never queues a second one. The sender (workers/sender.py) send
 from uuid import UUID
 
 from services.notify.domain import plan
+from services.notify.domain.covers import covers_in_force
 from services.notify.domain.templates import watch_link
-from services.notify.store import contacts
+from services.notify.store import contacts, staff
 from services.notify.store import deliveries as store
 from shared.events.catalog import (
     DeliveryVoided,
@@ -72,10 +73,10 @@ async def notify_watch_raised(uow: UnitOfWork, event_id: UUID, event_type: str, 
     one that asks for it (`remind_provider`) also reminds the provider by e-mail and webhook."""
     public_url = uow.settings.public_url
     order_id = data.subject_id if data.subject_type == "order" else None
-    deliveries = plan.in_app(event_id, event_type, "watch_raised",
-                             plan.watch_recipients("watch_raised", data.assignee, data.unit), kind=data.kind,
-                             link=watch_link(public_url, data.subject_type, data.subject_id), order_id=order_id)
     async with uow:
+        recipients = await _with_covers(uow, plan.watch_recipients("watch_raised", data.assignee, data.unit))
+        deliveries = plan.in_app(event_id, event_type, "watch_raised", recipients, kind=data.kind,
+                                 link=watch_link(public_url, data.subject_type, data.subject_id), order_id=order_id)
         if data.remind_provider and order_id:
             contact = await _contact(uow, order_id, data)
             if contact:
@@ -84,14 +85,30 @@ async def notify_watch_raised(uow: UnitOfWork, event_id: UUID, event_type: str, 
 
 
 async def notify_watch_escalated(uow: UnitOfWork, event_id: UUID, event_type: str, data: WatchEscalated) -> None:
-    """An escalation reaches the unit's supervisors, and the caseworker whose watch it was."""
+    """An escalation reaches the caseworker's own supervisor when it names one (in the application,
+    and by e-mail to the directory's address when it has one), else the unit's supervisors; and the
+    caseworker whose watch it was. Whoever covers one of them today gets the in-app notice too."""
     order_id = data.subject_id if data.subject_type == "order" else None
-    deliveries = plan.in_app(event_id, event_type, "watch_escalated",
-                             plan.watch_recipients("watch_escalated", data.caseworker, data.unit), kind=data.kind,
-                             link=watch_link(uow.settings.public_url, data.subject_type, data.subject_id),
-                             order_id=order_id)
+    link = watch_link(uow.settings.public_url, data.subject_type, data.subject_id)
     async with uow:
+        recipients = await _with_covers(uow, plan.watch_recipients("watch_escalated", data.caseworker, data.unit,
+                                                                   supervisor=data.supervisor))
+        deliveries = plan.in_app(event_id, event_type, "watch_escalated", recipients, kind=data.kind, link=link,
+                                 order_id=order_id)
+        if data.supervisor:
+            entry = await staff.member(uow.conn, data.supervisor)
+            if entry is not None and entry["email"]:
+                deliveries.append(plan.to_supervisor_by_email(event_id, event_type, entry["email"], kind=data.kind,
+                                                              link=link, order_id=order_id))
         await store.queue(uow.conn, deliveries, at=uow.now())
+
+
+async def _with_covers(uow: UnitOfWork, recipients: list[str]) -> list[str]:
+    """The recipients, and for each member among them whoever covers them today (uow.today())."""
+    members = [r.removeprefix("user:") for r in recipients if r.startswith("user:")]
+    if not members:
+        return recipients
+    return plan.with_covers(recipients, covers_in_force(await staff.covers_of(uow.conn, members), uow.today()))
 
 
 async def _contact(uow: UnitOfWork, order_id: UUID, data: WatchRaised) -> plan.ProviderContact | None:

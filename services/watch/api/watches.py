@@ -24,9 +24,10 @@ class WatchOut(BaseModel):
     subject_type: str
     subject_id: UUID
     case_id: UUID | None
-    assignee: str | None = Field(description="The caseworker; null: the unit's supervisors")
+    assignee: str | None = Field(description="The caseworker; null: an escalation (see `escalated_to`)")
     unit: str
-    escalated_to: str | None
+    escalated_to: str | None = Field(description="An escalation's supervisor: the caseworker's own (sub) from the"
+                                                  " staff directory, or `supervisor`: the unit's supervisors")
     due_on: date
     overdue: bool
     raised_at: datetime

@@ -1,10 +1,15 @@
 """Whose watches a user may see and resolve, by the scope the policy (shared/access/policy.yaml)
 grants: own_identity sees their own watches (a caseworker); own_unit also a colleague's or the
-whole unit's, in their own unit only (a supervisor, gruppchef)."""
+whole unit's, in their own unit only (a supervisor, gruppchef). A cover (ersättare) sees and
+resolves, in their own list, the watches of the members they cover today."""
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from shared import errors
 from shared.access import Grant
+from shared.covers import cover_in_force
 
 
 @dataclass(frozen=True)
@@ -15,10 +20,24 @@ class Scope:
     assignee set, unit set: that person's watches in the unit; with `unassigned_too`, also the
       unit's watches assigned to no one (escalations to the supervisors).
     assignee None, unit set: every watch of the unit.
+    `covering`: the absent members whose watches the assignee sees as their cover today (shown
+    with the assignee's own); with `unassigned_too`, also the watches escalated to any of them.
     """
     assignee: str | None
     unit: str | None
     unassigned_too: bool = False
+    covering: tuple[str, ...] = ()
+
+    @property
+    def assignees(self) -> list[str]:
+        return [self.assignee, *self.covering] if self.assignee is not None else []
+
+
+def covering_today(covers: Iterable[Mapping[str, Any]], today: date) -> tuple[str, ...]:
+    """The absent members whose covers (rows of the covers read model) are in force `today`."""
+    return tuple(sorted({c["absent"] for c in covers
+                         if cover_in_force(from_date=c["from_date"], to_date=c["to_date"],
+                                           ended_on=c["ended_on"], today=today)}))
 
 
 def _supervisor_unit(user: Grant, asked_unit: str | None) -> str:
@@ -33,16 +52,20 @@ def _sees_units(user: Grant) -> bool:
     return user.wide or user.scope == "own_unit"
 
 
-def list_scope(user: Grant, *, assignee: str | None, unit: str | None) -> Scope:
+def list_scope(user: Grant, *, assignee: str | None, unit: str | None, covering: tuple[str, ...] = ()) -> Scope:
+    """`covering`: whom the user covers today (covering_today); their watches are in the user's own list,
+    and a caseworker may also ask for the list of one of them alone (`assignee`)."""
     if not _sees_units(user):
+        if assignee is not None and assignee in covering and unit is None:
+            return Scope(assignee=assignee, unit=None)
         if (assignee is not None and assignee != user.sub) or unit is not None:
             raise errors.forbidden("not_your_list", "You see your own watches",
                           "a supervisor may ask for a caseworker's or the unit's list")
-        return Scope(assignee=user.sub, unit=None)
+        return Scope(assignee=user.sub, unit=None, covering=covering)
     if assignee is None and unit is None:
         if not user.unit:
-            return Scope(assignee=user.sub, unit=None)
-        return Scope(assignee=user.sub, unit=user.unit, unassigned_too=True)
+            return Scope(assignee=user.sub, unit=None, covering=covering)
+        return Scope(assignee=user.sub, unit=user.unit, unassigned_too=True, covering=covering)
     own_unit = _supervisor_unit(user, unit)
     if assignee is not None:
         return Scope(assignee=assignee, unit=own_unit)
@@ -53,9 +76,10 @@ def report_unit(user: Grant, unit: str | None) -> str:
     return _supervisor_unit(user, unit)
 
 
-def ensure_may_resolve(user: Grant, *, assignee: str | None, unit: str) -> None:
-    """The assignee resolves their watch; a supervisor any watch of their unit."""
-    if assignee is not None and assignee == user.sub:
+def ensure_may_resolve(user: Grant, *, assignee: str | None, unit: str, covering: tuple[str, ...] = ()) -> None:
+    """The assignee resolves their watch, and so does their cover today; a supervisor any watch of
+    their unit."""
+    if assignee is not None and (assignee == user.sub or assignee in covering):
         return
     if user.sees_unit(unit):
         return

@@ -16,7 +16,7 @@ def raised(trigger: Trigger, *, watch_id: UUID, trigger_count: int, at: datetime
                   subject_id=thing.id, case_id=thing.case_id, unit=thing.unit, due_on=trigger.due_on,
                   trigger_count=trigger_count)
     if rule.escalation:
-        return WatchEscalated(**common, caseworker=thing.caseworker, escalated_at=at)
+        return WatchEscalated(**common, caseworker=thing.caseworker, supervisor=trigger.supervisor, escalated_at=at)
     facts = thing.facts
     provider = dict(provider_id=facts.get("provider_id"), provider_email=facts.get("provider_email"),
                     provider_webhook_url=facts.get("provider_webhook_url")) if rule.remind_provider else {}

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     DECISION_LAPSING = "decision_lapsing"        # beslutet upphör snart att gälla
     FOLLOW_UP = "follow_up"                      # uppföljning
     PLACEMENT_REVIEW = "placement_review"        # övervägande av placering (var sjätte månad)
+    NOTE_UNSIGNED = "note_unsigned"              # osignerad journalanteckning
 
 
 # Ties between watches due the same day break in this order: what has gone wrong for
@@ -38,11 +39,12 @@ class Subject(StrEnum):
     INQUIRY = "inquiry"              # aktualisering
     INVESTIGATION = "investigation"  # utredning
     DECISION = "decision"            # beslut
+    NOTE = "note"                    # journalanteckning
 
 
 class Who(StrEnum):
     CASEWORKER = "caseworker"  # the caseworker who sent the order, started the investigation, decided
-    SUPERVISOR = "supervisor"  # the unit's supervisors: no directory says whose supervisor is whose yet
+    SUPERVISOR = "supervisor"  # the caseworker's own supervisor (staff directory), else the unit's supervisors
 
 
 class Track(StrEnum):
@@ -54,6 +56,7 @@ class Track(StrEnum):
     EXECUTION = "execution"          # order.started for the decision, or decision.executed
     FOLLOW_UP = "follow_up"          # only the case's closing
     VALIDITY = "validity"            # only the case's closing
+    SIGNING = "signing"              # note.signed (or note.removed); not the case's closing
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class Rule:
     remind_provider: bool = False   # notify e-mails the provider as well
     escalation: bool = False        # published as watch.escalated
     enabled: bool = True
+    # Raised and kept open after the case has closed: a note is still signed after the closing.
+    survives_closing: bool = False
 
 
 def _d(text: str) -> Delay:
@@ -100,6 +105,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     # weeks ahead so that the review can be prepared.
     Rule("placement_review", Kind.PLACEMENT_REVIEW, Subject.DECISION, Track.FOLLOW_UP,
          fire_after=_d("-14d"), due_after=_d("0d")),
+    # A journal note not signed a week after it was written: the author is reminded to sign it.
+    # The journal takes signatures after the case has closed, so the closing does not settle it.
+    Rule("unsigned_note", Kind.NOTE_UNSIGNED, Subject.NOTE, Track.SIGNING,
+         fire_after=_d("7d"), due_after=_d("7d"), survives_closing=True),
 )
 
 
@@ -125,6 +134,12 @@ def configure(overrides: dict[str, str | dict] | None = None) -> dict[str, Rule]
 
 def rules_for(rules: dict[str, Rule], subject: Subject) -> list[Rule]:
     return [r for r in rules.values() if r.subject is subject and r.enabled]
+
+
+def closing_kinds(rules: dict[str, Rule]) -> list[Kind]:
+    """The kinds whose open watches the case's closing resolves (all but those that survive it)."""
+    keep = {r.kind for r in rules.values() if r.survives_closing}
+    return [k for k in KIND_ORDER if k not in keep]
 
 
 def kinds_of(rules: dict[str, Rule], track: Track) -> list[Kind]:

@@ -21,6 +21,7 @@ from shared.pagination import decode_cursor, encode_cursor
 
 GRANTED = ("granted", "partly_granted")  # an avslag leaves nothing to carry out or follow up
 CASE_CLOSED = "case_closed"              # settles every track of the case's subjects
+UNIT_SUPERVISORS = "supervisor"          # escalated to the unit's supervisors (no one named)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ def investigation_timers(rules: dict[str, Rule], started_on: date, due_on: date 
     if due_on is None:
         return []
     return [timer(r, started_on, due_on) for r in rules_for(rules, Subject.INVESTIGATION)]
+
+
+def note_timers(rules: dict[str, Rule], written_at: datetime) -> list[Timer]:
+    """A written note's reminder to sign it, counted from when it was written."""
+    return [timer(r, written_at) for r in rules_for(rules, Subject.NOTE)]
 
 
 def extended_timers(rules: dict[str, Rule], subject: Subject, track: Track, *, anchor: date,
@@ -110,6 +116,7 @@ class WatchedThing:
     facts: dict[str, Any] = field(default_factory=dict)
     settled: frozenset[str] = frozenset()
     case_closed: bool = False
+    supervisor: str | None = None   # the caseworker's own supervisor, from the staff directory
 
 
 @dataclass(frozen=True)
@@ -130,8 +137,17 @@ class Trigger:
         return self.thing.caseworker if self.rule.who is Who.CASEWORKER else None
 
     @property
+    def supervisor(self) -> str | None:
+        """The supervisor an escalation names (the caseworker's own, from the directory), or None:
+        the unit's supervisors."""
+        return self.thing.supervisor if self.rule.who is Who.SUPERVISOR else None
+
+    @property
     def escalated_to(self) -> str | None:
-        return "supervisor" if self.rule.who is Who.SUPERVISOR else None
+        """The watch's `escalated_to`: the named supervisor's sub, else "supervisor" (the unit's)."""
+        if self.rule.who is not Who.SUPERVISOR:
+            return None
+        return self.thing.supervisor or UNIT_SUPERVISORS
 
 
 def dedup_key(subject_id: UUID, kind: Kind | str) -> tuple[UUID, Kind]:
@@ -143,7 +159,9 @@ def fire(rule: Rule | None, thing: WatchedThing | None, *, due_on: date, now: da
     """What a due timer raises, or None when its subject was settled (or closed) in the meantime."""
     if rule is None or thing is None or not rule.enabled:
         return None
-    if thing.case_closed or CASE_CLOSED in thing.settled or rule.track in thing.settled:
+    if rule.track in thing.settled:
+        return None
+    if (thing.case_closed or CASE_CLOSED in thing.settled) and not rule.survives_closing:
         return None
     return Trigger(rule, thing, due_on, now)
 

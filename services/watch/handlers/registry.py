@@ -2,11 +2,14 @@
 and extensions move them; assessments, completion, the decision being carried out and the case's
 closing settle them; interruptions and delay reasons are kept for the report to IVO."""
 from services.watch.domain.rules import Rule, Subject, Track
-from services.watch.usecases import reports, subjects
+from services.watch.usecases import reports, staff, subjects
 from shared.consumer import Handler
 from shared.events import Envelope
 from shared.events.catalog import (
     CaseClosed,
+    CaseReassigned,
+    CoverEnded,
+    CoverGranted,
     DecisionDelayReasonRecorded,
     DecisionExecuted,
     DecisionInterrupted,
@@ -15,10 +18,12 @@ from shared.events.catalog import (
     InquiryAssessed,
     InquiryAssessmentExtended,
     InquiryProtectionAssessed,
+    InquiryReassigned,
     InquiryReceived,
     InvestigationCompleted,
     InvestigationExtended,
     InvestigationStarted,
+    StaffChanged,
 )
 from shared.unit_of_work import UnitOfWork
 
@@ -38,7 +43,7 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
         await subjects.follow_decision(uow, rules, data)
 
     async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
-        await subjects.close_case(uow, case_id=data.case_id, closed_on=data.closed_on, at=envelope.time)
+        await subjects.close_case(uow, rules, case_id=data.case_id, closed_on=data.closed_on, at=envelope.time)
 
     async def on_investigation_extended(uow: UnitOfWork, envelope: Envelope, data: InvestigationExtended) -> None:
         await subjects.extend_deadline(uow, rules, subject_id=data.investigation_id, subject=Subject.INVESTIGATION,
@@ -72,7 +77,24 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
         await subjects.extend_deadline(uow, rules, subject_id=data.inquiry_id, subject=Subject.INQUIRY,
                                        track=Track.ASSESSMENT, due_on=data.due_on)
 
-    return {"investigation.started": on_investigation_started,
+    async def on_case_reassigned(uow: UnitOfWork, envelope: Envelope, data: CaseReassigned) -> None:
+        await subjects.reassign_case(uow, data)
+
+    async def on_inquiry_reassigned(uow: UnitOfWork, envelope: Envelope, data: InquiryReassigned) -> None:
+        await subjects.reassign_inquiry(uow, data)
+
+    async def on_staff_changed(uow: UnitOfWork, envelope: Envelope, data: StaffChanged) -> None:
+        await staff.record_member(uow, data)
+
+    async def on_cover_granted(uow: UnitOfWork, envelope: Envelope, data: CoverGranted) -> None:
+        await staff.grant_cover(uow, data)
+
+    async def on_cover_ended(uow: UnitOfWork, envelope: Envelope, data: CoverEnded) -> None:
+        await staff.end_cover(uow, data)
+
+    return {"case.reassigned": on_case_reassigned, "inquiry.reassigned": on_inquiry_reassigned,
+            "staff.changed": on_staff_changed, "cover.granted": on_cover_granted, "cover.ended": on_cover_ended,
+            "investigation.started": on_investigation_started,
             "investigation.completed": on_investigation_completed,
             "investigation.extended": on_investigation_extended,
             "decision.made": on_decision_made, "decision.executed": on_decision_executed,

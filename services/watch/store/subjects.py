@@ -51,9 +51,38 @@ async def close_case(conn: asyncpg.Connection, *, case_id: UUID, closed_on) -> N
 
 
 async def lock_for_firing(conn: asyncpg.Connection, ids: list[UUID]) -> list[asyncpg.Record]:
-    """The subjects of timers being fired, share-locked against a concurrent settling."""
+    """The subjects of timers being fired, share-locked against a concurrent settling, with the
+    caseworker's own supervisor from the directory (for an escalation)."""
     return await conn.fetch(
         "SELECT s.id, s.type, s.case_id, s.caseworker, s.unit, s.facts, s.settled, s.known,"
-        "  c.case_id IS NOT NULL AS case_closed"
+        "  c.case_id IS NOT NULL AS case_closed, cw.supervisor AS cw_supervisor, sv.subject AS sv_subject,"
+        "  sv.active_from AS sv_active_from, sv.active_to AS sv_active_to"
         " FROM subjects s LEFT JOIN closed_cases c ON c.case_id = s.case_id"
+        " LEFT JOIN staff cw ON cw.subject = s.caseworker LEFT JOIN staff sv ON sv.subject = cw.supervisor"
         " WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR SHARE OF s", ids)
+
+
+async def reassign_case(conn: asyncpg.Connection, *, case_id: UUID, caseworker: str, at,
+                        keep_types: list[str]) -> None:
+    """The case's subjects (but `keep_types`) name the new caseworker: their future timers raise
+    their watches for them. Locked in id order, as the scheduler locks them. The case's caseworker
+    is kept for subjects whose events come later (see `case_caseworker`)."""
+    await conn.execute(
+        "INSERT INTO case_caseworkers (case_id, caseworker, reassigned_at) VALUES ($1, $2, $3)"
+        " ON CONFLICT (case_id) DO UPDATE SET caseworker = EXCLUDED.caseworker, reassigned_at = EXCLUDED.reassigned_at"
+        " WHERE case_caseworkers.reassigned_at <= EXCLUDED.reassigned_at", case_id, caseworker, at)
+    await conn.execute("SELECT 1 FROM subjects WHERE case_id = $1 ORDER BY id FOR UPDATE", case_id)
+    await conn.execute("UPDATE subjects SET caseworker = $2, updated_at = now()"
+                       " WHERE case_id = $1 AND NOT type = ANY($3::text[]) AND caseworker IS DISTINCT FROM $2",
+                       case_id, caseworker, keep_types)
+
+
+async def reassign_subject(conn: asyncpg.Connection, *, id: UUID, caseworker: str) -> None:
+    await conn.execute("UPDATE subjects SET caseworker = $2, updated_at = now() WHERE id = $1", id, caseworker)
+
+
+async def case_caseworker(conn: asyncpg.Connection, case_id: UUID | None) -> asyncpg.Record | None:
+    """The case's latest reassignment (caseworker, reassigned_at), if any."""
+    if case_id is None:
+        return None
+    return await conn.fetchrow("SELECT caseworker, reassigned_at FROM case_caseworkers WHERE case_id = $1", case_id)

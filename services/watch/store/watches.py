@@ -59,9 +59,22 @@ async def move_due(conn: asyncpg.Connection, *, subject_id: UUID, kinds: Sequenc
                        " AND status = 'open'", subject_id, list(kinds), due_on)
 
 
-async def resolve_case(conn: asyncpg.Connection, *, case_id: UUID, at: datetime, by: str,
+async def resolve_case(conn: asyncpg.Connection, *, case_id: UUID, kinds: Sequence[str], at: datetime, by: str,
                        resolution: str) -> list[asyncpg.Record]:
-    return await conn.fetch("UPDATE watches" + _RESOLVE.format("case_id = $1"), case_id, at, by, resolution)
+    """The case's open watches of `kinds` resolved (those of other kinds outlive the closing)."""
+    return await conn.fetch("UPDATE watches" + _RESOLVE.format("case_id = $1 AND kind = ANY($5::text[])"),
+                            case_id, at, by, resolution, list(kinds))
+
+
+async def reassign(conn: asyncpg.Connection, *, case_id: UUID | None = None, subject_id: UUID | None = None,
+                   caseworker: str, keep_types: Sequence[str] = ()) -> list[asyncpg.Record]:
+    """The open watches of a case (or of one subject) that are a caseworker's (not an escalation to
+    the supervisors) go to `caseworker`; returns those moved, as they now stand."""
+    where = "case_id = $1" if case_id is not None else "subject_id = $1"
+    return await conn.fetch(
+        f"UPDATE watches SET assignee = $2 WHERE {where} AND status = 'open' AND assignee IS NOT NULL"
+        " AND assignee <> $2 AND NOT subject_type = ANY($3::text[]) RETURNING *",
+        case_id if case_id is not None else subject_id, caseworker, list(keep_types))
 
 
 async def resolve_one(conn: asyncpg.Connection, *, watch_id: UUID, at: datetime, by: str,
@@ -87,10 +100,12 @@ def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
 
     clauses = ["status = 'open'"]
     if scope.assignee is not None and scope.unassigned_too:
-        clauses.append(f"(assignee = {p(scope.assignee)} OR (assignee IS NULL AND unit = {p(scope.unit)}))")
+        mine = p(scope.assignees)
+        clauses.append(f"(assignee = ANY({mine}::text[]) OR escalated_to = ANY({mine}::text[])"
+                       f" OR (assignee IS NULL AND unit = {p(scope.unit)}))")
     else:
         if scope.assignee is not None:
-            clauses.append(f"assignee = {p(scope.assignee)}")
+            clauses.append(f"assignee = ANY({p(scope.assignees)}::text[])")
         if scope.unit is not None:
             clauses.append(f"unit = {p(scope.unit)}")
     if kind is not None:

@@ -5,13 +5,15 @@ those timers raise nothing and resolves the track's open watches."""
 from datetime import date, datetime
 from uuid import UUID
 
-from services.watch.domain.rules import Rule, Subject, Track, kinds_of
+from services.watch.domain.rules import Rule, Subject, Track, closing_kinds, kinds_of
+from services.watch.domain.staff import responsible
 from services.watch.domain.watches import (
     GRANTED,
     decision_timers,
     extended_timers,
     inquiry_timers,
     investigation_timers,
+    note_timers,
     order_timers,
 )
 from services.watch.store import decisions, subjects, timers
@@ -19,8 +21,11 @@ from services.watch.store import watches as watch_store
 from services.watch.usecases.watches import publish_resolved
 from shared import interventions
 from shared.events.catalog import (
+    CaseReassigned,
     DecisionMade,
+    InquiryReassigned,
     InvestigationStarted,
+    NoteWritten,
     OrderSent,
     OrderStarted,
 )
@@ -33,8 +38,9 @@ SYSTEM = "system"
 async def follow_order(uow: UnitOfWork, rules: dict[str, Rule], sent: OrderSent) -> None:
     """A sent order: its reminder and escalation are armed."""
     async with uow:
+        caseworker = responsible(sent.caseworker, sent.sent_at, await subjects.case_caseworker(uow.conn, sent.case_id))
         await subjects.record(uow.conn, id=sent.order_id, type=Subject.ORDER, case_id=sent.case_id,
-                              caseworker=sent.caseworker, unit=sent.unit,
+                              caseworker=caseworker, unit=sent.unit,
                               facts={"provider_id": str(sent.provider_id), "provider_email": sent.provider_email,
                                      "provider_webhook_url": sent.provider_webhook_url,
                                      "decision_id": str(sent.decision_id), "intervention": sent.intervention,
@@ -48,8 +54,10 @@ async def follow_investigation(uow: UnitOfWork, rules: dict[str, Rule], started:
     if started.due_on is None:
         return
     async with uow:
+        caseworker = responsible(started.started_by, started.started_on,
+                                 await subjects.case_caseworker(uow.conn, started.case_id))
         await subjects.record(uow.conn, id=started.investigation_id, type=Subject.INVESTIGATION,
-                              case_id=started.case_id, caseworker=started.started_by, unit=started.unit,
+                              case_id=started.case_id, caseworker=caseworker, unit=started.unit,
                               facts={"started_on": started.started_on.isoformat(),
                                      "due_on": started.due_on.isoformat()})
         await timers.arm(uow.conn, started.investigation_id,
@@ -68,8 +76,10 @@ async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: Decisio
                                birth_year=made.birth_year)
         if made.outcome not in GRANTED:
             return
+        caseworker = responsible(made.decided_by, made.decided_on,
+                                 await subjects.case_caseworker(uow.conn, made.case_id))
         await subjects.record(uow.conn, id=made.decision_id, type=Subject.DECISION, case_id=made.case_id,
-                              caseworker=made.decided_by, unit=made.unit,
+                              caseworker=caseworker, unit=made.unit,
                               facts={"intervention": made.intervention, "decided_on": made.decided_on.isoformat(),
                                      "follow_up_on": made.follow_up_on and made.follow_up_on.isoformat(),
                                      "valid_to": made.valid_to and made.valid_to.isoformat()})
@@ -153,9 +163,50 @@ async def decision_executed(uow: UnitOfWork, rules: dict[str, Rule], *, decision
                      resolution=resolution, at=at)
 
 
-async def close_case(uow: UnitOfWork, *, case_id: UUID, closed_on: date, at: datetime) -> None:
-    """A closed case settles every track of its subjects and resolves its open watches."""
+async def close_case(uow: UnitOfWork, rules: dict[str, Rule], *, case_id: UUID, closed_on: date,
+                     at: datetime) -> None:
+    """A closed case settles every track of its subjects and resolves its open watches, but for
+    the rules that outlive the closing (a note is still signed after it: unsigned_note)."""
     async with uow:
         await subjects.close_case(uow.conn, case_id=case_id, closed_on=closed_on)
-        rows = await watch_store.resolve_case(uow.conn, case_id=case_id, at=at, by=SYSTEM, resolution="case.closed")
+        rows = await watch_store.resolve_case(uow.conn, case_id=case_id, kinds=[str(k) for k in closing_kinds(rules)],
+                                              at=at, by=SYSTEM, resolution="case.closed")
         publish_resolved(uow, rows)
+
+
+async def follow_note(uow: UnitOfWork, rules: dict[str, Rule], written: NoteWritten) -> None:
+    """A written note arms the reminder to sign it, for its author in the case's unit. A note.written
+    from before the event named the unit arms nothing: a watch needs its unit."""
+    if written.unit is None:
+        return
+    async with uow:
+        await subjects.record(uow.conn, id=written.note_id, type=Subject.NOTE, case_id=written.case_id,
+                              caseworker=written.written_by, unit=written.unit,
+                              facts={"version": written.version, "written_at": written.written_at.isoformat()})
+        await timers.arm(uow.conn, written.note_id, note_timers(rules, written.written_at))
+
+
+# A note is signed by whoever wrote it (journal: ensure_may_sign), so its watch stays with the
+# author when the case gets a new caseworker.
+STAYS_WITH_AUTHOR = [str(Subject.NOTE)]
+
+
+async def reassign_case(uow: UnitOfWork, reassigned: CaseReassigned) -> None:
+    """A case with a new caseworker: its open watches that were a caseworker's (not escalations,
+    not unsigned notes) become the new caseworker's, and its subjects name them, so the timers
+    still to fire raise their watches for them; a subject of the case whose event comes later but
+    happened before the reassignment is theirs as well (domain.staff.responsible). Nothing is
+    published: no watch was raised or resolved, and notify is told of the watches the new
+    caseworker gets when they are raised."""
+    async with uow:
+        await subjects.reassign_case(uow.conn, case_id=reassigned.case_id, caseworker=reassigned.caseworker,
+                                     at=reassigned.reassigned_at, keep_types=STAYS_WITH_AUTHOR)
+        await watch_store.reassign(uow.conn, case_id=reassigned.case_id, caseworker=reassigned.caseworker,
+                                   keep_types=STAYS_WITH_AUTHOR)
+
+
+async def reassign_inquiry(uow: UnitOfWork, reassigned: InquiryReassigned) -> None:
+    """An inquiry with a new caseworker: as a case's, for the inquiry's watches and timers."""
+    async with uow:
+        await subjects.reassign_subject(uow.conn, id=reassigned.inquiry_id, caseworker=reassigned.caseworker)
+        await watch_store.reassign(uow.conn, subject_id=reassigned.inquiry_id, caseworker=reassigned.caseworker)

@@ -6,7 +6,7 @@ the outbox. A failure anywhere before the commit leaves the timers armed; after 
 left to fire again. Time comes from the unit's clock, so a test can move it.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import uuid4
 
 import asyncpg
@@ -14,6 +14,7 @@ from opentelemetry import trace
 
 from services.watch.domain import events
 from services.watch.domain.rules import Rule, Subject
+from services.watch.domain.staff import escalation_supervisor
 from services.watch.domain.watches import Trigger, WatchedThing, collapse, fire
 from services.watch.store import subjects as subject_store
 from services.watch.store import timers as store
@@ -38,7 +39,8 @@ async def fire_batch(uow: UnitOfWork, rules: dict[str, Rule], *, limit: int) -> 
 
 
 async def _raise(uow: UnitOfWork, rules: dict[str, Rule], due: list[asyncpg.Record], now: datetime) -> None:
-    things = {r["id"]: _thing(r) for r in
+    today = uow.today()
+    things = {r["id"]: _thing(r, today) for r in
               await subject_store.lock_for_firing(uow.conn, sorted({t["subject_id"] for t in due}))}
     triggers: list[Trigger] = collapse([t for t in (
         fire(rules.get(row["rule"]), things.get(row["subject_id"]), due_on=row["due_on"], now=now)
@@ -53,12 +55,16 @@ async def _raise(uow: UnitOfWork, rules: dict[str, Rule], due: list[asyncpg.Reco
         uow.publish(event, key=key, subject=subject)
 
 
-def _thing(row: asyncpg.Record) -> WatchedThing | None:
+def _thing(row: asyncpg.Record, today: date) -> WatchedThing | None:
     if not row["known"]:
         return None  # only a settling event has been seen: there is nothing to raise a watch about
+    supervisor = escalation_supervisor(
+        {"supervisor": row["cw_supervisor"]} if row["cw_supervisor"] else None,
+        {"subject": row["sv_subject"], "active_from": row["sv_active_from"], "active_to": row["sv_active_to"]}
+        if row["sv_subject"] else None, today)
     return WatchedThing(id=row["id"], subject=Subject(row["type"]), case_id=row["case_id"],
                         caseworker=row["caseworker"], unit=row["unit"], facts=row["facts"] or {},
-                        settled=frozenset(row["settled"]), case_closed=row["case_closed"])
+                        settled=frozenset(row["settled"]), case_closed=row["case_closed"], supervisor=supervisor)
 
 
 async def next_due(uow: UnitOfWork) -> datetime | None:

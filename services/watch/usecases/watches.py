@@ -9,6 +9,7 @@ import asyncpg
 from services.watch.domain import access, events
 from services.watch.domain.rules import Kind
 from services.watch.domain.watches import KindCount, ensure_open, list_key, position_after, resolution_comment
+from services.watch.store import staff as staff_store
 from services.watch.store import watches as store
 from shared import errors
 from shared.access import Grant
@@ -31,10 +32,10 @@ class WatchList:
 async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, unit: str | None,
                        kind: Kind | None, limit: int, cursor: str | None) -> WatchList:
     """Open watches in the user's scope, most urgent first, a page at a time."""
-    scope = access.list_scope(user, assignee=assignee, unit=unit)
     after = position_after(cursor)
     async with uow:
         today = uow.today()
+        scope = access.list_scope(user, assignee=assignee, unit=unit, covering=await _covering(uow, user, today))
         rows = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit + 1, after=after)
         counts = {Kind(r["kind"]): KindCount(open=r["open"], overdue=r["overdue"])
                   for r in await store.counts(uow.conn, scope, today=today)}
@@ -48,12 +49,19 @@ async def resolve_watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, comment
         watch = await store.get(uow.conn, watch_id, for_update=True)
         if watch is None:
             raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
-        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"])
+        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"],
+                                  covering=await _covering(uow, user, uow.today()))
         ensure_open(watch)
         row = await store.resolve_one(uow.conn, watch_id=watch_id, at=uow.now(), by=user.sub,
                                       comment=resolution_comment(comment))
         publish_resolved(uow, [row])
     return row
+
+
+async def _covering(uow: UnitOfWork, user: Grant, today: date) -> tuple[str, ...]:
+    """Whom the user covers today. Like every watch list, a cover's reading of the absent member's
+    watches is not a logged read of person data: watches name cases and orders by id only."""
+    return access.covering_today(await staff_store.covers_held_by(uow.conn, user.sub), today)
 
 
 def publish_resolved(uow: UnitOfWork, rows: Sequence[asyncpg.Record]) -> None:

@@ -1,5 +1,5 @@
 """Events on watch.events (bevakningar), keyed by the watched subject's id (an order,
-inquiry, investigation or decision), so the events about one subject arrive in order.
+inquiry, investigation, decision or journal note), so the events about one subject arrive in order.
 
 A watch is unique per subject and kind while it is open: when a second rule fires for
 it (a follow-up's notice, then its day), the same watch is raised again with a higher
@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
-SubjectType = Literal["order", "inquiry", "investigation", "decision"]
+SubjectType = Literal["order", "inquiry", "investigation", "decision", "note"]
 
 
 @event_type("watch.raised", "watch.events")
@@ -38,7 +38,9 @@ class WatchRaised(BaseModel):
 
 @event_type("watch.escalated", "watch.events")
 class WatchEscalated(BaseModel):
-    """En bevakning har lyfts till gruppchef: any supervisor of the unit sees it."""
+    """En bevakning har lyfts till gruppchef: to the caseworker's own supervisor when the staff
+    directory names one (`supervisor`), else to the unit's supervisors (`supervisor` null). Any
+    supervisor of the unit sees it in the unit's list."""
     watch_id: UUID
     kind: str
     rule: str
@@ -48,6 +50,9 @@ class WatchEscalated(BaseModel):
     escalated_to: Literal["supervisor"] = "supervisor"
     assignee: None = None
     caseworker: str | None = Field(description="Whose watch it was (sub)")
+    supervisor: str | None = Field(None, description="The caseworker's own supervisor (sub) from the staff"
+                                                     " directory, whom the escalation names; null: the unit's"
+                                                     " supervisors")
     unit: str
     due_on: date
     escalated_at: datetime

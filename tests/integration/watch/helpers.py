@@ -15,7 +15,8 @@ from shared.events.catalog import OrderConfirmed, OrderSent
 from tests import clock
 from tests.stack import eventually, read_topic
 
-SOURCES = {"orders.events": "omsorg/orders", "registry.events": "omsorg/registry"}
+SOURCES = {"orders.events": "omsorg/orders", "registry.events": "omsorg/registry",
+           "journal.events": "omsorg/journal"}
 
 
 class Upstream:
