@@ -3,10 +3,12 @@ and extensions move them; assessments, completion, the decision being carried ou
 closing settle them; interruptions and delay reasons are kept for the report to IVO."""
 from services.watch.domain.rules import Rule, Subject, Track
 from services.watch.usecases import reports, staff, subjects
+from shared.clock import local_date
 from shared.consumer import Handler
 from shared.events import Envelope
 from shared.events.catalog import (
     CaseClosed,
+    DecisionApproved,
     CaseReassigned,
     CoverEnded,
     CoverGranted,
@@ -14,6 +16,7 @@ from shared.events.catalog import (
     DecisionExecuted,
     DecisionInterrupted,
     DecisionMade,
+    DecisionRefused,
     DecisionResumed,
     InquiryAssessed,
     InquiryAssessmentExtended,
@@ -48,6 +51,12 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
     async def on_investigation_extended(uow: UnitOfWork, envelope: Envelope, data: InvestigationExtended) -> None:
         await subjects.extend_deadline(uow, rules, subject_id=data.investigation_id, subject=Subject.INVESTIGATION,
                                        track=Track.INVESTIGATION, due_on=data.due_on)
+
+    async def on_decision_approved(uow: UnitOfWork, envelope: Envelope, data: DecisionApproved) -> None:
+        await subjects.decision_approved(uow, rules, decision_id=data.decision_id, on=local_date(data.approved_at))
+
+    async def on_decision_refused(uow: UnitOfWork, envelope: Envelope, data: DecisionRefused) -> None:
+        await subjects.decision_refused(uow, rules, decision_id=data.decision_id, at=data.refused_at)
 
     async def on_decision_executed(uow: UnitOfWork, envelope: Envelope, data: DecisionExecuted) -> None:
         await subjects.decision_executed(uow, rules, decision_id=data.decision_id, executed_on=data.executed_on,
@@ -97,7 +106,8 @@ def handlers_for(rules: dict[str, Rule]) -> dict[str, Handler]:
             "investigation.started": on_investigation_started,
             "investigation.completed": on_investigation_completed,
             "investigation.extended": on_investigation_extended,
-            "decision.made": on_decision_made, "decision.executed": on_decision_executed,
+            "decision.made": on_decision_made,
+            "decision.approved": on_decision_approved, "decision.refused": on_decision_refused, "decision.executed": on_decision_executed,
             "decision.interrupted": on_decision_interrupted, "decision.resumed": on_decision_resumed,
             "decision.delay_reason_recorded": on_delay_reason, "case.closed": on_case_closed,
             "inquiry.received": on_inquiry_received, "inquiry.assessed": on_inquiry_assessed,

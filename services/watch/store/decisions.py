@@ -21,6 +21,16 @@ async def record(conn: asyncpg.Connection, *, decision_id: UUID, case_id: UUID, 
         birth_year)
 
 
+async def set_status(conn: asyncpg.Connection, *, decision_id: UUID, status: str,
+                     decided_on: date | None = None) -> None:
+    """A decision's delegation status; approval may move the day it counts from."""
+    await conn.execute(
+        "INSERT INTO decisions (decision_id, status, decided_on) VALUES ($1, $2, $3)"
+        " ON CONFLICT (decision_id) DO UPDATE SET status = EXCLUDED.status,"
+        "  decided_on = COALESCE(EXCLUDED.decided_on, decisions.decided_on)",
+        decision_id, status, decided_on)
+
+
 async def mark_interrupted(conn: asyncpg.Connection, *, decision_id: UUID, on: date) -> None:
     await conn.execute(
         "INSERT INTO decisions (decision_id, interrupted_on) VALUES ($1, $2)"
@@ -57,7 +67,8 @@ async def report_candidates(conn: asyncpg.Connection, *, unit: str, decided_on_o
     those whose carrying out was interrupted and not resumed before it."""
     return await conn.fetch(
         "SELECT d.*, c.closed_on FROM decisions d LEFT JOIN closed_cases c ON c.case_id = d.case_id"
-        " WHERE d.unit = $1 AND d.outcome IN ('granted', 'partly_granted') AND (c.closed_on IS NULL OR c.closed_on >= $3)"
+        " WHERE d.unit = $1 AND d.outcome IN ('granted', 'partly_granted') AND coalesce(d.status, 'in_force') = 'in_force'"
+        "  AND (c.closed_on IS NULL OR c.closed_on >= $3)"
         "  AND ((d.decided_on <= $2 AND (d.executed_on IS NULL OR d.executed_on >= $3))"
         "   OR (d.interrupted_on <= $2 AND (d.resumed_on IS NULL OR d.resumed_on >= $3)))"
         " ORDER BY d.decided_on, d.decision_id LIMIT $4",

@@ -64,9 +64,13 @@ async def follow_investigation(uow: UnitOfWork, rules: dict[str, Rule], started:
                          investigation_timers(rules, started.started_on, started.due_on))
 
 
+IN_FORCE = "in_force"
+
+
 async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: DecisionMade) -> None:
-    """Every decision is kept for the quarter's report; a favourable one arms its execution,
-    follow-up and lapse timers (an avslag leaves nothing to carry out or follow up)."""
+    """Every decision is kept for the quarter's report; a favourable one in force arms its execution,
+    follow-up and lapse timers (an avslag leaves nothing to carry out or follow up). One that awaits
+    approval (above its maker's delegation) is kept, and arms them when approved."""
     item = interventions.find(made.intervention)
     async with uow:
         await decisions.record(uow.conn, decision_id=made.decision_id, case_id=made.case_id, unit=made.unit,
@@ -74,19 +78,49 @@ async def follow_decision(uow: UnitOfWork, rules: dict[str, Rule], made: Decisio
                                decided_on=made.decided_on, law=item and item.law,
                                ivo_category=item and item.ivo_category, gender=made.gender,
                                birth_year=made.birth_year)
+        if made.status != IN_FORCE:
+            await decisions.set_status(uow.conn, decision_id=made.decision_id, status=made.status)
         if made.outcome not in GRANTED:
             return
         caseworker = responsible(made.decided_by, made.decided_on,
                                  await subjects.case_caseworker(uow.conn, made.case_id))
+        placement = bool(made.about_child and item is not None and item.placement)
         await subjects.record(uow.conn, id=made.decision_id, type=Subject.DECISION, case_id=made.case_id,
                               caseworker=caseworker, unit=made.unit,
                               facts={"intervention": made.intervention, "decided_on": made.decided_on.isoformat(),
                                      "follow_up_on": made.follow_up_on and made.follow_up_on.isoformat(),
-                                     "valid_to": made.valid_to and made.valid_to.isoformat()})
-        placement = made.about_child and item is not None and item.placement
-        await timers.arm(uow.conn, made.decision_id, decision_timers(
-            rules, outcome=made.outcome, decided_on=made.decided_on, follow_up_on=made.follow_up_on,
-            valid_to=made.valid_to, placement_of_child_from=made.valid_from if placement else None))
+                                     "valid_from": made.valid_from.isoformat(),
+                                     "valid_to": made.valid_to and made.valid_to.isoformat(),
+                                     "outcome": made.outcome, "placement_of_child": placement})
+        if made.status == IN_FORCE:
+            await timers.arm(uow.conn, made.decision_id, decision_timers(
+                rules, outcome=made.outcome, decided_on=made.decided_on, follow_up_on=made.follow_up_on,
+                valid_to=made.valid_to, placement_of_child_from=made.valid_from if placement else None))
+
+
+async def decision_approved(uow: UnitOfWork, rules: dict[str, Rule], *, decision_id: UUID, on: date) -> None:
+    """An approved decision comes into force on the day of approval: it is reported from that day
+    and its timers are armed from it."""
+    async with uow:
+        await decisions.set_status(uow.conn, decision_id=decision_id, status=IN_FORCE, decided_on=on)
+        row = await subjects.get(uow.conn, decision_id, for_update=True)
+        if row is None or not row["known"]:
+            return
+        f = row["facts"]
+        day = lambda key: date.fromisoformat(f[key]) if f.get(key) else None  # noqa: E731
+        await timers.arm(uow.conn, decision_id, decision_timers(
+            rules, outcome=f.get("outcome", "granted"), decided_on=on, follow_up_on=day("follow_up_on"),
+            valid_to=day("valid_to"),
+            placement_of_child_from=day("valid_from") if f.get("placement_of_child") else None))
+
+
+async def decision_refused(uow: UnitOfWork, rules: dict[str, Rule], *, decision_id: UUID, at: datetime) -> None:
+    """A refused decision never comes into force: out of the report, and nothing to follow."""
+    async with uow:
+        await decisions.set_status(uow.conn, decision_id=decision_id, status="refused")
+        for track in (Track.EXECUTION, Track.FOLLOW_UP, Track.VALIDITY):
+            await settle(uow, rules, subject_id=decision_id, subject=Subject.DECISION, track=track,
+                         resolution="decision.refused", at=at)
 
 
 async def follow_inquiry(uow: UnitOfWork, rules: dict[str, Rule], received) -> None:
