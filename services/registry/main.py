@@ -10,6 +10,8 @@ from services.registry.api import (
     me,
     occurrences,
     persons,
+    responsibility,
+    worklists,
 )
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers.access import HANDLERS
@@ -21,7 +23,7 @@ SERVICE = Service(
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
-             imports.router, me.router],
+             imports.router, me.router, responsibility.router, worklists.router],
     handlers=HANDLERS,
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )
