@@ -61,3 +61,8 @@ CREATE INDEX inquiries_intake
 CREATE INDEX inquiries_open_by_caseworker
     ON inquiries (unit, caseworker) INCLUDE (assessment_due_on, protection_due_on, protection_assessed_at)
     WHERE assessed_on IS NULL AND investigation_id IS NULL;
+-- A caseworker works in one unit: without telling the planner so, it multiplies the two
+-- selectivities, expects a handful of rows for (unit, caseworker) and sorts a caseworker's
+-- hundreds of open cases instead of reading them in the index's order.
+CREATE STATISTICS cases_unit_caseworker (dependencies) ON unit, caseworker FROM cases;
+CREATE STATISTICS inquiries_unit_caseworker (dependencies) ON unit, caseworker FROM inquiries;
