@@ -11,7 +11,7 @@ per ten persons (a fifth of them reports about a child), a decision on a third o
 Latency is measured open loop (vegeta at one constant rate for every endpoint, interleaved
 rounds, median of the rounds); each figure is printed with its ratio to its bare query.
 
-    python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--rate 40] [--explain]
+    python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--rate 40] [--limit 50] [--explain]
 
 The target size is --persons 1000000 (3,000,000 cases); loading it takes about ten times as long
 as the default. --explain prints EXPLAIN (ANALYZE, BUFFERS) of each list's query and stops.
@@ -37,7 +37,7 @@ from tests.stack import ServiceProcess, create_env, drop_env, free_port
 
 UNITS = 30
 CASEWORKERS_PER_UNIT = 10
-LIMIT = 50    # the default page
+LIMIT = 50    # the default page; --limit changes it
 
 
 def unit_name(n: int) -> str:
@@ -121,19 +121,19 @@ async def load(pool, persons: int, today: date) -> None:
           + f" in {time.monotonic() - began:.0f} s", flush=True)
 
 
-def queries(today: date) -> dict[str, tuple[str, str]]:
+def queries(today: date, limit: int = LIMIT) -> dict[str, str]:
     """name -> (the registry's SQL for the first page, as a bare query taking one text argument $1)."""
     def literal(text: str, args: list, keep: dict[int, str]) -> str:
         for n in range(len(args), 0, -1):
             value = keep.get(n) or (f"'{args[n - 1]}'" if not isinstance(args[n - 1], int) else str(args[n - 1]))
             text = text.replace(f"${n}", value.replace("$1", "\0ARG\0"))
         return text.replace("\0ARG\0", "$1")
-    intake, a = sql.intake_query(unit="x", kind=None, after=None, limit=LIMIT + 1)
-    unit_cases, b = sql.cases_query(unit="x", caseworker=None, after=None, limit=LIMIT + 1)
-    mine, c = sql.cases_query(unit="x", caseworker="y", after=None, limit=LIMIT + 1)
+    intake, a = sql.intake_query(unit="x", kind=None, after=None, limit=limit + 1)
+    unit_cases, b = sql.cases_query(unit="x", caseworker=None, after=None, limit=limit + 1)
+    mine, c = sql.cases_query(unit="x", caseworker="y", after=None, limit=limit + 1)
     overview, d = sql.overview_query(unit="x", today=today, at_risk_until=today + timedelta(days=14), after=None,
-                                     limit=LIMIT + 1)
-    in_force, e = sql.decisions_in_force_query(person_id=None, today=today, unit="x", after=None, limit=LIMIT + 1)
+                                     limit=limit + 1)
+    in_force, e = sql.decisions_in_force_query(person_id=None, today=today, unit="x", after=None, limit=limit + 1)
     return {
         "intake": literal(intake, a, {1: "$1"}),
         "cases unit": literal(unit_cases, b, {1: "$1"}),
@@ -176,7 +176,7 @@ async def explain(pool, today: date, people: list) -> None:
               + "\n".join(r[0] for r in plan), flush=True)
 
 
-async def main(persons: int, seconds: float, rounds: int, rate: int, only_explain: bool) -> int:
+async def main(persons: int, seconds: float, rounds: int, rate: int, only_explain: bool, limit: int) -> int:
     env = await create_env(Path(tempfile.mkdtemp()))
     procs: list[subprocess.Popen] = []
     try:
@@ -198,7 +198,7 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         env.processes.append(registry)
         await registry.wait_ready()
         bare: dict[str, str] = {}
-        for name, query in queries(today).items():
+        for name, query in queries(today, limit).items():
             port = free_port()
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
@@ -214,21 +214,21 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         units = [unit_name(n) for n in range(UNITS)]
         staff = [(unit_name(u), caseworker_name(u, k)) for u in range(UNITS) for k in range(CASEWORKERS_PER_UNIT)]
         rng.shuffle(staff)
-        r = registry.url
+        r, page = registry.url, f"limit={limit}"
         endpoints = {
-            "intake": ([target("GET", f"{r}/worklists/intake", headers=auth("caseworker", w, u)) for u, w in staff],
+            "intake": ([target("GET", f"{r}/worklists/intake?{page}", headers=auth("caseworker", w, u)) for u, w in staff],
                        [target("GET", f"{bare['intake']}/query?arg={u}") for u, _ in staff]),
-            "cases unit": ([target("GET", f"{r}/worklists/cases?scope=unit", headers=auth("caseworker", w, u))
+            "cases unit": ([target("GET", f"{r}/worklists/cases?scope=unit&{page}", headers=auth("caseworker", w, u))
                             for u, w in staff],
                            [target("GET", f"{bare['cases unit']}/query?arg={u}") for u, _ in staff]),
-            "cases mine": ([target("GET", f"{r}/worklists/cases?scope=mine", headers=auth("caseworker", w, u))
+            "cases mine": ([target("GET", f"{r}/worklists/cases?scope=mine&{page}", headers=auth("caseworker", w, u))
                             for u, w in staff],
                            [target("GET", f"{bare['cases mine']}/query?arg={u}/{w}") for u, w in staff]),
-            "unit overview": ([target("GET", f"{r}/worklists/unit-overview", headers=auth("supervisor", f"chef-{u}", u))
+            "unit overview": ([target("GET", f"{r}/worklists/unit-overview?{page}", headers=auth("supervisor", f"chef-{u}", u))
                                for u in units],
                               [target("GET", f"{bare['unit overview']}/query?arg={u}") for u in units]),
             "decisions in force": (
-                [target("GET", f"{r}/persons/{p}/decisions-in-force", headers=auth("caseworker", "hl", u))
+                [target("GET", f"{r}/persons/{p}/decisions-in-force?{page}", headers=auth("caseworker", "hl", u))
                  for p, u in people],
                 [target("GET", f"{bare['decisions in force']}/query?arg={p}/{u}") for p, u in people]),
         }
@@ -245,7 +245,7 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
                 await settled(pool)
         results = {label: median_result(label, rs) for label, rs in runs.items()}
         print(f"\n{persons:,} persons, {persons * 3:,} cases, {UNITS} units, {UNITS * CASEWORKERS_PER_UNIT}"
-              f" caseworkers; {rate}/s for {seconds:g} s, median of {rounds} interleaved rounds")
+              f" caseworkers; pages of {limit}; {rate}/s for {seconds:g} s, median of {rounds} interleaved rounds")
         for result in results.values():
             print("  " + result.line(), flush=True)
         print(f"\n  {'list':<22} {'p50 ratio':>10} {'p99 ratio':>10}   (registry / bare query, same SQL)")
@@ -267,6 +267,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=8, help="length of each run")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved latency rounds (median)")
     parser.add_argument("--rate", type=int, default=40, help="requests per second, the same for every endpoint")
+    parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page logs one read per person)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the lists' queries and stop")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain)))
+    sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain, args.limit)))

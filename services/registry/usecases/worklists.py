@@ -86,6 +86,9 @@ async def unit_overview(uow: UnitOfWork, user: Grant, *, unit: str | None, limit
     risk (within AT_RISK_DAYS). Counts only, no person."""
     unit = _unit(user, unit)
     start = decode_cursor(cursor, str)
+    if start is not None and "\x00" in start[0]:   # no name of ours holds NUL, nor can PostgreSQL's text
+        raise errors.invalid("invalid_cursor", "The cursor is not valid",
+                             "pass `next_cursor` of the previous page unchanged")
     async with uow:
         today = uow.today()
         rows = await store.unit_overview(uow.conn, unit=unit, today=today,

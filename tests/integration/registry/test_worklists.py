@@ -4,6 +4,7 @@ import json
 import uuid
 from datetime import timedelta
 
+from shared.pagination import encode_cursor
 from tests import clock
 from tests.integration.registry.test_cases import decision, open_case
 from tests.integration.registry.test_import import csv_of
@@ -201,6 +202,8 @@ async def test_the_unit_overview_counts_per_caseworker(registry):
     paged = await pages(client, "/worklists/unit-overview", chef)
     assert [r["caseworker"] for r in paged] == ["anna", "bertil"]
     assert (await client.get("/worklists/unit-overview", headers=anna)).status_code == 403
+    bad = await client.get("/worklists/unit-overview", params={"cursor": encode_cursor("a\x00")}, headers=chef)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
 
 
 async def test_each_page_is_a_logged_read_per_person_it_shows(registry):
