@@ -21,11 +21,11 @@ def ids(n: int) -> list[UUID]:
 def test_the_intake_queue_puts_child_reports_first_by_due_date_then_the_rest_oldest_first():
     a, b, c, d, e = ids(5)
     rows = [
-        dict(id=a, assessment_due_on=None, received_on=date(2026, 10, 1)),            # old application
-        dict(id=b, assessment_due_on=date(2026, 12, 5), received_on=date(2026, 11, 21)),
-        dict(id=c, assessment_due_on=date(2026, 11, 20), received_on=date(2026, 11, 6)),   # overdue report
-        dict(id=d, assessment_due_on=None, received_on=date(2026, 11, 26)),
-        dict(id=e, assessment_due_on=date(2026, 12, 5), received_on=date(2026, 11, 21)),   # same day as b
+        {"id": a, "assessment_due_on": None, "received_on": date(2026, 10, 1)},            # old application
+        {"id": b, "assessment_due_on": date(2026, 12, 5), "received_on": date(2026, 11, 21)},
+        {"id": c, "assessment_due_on": date(2026, 11, 20), "received_on": date(2026, 11, 6)},   # overdue report
+        {"id": d, "assessment_due_on": None, "received_on": date(2026, 11, 26)},
+        {"id": e, "assessment_due_on": date(2026, 12, 5), "received_on": date(2026, 11, 21)},   # same day as b
     ]
     ordered = sorted(rows, key=lambda r: worklists.intake_key(**r))
     assert [r["id"] for r in ordered] == [c, b, e, a, d]
@@ -33,10 +33,10 @@ def test_the_intake_queue_puts_child_reports_first_by_due_date_then_the_rest_old
 
 def test_open_cases_go_by_the_deadline_at_risk_with_no_deadline_last():
     a, b, c, d = ids(4)
-    rows = [dict(id=a, ongoing_due_on=None, opened_on=date(2026, 1, 1)),
-            dict(id=b, ongoing_due_on=date(2027, 1, 10), opened_on=date(2026, 9, 1)),
-            dict(id=c, ongoing_due_on=date(2026, 12, 1), opened_on=date(2026, 8, 1)),
-            dict(id=d, ongoing_due_on=None, opened_on=date(2025, 5, 5))]
+    rows = [{"id": a, "ongoing_due_on": None, "opened_on": date(2026, 1, 1)},
+            {"id": b, "ongoing_due_on": date(2027, 1, 10), "opened_on": date(2026, 9, 1)},
+            {"id": c, "ongoing_due_on": date(2026, 12, 1), "opened_on": date(2026, 8, 1)},
+            {"id": d, "ongoing_due_on": None, "opened_on": date(2025, 5, 5)}]
     assert [r["id"] for r in sorted(rows, key=lambda r: worklists.case_key(**r))] == [c, b, d, a]
 
 
@@ -57,7 +57,7 @@ def test_no_deadline_is_the_largest_date_the_database_reads_as_infinity():
 
 
 def test_a_page_is_cut_after_limit_and_its_cursor_is_the_last_shown():
-    rows = [dict(id=i, ongoing_due_on=None, opened_on=TODAY) for i in ids(3)]
+    rows = [{"id": i, "ongoing_due_on": None, "opened_on": TODAY} for i in ids(3)]
     page = page_of(rows, 2, lambda r: worklists.case_key(**r))
     assert page.items == rows[:2]
     assert decode_cursor(page.next_cursor, date, date, UUID) == (NO_DEADLINE, TODAY, rows[1]["id"])
