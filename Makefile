@@ -49,6 +49,7 @@ bench: venv
 bench-all: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench
 
-## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events.
+## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events,
+## bench-worklists.
 bench-%: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench $*

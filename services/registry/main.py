@@ -10,7 +10,9 @@ from services.registry.api import (
     me,
     occurrences,
     persons,
+    responsibility,
     staff,
+    worklists,
 )
 from services.registry.delegation import order as delegation_order
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
@@ -25,7 +27,7 @@ SERVICE = Service(
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
-             imports.router, me.router, staff.router],
+             imports.router, me.router, staff.router, responsibility.router, worklists.router],
     handlers=HANDLERS,
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )

@@ -25,7 +25,8 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 
 @router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)")
 async def create_case(body: CaseIn, uow: UnitOfWorkDep, user: Grant = allow("registry:case.open")) -> CaseOut:
-    return CaseOut.of(await cases.open_case(uow, user, unit=body.unit, kind=body.kind, person_id=body.person_id))
+    return CaseOut.of(await cases.open_case(uow, user, unit=body.unit, kind=body.kind, person_id=body.person_id,
+                                                   caseworker=body.caseworker))
 
 
 @router.get("/{case_id}", response_model=CaseOut, summary="Read a case")

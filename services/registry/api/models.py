@@ -140,6 +140,8 @@ class CaseIn(BaseModel):
     unit: Unit
     kind: CaseKind
     person_id: UUID = Field(description="the person the case is about (registered with POST /persons)")
+    caseworker: Name | None = Field(None, description="the responsible caseworker (handläggare) of the unit, as"
+                                                  " the token subject; left out: you")
 
 
 class ReasonIn(BaseModel):
@@ -154,6 +156,7 @@ class CaseOut(BaseModel):
     status: CaseStatus
     opened_on: date
     opened_by: str
+    caseworker: str = Field(description="the responsible caseworker (ansvarig handläggare)")
     closed_on: date | None
     close_reason: str | None
     removed_at: datetime | None = Field(None, description="set while support has the case removed")
@@ -402,6 +405,7 @@ class InquiryOut(BaseModel):
     received_on: date
     summary: str | None
     recorded_by: str
+    caseworker: str = Field(description="the responsible caseworker (ansvarig handläggare)")
     assessment_due_on: date | None = Field(description="null when no initial assessment is needed")
     assessment_overdue: bool
     assessed_on: date | None

@@ -7,11 +7,12 @@ import asyncpg
 
 
 async def insert(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str,
-                 person_id: UUID, opened_on: date, opened_by: str, import_ref: str | None = None) -> asyncpg.Record:
+                 person_id: UUID, opened_on: date, opened_by: str, caseworker: str,
+                 import_ref: str | None = None) -> asyncpg.Record:
     return await conn.fetchrow(
-        "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by, import_ref)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
-        case_id, unit, kind, person_id, opened_on, opened_by, import_ref,
+        "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
+        case_id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref,
     )
 
 

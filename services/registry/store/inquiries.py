@@ -10,7 +10,7 @@ async def insert(conn: asyncpg.Connection, *, inquiry_id: UUID, person_id: UUID,
                  assessment_due_on: date | None, protection_due_on: date | None) -> asyncpg.Record:
     return await conn.fetchrow(
         "INSERT INTO inquiries (id, person_id, unit, kind, received_on, summary, recorded_by, assessment_due_on,"
-        " protection_due_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
+        " protection_due_on, caseworker) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7) RETURNING *",
         inquiry_id, person_id, unit, kind, received_on, summary, recorded_by, assessment_due_on, protection_due_on,
     )
 

@@ -43,9 +43,11 @@ async def case_to_work_on(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record
 
 async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, person_id: UUID,
                     opened_on: date | None = None, opened_by: str | None = None,
-                    import_ref: str | None = None) -> Record:
+                    import_ref: str | None = None, caseworker: str | None = None) -> Record:
     """Open a case about a registered person in a unit of the user's and publish `case.opened`.
-    Opened today by the user, unless an import says when and under which reference."""
+    Opened today by the user, unless an import says when and under which reference. The
+    responsible caseworker (ansvarig handläggare) is the opener unless `caseworker` names another
+    of the unit."""
     user.ensure_unit(unit)
     async with uow:
         person = await person_store.get(uow.conn, person_id)
@@ -53,9 +55,9 @@ async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, perso
             raise errors.invalid("person_not_found", "The case's person is not registered", str(person_id))
         row = await store.insert(uow.conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
                                  opened_on=opened_on or uow.today(), opened_by=opened_by or user.sub,
-                                 import_ref=import_ref)
+                                 caseworker=caseworker or opened_by or user.sub, import_ref=import_ref)
         uow.publish(CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"], person_id=row["person_id"],
-                               opened_on=row["opened_on"],
+                               opened_on=row["opened_on"], caseworker=row["caseworker"],
                                person_ref=person_ref(person["pin"], uow.settings.person_ref_key)),
                     key=str(row["id"]), subject=f"case/{row['id']}")
     return row

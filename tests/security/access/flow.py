@@ -44,6 +44,7 @@ class Flow:
     pin: str = ""
     person_id: str = ""
     inquiry_id: str = ""
+    open_inquiry_id: str = ""       # left in the unit's intake queue
     case_id: str = ""
     investigation_id: str = ""
     decision_id: str = ""
@@ -139,6 +140,11 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
         "follow_up_on": (today + timedelta(days=90)).isoformat(),
         "communication": {"communicated": True, "communicated_on": today.isoformat(),
                           "method": "letter"}})).json()["id"]
+
+    # A second inquiry, left in the unit's intake queue (not assessed, no investigation).
+    f.open_inquiry_id = (await f.call("registry", "POST", "/inquiries", role="caseworker", may_see_address=True,
+                                      expect=201, json={"kind": "other_information", "person_id": f.person_id,
+                                                        "unit": UNIT, "received_on": today.isoformat()})).json()["id"]
 
     # The journal note, once the journal knows the case.
     await _seen(env, "the case in the journal", "SELECT true FROM journal.cases WHERE case_id = $1::uuid", f.case_id)

@@ -42,6 +42,14 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/me/decisions/{decision_id}/letter"):
         Read("citizen", lambda f: (f"/me/decisions/{f.decision_id}/letter", {}), lambda f: {"pin": f.pin}),
     ("registry", "/cases/{case_id}/removals"): Read("support", lambda f: (f"/cases/{f.case_id}/removals", {})),
+    ("registry", "/cases/{case_id}/reassignments"):
+        Read("supervisor", lambda f: (f"/cases/{f.case_id}/reassignments", {})),
+    ("registry", "/inquiries/{inquiry_id}/reassignments"):
+        Read("caseworker", lambda f: (f"/inquiries/{f.open_inquiry_id}/reassignments", {})),
+    ("registry", "/worklists/intake"): Read("caseworker", lambda f: ("/worklists/intake", {"limit": 200})),
+    ("registry", "/worklists/cases"): Read("supervisor", lambda f: ("/worklists/cases", {"scope": "unit", "limit": 200})),
+    ("registry", "/persons/{person_id}/decisions-in-force"):
+        Read("caseworker", lambda f: (f"/persons/{f.person_id}/decisions-in-force", {})),
     ("registry", "/occurrences/search"): Read("family_law", lambda f: ("/occurrences/search", {}),
                                               body=lambda f: {"pin": f.pin}),
     ("registry", "/audit"): Read("supervisor", lambda f: ("/audit", {"person_id": f.person_id})),
@@ -72,6 +80,7 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     ("registry", "/staff"): "the staff directory: members of staff by their token subject, no client in it",
     ("registry", "/staff/{subject}"): "one member of staff; no client in it",
     ("registry", "/covers"): "who stands in for whom among staff, and when; no client in it",
+    ("registry", "/worklists/unit-overview"): "counts of open cases, inquiries and deadlines per caseworker; no person",
     # The watch and notify services hold no person: no person id, name, number or address.
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
     # order reads it (and is logged) in the registry, the journal or orders.

@@ -1,0 +1,273 @@
+"""The caseworker's day on the registry: GET /worklists/intake, /worklists/cases (mine and the
+unit's), /worklists/unit-overview and /persons/{id}/decisions-in-force, each against a bare FastAPI
+endpoint running the same SQL (bench.baseline /query: no auth, no validation, no transaction, no
+access log), measured in the same run.
+
+The data is made in PostgreSQL itself (generate_series), in the shape of the target
+municipality: 30 units, 10 caseworkers each (300), three cases per person, half of them open, a
+third of the open ones with an ongoing investigation (a child's with a due date), one open inquiry
+per ten persons (a fifth of them reports about a child), a decision on a third of the cases.
+
+Latency is measured open loop (vegeta at one constant rate for every endpoint, interleaved
+rounds, median of the rounds); each figure is printed with its ratio to its bare query.
+
+    python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--rate 40] [--limit 50] [--explain]
+
+The target size is --persons 1000000 (3,000,000 cases); loading it takes about ten times as long
+as the default. --explain prints EXPLAIN (ANALYZE, BUFFERS) of each list's query and stops.
+"""
+import argparse
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from bench.harness import ROOT, Result, attack, target, wait_up
+from bench.registry_bench import median_result, settled
+from services.registry.main import SERVICE
+from services.registry.store import worklists as sql
+from shared.auth import issue_token
+from shared.clock import Clock
+from shared.db import create_pool, migrate
+from tests.stack import ServiceProcess, create_env, drop_env, free_port
+
+UNITS = 30
+CASEWORKERS_PER_UNIT = 10
+LIMIT = 50    # the default page; --limit changes it
+
+
+def unit_name(n: int) -> str:
+    return f"enhet-{n:02d}"
+
+
+def caseworker_name(unit: int, n: int) -> str:
+    return f"hl-{unit:02d}-{n}"
+
+
+LOAD = """
+SET session_replication_role = replica;
+INSERT INTO persons (id, pin, birth_date, first_name, last_name, created_by)
+SELECT gen_random_uuid(), lpad(i::text, 12, '0'),
+       CASE WHEN i % 5 = 0 THEN $2::date - (365 * 10) ELSE $2::date - (365 * 40) END - (i % 3000),
+       'Förnamn', 'Efternamn' || i, 'bench'
+  FROM generate_series(1, $1::int) i;
+
+CREATE TEMP TABLE p AS SELECT id, birth_date, row_number() OVER () AS n FROM persons;
+
+INSERT INTO cases (id, unit, kind, person_id, status, opened_on, opened_by, caseworker, closed_on)
+SELECT gen_random_uuid(), 'enhet-' || lpad(((p.n * 3 + k) % 30)::text, 2, '0'), 'SoL', p.id,
+       CASE WHEN k = 0 THEN 'closed' ELSE 'open' END, $2::date - ((p.n * 7 + k * 13) % 1000)::int, 'bench',
+       'hl-' || lpad(((p.n * 3 + k) % 30)::text, 2, '0') || '-' || (((p.n * 3 + k) / 30) % 10),
+       CASE WHEN k = 0 THEN $2::date - 1 END
+  FROM p, generate_series(0, 2) k;
+
+-- An ongoing investigation on a third of the open cases; a child's is due within four months.
+INSERT INTO investigations (id, case_id, started_on, due_on, started_by)
+SELECT gen_random_uuid(), c.id, c.opened_on,
+       CASE WHEN p.birth_date > $2::date - 365 * 18 THEN $2::date - 20 + ((hashtext(c.id::text) & 2147483647) % 140) END, 'bench'
+  FROM cases c JOIN p ON p.id = c.person_id
+ WHERE c.status = 'open' AND (hashtext(c.id::text) & 2147483647) % 3 = 0;
+UPDATE cases c SET ongoing_investigation_id = i.id, ongoing_due_on = i.due_on
+  FROM investigations i WHERE i.case_id = c.id AND i.completed_on IS NULL;
+
+-- A decision on a third of the cases, on an investigation completed for it; most in force today.
+CREATE TEMP TABLE decided AS
+SELECT c.id AS case_id, gen_random_uuid() AS investigation_id, c.opened_on
+  FROM cases c WHERE (hashtext(c.id::text || 'd') & 2147483647) % 3 = 0;
+INSERT INTO investigations (id, case_id, started_on, due_on, started_by, completed_on, completed_by)
+SELECT investigation_id, case_id, opened_on, NULL, 'bench', opened_on, 'bench' FROM decided;
+INSERT INTO decisions (id, case_id, investigation_id, outcome, intervention, valid_from, valid_to, decided_on,
+                       decided_by, communicated, not_communicated_reason, reasons, legal_basis)
+SELECT gen_random_uuid(), case_id, investigation_id, 'granted', 'home_help', opened_on,
+       CASE WHEN (hashtext(case_id::text) & 2147483647) % 4 = 0 THEN GREATEST(opened_on, $2::date - 1) END, opened_on, 'bench', false,
+       'Bifall i sin helhet', 'Behov', '4 kap. 1 § SoL'
+  FROM decided;
+
+-- One open inquiry per ten persons; a fifth reports about a child with their deadlines.
+INSERT INTO inquiries (id, person_id, unit, kind, received_on, recorded_by, caseworker, assessment_due_on,
+                       protection_due_on)
+SELECT gen_random_uuid(), p.id, 'enhet-' || lpad(((p.n / 10) % 30)::text, 2, '0'),
+       CASE WHEN p.n % 50 = 0 THEN 'report_of_concern' ELSE 'application' END,
+       $2::date - (p.n % 40)::int, 'bench',
+       'hl-' || lpad(((p.n / 10) % 30)::text, 2, '0') || '-' || ((p.n / 300) % 10),
+       CASE WHEN p.n % 50 = 0 THEN $2::date - (p.n % 40)::int + 14 END,
+       CASE WHEN p.n % 50 = 0 THEN $2::date - (p.n % 40)::int END
+  FROM p WHERE p.n % 10 = 0;
+SET session_replication_role = DEFAULT;
+"""
+
+
+async def load(pool, persons: int, today: date) -> None:
+    began = time.monotonic()
+    async with pool.acquire() as conn:
+        for statement in [s for s in LOAD.split(";\n") if s.strip()]:
+            body = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
+            args = [a for a, used in ((persons, "$1" in body), (today, "$2" in body)) if used]
+            if "$1" not in body and "$2" in body:
+                body = body.replace("$2", "$1")
+            await conn.execute(body, *args)
+        for table in ("persons", "cases", "investigations", "decisions", "inquiries"):
+            await conn.execute(f"VACUUM (ANALYZE) {table}")
+        await conn.execute("CHECKPOINT")
+        counts = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM persons) AS persons, (SELECT count(*) FROM cases) AS cases,"
+            " (SELECT count(*) FROM investigations) AS investigations, (SELECT count(*) FROM decisions) AS decisions,"
+            " (SELECT count(*) FROM inquiries) AS inquiries")
+    print("  loaded " + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+          + f" in {time.monotonic() - began:.0f} s", flush=True)
+
+
+def queries(today: date, limit: int = LIMIT) -> dict[str, str]:
+    """name -> (the registry's SQL for the first page, as a bare query taking one text argument $1)."""
+    def literal(text: str, args: list, keep: dict[int, str]) -> str:
+        for n in range(len(args), 0, -1):
+            value = keep.get(n) or (f"'{args[n - 1]}'" if not isinstance(args[n - 1], int) else str(args[n - 1]))
+            text = text.replace(f"${n}", value.replace("$1", "\0ARG\0"))
+        return text.replace("\0ARG\0", "$1")
+    intake, a = sql.intake_query(unit="x", kind=None, after=None, limit=limit + 1)
+    unit_cases, b = sql.cases_query(unit="x", caseworker=None, after=None, limit=limit + 1)
+    mine, c = sql.cases_query(unit="x", caseworker="y", after=None, limit=limit + 1)
+    overview, d = sql.overview_query(unit="x", today=today, at_risk_until=today + timedelta(days=14), after=None,
+                                     limit=limit + 1)
+    in_force, e = sql.decisions_in_force_query(person_id=None, today=today, unit="x", after=None, limit=limit + 1)
+    return {
+        "intake": literal(intake, a, {1: "$1"}),
+        "cases unit": literal(unit_cases, b, {1: "$1"}),
+        "cases mine": literal(mine, c, {1: "split_part($1, '/', 1)", 2: "split_part($1, '/', 2)"}),
+        "unit overview": literal(overview, d, {1: "$1"}),
+        "decisions in force": literal(in_force, e, {2: "split_part($1, '/', 1)::uuid", 3: "split_part($1, '/', 2)"}),
+    }
+
+
+async def explain(pool, today: date, people: list) -> None:
+    unit, worker = unit_name(7), caseworker_name(7, 3)
+    person, person_unit = people[0]
+    args = {"intake": unit, "cases unit": unit, "cases mine": f"{unit}/{worker}", "unit overview": unit,
+            "decisions in force": f"{person}/{person_unit}"}
+    async with pool.acquire() as conn:
+        for name, query in queries(today).items():
+            plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {query}", args[name])
+            print(f"\n-- {name}: {query}\n" + "\n".join(r[0] for r in plan), flush=True)
+        after = await conn.fetchrow(f"SELECT {sql.CASE_ORDER} AS due, opened_on, id FROM cases"
+                                    " WHERE unit = $1 AND status = 'open' AND removed_at IS NULL"
+                                    f" ORDER BY {sql.CASE_ORDER}, opened_on, id OFFSET 5000 LIMIT 1", unit)
+        deep, params = sql.cases_query(unit=unit, caseworker=None, after=tuple(after), limit=LIMIT + 1)
+        plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {deep}", *params)
+        print(f"\n-- cases unit, the page after the 5,000th case (a cursor): {deep}\n"
+              + "\n".join(r[0] for r in plan), flush=True)
+        after = await conn.fetchrow(f"SELECT {sql.CASE_ORDER} AS due, opened_on, id FROM cases"
+                                    " WHERE unit = $1 AND caseworker = $2 AND status = 'open' AND removed_at IS NULL"
+                                    f" ORDER BY {sql.CASE_ORDER}, opened_on, id OFFSET 300 LIMIT 1", unit, worker)
+        deep, params = sql.cases_query(unit=unit, caseworker=worker, after=tuple(after), limit=LIMIT + 1)
+        plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {deep}", *params)
+        print(f"\n-- cases mine, the page after the 300th case (a cursor): {deep}\n"
+              + "\n".join(r[0] for r in plan), flush=True)
+        after = await conn.fetchrow("SELECT (assessment_due_on IS NULL) AS g, COALESCE(assessment_due_on, received_on) AS d,"
+                                    " id FROM inquiries WHERE unit = $1 AND assessed_on IS NULL AND investigation_id"
+                                    f" IS NULL ORDER BY {sql.INTAKE_ORDER}, id OFFSET 100 LIMIT 1", unit)
+        deep, params = sql.intake_query(unit=unit, kind=None, after=(int(after["g"]), after["d"], after["id"]),
+                                        limit=LIMIT + 1)
+        plan = await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {deep}", *params)
+        print(f"\n-- intake, the page after the 100th inquiry (a cursor): {deep}\n"
+              + "\n".join(r[0] for r in plan), flush=True)
+
+
+async def main(persons: int, seconds: float, rounds: int, rate: int, only_explain: bool, limit: int) -> int:
+    env = await create_env(Path(tempfile.mkdtemp()))
+    procs: list[subprocess.Popen] = []
+    try:
+        pool = await create_pool(env.database_url, "registry", max_size=2)
+        await migrate(pool, "registry", SERVICE.migrations)
+        today = Clock().today()
+        await load(pool, persons, today)
+        rng = random.Random(1)
+        people = [(r["person_id"], r["unit"]) for r in await pool.fetch(
+            "SELECT DISTINCT ON (d.case_id) c.person_id, c.unit FROM decisions d JOIN cases c ON c.id = d.case_id"
+            " WHERE d.valid_to IS NULL LIMIT 2000")]
+        if only_explain:
+            await explain(pool, today, people)
+            await pool.close()
+            return 0
+
+        registry = ServiceProcess(env, "registry", {})
+        registry.start()
+        env.processes.append(registry)
+        await registry.wait_ready()
+        bare: dict[str, str] = {}
+        for name, query in queries(today, limit).items():
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
+                 f"{env.database_url}?search_path=registry", "--query", query], cwd=ROOT))
+            bare[name] = f"http://127.0.0.1:{port}"
+        for url in bare.values():
+            await wait_up(f"{url}/constant")
+
+        def auth(role: str, sub: str, unit: str) -> dict[str, str]:
+            token = issue_token(env.settings, sub=sub, roles=[role], unit=unit)
+            return {"Authorization": f"Bearer {token}", "X-Access-Reason": "benchmark"}
+
+        units = [unit_name(n) for n in range(UNITS)]
+        staff = [(unit_name(u), caseworker_name(u, k)) for u in range(UNITS) for k in range(CASEWORKERS_PER_UNIT)]
+        rng.shuffle(staff)
+        r, page = registry.url, f"limit={limit}"
+        endpoints = {
+            "intake": ([target("GET", f"{r}/worklists/intake?{page}", headers=auth("caseworker", w, u)) for u, w in staff],
+                       [target("GET", f"{bare['intake']}/query?arg={u}") for u, _ in staff]),
+            "cases unit": ([target("GET", f"{r}/worklists/cases?scope=unit&{page}", headers=auth("caseworker", w, u))
+                            for u, w in staff],
+                           [target("GET", f"{bare['cases unit']}/query?arg={u}") for u, _ in staff]),
+            "cases mine": ([target("GET", f"{r}/worklists/cases?scope=mine&{page}", headers=auth("caseworker", w, u))
+                            for u, w in staff],
+                           [target("GET", f"{bare['cases mine']}/query?arg={u}/{w}") for u, w in staff]),
+            "unit overview": ([target("GET", f"{r}/worklists/unit-overview?{page}", headers=auth("supervisor", f"chef-{u}", u))
+                               for u in units],
+                              [target("GET", f"{bare['unit overview']}/query?arg={u}") for u in units]),
+            "decisions in force": (
+                [target("GET", f"{r}/persons/{p}/decisions-in-force?{page}", headers=auth("caseworker", "hl", u))
+                 for p, u in people],
+                [target("GET", f"{bare['decisions in force']}/query?arg={p}/{u}") for p, u in people]),
+        }
+        for ours, theirs in endpoints.values():     # warm up pools, prepared statements and caches
+            await asyncio.to_thread(attack, "warm-up", ours, rate=20, seconds=2)
+            await asyncio.to_thread(attack, "warm-up", theirs, rate=20, seconds=2)
+        await settled(pool)
+        runs: dict[str, list[Result]] = {}
+        for _ in range(rounds):
+            for name, (ours, theirs) in endpoints.items():
+                for label, targets in ((f"registry: {name}", ours), (f"bare query: {name}", theirs)):
+                    runs.setdefault(label, []).append(await asyncio.to_thread(
+                        attack, label, targets, rate=rate, seconds=seconds))
+                await settled(pool)
+        results = {label: median_result(label, rs) for label, rs in runs.items()}
+        print(f"\n{persons:,} persons, {persons * 3:,} cases, {UNITS} units, {UNITS * CASEWORKERS_PER_UNIT}"
+              f" caseworkers; pages of {limit}; {rate}/s for {seconds:g} s, median of {rounds} interleaved rounds")
+        for result in results.values():
+            print("  " + result.line(), flush=True)
+        print(f"\n  {'list':<22} {'p50 ratio':>10} {'p99 ratio':>10}   (registry / bare query, same SQL)")
+        for name in endpoints:
+            ours, theirs = results[f"registry: {name}"], results[f"bare query: {name}"]
+            print(f"  {name:<22} {ours.p50_ms / theirs.p50_ms:9.2f}x {ours.p99_ms / theirs.p99_ms:9.2f}x")
+        await pool.close()
+        return 0
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(20)
+        await drop_env(env)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--persons", type=int, default=100_000, help="three cases each; the target is 1,000,000")
+    parser.add_argument("--seconds", type=float, default=8, help="length of each run")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved latency rounds (median)")
+    parser.add_argument("--rate", type=int, default=40, help="requests per second, the same for every endpoint")
+    parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page logs one read per person)")
+    parser.add_argument("--explain", action="store_true", help="print the plans of the lists' queries and stop")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain, args.limit)))

@@ -1,0 +1,224 @@
+"""The caseworker's day on the real registry: the intake queue, my cases and the unit's, a
+person's decisions in force, the unit overview; each page logged per person it shows."""
+import json
+import uuid
+from datetime import timedelta
+
+from shared.pagination import encode_cursor
+from tests import clock
+from tests.integration.registry.test_cases import decision, open_case
+from tests.integration.registry.test_import import csv_of
+from tests.pins import child_pin, make_pin, register_person
+from tests.stack import eventually, read_topic
+
+
+def unit() -> str:
+    return f"dag-{uuid.uuid4().hex[:6]}"
+
+
+async def record(client, env, u, *, kind="report_of_concern", child=True, days_ago=0, sub="anna"):
+    headers = env.auth("caseworker", sub=sub, unit=u)
+    person_id = await register_person(client, headers, **({"pin": child_pin()} if child else {}))
+    response = await client.post("/inquiries", json={
+        "kind": kind, "person_id": person_id, "unit": u,
+        "received_on": (clock.today() - timedelta(days=days_ago)).isoformat()}, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def old_case(client, env, u, *, days_ago: int, caseworker: str = "anna", child: bool = True) -> dict:
+    """A case opened `days_ago` (from the old system, the one way to open a case in the past), with
+    `caseworker` made responsible by the unit's supervisor."""
+    row = {"pin": child_pin() if child else make_pin(), "first_name": "Per", "last_name": "Ek", "unit": u,
+           "kind": "SoL", "status": "open", "opened_on": (clock.today() - timedelta(days=days_ago)).isoformat(),
+           "ref": f"old-{uuid.uuid4().hex}"}
+    imported = await client.post("/imports", content=csv_of([row]),
+                                 headers={**env.auth("support"), "Content-Type": "text/csv"})
+    assert imported.status_code == 200, imported.text
+    case_id = imported.json()["results"][0]["case_id"]
+    moved = await client.post(f"/cases/{case_id}/reassignment", json={"caseworker": caseworker, "reason": "Ny"},
+                              headers=env.auth("supervisor", sub="chef", unit=u))
+    assert moved.status_code == 200, moved.text
+    return moved.json()
+
+
+async def investigate(client, env, case: dict, *, days_ago: int) -> dict:
+    started = await client.post(f"/cases/{case['id']}/investigations",
+                                json={"started_on": (clock.today() - timedelta(days=days_ago)).isoformat()},
+                                headers=env.auth("caseworker", sub=case["caseworker"], unit=case["unit"]))
+    assert started.status_code == 201, started.text
+    return started.json()
+
+
+async def pages(client, path, headers, **params):
+    """Every item of the list, a page of 2 at a time."""
+    items, cursor = [], None
+    while True:
+        response = await client.get(path, params={**params, "limit": 2, **({"cursor": cursor} if cursor else {})},
+                                    headers=headers)
+        assert response.status_code == 200, response.text
+        items += response.json()["items"]
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            return items
+
+
+async def test_the_intake_queue_lists_child_reports_first_by_their_deadline(registry):
+    env, client = registry
+    u = unit()
+    adult_old = await record(client, env, u, kind="application", child=False, days_ago=30)
+    child_late = await record(client, env, u, days_ago=20)       # assessment due 6 days ago: overdue
+    child_new = await record(client, env, u, days_ago=0)
+    adult_new = await record(client, env, u, kind="other_information", child=False, days_ago=2)
+    child_mid = await record(client, env, u, days_ago=5)
+    assessed = await record(client, env, u, days_ago=3)
+    headers = env.auth("caseworker", unit=u)
+    done = await client.post(f"/inquiries/{assessed['id']}/assessment",
+                             json={"outcome": "no_investigation", "reasons": "Ingen oro"}, headers=headers)
+    assert done.status_code == 200, done.text
+
+    items = await pages(client, "/worklists/intake", headers, unit=u)
+    assert [i["id"] for i in items] == [child_late["id"], child_mid["id"], child_new["id"],
+                                        adult_old["id"], adult_new["id"]]
+    first = items[0]
+    assert first["assessment_due_on"] == child_late["assessment_due_on"]
+    assert first["protection_due_on"] == child_late["protection_due_on"]
+    assert first["overdue"] is True and first["caseworker"] == "anna" and first["kind"] == "report_of_concern"
+    assert items[3]["assessment_due_on"] is None and items[3]["overdue"] is False
+    # The default unit is the token's; a kind filter keeps the order.
+    only = (await client.get("/worklists/intake", params={"kind": "application"}, headers=headers)).json()
+    assert [i["id"] for i in only["items"]] == [adult_old["id"]] and only["unit"] == u
+    # Another unit's queue: 403 as for any unit the user names outside theirs.
+    other = await client.get("/worklists/intake", params={"unit": u}, headers=env.auth("caseworker", unit="annan"))
+    assert other.status_code == 403 and other.json()["code"] == "other_unit"
+    forbidden = await client.get("/worklists/intake", params={"unit": u}, headers=env.auth("family_law"))
+    assert forbidden.status_code == 403 and forbidden.json()["code"] == "forbidden"
+
+
+async def test_my_cases_and_the_units_cases_by_the_deadline_at_risk(registry):
+    env, client = registry
+    u = unit()
+    anna = env.auth("caseworker", sub="anna", unit=u)
+    no_investigation = await open_case(client, env, unit=u)                  # anna's, no deadline
+    adult = await open_case(client, env, unit=u)                             # anna's, adult: no deadline
+    assert (await client.post(f"/cases/{adult['id']}/investigations", json={}, headers=anna)).status_code == 201
+    child = await old_case(client, env, u, days_ago=30)                      # anna's, due in about 3 months
+    started = await investigate(client, env, child, days_ago=20)
+    bertils = await old_case(client, env, u, days_ago=60, caseworker="bertil")   # due in about 2 months
+    await investigate(client, env, bertils, days_ago=50)
+    closed = await open_case(client, env, unit=u)
+    assert (await client.post(f"/cases/{closed['id']}/close", json={"reason": "Klart"}, headers=anna)).status_code == 200
+
+    mine = await pages(client, "/worklists/cases", anna, scope="mine", status="open")
+    # The one with a deadline first, then those without by opened_on (both today) and id.
+    without = sorted([no_investigation["id"], adult["id"]])
+    assert [c["id"] for c in mine] == [child["id"], *without]
+    assert mine[0]["investigation_due_on"] == started["due_on"]
+    assert mine[0]["ongoing_investigation_id"] == started["id"]
+    assert {c["caseworker"] for c in mine} == {"anna"}
+
+    whole = await pages(client, "/worklists/cases", anna, scope="unit")
+    assert [c["id"] for c in whole] == [bertils["id"], child["id"], *without]
+    one = await pages(client, "/worklists/cases", anna, scope="unit", caseworker="bertil")
+    assert [c["id"] for c in one] == [bertils["id"]]
+
+    # Completing the investigation takes the deadline off the case.
+    done = await client.post(f"/cases/{child['id']}/investigations/{started['id']}/completion", headers=anna)
+    assert done.status_code == 200, done.text
+    after = await pages(client, "/worklists/cases", anna, scope="mine")
+    assert [c["id"] for c in after] == [child["id"], *without]   # opened 30 days ago, before the others
+    assert all(c["investigation_due_on"] is None for c in after)
+
+    bad = await client.get("/worklists/cases", params={"status": "closed"}, headers=anna)
+    assert bad.status_code == 422
+    other = await client.get("/worklists/cases", params={"scope": "unit", "unit": u},
+                             headers=env.auth("supervisor", unit="annan"))
+    assert other.status_code == 403 and other.json()["code"] == "other_unit"
+
+
+async def test_decisions_in_force_today_not_lapsed_not_future_not_removed(registry):
+    env, client = registry
+    u = unit()
+    headers = env.auth("caseworker", unit=u)
+    person_id = await register_person(client, headers)
+    today = clock.today()
+
+    async def decided(**validity):
+        case = await open_case(client, env, unit=u, person_id=person_id)
+        assert (await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)).status_code == 201
+        made = await client.post(f"/cases/{case['id']}/decisions", json=decision(follow_up_on=None, **validity),
+                                 headers=headers)
+        assert made.status_code == 201, made.text
+        return case, made.json()
+
+    _, in_force = await decided(valid_from=(today - timedelta(days=30)).isoformat(), valid_to=today.isoformat())
+    _, open_ended = await decided(valid_from=today.isoformat(), valid_to=None)
+    await decided(valid_from=(today - timedelta(days=30)).isoformat(),
+                  valid_to=(today - timedelta(days=1)).isoformat())                                # lapsed
+    await decided(valid_from=(today + timedelta(days=1)).isoformat(), valid_to=None)            # future
+    await decided(valid_from=today.isoformat(), outcome="rejected",
+                  reasons="Behovet kan tillgodoses på annat sätt.")                                # rejection
+    removed_case, _ = await decided(valid_from=today.isoformat())
+    assert (await client.post(f"/cases/{removed_case['id']}/removal", json={"reason": "Fel person"},
+                              headers=env.auth("support"))).status_code == 200
+
+    found = await pages(client, f"/persons/{person_id}/decisions-in-force", headers)
+    assert [d["id"] for d in found] == [in_force["id"], open_ended["id"]]
+    assert found[0]["intervention"] == "home_help" and found[0]["intervention_name"] == "Hemtjänst"
+    assert found[0]["valid_to"] == today.isoformat() and found[1]["valid_to"] is None
+    assert found[0]["scope_unit"] == in_force["scope_unit"]
+    # Another unit's caseworker reads none of them; family law reads every unit's.
+    other = await client.get(f"/persons/{person_id}/decisions-in-force", headers=env.auth("caseworker", unit="annan"))
+    assert other.status_code == 200 and other.json()["items"] == []
+    wide = await client.get(f"/persons/{person_id}/decisions-in-force", headers=env.auth("family_law"))
+    assert len(wide.json()["items"]) == 2
+    nobody = await client.get(f"/persons/{uuid.uuid4()}/decisions-in-force", headers=headers)
+    assert nobody.status_code == 404 and nobody.json()["code"] == "person_not_found"
+    citizen = await client.get(f"/persons/{person_id}/decisions-in-force", headers=env.auth("citizen", pin=make_pin()))
+    assert citizen.status_code == 403
+
+
+async def test_the_unit_overview_counts_per_caseworker(registry):
+    env, client = registry
+    u = unit()
+    anna = env.auth("caseworker", sub="anna", unit=u)
+    await open_case(client, env, unit=u)
+    child = await old_case(client, env, u, days_ago=200)
+    await investigate(client, env, child, days_ago=112)   # four months less about ten days: at risk
+    late = await old_case(client, env, u, days_ago=200)
+    await investigate(client, env, late, days_ago=150)    # past four months: overdue
+    await record(client, env, u, days_ago=20, sub="bertil")       # assessment overdue, protection overdue
+    await record(client, env, u, days_ago=5, sub="bertil")        # assessment at risk, protection overdue
+    chef = env.auth("supervisor", sub="chef", unit=u)
+    overview = await client.get("/worklists/unit-overview", headers=chef)
+    assert overview.status_code == 200, overview.text
+    rows = {r["caseworker"]: r for r in overview.json()["items"]}
+    assert set(rows) == {"anna", "bertil"}
+    assert (rows["anna"]["open_cases"], rows["anna"]["open_inquiries"]) == (3, 0)
+    assert (rows["anna"]["investigations_at_risk"], rows["anna"]["investigations_overdue"]) == (1, 1)
+    assert (rows["bertil"]["open_cases"], rows["bertil"]["open_inquiries"]) == (0, 2)
+    assert (rows["bertil"]["assessments_overdue"], rows["bertil"]["assessments_at_risk"]) == (1, 1)
+    assert rows["bertil"]["protections_overdue"] == 2
+    paged = await pages(client, "/worklists/unit-overview", chef)
+    assert [r["caseworker"] for r in paged] == ["anna", "bertil"]
+    assert (await client.get("/worklists/unit-overview", headers=anna)).status_code == 403
+    bad = await client.get("/worklists/unit-overview", params={"cursor": encode_cursor("a\x00")}, headers=chef)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
+
+
+async def test_each_page_is_a_logged_read_per_person_it_shows(registry):
+    env, client = registry
+    u = unit()
+    first = await record(client, env, u, child=False)
+    second = await record(client, env, u, child=False)
+    reader = f"dagens-{uuid.uuid4().hex[:6]}"
+    response = await client.get("/worklists/intake", params={"unit": u},
+                                headers={**env.auth("caseworker", sub=reader, unit=u), "X-Access-Reason": "inkorg"})
+    assert response.status_code == 200
+
+    async def logged():
+        records = await read_topic(env.kafka_bootstrap, env.topic("audit.access"), timeout=3)
+        entries = [json.loads(r.value) for r in records]
+        mine = {e["person_id"] for e in entries if e["actor"] == reader and e["resource"] == f"worklists/intake/{u}"}
+        return mine if len(mine) >= 2 else None
+    assert await eventually(logged) == {first["person_id"], second["person_id"]}
