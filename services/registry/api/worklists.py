@@ -118,8 +118,8 @@ class CaseworkerLoad(BaseModel):
     assessments_overdue: int
     assessments_at_risk: int
     protections_overdue: int
-    decisions_awaiting_approval: int | None = Field(
-        None, description="not counted here yet: decision approval is built separately (null)")
+    decisions_awaiting_approval: int = Field(description="decisions this caseworker made above their delegation,"
+                                                         " waiting for approval")
 
     @classmethod
     def of(cls, row) -> "CaseworkerLoad":

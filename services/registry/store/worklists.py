@@ -78,14 +78,20 @@ def overview_query(*, unit: str, today: date, at_risk_until: date, after: str | 
         f" count(*) FILTER (WHERE assessment_due_on BETWEEN {t} AND {r}) AS assessments_at_risk,"
         f" count(*) FILTER (WHERE protection_assessed_at IS NULL AND protection_due_on < {t}) AS protections_overdue"
         f" FROM inquiries WHERE unit = {u} AND {OPEN_INQUIRY}{later}"
-        f" GROUP BY caseworker ORDER BY caseworker LIMIT {n})"
+        f" GROUP BY caseworker ORDER BY caseworker LIMIT {n}),"
+        " d AS (SELECT d.decided_by AS caseworker, count(*) AS decisions_awaiting_approval"
+        " FROM decisions d JOIN cases c ON c.id = d.case_id"
+        f" WHERE d.status = 'awaiting_approval' AND c.unit = {u} AND c.removed_at IS NULL"
+        f"{later.replace('caseworker', 'd.decided_by')}"
+        f" GROUP BY d.decided_by ORDER BY d.decided_by LIMIT {n})"
         " SELECT caseworker, COALESCE(open_cases, 0) AS open_cases, COALESCE(open_inquiries, 0) AS open_inquiries,"
         " COALESCE(investigations_overdue, 0) AS investigations_overdue,"
         " COALESCE(investigations_at_risk, 0) AS investigations_at_risk,"
         " COALESCE(assessments_overdue, 0) AS assessments_overdue,"
         " COALESCE(assessments_at_risk, 0) AS assessments_at_risk,"
-        " COALESCE(protections_overdue, 0) AS protections_overdue"
-        f" FROM c FULL JOIN i USING (caseworker) ORDER BY caseworker LIMIT {n}")
+        " COALESCE(protections_overdue, 0) AS protections_overdue,"
+        " COALESCE(decisions_awaiting_approval, 0) AS decisions_awaiting_approval"
+        f" FROM c FULL JOIN i USING (caseworker) FULL JOIN d USING (caseworker) ORDER BY caseworker LIMIT {n}")
     return sql, p
 
 

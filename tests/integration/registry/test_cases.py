@@ -1,6 +1,6 @@
 """Cases, investigations and decisions in the order the law expects, and their events."""
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests import clock
 from tests.pins import make_pin, register_person

@@ -189,12 +189,21 @@ async def test_the_unit_overview_counts_per_caseworker(registry):
     await investigate(client, env, late, days_ago=150)    # past four months: overdue
     await record(client, env, u, days_ago=20, sub="bertil")       # assessment overdue, protection overdue
     await record(client, env, u, days_ago=5, sub="bertil")        # assessment at risk, protection overdue
+    # Anna (not in the staff directory: caseworker level) grants home help above her delegation.
+    waiting_case = await open_case(client, env, unit=u)
+    assert (await client.post(f"/cases/{waiting_case['id']}/investigations", json={}, headers=anna)).status_code == 201
+    waiting = await client.post(f"/cases/{waiting_case['id']}/decisions", headers=anna, json={
+        "intervention": "home_help", "reasons": "Omfattande behov dygnet runt.", "scope_amount": "200",
+        "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": clock.today().isoformat(),
+        "communication": {"communicated": False, "not_communicated_reason": "bifall i sin helhet"}})
+    assert waiting.status_code == 201 and waiting.json()["status"] == "awaiting_approval", waiting.text
     chef = env.auth("supervisor", sub="chef", unit=u)
     overview = await client.get("/worklists/unit-overview", headers=chef)
     assert overview.status_code == 200, overview.text
     rows = {r["caseworker"]: r for r in overview.json()["items"]}
     assert set(rows) == {"anna", "bertil"}
-    assert (rows["anna"]["open_cases"], rows["anna"]["open_inquiries"]) == (3, 0)
+    assert (rows["anna"]["open_cases"], rows["anna"]["open_inquiries"]) == (4, 0)
+    assert (rows["anna"]["decisions_awaiting_approval"], rows["bertil"]["decisions_awaiting_approval"]) == (1, 0)
     assert (rows["anna"]["investigations_at_risk"], rows["anna"]["investigations_overdue"]) == (1, 1)
     assert (rows["bertil"]["open_cases"], rows["bertil"]["open_inquiries"]) == (0, 2)
     assert (rows["bertil"]["assessments_overdue"], rows["bertil"]["assessments_at_risk"]) == (1, 1)
