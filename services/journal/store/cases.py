@@ -33,3 +33,9 @@ async def person_of_ref(conn: asyncpg.Connection, person_ref: str) -> UUID | Non
     """The registry's id of the person a reference names, when a case of theirs is known."""
     return await conn.fetchval("SELECT person_id FROM cases WHERE person_ref = $1 AND person_id IS NOT NULL"
                                " LIMIT 1", person_ref)
+
+
+async def set_person_ref(conn: asyncpg.Connection, *, case_id: UUID, person_ref: str) -> None:
+    """A case opened before its event carried the person reference gets it (case.person_ref_set)."""
+    await conn.execute("UPDATE cases SET person_ref = $2 WHERE case_id = $1 AND person_ref IS DISTINCT FROM $2",
+                       case_id, person_ref)

@@ -93,3 +93,9 @@ def case_state(row: Mapping[str, Any] | None) -> CaseState | None:
 
 async def person_of_ref(conn: asyncpg.Connection, person_ref: str) -> UUID | None:
     return await conn.fetchval("SELECT person_id FROM cases WHERE person_ref = $1 LIMIT 1", person_ref)
+
+
+async def set_person_ref(conn: asyncpg.Connection, *, case_id: UUID, person_ref: str) -> None:
+    """A case opened before its event carried the person reference gets it (case.person_ref_set)."""
+    await conn.execute("UPDATE cases SET person_ref = $2 WHERE case_id = $1 AND person_ref IS DISTINCT FROM $2",
+                       case_id, person_ref)

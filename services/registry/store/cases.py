@@ -208,3 +208,10 @@ async def decisions_of_person(conn: asyncpg.Connection, person_id: UUID, *, afte
         " OR (d.decided_on, d.created_at, d.id) > ($2::date, $3::timestamptz, $4::uuid))"
         " ORDER BY d.decided_on, d.created_at, d.id LIMIT $5",
         person_id, decided_on, created_at, decision_id, limit)
+
+
+async def cases_with_pins(conn: asyncpg.Connection, *, after: UUID | None, limit: int) -> list[asyncpg.Record]:
+    """Cases with their person's number, in id order after `after`."""
+    return await conn.fetch(
+        "SELECT c.id, p.pin FROM cases c JOIN persons p ON p.id = c.person_id"
+        " WHERE $1::uuid IS NULL OR c.id > $1::uuid ORDER BY c.id LIMIT $2", after, limit)

@@ -294,3 +294,11 @@ class DecisionRefused(BaseModel):
     unit: str
     refused_by: str
     refused_at: datetime
+
+
+@event_type("case.person_ref_set", "registry.events")
+class CasePersonRefSet(BaseModel):
+    """Ett ärendes person_ref har satts: for a case opened before `case.opened` carried it, so that
+    orders and the journal can show the person their own orders and notes. Keyed by the case."""
+    case_id: UUID
+    person_ref: str
