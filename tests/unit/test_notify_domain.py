@@ -4,13 +4,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.notify.domain import plan
 from services.notify.domain.deliveries import (Channel, Status, after_failure, backoff, dedup_key, normalize_recipient,
                                                recipient_as_logged, webhook_body)
 from services.notify.domain.notifications import Notification, readable_by, reader_addresses
-from services.notify.domain.signature import provider_secret, sign, verify
+from services.notify.domain.signature import signed_headers
 from services.notify.domain.templates import TEMPLATES, render, watch_link
+from shared.webhook_secret import provider_webhook_secret
 
 ORDER = uuid.uuid4()
 PROVIDER = uuid.uuid4()
@@ -61,16 +63,26 @@ def test_dedup_key_ignores_address_case_but_not_channel():
     assert normalize_recipient(" https://X.example/Hook ", "webhook") == "https://X.example/Hook"
 
 
-def test_signature_is_hmac_of_raw_body_per_provider():
+def test_signature_is_standard_webhooks_per_provider_and_key_version():
     body = webhook_body({"b": 1, "a": "å"})
     assert body == '{"a":"å","b":1}'.encode()
-    secret = provider_secret("master", str(PROVIDER))
-    assert secret != provider_secret("master", str(uuid.uuid4()))
-    header = sign(secret, body)
-    assert header.startswith("sha256=") and len(header) == 7 + 64
-    assert verify(secret, body, header)
-    assert not verify(secret, body + b" ", header)
-    assert not verify("other", body, header)
+    secret = provider_webhook_secret("master", PROVIDER, 1)
+    assert secret.startswith("whsec_") and secret == provider_webhook_secret("master", str(PROVIDER), 1)
+    assert secret != provider_webhook_secret("master", uuid.uuid4(), 1)
+    assert secret != provider_webhook_secret("master", PROVIDER, 2)
+    assert secret != provider_webhook_secret("other", PROVIDER, 1)
+    now = datetime.now(timezone.utc)
+    headers = signed_headers(secret, delivery_id="d-1", body=body, sent_at=now)
+    assert headers["webhook-id"] == "d-1" and headers["webhook-timestamp"] == str(int(now.timestamp()))
+    assert headers["webhook-signature"].startswith("v1,")
+    assert Webhook(secret).verify(body, headers) == {"a": "å", "b": 1}
+    for wrong_body, wrong_headers, wrong_secret in (
+            (body + b" ", headers, secret),
+            (body, {**headers, "webhook-id": "d-2"}, secret),
+            (body, headers, provider_webhook_secret("master", PROVIDER, 2)),
+            (body, signed_headers(secret, delivery_id="d-1", body=body, sent_at=now - timedelta(minutes=6)), secret)):
+        with pytest.raises(WebhookVerificationError):
+            Webhook(wrong_secret).verify(wrong_body, wrong_headers)
 
 
 def test_backoff_doubles_and_is_capped_then_gives_up():

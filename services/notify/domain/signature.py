@@ -1,21 +1,19 @@
-"""The signature of a webhook body: `X-Omsorg-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
+"""Webhook signatures per Standard Webhooks (https://www.standardwebhooks.com).
 
-Each provider has its own secret, derived from the service's webhook secret and the
-provider id, so one provider's secret tells nothing about another's.
+Each request carries `webhook-id` (the delivery id, the same on every retry), `webhook-timestamp`
+(unix seconds when it was sent) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of
+"{id}.{timestamp}.{body}">`), signed by the `standardwebhooks` library with the provider's own
+secret (shared/webhook_secret.py). A receiver verifies with `Webhook(secret).verify(body, headers)`,
+which also refuses a timestamp more than 5 minutes off, so an old request cannot be replayed.
 """
-import hashlib
-import hmac
+from datetime import datetime
 
-HEADER = "X-Omsorg-Signature"
-
-
-def provider_secret(master_secret: str, provider_id: str) -> str:
-    return hmac.new(master_secret.encode(), str(provider_id).encode(), hashlib.sha256).hexdigest()
+from standardwebhooks.webhooks import Webhook
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def verify(secret: str, body: bytes, header: str) -> bool:
-    return hmac.compare_digest(sign(secret, body), header or "")
+def signed_headers(secret: str, *, delivery_id: str, body: bytes, sent_at: datetime) -> dict[str, str]:
+    return {
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": Webhook(secret).sign(delivery_id, sent_at, body.decode()),
+    }
