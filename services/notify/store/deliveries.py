@@ -43,12 +43,14 @@ def trace_of(delivery: asyncpg.Record) -> otel_context.Context:
 async def claim(conn: asyncpg.Connection, limit: int, lease_seconds: float, now: datetime) -> list[asyncpg.Record]:
     """Take deliveries due by `now` (the service's clock) for sending. The lease (a later
     next_attempt_at) keeps other replicas off them while they are sent; if this process dies they
-    come due again."""
+    come due again. Each row carries its provider's current webhook key version, so a retry
+    after a rotation is signed with the new secret."""
     return await conn.fetch(
         "UPDATE deliveries SET next_attempt_at = $3 + make_interval(secs => $2)"
         " WHERE id IN (SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $3"
         "              ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
-        " RETURNING *",
+        " RETURNING *, coalesce((SELECT k.key_version FROM provider_webhook_keys k"
+        "                        WHERE k.provider_id = deliveries.provider_id), 0) AS webhook_key_version",
         limit, lease_seconds, now,
     )
 

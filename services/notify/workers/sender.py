@@ -153,7 +153,8 @@ class Sender:
                 at=self.clock.now()))
         elif row["channel"] == Channel.WEBHOOK:
             await self.webhooks.post(row["recipient"], webhook_body(content),
-                                     provider_id=str(row["provider_id"]), delivery_id=str(row["id"]))
+                                     provider_id=str(row["provider_id"]), delivery_id=str(row["id"]),
+                                     key_version=row["webhook_key_version"])
 
     async def _dead_letter(self, row: asyncpg.Record, attempts: int, error: str) -> None:
         # The durable record is the `failed` row and its event; this copy is for the people and

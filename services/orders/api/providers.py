@@ -2,7 +2,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field, HttpUrl
 
 from services.orders.api.models import Intervention
@@ -53,3 +53,37 @@ async def list_providers(uow: UnitOfWorkDep, page: PageDep, intervention: Interv
                          user: Grant = allow("orders:provider.list")) -> Page[ProviderOut]:
     found = await providers.list_providers(uow, user, intervention=intervention, limit=page.limit, cursor=page.cursor)
     return Page[ProviderOut](items=[ProviderOut.of(r) for r in found.items], next_cursor=found.next_cursor)
+
+
+class WebhookSecretOut(BaseModel):
+    provider_id: UUID
+    key_version: int = Field(description="Raised by one on each rotation")
+    secret: str = Field(description="whsec_<base64>: shown this once and stored nowhere; sign checks with it "
+                                    "per Standard Webhooks")
+    rotated_at: datetime
+
+
+class WebhookSecretStatus(BaseModel):
+    provider_id: UUID
+    key_version: int = Field(description="0: no secret issued yet")
+    rotated_at: datetime | None
+    rotated_by: str | None
+
+
+@router.post("/{provider_id}/webhook-secret", status_code=201, response_model=WebhookSecretOut,
+             summary="Issue or rotate the provider's webhook signing secret, shown this once")
+async def rotate_webhook_secret(provider_id: UUID, uow: UnitOfWorkDep, response: Response,
+                                user: Grant = allow("orders:provider.webhook_secret")) -> WebhookSecretOut:
+    row, secret = await providers.rotate_webhook_secret(uow, user, provider_id)
+    response.headers["Cache-Control"] = "no-store"
+    return WebhookSecretOut(provider_id=row["id"], key_version=row["webhook_key_version"], secret=secret,
+                            rotated_at=row["webhook_key_rotated_at"])
+
+
+@router.get("/{provider_id}/webhook-secret", response_model=WebhookSecretStatus,
+            summary="Whether and when the provider's webhook secret was issued (never the secret)")
+async def webhook_secret_status(provider_id: UUID, uow: UnitOfWorkDep,
+                                user: Grant = allow("orders:provider.webhook_secret")) -> WebhookSecretStatus:
+    row = await providers.webhook_secret_status(uow, user, provider_id)
+    return WebhookSecretStatus(provider_id=row["id"], key_version=row["webhook_key_version"],
+                               rotated_at=row["webhook_key_rotated_at"], rotated_by=row["webhook_key_rotated_by"])

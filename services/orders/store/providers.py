@@ -33,3 +33,13 @@ async def page(conn: asyncpg.Connection, *, intervention: str | None, after: tup
         " ORDER BY p.name, p.id LIMIT $4",
         intervention, name, provider_id, limit,
     )
+
+
+async def rotate_webhook_key(conn: asyncpg.Connection, provider_id: UUID, *, rotated_by: str,
+                             rotated_at: datetime) -> asyncpg.Record | None:
+    """The provider with its webhook key version raised by one; None if there is no such provider."""
+    return await conn.fetchrow(
+        "UPDATE providers SET webhook_key_version = webhook_key_version + 1, webhook_key_rotated_at = $2,"
+        " webhook_key_rotated_by = $3 WHERE id = $1 RETURNING *",
+        provider_id, rotated_at, rotated_by,
+    )

@@ -12,8 +12,10 @@ from services.orders.store import providers as store
 from shared import errors
 from shared import interventions as catalogue
 from shared.access import Grant
+from shared.events.catalog import ProviderWebhookKeyRotated
 from shared.pagination import Listed, decode_cursor
 from shared.unit_of_work import UnitOfWork
+from shared.webhook_secret import provider_webhook_secret
 from shared.webhook_url import WebhookUrlNotAllowed, check_webhook_url
 
 
@@ -50,3 +52,26 @@ async def list_providers(uow: UnitOfWork, user: Grant, *, intervention: str | No
         listed = Listed.of(rows, limit, lambda r: (r["name"], r["id"]))
         uow.log_read(user, resource="providers", person_id=None)
     return listed
+
+
+async def rotate_webhook_secret(uow: UnitOfWork, user: Grant, provider_id: UUID) -> tuple[asyncpg.Record, str]:
+    """Issue the provider a new webhook secret (the first, or one replacing the last): its key
+    version goes up by one and notify learns the version from `provider.webhook_key_rotated`.
+    Returns the provider and the secret, which is shown this once and stored nowhere."""
+    async with uow:
+        row = await store.rotate_webhook_key(uow.conn, provider_id, rotated_by=user.sub, rotated_at=uow.now())
+        if row is None:
+            raise errors.not_found("provider_not_found", "No such provider", str(provider_id))
+        uow.publish(ProviderWebhookKeyRotated(provider_id=row["id"], key_version=row["webhook_key_version"],
+                                              rotated_by=user.sub, rotated_at=row["webhook_key_rotated_at"]),
+                    key=str(row["id"]))
+    return row, provider_webhook_secret(uow.settings.webhook_secret, row["id"], row["webhook_key_version"])
+
+
+async def webhook_secret_status(uow: UnitOfWork, user: Grant, provider_id: UUID) -> asyncpg.Record:
+    """Whether and when a webhook secret was issued; never the secret."""
+    async with uow:
+        row = await store.get(uow.conn, provider_id)
+        if row is None:
+            raise errors.not_found("provider_not_found", "No such provider", str(provider_id))
+    return row

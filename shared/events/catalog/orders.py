@@ -1,6 +1,7 @@
 """Events on orders.events (beställningar), keyed by order id, so one order's events arrive in order.
 
-There is no `provider.registered` event: the provider's contact (e-mail, webhook) travels
+The one provider event is `provider.webhook_key_rotated` (a new webhook key version, no
+secret). There is no `provider.registered` event: the provider's contact (e-mail, webhook) travels
 in the order events that need it (`order.sent`, `order.recalled`). That is the contact in
 force when the order left, which is the one a reminder or recall notice must reach; a
 provider without orders needs no notification; and it keeps the contract to the event
@@ -140,6 +141,16 @@ class DeliveryVoided(BaseModel):
     voided_at: datetime
 
 
+@event_type("provider.webhook_key_rotated", "orders.events")
+class ProviderWebhookKeyRotated(BaseModel):
+    """Utföraren har fått en ny webhook-hemlighet. Carries only the key version, never the secret:
+    notify derives the secret from it (shared/webhook_secret.py, docs/adr/0016). Keyed by provider id."""
+    provider_id: UUID
+    key_version: int
+    rotated_by: str
+    rotated_at: datetime
+
+
 __all__ = ["DeliveryReported", "DeliveryVoided", "OrderConfirmed", "OrderEnded", "OrderOpened", "OrderRecalled",
            "OrderRejected",
-           "OrderSent", "OrderStarted"]
+           "OrderSent", "OrderStarted", "ProviderWebhookKeyRotated"]

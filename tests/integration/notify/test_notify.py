@@ -7,6 +7,7 @@ import httpx
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from demo.flow import organisation_number
 from shared.webhook_secret import provider_webhook_secret
 from tests import clock
 from tests.integration.notify.helpers import MailCatcher, WebhookReceiver, envelope, notify_env, order_sent, publish, wait_for
@@ -243,3 +244,75 @@ async def test_an_escalation_reaches_the_units_supervisors_and_the_caseworker(en
             assert hans[0]["read"] is False
     finally:
         catcher.stop()
+
+
+async def test_after_a_rotation_webhooks_verify_with_the_new_secret_only(env):
+    """The whole path: orders issues the secret (shown once), announces only its key version, and
+    notify signs the provider's next deliveries with it; a rotation retires the old secret."""
+    catcher, receiver = MailCatcher().start(), WebhookReceiver().start()
+    try:
+        orders_proc = env.start("orders", OMSORG_RELAY_POLL_SECONDS="0.2")
+        proc = env.start("notify", **notify_env(catcher.port))
+        await orders_proc.wait_ready()
+        await proc.wait_ready()
+        async with httpx.AsyncClient(base_url=orders_proc.url, headers=env.auth("object_specialist", "olle"),
+                                     timeout=20) as admin:
+            created = await admin.post("/providers", json={
+                "name": "Krokens Hemtjänst", "organisation_number": organisation_number(),
+                "email": "krok@utforare.example", "webhook_url": receiver.url, "interventions": ["home_help"]})
+            assert created.status_code == 201, created.text
+            provider = uuid.UUID(created.json()["id"])
+
+            async def version_in_notify():
+                conn = await env.db()
+                try:
+                    return await conn.fetchval("SELECT key_version FROM notify.provider_webhook_keys"
+                                               " WHERE provider_id = $1", provider)
+                finally:
+                    await conn.close()
+
+            async def delivered_with(secret_response) -> tuple[dict, bytes]:
+                secret = secret_response.json()["secret"]
+                assert await eventually(lambda: _equals(version_in_notify(), secret_response.json()["key_version"]),
+                                        30), proc.log_tail()
+                order = uuid.uuid4()
+                await publish(env, "orders.events", str(order),
+                              envelope("order.sent", order_sent(order, provider, "krok@utforare.example",
+                                                                receiver.url)))
+                found = await wait_for(lambda: [r for r in receiver.requests if str(order).encode() in r[1]], 60)
+                assert found, proc.log_tail()
+                headers, body = found[0]
+                assert Webhook(secret).verify(body, headers)["order_id"] == str(order)
+                return headers, body
+
+            first = await admin.post(f"/providers/{provider}/webhook-secret")
+            assert first.status_code == 201, first.text
+            assert first.json()["key_version"] == 1 and first.json()["secret"].startswith("whsec_")
+            await delivered_with(first)
+
+            second = await admin.post(f"/providers/{provider}/webhook-secret")
+            assert second.json()["key_version"] == 2 and second.json()["secret"] != first.json()["secret"]
+            headers, body = await delivered_with(second)
+            with pytest.raises(WebhookVerificationError):  # the old secret no longer verifies
+                Webhook(first.json()["secret"]).verify(body, headers)
+
+            # Shown once: reading it again tells only when it was issued.
+            status = await admin.get(f"/providers/{provider}/webhook-secret")
+            assert status.status_code == 200
+            assert status.json()["key_version"] == 2 and status.json()["rotated_by"] == "olle"
+            assert "secret" not in status.json() and second.json()["secret"] not in status.text
+
+        # The secret never travels on the bus: the event carries the key version only.
+        events = await read_topic(env.kafka_bootstrap, env.topic("orders.events"), at_least=2, timeout=30)
+        rotated = [e for e in events if dict(e.headers)["ce_type"] == b"provider.webhook_key_rotated"]
+        assert [json.loads(e.value)["key_version"] for e in rotated] == [1, 2]
+        for e in events:
+            for secret in (first.json()["secret"], second.json()["secret"]):
+                assert secret.encode() not in e.value and secret[len("whsec_"):].encode() not in e.value
+    finally:
+        catcher.stop()
+        receiver.stop()
+
+
+async def _equals(value, expected) -> bool:
+    return (await value) == expected

@@ -55,6 +55,28 @@ async def test_only_object_specialists_and_supervisors_register_providers(orders
     assert (await orders.client("supervisor", "greta").post("/providers", json=body)).status_code == 201
 
 
+async def test_a_webhook_secret_is_issued_by_provider_admins_and_shown_once(orders):
+    provider = await orders.provider("Hemtjänst Hook", interventions=["home_help"])
+    url = f"/providers/{provider['id']}/webhook-secret"
+    assert (await orders.client("object_specialist", "olle").get(url)).json()["key_version"] == 0
+    for role in ("caseworker", "provider_user"):
+        client = orders.client(role, "x", **({"provider_id": provider["id"]} if role == "provider_user" else {}))
+        assert_problem(await client.post(url), 403, "forbidden")
+        assert_problem(await client.get(url), 403, "forbidden")
+    issued = await orders.client("supervisor", "greta").post(url)
+    assert issued.status_code == 201, issued.text
+    assert issued.headers["cache-control"] == "no-store"
+    body = issued.json()
+    assert body["key_version"] == 1 and body["secret"].startswith("whsec_") and len(body["secret"]) > 40
+    again = await orders.client("object_specialist", "olle").get(url)
+    assert again.json()["key_version"] == 1 and again.json()["rotated_by"] == "greta"
+    assert body["secret"] not in again.text and "secret" not in again.json()
+    listed = await orders.client().get("/providers", params={"limit": 200})
+    assert body["secret"] not in listed.text
+    assert_problem(await orders.client("supervisor", "greta").post(f"/providers/{uuid.uuid4()}/webhook-secret"),
+                   404, "provider_not_found")
+
+
 async def test_providers_page_with_a_cursor(orders):
     for name in ("Sida Ett AB", "Sida Två AB", "Sida Tre AB"):
         await orders.provider(name)

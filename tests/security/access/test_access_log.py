@@ -75,6 +75,8 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     **{(service, path): OPERATIONS for service in SERVICES
        for path in ("/health", "/ready", "/metrics", "/events/asyncapi.json")},
     ("orders", "/providers"): "the register of providers (companies), no person in it",
+    ("orders", "/providers/{provider_id}/webhook-secret"): "when a provider's webhook secret was issued and "
+                                                           "by which member of staff; never the secret, no client",
     ("orders", "/prices"): "the price list",
     ("registry", "/interventions"): "the intervention catalogue",
     ("registry", "/staff"): "the staff directory: members of staff by their token subject, no client in it",
