@@ -84,6 +84,10 @@ def problem_response(status: int, code: str, title: str, detail=None, instance=N
     if instance is not None:
         body["instance"] = instance
     body.update(extra)
+    # Lazy: shared.openapi reads the access policy, which imports this module's neighbours.
+    from shared.openapi import problem_extras
+    for key, value in problem_extras().items():
+        body.setdefault(key, value)
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 

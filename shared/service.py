@@ -12,7 +12,7 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from shared import problems
+from shared import openapi, problems
 from shared.access.policy import PUBLIC
 from shared.access.routes import declare_actions, operation_actions
 from shared.body_limit import BodyLimitMiddleware
@@ -86,8 +86,10 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
             await producer.stop()
             await pool.close()
 
+    # /docs is served by shared/openapi.py from local Swagger UI files, not FastAPI's CDN page.
     app = FastAPI(title=service.title, version="0.1.0", lifespan=lifespan,
-                  docs_url="/docs", openapi_url="/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+                  generate_unique_id_function=openapi.operation_id)
     app.state.settings = settings
     app.state.clock = clock
     app.state.service = service
@@ -96,9 +98,12 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     for router in service.routers:
         declare_actions(router)
         app.include_router(router)
+    openapi.install_openapi(app)
+    openapi.install_docs(app)
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, by_path=service.body_limits)
     if settings.rate_limit_per_minute > 0:
         app.add_middleware(RateLimitMiddleware, settings=settings)
+    openapi.install_middleware(app, settings.cors_origin_list())
     # Every documented route names its action in the policy or is public; otherwise no start.
     operation_actions(app.openapi())
     instrument_app(app)

@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     # Proxies (addresses, comma separated) whose X-Forwarded-For is believed; none by default, so a
     # client cannot pick its own address (and rate-limit bucket) by sending the header.
     trusted_proxies: str = ""
+    # Browser origins (comma separated, e.g. https://portal.kommun.se) that may call the API
+    # cross-origin (CORS). Empty: no CORS headers at all, the safe default.
+    cors_origins: str = ""
 
     # Fault injection points for failure tests (dev/test only), comma separated.
     fault: str = ""
@@ -117,6 +120,9 @@ class Settings(BaseSettings):
         if self.allow_private_webhooks is None:
             self.allow_private_webhooks = self.env in ("dev", "test")
         return self
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     def trusted_proxy_list(self) -> list[str]:
         return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
