@@ -19,6 +19,8 @@ NO_OWN_GET = {
     ("registry", "/cases/{case_id}/investigations"), ("registry", "/cases/{case_id}/decisions"),
     ("registry", "/cases/{case_id}/investigations/{investigation_id}/extensions"), ("registry", "/covers"),
     ("orders", "/providers"), ("orders", "/provider/orders/{order_id}/deliveries"),
+    # A new webhook secret is shown once; GET on the same path shows its version, never the secret.
+    ("orders", "/providers/{provider_id}/webhook-secret"),
 }
 
 
