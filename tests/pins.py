@@ -14,9 +14,12 @@ def make_pin(birth_date: date | None = None, *, rng: random.Random = random.Rand
     return f"{birth_date:%Y}{short[2:]}{luhn_check_digit(short)}"
 
 
-def child_pin(age: int = 8) -> str:
+def child_pin(age: int = 8, *, rng: random.Random = random.Random()) -> str:
+    """A child's number, `age` years old today (on a random day of that year of life), so that the
+    many children of a test run do not share a birth date and, by chance, a number."""
     today = clock.today()
-    return make_pin(date(today.year - age, 3, 1))
+    born_latest = date(today.year - age, today.month, min(today.day, 28))
+    return make_pin(born_latest - timedelta(days=rng.randrange(360)))
 
 
 # One defect each, and a part of what the shared validator says about it.
