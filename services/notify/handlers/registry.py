@@ -1,6 +1,6 @@
 """Reactions to the registry's events: the staff directory and covers (ersättare), kept so that an
 escalation reaches the named supervisor by e-mail and a cover gets the absent member's notices."""
-from services.notify.usecases import staff
+from shared import staff_read_model as staff
 from shared.events import Envelope
 from shared.events.catalog import CoverEnded, CoverGranted, StaffChanged
 from shared.unit_of_work import UnitOfWork

@@ -1,43 +1,9 @@
-"""SQL for notify's read model of the staff directory and of covers (ersättare)."""
-from datetime import date
-from uuid import UUID
-
+"""What notify reads of its staff directory and covers (written by shared/staff_read_model.py)."""
 import asyncpg
-
-from shared.events.catalog import CoverGranted, StaffChanged
-
-
-async def record_member(conn: asyncpg.Connection, data: StaffChanged) -> None:
-    """The whole entry as it now stands; an older change arriving late does not undo a newer one."""
-    await conn.execute(
-        "INSERT INTO staff (subject, name, title, unit, email, supervisor, active_from, active_to, changed_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        " ON CONFLICT (subject) DO UPDATE SET name = EXCLUDED.name, title = EXCLUDED.title, unit = EXCLUDED.unit,"
-        "  email = EXCLUDED.email, supervisor = EXCLUDED.supervisor, active_from = EXCLUDED.active_from,"
-        "  active_to = EXCLUDED.active_to, changed_at = EXCLUDED.changed_at"
-        " WHERE staff.changed_at <= EXCLUDED.changed_at",
-        data.subject, data.name, data.title, data.unit, data.email, data.supervisor, data.active_from,
-        data.active_to, data.changed_at)
 
 
 async def member(conn: asyncpg.Connection, subject: str) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM staff WHERE subject = $1", subject)
-
-
-async def grant_cover(conn: asyncpg.Connection, data: CoverGranted) -> None:
-    await conn.execute(
-        "INSERT INTO covers (cover_id, unit, absent, cover, from_date, to_date) VALUES ($1, $2, $3, $4, $5, $6)"
-        " ON CONFLICT (cover_id) DO UPDATE SET unit = EXCLUDED.unit, absent = EXCLUDED.absent,"
-        "  cover = EXCLUDED.cover, from_date = EXCLUDED.from_date, to_date = EXCLUDED.to_date",
-        data.cover_id, data.unit, data.absent, data.cover, data.from_date, data.to_date)
-
-
-async def end_cover(conn: asyncpg.Connection, *, cover_id: UUID, unit: str, absent: str, cover: str,
-                    ended_on: date) -> None:
-    await conn.execute(
-        "INSERT INTO covers (cover_id, unit, absent, cover, ended_on) VALUES ($1, $2, $3, $4, $5)"
-        " ON CONFLICT (cover_id) DO UPDATE SET ended_on = EXCLUDED.ended_on",
-        cover_id, unit, absent, cover, ended_on)
 
 
 async def covers_of(conn: asyncpg.Connection, absent: list[str]) -> list[asyncpg.Record]:

@@ -2,7 +2,8 @@
 and extensions move them; assessments, completion, the decision being carried out and the case's
 closing settle them; interruptions and delay reasons are kept for the report to IVO."""
 from services.watch.domain.rules import Rule, Subject, Track
-from services.watch.usecases import reports, staff, subjects
+from services.watch.usecases import reports, subjects
+from shared import staff_read_model as staff
 from shared.clock import local_date
 from shared.consumer import Handler
 from shared.events import Envelope
