@@ -1,16 +1,22 @@
 """Moving the watch's clock forward, in development and tests only, and firing what comes due."""
+from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from shared import errors
 from shared.clock import AdjustableClock
 from shared.unit_of_work import UnitOfWork
 
 
+T = TypeVar("T")
+
+
 class Timers(Protocol):
     """What fires the timers: the process's scheduler (workers/scheduler.py)."""
 
-    async def fire_due(self) -> int: ...
+    async def after(self, change: Callable[[], T]) -> tuple[T, int]:
+        """`change` made while no round of firing runs, then the timers due fired."""
+        ...
 
     def wake(self) -> None: ...
 
@@ -25,9 +31,8 @@ async def move_clock(uow: UnitOfWork, timers: Timers, *, to: datetime) -> tuple[
     if to.tzinfo is None:
         raise errors.invalid("time_zone_missing", "The time needs a time zone", "e.g. 2025-04-23T10:00:00+02:00")
     try:
-        now = clock.advance_to(to)
+        now, fired = await timers.after(lambda: clock.advance_to(to))
     except ValueError as exc:
         raise errors.conflict("clock_backwards", "The clock only moves forward", str(exc)) from exc
-    fired = await timers.fire_due()
     timers.wake()
     return now, fired

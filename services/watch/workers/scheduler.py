@@ -2,11 +2,13 @@
 batch one unit of work (usecases/timers.py).
 
 It sleeps until the next timer is due, at most `poll_seconds`, and wakes at once when the
-clock is moved (POST /admin/clock, which also fires what came due before it answers).
+clock is moved (POST /admin/clock, which also fires what came due before it answers). A round
+and a move of the clock never overlap, so what a move brings due is counted by the move.
 """
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from fastapi import FastAPI
 
@@ -19,6 +21,7 @@ from shared.unit_of_work import Work
 from shared.wake import WakeLoop
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Scheduler:
@@ -28,6 +31,7 @@ class Scheduler:
         self.settings = settings
         self.faults = faults
         self._loop = WakeLoop("watch scheduler", work.pool, settings.poll_seconds)
+        self._firing = asyncio.Lock()  # one round or one move of the clock at a time
 
     def wake(self) -> None:
         self._loop.wake()
@@ -37,7 +41,8 @@ class Scheduler:
 
     async def _round(self) -> float | None:
         try:
-            await self.fire_due()
+            async with self._firing:
+                await self.fire_due()
             return seconds_to_sleep(await timers.next_due(self.work()), self.work.clock.now(),
                                     self.settings.poll_seconds)
         except asyncio.CancelledError:
@@ -45,6 +50,13 @@ class Scheduler:
         except Exception as exc:  # the database went away, a deadlock victim: try again after the poll
             log.warning("the scheduler could not fire timers, will retry: %s", exc)
             return None
+
+    async def after(self, change: Callable[[], T]) -> tuple[T, int]:
+        """`change` (moving the clock) made while no round runs, then every timer due fired;
+        returns what `change` returned and how many timers were taken."""
+        async with self._firing:
+            result = change()
+            return result, await self.fire_due()
 
     async def fire_due(self) -> int:
         """Fire every timer due now, batch by batch; returns how many were taken."""
