@@ -103,19 +103,19 @@ class UnitOfWork:
     def log_read(self, user: Principal, *, resource: str, person_id: UUID | None = None,
                  person_ids: Iterable[UUID | None] | None = None, reason: str | None = None,
                  action: str = "read", also_if_refused: bool = False) -> None:
-        """Who read whose data, when and why. A list that shows several persons is one entry per
-        person, so each person's log shows it; a list that shows no one is still one entry.
+        """Who read whose data, when and why: one `access.logged` event per read. A list that
+        shows several persons is one event naming them all (the registry files it in each
+        person's log); a list that shows no one is still one event.
         `also_if_refused`: the answer shows the data even when the work is refused (a 409 that
         names the person), so the read is logged either way."""
-        persons = [person_id] if person_ids is None else \
-            list(dict.fromkeys(p for p in person_ids if p is not None)) or [None]
-        at = self.now()
-        for person in persons:
-            entry = (AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
-                                  person_id=person, reason=reason or self.reason, at=at), str(person or resource), None)
-            self._events.append(entry)
-            if also_if_refused:
-                self._kept.append(entry)
+        persons = [p for p in ([person_id] if person_ids is None else dict.fromkeys(person_ids)) if p is not None]
+        one = persons[0] if len(persons) == 1 else None
+        entry = (AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
+                              person_id=one, person_ids=persons, reason=reason or self.reason, at=self.now()),
+                 str(one or resource), None)
+        self._events.append(entry)
+        if also_if_refused:
+            self._kept.append(entry)
 
     def ensure_unit(self, user: Grant, unit: str, *, resource: str, person_id: UUID | None,
                     action: str = "read", hidden: DomainError | None = None) -> None:
@@ -124,7 +124,8 @@ class UnitOfWork:
         the answer for something that does not exist, so that "not yours" tells nothing more."""
         if not user.sees_unit(unit):
             self._kept.append((AccessLogged(actor=user.sub, roles=user.roles, action=f"{action}_refused",
-                                            resource=resource, person_id=person_id, reason=self.reason,
+                                            resource=resource, person_id=person_id,
+                                            person_ids=[person_id] if person_id else [], reason=self.reason,
                                             at=self.now()), str(person_id or resource), None))
             if hidden is not None:
                 raise hidden

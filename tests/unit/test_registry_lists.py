@@ -35,3 +35,26 @@ def test_a_cursor_the_list_did_not_make_is_422(cursor):
     with pytest.raises(DomainError) as refused:
         after(cursor, int)
     assert (refused.value.kind, refused.value.code) == (Kind.INVALID, "invalid_cursor")
+
+
+def test_a_read_of_several_persons_is_one_event_filed_once_in_each_persons_log():
+    import uuid
+    from datetime import datetime, timezone
+
+    from services.registry.usecases.audit import entries_of
+    from shared.events.catalog import AccessLogged
+
+    event = uuid.uuid4()
+    a, b = uuid.uuid4(), uuid.uuid4()
+    at = datetime(2026, 1, 2, tzinfo=timezone.utc)
+
+    def read(**persons):
+        return AccessLogged(actor="anna", roles=["caseworker"], action="read", resource="worklists/intake/x",
+                            at=at, **persons)
+    listed = entries_of(event, read(person_ids=[a, b, a]))
+    assert [p for _, p in listed] == [a, b]
+    assert len({e for e, _ in listed}) == 2 and event not in {e for e, _ in listed}
+    assert listed == entries_of(event, read(person_ids=[a, b]))  # the same event, the same entry ids
+    assert entries_of(event, read(person_id=a, person_ids=[a])) == [(event, a)]
+    assert entries_of(event, read(person_id=a)) == [(event, a)]  # as events were before person_ids
+    assert entries_of(event, read()) == [(event, None)]

@@ -5,13 +5,15 @@ from uuid import UUID
 import asyncpg
 
 
-async def insert(conn: asyncpg.Connection, *, event_id: UUID, service: str, actor: str, roles: list[str],
-                 action: str, resource: str, person_id: UUID | None, reason: str | None, at: datetime) -> None:
-    # A plain INSERT: the inbox guarantees one call per event, and a second one should fail loudly.
+async def insert(conn: asyncpg.Connection, entries: list[tuple[UUID, UUID | None]], *, service: str, actor: str,
+                 roles: list[str], action: str, resource: str, reason: str | None, at: datetime) -> None:
+    """One read's entries, (entry id, person) each, in one statement. A plain INSERT: the inbox
+    guarantees one call per event, and a second one should fail loudly."""
     await conn.execute(
         "INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason, at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        event_id, service, actor, roles, action, resource, person_id, reason, at,
+        " SELECT e.id, $3, $4, $5, $6, $7, e.person_id, $8, $9"
+        "   FROM unnest($1::uuid[], $2::uuid[]) AS e (id, person_id)",
+        [e for e, _ in entries], [p for _, p in entries], service, actor, roles, action, resource, reason, at,
     )
 
 

@@ -1,7 +1,7 @@
 """The access log per person (loggkontroll): every read of a person's data in every service,
 kept from the `access.logged` events, and read back per person."""
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from services.registry.store import access_log as store
 from services.registry.store import staff as staff_store
@@ -11,11 +11,21 @@ from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
+def entries_of(event_id: UUID, access: AccessLogged) -> list[tuple[UUID, UUID | None]]:
+    """The log entries of one read, as (entry id, person): one per person it showed, so each
+    person's log has it, or one without a person. A read of one person (or none) keeps the
+    event's id; a list's entries take ids derived from the event's id and the person."""
+    persons = list(dict.fromkeys(access.person_ids)) or [access.person_id]
+    if len(persons) == 1:
+        return [(event_id, persons[0])]
+    return [(uuid5(event_id, str(person)), person) for person in persons]
+
+
 async def record_access(uow: UnitOfWork, *, event_id: UUID, service: str, access: AccessLogged) -> None:
-    """Keep one read reported by a service (the event's source) in the log."""
+    """Keep one read reported by a service (the event's source) in the log, once per person shown."""
     async with uow:
-        await store.insert(uow.conn, event_id=event_id, service=service, actor=access.actor, roles=access.roles,
-                           action=access.action, resource=access.resource, person_id=access.person_id,
+        await store.insert(uow.conn, entries_of(event_id, access), service=service, actor=access.actor,
+                           roles=access.roles, action=access.action, resource=access.resource,
                            reason=access.reason, at=access.at)
 
 
