@@ -119,7 +119,9 @@ async def settled(pool, timeout: float = 300) -> None:
     while time.monotonic() < deadline:
         row = await pool.fetchrow(
             "SELECT (SELECT count(*) FROM outbox WHERE published_at IS NULL) AS unpublished,"
-            " (SELECT count(*) FROM outbox WHERE type = 'access.logged') AS logged,"
+            # one access_log row per person an event names, or one for an event that names none
+            " (SELECT coalesce(sum(greatest(1, jsonb_array_length(coalesce(data->'person_ids', '[]'::jsonb)))), 0)"
+            "    FROM outbox WHERE type = 'access.logged') AS logged,"
             " (SELECT count(*) FROM access_log) AS consumed")
         if row["unpublished"] == 0 and row["logged"] == row["consumed"]:
             return

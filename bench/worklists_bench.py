@@ -23,7 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from bench.harness import ROOT, Result, attack, target, wait_up
@@ -97,6 +99,11 @@ SELECT gen_random_uuid(), p.id, 'enhet-' || lpad(((p.n / 10) % 30)::text, 2, '0'
        CASE WHEN p.n % 50 = 0 THEN $2::date - (p.n % 40)::int + 14 END,
        CASE WHEN p.n % 50 = 0 THEN $2::date - (p.n % 40)::int END
   FROM p WHERE p.n % 10 = 0;
+
+-- An unsigned journal note on one open case in twenty, by its caseworker, up to a month old.
+INSERT INTO unsigned_notes (note_id, case_id, author, version, unsigned_since)
+SELECT gen_random_uuid(), c.id, c.caseworker, 1, $2::date - ((hashtext(c.id::text || 'n') & 2147483647) % 30)::int
+  FROM cases c WHERE c.status = 'open' AND (hashtext(c.id::text || 'n') & 2147483647) % 20 = 0;
 SET session_replication_role = DEFAULT;
 """
 
@@ -131,8 +138,9 @@ def queries(today: date, limit: int = LIMIT) -> dict[str, str]:
     intake, a = sql.intake_query(unit="x", kind=None, after=None, limit=limit + 1)
     unit_cases, b = sql.cases_query(unit="x", caseworker=None, after=None, limit=limit + 1)
     mine, c = sql.cases_query(unit="x", caseworker="y", after=None, limit=limit + 1)
-    overview, d = sql.overview_query(unit="x", today=today, at_risk_until=today + timedelta(days=14), after=None,
-                                     limit=limit + 1)
+    overview, d = sql.overview_query(unit="x", today=today, at_risk_until=today + timedelta(days=14),
+                                     unsigned_before=datetime.combine(today - timedelta(days=7), clock_time.min, ZoneInfo("Europe/Stockholm")),
+                                     after=None, limit=limit + 1)
     in_force, e = sql.decisions_in_force_query(person_id=None, today=today, unit="x", after=None, limit=limit + 1)
     return {
         "intake": literal(intake, a, {1: "$1"}),
@@ -267,7 +275,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=8, help="length of each run")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved latency rounds (median)")
     parser.add_argument("--rate", type=int, default=40, help="requests per second, the same for every endpoint")
-    parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page logs one read per person)")
+    parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page is one logged read naming its persons)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the lists' queries and stop")
     args = parser.parse_args()
     sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain, args.limit)))

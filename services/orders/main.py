@@ -10,7 +10,7 @@ SERVICE = Service(
     port=8003,
     title="Omsorg orders (beställningar)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[providers.router, orders.router, provider_orders.router, reimbursements.router, me.router],
+    routers=[providers.router, orders.router, orders.persons_router, provider_orders.router, reimbursements.router, me.router],
     handlers=HANDLERS,
 )
 

@@ -221,10 +221,12 @@ def grant(action: str, role: str, **claims):
     return grant_for(Principal(sub="x", roles=[role], **claims), f"orders:{action}")
 
 
-def test_caseworkers_order_in_their_own_unit_only_and_supervisors_anywhere():
+def test_caseworkers_and_supervisors_order_in_their_own_unit_only():
     grant("order.write", "caseworker", unit="vuxen").ensure_unit("vuxen")
-    grant("order.write", "supervisor", unit="barn").ensure_unit("vuxen")
+    grant("order.write", "supervisor", unit="vuxen").ensure_unit("vuxen")
     assert _code(lambda: grant("order.write", "caseworker", unit="barn").ensure_unit("vuxen")) == "other_unit"
+    assert _code(lambda: grant("order.write", "supervisor", unit="barn").ensure_unit("vuxen")) == "other_unit"
+    grant("order.read", "supervisor", unit="barn").ensure_unit("vuxen")  # reading reaches further
 
 
 def test_provider_users_are_scoped_to_the_token_provider():

@@ -120,3 +120,14 @@ def test_only_a_decision_in_force_is_carried_out():
         with pytest.raises(DomainError) as refused:
             delegation.ensure_in_force(status)
         assert (refused.value.kind, refused.value.code) == (Kind.CONFLICT, "decision_not_in_force")
+
+
+def test_a_supervisor_acts_in_their_own_unit_only_and_reads_further():
+    from shared.access.policy import policy
+    actions = policy().actions
+    writes = ["registry:inquiry.record", "registry:inquiry.assess", "registry:case.open", "registry:case.close",
+              "registry:case.investigate", "registry:case.decide", "registry:decision.approve",
+              "journal:note.write", "journal:note.correct", "journal:note.sign", "journal:note.sign_for_author",
+              "journal:note.addend", "orders:order.write"]
+    assert {a: actions[a]["supervisor"] for a in writes} == {a: "own_unit" for a in writes}
+    assert actions["registry:case.read"]["supervisor"] == "all_units"

@@ -11,6 +11,7 @@ from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+persons_router = APIRouter(prefix="/persons", tags=["orders"])
 
 Writer = allow("orders:order.write")
 Reader = allow("orders:order.read")
@@ -59,4 +60,12 @@ async def get_order(order_id: UUID, uow: UnitOfWorkDep, user: Grant = Reader) ->
 @router.get("", response_model=Page[OrderSummary], summary="A case's orders, oldest first")
 async def case_orders(case_id: UUID, uow: UnitOfWorkDep, page: PageDep, user: Grant = Reader) -> Page[OrderSummary]:
     found = await orders.case_orders(uow, user, case_id, limit=page.limit, cursor=page.cursor)
+    return Page[OrderSummary](items=[OrderSummary.of(r) for r in found.items], next_cursor=found.next_cursor)
+
+
+@persons_router.get("/{person_id}/orders", response_model=Page[OrderSummary],
+                    summary="A person's orders in every case of theirs in your scope, oldest first")
+async def person_orders(person_id: UUID, uow: UnitOfWorkDep, page: PageDep, user: Grant = Reader) -> Page[OrderSummary]:
+    """A caseworker sees the orders of their own unit's cases; removed cases are left out."""
+    found = await orders.person_orders(uow, user, person_id, limit=page.limit, cursor=page.cursor)
     return Page[OrderSummary](items=[OrderSummary.of(r) for r in found.items], next_cursor=found.next_cursor)

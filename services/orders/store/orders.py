@@ -110,6 +110,18 @@ async def of_case(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None
         case_id, after, limit)
 
 
+async def of_person(conn: asyncpg.Connection, person_id: UUID, *, unit: str | None, after: UUID | None,
+                    limit: int) -> list[asyncpg.Record]:
+    """A person's orders in every case of theirs that is not removed, in `unit` only unless it
+    is None; oldest first by id, keyset-paged after the last id shown (index orders_person)."""
+    return await conn.fetch(
+        "SELECT o.*, p.name AS provider_name FROM orders o JOIN providers p ON p.id = o.provider_id"
+        " WHERE o.person_id = $1 AND ($2::text IS NULL OR o.unit = $2) AND ($3::uuid IS NULL OR o.id > $3)"
+        "   AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.case_id = o.case_id AND c.removed_at IS NOT NULL)"
+        " ORDER BY o.id LIMIT $4",
+        person_id, unit, after, limit)
+
+
 # The provider's inbox: what was sent to it, except what was recalled before it was opened;
 # unopened first, then the newest sent first. The ordering matches the index orders_inbox.
 _INBOX = """

@@ -156,6 +156,20 @@ async def case_orders(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int
     return listed
 
 
+async def person_orders(uow: UnitOfWork, user: Grant, person_id: UUID, *, limit: int,
+                        cursor: str | None = None) -> Listed[Order]:
+    """A person's orders in the cases the user's scope reaches (a caseworker's: their unit's),
+    oldest first, removed cases left out; the read is logged against the person, also when the
+    list is empty."""
+    after = decode_cursor(cursor, UUID)
+    async with uow:
+        rows = await store.of_person(uow.conn, person_id, unit=user.unit_filter(),
+                                     after=after[0] if after else None, limit=limit + 1)
+        listed = Listed.of(rows, limit, lambda r: (r["id"],))
+        uow.log_read(user, resource=f"person/{person_id}/orders", person_id=person_id)
+    return listed
+
+
 async def my_orders(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None = None) -> Listed[Order]:
     """A citizen's own orders: those sent in their cases, oldest sent first.
 

@@ -120,6 +120,9 @@ class CaseworkerLoad(BaseModel):
     protections_overdue: int
     decisions_awaiting_approval: int = Field(description="decisions this caseworker made above their delegation,"
                                                          " waiting for approval")
+    unsigned_notes_overdue: int = Field(description=f"journal notes this caseworker wrote or corrected in the"
+                                                    f" unit's cases, unsigned for more than"
+                                                    f" {rules.UNSIGNED_NOTE_DAYS} days")
 
     @classmethod
     def of(cls, row) -> "CaseworkerLoad":

@@ -15,6 +15,9 @@ from shared import errors
 
 # A deadline within this many days is at risk (the unit overview, the flags on the lists).
 AT_RISK_DAYS = 14
+# A journal note unsigned longer than this shows in the unit's overview (as the watch's
+# unsigned_note rule reminds its author after seven days).
+UNSIGNED_NOTE_DAYS = 7
 # "No deadline" sorts after every real one. The database sorts it as DATE 'infinity' (the index of
 # migration 011), which asyncpg reads and writes as date.max; a cursor carries it as 9999-12-31.
 NO_DEADLINE = date.max

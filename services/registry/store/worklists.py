@@ -2,7 +2,7 @@
 the list's order (docs/worklists.md has their plans); a page after a cursor starts in the index at
 the cursor's key (the key is an index condition, not a filter), so a deep page costs what the
 first does."""
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
@@ -62,10 +62,11 @@ async def open_cases(conn: asyncpg.Connection, **query) -> list[asyncpg.Record]:
     return await conn.fetch(sql, *args)
 
 
-def overview_query(*, unit: str, today: date, at_risk_until: date, after: str | None,
+def overview_query(*, unit: str, today: date, at_risk_until: date, unsigned_before: datetime, after: str | None,
                    limit: int) -> tuple[str, Params]:
     p = Params()
     u, t, r, n = p(unit), p(today, "::date"), p(at_risk_until, "::date"), p(limit)
+    s = p(unsigned_before, "::timestamptz")
     later = f" AND caseworker > {p(after)}" if after is not None else ""
     sql = (
         "WITH c AS (SELECT caseworker, count(*) AS open_cases,"
@@ -83,15 +84,22 @@ def overview_query(*, unit: str, today: date, at_risk_until: date, after: str | 
         " FROM decisions d JOIN cases c ON c.id = d.case_id"
         f" WHERE d.status = 'awaiting_approval' AND c.unit = {u} AND c.removed_at IS NULL"
         f"{later.replace('caseworker', 'd.decided_by')}"
-        f" GROUP BY d.decided_by ORDER BY d.decided_by LIMIT {n})"
+        f" GROUP BY d.decided_by ORDER BY d.decided_by LIMIT {n}),"
+        " s AS (SELECT n.author AS caseworker, count(*) AS unsigned_notes_overdue"
+        " FROM unsigned_notes n JOIN cases c ON c.id = n.case_id"
+        f" WHERE c.unit = {u} AND c.removed_at IS NULL AND n.unsigned_since < {s}"
+        f"{later.replace('caseworker', 'n.author')}"
+        f" GROUP BY n.author ORDER BY n.author LIMIT {n})"
         " SELECT caseworker, COALESCE(open_cases, 0) AS open_cases, COALESCE(open_inquiries, 0) AS open_inquiries,"
         " COALESCE(investigations_overdue, 0) AS investigations_overdue,"
         " COALESCE(investigations_at_risk, 0) AS investigations_at_risk,"
         " COALESCE(assessments_overdue, 0) AS assessments_overdue,"
         " COALESCE(assessments_at_risk, 0) AS assessments_at_risk,"
         " COALESCE(protections_overdue, 0) AS protections_overdue,"
-        " COALESCE(decisions_awaiting_approval, 0) AS decisions_awaiting_approval"
-        f" FROM c FULL JOIN i USING (caseworker) FULL JOIN d USING (caseworker) ORDER BY caseworker LIMIT {n}")
+        " COALESCE(decisions_awaiting_approval, 0) AS decisions_awaiting_approval,"
+        " COALESCE(unsigned_notes_overdue, 0) AS unsigned_notes_overdue"
+        " FROM c FULL JOIN i USING (caseworker) FULL JOIN d USING (caseworker) FULL JOIN s USING (caseworker)"
+        f" ORDER BY caseworker LIMIT {n}")
     return sql, p
 
 

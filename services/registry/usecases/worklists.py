@@ -1,7 +1,7 @@
 """The caseworker's day: the unit's intake queue, my or the unit's open cases by the deadline at
-risk, a person's decisions in force, and the unit's caseload per caseworker. Each list that shows
-people's cases logs the read once per person on the page (as every list of several persons does:
-`uow.log_read(person_ids=...)`); the overview holds counts only."""
+risk, a person's decisions in force, and the unit's caseload per caseworker. Each page of a list
+that shows people's cases is one logged read naming every person on it (as every list of several
+persons is: `uow.log_read(person_ids=...)`); the overview holds counts only."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
@@ -83,7 +83,8 @@ async def decisions_in_force(uow: UnitOfWork, user: Grant, person_id: UUID, *, l
 async def unit_overview(uow: UnitOfWork, user: Grant, *, unit: str | None, limit: int,
                         cursor: str | None) -> Worklist:
     """Per responsible caseworker of the unit: open cases and inquiries, deadlines passed and at
-    risk (within AT_RISK_DAYS). Counts only, no person."""
+    risk (within AT_RISK_DAYS), decisions waiting for approval, and journal notes they have left
+    unsigned longer than UNSIGNED_NOTE_DAYS. Counts only, no person."""
     unit = _unit(user, unit)
     start = decode_cursor(cursor, str)
     if start is not None and "\x00" in start[0]:   # no name of ours holds NUL, nor can PostgreSQL's text
@@ -93,6 +94,7 @@ async def unit_overview(uow: UnitOfWork, user: Grant, *, unit: str | None, limit
         today = uow.today()
         rows = await store.unit_overview(uow.conn, unit=unit, today=today,
                                          at_risk_until=today + timedelta(days=rules.AT_RISK_DAYS),
+                                         unsigned_before=uow.now() - timedelta(days=rules.UNSIGNED_NOTE_DAYS),
                                          after=start[0] if start else None, limit=limit + 1)
     items, next_cursor = page_of(rows, limit, lambda r: (r["caseworker"],))
     return Worklist(today, unit, items, next_cursor)

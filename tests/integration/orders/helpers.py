@@ -67,10 +67,10 @@ class Orders:
                 await conn.close()
         assert await eventually(seen), f"orders never saw: {sql} {args}"
 
-    async def open_case(self, unit: str = "vuxen") -> str:
+    async def open_case(self, unit: str = "vuxen", person_id: str | None = None) -> str:
         case_id = str(uuid.uuid4())
         await self.publish("case.opened", {"case_id": case_id, "unit": unit, "kind": "SoL",
-                                           "person_id": str(uuid.uuid4()),
+                                           "person_id": person_id or str(uuid.uuid4()),
                                            "opened_on": (today() - timedelta(days=60)).isoformat()}, case_id)
         await self._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid", case_id)
         return case_id
@@ -85,12 +85,12 @@ class Orders:
 
     async def decide(self, case_id: str, *, intervention: str = "home_help", unit: str = "vuxen",
                      valid_from: date | None = None, valid_to: date | None = None, open_ended: bool = False,
-                     outcome: str = "granted") -> str:
+                     outcome: str = "granted", person_id: str | None = None) -> str:
         decision_id = str(uuid.uuid4())
         valid_from = valid_from or today() - timedelta(days=30)
         valid_to = None if open_ended else (valid_to or today() + timedelta(days=365))
         await self.publish("decision.made", {
-            "case_id": case_id, "decision_id": decision_id, "unit": unit, "person_id": str(uuid.uuid4()),
+            "case_id": case_id, "decision_id": decision_id, "unit": unit, "person_id": person_id or str(uuid.uuid4()),
             "intervention": intervention, "outcome": outcome, "valid_from": valid_from.isoformat(),
             "valid_to": valid_to.isoformat() if valid_to else None,
             "follow_up_on": (today() + timedelta(days=180)).isoformat(),
@@ -99,7 +99,7 @@ class Orders:
         return decision_id
 
     async def case_with_decision(self, **kw) -> tuple[str, str]:
-        case_id = await self.open_case(kw.get("unit", "vuxen"))
+        case_id = await self.open_case(kw.get("unit", "vuxen"), kw.get("person_id"))
         return case_id, await self.decide(case_id, **kw)
 
     # Through the API.

@@ -281,3 +281,51 @@ async def test_unknown_orders_are_404(orders):
     missing = "0191c0de-0000-7000-8000-000000000000"
     assert_problem(await orders.client().get(f"/orders/{missing}"), 404, "order_not_found")
     assert_problem(await orders.client().post(f"/orders/{missing}/send"), 404, "order_not_found")
+
+
+async def test_a_persons_orders_across_their_cases_in_the_readers_scope(orders):
+    person = str(uuid.uuid4())
+    provider = await orders.provider("Personens Utförare")
+    vuxen = [await orders.sent_order(provider, person_id=person) for _ in range(2)]
+    case_id, decision_id = await orders.case_with_decision(person_id=person, unit="vuxen")
+    draft = (await orders.draft(case_id, decision_id, provider)).json()
+    barn_case, barn_decision = await orders.case_with_decision(person_id=person, unit="barn")
+    barn = (await orders.draft(barn_case, barn_decision, provider,
+                               client=orders.client("caseworker", "britt", unit="barn"))).json()
+    removed_case, removed_decision = await orders.case_with_decision(person_id=person)
+    assert (await orders.draft(removed_case, removed_decision, provider)).status_code == 201
+    await orders.publish("case.removed", {"case_id": removed_case, "removed_by": "sven",
+                                          "removed_at": clock.now().isoformat()}, removed_case)
+    await orders._wait_row("SELECT true FROM orders.cases WHERE case_id = $1::uuid AND removed_at IS NOT NULL",
+                           removed_case)
+    await orders.sent_order(provider)  # someone else's
+
+    async def pages(client) -> list[dict]:
+        items, cursor = [], None
+        while True:
+            response = await client.get(f"/persons/{person}/orders",
+                                        params={"limit": 2, **({"cursor": cursor} if cursor else {})})
+            assert response.status_code == 200, response.text
+            items += response.json()["items"]
+            if not (cursor := response.json()["next_cursor"]):
+                return items
+    mine = await pages(orders.client("caseworker", "anna", unit="vuxen"))
+    assert [o["id"] for o in mine] == sorted(o["id"] for o in [*vuxen, draft])  # oldest first: UUIDv7
+    assert {o["state"] for o in mine} == {"sent", "draft"} and mine[0]["provider_name"] == "Personens Utförare"
+    everywhere = await pages(orders.client("supervisor", "greta", unit="vuxen"))  # reads reach every unit
+    assert {o["id"] for o in everywhere} == {o["id"] for o in [*vuxen, draft, barn]}
+    assert await pages(orders.client("caseworker", "bo", unit="ekonomi")) == []
+    assert_problem(await orders.client().get(f"/persons/{person}/orders", params={"limit": 0}), 422,
+                   "validation_error")
+    assert_problem(await orders.client().get("/persons/nope/orders"), 422, "validation_error")
+    assert (await orders.client("provider_user", "x", provider_id=provider["id"]).get(
+        f"/persons/{person}/orders")).status_code == 403
+
+    conn = await orders.env.db()
+    try:
+        logged = await conn.fetch("SELECT data FROM orders.outbox WHERE type = 'access.logged'"
+                                  " AND data->>'resource' = $1", f"person/{person}/orders")
+    finally:
+        await conn.close()
+    assert {json.loads(r["data"])["actor"] for r in logged} == {"anna", "greta", "bo"}
+    assert all(json.loads(r["data"])["person_id"] == person for r in logged)

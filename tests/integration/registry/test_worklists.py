@@ -244,3 +244,48 @@ async def test_each_page_is_one_logged_read_found_in_the_log_of_each_person_it_s
         return found if all(found.values()) else None
     assert await eventually(in_each_persons_log) == {first["person_id"]: [(reader, "inkorg")],
                                                      second["person_id"]: [(reader, "inkorg")]}
+
+
+async def test_the_unit_overview_counts_notes_left_unsigned_for_more_than_a_week_per_author(registry):
+    """From the journal's events: a note unsigned eight days counts for its author; one written
+    today, one signed, one removed and one whose correction was signed do not; a correction makes
+    a note its corrector's to sign, from the correction on."""
+    from shared.events.catalog import NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
+    from tests.integration.watch.helpers import Upstream
+
+    env, client = registry
+    u = unit()
+    case = (await open_case(client, env, unit=u))["id"]
+    now, old = clock.now(), clock.now() - timedelta(days=8)
+
+    def written(author: str, at):
+        return NoteWritten(note_id=uuid.uuid4(), case_id=case, version=1, occurred_on=at.date(), written_by=author,
+                           written_at=at, source="own_observation", unit=u)
+    late, fresh, signed, removed, corrected = (written("anna", old), written("anna", now), written("anna", old),
+                                               written("bertil", old), written("bertil", old))
+    async with Upstream(env) as upstream:
+        for note in (late, fresh, signed, removed, corrected):
+            await upstream.send(note, case)
+        await upstream.send(NoteSigned(note_id=signed.note_id, case_id=case, version=1, signed_by="anna",
+                                       signed_at=now), case)
+        await upstream.send(NoteRemoved(note_id=removed.note_id, case_id=case, version=1, removed_by="sven",
+                                        removed_at=now), case)
+        await upstream.send(NoteCorrected(note_id=corrected.note_id, case_id=case, version=2, based_on_version=1,
+                                          changed=["text"], occurred_on=old.date(), corrected_by="cecilia",
+                                          corrected_at=old + timedelta(hours=1)), case)
+        chef = env.auth("supervisor", sub="chef", unit=u)
+
+        async def unsigned():
+            rows = (await client.get("/worklists/unit-overview", params={"unit": u}, headers=chef)).json()["items"]
+            counts = {r["caseworker"]: r["unsigned_notes_overdue"] for r in rows if r["unsigned_notes_overdue"]}
+            return counts if counts == {"anna": 1, "cecilia": 1} else None
+        assert await eventually(unsigned) == {"anna": 1, "cecilia": 1}
+        # Cecilia signs her correction: nothing of hers waits any more.
+        await upstream.send(NoteSigned(note_id=corrected.note_id, case_id=case, version=2, signed_by="cecilia",
+                                       signed_at=now), case)
+
+        async def signed_now():
+            rows = (await client.get("/worklists/unit-overview", params={"unit": u}, headers=chef)).json()["items"]
+            counts = {r["caseworker"]: r["unsigned_notes_overdue"] for r in rows if r["unsigned_notes_overdue"]}
+            return counts if counts == {"anna": 1} else None
+        assert await eventually(signed_now) == {"anna": 1}

@@ -63,6 +63,7 @@ LOGGED: dict[tuple[str, str], Read] = {
                                              lambda f: {"pin": f.pin}),
     ("orders", "/orders"): Read("caseworker", lambda f: ("/orders", {"case_id": f.case_id})),
     ("orders", "/orders/{order_id}"): Read("supervisor", lambda f: (f"/orders/{f.order_id}", {})),
+    ("orders", "/persons/{person_id}/orders"): Read("caseworker", lambda f: (f"/persons/{f.person_id}/orders", {})),
     ("orders", "/provider/orders"): Read("provider_user", lambda f: ("/provider/orders", {})),
     ("orders", "/provider/orders/{order_id}"): Read("provider_user", lambda f: (f"/provider/orders/{f.order_id}", {})),
     ("orders", "/me/orders"): Read("citizen", lambda f: ("/me/orders", {}), lambda f: {"pin": f.pin}),
@@ -166,8 +167,13 @@ async def test_refusals_and_answers_that_show_a_person_are_logged_and_reviewable
     again = await c["registry"].post("/persons", headers=flow.auth("caseworker", "dubblett", unit="barn"),
                                      json={"pin": flow.pin, "first_name": "Sara", "last_name": "Skyddad"})
     assert again.status_code == 409 and again.json()["person_id"] == str(flow.person_id)
-    signer = flow.auth("supervisor", "signerare", unit="barn")
-    note = (await c["journal"].get(f"/notes/{flow.note_id}", headers=signer)).json()
+    # A supervisor of another unit reads the note, and may not sign it; the note's own unit's may.
+    outsider = flow.auth("supervisor", "utomstaende", unit="barn")
+    note = (await c["journal"].get(f"/notes/{flow.note_id}", headers=outsider)).json()
+    refused_sign = await c["journal"].post(f"/notes/{flow.note_id}/sign", headers=outsider,
+                                           json={"version": note["current_version"]})
+    assert refused_sign.status_code in (403, 404), refused_sign.text
+    signer = flow.auth("supervisor", "signerare")
     signed = await c["journal"].post(f"/notes/{flow.note_id}/sign", headers=signer,
                                      json={"version": note["current_version"]})
     assert signed.status_code in (200, 201), signed.text

@@ -1,0 +1,23 @@
+"""SQL for the journal's unsigned notes as the registry keeps them (migration 014)."""
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+
+async def unsigned(conn: asyncpg.Connection, *, note_id: UUID, case_id: UUID, author: str, version: int,
+                   since: datetime) -> None:
+    """A version of the note waits for its signature; an older event arriving late changes nothing."""
+    await conn.execute(
+        "INSERT INTO unsigned_notes (note_id, case_id, author, version, unsigned_since) VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT (note_id) DO UPDATE SET author = EXCLUDED.author, version = EXCLUDED.version,"
+        "   unsigned_since = EXCLUDED.unsigned_since WHERE unsigned_notes.version < EXCLUDED.version",
+        note_id, case_id, author, version, since)
+
+
+async def signed(conn: asyncpg.Connection, *, note_id: UUID, version: int) -> None:
+    await conn.execute("DELETE FROM unsigned_notes WHERE note_id = $1 AND version <= $2", note_id, version)
+
+
+async def removed(conn: asyncpg.Connection, note_id: UUID) -> None:
+    await conn.execute("DELETE FROM unsigned_notes WHERE note_id = $1", note_id)
