@@ -1,6 +1,6 @@
 """The worklists' orders, cursors and flags, and who may hand over a case, without a database."""
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from uuid import UUID, uuid4
 
 import pytest
@@ -12,6 +12,7 @@ from shared.errors import DomainError, Kind
 from shared.pagination import decode_cursor, encode_cursor, page_of
 
 TODAY = date(2026, 11, 27)
+NOW = datetime(2026, 11, 27, 9, tzinfo=timezone.utc)
 
 
 def ids(n: int) -> list[UUID]:
@@ -125,7 +126,8 @@ def _placeholders(text: str) -> set[int]:
     lambda: sql.intake_query(unit="u", kind="application", after=(1, TODAY, uuid4()), limit=3),
     lambda: sql.cases_query(unit="u", caseworker=None, after=(NO_DEADLINE, TODAY, uuid4()), limit=3),
     lambda: sql.cases_query(unit="u", caseworker="anna", after=None, limit=3),
-    lambda: sql.overview_query(unit="u", today=TODAY, at_risk_until=TODAY, after="anna", limit=3),
+    lambda: sql.overview_query(unit="u", today=TODAY, at_risk_until=TODAY, unsigned_before=NOW, after="anna", limit=3),
+    lambda: sql.overview_query(unit="u", today=TODAY, at_risk_until=TODAY, unsigned_before=NOW, after=None, limit=3),
     lambda: sql.decisions_in_force_query(person_id=uuid4(), today=TODAY, unit=None, after=(TODAY, uuid4()), limit=3),
     lambda: sql.decisions_in_force_query(person_id=uuid4(), today=TODAY, unit="u", after=None, limit=3),
 ])
