@@ -94,3 +94,14 @@ def test_a_declined_offer_is_dated_and_only_then():
                    declined_offer_on=date(2026, 2, 1), **kw) == "declined_offer_on"
     assert code_of(rules.ensure_delay_reason, code=DelayReason.DECLINED_OFFER,
                    declined_offer_on=date(2026, 2, 1), **kw) is None
+
+
+@pytest.mark.parametrize("status, reasons, code", [
+    ("awaiting_approval", "Behov", "decision_not_in_force"), ("refused", "Behov", "decision_not_in_force"),
+    ("in_force", None, "no_letter")])
+def test_only_a_decision_in_force_with_its_reasons_has_a_letter(status, reasons, code):
+    from services.registry.domain.decisions import ensure_has_letter
+    with pytest.raises(DomainError) as refused:
+        ensure_has_letter(reasons=reasons, status=status)
+    assert refused.value.code == code
+    ensure_has_letter(reasons="Behov", status="in_force")

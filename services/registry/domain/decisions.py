@@ -24,8 +24,13 @@ APPEAL_WEEKS = 3
 APPEAL_WEEKS_TEXT = "tre veckor"
 
 
-def ensure_has_letter(*, reasons: str | None) -> None:
-    """A letter is written for a decision with its reasons; older decisions without them have none."""
+def ensure_has_letter(*, reasons: str | None, status: str) -> None:
+    """A letter is written for a decision in force with its reasons: older decisions without them
+    have none, and a decision waiting for approval or refused by the approver is not yet, or not,
+    a decision to tell the person of."""
+    if status != "in_force":
+        raise errors.conflict("decision_not_in_force", "The decision is not in force and has no letter",
+                              "a decision above its maker's delegation has its letter once it is approved")
     if reasons is None:
         raise errors.conflict("no_letter", "The decision was made without reasons and has no letter",
                               "decisions made before reasons were required are read with GET /cases/{id}/decisions")

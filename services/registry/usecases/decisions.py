@@ -283,7 +283,7 @@ async def decision_letter(uow: UnitOfWork, user: Grant, case_id: UUID, decision_
     async with uow:
         case = await visible_case(uow, user, case_id)
         decision = await _decision(uow, case_id, decision_id)
-        rules.ensure_has_letter(reasons=decision["reasons"])
+        rules.ensure_has_letter(reasons=decision["reasons"], status=decision["status"])
         uow.log_read(user, resource=f"case/{case_id}/decisions/{decision_id}/letter", person_id=case["person_id"])
         person = await person_store.get(uow.conn, case["person_id"])
         maker = await staff_store.get(uow.conn, decision["decided_by"])

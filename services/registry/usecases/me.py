@@ -57,7 +57,7 @@ async def my_decision_letter(uow: UnitOfWork, user: Grant, decision_id: UUID) ->
         if (person_id is None or case is None or case["person_id"] != person_id or case["removed_at"] is not None
                 or decision["status"] != Status.IN_FORCE):
             raise errors.not_found("decision_not_found", "No such decision among yours", str(decision_id))
-        ensure_has_letter(reasons=decision["reasons"])
+        ensure_has_letter(reasons=decision["reasons"], status=decision["status"])
         uow.log_read(user, resource=f"me/decisions/{decision_id}/letter", person_id=person_id)
         person = await person_store.get(uow.conn, person_id)
         maker = await staff_store.get(uow.conn, decision["decided_by"])

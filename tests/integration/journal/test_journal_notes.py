@@ -194,8 +194,11 @@ async def test_caseworker_signs_only_what_they_wrote(clients, case):
     note = await write(env, journal, case, sub="anna")
     other = await journal.post(f"/notes/{note['id']}/sign", json={"version": 1}, headers=caseworker(env, "bertil"))
     assert other.status_code == 403 and other.json()["code"] == "not_author"
+    elsewhere = await journal.post(f"/notes/{note['id']}/sign", json={"version": 1},
+                                   headers=env.auth("supervisor", sub="hugo", unit="annan-enhet"))
+    assert elsewhere.status_code in (403, 404), elsewhere.text   # a supervisor acts in their own unit only
     boss = await journal.post(f"/notes/{note['id']}/sign", json={"version": 1},
-                              headers=env.auth("supervisor", sub="greta"))
+                              headers=env.auth("supervisor", sub="greta", unit=UNIT))
     assert boss.status_code == 201 and boss.json()["versions"][0]["signed_by"] == "greta"
 
 

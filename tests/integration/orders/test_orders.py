@@ -196,8 +196,12 @@ async def test_caseworkers_order_only_in_their_own_unit(orders):
     assert draft.status_code == 201
     assert_problem(await outsider.get(f"/orders/{draft.json()['id']}"), 404, "order_not_found")
     assert_problem(await outsider.post(f"/orders/{draft.json()['id']}/send"), 404, "order_not_found")
+    # A supervisor of another unit reads the order, and may not send it; the unit's own may.
     supervisor = orders.client("supervisor", "greta", unit="vuxen")
-    assert (await supervisor.post(f"/orders/{draft.json()['id']}/send")).status_code == 200
+    assert (await supervisor.get(f"/orders/{draft.json()['id']}")).status_code == 200
+    assert (await supervisor.post(f"/orders/{draft.json()['id']}/send")).status_code in (403, 404)
+    own_supervisor = orders.client("supervisor", "hugo", unit="barn")
+    assert (await own_supervisor.post(f"/orders/{draft.json()['id']}/send")).status_code == 200
     provider_user = orders.provider_client(provider)
     assert_problem(await orders.draft(case_id, decision_id, provider, client=provider_user), 403, "forbidden")
 

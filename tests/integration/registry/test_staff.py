@@ -216,6 +216,8 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     assert (await client.get("/me/decisions", headers=citizen)).json()["items"] == []
     letter = await client.get(f"/me/decisions/{big.json()['id']}/letter", headers=citizen)
     assert letter.status_code == 404 and letter.json()["code"] == "decision_not_found"
+    no_letter = await client.get(f"{waiting}/letter", headers=maker)  # nothing to send the person yet
+    assert no_letter.status_code == 409 and no_letter.json()["code"] == "decision_not_in_force", no_letter.text
 
     # Not a caseworker; another unit's supervisor does not see the case; a supervisor of the unit by token
     # whose directory unit is another, or who is not in the directory at all, may not approve it.
@@ -238,6 +240,7 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     mine = (await client.get("/me/decisions", headers=citizen)).json()["items"]
     assert [d["id"] for d in mine] == [big.json()["id"]]
     assert (await client.get(f"/me/decisions/{big.json()['id']}/letter", headers=citizen)).status_code == 200
+    assert (await client.get(f"{waiting}/letter", headers=maker)).status_code == 200
 
     # Above a supervisor's own delegation: the committee's member approves or, here, refuses.
     await client.post(f"/cases/{case['id']}/investigations", json={}, headers=maker)
