@@ -20,6 +20,9 @@ class PageParams:
 
 PageDep = Annotated[PageParams, Depends()]
 
+IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=512,
+                                      description="The ETag of the version you read; a stale one is refused"
+                                                  " with 412 etag_mismatch")]
 IdempotencyKey = Annotated[str | None, Header(alias=idempotency.HEADER, max_length=idempotency.MAX_LENGTH,
                                               description="A retry with the same key returns what the first"
                                                           " request made")]

@@ -14,6 +14,7 @@ class Kind(str, Enum):
     GONE = "gone"              # it was there and has been removed: 410
     FORBIDDEN = "forbidden"    # known, but the asker may not do this: 403
     TOO_LARGE = "too_large"    # more than the service takes at once: 413
+    PRECONDITION_FAILED = "precondition_failed"  # If-Match names a version that is no longer current: 412
 
 
 class DomainError(Exception):
@@ -42,6 +43,10 @@ def conflict(code: str, title: str, detail: str | None = None, **extra) -> Domai
 
 def gone(code: str, title: str, detail: str | None = None, **extra) -> DomainError:
     return DomainError(Kind.GONE, code, title, detail, **extra)
+
+
+def precondition_failed(code: str, title: str, detail: str | None = None, **extra) -> DomainError:
+    return DomainError(Kind.PRECONDITION_FAILED, code, title, detail, **extra)
 
 
 def forbidden(code: str, title: str, detail: str | None = None, **extra) -> DomainError:

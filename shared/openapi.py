@@ -95,6 +95,7 @@ _ERROR_WORDS = {
     404: "Not found, or not yours to see",
     409: "Not possible in the resource's present state",
     410: "It was there and has been removed",
+    412: "If-Match names a version that is no longer current (`etag_mismatch`): read it again",
     413: "The body is too large",
     422: "The request is not valid (`errors` lists each field)",
     429: "Too many requests: wait for Retry-After",
@@ -125,6 +126,8 @@ def _errors_that_apply(method: str, path: str, operation: dict) -> set[int]:
         statuses.add(413)
     if any(p.get("in") == "header" for p in parameters):
         statuses.add(400)
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in parameters):
+        statuses.add(412)
     return statuses
 
 

@@ -20,6 +20,7 @@ _CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    412: "precondition_failed",
     413: "body_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
@@ -29,7 +30,7 @@ _CODES_BY_STATUS = {
 
 # The answer to each kind of domain error.
 STATUS_OF_KIND = {Kind.INVALID: 422, Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.GONE: 410,
-                  Kind.FORBIDDEN: 403, Kind.TOO_LARGE: 413}
+                  Kind.FORBIDDEN: 403, Kind.TOO_LARGE: 413, Kind.PRECONDITION_FAILED: 412}
 
 
 # What a validation error of each kind says; the type itself stays in `errors[].type`.

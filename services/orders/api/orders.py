@@ -7,7 +7,8 @@ from services.orders.api.models import OrderChange, OrderIn, OrderOut, OrderSumm
 from services.orders.usecases import orders
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
+from shared.api import IdempotencyKey, IfMatch, PageDep, UnitOfWorkDep
+from shared.etag import etag
 from shared.pagination import Page
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -15,46 +16,66 @@ persons_router = APIRouter(prefix="/persons", tags=["orders"])
 
 Writer = allow("orders:order.write")
 Reader = allow("orders:order.read")
+ETAG = {"ETag": {"description": "The order's version: send it back in If-Match to change, send or recall"
+                                " exactly what you read", "schema": {"type": "string"}}}
+
+
+def tagged(order, response: Response) -> OrderOut:
+    """The order as answered, with its ETag."""
+    response.headers["ETag"] = etag(order["revision"])
+    return OrderOut.of(order)
 
 
 @router.post("", status_code=201, response_model=OrderOut,
-             responses={200: {"description": "A retry: the order this Idempotency-Key made before"}},
+             responses={200: {"description": "A retry: the order this Idempotency-Key made before", "headers": ETAG},
+                        201: {"description": "The draft", "headers": ETAG}},
              summary="Create a draft order (beställning) against a decision")
 async def create_order(body: OrderIn, response: Response, uow: UnitOfWorkDep, idempotency_key: IdempotencyKey = None,
                        user: Grant = Writer) -> OrderOut:
     order, created = await orders.create_order(uow, user, **body.model_dump(), idempotency_key=idempotency_key)
     if not created:
         response.status_code = 200
-    return OrderOut.of(order)
+    return tagged(order, response)
 
 
-@router.patch("/{order_id}", response_model=OrderOut,
+@router.patch("/{order_id}", response_model=OrderOut, responses={200: {"description": "The draft", "headers": ETAG}},
               summary="Change a draft: another provider, the details or the wanted start")
-async def change_order(order_id: UUID, body: OrderChange, uow: UnitOfWorkDep, user: Grant = Writer) -> OrderOut:
-    return OrderOut.of(await orders.change_order(uow, user, order_id, **body.model_dump()))
+async def change_order(order_id: UUID, body: OrderChange, response: Response, uow: UnitOfWorkDep,
+                       if_match: IfMatch = None, user: Grant = Writer) -> OrderOut:
+    return tagged(await orders.change_order(uow, user, order_id, **body.model_dump(), if_match=if_match), response)
 
 
-@router.post("/{order_id}/send", response_model=OrderOut, summary="Sign and send a draft to its provider")
-async def send_order(order_id: UUID, uow: UnitOfWorkDep, user: Grant = Writer) -> OrderOut:
-    return OrderOut.of(await orders.send_order(uow, user, order_id))
+@router.post("/{order_id}/send", response_model=OrderOut,
+             responses={200: {"description": "The order as sent", "headers": ETAG}},
+             summary="Sign and send a draft to its provider")
+async def send_order(order_id: UUID, response: Response, uow: UnitOfWorkDep, if_match: IfMatch = None,
+                     user: Grant = Writer) -> OrderOut:
+    """With If-Match, what is signed is exactly the version read: a draft changed meanwhile is 412."""
+    return tagged(await orders.send_order(uow, user, order_id, if_match=if_match), response)
 
 
 @router.post("/{order_id}/recall", response_model=OrderOut,
+             responses={200: {"description": "The order as recalled", "headers": ETAG}},
              summary="Recall (återkalla) an order the provider has not confirmed")
-async def recall_order(order_id: UUID, body: RecallIn, uow: UnitOfWorkDep, user: Grant = Writer) -> OrderOut:
-    return OrderOut.of(await orders.recall_order(uow, user, order_id, reason=body.reason))
+async def recall_order(order_id: UUID, body: RecallIn, response: Response, uow: UnitOfWorkDep,
+                       if_match: IfMatch = None, user: Grant = Writer) -> OrderOut:
+    return tagged(await orders.recall_order(uow, user, order_id, reason=body.reason, if_match=if_match), response)
 
 
 @router.post("/{order_id}/redirect", status_code=201, response_model=OrderOut,
+             responses={201: {"description": "The new order, sent", "headers": ETAG}},
              summary="Recall an order and send it to the right provider, in one step; returns the new order")
-async def redirect_order(order_id: UUID, body: RedirectIn, uow: UnitOfWorkDep, user: Grant = Writer) -> OrderOut:
-    return OrderOut.of(await orders.redirect_order(uow, user, order_id, provider_id=body.provider_id,
-                                                   reason=body.reason))
+async def redirect_order(order_id: UUID, body: RedirectIn, response: Response, uow: UnitOfWorkDep,
+                         if_match: IfMatch = None, user: Grant = Writer) -> OrderOut:
+    """If-Match names the version of the order recalled; the ETag answered is the new order's."""
+    return tagged(await orders.redirect_order(uow, user, order_id, provider_id=body.provider_id,
+                                              reason=body.reason, if_match=if_match), response)
 
 
-@router.get("/{order_id}", response_model=OrderOut, summary="An order with its full history")
-async def get_order(order_id: UUID, uow: UnitOfWorkDep, user: Grant = Reader) -> OrderOut:
-    return OrderOut.of(await orders.get_order(uow, user, order_id))
+@router.get("/{order_id}", response_model=OrderOut, responses={200: {"description": "The order", "headers": ETAG}},
+            summary="An order with its full history")
+async def get_order(order_id: UUID, response: Response, uow: UnitOfWorkDep, user: Grant = Reader) -> OrderOut:
+    return tagged(await orders.get_order(uow, user, order_id), response)
 
 
 @router.get("", response_model=Page[OrderSummary], summary="A case's orders, oldest first")

@@ -33,7 +33,8 @@ _HISTORY = f""",
                    'reports', count(*),
                    'minutes', coalesce(sum(quantity) FILTER (WHERE measure = 'minutes'), 0),
                    'units', coalesce(sum(quantity) FILTER (WHERE measure = 'units'), 0))
-          FROM deliveries WHERE order_id = o.id AND voided_at IS NULL) AS deliveries"""
+          FROM deliveries WHERE order_id = o.id AND voided_at IS NULL) AS deliveries,
+       (SELECT max(seq) FROM order_history WHERE order_id = o.id) AS revision"""
 
 _QUERIES = {(lock, history): _ORDER.format(lock=" FOR UPDATE OF o" if lock else "", history=_HISTORY if history else "")
             for lock in (False, True) for history in (False, True)}
@@ -71,17 +72,17 @@ async def move(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_st
                actor: str, at: datetime, reason: str | None = None, detail: dict | None = None,
                **columns: Any) -> dict[str, Any]:
     """Set the order's state (and `columns`) and append the change to its history, in one
-    statement; returns the history entry."""
+    statement; returns the history entry, with the order's new `revision` (its ETag's number)."""
     detail = json.loads(json.dumps(detail or {}, default=str))
     assignments = "".join(f", {name} = ${i + 9}" for i, name in enumerate(columns))
-    await conn.execute(
+    revision = await conn.fetchval(
         f"WITH moved AS (UPDATE orders SET state = $4{assignments} WHERE id = $1 RETURNING id)"
         " INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
-        " SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM moved",
+        " SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM moved RETURNING seq",
         order_id, action, from_state, to_state, actor, at, reason, detail, *columns.values(),
     )
     return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor, "at": at,
-            "reason": reason, "detail": detail}
+            "reason": reason, "detail": detail, "revision": revision}
 
 
 async def lock_of_case(conn: asyncpg.Connection, case_id: UUID, states: list[str]) -> list[asyncpg.Record]:

@@ -24,6 +24,7 @@ from services.orders.store import orders as store
 from services.orders.store import providers as provider_store
 from services.orders.store import read_models
 from shared import errors, idempotency
+from shared.etag import ensure_current, etag
 from shared.access import Grant
 from shared.case_state import CaseState, ensure_case_known, not_known
 from shared.events.catalog import OrderRecalled, OrderSent
@@ -66,13 +67,16 @@ async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_
 
 
 async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID | None = None,
-                       details: str | None = None, wanted_start: date | None = None) -> Order:
-    """Change a draft's provider, details or wanted start; what is None stays."""
+                       details: str | None = None, wanted_start: date | None = None,
+                       if_match: str | None = None) -> Order:
+    """Change a draft's provider, details or wanted start; what is None stays. With `if_match`,
+    only the version of the order it names (412 etag_mismatch otherwise)."""
     changes = {k: v for k, v in (("provider_id", provider_id), ("details", details), ("wanted_start", wanted_start))
                if v is not None}
     async with uow:
         conn = uow.conn
         row = await _order(uow, order_id, user, for_update=True)
+        ensure_current(if_match, etag(row["revision"]))
         state = transition(OrderState(row["state"]), Action.EDIT)
         if provider_id is not None:
             await _provider(conn, provider_id, row["intervention"])
@@ -85,10 +89,12 @@ async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider
         return await _full(conn, order_id)
 
 
-async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
-    """Sign a draft and send it to its provider (`order.sent`), if the case and decision still allow it."""
+async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, if_match: str | None = None) -> Order:
+    """Sign a draft and send it to its provider (`order.sent`), if the case and decision still allow it;
+    with `if_match`, only the version the signer read."""
     async with uow:
         row = await _order(uow, order_id, user, for_update=True)
+        ensure_current(if_match, etag(row["revision"]))
         transition(OrderState(row["state"]), Action.SEND)
         _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
                           intervention=row["intervention"], wanted_start=row["wanted_start"])
@@ -96,19 +102,24 @@ async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
     return _after(row, entry, changes)
 
 
-async def recall_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str) -> Order:
+async def recall_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str,
+                       if_match: str | None = None) -> Order:
     """Recall (återkalla) an order the provider has not confirmed (`order.recalled`)."""
     async with uow:
         row = await _order(uow, order_id, user, for_update=True)
+        ensure_current(if_match, etag(row["revision"]))
         entry, changes = await _recall(uow, row, user, uow.now(), reason)
     return _after(row, entry, changes)
 
 
-async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID, reason: str) -> Order:
-    """Recall an order and send a copy of it to the right provider, in one transaction; the new order."""
+async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID, reason: str,
+                         if_match: str | None = None) -> Order:
+    """Recall an order and send a copy of it to the right provider, in one transaction; the new
+    order. `if_match` names the version of the order recalled."""
     async with uow:
         conn = uow.conn
         old = await _order(uow, order_id, user, for_update=True)
+        ensure_current(if_match, etag(old["revision"]))
         transition(OrderState(old["state"]), Action.RECALL)
         if provider_id == old["provider_id"]:
             raise errors.invalid("same_provider", "The order already went to this provider",
@@ -230,7 +241,7 @@ def _ensure_orderable(uow: UnitOfWork, user: Grant, case: CaseState | None, deci
 
 def _after(row: Order, entry: dict, changes: dict) -> Order:
     """The order as it is after a move, from what was read before it, without reading again."""
-    return {**dict(row), **changes, "history": [*row["history"], entry]}
+    return {**dict(row), **changes, "history": [*row["history"], entry], "revision": entry["revision"]}
 
 
 async def _send(uow: UnitOfWork, row: Order, user: Grant, now: datetime) -> tuple[dict, dict]:

@@ -333,3 +333,37 @@ async def test_a_persons_orders_across_their_cases_in_the_readers_scope(orders):
         await conn.close()
     assert {json.loads(r["data"])["actor"] for r in logged} == {"anna", "greta", "bo"}
     assert all(json.loads(r["data"])["person_id"] == person for r in logged)
+
+
+async def test_a_write_with_a_stale_etag_is_refused_and_changes_nothing(orders):
+    """Two caseworkers read the same draft; the first changes it; the second's send, with the
+    ETag they read, is 412 and sends nothing: nobody signs what they have not seen."""
+    provider = await orders.provider()
+    case_id, decision_id = await orders.case_with_decision()
+    created = await orders.draft(case_id, decision_id, provider)
+    assert created.status_code == 201 and created.headers["ETag"].startswith('"')
+    order = created.json()
+    anna, bertil = orders.client(sub="anna"), orders.client(sub="bertil")
+    read = await bertil.get(f"/orders/{order['id']}")
+    assert read.headers["ETag"] == created.headers["ETag"]
+    seen = read.headers["ETag"]
+
+    changed = await anna.patch(f"/orders/{order['id']}", json={"details": "Städning varje vecka, inte varannan."},
+                               headers={"If-Match": seen})
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["ETag"] != seen
+    assert (await anna.get(f"/orders/{order['id']}")).headers["ETag"] == changed.headers["ETag"]
+
+    stale = await bertil.post(f"/orders/{order['id']}/send", headers={"If-Match": seen})
+    problem = assert_problem(stale, 412, "etag_mismatch")
+    assert changed.headers["ETag"] in problem["detail"]
+    assert (await anna.get(f"/orders/{order['id']}")).json()["state"] == "draft"
+    assert_problem(await bertil.patch(f"/orders/{order['id']}", json={"details": "x" * 10},
+                                      headers={"If-Match": f'"1", {seen}'}), 412, "etag_mismatch")
+
+    sent = await bertil.post(f"/orders/{order['id']}/send", headers={"If-Match": f'"0", {changed.headers["ETag"]}'})
+    assert sent.status_code == 200 and sent.json()["state"] == "sent", sent.text
+    assert sent.json()["details"] == "Städning varje vecka, inte varannan."
+    recalled = await anna.post(f"/orders/{order['id']}/recall", json={"reason": "fel utförare"},
+                               headers={"If-Match": "*"})
+    assert recalled.status_code == 200 and recalled.headers["ETag"] not in (seen, sent.headers["ETag"])
