@@ -3,19 +3,37 @@
 # Jars come from Maven Central via deploy/local/kafka/pom.xml; no Docker, no tarball.
 # Usage: deploy/local/kafka.sh fetch|start|stop|restart|status|bootstrap
 # Set OMSORG_KAFKA_BOOTSTRAP to use an external Kafka instead.
+#
+# OMSORG_KAFKA_SASL=1 runs a second broker beside the plain one, in .local/kafka-sasl and on
+# ports 19192/19193 by default, whose client listener is SASL_PLAINTEXT with SCRAM-SHA-512 (the
+# controller listener stays PLAINTEXT on loopback). Its one user, OMSORG_KAFKA_USERNAME
+# (omsorg) with OMSORG_KAFKA_PASSWORD (the development password), is created when its data
+# directory is formatted; to change the password, stop it and delete .local/kafka-sasl/data.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 POM=$ROOT/deploy/local/kafka/pom.xml
-BASE=$ROOT/.local/kafka
-LIBS=$BASE/libs
+LIBS=$ROOT/.local/kafka/libs
+SASL=${OMSORG_KAFKA_SASL:-0}
+if [ "$SASL" = 1 ]; then
+  BASE=$ROOT/.local/kafka-sasl
+  PORT=${OMSORG_KAFKA_PORT:-19192}
+  CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19193}
+  SASL_USER=${OMSORG_KAFKA_USERNAME:-omsorg}
+  SASL_PASSWORD=${OMSORG_KAFKA_PASSWORD:-omsorg-local-development-only-kafka-password}
+  LISTENER=SASL_PLAINTEXT
+else
+  BASE=$ROOT/.local/kafka
+  PORT=${OMSORG_KAFKA_PORT:-19092}
+  CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19093}
+  LISTENER=PLAINTEXT
+fi
 DATA=$BASE/data
 PROPS=$BASE/server.properties
 LOG4J=$BASE/log4j2.properties
 PIDF=$BASE/broker.pid
+PORTS=$BASE/broker.ports # "PORT CPORT" of the running broker
 LOG=$BASE/broker.log
-PORT=${OMSORG_KAFKA_PORT:-19092}
-CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19093}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAVA_OPTS=(-Xms64m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$LOG4J")
@@ -47,11 +65,11 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-inter.broker.listener.name=PLAINTEXT
+listeners=$LISTENER://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=$LISTENER://127.0.0.1:$PORT
+inter.broker.listener.name=$LISTENER
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,$LISTENER:$LISTENER
 log.dirs=$DATA
 num.partitions=3
 auto.create.topics.enable=true
@@ -64,6 +82,15 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=2097152
 EOF
+  if [ "$SASL" = 1 ]; then
+    # The broker logs in to its own listener (inter-broker traffic) as the same user.
+    chmod 600 "$PROPS"
+    cat >>"$PROPS" <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$SASL_USER" password="$SASL_PASSWORD";
+EOF
+  fi
   # Everything goes to stdout (redirected to broker.log); quiet the chattiest loggers.
   cat >"$LOG4J" <<'EOF'
 status = warn
@@ -124,11 +151,15 @@ start() {
   fetch
   write_config
   # Static quorum (controller.quorum.voters), so format without --standalone.
+  # With SASL, the SCRAM user is written into the cluster's first metadata by the format.
   if [ ! -f "$DATA/meta.properties" ]; then
+    local scram=()
+    if [ "$SASL" = 1 ]; then scram=(--add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]"); fi
     "$JAVA" "${JAVA_OPTS[@]}" -cp "$LIBS/*" kafka.tools.StorageTool \
-      format -t "$(cluster_id)" -c "$PROPS" >>"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
+      format -t "$(cluster_id)" -c "$PROPS" "${scram[@]}" >>"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
   fi
   # New session so the broker outlives the calling shell; it records its own pid.
+  echo "$PORT $CPORT" >"$PORTS"
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDF" \
     "$JAVA" "${JAVA_OPTS[@]}" -cp "$LIBS/*" kafka.Kafka "$PROPS" >>"$LOG" 2>&1 </dev/null &
   sleep 0.2 # let the pid file appear
@@ -152,6 +183,9 @@ stop() {
   rm -f "$PIDF"
   echo "kafka stopped"
 }
+
+# A running broker answers on the ports it was started with, whatever this shell asks for.
+if running && [ -f "$PORTS" ]; then read -r PORT CPORT <"$PORTS"; fi
 
 cmd=${1:-}
 if [ -n "${OMSORG_KAFKA_BOOTSTRAP:-}" ]; then
