@@ -139,8 +139,8 @@ def _health_router() -> APIRouter:
 
     @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service",
                 openapi_extra=PUBLIC)
-    async def events_contract() -> dict:
-        return asyncapi_document()
+    async def events_contract(request: Request) -> dict:
+        return asyncapi_document(request.app.state.settings)
 
     @router.get("/metrics", summary="Metrics for Prometheus", openapi_extra=PUBLIC, response_class=Response)
     async def prometheus_metrics() -> Response:
