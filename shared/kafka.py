@@ -65,8 +65,12 @@ async def ensure_topics(settings: Settings) -> None:
         await admin.start()
     except KafkaError as exc:
         await admin.close()
-        raise RuntimeError(f"cannot connect to Kafka at {describe_connection(settings)}: {exc!r}"
-                           " (wrong OMSORG_KAFKA_USERNAME/PASSWORD, security protocol or address?)") from exc
+        protocol = settings.kafka_security_protocol
+        check = ["the address", "OMSORG_KAFKA_SECURITY_PROTOCOL"]
+        check += ["OMSORG_KAFKA_USERNAME/PASSWORD"] if protocol.startswith("SASL_") else []
+        check += ["OMSORG_KAFKA_SSL_CAFILE (the broker's certificate must verify)"] if protocol.endswith("SSL") else []
+        raise RuntimeError(f"cannot connect to Kafka at {describe_connection(settings)}: {exc!r};"
+                           f" check {', '.join(check)}; the broker's own answer is logged just before") from exc
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in all_topics(settings) if t not in existing]

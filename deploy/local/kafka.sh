@@ -9,19 +9,32 @@
 # controller listener stays PLAINTEXT on loopback). Its one user, OMSORG_KAFKA_USERNAME
 # (omsorg) with OMSORG_KAFKA_PASSWORD (the development password), is created when its data
 # directory is formatted; to change the password, stop it and delete .local/kafka-sasl/data.
+# With OMSORG_KAFKA_TLS=1 as well, the listener is SASL_SSL instead (.local/kafka-sasl-ssl,
+# ports 19292/19293): its certificate, for 127.0.0.1 and localhost, is signed by a CA made with
+# openssl at the first start; `cafile` prints the path of that CA's certificate for clients.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 POM=$ROOT/deploy/local/kafka/pom.xml
 LIBS=$ROOT/.local/kafka/libs
 SASL=${OMSORG_KAFKA_SASL:-0}
+TLS=${OMSORG_KAFKA_TLS:-0}
 if [ "$SASL" = 1 ]; then
-  BASE=$ROOT/.local/kafka-sasl
-  PORT=${OMSORG_KAFKA_PORT:-19192}
-  CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19193}
   SASL_USER=${OMSORG_KAFKA_USERNAME:-omsorg}
   SASL_PASSWORD=${OMSORG_KAFKA_PASSWORD:-omsorg-local-development-only-kafka-password}
-  LISTENER=SASL_PLAINTEXT
+  if [ "$TLS" = 1 ]; then
+    BASE=$ROOT/.local/kafka-sasl-ssl
+    PORT=${OMSORG_KAFKA_PORT:-19292}
+    CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19293}
+    LISTENER=SASL_SSL
+  else
+    BASE=$ROOT/.local/kafka-sasl
+    PORT=${OMSORG_KAFKA_PORT:-19192}
+    CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19193}
+    LISTENER=SASL_PLAINTEXT
+  fi
+elif [ "$TLS" = 1 ]; then
+  echo "OMSORG_KAFKA_TLS=1 needs OMSORG_KAFKA_SASL=1 (the local TLS broker is SASL_SSL)" >&2; exit 2
 else
   BASE=$ROOT/.local/kafka
   PORT=${OMSORG_KAFKA_PORT:-19092}
@@ -29,6 +42,7 @@ else
   LISTENER=PLAINTEXT
 fi
 DATA=$BASE/data
+TLSDIR=$BASE/tls
 PROPS=$BASE/server.properties
 LOG4J=$BASE/log4j2.properties
 PIDF=$BASE/broker.pid
@@ -88,7 +102,15 @@ EOF
     cat >>"$PROPS" <<EOF
 sasl.enabled.mechanisms=SCRAM-SHA-512
 sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
-listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$SASL_USER" password="$SASL_PASSWORD";
+listener.name.${LISTENER,,}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$SASL_USER" password="$SASL_PASSWORD";
+EOF
+  fi
+  if [ "$TLS" = 1 ]; then
+    cat >>"$PROPS" <<EOF
+ssl.keystore.type=PEM
+ssl.keystore.location=$TLSDIR/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLSDIR/ca.pem
 EOF
   fi
   # Everything goes to stdout (redirected to broker.log); quiet the chattiest loggers.
@@ -117,6 +139,24 @@ logger.config.level = WARN
 logger.clients.name = org.apache.kafka.clients
 logger.clients.level = WARN
 EOF
+}
+
+# A local CA and the broker's certificate (key and chain in one PEM file, as Kafka's PEM
+# keystore reads it), made once; the CA's key stays in the directory, for local use only.
+make_certificates() {
+  [ -f "$TLSDIR/broker.pem" ] && [ -f "$TLSDIR/ca.pem" ] && return 0
+  mkdir -p "$TLSDIR"
+  chmod 700 "$TLSDIR"
+  (
+    cd "$TLSDIR"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
+      -subj "/CN=Omsorg local Kafka CA"
+    openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=127.0.0.1"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile broker.ext -out broker.crt
+    cat broker.key broker.crt >broker.pem
+  ) >>"$LOG" 2>&1 || { echo "could not make the local TLS certificates; see $LOG" >&2; exit 1; }
 }
 
 # Kafka-style cluster id: 16 random bytes, base64url without padding, not starting with '-'.
@@ -149,6 +189,8 @@ start() {
   # Another process on our port would make the readiness check pass falsely.
   if port_open; then echo "port $PORT is already in use by another process" >&2; exit 1; fi
   fetch
+  mkdir -p "$BASE"
+  if [ "$TLS" = 1 ]; then make_certificates; fi
   write_config
   # Static quorum (controller.quorum.voters), so format without --standalone.
   # With SASL, the SCRAM user is written into the cluster's first metadata by the format.
@@ -204,5 +246,6 @@ case $cmd in
   restart) stop; start ;;
   status) if running; then echo "kafka running: $(bootstrap) (pid $(cat "$PIDF"))"; else echo "kafka not running"; exit 1; fi ;;
   bootstrap) bootstrap ;;
-  *) echo "usage: $0 fetch|start|stop|restart|status|bootstrap" >&2; exit 2 ;;
+  cafile) if [ "$TLS" = 1 ]; then echo "$TLSDIR/ca.pem"; else echo "cafile: only with OMSORG_KAFKA_TLS=1" >&2; exit 2; fi ;;
+  *) echo "usage: $0 fetch|start|stop|restart|status|bootstrap|cafile" >&2; exit 2 ;;
 esac

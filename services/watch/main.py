@@ -29,15 +29,10 @@ def service(settings: Settings, watch: WatchSettings) -> Service:
     )
 
 
-def configured_service(settings: Settings) -> Service:
-    """The service with the rules configured in this process's environment."""
-    return service(settings, WatchSettings())
-
-
 def app():
     settings = get_settings()
-    return create_app(configured_service(settings), settings)
+    return create_app(service(settings, WatchSettings()), settings)
 
 
 if __name__ == "__main__":
-    run(configured_service(get_settings()))
+    run(service(get_settings(), WatchSettings()))
