@@ -1,11 +1,12 @@
 """The event contract as an AsyncAPI 3.0 document, generated from the catalogue's models: who
 publishes each event (a `send` operation per topic), who consumes it (a `receive` operation per
-consuming service and topic, from the service's own handler registrations), the dead-letter
+consuming service and topic, from shared/events/consumers.py, which every service's handler
+registration must match to start), the dead-letter
 topics, an example of each message, and the brokers from the settings."""
-import importlib
-import pkgutil
+import copy
 import uuid
 
+from shared.events.consumers import CONSUMERS
 from shared.events.types import DEAD_LETTER_HEADERS, EVENT_TYPES, TOPICS, dead_letter_topic
 from shared.settings import Settings, get_settings
 
@@ -63,22 +64,6 @@ def _camel(name: str) -> str:
 def _pascal(name: str) -> str:
     camel = _camel(name)
     return camel[0].upper() + camel[1:]
-
-
-def consumers(settings: Settings) -> dict[str, tuple[str, ...]]:
-    """Each service's name and the event types it handles, read from its own registration
-    (services/<name>/main.py: SERVICE, or configured_service(settings) where the handlers follow
-    configuration), so the contract cannot drift from the code."""
-    import services
-
-    found = {}
-    for module in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name):
-        if module.ispkg:
-            main = importlib.import_module(f"services.{module.name}.main")
-            service = main.SERVICE if hasattr(main, "SERVICE") else main.configured_service(settings)
-            if service.handlers:
-                found[service.name] = tuple(sorted(service.handlers))
-    return found
 
 
 def example(schema: dict, schemas: dict, name: str = "") -> object:
@@ -141,7 +126,19 @@ def servers(settings: Settings) -> tuple[dict, dict]:
 
 
 def asyncapi_document(settings: Settings | None = None, version: str = "0.1.0") -> dict:
+    """The document for these settings; made once per process for the same broker settings."""
     settings = settings or get_settings()
+    key = (settings.kafka_bootstrap, settings.kafka_security_protocol, settings.kafka_sasl_mechanism,
+           bool(settings.kafka_ssl_certfile), settings.topic_prefix, version)
+    if key not in _MADE:
+        _MADE[key] = _document(settings, version)
+    return copy.deepcopy(_MADE[key])
+
+
+_MADE: dict[tuple, dict] = {}
+
+
+def _document(settings: Settings, version: str) -> dict:
     schemas: dict = {}
     messages: dict = {"deadLetter": _DEAD_LETTER_MESSAGE}
     channels: dict = {}
@@ -193,8 +190,8 @@ def asyncapi_document(settings: Settings | None = None, version: str = "0.1.0") 
             "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in channel_messages],
         }
         readers = []
-        for service, handled in consumers(settings).items():
-            mine = [_camel(name) for name in handled if EVENT_TYPES[name].topic == topic]
+        for service, handled in sorted(CONSUMERS.items()):
+            mine = [_camel(name) for name in sorted(handled) if EVENT_TYPES[name].topic == topic]
             if not mine:
                 continue
             readers.append(service)

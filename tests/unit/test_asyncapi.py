@@ -9,10 +9,15 @@ import jsonschema
 import pytest
 
 from services.journal.main import SERVICE as JOURNAL
-from services.watch.main import configured_service
+from services.notify.main import SERVICE as NOTIFY
+from services.orders.main import SERVICE as ORDERS
+from services.registry.main import SERVICE as REGISTRY
+from services.watch.main import service as watch_service
+from services.watch.settings import WatchSettings
 from shared.cli import main
 from shared.events import EVENT_TYPES
-from shared.events.asyncapi import asyncapi_document, consumers
+from shared.events.asyncapi import asyncapi_document
+from shared.events.consumers import CONSUMERS, check_consumes
 from shared.events.types import DEAD_LETTER_HEADERS, TOPICS, dead_letter_topic
 from shared.settings import Settings
 
@@ -112,11 +117,17 @@ def test_receive_operations_are_who_consumes_what_by_the_services_own_handlers()
             for ref in operation["messages"]:
                 assert ref["$ref"].startswith(operation["channel"]["$ref"] + "/messages/")
                 assert EVENT_TYPES[_follow(doc, ref["$ref"])["name"]].topic == channel["address"]
-    assert received == {name: set(types) for name, types in consumers(TEST).items()}
-    # The registrations themselves, not a list kept beside them.
-    assert received["journal"] == set(JOURNAL.handlers)
-    assert received["watch"] == set(configured_service(TEST).handlers)
-    assert set(received) == {"registry", "journal", "orders", "watch", "notify"}
+    registrations = {s.name: set(s.handlers) for s in
+                     (REGISTRY, JOURNAL, ORDERS, NOTIFY, watch_service(TEST, WatchSettings()))}
+    assert received == registrations
+
+
+def test_each_service_handles_what_the_contract_says_it_consumes_or_does_not_start():
+    for service in (REGISTRY, JOURNAL, ORDERS, NOTIFY, watch_service(TEST, WatchSettings())):
+        check_consumes(service.name, service.handlers)
+        assert set(service.handlers) == CONSUMERS[service.name]
+    with pytest.raises(ValueError, match=r"journal handles \['order.sent'\] beyond and lacks \[\]"):
+        check_consumes("journal", {**JOURNAL.handlers, "order.sent": None})
 
 
 def test_every_consumed_topic_has_its_dead_letter_channel_and_operation():
@@ -124,7 +135,7 @@ def test_every_consumed_topic_has_its_dead_letter_channel_and_operation():
     dead = {c["address"]: c for c in doc["channels"].values() if c["address"].endswith(".dlq")}
     message = doc["components"]["messages"]["deadLetter"]
     assert set(message["headers"]["required"]) == set(DEAD_LETTER_HEADERS)
-    consumed = {EVENT_TYPES[t].topic for types in consumers(TEST).values() for t in types}
+    consumed = {EVENT_TYPES[t].topic for types in CONSUMERS.values() for t in types}
     sent_to = {_resolve(doc, o["channel"]["$ref"])["address"] for o in doc["operations"].values()
                if o["action"] == "send" and o["channel"]["$ref"].endswith("DeadLetters")}
     assert sent_to == {dead_letter_topic(t) for t in consumed}
