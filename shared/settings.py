@@ -29,8 +29,6 @@ PUBLISHED_SECRETS = frozenset({
 })
 MIN_SECRET_LENGTH = 32
 SECRETS = ("jwt_secret", "person_ref_key", "webhook_secret")
-KAFKA_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
-KAFKA_SASL_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN")
 
 log = logging.getLogger(__name__)
 
