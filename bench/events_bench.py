@@ -24,7 +24,7 @@ from shared.unit_of_work import Work
 from shared.db import create_pool, migrate
 from shared.events.catalog import CaseOpened
 from shared.faults import Faults
-from shared.kafka import create_producer, ensure_topics
+from shared.kafka import create_producer, ensure_topics, kafka_options
 from shared.outbox import Outbox, OutboxRelay
 from tests.stack import create_env, drop_env
 
@@ -84,8 +84,8 @@ async def raw_path(env, n: int) -> list[float]:
     topic = env.topic("raw.roundtrip")
     pool = await create_pool(env.database_url, "raw")
     await pool.execute("CREATE SCHEMA IF NOT EXISTS raw; CREATE TABLE IF NOT EXISTS raw.effects (id uuid PRIMARY KEY)")
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, enable_idempotence=True, acks="all")
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=env.kafka_bootstrap, group_id=env.topic("raw"),
+    producer = AIOKafkaProducer(**kafka_options(env.settings), enable_idempotence=True, acks="all")
+    consumer = AIOKafkaConsumer(topic, **kafka_options(env.settings), group_id=env.topic("raw"),
                                 auto_offset_reset="latest")
     await producer.start()
     await producer.send_and_wait(topic, b"create")  # creates the topic before the consumer joins

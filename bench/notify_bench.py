@@ -31,6 +31,7 @@ from aiosmtpd.controller import Controller
 
 from bench.harness import ratio_line
 from shared.events import Envelope, to_kafka
+from shared.kafka import kafka_options
 from tests.stack import create_env, drop_env, free_port
 
 CONNECTIONS = 4  # services.notify.channels.smtp.Mailer's default
@@ -114,7 +115,7 @@ def _order_sent(i: int) -> Envelope:
 
 async def through_notify(env, counter: Counter, n: int) -> float:
     events = [_order_sent(i) for i in range(n)]
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, linger_ms=5)
+    producer = AIOKafkaProducer(**kafka_options(env.settings), linger_ms=5)
     await producer.start()
     try:
         before = counter.count

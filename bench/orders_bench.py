@@ -39,6 +39,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from bench.harness import ROOT, Result, attack, percentiles, target, vegeta, wait_up
 from shared.clock import Clock, local_date
 from shared.pin import luhn_check_digit
+from shared.kafka import kafka_options
 from tests.stack import create_env, drop_env, free_port
 
 ORDERS, CASES, PROVIDERS = 100_000, 1_000, 10
@@ -254,7 +255,7 @@ async def kafka_round_trip(env, rate: float, seconds: float) -> list[float]:
     topic = env.topic("bench.roundtrip")
     conn = await env.db()
     await conn.execute("CREATE TABLE IF NOT EXISTS public.roundtrip (id uuid PRIMARY KEY)")
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, enable_idempotence=True, acks="all",
+    producer = AIOKafkaProducer(**kafka_options(env.settings), enable_idempotence=True, acks="all",
                                 linger_ms=0)
     await producer.start()
     await producer.send_and_wait(topic, b"create")
@@ -293,7 +294,7 @@ async def kafka_round_trip(env, rate: float, seconds: float) -> list[float]:
 async def _tail(env, topic: str) -> AIOKafkaConsumer:
     """A consumer of every partition of `topic` from its current end, without a group join
     (a rebalance in the middle of a measurement would count as latency)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=env.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(env.settings), enable_auto_commit=False)
     await consumer.start()
     partitions = None
     for _ in range(100):

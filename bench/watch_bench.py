@@ -37,7 +37,7 @@ from services.watch.domain.watches import Timer
 from services.watch.store import timers
 from shared.db import create_pool
 from shared.events import Envelope, to_kafka
-from shared.kafka import create_producer
+from shared.kafka import create_producer, kafka_options
 from tests.stack import create_env, drop_env
 
 THROUGHPUT_TARGET = 0.5
@@ -112,7 +112,7 @@ def _sample_event() -> tuple[list, bytes]:
 
 async def _topic(env, name: str) -> str:
     topic = env.topic(name)
-    admin = AIOKafkaAdminClient(bootstrap_servers=env.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(env.settings))
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=1)])
@@ -155,7 +155,7 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicParti
 
 async def firing(env, watch_url: str, n: int, due_by: datetime, past: datetime) -> tuple[float, float]:
     """(timers/s until every due timer has fired, watch.raised/s until the n-th is on Kafka)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=env.kafka_bootstrap)
+    consumer = AIOKafkaConsumer(**kafka_options(env.settings))
     await consumer.start()
     conn = await asyncpg.connect(env.database_url)
     try:
@@ -182,7 +182,7 @@ async def firing(env, watch_url: str, n: int, due_by: datetime, past: datetime) 
 
 async def delay(env, subject_ids: list[uuid.UUID]) -> list[float]:
     """Due time to watch.raised consumed here, in ms; the watch's clock must still be the wall clock."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=env.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(env.settings), enable_auto_commit=False)
     await consumer.start()
     pool = await create_pool(env.database_url, "watch", max_size=1)
     try:
@@ -218,7 +218,7 @@ async def raw_round_trip(env, n: int = DELAY_SAMPLES) -> list[float]:
     topic = await _topic(env, "raw.roundtrip")
     headers, body = _sample_event()
     producer = create_producer(env.settings)
-    consumer = AIOKafkaConsumer(bootstrap_servers=env.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(env.settings), enable_auto_commit=False)
     await producer.start()
     await consumer.start()
     try:

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"omsorg token: {exc}", file=sys.stderr)
             return 2
     elif args.command == "asyncapi":
-        text = json.dumps(asyncapi_document(), indent=2, ensure_ascii=False)
+        text = json.dumps(asyncapi_document(get_settings()), indent=2, ensure_ascii=False)
         if args.out:
             Path(args.out).write_text(text + "\n")
         else:

@@ -19,6 +19,8 @@ from pydantic import BaseModel
 
 from shared.db import DATABASE_AWAY
 from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
+from shared.events.types import dead_letter_topic
+from shared.kafka import kafka_options
 from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork, Work
 
@@ -49,7 +51,7 @@ class EventConsumer:
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
             *self.topics,
-            bootstrap_servers=self.settings.kafka_bootstrap,
+            **kafka_options(self.settings),
             group_id=self.settings.topic(self.name),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -177,7 +179,7 @@ class EventConsumer:
             ("dlq_partition", str(message.partition).encode()),
             ("dlq_offset", str(message.offset).encode()),
         ]
-        await self.producer.send_and_wait(f"{message.topic}.dlq", value=message.value,
+        await self.producer.send_and_wait(dead_letter_topic(message.topic), value=message.value,
                                           key=message.key, headers=headers)
 
 

@@ -1,19 +1,48 @@
-"""One idempotent producer per process, and the topics every service relies on."""
+"""How every Kafka client reaches the broker, one idempotent producer per process, and the
+topics every service relies on."""
 import logging
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
-from shared.events.types import TOPICS
+from shared.events.types import TOPICS, dead_letter_topic
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+def kafka_options(settings: Settings) -> dict[str, Any]:
+    """The connection options of every producer, consumer and admin client: bootstrap servers,
+    security protocol, SASL login and TLS context, all from OMSORG_KAFKA_* settings."""
+    protocol = settings.kafka_security_protocol
+    options: dict[str, Any] = {"bootstrap_servers": settings.kafka_bootstrap, "security_protocol": protocol}
+    if protocol.startswith("SASL_"):
+        options.update(sasl_mechanism=settings.kafka_sasl_mechanism,
+                       sasl_plain_username=settings.kafka_username,
+                       sasl_plain_password=settings.kafka_password)
+    if protocol.endswith("SSL"):
+        options["ssl_context"] = create_ssl_context(
+            cafile=settings.kafka_ssl_cafile or None,
+            certfile=settings.kafka_ssl_certfile or None,
+            keyfile=settings.kafka_ssl_keyfile or None,
+        )
+    return options
+
+
+def describe_connection(settings: Settings) -> str:
+    """Where and how the clients connect, for error messages: never the password."""
+    how = settings.kafka_security_protocol
+    if how.startswith("SASL_"):
+        how += f" {settings.kafka_sasl_mechanism} as {settings.kafka_username!r}"
+    return f"{settings.kafka_bootstrap} ({how})"
+
+
 def create_producer(settings: Settings) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap,
+        **kafka_options(settings),
         enable_idempotence=True,
         acks="all",
         linger_ms=0,  # events leave at once; the relay already sends a batch at a time
@@ -22,21 +51,38 @@ def create_producer(settings: Settings) -> AIOKafkaProducer:
 
 
 def all_topics(settings: Settings) -> list[str]:
-    return [settings.topic(t) for t in TOPICS] + [settings.topic(f"{t}.dlq") for t in TOPICS]
+    return [settings.topic(t) for t in TOPICS] + [settings.topic(dead_letter_topic(t)) for t in TOPICS]
 
 
-async def ensure_topics(settings: Settings, partitions: int = 3) -> None:
-    """Create the event topics and their dead-letter topics if they are missing."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-    await admin.start()
+async def ensure_topics(settings: Settings) -> None:
+    """Create the event topics and their dead-letter topics if they are missing, with
+    OMSORG_KAFKA_TOPIC_PARTITIONS partitions and OMSORG_KAFKA_REPLICATION_FACTOR replicas.
+
+    This is also the service's first contact with the broker: a refused login or an
+    unreachable broker stops the start with a message that says where and how it connected."""
+    admin = AIOKafkaAdminClient(**kafka_options(settings), request_timeout_ms=15000)
+    try:
+        await admin.start()
+    except KafkaError as exc:
+        await admin.close()
+        protocol = settings.kafka_security_protocol
+        check = ["the address", "OMSORG_KAFKA_SECURITY_PROTOCOL"]
+        check += ["OMSORG_KAFKA_USERNAME/PASSWORD"] if protocol.startswith("SASL_") else []
+        check += ["OMSORG_KAFKA_SSL_CAFILE (the broker's certificate must verify)"] if protocol.endswith("SSL") else []
+        raise RuntimeError(f"cannot connect to Kafka at {describe_connection(settings)}: {exc!r};"
+                           f" check {', '.join(check)}; the broker's own answer is logged just before") from exc
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in all_topics(settings) if t not in existing]
         if missing:
+            if settings.env == "prod" and settings.kafka_replication_factor < 2:
+                log.warning("creating topics with one replica (OMSORG_KAFKA_REPLICATION_FACTOR=1):"
+                            " a lost broker loses events; production should use 3")
             try:
-                await admin.create_topics(
-                    [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing]
-                )
+                await admin.create_topics([
+                    NewTopic(t, num_partitions=settings.kafka_topic_partitions,
+                             replication_factor=settings.kafka_replication_factor) for t in missing
+                ])
             except TopicAlreadyExistsError:
                 pass  # another replica was quicker
     finally:

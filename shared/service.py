@@ -20,6 +20,7 @@ from shared.clock import AdjustableClock, Clock
 from shared.consumer import EventConsumer, Handler
 from shared.db import create_pool, migrate
 from shared.events.asyncapi import asyncapi_document
+from shared.events.consumers import check_consumes
 from shared.faults import Faults
 from shared.kafka import create_producer, ensure_topics
 from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
@@ -56,6 +57,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        check_consumes(service.name, service.handlers)
         pool = await create_pool(settings.database_url, service.name)
         await migrate(pool, service.name, service.migrations)
         await ensure_topics(settings)
@@ -139,8 +141,8 @@ def _health_router() -> APIRouter:
 
     @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service",
                 openapi_extra=PUBLIC)
-    async def events_contract() -> dict:
-        return asyncapi_document()
+    async def events_contract(request: Request) -> dict:
+        return asyncapi_document(request.app.state.settings)
 
     @router.get("/metrics", summary="Metrics for Prometheus", openapi_extra=PUBLIC, response_class=Response)
     async def prometheus_metrics() -> Response:

@@ -5,25 +5,32 @@ then every secret must be given, strong, and none that this repository shows. `d
 are explicit choices; only they fill in the development secrets below, allow private webhook
 addresses, a moved clock and fault injection.
 """
+import ipaddress
+import logging
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "omsorg-local-development-only-signing-secret"
 DEV_PERSON_REF_KEY = "omsorg-local-development-only-person-ref-key"
 DEV_WEBHOOK_SECRET = "omsorg-local-development-only-webhook-secret"
+# The SASL password of the local broker that deploy/local/kafka.sh starts with OMSORG_KAFKA_SASL=1.
+DEV_KAFKA_PASSWORD = "omsorg-local-development-only-kafka-password"
 # Secrets that stand in this repository (the development ones above and docker-compose.yml's
 # fallbacks): anyone can read them, so production refuses them. tests/security checks that every
 # secret written in the repository is in this list.
 PUBLISHED_SECRETS = frozenset({
     DEV_JWT_SECRET, DEV_PERSON_REF_KEY, DEV_WEBHOOK_SECRET,
     "omsorg-local-development-secret", "omsorg-local-development-person-ref-key",
-    "omsorg-local-development-webhook-secret",
+    "omsorg-local-development-webhook-secret", DEV_KAFKA_PASSWORD,
 })
 MIN_SECRET_LENGTH = 32
 SECRETS = ("jwt_secret", "person_ref_key", "webhook_secret")
+
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -32,6 +39,26 @@ class Settings(BaseSettings):
     env: Literal["dev", "test", "prod"] = "prod"
     database_url: str = "postgresql://postgres@127.0.0.1:55432/omsorg"
     kafka_bootstrap: str = "127.0.0.1:19092"
+    # How every producer, consumer and admin client reaches the broker (shared/kafka.py:
+    # kafka_options). SASL_* authenticates with kafka_username and kafka_password; SSL and
+    # SASL_SSL check the broker's certificate against kafka_ssl_cafile (the system's CAs when
+    # empty) and, with kafka_ssl_certfile (and kafka_ssl_keyfile), present a client certificate.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_username: str = ""
+    # A secret: never in a log line or a repr.
+    kafka_password: str | None = Field(default=None, repr=False)
+    kafka_ssl_cafile: str = ""
+    kafka_ssl_certfile: str = ""
+    kafka_ssl_keyfile: str = ""
+    # Production refuses an unencrypted connection (PLAINTEXT, SASL_PLAINTEXT) to a broker that
+    # is not on loopback unless this is set to true: the events carry personal data.
+    kafka_allow_plaintext: bool = False
+    # Of the topics the services create when missing (existing topics are not changed). One
+    # replica suits the local single broker; production sets 3 (with min.insync.replicas=2 on
+    # the broker, since producers send with acks=all).
+    kafka_topic_partitions: int = Field(default=3, ge=1)
+    kafka_replication_factor: int = Field(default=1, ge=1)
     # Lets several test runs share one broker without seeing each other's events.
     topic_prefix: str = ""
     host: str = "127.0.0.1"
@@ -119,7 +146,43 @@ class Settings(BaseSettings):
             raise ValueError("OMSORG_CLOCK_OFFSET_SECONDS is only allowed in dev and test")
         if self.allow_private_webhooks is None:
             self.allow_private_webhooks = self.env in ("dev", "test")
+        self._check_kafka_security()
         return self
+
+    def _check_kafka_security(self) -> None:
+        protocol = self.kafka_security_protocol
+        sasl, tls = protocol.startswith("SASL_"), protocol.endswith("SSL")
+        if sasl:
+            if not self.kafka_username:
+                raise ValueError(f"OMSORG_KAFKA_USERNAME must be set with OMSORG_KAFKA_SECURITY_PROTOCOL={protocol}")
+            if self.env == "prod":
+                problem = secret_problem(self.kafka_password)
+                if problem:
+                    raise ValueError(f"OMSORG_KAFKA_PASSWORD {problem} (production)")
+            elif not self.kafka_password:
+                raise ValueError(f"OMSORG_KAFKA_PASSWORD must be set with OMSORG_KAFKA_SECURITY_PROTOCOL={protocol}")
+        elif self.kafka_username or self.kafka_password:
+            # Credentials that would silently go unused: the operator meant to authenticate.
+            raise ValueError(f"OMSORG_KAFKA_USERNAME/OMSORG_KAFKA_PASSWORD are set but OMSORG_KAFKA_SECURITY_PROTOCOL="
+                             f"{protocol} does not authenticate; use SASL_SSL (or SASL_PLAINTEXT)")
+        if not tls:
+            files = [n for n in ("kafka_ssl_cafile", "kafka_ssl_certfile", "kafka_ssl_keyfile") if getattr(self, n)]
+            if files:
+                raise ValueError(f"OMSORG_{files[0].upper()} is set but OMSORG_KAFKA_SECURITY_PROTOCOL={protocol}"
+                                 " does not use TLS; use SSL or SASL_SSL")
+            remote = [b for b in self.kafka_bootstrap_list() if not _is_loopback(b)]
+            if remote and self.env == "prod" and not self.kafka_allow_plaintext:
+                raise ValueError(
+                    f"OMSORG_KAFKA_SECURITY_PROTOCOL={protocol} would send events (personal data)"
+                    f"{' and the SASL login' if sasl else ''} unencrypted to {', '.join(remote)}: use SSL or"
+                    " SASL_SSL, or set OMSORG_KAFKA_ALLOW_PLAINTEXT=true if the network is protected otherwise")
+            if remote and self.kafka_allow_plaintext:
+                log.warning("Kafka traffic to %s is not encrypted (OMSORG_KAFKA_ALLOW_PLAINTEXT=true)", ", ".join(remote))
+        if self.kafka_ssl_keyfile and not self.kafka_ssl_certfile:
+            raise ValueError("OMSORG_KAFKA_SSL_KEYFILE needs OMSORG_KAFKA_SSL_CERTFILE")
+
+    def kafka_bootstrap_list(self) -> list[str]:
+        return [b.strip() for b in self.kafka_bootstrap.split(",") if b.strip()]
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
@@ -142,6 +205,17 @@ def secret_problem(value: str | None) -> str | None:
     if len(set(value)) < 8:
         return "is too simple: use a random value (e.g. `openssl rand -hex 32`)"
     return None
+
+
+def _is_loopback(address: str) -> bool:
+    """Is a bootstrap address (host:port, [v6]:port) on this machine?"""
+    host = urlsplit(f"//{address}").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache

@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.auth import issue_token
+from shared.kafka import kafka_options
 from shared.settings import SECRETS, Settings
 from tests import clock
 
@@ -34,6 +35,13 @@ def base_settings() -> Settings:
 def production_secrets() -> dict[str, str]:
     """Fresh strong secrets, as OMSORG_* variables, for a service started by production's rules."""
     return {f"OMSORG_{name.upper()}": secrets.token_hex(32) for name in SECRETS}
+
+
+def kafka_environ(environ) -> dict[str, str]:
+    """The OMSORG_KAFKA_* settings in `environ` that say how to connect, less the address (and
+    less deploy/local/kafka.sh's own variables, which are no settings)."""
+    return {k: v for k, v in environ.items() if k.startswith("OMSORG_KAFKA_") and k != "OMSORG_KAFKA_BOOTSTRAP"
+            and k.removeprefix("OMSORG_").lower() in Settings.model_fields}
 
 
 def free_port() -> int:
@@ -62,11 +70,15 @@ class TestEnv:
     kafka_bootstrap: str
     logs: Path
     processes: list["ServiceProcess"] = field(default_factory=list)
+    # How to reach the broker beyond its address (OMSORG_KAFKA_SECURITY_PROTOCOL, _USERNAME,
+    # _PASSWORD, _SSL_*): by default those of the calling environment; given to every service.
+    kafka_env: dict[str, str] = field(default_factory=lambda: kafka_environ(os.environ))
 
     @property
     def settings(self) -> Settings:
         return Settings(env="test", database_url=self.database_url, topic_prefix=self.topic_prefix,
-                        kafka_bootstrap=self.kafka_bootstrap, clock_offset_seconds=clock.OFFSET.total_seconds())
+                        kafka_bootstrap=self.kafka_bootstrap, clock_offset_seconds=clock.OFFSET.total_seconds(),
+                        **{k.removeprefix("OMSORG_").lower(): v for k, v in self.kafka_env.items()})
 
     def environ(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("OMSORG_")}
@@ -75,7 +87,7 @@ class TestEnv:
                    OMSORG_RELAY_POLL_SECONDS="0.5", PYTHONUNBUFFERED="1",
                    # Tests and benchmarks send far more than a person would; the tests of the
                    # rate limit itself turn it on with a low limit.
-                   OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ())
+                   OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ(), **self.kafka_env)
         env.update(extra)
         return env
 
@@ -192,7 +204,7 @@ async def drop_env(env: TestEnv) -> None:
 async def _delete_topics(env: TestEnv) -> None:
     """Delete the environment's topics, so a developer's broker does not collect thousands of
     partitions over many test runs (each slows the broker's start)."""
-    client = AIOKafkaAdminClient(bootstrap_servers=env.kafka_bootstrap)
+    client = AIOKafkaAdminClient(**kafka_options(env.settings))
     try:
         await client.start()
         mine = [t for t in await client.list_topics() if t.startswith(env.topic_prefix)]
@@ -204,9 +216,12 @@ async def _delete_topics(env: TestEnv) -> None:
         await client.close()
 
 
-async def read_topic(bootstrap: str, topic: str, *, at_least: int = 0, timeout: float = 20) -> list:
-    """Every record on `topic` from the beginning; waits until `at_least` are there (or the timeout)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+async def read_topic(broker: str | Settings, topic: str, *, at_least: int = 0, timeout: float = 20) -> list:
+    """Every record on `topic` from the beginning; waits until `at_least` are there (or the timeout).
+    `broker` is a bootstrap address (reached as OMSORG_KAFKA_* of this process say) or settings."""
+    if isinstance(broker, str):
+        broker = Settings(env="test", kafka_bootstrap=broker)
+    consumer = AIOKafkaConsumer(**kafka_options(broker), enable_auto_commit=False)
     await consumer.start()
     try:
         deadline = time.monotonic() + timeout

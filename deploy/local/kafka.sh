@@ -3,19 +3,51 @@
 # Jars come from Maven Central via deploy/local/kafka/pom.xml; no Docker, no tarball.
 # Usage: deploy/local/kafka.sh fetch|start|stop|restart|status|bootstrap
 # Set OMSORG_KAFKA_BOOTSTRAP to use an external Kafka instead.
+#
+# OMSORG_KAFKA_SASL=1 runs a second broker beside the plain one, in .local/kafka-sasl and on
+# ports 19192/19193 by default, whose client listener is SASL_PLAINTEXT with SCRAM-SHA-512 (the
+# controller listener stays PLAINTEXT on loopback). Its one user, OMSORG_KAFKA_USERNAME
+# (omsorg) with OMSORG_KAFKA_PASSWORD (the development password), is created when its data
+# directory is formatted; to change the password, stop it and delete .local/kafka-sasl/data.
+# With OMSORG_KAFKA_TLS=1 as well, the listener is SASL_SSL instead (.local/kafka-sasl-ssl,
+# ports 19292/19293): its certificate, for 127.0.0.1 and localhost, is signed by a CA made with
+# openssl at the first start; `cafile` prints the path of that CA's certificate for clients.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 POM=$ROOT/deploy/local/kafka/pom.xml
-BASE=$ROOT/.local/kafka
-LIBS=$BASE/libs
+LIBS=$ROOT/.local/kafka/libs
+SASL=${OMSORG_KAFKA_SASL:-0}
+TLS=${OMSORG_KAFKA_TLS:-0}
+if [ "$SASL" = 1 ]; then
+  SASL_USER=${OMSORG_KAFKA_USERNAME:-omsorg}
+  SASL_PASSWORD=${OMSORG_KAFKA_PASSWORD:-omsorg-local-development-only-kafka-password}
+  if [ "$TLS" = 1 ]; then
+    BASE=$ROOT/.local/kafka-sasl-ssl
+    PORT=${OMSORG_KAFKA_PORT:-19292}
+    CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19293}
+    LISTENER=SASL_SSL
+  else
+    BASE=$ROOT/.local/kafka-sasl
+    PORT=${OMSORG_KAFKA_PORT:-19192}
+    CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19193}
+    LISTENER=SASL_PLAINTEXT
+  fi
+elif [ "$TLS" = 1 ]; then
+  echo "OMSORG_KAFKA_TLS=1 needs OMSORG_KAFKA_SASL=1 (the local TLS broker is SASL_SSL)" >&2; exit 2
+else
+  BASE=$ROOT/.local/kafka
+  PORT=${OMSORG_KAFKA_PORT:-19092}
+  CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19093}
+  LISTENER=PLAINTEXT
+fi
 DATA=$BASE/data
+TLSDIR=$BASE/tls
 PROPS=$BASE/server.properties
 LOG4J=$BASE/log4j2.properties
 PIDF=$BASE/broker.pid
+PORTS=$BASE/broker.ports # "PORT CPORT" of the running broker
 LOG=$BASE/broker.log
-PORT=${OMSORG_KAFKA_PORT:-19092}
-CPORT=${OMSORG_KAFKA_CONTROLLER_PORT:-19093}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JAVA_OPTS=(-Xms64m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
   "-Dlog4j2.configurationFile=$LOG4J")
@@ -47,11 +79,11 @@ write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
-inter.broker.listener.name=PLAINTEXT
+listeners=$LISTENER://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=$LISTENER://127.0.0.1:$PORT
+inter.broker.listener.name=$LISTENER
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,$LISTENER:$LISTENER
 log.dirs=$DATA
 num.partitions=3
 auto.create.topics.enable=true
@@ -64,6 +96,23 @@ share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=2097152
 EOF
+  if [ "$SASL" = 1 ]; then
+    # The broker logs in to its own listener (inter-broker traffic) as the same user.
+    chmod 600 "$PROPS"
+    cat >>"$PROPS" <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.${LISTENER,,}.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$SASL_USER" password="$SASL_PASSWORD";
+EOF
+  fi
+  if [ "$TLS" = 1 ]; then
+    cat >>"$PROPS" <<EOF
+ssl.keystore.type=PEM
+ssl.keystore.location=$TLSDIR/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$TLSDIR/ca.pem
+EOF
+  fi
   # Everything goes to stdout (redirected to broker.log); quiet the chattiest loggers.
   cat >"$LOG4J" <<'EOF'
 status = warn
@@ -90,6 +139,24 @@ logger.config.level = WARN
 logger.clients.name = org.apache.kafka.clients
 logger.clients.level = WARN
 EOF
+}
+
+# A local CA and the broker's certificate (key and chain in one PEM file, as Kafka's PEM
+# keystore reads it), made once; the CA's key stays in the directory, for local use only.
+make_certificates() {
+  [ -f "$TLSDIR/broker.pem" ] && [ -f "$TLSDIR/ca.pem" ] && return 0
+  mkdir -p "$TLSDIR"
+  chmod 700 "$TLSDIR"
+  (
+    cd "$TLSDIR"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 3650 \
+      -subj "/CN=Omsorg local Kafka CA"
+    openssl req -newkey rsa:2048 -nodes -keyout broker.key -out broker.csr -subj "/CN=127.0.0.1"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile broker.ext -out broker.crt
+    cat broker.key broker.crt >broker.pem
+  ) >>"$LOG" 2>&1 || { echo "could not make the local TLS certificates; see $LOG" >&2; exit 1; }
 }
 
 # Kafka-style cluster id: 16 random bytes, base64url without padding, not starting with '-'.
@@ -122,13 +189,19 @@ start() {
   # Another process on our port would make the readiness check pass falsely.
   if port_open; then echo "port $PORT is already in use by another process" >&2; exit 1; fi
   fetch
+  mkdir -p "$BASE"
+  if [ "$TLS" = 1 ]; then make_certificates; fi
   write_config
   # Static quorum (controller.quorum.voters), so format without --standalone.
+  # With SASL, the SCRAM user is written into the cluster's first metadata by the format.
   if [ ! -f "$DATA/meta.properties" ]; then
+    local scram=()
+    if [ "$SASL" = 1 ]; then scram=(--add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]"); fi
     "$JAVA" "${JAVA_OPTS[@]}" -cp "$LIBS/*" kafka.tools.StorageTool \
-      format -t "$(cluster_id)" -c "$PROPS" >>"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
+      format -t "$(cluster_id)" -c "$PROPS" "${scram[@]}" >>"$LOG" 2>&1 || { tail -n 20 "$LOG" >&2; exit 1; }
   fi
   # New session so the broker outlives the calling shell; it records its own pid.
+  echo "$PORT $CPORT" >"$PORTS"
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDF" \
     "$JAVA" "${JAVA_OPTS[@]}" -cp "$LIBS/*" kafka.Kafka "$PROPS" >>"$LOG" 2>&1 </dev/null &
   sleep 0.2 # let the pid file appear
@@ -153,6 +226,9 @@ stop() {
   echo "kafka stopped"
 }
 
+# A running broker answers on the ports it was started with, whatever this shell asks for.
+if running && [ -f "$PORTS" ]; then read -r PORT CPORT <"$PORTS"; fi
+
 cmd=${1:-}
 if [ -n "${OMSORG_KAFKA_BOOTSTRAP:-}" ]; then
   case $cmd in
@@ -170,5 +246,6 @@ case $cmd in
   restart) stop; start ;;
   status) if running; then echo "kafka running: $(bootstrap) (pid $(cat "$PIDF"))"; else echo "kafka not running"; exit 1; fi ;;
   bootstrap) bootstrap ;;
-  *) echo "usage: $0 fetch|start|stop|restart|status|bootstrap" >&2; exit 2 ;;
+  cafile) if [ "$TLS" = 1 ]; then echo "$TLSDIR/ca.pem"; else echo "cafile: only with OMSORG_KAFKA_TLS=1" >&2; exit 2; fi ;;
+  *) echo "usage: $0 fetch|start|stop|restart|status|bootstrap|cafile" >&2; exit 2 ;;
 esac

@@ -7,6 +7,22 @@ from shared.events.envelope import Envelope, MalformedEvent, _short
 
 TOPICS = ("registry.events", "journal.events", "orders.events", "watch.events", "notify.events",
           "audit.access")
+# A consumer puts each event it cannot process (malformed, unknown type, its handler keeps
+# failing) on the dead-letter topic of the topic it came from, with DEAD_LETTER_HEADERS added.
+DEAD_LETTER_SUFFIX = ".dlq"
+DEAD_LETTER_HEADERS = {
+    "dlq_error": "what went wrong (at most 4000 bytes)",
+    "dlq_error_type": "the exception's class name",
+    "dlq_consumer": "the consuming service (its consumer group, less the topic prefix)",
+    "dlq_topic": "the topic the event was read from",
+    "dlq_partition": "its partition",
+    "dlq_offset": "its offset",
+}
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Where a consumer puts the events of `topic` it cannot process."""
+    return f"{topic}{DEAD_LETTER_SUFFIX}"
 
 
 @dataclass(frozen=True)

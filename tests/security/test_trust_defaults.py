@@ -62,7 +62,7 @@ def test_the_image_runs_in_production():
 def _repository_secrets() -> set[str]:
     """Every value given to a secret setting in the repository's own files."""
     found = set()
-    name = r"OMSORG_(?:JWT_SECRET|PERSON_REF_KEY|WEBHOOK_SECRET)\s*[:=]\s*[\"']?"
+    name = r"OMSORG_(?:JWT_SECRET|PERSON_REF_KEY|WEBHOOK_SECRET|KAFKA_PASSWORD)\s*[:=]\s*[\"']?"
     patterns = [re.compile(name + r"\$\{OMSORG_\w+:-([^}]+)\}"), re.compile(name + r"([A-Za-z0-9_.-]{6,})")]
     for path in ["docker-compose.yml", "Dockerfile", "README.md", *map(str, (ROOT / "deploy").rglob("*.*"))]:
         file = ROOT / path

@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaProducer
 from shared.events import Envelope, to_kafka
 from shared.events.catalog import StaffChanged
 from shared.pin import parse_pin, person_ref
+from shared.kafka import kafka_options
 from tests import clock
 from tests.stack import create_env, drop_env, eventually
 
@@ -59,7 +60,7 @@ async def close_case(env, case_id: str) -> None:
 
 async def publish_registry_event(env, type_: str, case_id: str, data: dict) -> None:
     """Publishes a registry event on the test environment's registry.events, keyed by the case."""
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
         headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type=type_,
@@ -75,7 +76,7 @@ async def publish_staff_changed(env, subject: str, *, name: str, title: str | No
     """The registry's staff.changed for one member of staff, keyed by the subject as the registry keys it."""
     data = StaffChanged(subject=subject, name=name, title=title, unit=unit, delegation_level="caseworker",
                         active_from=clock.today(), changed_by="admin", changed_at=changed_at or clock.now())
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
         headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type="staff.changed",

@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 
 from shared.events import EVENT_TYPES, Envelope, to_kafka
+from shared.kafka import kafka_options
 from tests import clock
 from tests.stack import free_port
 
@@ -89,7 +90,7 @@ def envelope(type_: str, data: dict, *, event_id: uuid.UUID | None = None) -> En
 
 
 async def publish(env, topic: str, key: str, *envelopes: Envelope) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
         for env_ in envelopes:

@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaProducer
 
 from demo.flow import organisation_number  # noqa: F401  (the one generator; tests import it from here)
 from shared.events import Envelope, to_kafka
+from shared.kafka import kafka_options
 from tests import clock
 from tests.stack import TestEnv, create_env, drop_env, eventually, read_topic
 
@@ -51,7 +52,7 @@ class Orders:
 
     async def publish(self, type_: str, data: dict, key: str) -> None:
         if self.producer is None:
-            self.producer = AIOKafkaProducer(bootstrap_servers=self.env.kafka_bootstrap)
+            self.producer = AIOKafkaProducer(**kafka_options(self.env.settings))
             await self.producer.start()
         headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/registry", type=type_,
                                           time=clock.now(), data=data))

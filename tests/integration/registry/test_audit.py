@@ -5,6 +5,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
+from shared.kafka import kafka_options
 from tests import clock
 from tests.pins import register_person
 from tests.integration.registry.test_cases import UNIT, open_case
@@ -24,7 +25,7 @@ async def test_reads_in_the_registry_and_other_services_are_in_the_log(registry)
     await client.get(f"/cases/{case['id']}", headers=reader)
 
     # A read in the journal arrives on audit.access like any other service's.
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
         headers, body = to_kafka(Envelope(

@@ -6,12 +6,13 @@ import uuid
 
 from aiokafka import AIOKafkaProducer
 
+from shared.kafka import kafka_options
 from tests.integration.shared.test_dead_letter import _malformed, _valid
 from tests.stack import eventually, read_topic
 
 
 async def _produce(env, records) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
         for key, (headers, body) in records:

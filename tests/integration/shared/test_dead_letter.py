@@ -5,6 +5,7 @@ import uuid
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
+from shared.kafka import kafka_options
 from tests import clock
 from tests.stack import eventually, read_topic
 
@@ -31,7 +32,7 @@ def _malformed() -> dict[str, tuple[list, bytes]]:
 
 async def test_malformed_events_are_dead_lettered_and_consumer_continues(stack):
     env, _ = stack
-    producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
         bad = _malformed()

@@ -12,6 +12,7 @@ from services.watch.domain.rules import configure
 from services.watch.domain.watches import order_timers
 from shared.events import Envelope, to_kafka, type_of
 from shared.events.catalog import OrderConfirmed, OrderSent
+from shared.kafka import kafka_options
 from tests import clock
 from tests.stack import eventually, read_topic
 
@@ -24,7 +25,7 @@ class Upstream:
 
     def __init__(self, env):
         self.env = env
-        self.producer = AIOKafkaProducer(bootstrap_servers=env.kafka_bootstrap, linger_ms=5)
+        self.producer = AIOKafkaProducer(**kafka_options(env.settings), linger_ms=5)
 
     async def __aenter__(self) -> "Upstream":
         await self.producer.start()

@@ -7,6 +7,7 @@ import json
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
+from shared.kafka import kafka_options
 from tests.security.access.flow import ADDRESS_PARTS, Flow
 from tests.security.access.test_access_log import LOGGED
 from tests.stack import read_topic
@@ -54,7 +55,7 @@ async def test_a_protected_address_reaches_only_those_who_may_see_it(flow: Flow,
     assert len(barred_answers) > len(LOGGED), "too few reads succeeded for the search to mean anything"
 
     # Every event on every topic of the installation, dead-letter topics included.
-    admin = AIOKafkaAdminClient(bootstrap_servers=env.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(env.settings))
     await admin.start()
     try:
         topics = sorted(t for t in await admin.list_topics() if t.startswith(env.topic_prefix))

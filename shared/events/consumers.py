@@ -1,0 +1,41 @@
+"""Who consumes what: each service and the event types it handles. This is the event contract's
+side of the services' handler registrations (Service.handlers in services/<name>/main.py): a
+service whose handlers differ from its entry here does not start (shared/service.py), so the
+AsyncAPI document, which reads this table, cannot drift from the code, and serving the document
+needs no other service's code."""
+
+CONSUMERS: dict[str, frozenset[str]] = {
+    "journal": frozenset({
+        "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
+        "staff.changed",
+    }),
+    "notify": frozenset({
+        "cover.ended", "cover.granted", "delivery.voided", "order.ended", "order.opened",
+        "order.recalled", "order.sent", "provider.webhook_key_rotated", "staff.changed",
+        "watch.escalated", "watch.raised",
+    }),
+    "orders": frozenset({
+        "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
+        "decision.approved", "decision.made", "decision.refused",
+    }),
+    "registry": frozenset({
+        "access.logged",
+    }),
+    "watch": frozenset({
+        "case.closed", "case.reassigned", "cover.ended", "cover.granted", "decision.approved",
+        "decision.delay_reason_recorded", "decision.executed", "decision.interrupted", "decision.made",
+        "decision.refused", "decision.resumed", "inquiry.assessed", "inquiry.assessment_extended",
+        "inquiry.protection_assessed", "inquiry.reassigned", "inquiry.received",
+        "investigation.completed", "investigation.extended", "investigation.started", "note.removed",
+        "note.signed", "note.written", "order.confirmed", "order.ended", "order.recalled",
+        "order.rejected", "order.sent", "order.started", "staff.changed",
+    }),
+}
+
+
+def check_consumes(service: str, handled) -> None:
+    """Refuse a service whose handlers are not what the contract says it consumes."""
+    declared, actual = CONSUMERS.get(service, frozenset()), frozenset(handled)
+    if declared != actual:
+        raise ValueError(f"{service} handles {sorted(actual - declared)} beyond and lacks {sorted(declared - actual)}"
+                         " of what shared/events/consumers.py says it consumes: change the two together")
