@@ -53,7 +53,7 @@ class OidcIssuer(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError("an issuer is an absolute http(s) URL")
-        return value.rstrip("/")
+        return value  # exactly as the tokens' `iss` has it (some end in a slash)
 
     @field_validator("algorithms")
     @classmethod
@@ -141,8 +141,8 @@ class IssuerKeys:
         issuer = self.config.issuer
         try:
             async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=False) as client:
-                discovery = await self._json(client, issuer + DISCOVERY_PATH)
-                if discovery.get("issuer", "").rstrip("/") != issuer:
+                discovery = await self._json(client, issuer.rstrip("/") + DISCOVERY_PATH)
+                if discovery.get("issuer") != issuer:
                     raise IssuerUnavailable(f"{issuer}: the discovery document names another issuer")
                 jwks_uri = discovery.get("jwks_uri")
                 if not isinstance(jwks_uri, str):

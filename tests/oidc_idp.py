@@ -28,7 +28,7 @@ class LocalIdp:
                     self.end_headers()
                     return
                 if self.path == "/.well-known/openid-configuration":
-                    body = {"issuer": idp.issuer, "jwks_uri": f"{idp.issuer}/jwks"}
+                    body = {"issuer": idp.issuer, "jwks_uri": f"{idp.issuer.rstrip('/')}/jwks"}
                 elif self.path == "/jwks":
                     body = {"keys": [idp.public_jwk(kid) for kid in idp.keys]}
                 else:

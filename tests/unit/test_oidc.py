@@ -140,6 +140,14 @@ async def test_an_unreachable_issuer_is_503_and_cached_keys_outlive_it(idp):
     assert (await verify_token(fresh, idp.token())).sub == "f3a1-user"
 
 
+async def test_an_issuer_ending_in_a_slash_is_taken_as_written(idp):
+    """Some providers' `iss` ends in a slash (Entra ID v1, Auth0); it must match exactly."""
+    idp.issuer += "/"
+    settings = settings_for(idp)
+    assert (await verify_token(settings, idp.token())).sub == "f3a1-user"
+    assert "another issuer" in (await refused(settings, idp.token(iss=idp.issuer.rstrip("/")))).detail
+
+
 async def test_an_issuer_that_names_another_in_its_discovery_is_not_trusted(idp):
     settings = Settings(env="test", oidc_issuers=[{"issuer": idp.issuer + "/realms/x"}])
     token = idp.token(iss=idp.issuer + "/realms/x")
