@@ -1,8 +1,12 @@
-"""Bearer-JWT authentication (OIDC-style claims). Who may do what: shared/access/.
+"""Bearer-JWT authentication. Who may do what: shared/access/.
 
 Claims: sub, roles, unit (caseworker's unit), provider_id (provider user's provider),
-pin (a citizen's own personal identity number). The local issuer signs HS256 tokens
-for development and tests with OMSORG_JWT_SECRET.
+pin (a citizen's own personal identity number). Two kinds of issuer are trusted:
+
+- OIDC issuers named in OMSORG_OIDC_ISSUERS (RS256/ES256 tokens; keys from their JWKS, claims
+  mapped per issuer): shared/oidc.py.
+- The local issuer (OMSORG_JWT_ISSUER), which signs HS256 tokens with OMSORG_JWT_SECRET, for
+  development, tests and the CLI; off in production when only OIDC issuers are configured.
 """
 from datetime import datetime, timedelta, timezone
 from typing import Annotated
@@ -11,6 +15,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from shared.oidc import CLOCK_SKEW_SECONDS, IssuerKeys, IssuerUnavailable, UnknownKey, mapped_claims
 from shared.principal import ROLES, Principal  # noqa: F401  (re-exported)
 from shared.problems import Problem
 from shared.settings import Settings
@@ -32,6 +37,8 @@ def issue_token(settings: Settings, *, sub: str, roles: list[str], unit: str | N
     for name, value in (("unit", unit), ("provider_id", provider_id), ("pin", pin)):
         if value:
             claims[name] = value
+    if not settings.jwt_secret:
+        raise ValueError("there is no local issuer: OMSORG_JWT_SECRET is not set")
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
@@ -46,7 +53,63 @@ class InvalidToken(ValueError):
     pass
 
 
+async def verify_token(settings: Settings, token: str) -> Principal:
+    """The principal a token names, whichever trusted issuer made it; a Problem (401, or 503 when
+    the issuer's keys cannot be fetched) when it is not to be trusted."""
+    try:
+        unverified = jwt.decode(token, options={"verify_signature": False})
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise _unauthorized("the token is not valid: it cannot be read") from None
+    issuer = unverified.get("iss") if isinstance(unverified, dict) else None
+    keys = issuer_keys(settings).get(issuer) if isinstance(issuer, str) else None
+    if keys is not None:
+        return await _decode_oidc(settings, keys, header, token)
+    if settings.jwt_secret and (issuer is None or issuer == settings.jwt_issuer):
+        return decode_token(settings, token)
+    raise _unauthorized("the token is not valid: another issuer made it")
+
+
+def issuer_keys(settings: Settings) -> dict[str, IssuerKeys]:
+    """The key cache of each configured OIDC issuer, kept with the settings of the process."""
+    cache = settings._oidc_keys
+    if cache is None:
+        cache = {i.issuer: IssuerKeys(i, require_tls=settings.env == "prod", timeout=settings.oidc_timeout_seconds,
+                                      max_age=settings.oidc_jwks_max_age_seconds,
+                                      min_refresh=settings.oidc_jwks_min_refresh_seconds)
+                 for i in settings.oidc_issuers}
+        settings._oidc_keys = cache
+    return cache
+
+
+async def _decode_oidc(settings: Settings, keys: IssuerKeys, header: dict, token: str) -> Principal:
+    config = keys.config
+    algorithm = header.get("alg")
+    if algorithm not in config.algorithms:
+        raise _unauthorized("the token is not valid: its issuer does not sign with that algorithm")
+    try:
+        key = await keys.key(header.get("kid") if isinstance(header.get("kid"), str) else None)
+    except UnknownKey:
+        raise _unauthorized("the token is not valid: its issuer publishes no such key") from None
+    except IssuerUnavailable:
+        raise Problem(503, "idp_unavailable", "Identity provider unavailable",
+                      "the keys of the token's issuer cannot be fetched now; try again shortly",
+                      headers={"Retry-After": str(max(1, round(keys.min_refresh)))}) from None
+    try:
+        claims = jwt.decode(token, key, algorithms=[algorithm], audience=config.audience, issuer=config.issuer,
+                            leeway=CLOCK_SKEW_SECONDS, options={"require": ["sub", "exp", "iat", "iss", "aud"]})
+        return _principal(settings, mapped_claims(config, claims, ROLES))
+    except InvalidToken as exc:
+        raise _unauthorized(f"the token is not valid: {exc}") from None
+    except jwt.PyJWTError as exc:
+        why = next(words for kind, words in _WHY if isinstance(exc, kind))
+        raise _unauthorized(f"the token is not valid: {why}") from None
+
+
 def decode_token(settings: Settings, token: str) -> Principal:
+    """A token of the local issuer (HS256, OMSORG_JWT_SECRET)."""
+    if not settings.jwt_secret:
+        raise _unauthorized("the token is not valid: another issuer made it")
     try:
         claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"],
                             audience=settings.jwt_audience, issuer=settings.jwt_issuer,
@@ -94,7 +157,7 @@ async def authenticated(request: Request,
                         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("send a bearer token in the Authorization header")
-    return decode_token(request.app.state.settings, credentials.credentials)
+    return await verify_token(request.app.state.settings, credentials.credentials)
 
 
 CurrentUser = Annotated[Principal, Depends(authenticated)]

@@ -60,7 +60,12 @@ def _import(file: Path, url: str, token: str | None) -> int:
     """POST the file to the registry and print its report: 0 all imported, 1 some refused, 2 failed."""
     import httpx
 
-    token = token or issue_token(get_settings(), sub="omsorg-import", roles=["service"])
+    if not token:
+        try:
+            token = issue_token(get_settings(), sub="omsorg-import", roles=["service"])
+        except ValueError as exc:  # no local issuer: a token from the identity provider is needed
+            print(f"omsorg import: {exc}; give --token (or OMSORG_TOKEN)", file=sys.stderr)
+            return 2
     try:
         data = file.read_bytes()
         response = httpx.post(f"{url.rstrip('/')}/imports", content=data, timeout=600,

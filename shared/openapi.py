@@ -99,6 +99,7 @@ _ERROR_WORDS = {
     413: "The body is too large",
     422: "The request is not valid (`errors` lists each field)",
     429: "Too many requests: wait for Retry-After",
+    503: "The token's identity provider cannot be reached (`idp_unavailable`): wait for Retry-After",
 }
 
 _LOCATION = {"Location": {"description": "The URL of the created resource", "schema": {"type": "string"}}}
@@ -113,7 +114,7 @@ def _errors_that_apply(method: str, path: str, operation: dict) -> set[int]:
     guarded = ACTION_EXTENSION in operation
     parameters = operation.get("parameters", [])
     if guarded:
-        statuses |= {401, 403, 429}
+        statuses |= {401, 403, 429, 503}
     if "{" in path:
         statuses |= {404}
         if method != "get":

@@ -17,7 +17,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.auth import decode_token
+from shared.auth import verify_token
 from shared.problems import Problem, problem_response
 from shared.settings import Settings
 
@@ -38,7 +38,7 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or scope["path"] in UNLIMITED_PATHS:
             await self.app(scope, receive, send)
             return
-        who = self.principal_key(scope)
+        who = await self.principal_key(scope)
         if await self.limiter.hit(self.item, who):
             await self.app(scope, receive, send)
             return
@@ -51,26 +51,26 @@ class RateLimitMiddleware:
         response.headers["Retry-After"] = str(retry_after)
         await response(scope, receive, send)
 
-    def principal_key(self, scope: Scope) -> str:
+    async def principal_key(self, scope: Scope) -> str:
         """`sub:<sub>` of a valid bearer token, else `addr:<client address>`. An invalid
         token counts against its sender's address, so made-up subjects gain nothing."""
         authorization = Headers(scope=scope).get("authorization", "")
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() == "bearer" and token:
-            subject = self.subject(token.strip())
+            subject = await self.subject(token.strip())
             if subject is not None:
                 return f"sub:{subject}"
         client = scope.get("client")
         return f"addr:{client[0] if client else 'unknown'}"
 
-    def subject(self, token: str) -> str | None:
+    async def subject(self, token: str) -> str | None:
         """The `sub` of a valid token, None for an invalid or expired one."""
         now = time.time()
         known = self.subjects.get(token)
         if known is not None and known[1] > now:
             return known[0]
         try:
-            sub = decode_token(self.settings, token).sub
+            sub = (await verify_token(self.settings, token)).sub
         except Problem:
             return None
         expires = jwt.decode(token, options={"verify_signature": False})["exp"]

@@ -11,8 +11,10 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.oidc import OidcIssuer, insecure_url_problem
 
 DEV_JWT_SECRET = "omsorg-local-development-only-signing-secret"
 DEV_PERSON_REF_KEY = "omsorg-local-development-only-person-ref-key"
@@ -64,13 +66,27 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int | None = None
 
-    # Unset in dev and test: the development secret. Unset in production: the service refuses to start.
+    # The local issuer's HS256 signing secret (tokens from `python -m shared.cli token`). Unset in
+    # dev and test: the development secret. Unset in production: the service refuses to start,
+    # unless OIDC issuers are configured, and then there is no local issuer at all.
     jwt_secret: str | None = None
     jwt_issuer: str = "omsorg-local"
     jwt_audience: str = "omsorg"
     # The longest lifetime a token may have (exp - iat, and exp - now): a token that claims to live
     # longer is refused, however well signed.
     jwt_max_lifetime_seconds: int = 12 * 3600
+
+    # OIDC issuers whose tokens are taken (JSON list; shared/oidc.py: OidcIssuer), e.g.
+    # [{"issuer": "https://login.kommun.se/realms/omsorg", "roles_claim": "realm_access.roles"}].
+    # None unless configured. Production takes only https issuers (plain http on loopback only).
+    oidc_issuers: list[OidcIssuer] = Field(default_factory=list)
+    # Keys are fetched again after this long; an unknown key id fetches them again, but at most
+    # once per min_refresh (so garbage tokens cannot make us hammer the provider).
+    oidc_jwks_max_age_seconds: float = 3600.0
+    oidc_jwks_min_refresh_seconds: float = 30.0
+    oidc_timeout_seconds: float = 5.0
+    # Each OIDC issuer's cached keys (shared/auth.py: issuer_keys), kept as long as these settings.
+    _oidc_keys: dict | None = PrivateAttr(default=None)
     # Keys the person reference (HMAC of a personal identity number) that events carry instead
     # of the number; the same in every service (shared/pin.py: person_ref).
     person_ref_key: str | None = None
@@ -132,6 +148,8 @@ class Settings(BaseSettings):
     def _production_needs_real_secrets(self) -> "Settings":
         if self.env == "prod":
             for name in SECRETS:
+                if name == "jwt_secret" and self.oidc_issuers and self.jwt_secret is None:
+                    continue  # OIDC only: no local issuer
                 problem = secret_problem(getattr(self, name))
                 if problem:
                     raise ValueError(f"OMSORG_{name.upper()} {problem} (production; OMSORG_ENV=dev or test"
@@ -144,6 +162,15 @@ class Settings(BaseSettings):
             raise ValueError("OMSORG_FAULT is only allowed in dev and test")
         if self.env == "prod" and self.clock_offset_seconds:
             raise ValueError("OMSORG_CLOCK_OFFSET_SECONDS is only allowed in dev and test")
+        issuers = [i.issuer for i in self.oidc_issuers]
+        if len(set(issuers)) != len(issuers):
+            raise ValueError("OMSORG_OIDC_ISSUERS names an issuer twice")
+        if self.jwt_secret and self.jwt_issuer in issuers:
+            raise ValueError("OMSORG_JWT_ISSUER is also an OIDC issuer; the local issuer needs a name of its own")
+        if self.env == "prod":
+            for issuer in issuers:
+                if problem := insecure_url_problem(issuer):
+                    raise ValueError(f"OMSORG_OIDC_ISSUERS: {problem}")
         if self.allow_private_webhooks is None:
             self.allow_private_webhooks = self.env in ("dev", "test")
         self._check_kafka_security()

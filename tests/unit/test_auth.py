@@ -59,3 +59,20 @@ def test_cli_prints_a_token_the_stack_accepts(capsys):
 def test_cli_explains_a_missing_claim(capsys):
     assert main(["token", "--sub", "pia", "--role", "provider_user"]) == 2
     assert "provider id" in capsys.readouterr().err
+
+
+def test_cli_import_without_a_local_issuer_asks_for_a_token(capsys, monkeypatch, tmp_path):
+    from shared.settings import get_settings
+    for name in SECRETS:
+        if name != "jwt_secret":
+            monkeypatch.setenv(f"OMSORG_{name.upper()}", secrets.token_hex(32))
+    monkeypatch.delenv("OMSORG_JWT_SECRET", raising=False)
+    monkeypatch.delenv("OMSORG_TOKEN", raising=False)
+    monkeypatch.setenv("OMSORG_ENV", "prod")
+    monkeypatch.setenv("OMSORG_OIDC_ISSUERS", '[{"issuer": "https://login.kommun.se/realms/omsorg"}]')
+    get_settings.cache_clear()
+    try:
+        assert main(["import", str(tmp_path / "persons.csv"), "--url", "http://127.0.0.1:9"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "no local issuer" in capsys.readouterr().err
