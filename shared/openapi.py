@@ -308,4 +308,4 @@ def install_middleware(app: FastAPI, cors_origins: list[str]) -> None:
     if cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cors_origins, allow_credentials=False,
                            allow_methods=["*"], allow_headers=["*"],
-                           expose_headers=["Location", REQUEST_ID_HEADER, TRACE_ID_HEADER, "Retry-After"])
+                           expose_headers=["Location", REQUEST_ID_HEADER, TRACE_ID_HEADER, "Retry-After", "ETag"])
