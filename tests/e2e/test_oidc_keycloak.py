@@ -2,7 +2,7 @@
 credentials) are taken end to end by services that trust the omsorg realm; a token of another
 realm on the same Keycloak is refused."""
 import json
-from datetime import date
+from tests import clock
 
 import httpx
 import jwt
@@ -52,10 +52,10 @@ async def test_keycloak_tokens_are_taken_end_to_end(env, keycloak):
         # The service account: its client's token is the `service` role, which keeps the staff directory.
         service = bearer(await keycloak.service_token())
         staff = await registry.put("/staff/anna", headers=service,
-                                   json={"name": "Anna Andersson", "unit": UNIT, "active_from": date.today().isoformat()})
+                                   json={"name": "Anna Andersson", "unit": UNIT, "active_from": clock.today().isoformat()})
         assert staff.status_code == 201, staff.text
         assert (await registry.put("/staff/anna", headers=caseworker, json={
-            "name": "Anna Andersson", "unit": UNIT, "active_from": date.today().isoformat()})).status_code == 403
+            "name": "Anna Andersson", "unit": UNIT, "active_from": clock.today().isoformat()})).status_code == 403
 
         # The same user in another realm of the same Keycloak: an issuer Omsorg does not trust.
         other = await keycloak.password_token("anna", realm="other")
