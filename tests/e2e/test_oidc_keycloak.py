@@ -2,12 +2,12 @@
 credentials) are taken end to end by services that trust the omsorg realm; a token of another
 realm on the same Keycloak is refused."""
 import json
-from tests import clock
 
 import httpx
 import jwt
 import pytest
 
+from tests import clock
 from tests.integration.journal.helpers import journal_knows, key, note_body
 from tests.keycloak import Keycloak
 from tests.pins import register_person
