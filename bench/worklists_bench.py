@@ -101,8 +101,8 @@ SELECT gen_random_uuid(), p.id, 'enhet-' || lpad(((p.n / 10) % 30)::text, 2, '0'
   FROM p WHERE p.n % 10 = 0;
 
 -- An unsigned journal note on one open case in twenty, by its caseworker, up to a month old.
-INSERT INTO unsigned_notes (note_id, case_id, author, version, unsigned_since)
-SELECT gen_random_uuid(), c.id, c.caseworker, 1, $2::date - ((hashtext(c.id::text || 'n') & 2147483647) % 30)::int
+INSERT INTO unsigned_notes (note_id, case_id, unit, author, version, unsigned_since)
+SELECT gen_random_uuid(), c.id, c.unit, c.caseworker, 1, $2::date - ((hashtext(c.id::text || 'n') & 2147483647) % 30)::int
   FROM cases c WHERE c.status = 'open' AND (hashtext(c.id::text || 'n') & 2147483647) % 20 = 0;
 SET session_replication_role = DEFAULT;
 """

@@ -8,7 +8,7 @@ from shared.unit_of_work import UnitOfWork
 
 async def on_note_written(uow: UnitOfWork, envelope: Envelope, data: NoteWritten) -> None:
     await unsigned_notes.unsigned(uow, note_id=data.note_id, case_id=data.case_id, author=data.written_by,
-                                  version=data.version, since=data.written_at)
+                                  version=data.version, since=data.written_at, unit=data.unit)
 
 
 async def on_note_corrected(uow: UnitOfWork, envelope: Envelope, data: NoteCorrected) -> None:

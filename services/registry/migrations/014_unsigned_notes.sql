@@ -4,8 +4,10 @@
 CREATE TABLE unsigned_notes (
     note_id        uuid PRIMARY KEY,
     case_id        uuid NOT NULL,
+    unit           text NOT NULL,          -- the case's unit
     author         text NOT NULL,          -- who wrote (or last corrected) it, and is to sign it
     version        int NOT NULL,
     unsigned_since timestamptz NOT NULL
 );
-CREATE INDEX unsigned_notes_case ON unsigned_notes (case_id, unsigned_since);
+-- The overview counts per author in a unit, in author order.
+CREATE INDEX unsigned_notes_overview ON unsigned_notes (unit, author, unsigned_since);

@@ -87,7 +87,7 @@ def overview_query(*, unit: str, today: date, at_risk_until: date, unsigned_befo
         f" GROUP BY d.decided_by ORDER BY d.decided_by LIMIT {n}),"
         " s AS (SELECT n.author AS caseworker, count(*) AS unsigned_notes_overdue"
         " FROM unsigned_notes n JOIN cases c ON c.id = n.case_id"
-        f" WHERE c.unit = {u} AND c.removed_at IS NULL AND n.unsigned_since < {s}"
+        f" WHERE n.unit = {u} AND c.removed_at IS NULL AND n.unsigned_since < {s}"
         f"{later.replace('caseworker', 'n.author')}"
         f" GROUP BY n.author ORDER BY n.author LIMIT {n})"
         " SELECT caseworker, COALESCE(open_cases, 0) AS open_cases, COALESCE(open_inquiries, 0) AS open_inquiries,"

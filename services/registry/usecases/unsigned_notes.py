@@ -8,10 +8,11 @@ from shared.unit_of_work import UnitOfWork
 
 
 async def unsigned(uow: UnitOfWork, *, note_id: UUID, case_id: UUID, author: str, version: int,
-                   since: datetime) -> None:
+                   since: datetime, unit: str | None = None) -> None:
     """A version written or corrected: it waits for the signature of who wrote it."""
     async with uow:
-        await store.unsigned(uow.conn, note_id=note_id, case_id=case_id, author=author, version=version, since=since)
+        await store.unsigned(uow.conn, note_id=note_id, case_id=case_id, author=author, version=version,
+                             since=since, unit=unit)
 
 
 async def signed(uow: UnitOfWork, *, note_id: UUID, version: int) -> None:
