@@ -92,13 +92,14 @@ class EventConsumer:
 
     async def _measure_lag_every(self, consumer: AIOKafkaConsumer) -> None:
         while True:
+            # Waits first: just after the start, new topics may not have their leaders yet.
+            await asyncio.sleep(self.lag_seconds)
             try:
                 await asyncio.wait_for(self.measure_lag(consumer), self.lag_seconds)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the broker is away: the measurement time stops moving
                 log.warning("consumer %s could not measure its lag: %s", self.name, exc)
-            await asyncio.sleep(self.lag_seconds)
 
     async def measure_lag(self, consumer: AIOKafkaConsumer) -> None:
         """The lag per topic: the end of each assigned partition, asked of the broker, less the
