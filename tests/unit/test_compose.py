@@ -314,6 +314,9 @@ def test_prometheus_config_is_mounted_parses_and_scrapes_every_service(services)
     assert jobs == {name: {f"{name}:{port}"} for name, port in APP_SERVICES.items()}
     for name, port in APP_SERVICES.items():
         assert env_of(services[name]).get("OMSORG_PORT") == str(port)
+    # The alerting rules are mounted where rule_files (relative to the config) names them.
+    assert config["rule_files"] == ["alerts.yml"]
+    assert _mounted_at(prometheus, "/etc/prometheus/alerts.yml") == (ROOT / "deploy" / "prometheus" / "alerts.yml").resolve()
 
 
 def _grafana_provisioning(services) -> tuple[Path, Path]:
