@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down demo test venv unit bench bench-all
+.PHONY: up down demo test venv unit bench bench-all alerts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test: venv
 ## Only the unit tests (no database, no broker).
 unit: venv
 	$(VENV)/bin/python -m pytest -q tests/unit
+
+## Check the alerting rules and run their unit tests (deploy/prometheus/); installs promtool
+## with `go install` into .local/bin on first use.
+alerts:
+	@deploy/local/promtool.sh check rules deploy/prometheus/alerts.yml
+	@deploy/local/promtool.sh test rules deploy/prometheus/alerts.test.yml
 
 ## The summary benchmark: one table of the main endpoints, end-to-end latencies and each
 ## service's memory, against baselines of the same run (about 5 minutes; installs vegeta

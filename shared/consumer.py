@@ -9,7 +9,9 @@ error and the consumer moves on; an unreachable database or broker is waited out
 instead, because sending everything to the DLQ while PostgreSQL restarts would be loss.
 """
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -21,6 +23,7 @@ from shared.db import DATABASE_AWAY
 from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
 from shared.events.types import dead_letter_topic
 from shared.kafka import kafka_options
+from shared.metrics import DEAD_LETTERS, RETRIES
 from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork, Work
 
@@ -45,7 +48,13 @@ class EventConsumer:
         self.work = work
         self.producer = producer
         self.settings = settings
-        self.lag: dict[str, int] = {}  # per topic: messages not yet processed; read by the metrics
+        # Read by the metrics: per topic, messages not yet processed, and when that was last
+        # measured (epoch seconds; 0: never). Measured every `lag_seconds` by a loop of its own,
+        # so the lag grows while a handler waits for the database, and the measurement time stops
+        # while the broker is away.
+        self.lag: dict[str, int] = {}
+        self.lag_measured_at = 0.0
+        self.lag_seconds = 5.0
         self._next_offsets: dict = {}
 
     async def run(self) -> None:
@@ -57,6 +66,10 @@ class EventConsumer:
             auto_offset_reset="earliest",
         )
         await consumer.start()
+        for topic in self.topics:  # in /metrics from the start at 0: the first one is an increase
+            DEAD_LETTERS.add(0, {"service": self.name, "topic": topic})
+            RETRIES.add(0, {"service": self.name, "topic": topic})
+        measuring = asyncio.create_task(self._measure_lag_every(consumer))
         try:
             while True:
                 try:
@@ -66,7 +79,6 @@ class EventConsumer:
                         self._next_offsets[tp] = messages[-1].offset + 1
                     if batches:
                         await consumer.commit()
-                    self._measure_lag(consumer)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -75,15 +87,35 @@ class EventConsumer:
                     await asyncio.sleep(1)
                     await consumer.seek_to_committed()
         finally:
+            measuring.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await measuring
             await consumer.stop()
 
-    def _measure_lag(self, consumer: AIOKafkaConsumer) -> None:
+    async def _measure_lag_every(self, consumer: AIOKafkaConsumer) -> None:
+        while True:
+            # Waits first: just after the start, new topics may not have their leaders yet.
+            await asyncio.sleep(self.lag_seconds)
+            try:
+                await asyncio.wait_for(self.measure_lag(consumer), self.lag_seconds)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the broker is away: the measurement time stops moving
+                log.warning("consumer %s could not measure its lag: %s", self.name, exc)
+
+    async def measure_lag(self, consumer: AIOKafkaConsumer) -> None:
+        """The lag per topic: the end of each assigned partition, asked of the broker, less the
+        next offset to process (what this process handled, else the group's committed offset)."""
+        assigned = list(consumer.assignment())
+        ends = await consumer.end_offsets(assigned) if assigned else {}
         lag: dict[str, int] = {}
-        for tp in consumer.assignment():
-            highwater, position = consumer.highwater(tp), self._next_offsets.get(tp)
-            if highwater is not None and position is not None:
-                lag[tp.topic] = lag.get(tp.topic, 0) + max(highwater - position, 0)
+        for tp in assigned:
+            position = self._next_offsets.get(tp)
+            if position is None:
+                position = await consumer.committed(tp) or 0
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(ends[tp] - position, 0)
         self.lag = lag
+        self.lag_measured_at = time.time()
 
     async def handle_batch(self, messages: list[ConsumerRecord]) -> None:
         """The events of one fetched partition batch in one transaction: one BEGIN and COMMIT
@@ -149,6 +181,7 @@ class EventConsumer:
                     span.set_status(trace.Status(trace.StatusCode.ERROR, str(exc)))
                     await self.dead_letter(message, exc)
                     return
+                RETRIES.add(1, {"service": self.name, "topic": message.topic})
                 log.warning("consumer %s: %s %s failed (attempt %d): %s",
                             self.name, envelope.type, envelope.id, attempt, exc)
                 await asyncio.sleep(self.settings.consumer_retry_backoff_seconds * 2 ** (attempt - 1))
@@ -181,6 +214,7 @@ class EventConsumer:
         ]
         await self.producer.send_and_wait(dead_letter_topic(message.topic), value=message.value,
                                           key=message.key, headers=headers)
+        DEAD_LETTERS.add(1, {"service": self.name, "topic": message.topic})
 
 
 def consumed_topics(handlers: dict[str, Handler]) -> list[str]:

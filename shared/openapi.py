@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from opentelemetry import trace
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
 from starlette.staticfiles import StaticFiles
 
 from shared.access.policy import ACTION_EXTENSION
@@ -260,8 +261,12 @@ class ApiHeadersMiddleware:
                 headers.append((b"cache-control", b"no-store"))
             return headers
 
+        started = False
+
         async def sending(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message = {**message, "headers": headers_for(message)}
                 if message["status"] == 201 and _operation_of(scope) in self.templates():
                     held.append(message)  # wait for the body, which names the id
@@ -283,6 +288,21 @@ class ApiHeadersMiddleware:
 
         try:
             await self.app(scope, receive, sending)
+        except Exception as exc:
+            # An unhandled error would reach Starlette's ServerErrorMiddleware, which answers 500
+            # outside this middleware: without X-Request-Id, and with the request id already
+            # forgotten. The app's handler of Exception (shared/problems.py, which logs it)
+            # answers here instead, and the error is recorded on the request's span.
+            if started:
+                raise
+            span = trace.get_current_span()
+            span.record_exception(exc)
+            span.set_status(trace.Status(trace.StatusCode.ERROR, type(exc).__name__))
+            handler = self.fastapi.exception_handlers.get(Exception)
+            if handler is None:
+                raise
+            response = await handler(Request(scope), exc)
+            await response(scope, receive, sending)
         finally:
             request_id_var.reset(token)
 

@@ -75,35 +75,50 @@ class OutboxRelay:
         self.settings = settings
         self.faults = faults
         self._loop = WakeLoop("outbox relay", pool, settings.relay_poll_seconds, channel=f"{schema}_outbox")
-        # Read by the metrics (shared/metrics.py): unpublished rows and the oldest one's age.
+        # Read by the metrics (shared/metrics.py): unpublished rows, when the oldest was written and
+        # when they were last counted (epoch seconds). Counted by `measure` in a loop of its own,
+        # whether publishing works or not: with the broker away the backlog and its age grow; with
+        # the database away the count time stops moving and the age still grows.
         self.backlog = 0
-        self.oldest_age_seconds = 0.0
-        self._measured_at = 0.0
+        self.oldest_created_at: float | None = None
+        self.measured_at = 0.0
+        self.measure_seconds = 5.0
+
+    @property
+    def oldest_age_seconds(self) -> float:
+        return max(time.time() - self.oldest_created_at, 0.0) if self.oldest_created_at is not None else 0.0
 
     async def run(self) -> None:
         await self._loop.run(self._publish_pending)
+
+    async def measure_every(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self.measure(), self.measure_seconds)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: the count time stops moving
+                log.warning("outbox backlog could not be counted: %s", exc)
+            await asyncio.sleep(self.measure_seconds)
+
+    async def measure(self) -> None:
+        row = await self.pool.fetchrow(
+            "SELECT count(*) AS n, extract(epoch FROM min(created_at)) AS oldest"
+            " FROM outbox WHERE published_at IS NULL")
+        self.backlog = row["n"]
+        self.oldest_created_at = float(row["oldest"]) if row["oldest"] is not None else None
+        self.measured_at = time.time()
 
     async def _publish_pending(self) -> None:
         try:
             while await self.publish_batch() == self.settings.relay_batch_size:
                 pass
-            await self._measure_backlog()
         except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as exc:
             log.warning("outbox relay could not publish, will retry: %s", exc)
         except asyncpg.InterfaceError:
             raise
         except Exception:
             log.exception("outbox relay failed, will retry")
-
-    async def _measure_backlog(self) -> None:
-        now = time.monotonic()
-        if now - self._measured_at < 1:  # at most once a second, whatever the event rate
-            return
-        self._measured_at = now
-        row = await self.pool.fetchrow(
-            "SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS age"
-            " FROM outbox WHERE published_at IS NULL")
-        self.backlog, self.oldest_age_seconds = row["n"], float(row["age"])
 
     async def publish_batch(self) -> int:
         """Publish one batch of unpublished rows in order; returns how many were published."""

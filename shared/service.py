@@ -69,7 +69,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         app.state.work = Work(pool, app.state.outbox, clock, settings)
         faults = Faults(settings.fault)
         relay = OutboxRelay(service.name, pool, producer, settings, faults)
-        workers = [relay.run()]
+        workers = [relay.run(), relay.measure_every()]
         consumer = None
         if service.handlers:
             consumer = EventConsumer(service.name, dict(service.handlers), app.state.work, producer, settings)
@@ -115,11 +115,15 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
 def _observe_workers(name: str, relay: OutboxRelay, consumer: EventConsumer | None) -> None:
     observe("omsorg.outbox.backlog", "{event}", "Events written but not yet published",
             lambda: [(relay.backlog, {"service": name})])
-    observe("omsorg.outbox.oldest_age", "s", "Age of the oldest unpublished event",
+    observe("omsorg.outbox.oldest_age", "s", "Age of the oldest unpublished event (0 when none)",
             lambda: [(relay.oldest_age_seconds, {"service": name})])
+    observe("omsorg.outbox.measured_time", "s", "When the backlog was last counted (Unix time; 0: never)",
+            lambda: [(relay.measured_at, {"service": name})])
     if consumer is not None:
         observe("omsorg.consumer.lag", "{event}", "Events on the topic not yet processed by this group",
                 lambda: [(lag, {"group": name, "topic": topic}) for topic, lag in consumer.lag.items()])
+        observe("omsorg.consumer.lag.measured_time", "s", "When the lag was last measured (Unix time; 0: never)",
+                lambda: [(consumer.lag_measured_at, {"group": name})])
 
 
 def _stop_process_if_crashed(task: asyncio.Task) -> None:

@@ -96,6 +96,9 @@ class Settings(BaseSettings):
 
     # OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318; empty means spans stay in process.
     otel_endpoint: str = ""
+    # OTLP/HTTP endpoint to push metrics to as well; empty (the default, production too) means
+    # metrics are only pulled by Prometheus at /metrics.
+    otel_metrics_endpoint: str = ""
     # A span per SQL statement: useful when hunting a slow query, but it doubles the cost of
     # tracing a request, so it is off unless asked for.
     trace_sql: bool = False

@@ -1,5 +1,6 @@
 """OpenTelemetry for one service process: traces of HTTP, SQL, Kafka and outgoing HTTP."""
 import logging
+from datetime import datetime, timezone
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
@@ -49,14 +50,21 @@ class _TraceIds(logging.Filter):
         return True
 
 
+class _JsonLines(JsonFormatter):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """ISO 8601 in UTC to the millisecond: 2026-11-28T14:02:06.123+00:00."""
+        return datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
+
+
 def log_as_json_lines(service: str, stream=None) -> None:
-    """Every log line of the process as one JSON object with service, trace and span id."""
+    """Every log line of the process as one JSON object with service, trace and span id; its
+    time in UTC to the millisecond."""
     handler = logging.StreamHandler(stream)
     handler.addFilter(_TraceIds())
-    handler.setFormatter(JsonFormatter(
+    handler.setFormatter(_JsonLines(
         "%(asctime)s %(levelname)s %(name)s %(message)s %(trace_id)s %(span_id)s",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-        static_fields={"service": service}, timestamp=False, datefmt="%Y-%m-%dT%H:%M:%S%z",
+        static_fields={"service": service}, timestamp=False,
     ))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -1,15 +1,16 @@
-"""On the running stack: every metric the Grafana dashboard's queries read is exported at
-/metrics, by every service for the figures kept per service (HTTP, outbox, consumer lag,
-memory), by the watch for its timers."""
+"""On the running stack: every metric the Grafana dashboard's queries and the alerting rules
+read is exported at /metrics, by every service for the figures kept per service (HTTP, outbox,
+consumer lag, dead letters, memory), by the watch for its timers, by notify for its deliveries."""
 import re
 
 import httpx
 
 from tests.ops import dashboard
 from tests.ops.flow import Flow
+from tests.ops.test_alert_rules import alert_metrics
 from tests.stack import SERVICES, eventually
 
-ONLY_FROM = {"omsorg_watch_timers_": {"watch"}}  # prefix → the services that export it
+ONLY_FROM = {"omsorg_watch_timers_": {"watch"}, "omsorg_notify_": {"notify"}}  # prefix → the services that export it
 
 # One ordinary read per service, so that each has HTTP histogram series.
 READS = {"registry": "/persons/{person_id}", "journal": "/cases/{case_id}/notes", "orders": "/providers",
@@ -25,7 +26,7 @@ def exporters(metric: str) -> set[str]:
     return next((services for prefix, services in ONLY_FROM.items() if metric.startswith(prefix)), set(SERVICES))
 
 
-async def test_every_metric_a_dashboard_panel_reads_is_exported(stack):
+async def test_every_metric_a_dashboard_panel_or_an_alert_reads_is_exported(stack):
     env, procs = stack
     flow = Flow(env, {name: proc.url for name, proc in procs.items()})
     order = await flow.sent_order()  # events on registry.events and orders.events: every group consumes
@@ -37,7 +38,7 @@ async def test_every_metric_a_dashboard_panel_reads_is_exported(stack):
             assert response.status_code < 500, f"{name} {path}: {response.text}"
 
         wanted = {metric for _, expr in dashboard.expressions(dashboard.load())
-                  for metric in dashboard.metric_names(expr)}
+                  for metric in dashboard.metric_names(expr)} | alert_metrics()
         assert wanted
 
         async def missing() -> dict[str, set[str]]:

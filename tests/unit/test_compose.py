@@ -314,6 +314,9 @@ def test_prometheus_config_is_mounted_parses_and_scrapes_every_service(services)
     assert jobs == {name: {f"{name}:{port}"} for name, port in APP_SERVICES.items()}
     for name, port in APP_SERVICES.items():
         assert env_of(services[name]).get("OMSORG_PORT") == str(port)
+    # The alerting rules are mounted where rule_files (relative to the config) names them.
+    assert config["rule_files"] == ["alerts.yml"]
+    assert _mounted_at(prometheus, "/etc/prometheus/alerts.yml") == (ROOT / "deploy" / "prometheus" / "alerts.yml").resolve()
 
 
 def _grafana_provisioning(services) -> tuple[Path, Path]:
@@ -366,11 +369,11 @@ def _panels_reading(metric: str) -> list[str]:
 
 
 def test_dashboard_shows_request_rate_errors_and_p50_p99_per_service_and_route():
-    counts = _panels_reading("http_server_duration_milliseconds_count")
-    buckets = _panels_reading("http_server_duration_milliseconds_bucket")
-    per_route = re.compile(r"by \(job, http_target\b")
-    assert any(per_route.search(e) and "rate(" in e and "http_status_code" not in e for e in counts), "request rate"
-    assert any(per_route.search(e) and 'http_status_code=~"5..' in e for e in counts), "error rate"
+    counts = _panels_reading("http_server_request_duration_seconds_count")
+    buckets = _panels_reading("http_server_request_duration_seconds_bucket")
+    per_route = re.compile(r"by \(job, http_route\b")
+    assert any(per_route.search(e) and "rate(" in e and "http_response_status_code" not in e for e in counts), "request rate"
+    assert any(per_route.search(e) and 'http_response_status_code=~"5..' in e for e in counts), "error rate"
     for quantile in ("0.5", "0.99"):
         assert any(per_route.search(e) and e.startswith(f"histogram_quantile({quantile},") for e in buckets), quantile
 

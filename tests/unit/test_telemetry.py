@@ -2,6 +2,8 @@
 import io
 import json
 import logging
+import re
+from datetime import datetime, timezone
 
 from opentelemetry.sdk.trace import TracerProvider
 
@@ -27,3 +29,19 @@ def test_log_lines_are_json_with_trace_and_span_ids():
     assert inside["trace_id"] == format(span.get_span_context().trace_id, "032x")
     assert inside["span_id"] == format(span.get_span_context().span_id, "016x")
     assert outside["trace_id"] is None
+
+
+def test_log_times_are_iso_8601_in_utc_to_the_millisecond():
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    stream = io.StringIO()
+    try:
+        log_as_json_lines("watch", stream)
+        logging.getLogger("omsorg.test").warning("now")
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    line = json.loads(stream.getvalue())
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", line["time"]), line["time"]
+    written = datetime.fromisoformat(line["time"])
+    assert abs((datetime.now(timezone.utc) - written).total_seconds()) < 5

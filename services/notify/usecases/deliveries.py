@@ -14,6 +14,7 @@ from services.notify.store import deliveries as store
 from services.notify.store import notifications
 from shared.access import Grant
 from shared.events.catalog import NotificationDelivered, NotificationFailed
+from shared.metrics import DELIVERIES
 from shared.pagination import decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
@@ -54,6 +55,9 @@ async def record_delivered(uow: UnitOfWork, rows: list[asyncpg.Record]) -> None:
                 await uow.flush()
             finally:
                 otel_context.detach(token)
+    for row in rows:
+        if row["id"] in marked:
+            DELIVERIES.add(1, {"channel": Channel(row["channel"]).value, "outcome": "delivered"})
 
 
 async def record_failure(uow: UnitOfWork, row: asyncpg.Record, error: str, *, final: bool = False) -> bool:
@@ -69,6 +73,7 @@ async def record_failure(uow: UnitOfWork, row: asyncpg.Record, error: str, *, fi
         async with uow:
             await store.mark_retry(uow.conn, row["id"], attempts,
                                    now + backoff(attempts, settings.notify_retry_backoff_seconds), error)
+        DELIVERIES.add(1, {"channel": Channel(row["channel"]).value, "outcome": "retry"})
         return False
     log.error("delivery %s (%s) failed for good after %d attempts: %s", row["id"], row["channel"], attempts, error)
     async with uow:
@@ -76,7 +81,19 @@ async def record_failure(uow: UnitOfWork, row: asyncpg.Record, error: str, *, fi
             return False
         uow.publish(NotificationFailed(**_facts(row), attempts=attempts, error=error, failed_at=now),
                     key=_key(row), subject=f"delivery/{row['id']}")
+    DELIVERIES.add(1, {"channel": Channel(row["channel"]).value, "outcome": "failed"})
     return True
+
+
+OUTCOMES = ("delivered", "retry", "failed")
+
+
+def count_from_zero() -> None:
+    """Every channel and outcome in /metrics from the start, at 0, so that the first failure
+    is an increase Prometheus sees (a series first seen at 1 shows no increase)."""
+    for channel in Channel:
+        for outcome in OUTCOMES:
+            DELIVERIES.add(0, {"channel": channel.value, "outcome": outcome})
 
 
 def _facts(row: asyncpg.Record) -> dict:

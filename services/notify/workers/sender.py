@@ -56,6 +56,7 @@ class Sender:
         self._recording: asyncio.Task | None = None
 
     async def run(self) -> None:
+        deliveries.count_from_zero()
         try:
             await self._loop.run(self._send_all_due)
         finally:

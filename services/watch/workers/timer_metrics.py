@@ -4,6 +4,7 @@ Counted in a loop of their own, so a scheduler that is stuck shows as a growing 
 timers."""
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ class TimerMetrics:
     def __init__(self, work: Work, seconds: float):
         self.work = work
         self.counts = timers.TimerCounts(due=0, armed=0, late_seconds=0.0)
+        self.counted_at = 0.0  # epoch seconds of the last count; stops moving while the database is away
         self._loop = WakeLoop("watch timer metrics", work.pool, seconds)
 
     def observe(self) -> None:
@@ -30,6 +32,8 @@ class TimerMetrics:
                 lambda: [(self.counts.armed, {"service": "watch"})])
         observe("omsorg.watch.timers.late", "s", "How late the earliest due timer is (0 when none is due)",
                 lambda: [(self.counts.late_seconds, {"service": "watch"})])
+        observe("omsorg.watch.timers.measured_time", "s", "When the timers were last counted (Unix time; 0: never)",
+                lambda: [(self.counted_at, {"service": "watch"})])
 
     async def run(self) -> None:
         await self._loop.run(self._count)
@@ -37,9 +41,10 @@ class TimerMetrics:
     async def _count(self) -> None:
         try:
             self.counts = await timers.count(self.work())
+            self.counted_at = time.time()
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # the database went away: the gauges keep their last values
+        except Exception as exc:  # the database went away: the gauges keep their last values, the count time stops
             log.warning("could not count the timers for the metrics: %s", exc)
 
 

@@ -1,6 +1,7 @@
 """Notify on the real stack: Kafka events in, real SMTP and HTTP out, the delivery log in PostgreSQL."""
 import asyncio
 import json
+import re
 import uuid
 
 import httpx
@@ -32,6 +33,18 @@ async def deliveries_page(env, proc, **params) -> dict:
 
 async def deliveries(env, proc, **params) -> list[dict]:
     return (await deliveries_page(env, proc, **params))["items"]
+
+
+async def delivery_counts(proc, channel: str = "email") -> dict[tuple[str, str], float]:
+    """omsorg_notify_deliveries_total of one channel from notify's /metrics: (channel, outcome) → count."""
+    async with httpx.AsyncClient() as client:
+        text = (await client.get(f"{proc.url}/metrics")).text
+    counts = {}
+    for labels, value in re.findall(r"^omsorg_notify_deliveries_total\{([^}]*)\} (\S+)$", text, re.MULTILINE):
+        found = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+        if found["channel"] == channel:
+            counts[(found["channel"], found["outcome"])] = float(value)
+    return counts
 
 
 def reminders(catcher: MailCatcher, address: str) -> list:
@@ -140,6 +153,10 @@ async def test_an_smtp_server_that_stays_down_leaves_a_failed_delivery_and_a_dea
     events = await read_topic(env.kafka_bootstrap, env.topic("notify.events"), at_least=1, timeout=30)
     failed_events = [e for e in events if dict(e.headers)["ce_type"] == b"notification.failed"]
     assert len(failed_events) == 1 and json.loads(failed_events[0].value)["delivery_id"] == rows[0]["id"]
+
+    # Counted for the metrics: two attempts tried again, then failed for good; nothing delivered.
+    assert await delivery_counts(proc) == {("email", "retry"): 2, ("email", "failed"): 1,
+                                           ("email", "delivered"): 0}
 
 
 async def test_a_webhook_receiver_gets_a_correctly_signed_body(env):

@@ -1,7 +1,9 @@
 """A malformed event goes to the dead-letter topic with its error; the consumer keeps going."""
 import json
+import re
 import uuid
 
+import httpx
 from aiokafka import AIOKafkaProducer
 
 from shared.events import Envelope, to_kafka
@@ -30,8 +32,19 @@ def _malformed() -> dict[str, tuple[list, bytes]]:
     }
 
 
+async def dead_letters(url: str, topic: str) -> float:
+    """The journal's omsorg_consumer_dead_letters_total for `topic` (0 before the first)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(f"{url}/metrics")).text
+    for labels, value in re.findall(r"^omsorg_consumer_dead_letters_total\{([^}]*)\} (\S+)$", text, re.MULTILINE):
+        if 'service="journal"' in labels and f'topic="{topic}"' in labels:
+            return float(value)
+    return 0.0
+
+
 async def test_malformed_events_are_dead_lettered_and_consumer_continues(stack):
-    env, _ = stack
+    env, procs = stack
+    counted_before = await dead_letters(procs["journal"].url, env.topic("registry.events"))
     producer = AIOKafkaProducer(**kafka_options(env.settings))
     await producer.start()
     try:
@@ -65,3 +78,5 @@ async def test_malformed_events_are_dead_lettered_and_consumer_continues(stack):
     assert by_key["missing_field"]["dlq_topic"] == env.topic("registry.events").encode()
     for headers in by_key.values():
         assert headers["dlq_error_type"] == b"MalformedEvent"
+    # Counted for the metrics, per service and topic.
+    assert await dead_letters(procs["journal"].url, env.topic("registry.events")) >= counted_before + len(bad)

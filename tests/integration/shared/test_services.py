@@ -67,6 +67,6 @@ async def test_metrics_for_prometheus_show_requests_outbox_and_consumer_lag(stac
         journal = await eventually(journal_metrics)
         registry_text = (await client.get(f"{procs['registry'].url}/metrics")).text
     assert journal, "the journal never reported its consumer lag"
-    assert re.search(r'http_server_\w*duration\w*_count\{[^}]*http_(?:route|target)="/cases"', registry_text)
+    assert re.search(r'http_server_request_duration_seconds_count\{[^}]*http_route="/cases"', registry_text)
     assert re.search(r'omsorg_outbox_backlog\w*\{[^}]*service="registry"[^}]*\} \d', registry_text)
     assert re.search(r'omsorg_outbox_oldest_age\w*\{[^}]*service="registry"', registry_text)
