@@ -16,9 +16,9 @@ from tests.stack import eventually, start_services
 UNIT = "barn-och-unga"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def keycloak():
-    """Started once for the session, and only when a test asks for it."""
+    """Started once for this module's tests, and stopped after them (about 500 MB while it runs)."""
     try:
         server = Keycloak().start()
     except RuntimeError as exc:
