@@ -1,6 +1,7 @@
 """How the services reach Kafka: OMSORG_KAFKA_* settings, production's refusals, and the
 options every producer, consumer and admin client is built with."""
 import logging
+import os
 import secrets
 import ssl
 import subprocess
@@ -12,6 +13,13 @@ from shared.settings import DEV_KAFKA_PASSWORD, SECRETS, Settings
 
 PROD = {name: secrets.token_hex(32) for name in SECRETS}
 STRONG = secrets.token_hex(32)
+
+
+@pytest.fixture(autouse=True)
+def no_kafka_settings_from_the_environment(monkeypatch):
+    """The defaults are what is tested here, not the broker this run of the tests happens to use."""
+    for name in [n for n in os.environ if n.startswith("OMSORG_KAFKA_")]:
+        monkeypatch.delenv(name)
 
 
 def prod(**kafka) -> Settings:
