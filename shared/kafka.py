@@ -1,5 +1,6 @@
 """How every Kafka client reaches the broker, one idempotent producer per process, and the
 topics every service relies on."""
+import asyncio
 import logging
 from typing import Any
 
@@ -84,6 +85,25 @@ async def ensure_topics(settings: Settings) -> None:
                              replication_factor=settings.kafka_replication_factor) for t in missing
                 ])
             except TopicAlreadyExistsError:
-                pass  # another replica was quicker
+                pass  # another replica (or service) was quicker
+        # A consumer that asks a new partition for offsets before it has a leader gets an error
+        # (logged by aiokafka as ERROR, then retried): wait until each one has its leader, also
+        # where another service created the topics a moment ago.
+        await _until_led(admin, all_topics(settings))
     finally:
         await admin.close()
+
+
+async def _until_led(admin: AIOKafkaAdminClient, topics: list[str], timeout: float = 30) -> None:
+    """Wait until every partition of `topics` has a leader, at most `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        described = await admin.describe_topics(topics)
+        waiting = [t["topic"] for t in described if t["error_code"] != 0 or not t["partitions"]
+                   or any(p["error_code"] != 0 or p["leader"] < 0 for p in t["partitions"])]
+        if not waiting:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            log.warning("topics without a leader after %s s: %s; going on", timeout, ", ".join(sorted(waiting)))
+            return
+        await asyncio.sleep(0.2)
