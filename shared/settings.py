@@ -5,16 +5,14 @@ then every secret must be given, strong, and none that this repository shows. `d
 are explicit choices; only they fill in the development secrets below, allow private webhook
 addresses, a moved clock and fault injection.
 """
-import ipaddress
 import logging
 from functools import lru_cache
 from typing import Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.oidc import OidcIssuer, insecure_url_problem
+from shared.oidc import OidcIssuer, insecure_url_problem, is_loopback
 
 DEV_JWT_SECRET = "omsorg-local-development-only-signing-secret"
 DEV_PERSON_REF_KEY = "omsorg-local-development-only-person-ref-key"
@@ -239,13 +237,7 @@ def secret_problem(value: str | None) -> str | None:
 
 def _is_loopback(address: str) -> bool:
     """Is a bootstrap address (host:port, [v6]:port) on this machine?"""
-    host = urlsplit(f"//{address}").hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    return is_loopback(f"//{address}")
 
 
 @lru_cache
