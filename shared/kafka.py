@@ -4,7 +4,7 @@ import asyncio
 import logging
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
@@ -89,21 +89,34 @@ async def ensure_topics(settings: Settings) -> None:
         # A consumer that asks a new partition for offsets before it has a leader gets an error
         # (logged by aiokafka as ERROR, then retried): wait until each one has its leader, also
         # where another service created the topics a moment ago.
-        await _until_led(admin, all_topics(settings))
+        await _until_led(admin, settings, all_topics(settings))
     finally:
         await admin.close()
 
 
-async def _until_led(admin: AIOKafkaAdminClient, topics: list[str], timeout: float = 30) -> None:
-    """Wait until every partition of `topics` has a leader, at most `timeout` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _until_led(admin: AIOKafkaAdminClient, settings: Settings, topics: list[str],
+                     timeout: float = 30) -> None:
+    """Wait until every partition of `topics` has a leader that answers for it, at most `timeout`
+    seconds. The metadata names a leader a moment before that broker serves the partition, so
+    after the metadata the partitions' end offsets are asked (retried quietly by aiokafka)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     while True:
         described = await admin.describe_topics(topics)
         waiting = [t["topic"] for t in described if t["error_code"] != 0 or not t["partitions"]
                    or any(p["error_code"] != 0 or p["leader"] < 0 for p in t["partitions"])]
         if not waiting:
-            return
-        if asyncio.get_running_loop().time() > deadline:
+            break
+        if loop.time() > deadline:
             log.warning("topics without a leader after %s s: %s; going on", timeout, ", ".join(sorted(waiting)))
             return
         await asyncio.sleep(0.2)
+    partitions = [TopicPartition(t["topic"], p["partition"]) for t in described for p in t["partitions"]]
+    probe = AIOKafkaConsumer(**kafka_options(settings), enable_auto_commit=False)
+    try:
+        await probe.start()
+        await asyncio.wait_for(probe.end_offsets(partitions), max(1.0, deadline - loop.time()))
+    except (KafkaError, asyncio.TimeoutError) as exc:
+        log.warning("the topics' partitions did not all answer within %s s (%r); going on", timeout, exc)
+    finally:
+        await probe.stop()
