@@ -26,6 +26,8 @@ from shared.wake import WakeLoop
 
 log = logging.getLogger(__name__)
 
+ROUND_SECONDS = 60.0  # a round that hangs longer (a connection that died under it) starts over
+
 
 class Outbox:
     def __init__(self, service: str, settings: Settings, clock: Clock):
@@ -74,7 +76,10 @@ class OutboxRelay:
         self.producer = producer
         self.settings = settings
         self.faults = faults
-        self._loop = WakeLoop("outbox relay", pool, settings.relay_poll_seconds, channel=f"{schema}_outbox")
+        # A round stopped midway is safe: what it published is published again, and consumers'
+        # inboxes take each event once.
+        self._loop = WakeLoop("outbox relay", pool, settings.relay_poll_seconds, channel=f"{schema}_outbox",
+                              round_seconds=ROUND_SECONDS)
         # Read by the metrics (shared/metrics.py): unpublished rows, when the oldest was written and
         # when they were last counted (epoch seconds). Counted by `measure` in a loop of its own,
         # whether publishing works or not: with the broker away the backlog and its age grow; with

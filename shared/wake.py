@@ -2,6 +2,12 @@
 scheduler each do a round of work, then sleep until PostgreSQL NOTIFYs their channel (a commit
 that gave them work), until something in the process wakes them (`wake()`), or until the poll
 interval runs out: the fallback that also picks up whatever a crash left behind.
+
+No step may hang for good on a connection that died under it (PostgreSQL restarting): taking
+the listening connection has a time limit, and so has a round where stopping it midway is safe
+(`round_seconds`: the relay's, whose events a second publish cannot double, and the scheduler's,
+whose batch rolls back); past it the loop starts over on a fresh connection. The notify sender
+has none: a mail stopped after the server took it would be sent again.
 """
 import asyncio
 import contextlib
@@ -18,8 +24,12 @@ Round = Callable[[], Awaitable[float | None]]
 
 class WakeLoop:
     def __init__(self, name: str, pool: asyncpg.Pool, poll_seconds: float, channel: str | None = None,
-                 gather_seconds: float = 0.0):
+                 gather_seconds: float = 0.0, round_seconds: float | None = None, connect_seconds: float = 10.0):
         self.name = name
+        # At most this long for a round of work (None: no limit).
+        self.round_seconds = round_seconds
+        # At most this long to take a connection from the pool and listen on it.
+        self.connect_seconds = connect_seconds
         # How long a woken loop waits before its round, so a burst of commits is one round.
         self.gather_seconds = gather_seconds
         self.pool = pool
@@ -43,13 +53,13 @@ class WakeLoop:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("%s lost its database connection, reconnecting: %s", self.name, exc)
+                log.warning("%s lost its database connection, reconnecting: %r", self.name, exc)
                 await asyncio.sleep(1)
 
     async def _listen(self, work: Round) -> None:
         wake = lambda *_: self._wake.set()  # noqa: E731
-        async with self.pool.acquire() as listener:
-            await listener.add_listener(self.channel, wake)
+        async with self.pool.acquire(timeout=self.connect_seconds) as listener:
+            await asyncio.wait_for(listener.add_listener(self.channel, wake), self.connect_seconds)
             listener.add_termination_listener(wake)
             try:
                 # A listener whose connection died (PostgreSQL restarted) hears nothing:
@@ -69,8 +79,15 @@ class WakeLoop:
         # Cleared before the work: a wake-up that comes while it runs is seen on the next
         # round, not left for the poll.
         self._wake.clear()
-        delay = await work()
+        try:
+            delay = await asyncio.wait_for(work(), self.round_seconds)
+        except asyncio.TimeoutError:
+            raise RoundTooLong(f"a round took longer than {self.round_seconds:g} s and was stopped") from None
         try:
             await asyncio.wait_for(self._wake.wait(), self.poll_seconds if delay is None else delay)
         except asyncio.TimeoutError:
             pass
+
+
+class RoundTooLong(Exception):
+    """A round of work outlived `round_seconds` (a connection that hangs); it was cancelled."""

@@ -22,6 +22,7 @@ from shared.wake import WakeLoop
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+ROUND_SECONDS = 60.0  # a round that hangs longer (a connection that died under it) starts over
 
 
 class Scheduler:
@@ -30,7 +31,8 @@ class Scheduler:
         self.rules = rules
         self.settings = settings
         self.faults = faults
-        self._loop = WakeLoop("watch scheduler", work.pool, settings.poll_seconds)
+        # A round stopped midway is safe: its open batch rolls back and is fired again.
+        self._loop = WakeLoop("watch scheduler", work.pool, settings.poll_seconds, round_seconds=ROUND_SECONDS)
         self._firing = asyncio.Lock()  # one round or one move of the clock at a time
 
     def wake(self) -> None:
