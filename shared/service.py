@@ -2,6 +2,7 @@
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -79,9 +80,12 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         tasks = [asyncio.create_task(w) for w in workers]
         for task in tasks:
             task.add_done_callback(_stop_process_if_crashed)
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGUSR1, _log_tasks)
         try:
             yield
         finally:
+            loop.remove_signal_handler(signal.SIGUSR1)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -126,13 +130,33 @@ def _observe_workers(name: str, relay: OutboxRelay, consumer: EventConsumer | No
                 lambda: [(consumer.lag_measured_at, {"group": name})])
 
 
+def _log_tasks() -> None:
+    """`kill -USR1 <pid>`: where every task of the process waits, in one WARNING line, for a
+    process that has gone quiet (the operations' thread dump)."""
+    stacks = []
+    for task in asyncio.all_tasks():
+        stacks.append(f"{task.get_name()}: {' -> '.join(_awaiting(task.get_coro())) or 'not started'}")
+    log.warning("%d tasks: %s", len(stacks), " | ".join(sorted(stacks)))
+
+
+def _awaiting(coro) -> list[str]:
+    """The chain of coroutines `coro` waits through, outermost first."""
+    chain = []
+    while coro is not None and len(chain) < 30:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            break
+        chain.append(f"{frame.f_code.co_name} ({Path(frame.f_code.co_filename).name}:{frame.f_lineno})")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return chain
+
+
 def _stop_process_if_crashed(task: asyncio.Task) -> None:
     # A relay or consumer that died would leave the API answering while events pile up;
     # better to fail loudly and be restarted.
     if not task.cancelled() and task.exception() is not None:
         log.critical("a background worker died: %r; stopping the process", task.exception())
         import os
-        import signal
         os.kill(os.getpid(), signal.SIGTERM)
 
 

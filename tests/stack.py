@@ -162,6 +162,11 @@ class ServiceProcess:
                 self.popen.kill()
                 self.popen.wait()
 
+    def dump_tasks(self) -> None:
+        """Ask the running process to log where each of its tasks waits (SIGUSR1, shared/service.py)."""
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGUSR1)
+
     def log_tail(self, lines: int = 40) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

@@ -134,6 +134,9 @@ async def play(flow, procs, until: str | None = None) -> None:
         await flow.run(until=until)
     except Exception:
         for proc in procs.values():
+            proc.dump_tasks()  # a quiet process shows where it waits
+        await asyncio.sleep(1)
+        for proc in procs.values():
             print(f"--- {proc.service}\n{proc.log_tail(30)}")
         raise
 
