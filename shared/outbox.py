@@ -126,11 +126,18 @@ class OutboxRelay:
             log.exception("outbox relay failed, will retry")
 
     async def publish_batch(self) -> int:
-        """Publish one batch of unpublished rows in order; returns how many were published."""
+        """Publish one batch of unpublished rows in order; returns how many were published.
+
+        One relay of the service publishes at a time (a transaction lock per schema): with two
+        relays publishing batches side by side (replicas), a later batch could reach the broker
+        before an earlier one, and the events of a case would arrive out of order. A replica that
+        finds the lock taken publishes nothing (0) and waits for its next wake-up or poll, so it
+        takes over when the other one stops."""
         async with self.pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext($1))", f"omsorg-relay-{self.schema}"):
+                return 0
             rows = await conn.fetch(
-                "SELECT * FROM outbox WHERE published_at IS NULL ORDER BY seq"
-                " LIMIT $1 FOR UPDATE SKIP LOCKED",
+                "SELECT * FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE",
                 self.settings.relay_batch_size,
             )
             if not rows:
