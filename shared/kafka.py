@@ -2,6 +2,7 @@
 topics every service relies on."""
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -55,9 +56,10 @@ def all_topics(settings: Settings) -> list[str]:
     return [settings.topic(t) for t in TOPICS] + [settings.topic(dead_letter_topic(t)) for t in TOPICS]
 
 
-async def ensure_topics(settings: Settings) -> None:
+async def ensure_topics(settings: Settings, groups: Sequence[str] = ()) -> None:
     """Create the event topics and their dead-letter topics if they are missing, with
-    OMSORG_KAFKA_TOPIC_PARTITIONS partitions and OMSORG_KAFKA_REPLICATION_FACTOR replicas.
+    OMSORG_KAFKA_TOPIC_PARTITIONS partitions and OMSORG_KAFKA_REPLICATION_FACTOR replicas, and
+    wait until they and the coordinators of the consumer `groups` answer.
 
     This is also the service's first contact with the broker: a refused login or an
     unreachable broker stops the start with a message that says where and how it connected."""
@@ -90,6 +92,9 @@ async def ensure_topics(settings: Settings) -> None:
         # (logged by aiokafka as ERROR, then retried): wait until each one has its leader, also
         # where another service created the topics a moment ago.
         await _until_led(admin, settings, all_topics(settings))
+        # On a new broker the group coordinators live in a topic (__consumer_offsets) the broker
+        # creates at the first request; a consumer that asks before it is ready logs an ERROR.
+        await _until_coordinated(admin, groups)
     finally:
         await admin.close()
 
@@ -120,3 +125,19 @@ async def _until_led(admin: AIOKafkaAdminClient, settings: Settings, topics: lis
         log.warning("the topics' partitions did not all answer within %s s (%r); going on", timeout, exc)
     finally:
         await probe.stop()
+
+
+async def _until_coordinated(admin: AIOKafkaAdminClient, groups: Sequence[str], timeout: float = 30) -> None:
+    """Wait until each consumer group has a coordinator, at most `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    for group in groups:
+        while True:
+            try:
+                await admin.find_coordinator(group)
+                break
+            except KafkaError as exc:
+                if loop.time() > deadline:
+                    log.warning("no coordinator for consumer group %s after %s s (%r); going on", group, timeout, exc)
+                    return
+                await asyncio.sleep(0.2)

@@ -61,7 +61,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         check_consumes(service.name, service.handlers)
         pool = await create_pool(settings.database_url, service.name)
         await migrate(pool, service.name, service.migrations)
-        await ensure_topics(settings)
+        await ensure_topics(settings, groups=[settings.topic(service.name)] if service.handlers else [])
         producer = create_producer(settings)
         await producer.start()
         app.state.pool = pool
