@@ -15,6 +15,7 @@ from services.registry.api import (
     worklists,
 )
 from services.registry.delegation import order as delegation_order
+from services.registry.domain import retention  # noqa: F401  a malformed retention.yaml stops the service
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers import access, journal
 from shared.service import Service, create_app, run
