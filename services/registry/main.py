@@ -11,11 +11,11 @@ from services.registry.api import (
     occurrences,
     persons,
     responsibility,
+    retention,  # its rules, domain/retention.yaml, are checked on import: a malformed file stops the service
     staff,
     worklists,
 )
 from services.registry.delegation import order as delegation_order
-from services.registry.domain import retention  # noqa: F401  a malformed retention.yaml stops the service
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers import access, journal
 from shared.service import Service, create_app, run
@@ -28,7 +28,8 @@ SERVICE = Service(
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
-             imports.router, me.router, staff.router, responsibility.router, worklists.router],
+             imports.router, me.router, staff.router, responsibility.router, worklists.router,
+             retention.router],
     handlers={**access.HANDLERS, **journal.HANDLERS},
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )

@@ -228,3 +228,19 @@ def test_loading_a_file_refuses_a_duplicated_key_and_names_the_file(tmp_path: Pa
     path.write_text(text.replace("    sources:\n", "    source:\n", 1), encoding="utf-8")
     with pytest.raises(RetentionRulesError, match="retention.yaml: rule 1 .personal_file.: unknown key"):
         retention.load(path)
+
+
+# --- the registry's facts -----------------------------------------------------------------------
+
+def test_the_circumstances_end_with_the_last_closed_case_or_decision_and_not_while_a_case_is_open():
+    ended = retention.circumstances_ended_on
+    entry = date(2021, 1, 1)
+    assert ended(open_cases=1, cases=2, last_closed_on=date(2020, 1, 1), last_valid_to=None, last_entry_on=entry) is None
+    assert ended(open_cases=0, cases=0, last_closed_on=None, last_valid_to=None, last_entry_on=entry) == entry
+    assert ended(open_cases=0, cases=1, last_closed_on=date(2020, 1, 1), last_valid_to=date(2020, 6, 30),
+                 last_entry_on=entry) == date(2020, 6, 30)
+    assert ended(open_cases=0, cases=1, last_closed_on=date(2020, 1, 1), last_valid_to=None,
+                 last_entry_on=entry) == date(2020, 1, 1)
+    # A decision running beyond the closing keeps the circumstances going until it runs out.
+    assert ended(open_cases=0, cases=1, last_closed_on=date(2020, 1, 1), last_valid_to=date(2030, 1, 1),
+                 last_entry_on=entry) == date(2030, 1, 1)

@@ -159,6 +159,19 @@ def evaluate(rules: Rules, facts: PersonFacts, today: date) -> Verdict:
     return Verdict(False, tuple(r.id for r in rules if r.id in waiting), due_on, _complete_by(due_on))
 
 
+def circumstances_ended_on(*, open_cases: int, cases: int, last_closed_on: date | None,
+                           last_valid_to: date | None, last_entry_on: date) -> date | None:
+    """When the circumstances the register data is about ended, from the registry's rows: not
+    while a case is open; otherwise when the last case closed or the last decision ran out,
+    whichever is later; for a person without cases (an inquiry only), the last entry."""
+    if open_cases:
+        return None
+    if not cases:
+        return last_entry_on
+    ended = [day for day in (last_closed_on, last_valid_to) if day is not None]
+    return max(ended) if ended else last_entry_on
+
+
 # --- the file ---------------------------------------------------------------------------------
 
 COMMON_KEYS = {"id", "effect", "what", "sources", "verified", "unverified"}
