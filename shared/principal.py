@@ -10,6 +10,7 @@ ROLES = (
     "provider_user",      # utförare, scoped to one provider
     "citizen",            # scoped to their own identity
     "service",            # service accounts
+    "administrator",      # systemförvaltare: runs culling (gallring) and other administration
 )
 
 

@@ -11,6 +11,7 @@ from services.registry.api import (
     occurrences,
     persons,
     responsibility,
+    retention,  # its rules, domain/retention.yaml, are checked on import: a malformed file stops the service
     staff,
     worklists,
 )
@@ -27,7 +28,8 @@ SERVICE = Service(
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
     routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
-             imports.router, me.router, staff.router, responsibility.router, worklists.router],
+             imports.router, me.router, staff.router, responsibility.router, worklists.router,
+             retention.router],
     handlers={**access.HANDLERS, **journal.HANDLERS},
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )

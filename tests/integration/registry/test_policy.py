@@ -8,7 +8,7 @@ from tests.integration.registry.test_cases import open_case
 
 ROLE_CLAIMS = {"caseworker": {"unit": "vuxen"}, "supervisor": {"unit": "vuxen"}, "object_specialist": {},
                "support": {}, "family_law": {}, "provider_user": {"provider_id": "hemtjanst-ab"},
-               "citizen": {"pin": "191212121212"}, "service": {}}
+               "citizen": {"pin": "191212121212"}, "service": {}, "administrator": {}}
 
 # action -> the roles that must be allowed; every other role must be refused.
 MUST = {
@@ -20,6 +20,7 @@ MUST = {
     "audit.read": {"support", "supervisor"},
     "case.remove": {"support"},
     "import.run": {"support", "service"},
+    "retention.dry_run": {"administrator"},
 }
 
 
@@ -42,6 +43,7 @@ def _request(action, pin, person_id, case_id):
         "audit.read": ("GET", "/audit", {"params": {"person_id": person_id}}),
         "case.remove": ("GET", f"/cases/{case_id}/removals", {}),
         "import.run": ("POST", "/imports", {"content": b"pin,first_name,last_name\n"}),
+        "retention.dry_run": ("GET", "/retention/dry-run", {}),
     }[action]
 
 

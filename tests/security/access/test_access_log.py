@@ -9,6 +9,8 @@ fails the test, so a new read route cannot go unlogged unnoticed."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from shared.calendar import add_months
+from tests import clock
 from tests.pins import make_pin
 from tests.security.access.flow import Flow
 from tests.stack import SERVICES, eventually
@@ -53,6 +55,8 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/occurrences/search"): Read("family_law", lambda f: ("/occurrences/search", {}),
                                               body=lambda f: {"pin": f.pin}),
     ("registry", "/audit"): Read("supervisor", lambda f: ("/audit", {"person_id": f.person_id})),
+    ("registry", "/retention/dry-run"): Read("administrator", lambda f: (
+        "/retention/dry-run", {"person_id": f.person_id, "on": add_months(clock.today(), 120).isoformat()})),
     ("registry", "/me/cases"): Read("citizen", lambda f: ("/me/cases", {}), lambda f: {"pin": f.pin}),
     ("registry", "/me/decisions"): Read("citizen", lambda f: ("/me/decisions", {}), lambda f: {"pin": f.pin}),
     ("journal", "/cases/{case_id}/notes"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/notes", {})),

@@ -1,0 +1,39 @@
+"""SQL for culling (gallring): what the registry's own tables tell about each person's records."""
+from uuid import UUID
+
+import asyncpg
+
+# One row per person, in id order: the latest date in the person's rows (their last entry as
+# far as the registry knows), their cases and decisions, and whether a child placement was decided.
+FACTS = """
+SELECT p.id AS person_id, p.birth_date,
+       GREATEST((p.created_at AT TIME ZONE 'Europe/Stockholm')::date, i.last_on, c.last_on, v.last_on,
+                d.last_on) AS last_entry_on,
+       coalesce(c.cases, 0) AS cases, coalesce(c.open_cases, 0) AS open_cases, c.last_closed_on,
+       d.last_valid_to, coalesce(d.child_placement, false) AS child_placement
+  FROM persons p
+  LEFT JOIN LATERAL (
+       SELECT max(GREATEST(received_on, assessed_on)) AS last_on
+         FROM inquiries WHERE person_id = p.id) i ON true
+  LEFT JOIN LATERAL (
+       SELECT count(*) AS cases, count(*) FILTER (WHERE status = 'open') AS open_cases,
+              max(GREATEST(opened_on, closed_on)) AS last_on, max(closed_on) AS last_closed_on
+         FROM cases WHERE person_id = p.id) c ON true
+  LEFT JOIN LATERAL (
+       SELECT max(GREATEST(v.started_on, v.completed_on)) AS last_on
+         FROM investigations v JOIN cases k ON k.id = v.case_id WHERE k.person_id = p.id) v ON true
+  LEFT JOIN LATERAL (
+       SELECT max(d.decided_on) AS last_on, max(d.valid_to) AS last_valid_to,
+              bool_or(d.intervention = ANY($3::text[]) AND d.outcome <> 'rejected'
+                      AND d.decided_on < p.birth_date + interval '18 years') AS child_placement
+         FROM decisions d JOIN cases k ON k.id = d.case_id WHERE k.person_id = p.id) d ON true
+ WHERE ($1::uuid IS NULL OR p.id > $1) AND ($4::uuid IS NULL OR p.id = $4)
+ ORDER BY p.id
+ LIMIT $2
+"""
+
+
+async def facts(conn: asyncpg.Connection, *, after: UUID | None, limit: int, placements: list[str],
+                person_id: UUID | None = None) -> list[asyncpg.Record]:
+    """Up to `limit` persons after `after` in id order (only `person_id`, when given)."""
+    return await conn.fetch(FACTS, after, limit, placements, person_id)

@@ -1,0 +1,89 @@
+"""The dry run of culling (gallring) over the registry's own tables: who is due on a day, who is
+kept and by which rule; it changes nothing, is logged as a read, and only an administrator may run it."""
+from datetime import date
+
+from services.registry.domain.retention import RULES
+from shared.calendar import add_months
+from tests import clock
+from tests.integration.registry.test_cases import open_case
+from tests.pins import make_pin, register_person
+from tests.stack import eventually
+
+ADMIN = {"role": "administrator", "sub": "systemforvaltare"}
+
+
+async def dry_run(client, env, on: date | None = None) -> dict[str, dict]:
+    """Every item of the dry run on `on`, by person id, paging to the end."""
+    items, cursor = {}, None
+    while True:
+        params = {"limit": 200, **({"on": on.isoformat()} if on else {}), **({"cursor": cursor} if cursor else {})}
+        response = await client.get("/retention/dry-run", params=params, headers=env.auth(**ADMIN))
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items.update({item["person_id"]: item for item in page["items"]})
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+
+
+async def counts(env) -> tuple:
+    conn = await env.db()
+    try:
+        return tuple([await conn.fetchval(f"SELECT count(*) FROM registry.{table}")
+                      for table in ("persons", "cases", "inquiries", "decisions")])
+    finally:
+        await conn.close()
+
+
+async def test_the_dry_run_lists_who_is_due_and_who_is_kept_by_which_rule(registry):
+    env, client = registry
+    caseworker = env.auth("caseworker", unit="vuxen")
+    ordinary = await register_person(client, caseworker, pin=make_pin(date(1971, 3, 4)))
+    research = await register_person(client, caseworker, pin=make_pin(date(1972, 5, 15)))
+    with_case = await register_person(client, caseworker, pin=make_pin(date(1973, 7, 6)))
+    await open_case(client, env, unit="vuxen", person_id=with_case)
+    today = clock.today()
+    five_years = add_months(today, 60)
+    assert RULES.by_id("personal_file").period_months == 60
+
+    # Today nobody of these is listed: their last entry is today.
+    listed_today = await dry_run(client, env)
+    assert not {ordinary, research, with_case} & set(listed_today)
+
+    before = await counts(env)
+    # The day before the five years end: not yet listed.
+    day_before = date.fromordinal(five_years.toordinal() - 1)
+    assert not {ordinary, research, with_case} & set(await dry_run(client, env, day_before))
+    listed = await dry_run(client, env, five_years)
+    assert listed[ordinary] == {"person_id": ordinary, "status": "due", "rule_ids": ["personal_file", "register"],
+                                "due_on": five_years.isoformat(), "complete_by": f"{five_years.year + 1}-12-31"}
+    assert listed[research] == {"person_id": research, "status": "kept", "rule_ids": ["research_birth_day"],
+                                "due_on": None, "complete_by": None}
+    assert listed[with_case]["status"] == "kept"
+    assert "open_case" in listed[with_case]["rule_ids"]
+    assert await counts(env) == before   # listing changed nothing
+    one = await client.get("/retention/dry-run", params={"on": five_years.isoformat(), "person_id": research},
+                           headers=env.auth(**ADMIN))
+    assert one.status_code == 200 and one.json()["items"] == [listed[research]], one.text
+
+    # The listing is a read of each person listed, in the access log.
+    async def logged():
+        response = await client.get("/audit", params={"person_id": ordinary}, headers=env.auth("support"))
+        return response.status_code == 200 and any(e["resource"] == "retention/dry-run"
+                                                   for e in response.json()["items"])
+    assert await eventually(logged)
+
+
+async def test_a_dry_run_for_a_past_day_is_refused(registry):
+    env, client = registry
+    yesterday = date.fromordinal(clock.today().toordinal() - 1)
+    response = await client.get("/retention/dry-run", params={"on": yesterday.isoformat()}, headers=env.auth(**ADMIN))
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "past_day"
+
+
+async def test_only_an_administrator_may_run_it(registry):
+    env, client = registry
+    for role in ("caseworker", "supervisor", "support"):
+        response = await client.get("/retention/dry-run", headers=env.auth(role, unit="vuxen"))
+        assert response.status_code == 403, (role, response.text)
