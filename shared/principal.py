@@ -10,7 +10,6 @@ ROLES = (
     "provider_user",      # utförare, scoped to one provider
     "citizen",            # scoped to their own identity
     "service",            # service accounts
-    "administrator",      # systemförvaltare: runs culling (gallring) and other administration
 )
 
 

@@ -8,7 +8,7 @@ from tests.integration.registry.test_cases import open_case
 
 ROLE_CLAIMS = {"caseworker": {"unit": "vuxen"}, "supervisor": {"unit": "vuxen"}, "object_specialist": {},
                "support": {}, "family_law": {}, "provider_user": {"provider_id": "hemtjanst-ab"},
-               "citizen": {"pin": "191212121212"}, "service": {}, "administrator": {}}
+               "citizen": {"pin": "191212121212"}, "service": {}}
 
 # action -> the roles that must be allowed; every other role must be refused.
 MUST = {
@@ -20,7 +20,7 @@ MUST = {
     "audit.read": {"support", "supervisor"},
     "case.remove": {"support"},
     "import.run": {"support", "service"},
-    "retention.dry_run": {"administrator"},
+    "retention.dry_run": {"object_specialist"},
 }
 
 

@@ -1,5 +1,5 @@
 """The dry run of culling (gallring) over the registry's own tables: who is due on a day, who is
-kept and by which rule; it changes nothing, is logged as a read, and only an administrator may run it."""
+kept and by which rule; it changes nothing, is logged as a read, and only an object specialist (systemförvaltare) may run it."""
 from datetime import date
 
 from services.registry.domain.retention import RULES
@@ -9,7 +9,7 @@ from tests.integration.registry.test_cases import open_case
 from tests.pins import make_pin, register_person
 from tests.stack import eventually
 
-ADMIN = {"role": "administrator", "sub": "systemforvaltare"}
+SYSTEM_ADMIN = {"role": "object_specialist", "sub": "systemforvaltare"}
 
 
 async def dry_run(client, env, on: date | None = None) -> dict[str, dict]:
@@ -17,7 +17,7 @@ async def dry_run(client, env, on: date | None = None) -> dict[str, dict]:
     items, cursor = {}, None
     while True:
         params = {"limit": 200, **({"on": on.isoformat()} if on else {}), **({"cursor": cursor} if cursor else {})}
-        response = await client.get("/retention/dry-run", params=params, headers=env.auth(**ADMIN))
+        response = await client.get("/retention/dry-run", params=params, headers=env.auth(**SYSTEM_ADMIN))
         assert response.status_code == 200, response.text
         page = response.json()
         items.update({item["person_id"]: item for item in page["items"]})
@@ -63,7 +63,7 @@ async def test_the_dry_run_lists_who_is_due_and_who_is_kept_by_which_rule(regist
     assert "open_case" in listed[with_case]["rule_ids"]
     assert await counts(env) == before   # listing changed nothing
     one = await client.get("/retention/dry-run", params={"on": five_years.isoformat(), "person_id": research},
-                           headers=env.auth(**ADMIN))
+                           headers=env.auth(**SYSTEM_ADMIN))
     assert one.status_code == 200 and one.json()["items"] == [listed[research]], one.text
 
     # The listing is a read of each person listed, in the access log.
@@ -77,12 +77,12 @@ async def test_the_dry_run_lists_who_is_due_and_who_is_kept_by_which_rule(regist
 async def test_a_dry_run_for_a_past_day_is_refused(registry):
     env, client = registry
     yesterday = date.fromordinal(clock.today().toordinal() - 1)
-    response = await client.get("/retention/dry-run", params={"on": yesterday.isoformat()}, headers=env.auth(**ADMIN))
+    response = await client.get("/retention/dry-run", params={"on": yesterday.isoformat()}, headers=env.auth(**SYSTEM_ADMIN))
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "past_day"
 
 
-async def test_only_an_administrator_may_run_it(registry):
+async def test_only_an_object_specialist_may_run_it(registry):
     env, client = registry
     for role in ("caseworker", "supervisor", "support"):
         response = await client.get("/retention/dry-run", headers=env.auth(role, unit="vuxen"))

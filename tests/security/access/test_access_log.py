@@ -55,7 +55,7 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/occurrences/search"): Read("family_law", lambda f: ("/occurrences/search", {}),
                                               body=lambda f: {"pin": f.pin}),
     ("registry", "/audit"): Read("supervisor", lambda f: ("/audit", {"person_id": f.person_id})),
-    ("registry", "/retention/dry-run"): Read("administrator", lambda f: (
+    ("registry", "/retention/dry-run"): Read("object_specialist", lambda f: (
         "/retention/dry-run", {"person_id": f.person_id, "on": add_months(clock.today(), 120).isoformat()})),
     ("registry", "/me/cases"): Read("citizen", lambda f: ("/me/cases", {}), lambda f: {"pin": f.pin}),
     ("registry", "/me/decisions"): Read("citizen", lambda f: ("/me/decisions", {}), lambda f: {"pin": f.pin}),

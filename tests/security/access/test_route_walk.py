@@ -18,7 +18,7 @@ METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 # What each role's token carries besides the role, as a real user's would.
 CLAIMS = {"caseworker": {"unit": "vuxen"}, "supervisor": {"unit": "vuxen"}, "object_specialist": {},
           "support": {}, "family_law": {}, "provider_user": {"provider_id": str(uuid.uuid4())},
-          "citizen": {"pin": make_pin()}, "service": {}, "administrator": {}}
+          "citizen": {"pin": make_pin()}, "service": {}}
 
 
 def _concrete(path: str) -> str:
