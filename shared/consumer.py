@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from opentelemetry import propagate, trace
@@ -28,6 +29,9 @@ from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork, Work
 
 log = logging.getLogger(__name__)
+# Partitions are handled side by side, so two transactions may meet (a deadlock, a serialization
+# failure): the loser is tried again, never counted towards the dead-letter topic.
+CONTENDED = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
 tracer = trace.get_tracer("omsorg.consumer")
 
 # A handler does its work in the consumer's unit of work (the batch's transaction, which also
@@ -74,9 +78,11 @@ class EventConsumer:
             while True:
                 try:
                     batches = await consumer.getmany(timeout_ms=500, max_records=200)
-                    for tp, messages in batches.items():
-                        await self.handle_batch(messages)
-                        self._next_offsets[tp] = messages[-1].offset + 1
+                    # The partitions side by side, each in order: the events of one key (a case)
+                    # share a partition, so their order holds; one failing stops the others.
+                    async with asyncio.TaskGroup() as partitions:
+                        for tp, messages in batches.items():
+                            partitions.create_task(self._handle_partition(tp, messages))
                     if batches:
                         await consumer.commit()
                 except asyncio.CancelledError:
@@ -91,6 +97,10 @@ class EventConsumer:
             with contextlib.suppress(asyncio.CancelledError):
                 await measuring
             await consumer.stop()
+
+    async def _handle_partition(self, tp, messages: list[ConsumerRecord]) -> None:
+        await self.handle_batch(messages)
+        self._next_offsets[tp] = messages[-1].offset + 1
 
     async def _measure_lag_every(self, consumer: AIOKafkaConsumer) -> None:
         while True:
@@ -174,6 +184,10 @@ class EventConsumer:
             except DATABASE_AWAY as exc:
                 log.warning("consumer %s waits for the database: %s", self.name, exc)
                 await asyncio.sleep(1)
+            except CONTENDED as exc:  # another partition's transaction was in the way: not a failure
+                log.warning("consumer %s: %s %s meets another transaction, again: %s",
+                            self.name, envelope.type, envelope.id, exc)
+                await asyncio.sleep(0.05)
             except Exception as exc:
                 attempt += 1
                 if attempt > self.settings.consumer_retries:
