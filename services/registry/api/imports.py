@@ -14,4 +14,10 @@ router = APIRouter(prefix="/imports", tags=["import"])
              summary="Import persons and cases from a CSV file (text/csv body); a report row by row",
              openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}})
 async def import_csv(request: Request, uow: UnitOfWorkDep, user: Grant = allow("registry:import.run")) -> ImportReport:
+    """Imports persons and, optionally, one case each from an old system: a CSV file (header
+    row; columns pin, first_name, last_name, street, postal_code, city, protected_identity, unit,
+    kind, status, opened_on, closed_on, ref) as the text/csv body, at most 10 000 rows. Each row
+    is imported whole or refused with every reason; closed cases and invalid numbers are refused.
+    Answers a report row by row; a row already imported is refused, so importing a file again
+    creates nothing twice. Support and service accounts."""
     return ImportReport.of(await imports.import_file(uow, user, await request.body()))
