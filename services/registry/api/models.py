@@ -730,8 +730,8 @@ class ImportReport(BaseModel):
         "id": "01959c40-1d2e-7f3a-8b4c-5d6e7f8a9b0c", "rows": 2, "imported": 1, "refused": 1,
         "results": [{"line": 2, "status": "imported", "reasons": [], "person_id": PERSON_ID, "person_created": True,
                      "case_id": CASE_ID},
-                    {"line": 3, "status": "refused", "reasons": ["closed cases are not imported"], "person_id": None,
-                     "person_created": False, "case_id": None}]}]})
+                    {"line": 3, "status": "refused", "reasons": ["the case is closed: closed cases are not imported"],
+                     "person_id": None, "person_created": False, "case_id": None}]}]})
 
     id: UUID
     rows: int
