@@ -245,7 +245,8 @@ class InboxItem(BaseModel):
 class DeliveryOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "01960f3d-8e7c-7b6a-9d5e-4f3a2b1c0d9e", "order_id": ORDER_ID, "delivered_on": "2026-03-17",
-        "measure": "minutes", "quantity": 75, "reported_by": "utforare-norr-1", "reported_at": "2026-03-17T16:45:00Z"}]})
+        "measure": "minutes", "quantity": 75, "reported_by": "utforare-norr-1",
+        "reported_at": "2026-03-17T16:45:00Z"}]})
 
     id: UUID
     order_id: UUID

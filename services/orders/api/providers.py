@@ -30,7 +30,7 @@ class ProviderIn(BaseModel):
 
 class ProviderOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": PROVIDER_ID, "name": "Hemtjänst Norr AB", "organisation_number": "5560360793",
+        "id": PROVIDER_ID, "name": "Hemtjänst Norr AB", "organisation_number": "556036-0793",
         "email": "order@norr.example.se", "webhook_url": "https://norr.example.se/hooks/omsorg",
         "interventions": ["escort_service", "home_help"], "registered_by": "olle",
         "registered_at": "2026-02-02T09:00:00Z"}]})

@@ -17,14 +17,17 @@ router = APIRouter(tags=["watches"])
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+# The watch an order raises when its provider has not confirmed it in two working days.
 _WATCH = {
     "id": "8e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f", "kind": "order_unconfirmed", "rule": "order_reminder",
-    "subject_type": "order", "subject_id": "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "case_id": "5c0a7e2d-91b4-4f36-8d2a-6e3b1f0c9a47",
-    "assignee": "anna", "unit": "vuxen", "escalated_to": None, "due_on": "2026-03-06", "overdue": True,
-    "raised_at": "2026-03-04T07:00:00Z", "last_raised_at": "2026-03-04T07:00:00Z", "trigger_count": 1,
-    "details": {"provider_id": "9d8c7b6a-5f4e-4d3c-2b1a-0f9e8d7c6b5a", "provider_email": "bestallning@hemtjanst-exempel.se",
-                "provider_webhook_url": None, "decision_id": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d",
-                "intervention": "home_help", "sent_at": "2026-03-02T08:15:00+00:00"}}
+    "subject_type": "order", "subject_id": "01960a8c-3b2d-7e4f-9a1b-2c3d4e5f6a7b",
+    "case_id": "5c0a7e2d-91b4-4f36-8d2a-6e3b1f0c9a47",
+    "assignee": "anna", "unit": "vuxen", "escalated_to": None, "due_on": "2026-03-11", "overdue": True,
+    "raised_at": "2026-03-11T10:05:42Z", "last_raised_at": "2026-03-11T10:05:42Z", "trigger_count": 1,
+    "details": {"provider_id": "01958e21-4c3b-7d2a-8e1f-0a9b8c7d6e5f", "provider_email": "order@norr.example.se",
+                "provider_webhook_url": "https://norr.example.se/hooks/omsorg",
+                "decision_id": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d", "intervention": "home_help",
+                "sent_at": "2026-03-09T10:05:42+00:00"}}
 
 
 class WatchOut(BaseModel):
@@ -55,7 +58,7 @@ class KindCount(BaseModel):
 
 class WatchPage(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "today": "2026-03-09", "overdue": 1,
+        "today": "2026-03-16", "overdue": 1,
         "counts": {"order_unconfirmed": {"open": 1, "overdue": 1}, "investigation_due": {"open": 2, "overdue": 0}},
         "items": [_WATCH], "next_cursor": None}]})
 
@@ -75,8 +78,9 @@ class ResolveIn(BaseModel):
 
 class ResolvedOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "id": "8e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f", "kind": "order_unconfirmed", "subject_id": "3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-        "resolved_at": "2026-03-09T09:41:12Z", "resolved_by": "anna", "resolution": "manual",
+        "id": "8e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f", "kind": "order_unconfirmed",
+        "subject_id": "01960a8c-3b2d-7e4f-9a1b-2c3d4e5f6a7b", "resolved_at": "2026-03-16T09:41:12Z",
+        "resolved_by": "anna", "resolution": "manual",
         "comment": "Ringde utföraren, beställningen bekräftas i dag."}]})
 
     id: UUID
