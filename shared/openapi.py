@@ -133,9 +133,59 @@ def _errors_that_apply(method: str, path: str, operation: dict) -> set[int]:
     return statuses
 
 
+def _may_be_null(schema: dict, schemas: dict) -> bool:
+    schema = _dereferenced(schema, schemas)
+    return schema.get("type") == "null" or any(_may_be_null(s, schemas) for s in schema.get("anyOf", []))
+
+
+def _dereferenced(schema: dict, schemas: dict) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema if isinstance(schema, dict) else {}
+
+
+def _with_nulls(example, schema: dict, schemas: dict):
+    """The example with its null members back. FastAPI leaves out every null of the document
+    (`exclude_none`), also those of examples; a required member that may be null and is missing
+    from an example was a null."""
+    schema = _dereferenced(schema, schemas)
+    if isinstance(example, list):
+        return [_with_nulls(item, schema.get("items", {}), schemas) for item in example]
+    if not isinstance(example, dict):
+        return example
+    branches = [b for b in schema.get("anyOf", []) if not _may_be_null(b, schemas)]
+    if len(branches) == 1:
+        return _with_nulls(example, branches[0], schemas)
+    properties = schema.get("properties", {})
+    restored = {name: _with_nulls(value, properties.get(name, {}), schemas) for name, value in example.items()}
+    for name in schema.get("required", []):
+        if name not in restored and name in properties and _may_be_null(properties[name], schemas):
+            restored[name] = None
+    return restored
+
+
+def restore_example_nulls(schema: dict) -> None:
+    """Puts back the nulls FastAPI took out of the examples of schemas and of media types."""
+    schemas = schema.get("components", {}).get("schemas", {})
+    for component in schemas.values():
+        if "examples" in component:
+            component["examples"] = [_with_nulls(e, component, schemas) for e in component["examples"]]
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            parts = [operation.get("requestBody", {})] + list(operation.get("responses", {}).values())
+            for media in (m for part in parts for m in part.get("content", {}).values()):
+                if "example" in media:
+                    media["example"] = _with_nulls(media["example"], media.get("schema", {}), schemas)
+                for named in media.get("examples", {}).values():
+                    if "value" in named:
+                        named["value"] = _with_nulls(named["value"], media.get("schema", {}), schemas)
+
+
 def document_operations(schema: dict) -> dict:
-    """Every error answer as problem+json with the `Problem` schema; Location on every 201."""
+    """Every error answer as problem+json with the `Problem` schema; Location on every 201; the
+    nulls of every example."""
     ensure_unique_operation_ids(schema)
+    restore_example_nulls(schema)
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     schemas.pop("HTTPValidationError", None)
     schemas.pop("ValidationError", None)

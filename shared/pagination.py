@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Generic, NamedTuple, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared import errors
 
@@ -22,7 +22,18 @@ MAX_LIMIT = 200
 T = TypeVar("T")
 
 
+def _page_example(schema: dict, cls: type) -> None:
+    """A page of one item: the example of the item's model (Page[NoteOut] shows a NoteOut's)."""
+    args = getattr(cls, "__pydantic_generic_metadata__", {}).get("args") or ()
+    extra = getattr(args[0], "model_config", {}).get("json_schema_extra") if args else None
+    items = extra.get("examples") if isinstance(extra, dict) else None
+    if items:
+        schema["examples"] = [{"items": items[:1], "next_cursor": None}]
+
+
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(json_schema_extra=_page_example)
+
     items: list[T]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 

@@ -160,24 +160,45 @@ def _stop_process_if_crashed(task: asyncio.Task) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+def _example_answer(example: dict) -> dict:
+    return {200: {"content": {"application/json": {"example": example}}}}
+
+
 def _health_router() -> APIRouter:
     router = APIRouter(tags=["operations"])  # public: no token needed
 
-    @router.get("/health", summary="The process is up", openapi_extra=PUBLIC)
+    @router.get("/health", summary="The process is up", openapi_extra=PUBLIC,
+                responses=_example_answer({"status": "up"}))
     async def health() -> dict:
+        """Liveness: answers 200 as long as the process serves HTTP, without asking the database or
+        the broker. Public (no token); for a container's liveness probe."""
         return {"status": "up"}
 
     @router.get("/events/asyncapi.json", summary="The event contract (AsyncAPI 3.0) of every service",
-                openapi_extra=PUBLIC)
+                openapi_extra=PUBLIC, responses=_example_answer({
+                    "asyncapi": "3.0.0",
+                    "info": {"title": "Omsorg events", "version": "1",
+                             "description": "Every event Omsorg publishes and who consumes it."},
+                    "defaultContentType": "application/json",
+                    "servers": {}, "channels": {}, "operations": {}, "components": {"schemas": {}, "messages": {}}}))
     async def events_contract(request: Request) -> dict:
+        """The AsyncAPI 3.0 document of every event the services publish on Kafka, with each
+        event's payload schema and which services consume it. The same document on every service.
+        Public (no token); for integrators who read the event topics."""
         return asyncapi_document(request.app.state.settings)
 
     @router.get("/metrics", summary="Metrics for Prometheus", openapi_extra=PUBLIC, response_class=Response)
     async def prometheus_metrics() -> Response:
+        """The process's metrics (HTTP requests, outbox and consumer lag, workers) in Prometheus'
+        text format, for scraping. Public (no token); carries no personal data."""
         return Response(prometheus_text(), media_type=PROMETHEUS_CONTENT_TYPE)
 
-    @router.get("/ready", summary="The database and the broker are reachable", openapi_extra=PUBLIC)
+    @router.get("/ready", summary="The database and the broker are reachable", openapi_extra=PUBLIC,
+                responses=_example_answer({"status": "ready", "checks": {"database": "ok", "broker": "ok"}}))
     async def ready(request: Request):
+        """Readiness: 200 when the service's database answers and the Kafka broker gives its
+        metadata (each within 2 s), otherwise 503 with the same body naming what is unavailable.
+        Public (no token); for a load balancer's or orchestrator's readiness probe."""
         checks = {"database": "ok", "broker": "ok"}
         try:
             await asyncio.wait_for(request.app.state.pool.fetchval("SELECT 1"), 2)

@@ -1,5 +1,6 @@
 """An API an integrator can read: each running service's OpenAPI document has short operation ids,
-a summary or description on every operation, every error answer documented as problem+json, and a
+a description on every operation, an example of every JSON request body and of every JSON success
+answer (each valid against its schema), every error answer documented as problem+json, and a
 Location header on every 201 whose resource can be read on its own; and the answers keep the
 promises: Location leads to the resource, Cache-Control: no-store and X-Request-Id on the API's
 answers, request_id in a problem, CORS only for configured origins, /docs from no CDN."""
@@ -7,6 +8,7 @@ import re
 
 import httpx
 import pytest
+from jsonschema import Draft202012Validator
 
 from tests.pins import make_pin
 from tests.stack import SERVICES
@@ -24,6 +26,72 @@ NO_OWN_GET = {
 }
 
 
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _resolved(document: dict, schema: dict) -> dict:
+    """The schema a `$ref` names in components/schemas (the schema itself if it is no `$ref`)."""
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _has_example(document: dict, media: dict) -> bool:
+    schema = _resolved(document, media.get("schema", {}))
+    return any(k in media for k in ("example", "examples")) or any(k in schema for k in ("example", "examples"))
+
+
+def _examples_of(media: dict) -> list:
+    """The examples of a media type object: `example`, and the `value` of each of `examples`."""
+    found = [media["example"]] if "example" in media else []
+    return found + [e["value"] for e in media.get("examples", {}).values() if "value" in e]
+
+
+def _schema_examples(schema: dict, where: str):
+    """(where, schema, example) for each example in a schema and in the schemas inside it."""
+    if not isinstance(schema, dict):
+        return
+    for example in schema.get("examples", []) + ([schema["example"]] if "example" in schema else []):
+        yield where, schema, example
+    for name, inner in schema.get("properties", {}).items():
+        yield from _schema_examples(inner, f"{where}.{name}")
+    for key in ("items", "additionalProperties"):
+        yield from _schema_examples(schema.get(key), f"{where}[]")
+    for key in ("anyOf", "oneOf", "allOf"):
+        for inner in schema.get(key, []):
+            yield from _schema_examples(inner, where)
+
+
+def _invalid_examples(document: dict, service: str) -> list[str]:
+    """Every example (in components/schemas, and on each request body and answer) that its schema
+    refuses; `$ref`s resolve against the document's components."""
+    def refused(schema: dict, example) -> str | None:
+        # The document's components beside the schema: `#/components/schemas/...` resolves in it.
+        validator = Draft202012Validator({**schema, "components": document.get("components", {})},
+                                         format_checker=Draft202012Validator.FORMAT_CHECKER)
+        error = next(iter(validator.iter_errors(example)), None)
+        return error and f"{list(error.absolute_path)}: {error.message}"
+
+    faults = []
+    for name, schema in document.get("components", {}).get("schemas", {}).items():
+        for where, inner, example in _schema_examples(schema, name):
+            if (error := refused(inner, example)):
+                faults.append(f"{service} schema {where}: example is not valid: {error}")
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            answers = [(f"{status} answer", r) for status, r in operation.get("responses", {}).items()]
+            for what, part in [("request body", operation.get("requestBody", {}))] + answers:
+                for media_type, media in part.get("content", {}).items():
+                    schema = media.get("schema") or {}
+                    found = [(media_type, schema, e) for e in _examples_of(media)]
+                    for inner_where, inner, example in found + list(_schema_examples(schema, media_type)):
+                        if (error := refused(inner, example)):
+                            faults.append(f"{service} {method.upper()} {path}: {what} example"
+                                          f" ({inner_where}) is not valid: {error}")
+    return faults
+
+
 def _faults(service: str, document: dict) -> list[str]:
     faults = []
     for path, item in document["paths"].items():
@@ -31,8 +99,17 @@ def _faults(service: str, document: dict) -> list[str]:
             where = f"{service} {method.upper()} {path}"
             if "__" in operation.get("operationId", "__"):
                 faults.append(f"{where}: operationId {operation.get('operationId')!r}")
-            if not (operation.get("summary") or operation.get("description")):
-                faults.append(f"{where}: no summary or description")
+            if not operation.get("summary"):
+                faults.append(f"{where}: no summary")
+            if not operation.get("description"):
+                faults.append(f"{where}: no description")
+            for media_type, media in operation.get("requestBody", {}).get("content", {}).items():
+                if _is_json(media_type) and not _has_example(document, media):
+                    faults.append(f"{where}: no example of the {media_type} request body")
+            for status, response in operation.get("responses", {}).items():
+                for media_type, media in response.get("content", {}).items():
+                    if status[0] == "2" and _is_json(media_type) and not _has_example(document, media):
+                        faults.append(f"{where}: no example of the {status} {media_type} answer")
             for status, response in operation.get("responses", {}).items():
                 if status[0] in "45" and set(response.get("content", {})) != {PROBLEM}:
                     faults.append(f"{where}: {status} is not documented as {PROBLEM}")
@@ -47,7 +124,7 @@ def _faults(service: str, document: dict) -> list[str]:
                 faults.append(f"{where}: takes input, but 422 is not documented")
     if "HTTPValidationError" in str(document):
         faults.append(f"{service}: FastAPI's HTTPValidationError is still in the document")
-    return faults
+    return faults + _invalid_examples(document, service)
 
 
 async def test_every_operation_is_documented_for_an_integrator(stack):

@@ -3,15 +3,38 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.journal.domain.notes import Source
 
 Text = Annotated[str, Field(min_length=1, max_length=20_000, pattern=r"\S")]
 Reason = Annotated[str, Field(min_length=1, max_length=2_000, pattern=r"\S")]
 
+_CASE_ID = "5c0a7e2d-91b4-4f36-8d2a-6e3b1f0c9a47"
+_NOTE_ID = "01960b2e-7c41-7a3d-9e52-4f8a1b2c3d4e"
+_TEXT = ("Hembesök hos Tolvan tillsammans med dottern. Tolvan berättar att hon inte längre klarar"
+         " att handla och laga mat själv och önskar hjälp med detta.")
+_VERSION = {
+    "version": 1, "text": _TEXT, "occurred_on": "2026-03-03", "source": "person", "withheld_text": None,
+    "withheld_reason": None, "written_by": "anna", "written_by_name": "Anna Andersson",
+    "written_by_title": "Biståndshandläggare", "written_at": "2026-03-03T14:20:00Z", "reason": None,
+    "signed_by": "anna", "signed_at": "2026-03-03T14:35:00Z", "struck": False, "struck_by": None,
+    "struck_at": None, "struck_reason": None}
+_NOTE = {
+    "id": _NOTE_ID, "case_id": _CASE_ID, "author": "anna", "written_by_name": "Anna Andersson",
+    "written_by_title": "Biståndshandläggare", "created_at": "2026-03-03T14:20:00Z", "current_version": 1,
+    "occurred_on": "2026-03-03", "source": "person", "signed": True, "versions": [_VERSION],
+    "addenda": [{"id": "01960b4f-2a10-7b6c-8d9e-0f1a2b3c4d5e",
+                 "text": "Dottern vill tillägga att hon kan handla åt Tolvan varannan vecka.",
+                 "given_by": "dottern", "author_kind": "staff", "written_by": "anna",
+                 "written_by_name": "Anna Andersson", "written_by_title": "Biståndshandläggare",
+                 "written_at": "2026-03-05T09:10:00Z"}]}
+
 
 class NoteIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"occurred_on": "2026-03-03", "text": _TEXT, "source": "person"}]})
+
     occurred_on: date = Field(description="The date of what the note is about (händelsedatum)")
     text: Text = Field(description="What the note says; the person reads it once signed")
     source: Source | None = Field(None, description="Required: where the information comes from (uppgiftens källa):"
@@ -25,6 +48,9 @@ class NoteIn(BaseModel):
 
 
 class CorrectionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"based_on_version": 1, "occurred_on": "2026-03-02", "reason": "Fel datum för hembesöket"}]})
+
     based_on_version: int = Field(ge=1, description="The version you are correcting; must be the current one")
     text: Text | None = None
     occurred_on: date | None = None
@@ -32,15 +58,23 @@ class CorrectionIn(BaseModel):
 
 
 class SignIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1}]})
+
     version: int = Field(ge=1, description="The version you sign; must be the current one")
 
 
 class AddendumIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"text": "Dottern vill tillägga att hon kan handla åt Tolvan varannan vecka.", "given_by": "dottern"}]})
+
     text: Text
     given_by: str | None = Field(None, max_length=200, description="Whose view it records, e.g. the person")
 
 
 class RemovalIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"version": 1, "reason": "Anteckningen skrevs i fel persons ärende"}]})
+
     version: int = Field(ge=1, description="The current version of the note you remove")
     reason: Reason
 
@@ -78,6 +112,8 @@ class AddendumOut(BaseModel):
 
 
 class NoteOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_NOTE]})
+
     id: UUID
     case_id: UUID
     author: str
@@ -93,6 +129,10 @@ class NoteOut(BaseModel):
 
 
 class ArchivedNoteOut(NoteOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **_NOTE, "removed": True, "removed_at": "2026-03-10T10:00:00Z", "removed_by": "stina",
+        "removal_reason": "Anteckningen skrevs i fel persons ärende"}]})
+
     removed: bool
     removed_at: datetime | None
     removed_by: str | None
@@ -100,6 +140,9 @@ class ArchivedNoteOut(NoteOut):
 
 
 class MyAddendumIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"text": "Jag klarar att laga frukost själv, det är middagen jag behöver hjälp med."}]})
+
     text: Text = Field(description="Your own comment on the note (e.g. that you see it differently)")
 
 
@@ -112,6 +155,14 @@ class MyAddendumOut(BaseModel):
 class MyNoteOut(BaseModel):
     """A signed note as the person it is about reads it: its current version, without the part
     withheld from the person, and the person's own comments."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": _NOTE_ID, "case_id": _CASE_ID, "version": 1, "occurred_on": "2026-03-03", "text": _TEXT,
+        "source": "person", "written_by_name": "Anna Andersson", "written_by_title": "Biståndshandläggare",
+        "written_at": "2026-03-03T14:20:00Z", "signed_at": "2026-03-03T14:35:00Z",
+        "addenda": [{"id": "01960c11-5e2f-7a3b-8c4d-5e6f7a8b9c0d",
+                     "text": "Jag klarar att laga frukost själv, det är middagen jag behöver hjälp med.",
+                     "written_at": "2026-03-06T18:02:00Z"}]}]})
+
     id: UUID
     case_id: UUID
     version: int

@@ -28,6 +28,13 @@ def _made(made: notes.Made, response: Response) -> NoteOut:
              summary="Write a note (skriv journalanteckning)")
 async def write_note(case_id: UUID, body: NoteIn, response: Response, uow: UnitOfWorkDep, *,
                      user: Grant = allow("journal:note.write"), idempotency_key: RequiredIdempotencyKey) -> NoteOut:
+    """Writes a new, unsigned note (version 1) in an open case of the caller's unit, stating the
+    source of its information and perhaps a part withheld from the person, and publishes
+    `note.written`. Requires an Idempotency-Key: a retry with the same key answers 200 with the
+    note it made. Caseworkers and supervisors of the case's unit. 409 `case_not_known` for a
+    case the journal has not heard of (or another unit's), `case_closed` for a closed case; 422
+    `source_missing`, `occurred_on_in_future`, `withheld_reason_missing` or
+    `withheld_text_missing`."""
     made = await notes.write_note(uow, user, case_id=case_id, occurred_on=body.occurred_on, text=body.text,
                                   source=body.source, withheld_text=body.withheld_text,
                                   withheld_reason=body.withheld_reason, key=idempotency_key)
@@ -38,6 +45,11 @@ async def write_note(case_id: UUID, body: NoteIn, response: Response, uow: UnitO
              summary="Correct a note (rätta): a new version; the old one stays, struck through")
 async def correct_note(note_id: UUID, body: CorrectionIn, uow: UnitOfWorkDep,
                        user: Grant = allow("journal:note.correct")) -> NoteOut:
+    """Corrects the text or the date of a note as a new version, with a reason; the version it
+    corrects stays, struck through, and `note.corrected` is published. Name the current version
+    in `based_on_version`: 409 `version_conflict` when there is a newer one. Caseworkers and
+    supervisors of the case's unit, in an open case (409 `case_closed`); 404 `note_not_found`,
+    410 `note_removed`, 422 `nothing_to_correct` when nothing changes."""
     shown = await notes.correct_note(uow, user, note_id=note_id, based_on_version=body.based_on_version,
                                      text=body.text, occurred_on=body.occurred_on, reason=body.reason)
     return NoteOut.model_validate_json(shown)
@@ -48,6 +60,10 @@ async def correct_note(note_id: UUID, body: CorrectionIn, uow: UnitOfWorkDep,
              summary="Sign the current version of a note (signera)")
 async def sign_note(note_id: UUID, body: SignIn, response: Response, uow: UnitOfWorkDep,
                     user: Grant = allow("journal:note.sign")) -> NoteOut:
+    """Signs the current version of a note (201, publishing `note.signed`); signing a version
+    already signed answers 200 and changes nothing. The author signs their own version; a
+    supervisor may sign for another author (403 `not_author` otherwise). 409 `version_conflict`
+    when `version` is not the current one; 404 `note_not_found`, 410 `note_removed`."""
     return _made(await notes.sign_note(uow, user, note_id=note_id, version=body.version), response)
 
 
@@ -57,6 +73,11 @@ async def sign_note(note_id: UUID, body: SignIn, response: Response, uow: UnitOf
 async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, uow: UnitOfWorkDep, *,
                        user: Grant = allow("journal:note.addend"),
                        idempotency_key: RequiredIdempotencyKey) -> NoteOut:
+    """Adds an addendum (tillägg) beside the note, e.g. the person's objection as told to the
+    caseworker; the note and its versions do not change. Publishes `note.addended`. Requires an
+    Idempotency-Key: a retry with the same key answers 200 with the note as it was made.
+    Caseworkers and supervisors of the case's unit; 404 `note_not_found`, 410 `note_removed`,
+    409 `idempotency_key_reused` for a key used for another request."""
     made = await notes.add_addendum(uow, user, note_id=note_id, text=body.text, given_by=body.given_by,
                                     key=idempotency_key)
     return _made(made, response)
@@ -66,6 +87,10 @@ async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, uow:
              summary="Remove a note written on the wrong person (support); it stays in the archive")
 async def remove_note(note_id: UUID, body: RemovalIn, uow: UnitOfWorkDep,
                       user: Grant = allow("journal:note.remove")) -> ArchivedNoteOut:
+    """Removes a note written on the wrong person from every ordinary view, with a reason, and
+    publishes `note.removed`; nothing is deleted: the restricted archive keeps it. Support only.
+    `version` must be the current one (409 `version_conflict`); 409 `already_removed`, 404
+    `note_not_found`."""
     shown = await notes.remove_note(uow, user, note_id=note_id, version=body.version, reason=body.reason)
     return ArchivedNoteOut.model_validate_json(shown)
 
@@ -74,12 +99,19 @@ async def remove_note(note_id: UUID, body: RemovalIn, uow: UnitOfWorkDep,
             summary="A case's notes with every version, newest first (removed notes left out)")
 async def case_notes(case_id: UUID, page: PageDep, uow: UnitOfWorkDep,
                      user: Grant = allow("journal:note.read")) -> Page[NoteOut]:
+    """The case's notes, newest first, each with every version (struck ones too) and its
+    addenda; removed notes are left out. A caseworker reads the cases of their unit, a
+    supervisor and support those of every unit; every read is in the access log. 409
+    `case_not_known` for a case the journal does not know (or may not show), 410 `case_removed`."""
     found = await notes.case_notes(uow, user, case_id=case_id, limit=page.limit, cursor=page.cursor)
     return Page[NoteOut](items=_NOTE_LIST.validate_json(found.notes), next_cursor=found.next_cursor)
 
 
 @router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version")
 async def get_note(note_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("journal:note.read")) -> NoteOut:
+    """One note with every version and its addenda; the URL a new note's Location names. Who may
+    read it as for the case's notes; 404 `note_not_found` also for another unit's note, 410
+    `note_removed` for a removed one (support reads it in the archive)."""
     return NoteOut.model_validate_json(await notes.read_note(uow, user, note_id=note_id))
 
 
@@ -87,6 +119,8 @@ async def get_note(note_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("journ
             summary="The restricted archive (support): any note, removed or not, with every version")
 async def archived_note(note_id: UUID, uow: UnitOfWorkDep,
                         user: Grant = allow("journal:archive.read")) -> ArchivedNoteOut:
+    """Any note from the restricted archive, removed or not, with every version and who removed
+    it and why. Support only; every read is in the access log. 404 `note_not_found`."""
     return ArchivedNoteOut.model_validate_json(await notes.read_archived_note(uow, user, note_id=note_id))
 
 

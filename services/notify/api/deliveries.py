@@ -18,6 +18,10 @@ async def list_deliveries(uow: UnitOfWorkDep, page: PageDep, order_id: UUID | No
                           recipient: str | None = Query(None, max_length=2000),
                           status: StatusName | None = None, channel: ChannelName | None = None,
                           user: Grant = allow("notify:delivery.read")) -> Page[DeliveryOut]:
+    """Every e-mail, webhook call and in-app notice notify has queued, newest first, with its
+    status (pending, delivered, failed), attempts and last error: for support to answer "was the
+    provider told?". Filter by order, recipient (an e-mail address matches in any case), status or
+    channel. Support only (403 otherwise); 422 on an invalid filter or cursor."""
     rows, next_cursor = await deliveries.list_deliveries(
         uow, user, order_id=order_id, recipient=recipient, status=status, channel=channel,
         limit=page.limit, cursor=page.cursor)

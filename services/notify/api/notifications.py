@@ -17,6 +17,9 @@ router = APIRouter(tags=["notifications"])
             summary="Your in-app notifications (aviseringar), newest first")
 async def list_notifications(uow: UnitOfWorkDep, page: PageDep, unread: bool = False,
                              who: Grant = allow("notify:notification.read")) -> Page[NotificationOut]:
+    """The caller's in-app notifications (expired watches, escalations), newest first; a
+    supervisor also sees those addressed to their unit's supervisors. `unread=true` leaves out
+    those already read. For caseworkers and supervisors (403 for other roles)."""
     found, next_cursor = await notifications.list_notifications(uow, who, unread_only=unread, limit=page.limit,
                                                                 cursor=page.cursor)
     return Page[NotificationOut](items=[NotificationOut.model_validate(n) for n in found], next_cursor=next_cursor)
@@ -26,4 +29,7 @@ async def list_notifications(uow: UnitOfWorkDep, page: PageDep, unread: bool = F
              summary="Mark one of your notifications read")
 async def mark_read(notification_id: UUID, uow: UnitOfWorkDep,
                     who: Grant = allow("notify:notification.mark_read")) -> NotificationOut:
+    """Marks the notification read by the caller and answers it with `read_at`. Marking it again
+    changes nothing. 404 `notification_not_found` when it does not exist or is not addressed to
+    the caller (or, for a supervisor, to their unit's supervisors)."""
     return NotificationOut.model_validate(await notifications.mark_read(uow, who, notification_id))

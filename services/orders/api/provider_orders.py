@@ -20,6 +20,9 @@ Answerer = allow("orders:provider_order.answer")
 
 @router.get("", response_model=Page[InboxItem], summary="The provider's inbox: unopened first, then newest first")
 async def inbox(uow: UnitOfWorkDep, page: PageDep, user: Grant = Reader) -> Page[InboxItem]:
+    """The orders sent to the provider of the caller's token: those not yet opened first, then
+    the newest sent first. A recalled order the provider never opened is not shown, and one it
+    had opened shows only that it was recalled. Provider users only."""
     found = await provider_orders.inbox(uow, user, limit=page.limit, cursor=page.cursor)
     return Page[InboxItem](items=[InboxItem.of(r) for r in found.items], next_cursor=found.next_cursor)
 
@@ -27,31 +30,55 @@ async def inbox(uow: UnitOfWorkDep, page: PageDep, user: Grant = Reader) -> Page
 @router.get("/{order_id}", response_model=ProviderOrderOut,
             summary="Read an order; the first read marks it opened (order.opened)")
 async def open_order(order_id: UUID, uow: UnitOfWorkDep, user: Grant = Reader) -> ProviderOrderOut:
+    """The order as the provider sees it: the person, the intervention, the details, the
+    decision's validity and the digest of what the caseworker signed. The first read of a sent
+    order marks it opened and publishes `order.opened`. Provider users, for their own provider's
+    orders; 404 `order_not_found` for any other order, a draft, or one recalled before it was
+    opened."""
     return ProviderOrderOut.of(await provider_orders.open_order(uow, user, order_id))
 
 
 @router.post("/{order_id}/confirm", response_model=ProviderOrderOut,
              summary="Confirm (bekräfta) an opened order; from now on it cannot be recalled")
 async def confirm_order(order_id: UUID, uow: UnitOfWorkDep, user: Grant = Reader) -> ProviderOrderOut:
+    """Confirms (bekräftar) an opened order and publishes `order.confirmed`; from now on the
+    municipality cannot recall it. The order must have been read first: 409
+    `illegal_transition` for one not opened, or in any other state. Provider users, for their
+    own provider's orders; 404 `order_not_found`."""
     return ProviderOrderOut.of(await provider_orders.confirm_order(uow, user, order_id))
 
 
 @router.post("/{order_id}/reject", response_model=ProviderOrderOut, summary="Reject (avvisa) an opened order")
 async def reject_order(order_id: UUID, body: RejectIn, uow: UnitOfWorkDep, user: Grant = Reader) -> ProviderOrderOut:
+    """Rejects (avvisar) an opened order with a reason and publishes `order.rejected`; the
+    municipality may then order from another provider. 409 `illegal_transition` for
+    an order that is not opened. Provider users, for their own provider's orders; 404
+    `order_not_found`."""
     return ProviderOrderOut.of(await provider_orders.reject_order(uow, user, order_id, reason=body.reason))
 
 
 @router.post("/{order_id}/start", response_model=ProviderOrderOut,
              summary="Report that the intervention has started (verkställd) on a date")
 async def start_order(order_id: UUID, body: StartIn, uow: UnitOfWorkDep, user: Grant = Reader) -> ProviderOrderOut:
+    """Reports that the intervention began on `started_on`: the decision is carried out
+    (verkställt), and `order.started` is published. Only a confirmed order (409
+    `illegal_transition`); the date must be within the decision's validity (409
+    `outside_decision_validity`) and not in the future (422 `date_in_future`), on an open case.
+    Provider users, for their own provider's orders; 404 `order_not_found`."""
     return ProviderOrderOut.of(await provider_orders.start_order(uow, user, order_id, started_on=body.started_on))
 
 
 @router.post("/{order_id}/deliveries", status_code=201, response_model=DeliveryOut,
              responses={200: {"description": "A retry: the report this Idempotency-Key made before"}},
              summary="Report delivered minutes or units on a day (återrapportering)",
-             description="An Idempotency-Key is required: a retry with the same key is not counted twice. At most"
-                         " 1 440 minutes (and 1 000 units) per order and day, all reports together.")
+             description="Reports the minutes or units delivered on one day of a started order, the basis of"
+                         " the provider's reimbursement, and publishes `delivery.reported`. An Idempotency-Key"
+                         " is required: a retry with the same key answers 200 and is not counted twice. At most"
+                         " 1 440 minutes (and 1 000 units) per order and day, all reports together (409"
+                         " `delivery_exceeds_day`). Provider users, for their own provider's orders. 409"
+                         " `illegal_transition` for an order not started, `before_start`,"
+                         " `outside_decision_validity`, `no_price` for a measure the intervention is not priced"
+                         " in, `case_closed`; 422 `date_in_future`; 404 `order_not_found`.")
 async def report_delivery(order_id: UUID, body: DeliveryIn, response: Response, uow: UnitOfWorkDep, *,
                           user: Grant = Answerer, idempotency_key: RequiredIdempotencyKey) -> DeliveryOut:
     delivery, created = await provider_orders.report_delivery(

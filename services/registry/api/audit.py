@@ -19,6 +19,10 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 async def audit(uow: UnitOfWorkDep, paging: PageDep, person_id: UUID | None = Query(None),
                 actor: str | None = Query(None, min_length=1, max_length=200),
                 user: Grant = allow("registry:audit.read")) -> AuditOut:
+    """The access log (loggkontroll), gathered from every service: each read of one person's data
+    (`person_id`), or everything one member of staff read (`actor`), newest first, with role,
+    action, resource and reason. Reading it is itself logged. Supervisors and support. 422
+    `person_or_actor` unless exactly one of the two is given."""
     if (person_id is None) == (actor is None):
         raise errors.invalid("person_or_actor", "Ask for one person or one member of staff",
                              "give exactly one of `person_id` and `actor`")

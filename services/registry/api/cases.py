@@ -25,18 +25,30 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 
 @router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)")
 async def create_case(body: CaseIn, uow: UnitOfWorkDep, user: Grant = allow("registry:case.open")) -> CaseOut:
+    """Opens a case (ärende) of a kind in one of the caller's units about a registered person and
+    publishes `case.opened`. The responsible caseworker is the caller unless `caseworker` names
+    another. Caseworkers and supervisors of the unit (403 `other_unit` otherwise); 422
+    `person_not_found` for a person not registered."""
     return CaseOut.of(await cases.open_case(uow, user, unit=body.unit, kind=body.kind, person_id=body.person_id,
                                                    caseworker=body.caseworker))
 
 
 @router.get("/{case_id}", response_model=CaseOut, summary="Read a case")
 async def get_case(case_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("registry:case.read")) -> CaseOut:
+    """The case: unit, kind, person, status, responsible caseworker, and whether it is closed or
+    removed. A caseworker reads their unit's cases; supervisors, family law, object specialists
+    and support every unit's. Every read is in the access log. 404 `case_not_found` (also for
+    another unit's case), 410 `case_removed` for a case support has removed."""
     return CaseOut.of(await cases.read_case(uow, user, case_id))
 
 
 @router.post("/{case_id}/close", response_model=CaseOut, summary="Close a case (avsluta ärende)")
 async def close_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
                      user: Grant = allow("registry:case.close")) -> CaseOut:
+    """Closes an open case with a reason and publishes `case.closed`; orders sent in it end, and
+    nothing new is added to it. Caseworkers and supervisors of the case's unit. 409
+    `investigation_ongoing` while an investigation is not completed, `case_closed`,
+    `case_removed`; 404 `case_not_found`."""
     return CaseOut.of(await cases.close_case(uow, user, case_id, reason=body.reason))
 
 
@@ -44,6 +56,11 @@ async def close_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
              summary="Start an investigation (inled utredning)")
 async def create_investigation(case_id: UUID, body: InvestigationIn, uow: UnitOfWorkDep,
                                user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
+    """Starts an investigation (utredning) of an open case, today unless `started_on` says
+    otherwise, and publishes `investigation.started`. About a child, it is due four months after
+    the start. Caseworkers and supervisors of the case's unit. 409 `investigation_ongoing`,
+    `case_closed`; 422 `investigation_in_future`, `investigation_before_case`; 404
+    `case_not_found`."""
     return InvestigationOut.of(await investigations.start_investigation(uow, user, case_id,
                                                                         started_on=body.started_on))
 
@@ -53,6 +70,11 @@ async def create_investigation(case_id: UUID, body: InvestigationIn, uow: UnitOf
              summary="Extend a child investigation beyond four months (särskilda skäl), with the reason")
 async def extend_investigation(case_id: UUID, investigation_id: UUID, body: ExtensionIn, uow: UnitOfWorkDep,
                                user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
+    """Moves the due date of a child investigation to a later day, for special reasons
+    (särskilda skäl) stated in `reason`, and publishes `investigation.extended`; the watch moves
+    its deadline. Caseworkers and supervisors of the case's unit. 409 `no_statutory_deadline` for
+    an investigation without a deadline, `deadline_settled` for a completed one; 422
+    `extension_not_later`, `extension_in_past`; 404 `investigation_not_found`."""
     return InvestigationOut.of(await investigations.extend_investigation(
         uow, user, case_id, investigation_id, due_on=body.due_on, reason=body.reason))
 
@@ -61,6 +83,9 @@ async def extend_investigation(case_id: UUID, investigation_id: UUID, body: Exte
             summary="The extensions of an investigation's deadline, oldest first")
 async def list_extensions(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                           user: Grant = allow("registry:case.read")) -> Page[ExtensionOut]:
+    """Every extension of the investigation's deadline, oldest first: from which day to which,
+    why, by whom. Who may read it as for the case; 404 `case_not_found`,
+    `investigation_not_found`."""
     return page(ExtensionOut, await investigations.list_extensions(
         uow, user, case_id, investigation_id, limit=paging.limit, cursor=paging.cursor))
 
@@ -69,6 +94,8 @@ async def list_extensions(case_id: UUID, investigation_id: UUID, uow: UnitOfWork
             summary="The case's investigations, oldest first")
 async def list_investigations(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                               user: Grant = allow("registry:case.read")) -> Page[InvestigationOut]:
+    """The case's investigations, oldest first, with their due dates and completion. Who may
+    read them as for the case; 404 `case_not_found`."""
     return page(InvestigationOut, await investigations.list_investigations(
         uow, user, case_id, limit=paging.limit, cursor=paging.cursor))
 
@@ -77,6 +104,9 @@ async def list_investigations(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep
              summary="Complete an investigation (avsluta utredning)")
 async def complete_investigation(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep,
                                  user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
+    """Completes an ongoing investigation today and publishes `investigation.completed`
+    (a decision on it completes it too). Caseworkers and supervisors of the case's unit. 409
+    `investigation_completed`, `case_closed`; 404 `investigation_not_found`."""
     return InvestigationOut.of(await investigations.complete_investigation(uow, user, case_id, investigation_id))
 
 
@@ -84,12 +114,18 @@ async def complete_investigation(case_id: UUID, investigation_id: UUID, uow: Uni
              summary="Remove a case from every usual view (support; reversible, audited)")
 async def remove_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
                       user: Grant = allow("registry:case.remove")) -> CaseOut:
+    """Takes a case out of every usual view, with a reason (e.g. registered on the wrong person),
+    and publishes `case.removed`; nothing is deleted, the removal can be undone and is in the
+    case's history and the access log. Support only. 409 `case_removed` when already removed; 404
+    `case_not_found`."""
     return CaseOut.of(await cases.remove_case(uow, user, case_id, reason=body.reason))
 
 
 @router.post("/{case_id}/restoration", response_model=CaseOut, summary="Restore a removed case (support, audited)")
 async def restore_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
                        user: Grant = allow("registry:case.remove")) -> CaseOut:
+    """Brings a removed case back into every view, with a reason, and publishes
+    `case.restored`. Support only. 409 `case_not_removed`; 404 `case_not_found`."""
     return CaseOut.of(await cases.restore_case(uow, user, case_id, reason=body.reason))
 
 
@@ -97,4 +133,6 @@ async def restore_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
             summary="Every removal and restoration of the case, oldest first (support)")
 async def list_removals(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                         user: Grant = allow("registry:case.remove")) -> Page[RemovalOut]:
+    """Every removal and restoration of the case, oldest first, with reason, who and when.
+    Support only; the read is in the access log. 404 `case_not_found`."""
     return page(RemovalOut, await cases.list_removals(uow, user, case_id, limit=paging.limit, cursor=paging.cursor))

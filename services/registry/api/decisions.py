@@ -29,9 +29,19 @@ router = APIRouter(tags=["decisions"])
 DECISION = "/cases/{case_id}/decisions/{decision_id}"
 
 
+# Two entries of the catalogue as it is, as the example of the whole list.
+_CATALOGUE_EXAMPLE = [InterventionOut(**vars(item)).model_dump(mode="json")
+                      for item in list(interventions.catalogue().values())[:2]]
+
+
 @router.get(interventions.CATALOGUE_PATH, response_model=list[InterventionOut],
+            responses={200: {"content": {"application/json": {"example": _CATALOGUE_EXAMPLE}}}},
             summary="The intervention catalogue (insatskatalog): every intervention a decision may grant")
 async def list_interventions(user: Grant = allow("registry:case.read")) -> list[InterventionOut]:
+    """The intervention catalogue (insatskatalog): each intervention's code (used in decisions
+    and orders), Swedish name, law (SoL or LSS), IVO category, the unit its scope is measured in
+    and how it is carried out (by a provider, in-house or by payment). The same for everyone who
+    may read cases."""
     return [InterventionOut(**vars(item)) for item in interventions.catalogue().values()]
 
 
@@ -39,6 +49,14 @@ async def list_interventions(user: Grant = allow("registry:case.read")) -> list[
              summary="Make a decision (fatta beslut) on an investigation of the case; completes it if ongoing")
 async def create_decision(case_id: UUID, body: DecisionIn, uow: UnitOfWorkDep,
                           user: Grant = allow("registry:case.decide")) -> DecisionOut:
+    """Makes a decision (beslut) today on an investigation of an open case (the ongoing one
+    unless `investigation_id` names another), completing it if ongoing, and publishes
+    `decision.made`. Reasons, legal basis and how the basis was communicated are required; a
+    decision that does not grant in full carries appeal instructions. A decision above the
+    maker's delegation waits for approval (`status` awaiting_approval). Caseworkers and
+    supervisors of the case's unit. 422 for missing or contradictory content (e.g.
+    `reasons_missing`, `legal_basis_missing`, `communication_incomplete`, `validity_reversed`,
+    `investigation_required`); 409 `no_investigation`, `case_closed`; 404 `case_not_found`."""
     return DecisionOut.of(await decisions.make_decision(uow, user, case_id, body.content()))
 
 
@@ -46,6 +64,8 @@ async def create_decision(case_id: UUID, body: DecisionIn, uow: UnitOfWorkDep,
             summary="The case's decisions, oldest first")
 async def list_decisions(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                          user: Grant = allow("registry:case.read")) -> Page[DecisionOut]:
+    """The case's decisions, oldest first, with their content, maker and delegation status. Who
+    may read them as for the case; the read is in the access log. 404 `case_not_found`."""
     return page(DecisionOut, await decisions.list_decisions(uow, user, case_id, limit=paging.limit,
                                                             cursor=paging.cursor))
 
@@ -55,6 +75,10 @@ async def list_decisions(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                     " how to appeal")
 async def decision_letter(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
                           user: Grant = allow("registry:case.read")) -> Response:
+    """The decision letter (beslutsmeddelande) as a PDF to send or hand to the person: the
+    decision, its reasons, legal basis and, when it does not grant in full, how to appeal. Who may
+    read it as for the case; the read is in the access log. 409 `decision_not_in_force` or
+    `no_letter` (a decision made without reasons); 404 `decision_not_found`."""
     return pdf(await decisions.decision_letter(uow, user, case_id, decision_id), f"beslut-{decision_id}.pdf")
 
 
@@ -62,6 +86,9 @@ async def decision_letter(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
             summary="How the decision is carried out: executions, interruptions, resumptions and delay reasons")
 async def read_execution(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
                          user: Grant = allow("registry:case.read")) -> ExecutionOut:
+    """How the decision is carried out (verkställighet): when it was carried out, interrupted or
+    resumed, and the recorded reasons for delay. Who may read it as for the case; 404
+    `decision_not_found`."""
     return ExecutionOut.of(await decisions.read_execution(uow, user, case_id, decision_id))
 
 
@@ -69,6 +96,11 @@ async def read_execution(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
              summary="Record that the decision is carried out in-house or by payment (verkställt)")
 async def record_execution(case_id: UUID, decision_id: UUID, body: ExecutionIn, uow: UnitOfWorkDep,
                            user: Grant = allow("registry:case.decide")) -> ExecutionOut:
+    """Records that the decision was carried out on a day by the unit's own staff (in_house) or
+    by payment; a provider's start is recorded by the orders service. Caseworkers and supervisors
+    of the case's unit. 409 `already_executed`, `decision_rejected`; 422
+    `method_not_for_intervention`, `execution_in_future`, `execution_too_early`; 404
+    `decision_not_found`."""
     return ExecutionOut.of(await decisions.record_execution(uow, user, case_id, decision_id, method=body.method,
                                                             executed_on=body.executed_on))
 
@@ -77,6 +109,10 @@ async def record_execution(case_id: UUID, decision_id: UUID, body: ExecutionIn, 
              summary="Record an interruption (avbrott) of the decision's carrying out")
 async def interrupt(case_id: UUID, decision_id: UUID, body: InterruptionIn, uow: UnitOfWorkDep,
                     user: Grant = allow("registry:case.decide")) -> ExecutionOut:
+    """Records that the carrying out was interrupted (avbrott) on a day, with a reason code; an
+    interruption not resumed within three months is reported to IVO. Caseworkers and supervisors
+    of the case's unit. 409 `not_executed`, `already_interrupted`; 422 for a day in the future or
+    before the decision; 404 `decision_not_found`."""
     return ExecutionOut.of(await decisions.interrupt(uow, user, case_id, decision_id,
                                                      interrupted_on=body.interrupted_on,
                                                      reason_code=body.reason_code))
@@ -86,6 +122,9 @@ async def interrupt(case_id: UUID, decision_id: UUID, body: InterruptionIn, uow:
              summary="Record that an interrupted decision is carried out again")
 async def resume(case_id: UUID, decision_id: UUID, body: ResumptionIn, uow: UnitOfWorkDep,
                  user: Grant = allow("registry:case.decide")) -> ExecutionOut:
+    """Records that an interrupted decision is carried out again from a day. Caseworkers and
+    supervisors of the case's unit. 409 `not_interrupted`; 422 for a day in the future or before
+    the decision; 404 `decision_not_found`."""
     return ExecutionOut.of(await decisions.resume(uow, user, case_id, decision_id, resumed_on=body.resumed_on))
 
 
@@ -93,6 +132,10 @@ async def resume(case_id: UUID, decision_id: UUID, body: ResumptionIn, uow: Unit
              summary="Record why the decision is not carried out yet (for the report to IVO)")
 async def record_delay_reason(case_id: UUID, decision_id: UUID, body: DelayReasonIn, uow: UnitOfWorkDep,
                               user: Grant = allow("registry:case.decide")) -> ExecutionOut:
+    """Records why a favourable decision is not carried out yet (e.g. no place available, the
+    person declined an offer), for the quarterly report to IVO. Caseworkers and supervisors of the
+    case's unit. 409 `already_executed`, `decision_rejected`; 422 `declined_offer_on` when the
+    date is given without code declined_offer or missing with it; 404 `decision_not_found`."""
     return ExecutionOut.of(await decisions.record_delay_reason(uow, user, case_id, decision_id, code=body.code,
                                                                declined_offer_on=body.declined_offer_on))
 
@@ -101,6 +144,11 @@ async def record_delay_reason(case_id: UUID, decision_id: UUID, body: DelayReaso
              summary="Approve a decision above its maker's delegation: it comes into force (decision.approved)")
 async def approve(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
                   user: Grant = allow("registry:decision.approve")) -> DecisionOut:
+    """Approves a decision waiting for approval because it was above its maker's delegation: it
+    comes into force and `decision.approved` is published, so it can be carried out and ordered.
+    Supervisors of the case's unit whose delegation level in the staff directory meets the
+    decision's, and not its maker (403 `own_decision`, `delegation_insufficient`,
+    `delegation_other_unit`); 409 `decision_not_awaiting_approval`; 404 `decision_not_found`."""
     return DecisionOut.of(await decisions.approve(uow, user, case_id, decision_id))
 
 
@@ -108,4 +156,7 @@ async def approve(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
              summary="Refuse a decision above its maker's delegation: it never comes into force (decision.refused)")
 async def refuse(case_id: UUID, decision_id: UUID, body: RefusalIn, uow: UnitOfWorkDep,
                  user: Grant = allow("registry:decision.approve")) -> DecisionOut:
+    """Refuses a decision waiting for approval, with a reason kept in the registry: it never comes
+    into force, and `decision.refused` is published. Who may do it and the errors as for
+    approving."""
     return DecisionOut.of(await decisions.refuse(uow, user, case_id, decision_id, reason=body.reason))

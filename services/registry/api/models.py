@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.types import Day, Name, Reason, Unit, text
 from services.registry.domain import imports
@@ -48,6 +48,51 @@ def _fields(model: type[BaseModel], row, *, but: Sequence[str] = ()) -> dict:
     return {k: row[k] for k in model.model_fields if k not in but}
 
 
+# The ids and values the examples share, so that they tell one story: Tolvan Tolvansson (a
+# Skatteverket test number) is granted home help; a report of concern about a child comes in.
+PERSON_ID = "7d3e9f1a-2b4c-4d5e-8f6a-9b0c1d2e3f4a"
+CHILD_ID = "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"
+CASE_ID = "5c0a7e2d-91b4-4f36-8d2a-6e3b1f0c9a47"
+CHILD_CASE_ID = "01958f0c-6d5e-7f4a-9b3c-2d1e0f9a8b7c"
+INVESTIGATION_ID = "01958f10-2c3d-7e4f-8a5b-6c7d8e9f0a1b"
+CHILD_INVESTIGATION_ID = "01958f21-3d4e-7f5a-9b6c-7d8e9f0a1b2c"
+DECISION_ID = "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"
+INQUIRY_ID = "01958e90-1a2b-7c3d-8e4f-5a6b7c8d9e0f"
+ADDRESS = {"street": "Storgatan 12", "postal_code": "722 15", "city": "Västerås"}
+PERSON = {"id": PERSON_ID, "pin": "191212121212", "birth_date": "1912-12-12", "first_name": "Tolvan",
+          "last_name": "Tolvansson", "protected_identity": False, "address": ADDRESS, "address_withheld": False}
+CASE = {"id": CASE_ID, "unit": "vuxen", "kind": "SoL", "person_id": PERSON_ID, "status": "open",
+        "opened_on": "2026-02-23", "opened_by": "anna", "caseworker": "anna", "closed_on": None,
+        "close_reason": None, "removed_at": None, "removed_by": None, "removal_reason": None}
+INVESTIGATION = {"id": INVESTIGATION_ID, "case_id": CASE_ID, "started_on": "2026-02-23", "due_on": None,
+                 "started_by": "anna", "completed_on": "2026-03-09", "completed_by": "anna"}
+COMMUNICATION = {"communicated": True, "communicated_on": "2026-03-05", "method": "meeting",
+                 "not_communicated_reason": None}
+REASONS = ("Tolvan har efter ett fall svårt att klara inköp och matlagning på egen hand. Behovet kan inte"
+           " tillgodoses på annat sätt och hon har rätt till bistånd i form av hemtjänst för att uppnå en"
+           " skälig levnadsnivå.")
+LEGAL_BASIS = "4 kap. 1 § socialtjänstlagen (2025:400)"
+DECISION = {
+    "id": DECISION_ID, "case_id": CASE_ID, "investigation_id": INVESTIGATION_ID, "outcome": "granted",
+    "intervention": "home_help", "intervention_name": "Hemtjänst", "law": "SoL", "reasons": REASONS,
+    "legal_basis": LEGAL_BASIS, "scope_amount": "24.00", "scope_unit": "hours_per_month",
+    "valid_from": "2026-03-09", "valid_to": "2027-03-08", "follow_up_on": "2026-09-09", "decided_on": "2026-03-09",
+    "decided_by": "anna", "decided_by_name": "Anna Andersson", "decided_by_title": "Biståndshandläggare",
+    "decided_by_known": True, "appeal_instructions": None, "communication": COMMUNICATION, "status": "in_force",
+    "required_level": "caseworker", "approved_by": None, "approved_at": None, "refused_by": None,
+    "refused_at": None, "refusal_reason": None}
+INQUIRY = {
+    "id": INQUIRY_ID, "person_id": CHILD_ID, "unit": "barn", "kind": "report_of_concern",
+    "received_on": "2026-03-02",
+    "summary": "Orosanmälan från skolan: eleven har flera gånger kommit till skolan hungrig och berättar om bråk"
+               " hemma.",
+    "recorded_by": "karin", "caseworker": "karin", "assessment_due_on": "2026-03-16", "assessment_overdue": False,
+    "assessed_on": None, "assessment_outcome": None, "assessment_reasons": None, "assessed_by": None,
+    "assessment_recorded_at": None, "protection_due_on": "2026-03-02", "protection_needed": False,
+    "protection_reasons": "Eleven har inte berättat om våld och går hem till sin mamma efter skolan.",
+    "protection_assessed_by": "karin", "protection_assessed_at": "2026-03-02T13:40:00Z", "investigation_id": None}
+
+
 # Persons
 
 class Address(BaseModel):
@@ -57,6 +102,10 @@ class Address(BaseModel):
 
 
 class PersonIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "pin": "19121212-1212", "first_name": "Tolvan", "last_name": "Tolvansson", "address": ADDRESS,
+        "protected_identity": False}]})
+
     # A JSON number is taken too, so that it is judged by the validator like any other input.
     pin: str | int = Field(description="personnummer or samordningsnummer, 10 or 12 digits")
     first_name: Name
@@ -66,6 +115,8 @@ class PersonIn(BaseModel):
 
 
 class PersonOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [PERSON]})
+
     id: UUID
     pin: str
     birth_date: date
@@ -86,12 +137,24 @@ class PersonOut(BaseModel):
 
 
 class AddressGrantIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "grantee": "anna", "days": 30,
+        "reason": "Handlägger ansökan om hemtjänst och behöver boendeadressen för hembesök"}]})
+
     grantee: str = Field(min_length=1, max_length=200, description="the token subject (sub) who may see the address")
     reason: str = Field(min_length=3, max_length=500, description="why: logged with every read under the grant")
     days: int = Field(30, ge=1, le=92, description="how long the grant lasts")
 
 
 class AddressGrantOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "01959a01-7b6c-7d5e-8f4a-3b2c1d0e9f8a", "person_id": "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7",
+        "grantee": "anna", "unit": "vuxen",
+        "reason": "Handlägger ansökan om hemtjänst och behöver boendeadressen för hembesök",
+        "granted_by": "greta",
+        "granted_at": "2026-03-02T08:30:00Z", "valid_until": "2026-04-01T08:30:00Z", "revoked_by": None,
+        "revoked_at": None, "revoke_reason": None}]})
+
     id: UUID
     person_id: UUID
     grantee: str
@@ -110,17 +173,25 @@ class AddressGrantOut(BaseModel):
 
 
 class RevocationIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reason": "Hembesöket är gjort; adressen behövs inte längre"}]})
+
     reason: str = Field(min_length=3, max_length=500)
 
 
 class PinSearchIn(BaseModel):
     """A search by personal identity number: in the body, so the number is in no URL."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{"pin": "19121212-1212"}]})
+
     # A JSON number is taken too, so that it is judged by the validator like any other input.
     pin: Annotated[str, Field(max_length=40)] | int = Field(
         description="personnummer or samordningsnummer, 10 or 12 digits")
 
 
 class PersonSearchOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "pin": "191212121212", "found": True, "message": "one person found", "items": [PERSON]}]})
+
     pin: str = Field(description="the number as normalized by the validator")
     found: bool
     message: str
@@ -137,6 +208,9 @@ class PersonSearchOut(BaseModel):
 # Cases, investigations and decisions
 
 class CaseIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "unit": "vuxen", "kind": "SoL", "person_id": PERSON_ID, "caseworker": "anna"}]})
+
     unit: Unit
     kind: CaseKind
     person_id: UUID = Field(description="the person the case is about (registered with POST /persons)")
@@ -145,10 +219,15 @@ class CaseIn(BaseModel):
 
 
 class ReasonIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reason": "Beslutet är verkställt och inget fortsatt behov av utredning finns"}]})
+
     reason: Reason
 
 
 class CaseOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [CASE]})
+
     id: UUID
     unit: str
     kind: CaseKind
@@ -169,6 +248,10 @@ class CaseOut(BaseModel):
 
 
 class RemovalOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "action": "removed", "reason": "Ärendet registrerades på fel person", "by_whom": "stina",
+        "at": "2026-03-10T10:00:00Z"}]})
+
     action: str
     reason: str
     by_whom: str
@@ -180,10 +263,14 @@ class RemovalOut(BaseModel):
 
 
 class InvestigationIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"started_on": "2026-02-23"}]})
+
     started_on: Day | None = Field(None, description="defaults to today")
 
 
 class InvestigationOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [INVESTIGATION]})
+
     id: UUID
     case_id: UUID
     started_on: date
@@ -210,6 +297,11 @@ class CommunicationIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "investigation_id": INVESTIGATION_ID, "intervention": "home_help", "outcome": "granted", "reasons": REASONS,
+        "legal_basis": LEGAL_BASIS, "scope_amount": 24, "valid_from": "2026-03-09", "valid_to": "2027-03-08",
+        "follow_up_on": "2026-09-09", "communication": COMMUNICATION}]})
+
     investigation_id: UUID | None = Field(None, description="the investigation of the case the decision rests on;"
                                                             " left out: the case's ongoing investigation")
     intervention: Annotated[str, Field(max_length=64, description="a code of the intervention catalogue"
@@ -238,6 +330,8 @@ DecisionStatus = Literal["in_force", "awaiting_approval", "refused"]
 
 
 class DecisionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [DECISION]})
+
     id: UUID
     case_id: UUID
     investigation_id: UUID
@@ -281,16 +375,28 @@ class DecisionOut(BaseModel):
 
 
 class RefusalIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "reason": "Omfattningen ska prövas på nytt efter hembesök med arbetsterapeut"}]})
+
     reason: Reason = Field(description="why the decision is not approved; stays in the registry")
 
 
 class ExtensionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "due_on": "2026-08-31",
+        "reason": "Barnpsykiatrins utlåtande kommer först i augusti och behövs för bedömningen"}]})
+
     due_on: Day = Field(description="the new deadline")
     reason: Reason = Field(description="särskilda skäl (an investigation) or synnerliga skäl (an initial"
                                        " assessment)")
 
 
 class ExtensionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "previous_due_on": "2026-07-02", "due_on": "2026-08-31",
+        "reason": "Barnpsykiatrins utlåtande kommer först i augusti och behövs för bedömningen",
+        "extended_by": "karin", "extended_at": "2026-06-15T11:20:00Z"}]})
+
     previous_due_on: date
     due_on: date
     reason: str
@@ -303,20 +409,29 @@ class ExtensionOut(BaseModel):
 
 
 class ExecutionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"method": "in_house", "executed_on": "2026-03-16"}]})
+
     method: Method = Field(description="in_house (by the unit's own staff) or payment")
     executed_on: Day
 
 
 class InterruptionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "interrupted_on": "2026-05-04", "reason_code": "hospital_stay"}]})
+
     interrupted_on: Day
     reason_code: InterruptionReason
 
 
 class ResumptionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"resumed_on": "2026-05-18"}]})
+
     resumed_on: Day
 
 
 class DelayReasonIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "staff_shortage"}]})
+
     code: DelayReason
     declined_offer_on: Day | None = Field(None, description="the day the person declined an offer; only with"
                                                             " code declined_offer")
@@ -347,6 +462,12 @@ class DelayReasonOut(BaseModel):
 
 
 class ExecutionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "decision_id": DECISION_ID, "executed_on": "2026-03-16", "interrupted_on": None,
+        "actions": [{"action": "executed", "on_date": "2026-03-16", "method": "in_house", "reason_code": None,
+                     "recorded_by": "anna", "recorded_at": "2026-03-16T15:02:00Z"}],
+        "delay_reasons": []}]})
+
     decision_id: UUID
     executed_on: date | None = Field(description="by the unit (in-house or payment); a provider's start is"
                                                  " recorded by orders")
@@ -363,6 +484,10 @@ class ExecutionOut(BaseModel):
 
 
 class InterventionOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "code": "home_help", "name": "Hemtjänst", "law": "SoL", "ivo_category": "Hemtjänst",
+        "scope_unit": "hours_per_month", "carried_out": "provider"}]})
+
     code: str
     name: str
     law: str
@@ -374,6 +499,10 @@ class InterventionOut(BaseModel):
 # Inquiries
 
 class InquiryIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "kind": "report_of_concern", "person_id": CHILD_ID, "unit": "barn", "received_on": "2026-03-02",
+        "summary": INQUIRY["summary"]}]})
+
     kind: InquiryKind
     person_id: UUID = Field(description="who the inquiry is about")
     unit: Unit
@@ -382,22 +511,33 @@ class InquiryIn(BaseModel):
 
 
 class ProtectionAssessmentIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "protection_needed": False, "reasons": INQUIRY["protection_reasons"]}]})
+
     protection_needed: bool = Field(description="whether the child needs immediate protection")
     reasons: Reason
 
 
 class AssessmentIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "outcome": "open_investigation", "assessed_on": "2026-03-09",
+        "reasons": "Uppgifterna om att eleven ofta är hungrig behöver utredas närmare"}]})
+
     outcome: AssessmentOutcome
     reasons: Reason
     assessed_on: Day | None = Field(None, description="defaults to today")
 
 
 class InvestigationFromInquiryIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "SoL"}]})
+
     case_id: UUID | None = Field(None, description="an existing case of the person; else a new case is opened")
     kind: CaseKind | None = Field(None, description="the kind of the new case")
 
 
 class InquiryOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [INQUIRY]})
+
     id: UUID
     person_id: UUID
     unit: str
@@ -428,6 +568,15 @@ class InquiryOut(BaseModel):
 
 
 class InvestigationFromInquiryOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "inquiry": {**INQUIRY, "assessed_on": "2026-03-09", "assessment_outcome": "open_investigation",
+                    "assessment_reasons": "Uppgifterna om att eleven ofta är hungrig behöver utredas närmare",
+                    "assessed_by": "karin", "assessment_recorded_at": "2026-03-09T09:15:00Z",
+                    "investigation_id": CHILD_INVESTIGATION_ID},
+        "case_id": CHILD_CASE_ID,
+        "investigation": {"id": CHILD_INVESTIGATION_ID, "case_id": CHILD_CASE_ID, "started_on": "2026-03-09",
+                          "due_on": "2026-07-09", "started_by": "karin", "completed_on": None, "completed_by": None}}]})
+
     inquiry: InquiryOut
     case_id: UUID
     investigation: InvestigationOut
@@ -455,6 +604,13 @@ class Occurrence(BaseModel):
 
 
 class OccurrencesOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "pin": "191212121212", "registered": True, "person_id": PERSON_ID, "scope": "all units", "found": True,
+        "message": "1 occurrence(s) in all units",
+        "items": [{"type": "case", "id": CASE_ID, "unit": "vuxen", "kind": "SoL", "status": "open",
+                   "opened_on": "2026-02-23", "closed_on": None}],
+        "next_cursor": None}]})
+
     pin: str = Field(description="the number as normalized by the validator")
     registered: bool = Field(description="whether a person with this number is in the registry")
     person_id: UUID | None
@@ -493,6 +649,14 @@ class AccessOut(BaseModel):
 
 
 class AuditOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "person_id": PERSON_ID, "actor": None,
+        "items": [{"event_id": "01959b22-4c5d-7e6f-8a7b-9c0d1e2f3a4b", "service": "omsorg/journal", "actor": "anna",
+                   "actor_name": "Anna Andersson", "actor_title": "Biståndshandläggare", "actor_known": True,
+                   "roles": ["caseworker"], "action": "read", "resource": f"case/{CASE_ID}/notes",
+                   "person_id": PERSON_ID, "reason": None, "at": "2026-03-03T14:40:12Z"}],
+        "next_cursor": None}]})
+
     person_id: UUID | None = Field(None, description="the person whose log this is, when asked by person")
     actor: str | None = Field(None, description="the member of staff whose reads these are, when asked by actor")
     items: list[AccessOut] = Field(description="newest first")
@@ -507,6 +671,10 @@ class AuditOut(BaseModel):
 # A citizen's own view
 
 class MyCase(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": CASE_ID, "unit": "vuxen", "kind": "SoL", "status": "open", "opened_on": "2026-02-23",
+        "closed_on": None}]})
+
     id: UUID
     unit: str
     kind: CaseKind
@@ -521,6 +689,11 @@ class MyCase(BaseModel):
 
 class MyDecision(BaseModel):
     """A decision as the person it is about reads it: with its reasons and how to appeal."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": DECISION_ID, "case_id": CASE_ID, "outcome": "granted", "intervention": "home_help",
+        "intervention_name": "Hemtjänst", "reasons": REASONS, "legal_basis": LEGAL_BASIS, "scope_amount": "24.00",
+        "scope_unit": "hours_per_month", "valid_from": "2026-03-09", "valid_to": "2027-03-08",
+        "decided_on": "2026-03-09", "appeal_instructions": None}]})
     id: UUID
     case_id: UUID
     outcome: Outcome
@@ -553,6 +726,13 @@ class RowResult(BaseModel):
 
 
 class ImportReport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "01959c40-1d2e-7f3a-8b4c-5d6e7f8a9b0c", "rows": 2, "imported": 1, "refused": 1,
+        "results": [{"line": 2, "status": "imported", "reasons": [], "person_id": PERSON_ID, "person_created": True,
+                     "case_id": CASE_ID},
+                    {"line": 3, "status": "refused", "reasons": ["the case is closed: closed cases are not imported"],
+                     "person_id": None, "person_created": False, "case_id": None}]}]})
+
     id: UUID
     rows: int
     imported: int

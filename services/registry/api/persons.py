@@ -23,6 +23,11 @@ router = APIRouter(prefix="/persons", tags=["persons"])
 
 @router.post("", status_code=201, response_model=PersonOut, summary="Register a person")
 async def create_person(body: PersonIn, uow: UnitOfWorkDep, user: Grant = allow("registry:person.create")) -> PersonOut:
+    """Registers a person under a valid personnummer or samordningsnummer (10 or 12 digits,
+    with or without a hyphen; stored as 12 digits), with an optional address and whether the
+    person has protected identity (skyddade personuppgifter). Caseworkers and supervisors. 409
+    `person_exists` when the number is registered already (look the person up instead); 422
+    when the number is not valid."""
     address = body.address
     return PersonOut.of(await persons.register_person(
         uow, user, pin=str(body.pin), first_name=body.first_name, last_name=body.last_name,
@@ -32,6 +37,10 @@ async def create_person(body: PersonIn, uow: UnitOfWorkDep, user: Grant = allow(
 
 @router.get("/{person_id}", response_model=PersonOut, summary="Read a person")
 async def get_person(person_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("registry:person.read")) -> PersonOut:
+    """The person with their number, name and, when the caller may see it, address: a
+    protected person's address is shown only under an address grant for the caller's unit
+    (`address_withheld` tells that it exists). Caseworkers, supervisors, family law and support;
+    every read is in the access log. 404 `person_not_found`."""
     return PersonOut.of(await persons.read_person(uow, user, person_id))
 
 
@@ -40,6 +49,10 @@ async def get_person(person_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("r
 @router.post("/search", response_model=PersonSearchOut, summary="Look a person up by personal identity number")
 async def find_person(body: PinSearchIn, uow: UnitOfWorkDep,
                       user: Grant = allow("registry:person.read")) -> PersonSearchOut:
+    """Looks a person up by personal identity number, sent in the body so that it is in no URL
+    or log. Answers the number as normalized and the one person who has it, or none (`found`
+    false): the number is unique. Who may call it as for reading a person; 422 when the number is
+    not valid."""
     return PersonSearchOut.of(await persons.find_person(uow, user, str(body.pin)))
 
 
@@ -47,6 +60,10 @@ async def find_person(body: PinSearchIn, uow: UnitOfWorkDep,
              summary="Let one member of staff see a protected address, for a reason and a time")
 async def grant_address(person_id: UUID, body: AddressGrantIn, uow: UnitOfWorkDep,
                         user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
+    """Lets one member of staff (by token subject) see a protected person's address for
+    1 to 92 days (30 by default), within the supervisor's own unit, for a reason logged with every
+    read under the grant. Supervisors only, never to themselves (403 `self_grant`). 409
+    `not_protected` for a person without protected identity; 404 `person_not_found`."""
     return AddressGrantOut.of(await persons.grant_address(uow, user, person_id, grantee=body.grantee,
                                                           reason=body.reason, days=body.days))
 
@@ -55,6 +72,9 @@ async def grant_address(person_id: UUID, body: AddressGrantIn, uow: UnitOfWorkDe
             summary="The grants of a protected address, newest first")
 async def address_grants(person_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                          user: Grant = allow("registry:person.address_grant")) -> Page[AddressGrantOut]:
+    """The grants of the person's protected address, newest first, in the caller's unit:
+    who may see it, why, until when, and any revocation. Supervisors only; the read is in the
+    access log. 404 `person_not_found`."""
     listed = await persons.address_grants(uow, user, person_id, limit=paging.limit, cursor=paging.cursor)
     return Page(items=[AddressGrantOut.of(r) for r in listed.items], next_cursor=listed.next_cursor)
 
@@ -63,4 +83,7 @@ async def address_grants(person_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
              summary="End a grant of a protected address before its time")
 async def revoke_address(person_id: UUID, grant_id: UUID, body: RevocationIn, uow: UnitOfWorkDep,
                          user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
+    """Ends a grant of a protected address before its time, with a reason; from now on the
+    grantee no longer sees the address. Supervisors of the grant's unit. 404 `grant_not_found`
+    (also for another unit's grant), 409 `already_revoked`."""
     return AddressGrantOut.of(await persons.revoke_address(uow, user, person_id, grant_id, reason=body.reason))

@@ -4,7 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.models import CaseOut, InquiryOut, page
 from services.registry.api.types import Name, Reason
@@ -18,11 +18,19 @@ router = APIRouter(tags=["responsibility"])
 
 
 class ReassignmentIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"caseworker": "bertil", "reason": "Anna går på föräldraledighet; Bertil tar över ärendet"}]})
+
     caseworker: Name = Field(description="the new responsible caseworker, as the token subject (sub)")
     reason: Reason = Field(description="why; kept in the registry, not sent in the event")
 
 
 class ReassignmentOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "previous_caseworker": "anna", "caseworker": "bertil",
+        "reason": "Anna går på föräldraledighet; Bertil tar över ärendet", "reassigned_by": "greta",
+        "reassigned_at": "2026-04-01T08:05:00Z"}]})
+
     previous_caseworker: str | None
     caseworker: str
     reason: str
@@ -38,6 +46,11 @@ class ReassignmentOut(BaseModel):
              summary="Hand the case over to another responsible caseworker (byt handläggare), with the reason")
 async def reassign_case(case_id: UUID, body: ReassignmentIn, uow: UnitOfWorkDep,
                         user: Grant = allow("registry:case.reassign")) -> CaseOut:
+    """Hands an open case over to another responsible caseworker (byt handläggare), with a
+    reason kept in the registry, and publishes `case.reassigned`; the new caseworker's worklists
+    and watches follow. A caseworker hands over only a case they are responsible for (403
+    `not_responsible`), a supervisor any case of their unit. 409 `already_responsible`,
+    `case_closed`; 404 `case_not_found`."""
     return CaseOut.of(await responsibility.reassign_case(uow, user, case_id, caseworker=body.caseworker,
                                                          reason=body.reason))
 
@@ -46,6 +59,8 @@ async def reassign_case(case_id: UUID, body: ReassignmentIn, uow: UnitOfWorkDep,
             summary="Every handing over of the case, oldest first")
 async def case_reassignments(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                              user: Grant = allow("registry:case.read")) -> Page[ReassignmentOut]:
+    """Every handing over of the case, oldest first: from whom, to whom, why, by whom. Who may
+    read it as for the case; 404 `case_not_found`."""
     return page(ReassignmentOut, await responsibility.case_reassignments(uow, user, case_id, limit=paging.limit,
                                                                          cursor=paging.cursor))
 
@@ -54,6 +69,9 @@ async def case_reassignments(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
              summary="Hand an open inquiry over to another responsible caseworker, with the reason")
 async def reassign_inquiry(inquiry_id: UUID, body: ReassignmentIn, uow: UnitOfWorkDep,
                            user: Grant = allow("registry:inquiry.reassign")) -> InquiryOut:
+    """Hands an open inquiry (not assessed, not led to an investigation) over to another
+    responsible caseworker, with a reason, and publishes `inquiry.reassigned`. Who may do it as
+    for a case. 409 `inquiry_settled`, `already_responsible`; 404 `inquiry_not_found`."""
     return InquiryOut.of(await responsibility.reassign_inquiry(uow, user, inquiry_id, caseworker=body.caseworker,
                                                                reason=body.reason))
 
@@ -62,5 +80,7 @@ async def reassign_inquiry(inquiry_id: UUID, body: ReassignmentIn, uow: UnitOfWo
             summary="Every handing over of the inquiry, oldest first")
 async def inquiry_reassignments(inquiry_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
                                 user: Grant = allow("registry:inquiry.read")) -> Page[ReassignmentOut]:
+    """Every handing over of the inquiry, oldest first. Who may read it as for the inquiry;
+    404 `inquiry_not_found`."""
     return page(ReassignmentOut, await responsibility.inquiry_reassignments(
         uow, user, inquiry_id, limit=paging.limit, cursor=paging.cursor))

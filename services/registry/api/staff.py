@@ -5,7 +5,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.registry.api.types import Day, Name, Unit, _no_nul, text
 from services.registry.domain.staff import Level, StaffEntry
@@ -22,7 +22,14 @@ SubjectPath = Annotated[str, Path(min_length=1, max_length=200, description="the
                         AfterValidator(_no_nul)]
 
 
+_STAFF = {"name": "Anna Andersson", "title": "Biståndshandläggare", "unit": "vuxen",
+          "email": "anna.andersson@kommun.example", "supervisor": "greta", "delegation_level": "caseworker",
+          "active_from": "2024-01-08", "active_to": None}
+
+
 class StaffIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_STAFF]})
+
     name: Name
     title: text(200) | None = None
     unit: Unit
@@ -39,6 +46,9 @@ class StaffIn(BaseModel):
 
 
 class StaffOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "subject": "anna", **_STAFF, "changed_by": "stina", "changed_at": "2026-01-12T09:00:00Z"}]})
+
     subject: str
     name: str
     title: str | None
@@ -57,6 +67,9 @@ class StaffOut(BaseModel):
 
 
 class CoverIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"absent": "anna", "cover": "bertil", "from_date": "2026-07-06", "to_date": "2026-07-31"}]})
+
     absent: Subject = Field(description="the member who is away")
     cover: Subject = Field(description="who stands in (ersättare), of the same unit")
     from_date: Day
@@ -64,6 +77,11 @@ class CoverIn(BaseModel):
 
 
 class CoverOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "01959d10-5e6f-7a8b-9c0d-1e2f3a4b5c6d", "unit": "vuxen", "absent": "anna", "cover": "bertil",
+        "from_date": "2026-07-06", "to_date": "2026-07-31", "granted_by": "greta", "granted_at": "2026-06-22T13:00:00Z",
+        "ended_on": None, "ended_by": None}]})
+
     id: UUID
     unit: str
     absent: str
@@ -90,6 +108,12 @@ def _page(model, listed: Listed) -> Page:
                     " changed)")
 async def put_staff(subject: SubjectPath, body: StaffIn, uow: UnitOfWorkDep, response: Response,
                     user: Grant = allow("registry:staff.admin")) -> StaffOut:
+    """Adds or replaces the directory entry of the member of staff whose tokens carry `subject`:
+    name, title, unit, e-mail, own supervisor, delegation level and active period. Answers 201
+    when new, 200 when replaced, and publishes `staff.changed` when anything changed. Support and
+    service accounts (an HR or identity system's sync); not supervisors or caseworkers, so no one
+    raises their own delegation. 422 `unknown_supervisor`, `own_supervisor`, `invalid_email`,
+    `active_reversed`."""
     row, created = await usecases.put_staff(uow, user.sub, subject, body.entry())
     response.status_code = 201 if created else 200
     return StaffOut.of(row)
@@ -98,17 +122,26 @@ async def put_staff(subject: SubjectPath, body: StaffIn, uow: UnitOfWorkDep, res
 @router.get("/staff", response_model=Page[StaffOut], summary="The staff directory, by subject; `unit` to filter")
 async def list_staff(uow: UnitOfWorkDep, paging: PageDep, unit: Unit | None = Query(None),
                      user: Grant = allow("registry:staff.read")) -> Page[StaffOut]:
+    """The staff directory by subject, a page at a time; `unit` for one unit's members. Staff
+    roles and service accounts."""
     return _page(StaffOut, await usecases.list_staff(uow, unit=unit, limit=paging.limit, cursor=paging.cursor))
 
 
 @router.get("/staff/{subject}", response_model=StaffOut, summary="One member of the staff directory")
 async def get_staff(subject: SubjectPath, uow: UnitOfWorkDep, user: Grant = allow("registry:staff.read")) -> StaffOut:
+    """One member's directory entry by the `sub` of their tokens. Staff roles and service
+    accounts; 404 `staff_not_found`."""
     return StaffOut.of(await usecases.get_staff(uow, subject))
 
 
 @router.post("/covers", status_code=201, response_model=CoverOut,
              summary="Appoint a cover (ersättare) for an absent member of your unit: cover.granted")
 async def grant_cover(body: CoverIn, uow: UnitOfWorkDep, user: Grant = allow("registry:cover.grant")) -> CoverOut:
+    """Appoints a member of the same unit to stand in (ersättare) for an absent member over a
+    period and publishes `cover.granted`: the cover sees the absent member's watches and
+    notifications. Supervisors of the absent member's unit (403 `other_unit` otherwise). 422
+    `cover_is_absent`, `unknown_staff`, `cover_other_unit`, `cover_period_reversed`,
+    `cover_period_over`."""
     return CoverOut.of(await usecases.grant_cover(uow, user, absent=body.absent, cover=body.cover,
                                                   from_date=body.from_date, to_date=body.to_date))
 
@@ -116,6 +149,9 @@ async def grant_cover(body: CoverIn, uow: UnitOfWorkDep, user: Grant = allow("re
 @router.post("/covers/{cover_id}/end", response_model=CoverOut,
              summary="End a cover before its time (the absent member is back): cover.ended")
 async def end_cover(cover_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("registry:cover.grant")) -> CoverOut:
+    """Ends a cover before its time, from today (the absent member is back), and publishes
+    `cover.ended`. Supervisors of the cover's unit; 404 `cover_not_found` (also for another
+    unit's); 409 `cover_ended`, `cover_over`."""
     return CoverOut.of(await usecases.end_cover(uow, user, cover_id))
 
 
@@ -125,5 +161,8 @@ async def end_cover(cover_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("reg
 async def list_covers(uow: UnitOfWorkDep, paging: PageDep, unit: Unit | None = Query(None),
                       active_on: Day | None = Query(None),
                       user: Grant = allow("registry:cover.read")) -> Page[CoverOut]:
+    """The covers of a unit by start date: the caller's own unit unless their scope is wider;
+    `active_on` for those that hold on a day. Caseworkers and supervisors of the unit, support
+    and service accounts; 403 `other_unit` for another unit."""
     return _page(CoverOut, await usecases.list_covers(uow, user, unit=unit, active_on=active_on, limit=paging.limit,
                                                       cursor=paging.cursor))

@@ -3,8 +3,8 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.watch.domain.rules import Kind
 from services.watch.usecases import watches
@@ -17,7 +17,22 @@ router = APIRouter(tags=["watches"])
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+# The watch an order raises when its provider has not confirmed it in two working days.
+_WATCH = {
+    "id": "8e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f", "kind": "order_unconfirmed", "rule": "order_reminder",
+    "subject_type": "order", "subject_id": "01960a8c-3b2d-7e4f-9a1b-2c3d4e5f6a7b",
+    "case_id": "5c0a7e2d-91b4-4f36-8d2a-6e3b1f0c9a47",
+    "assignee": "anna", "unit": "vuxen", "escalated_to": None, "due_on": "2026-03-11", "overdue": True,
+    "raised_at": "2026-03-11T10:05:42Z", "last_raised_at": "2026-03-11T10:05:42Z", "trigger_count": 1,
+    "details": {"provider_id": "01958e21-4c3b-7d2a-8e1f-0a9b8c7d6e5f", "provider_email": "order@norr.example.se",
+                "provider_webhook_url": "https://norr.example.se/hooks/omsorg",
+                "decision_id": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d", "intervention": "home_help",
+                "sent_at": "2026-03-09T10:05:42+00:00"}}
+
+
 class WatchOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_WATCH]})
+
     id: UUID
     kind: Kind
     rule: str
@@ -42,6 +57,11 @@ class KindCount(BaseModel):
 
 
 class WatchPage(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "today": "2026-03-16", "overdue": 1,
+        "counts": {"order_unconfirmed": {"open": 1, "overdue": 1}, "investigation_due": {"open": 2, "overdue": 0}},
+        "items": [_WATCH], "next_cursor": None}]})
+
     today: date
     overdue: int = Field(description="Overdue watches in the list, on every page")
     counts: dict[Kind, KindCount] = Field(description="Open and overdue watches per kind, on every page")
@@ -50,10 +70,19 @@ class WatchPage(BaseModel):
 
 
 class ResolveIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"comment": "Ringde utföraren, beställningen bekräftas i dag."}]})
+
     comment: str | None = Field(None, max_length=2_000, description="What was done, for the record")
 
 
 class ResolvedOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "id": "8e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f", "kind": "order_unconfirmed",
+        "subject_id": "01960a8c-3b2d-7e4f-9a1b-2c3d4e5f6a7b", "resolved_at": "2026-03-16T09:41:12Z",
+        "resolved_by": "anna", "resolution": "manual",
+        "comment": "Ringde utföraren, beställningen bekräftas i dag."}]})
+
     id: UUID
     kind: Kind
     subject_id: UUID
@@ -71,6 +100,12 @@ async def list_watches(
     unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
     kind: Kind | None = None,
 ) -> WatchPage:
+    """The open watches (bevakningar) the caller must act on: one per subject and kind, overdue
+    first, then by due date; `counts` and `overdue` cover the whole list, not only the page.
+    A caseworker sees their own watches and those of whom they cover today (`assignee` may name
+    one of those); a supervisor by default their own and the unit's unassigned ones, or with
+    `assignee` a caseworker's list, or with `unit` (their own only) the whole unit's. 403
+    `not_your_list` or `other_unit` for a list the caller may not see."""
     found = await watches.list_watches(uow, user, assignee=assignee, unit=unit, kind=kind,
                                        limit=page.limit, cursor=page.cursor)
     return WatchPage(today=found.today, overdue=found.overdue,
@@ -79,8 +114,14 @@ async def list_watches(
 
 
 @router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")
-async def resolve_watch(watch_id: UUID, uow: UnitOfWorkDep, body: ResolveIn | None = None,
+async def resolve_watch(watch_id: UUID, uow: UnitOfWorkDep,
+                        body: Annotated[ResolveIn | None, Body(examples=ResolveIn.model_config["json_schema_extra"]
+                                                               ["examples"])] = None,
                         user: Grant = allow("watch:watch.resolve")) -> ResolvedOut:
+    """Resolves an open watch by hand, with an optional comment of what was done, and publishes
+    `watch.resolved`. The assignee (or whoever covers them today) or a supervisor of the watch's
+    unit may do it; 403 `not_your_watch` for anyone else, 404 `watch_not_found`, 409
+    `watch_resolved` when it is already resolved (by hand or because its subject was dealt with)."""
     row = await watches.resolve_watch(uow, user, watch_id, comment=body.comment if body else None)
     return ResolvedOut(id=row["id"], kind=row["kind"], subject_id=row["subject_id"], resolved_at=row["resolved_at"],
                        resolved_by=row["resolved_by"], resolution=row["resolution"],
