@@ -4,6 +4,8 @@ resource's is refused with 412, so that nobody changes or signs what they have n
 
 A write without `If-Match` is taken as before (clients that read and write at once keep
 working); `If-Match: *` matches any present resource."""
+import hashlib
+
 from shared import errors
 
 HEADER = "If-Match"
@@ -12,6 +14,14 @@ HEADER = "If-Match"
 def etag(revision: int | str) -> str:
     """The strong entity tag of a resource at `revision` (a number that grows with each change)."""
     return f'"{revision}"'
+
+
+def etag_of(representation: str | bytes) -> str:
+    """The strong entity tag of a representation (RFC 9110, 8.8.3): the same bytes, the same tag;
+    for resources whose every change shows in what is read (a journal note: versions, signatures,
+    addenda)."""
+    data = representation.encode() if isinstance(representation, str) else representation
+    return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
 
 
 def ensure_current(if_match: str | None, current: str) -> None:

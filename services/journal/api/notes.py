@@ -9,7 +9,8 @@ from services.journal.api.models import AddendumIn, ArchivedNoteOut, CorrectionI
 from services.journal.usecases import notes
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, RequiredIdempotencyKey, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, RequiredIdempotencyKey, UnitOfWorkDep
+from shared.etag import etag_of
 from shared.pagination import Page
 from shared.problems import Problem
 
@@ -18,9 +19,18 @@ router = APIRouter(tags=["notes"])
 _NOTE_LIST = TypeAdapter(list[NoteOut])  # validates the store's JSON in one pass, no dicts in between
 
 
+ETAG = {"ETag": {"description": "The note as read (versions, signatures, addenda): send it back in If-Match to"
+                                " correct, sign, add to or remove exactly what you read", "schema": {"type": "string"}}}
+
+
+def _tagged(note: str, response: Response) -> NoteOut:
+    response.headers["ETag"] = etag_of(note)
+    return NoteOut.model_validate_json(note)
+
+
 def _made(made: notes.Made, response: Response) -> NoteOut:
     response.status_code = 201 if made.created else 200
-    return NoteOut.model_validate_json(made.note)
+    return _tagged(made.note, response)
 
 
 @router.post("/cases/{case_id}/notes", status_code=201, response_model=NoteOut,
@@ -42,56 +52,66 @@ async def write_note(case_id: UUID, body: NoteIn, response: Response, uow: UnitO
 
 
 @router.post("/notes/{note_id}/corrections", status_code=201, response_model=NoteOut,
+             responses={201: {"description": "The note with its new version", "headers": ETAG}},
              summary="Correct a note (rätta): a new version; the old one stays, struck through")
-async def correct_note(note_id: UUID, body: CorrectionIn, uow: UnitOfWorkDep,
-                       user: Grant = allow("journal:note.correct")) -> NoteOut:
+async def correct_note(note_id: UUID, body: CorrectionIn, response: Response, uow: UnitOfWorkDep,
+                       if_match: IfMatch = None, user: Grant = allow("journal:note.correct")) -> NoteOut:
     """Corrects the text or the date of a note as a new version, with a reason; the version it
     corrects stays, struck through, and `note.corrected` is published. Name the current version
     in `based_on_version`: 409 `version_conflict` when there is a newer one. Caseworkers and
     supervisors of the case's unit, in an open case (409 `case_closed`); 404 `note_not_found`,
-    410 `note_removed`, 422 `nothing_to_correct` when nothing changes."""
+    410 `note_removed`, 422 `nothing_to_correct` when nothing changes. With If-Match (the ETag
+    of the note as read), any change since (a version, a signature, an addendum) is 412
+    `etag_mismatch`."""
     shown = await notes.correct_note(uow, user, note_id=note_id, based_on_version=body.based_on_version,
-                                     text=body.text, occurred_on=body.occurred_on, reason=body.reason)
-    return NoteOut.model_validate_json(shown)
+                                     text=body.text, occurred_on=body.occurred_on, reason=body.reason,
+                                     if_match=if_match)
+    return _tagged(shown, response)
 
 
 @router.post("/notes/{note_id}/sign", status_code=201, response_model=NoteOut,
-             responses={200: {"description": "That version was already signed"}},
+             responses={200: {"description": "That version was already signed", "headers": ETAG},
+                        201: {"description": "The note, signed", "headers": ETAG}},
              summary="Sign the current version of a note (signera)")
 async def sign_note(note_id: UUID, body: SignIn, response: Response, uow: UnitOfWorkDep,
-                    user: Grant = allow("journal:note.sign")) -> NoteOut:
+                    if_match: IfMatch = None, user: Grant = allow("journal:note.sign")) -> NoteOut:
     """Signs the current version of a note (201, publishing `note.signed`); signing a version
     already signed answers 200 and changes nothing. The author signs their own version; a
     supervisor may sign for another author (403 `not_author` otherwise). 409 `version_conflict`
-    when `version` is not the current one; 404 `note_not_found`, 410 `note_removed`."""
-    return _made(await notes.sign_note(uow, user, note_id=note_id, version=body.version), response)
+    when `version` is not the current one; 404 `note_not_found`, 410 `note_removed`. With
+    If-Match, what is signed is exactly the note as read (412 `etag_mismatch` otherwise)."""
+    return _made(await notes.sign_note(uow, user, note_id=note_id, version=body.version, if_match=if_match),
+                 response)
 
 
 @router.post("/notes/{note_id}/addenda", status_code=201, response_model=NoteOut,
-             responses={200: {"description": "A retry: the addendum this key made before"}},
+             responses={200: {"description": "A retry: the addendum this key made before", "headers": ETAG},
+                        201: {"description": "The note with the addendum", "headers": ETAG}},
              summary="Add an addendum (tillägg), e.g. the person's objection; the note is not changed")
 async def add_addendum(note_id: UUID, body: AddendumIn, response: Response, uow: UnitOfWorkDep, *,
-                       user: Grant = allow("journal:note.addend"),
+                       if_match: IfMatch = None, user: Grant = allow("journal:note.addend"),
                        idempotency_key: RequiredIdempotencyKey) -> NoteOut:
     """Adds an addendum (tillägg) beside the note, e.g. the person's objection as told to the
     caseworker; the note and its versions do not change. Publishes `note.addended`. Requires an
     Idempotency-Key: a retry with the same key answers 200 with the note as it was made.
     Caseworkers and supervisors of the case's unit; 404 `note_not_found`, 410 `note_removed`,
-    409 `idempotency_key_reused` for a key used for another request."""
+    409 `idempotency_key_reused` for a key used for another request. With If-Match, only to the
+    note as read (412 `etag_mismatch`)."""
     made = await notes.add_addendum(uow, user, note_id=note_id, text=body.text, given_by=body.given_by,
-                                    key=idempotency_key)
+                                    key=idempotency_key, if_match=if_match)
     return _made(made, response)
 
 
 @router.post("/notes/{note_id}/removal", response_model=ArchivedNoteOut,
              summary="Remove a note written on the wrong person (support); it stays in the archive")
-async def remove_note(note_id: UUID, body: RemovalIn, uow: UnitOfWorkDep,
+async def remove_note(note_id: UUID, body: RemovalIn, uow: UnitOfWorkDep, if_match: IfMatch = None,
                       user: Grant = allow("journal:note.remove")) -> ArchivedNoteOut:
     """Removes a note written on the wrong person from every ordinary view, with a reason, and
     publishes `note.removed`; nothing is deleted: the restricted archive keeps it. Support only.
     `version` must be the current one (409 `version_conflict`); 409 `already_removed`, 404
-    `note_not_found`."""
-    shown = await notes.remove_note(uow, user, note_id=note_id, version=body.version, reason=body.reason)
+    `note_not_found`. With If-Match, only the note as read (412 `etag_mismatch`)."""
+    shown = await notes.remove_note(uow, user, note_id=note_id, version=body.version, reason=body.reason,
+                                    if_match=if_match)
     return ArchivedNoteOut.model_validate_json(shown)
 
 
@@ -107,12 +127,15 @@ async def case_notes(case_id: UUID, page: PageDep, uow: UnitOfWorkDep,
     return Page[NoteOut](items=_NOTE_LIST.validate_json(found.notes), next_cursor=found.next_cursor)
 
 
-@router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version")
-async def get_note(note_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("journal:note.read")) -> NoteOut:
+@router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version",
+            responses={200: {"description": "The note", "headers": ETAG}})
+async def get_note(note_id: UUID, response: Response, uow: UnitOfWorkDep,
+                   user: Grant = allow("journal:note.read")) -> NoteOut:
     """One note with every version and its addenda; the URL a new note's Location names. Who may
     read it as for the case's notes; 404 `note_not_found` also for another unit's note, 410
-    `note_removed` for a removed one (support reads it in the archive)."""
-    return NoteOut.model_validate_json(await notes.read_note(uow, user, note_id=note_id))
+    `note_removed` for a removed one (support reads it in the archive). Its ETag, sent back in
+    If-Match, makes a correction, signature, addendum or removal apply only to what was read."""
+    return _tagged(await notes.read_note(uow, user, note_id=note_id), response)
 
 
 @router.get("/archive/notes/{note_id}", response_model=ArchivedNoteOut,

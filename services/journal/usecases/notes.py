@@ -19,6 +19,7 @@ from services.journal.store import notes as store
 from shared import errors, idempotency, pagination
 from shared.access import Grant
 from shared.case_state import not_known
+from shared.etag import ensure_current, etag_of
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.unit_of_work import UnitOfWork
@@ -73,10 +74,12 @@ async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on
 
 
 async def correct_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, based_on_version: int, text: str | None,
-                       occurred_on: date | None, reason: str) -> str:
-    """A new version of the note; the one it corrects stays, struck through."""
+                       occurred_on: date | None, reason: str, if_match: str | None = None) -> str:
+    """A new version of the note; the one it corrects stays, struck through. With `if_match`,
+    only the note as read (412 etag_mismatch after any change since)."""
     async with uow:
         note = await _note_to_act_on(uow, note_id, Action.CORRECT, user)
+        await _ensure_as_read(uow, note_id, if_match)
         now = uow.now()
         version, changed = domain.correct(await store.current_version(uow.conn, note_id),
                                           based_on=based_on_version, text=text, occurred_on=occurred_on,
@@ -91,10 +94,13 @@ async def correct_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, based_on_
         return await store.full_note(uow.conn, note_id)
 
 
-async def sign_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int) -> Made:
-    """The current version signed; signing it again changes nothing."""
+async def sign_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int,
+                    if_match: str | None = None) -> Made:
+    """The current version signed; signing it again changes nothing. With `if_match`, only the
+    note as read: what is signed is what the signer saw."""
     async with uow:
         note = await _note_to_act_on(uow, note_id, Action.SIGN, user)
+        await _ensure_as_read(uow, note_id, if_match)
         current = await store.current_version(uow.conn, note_id)
         domain.ensure_current(version, current.version)
         ensure_may_sign(user, current.written_by)
@@ -111,15 +117,17 @@ async def sign_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int
 
 
 async def add_addendum(uow: UnitOfWork, user: Grant, *, note_id: UUID, text: str, given_by: str | None,
-                       key: str) -> Made:
+                       key: str, if_match: str | None = None) -> Made:
     """An addendum shown with the note, which it does not change; a retry with the same
-    Idempotency-Key makes no second one."""
+    Idempotency-Key makes no second one. With `if_match`, only to the note as read (a retry is
+    answered as before, whatever changed)."""
     request = idempotency.fingerprint({"note_id": note_id, "text": text, "given_by": given_by})
     async with uow:
         note = await _note_to_act_on(uow, note_id, Action.ADDEND, user)
         earlier = await store.addendum_fingerprint(uow.conn, user.sub, key)
         created = False
         if earlier is None:
+            await _ensure_as_read(uow, note_id, if_match)
             now, addendum_id = uow.now(), uuid7()
             created = await store.insert_addendum(uow.conn, addendum_id=addendum_id, note_id=note_id, text=text,
                                                   given_by=given_by, written_by=user.sub, written_at=now,
@@ -136,10 +144,14 @@ async def add_addendum(uow: UnitOfWork, user: Grant, *, note_id: UUID, text: str
         return Made(await store.full_note(uow.conn, note_id), created=created)
 
 
-async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int, reason: str) -> str:
-    """A note written on the wrong person leaves the ordinary views (support); the archive keeps it."""
+async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: int, reason: str,
+                      if_match: str | None = None) -> str:
+    """A note written on the wrong person leaves the ordinary views (support); the archive keeps it.
+    With `if_match`, only the note as read."""
     async with uow:
         note = await _note_to_act_on(uow, note_id, Action.REMOVE, user)
+        if not note.removed:
+            await _ensure_as_read(uow, note_id, if_match)
         current = await store.current_version(uow.conn, note_id)
         domain.ensure_removable(removed=note.removed, based_on=version, current=current.version)
         now = uow.now()
@@ -268,6 +280,13 @@ def _own(note: store.MyNote | None, note_id: UUID) -> store.MyNote:
 def _if_given(**fields) -> dict:
     """The fields that were given: a request made before they existed keeps its fingerprint."""
     return {name: value for name, value in fields.items() if value is not None}
+
+
+async def _ensure_as_read(uow: UnitOfWork, note_id: UUID, if_match: str | None) -> None:
+    """412 etag_mismatch when `if_match` names another state of the note than its current one
+    (the note is locked by now, so nothing changes it between this check and the write)."""
+    if if_match is not None:
+        ensure_current(if_match, etag_of(await store.full_note(uow.conn, note_id)))
 
 
 async def _note_to_act_on(uow: UnitOfWork, note_id: UUID, action: Action, user: Grant) -> NoteHead:

@@ -141,6 +141,41 @@ async def test_correction_of_a_version_no_longer_current_is_409(clients, case):
     assert stale.json()["code"] == "version_conflict" and stale.json()["current_version"] == 2
 
 
+async def test_if_match_acts_only_on_the_note_as_read(clients, case):
+    """The ETag covers everything shown: a signature or an addendum made since the read makes a
+    correction with the old ETag 412, though its version number is still current."""
+    env, journal = clients
+    note = await write(env, journal, case)
+    read = await journal.get(f"/notes/{note['id']}", headers=caseworker(env))
+    tag = read.headers["ETag"]
+    assert tag.startswith('"') and tag.endswith('"')
+    assert (await journal.get(f"/notes/{note['id']}", headers=caseworker(env))).headers["ETag"] == tag
+
+    signed = await journal.post(f"/notes/{note['id']}/sign", json={"version": 1},
+                                headers={**caseworker(env), "If-Match": tag})
+    assert signed.status_code == 201, signed.text
+    after_sign = signed.headers["ETag"]
+    assert after_sign != tag
+    assert (await journal.get(f"/notes/{note['id']}", headers=caseworker(env))).headers["ETag"] == after_sign
+
+    stale = await journal.post(f"/notes/{note['id']}/corrections", headers={**caseworker(env), "If-Match": tag},
+                               json={"based_on_version": 1, "text": "andra", "reason": "stavfel"})
+    assert stale.status_code == 412, stale.text
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert stale.json()["code"] == "etag_mismatch"
+    stale_addendum = await journal.post(f"/notes/{note['id']}/addenda", json={"text": "Invändning."},
+                                        headers={**caseworker(env), **key(), "If-Match": tag})
+    assert stale_addendum.status_code == 412 and stale_addendum.json()["code"] == "etag_mismatch"
+    read_again = await journal.get(f"/notes/{note['id']}", headers=caseworker(env))
+    assert [v["version"] for v in read_again.json()["versions"]] == [1] and read_again.json()["addenda"] == []
+
+    corrected = await journal.post(f"/notes/{note['id']}/corrections",
+                                   headers={**caseworker(env), "If-Match": f'"other", {after_sign}'},
+                                   json={"based_on_version": 1, "text": "andra", "reason": "stavfel"})
+    assert corrected.status_code == 201, corrected.text
+    assert corrected.headers["ETag"] not in (tag, after_sign)
+
+
 async def test_a_correction_that_changes_nothing_is_refused(clients, case):
     env, journal = clients
     note = await write(env, journal, case)
