@@ -1,9 +1,10 @@
 """HTTP routes for cases (ärenden) and their investigations (utredningar); decisions are in `decisions`."""
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.registry.api.models import (
+    CASE_ETAG,
     CaseIn,
     CaseOut,
     ExtensionIn,
@@ -13,11 +14,12 @@ from services.registry.api.models import (
     ReasonIn,
     RemovalOut,
     page,
+    tagged_case,
 )
 from services.registry.usecases import cases, investigations
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -33,23 +35,27 @@ async def create_case(body: CaseIn, uow: UnitOfWorkDep, user: Grant = allow("reg
                                                    caseworker=body.caseworker))
 
 
-@router.get("/{case_id}", response_model=CaseOut, summary="Read a case")
-async def get_case(case_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("registry:case.read")) -> CaseOut:
+@router.get("/{case_id}", response_model=CaseOut, summary="Read a case",
+            responses={200: {"description": "The case", "headers": CASE_ETAG}})
+async def get_case(case_id: UUID, response: Response, uow: UnitOfWorkDep,
+                   user: Grant = allow("registry:case.read")) -> CaseOut:
     """The case: unit, kind, person, status, responsible caseworker, and whether it is closed or
     removed. A caseworker reads their unit's cases; supervisors, family law, object specialists
     and support every unit's. Every read is in the access log. 404 `case_not_found` (also for
-    another unit's case), 410 `case_removed` for a case support has removed."""
-    return CaseOut.of(await cases.read_case(uow, user, case_id))
+    another unit's case), 410 `case_removed` for a case support has removed. Its ETag, sent back
+    in If-Match, makes a close, removal, restoration or hand-over apply only to the case as read."""
+    return tagged_case(await cases.read_case(uow, user, case_id), response)
 
 
-@router.post("/{case_id}/close", response_model=CaseOut, summary="Close a case (avsluta ärende)")
-async def close_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
-                     user: Grant = allow("registry:case.close")) -> CaseOut:
+@router.post("/{case_id}/close", response_model=CaseOut, summary="Close a case (avsluta ärende)",
+             responses={200: {"description": "The case, closed", "headers": CASE_ETAG}})
+async def close_case(case_id: UUID, body: ReasonIn, response: Response, uow: UnitOfWorkDep,
+                     if_match: IfMatch = None, user: Grant = allow("registry:case.close")) -> CaseOut:
     """Closes an open case with a reason and publishes `case.closed`; orders sent in it end, and
     nothing new is added to it. Caseworkers and supervisors of the case's unit. 409
     `investigation_ongoing` while an investigation is not completed, `case_closed`,
-    `case_removed`; 404 `case_not_found`."""
-    return CaseOut.of(await cases.close_case(uow, user, case_id, reason=body.reason))
+    `case_removed`; 404 `case_not_found`; 412 `etag_mismatch` with an If-Match the case no longer has."""
+    return tagged_case(await cases.close_case(uow, user, case_id, reason=body.reason, if_match=if_match), response)
 
 
 @router.post("/{case_id}/investigations", status_code=201, response_model=InvestigationOut,
@@ -112,21 +118,22 @@ async def complete_investigation(case_id: UUID, investigation_id: UUID, uow: Uni
 
 @router.post("/{case_id}/removal", response_model=CaseOut,
              summary="Remove a case from every usual view (support; reversible, audited)")
-async def remove_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
-                      user: Grant = allow("registry:case.remove")) -> CaseOut:
+async def remove_case(case_id: UUID, body: ReasonIn, response: Response, uow: UnitOfWorkDep,
+                      if_match: IfMatch = None, user: Grant = allow("registry:case.remove")) -> CaseOut:
     """Takes a case out of every usual view, with a reason (e.g. registered on the wrong person),
     and publishes `case.removed`; nothing is deleted, the removal can be undone and is in the
     case's history and the access log. Support only. 409 `case_removed` when already removed; 404
-    `case_not_found`."""
-    return CaseOut.of(await cases.remove_case(uow, user, case_id, reason=body.reason))
+    `case_not_found`; 412 `etag_mismatch` with an If-Match the case no longer has."""
+    return tagged_case(await cases.remove_case(uow, user, case_id, reason=body.reason, if_match=if_match), response)
 
 
 @router.post("/{case_id}/restoration", response_model=CaseOut, summary="Restore a removed case (support, audited)")
-async def restore_case(case_id: UUID, body: ReasonIn, uow: UnitOfWorkDep,
-                       user: Grant = allow("registry:case.remove")) -> CaseOut:
+async def restore_case(case_id: UUID, body: ReasonIn, response: Response, uow: UnitOfWorkDep,
+                       if_match: IfMatch = None, user: Grant = allow("registry:case.remove")) -> CaseOut:
     """Brings a removed case back into every view, with a reason, and publishes
-    `case.restored`. Support only. 409 `case_not_removed`; 404 `case_not_found`."""
-    return CaseOut.of(await cases.restore_case(uow, user, case_id, reason=body.reason))
+    `case.restored`. Support only. 409 `case_not_removed`; 404 `case_not_found`; 412
+    `etag_mismatch` with an If-Match the case no longer has."""
+    return tagged_case(await cases.restore_case(uow, user, case_id, reason=body.reason, if_match=if_match), response)
 
 
 @router.get("/{case_id}/removals", response_model=Page[RemovalOut],

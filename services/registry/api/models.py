@@ -26,6 +26,7 @@ from services.registry.usecases.inquiries import InquiryInvestigation, InquiryVi
 from services.registry.usecases.occurrences import Occurrences
 from services.registry.usecases.persons import Lookup, PersonView
 from shared import interventions
+from shared.etag import etag
 from shared.pagination import Listed, Page
 
 
@@ -245,6 +246,15 @@ class CaseOut(BaseModel):
     @classmethod
     def of(cls, row) -> "CaseOut":
         return cls(**_fields(cls, row))
+
+
+CASE_ETAG = {"ETag": {"description": "The case's revision: send it back in If-Match to close, remove, restore or hand"
+                                " over exactly the case you read", "schema": {"type": "string"}}}
+
+
+def tagged_case(row, response: Response) -> CaseOut:
+    response.headers["ETag"] = etag(row["revision"])
+    return CaseOut.of(row)
 
 
 class RemovalOut(BaseModel):

@@ -3,15 +3,15 @@ inquiry, and the history of it."""
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.api.models import CaseOut, InquiryOut, page
+from services.registry.api.models import CaseOut, InquiryOut, page, tagged_case
 from services.registry.api.types import Name, Reason
 from services.registry.usecases import responsibility
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(tags=["responsibility"])
@@ -44,15 +44,16 @@ class ReassignmentOut(BaseModel):
 
 @router.post("/cases/{case_id}/reassignment", response_model=CaseOut,
              summary="Hand the case over to another responsible caseworker (byt handläggare), with the reason")
-async def reassign_case(case_id: UUID, body: ReassignmentIn, uow: UnitOfWorkDep,
-                        user: Grant = allow("registry:case.reassign")) -> CaseOut:
+async def reassign_case(case_id: UUID, body: ReassignmentIn, response: Response, uow: UnitOfWorkDep,
+                        if_match: IfMatch = None, user: Grant = allow("registry:case.reassign")) -> CaseOut:
     """Hands an open case over to another responsible caseworker (byt handläggare), with a
     reason kept in the registry, and publishes `case.reassigned`; the new caseworker's worklists
     and watches follow. A caseworker hands over only a case they are responsible for (403
     `not_responsible`), a supervisor any case of their unit. 409 `already_responsible`,
-    `case_closed`; 404 `case_not_found`."""
-    return CaseOut.of(await responsibility.reassign_case(uow, user, case_id, caseworker=body.caseworker,
-                                                         reason=body.reason))
+    `case_closed`; 404 `case_not_found`. With If-Match (the case's ETag as read), 412
+    `etag_mismatch` when the case changed since."""
+    return tagged_case(await responsibility.reassign_case(uow, user, case_id, caseworker=body.caseworker,
+                                                          reason=body.reason, if_match=if_match), response)
 
 
 @router.get("/cases/{case_id}/reassignments", response_model=Page[ReassignmentOut],

@@ -10,6 +10,7 @@ from services.registry.store import cases as store
 from services.registry.store import persons as person_store
 from shared import errors
 from shared.access.policy import Grant, policy
+from shared.etag import ensure_current, etag
 from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored
 from shared.pagination import Listed, decode_cursor, page_of
 from shared.pin import person_ref
@@ -19,10 +20,12 @@ from shared.unit_of_work import UnitOfWork
 SEES_REMOVED_CASES = "registry:case.remove"
 
 
-async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_update: bool = False) -> Record:
+async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_update: bool = False,
+                       if_match: str | None = None) -> Record:
     """The case as the user may see it, in an open unit of work: 404 `case_not_found` when the
     registry has no such case, 403 for another unit's, 410 when removed and the user may not see
-    removed cases."""
+    removed cases; with `if_match` (and `for_update`), 412 `etag_mismatch` unless it is the case
+    as the user read it."""
     row = await store.get(uow.conn, case_id, for_update=for_update)
     missing = errors.not_found("case_not_found", "No such case", str(case_id))
     if row is None:
@@ -31,12 +34,14 @@ async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_updat
     process.ensure_not_hidden(removed_at=row["removed_at"], removed_by=row["removed_by"],
                               removal_reason=row["removal_reason"],
                               sees_removed=policy().scope_for(user, SEES_REMOVED_CASES) is not None)
+    ensure_current(if_match, etag(row["revision"]))
     return row
 
 
-async def case_to_work_on(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record:
-    """The case, locked until the work commits, open and not removed (in an open unit of work)."""
-    row = await visible_case(uow, user, case_id, for_update=True)
+async def case_to_work_on(uow: UnitOfWork, user: Grant, case_id: UUID, *, if_match: str | None = None) -> Record:
+    """The case, locked until the work commits, open and not removed (in an open unit of work);
+    with `if_match`, only as the user read it."""
+    row = await visible_case(uow, user, case_id, for_update=True, if_match=if_match)
     process.ensure_open(row["status"], removed=row["removed_at"] is not None)
     return row
 
@@ -70,9 +75,10 @@ async def read_case(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record:
     return row
 
 
-async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
+async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str,
+                     if_match: str | None = None) -> Record:
     async with uow:
-        await case_to_work_on(uow, user, case_id)
+        await case_to_work_on(uow, user, case_id, if_match=if_match)
         ongoing = await store.ongoing_investigation(uow.conn, case_id)
         process.ensure_can_close(ongoing_investigation=ongoing is not None)
         row = await store.close(uow.conn, case_id, closed_on=uow.today(), closed_by=user.sub, reason=reason)
@@ -81,19 +87,22 @@ async def close_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str
     return row
 
 
-async def remove_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
+async def remove_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str,
+                      if_match: str | None = None) -> Record:
     """Support takes a case out of every usual view, with a reason; reversible and kept in its history."""
-    return await _set_removed(uow, user, case_id, removed=True, reason=reason)
+    return await _set_removed(uow, user, case_id, removed=True, reason=reason, if_match=if_match)
 
 
-async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str) -> Record:
-    return await _set_removed(uow, user, case_id, removed=False, reason=reason)
+async def restore_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, reason: str,
+                       if_match: str | None = None) -> Record:
+    return await _set_removed(uow, user, case_id, removed=False, reason=reason, if_match=if_match)
 
 
-async def _set_removed(uow: UnitOfWork, user: Grant, case_id: UUID, *, removed: bool, reason: str) -> Record:
+async def _set_removed(uow: UnitOfWork, user: Grant, case_id: UUID, *, removed: bool, reason: str,
+                       if_match: str | None) -> Record:
     now = uow.now()
     async with uow:
-        case = await visible_case(uow, user, case_id, for_update=True)
+        case = await visible_case(uow, user, case_id, for_update=True, if_match=if_match)
         was_removed = case["removed_at"] is not None
         if removed:
             process.ensure_can_remove(removed=was_removed)

@@ -27,10 +27,12 @@ def _in_own_unit(user: Grant) -> Grant:
     return user.model_copy(update={"scope": "own_unit"}) if user.scope == rules.OWN else user
 
 
-async def reassign_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, caseworker: str, reason: str) -> Record:
-    """Make `caseworker` responsible for the open case and publish `case.reassigned`."""
+async def reassign_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, caseworker: str, reason: str,
+                        if_match: str | None = None) -> Record:
+    """Make `caseworker` responsible for the open case and publish `case.reassigned`; with
+    `if_match`, only the case as read."""
     async with uow:
-        case = await case_to_work_on(uow, _in_own_unit(user), case_id)
+        case = await case_to_work_on(uow, _in_own_unit(user), case_id, if_match=if_match)
         rules.ensure_may_reassign(scope=user.scope, sub=user.sub, responsible=case["caseworker"], what="case")
         rules.ensure_new_caseworker(current=case["caseworker"], new=caseworker)
         now = uow.now()
