@@ -88,13 +88,14 @@ async def test_the_sign_in_form_needs_its_csrf_token_too(web_env):
         assert (await client.get("/")).headers["location"] == "/sign-in"
 
 
-@pytest.mark.parametrize("pin", ["19121212-1213", "19121312-1212", "abc", "1" * 41])
+@pytest.mark.parametrize("pin", ["19121212-1213", "19121312-1212", "abc", "1" * 41, '"><script>alert(1)</script>'])
 async def test_an_invalid_number_is_said_to_be_invalid(web, pin):
     env, client = web
     page = await search(client, pin)
     assert page.status_code == 422
     assert INVALID in page.text and 'role="alert"' in page.text
     assert "ingen person" not in page.text.lower()
+    assert "<script>" not in page.text  # what was typed is shown escaped
 
 
 async def test_every_invalid_number_of_the_registry_is_invalid_on_the_page(web):
