@@ -176,3 +176,19 @@ async def test_production_has_no_development_sign_in(monkeypatch):
         assert refused.status_code == 404 and "Sidan finns inte" in refused.text
         assert (await client.get("/persons/search")).headers["location"] == "/sign-in"
     assert not any(getattr(route, "path", None) == "/dev/sign-in" for route in app.routes)
+
+
+async def test_a_provider_signs_in_with_a_provider_id_and_may_not_search_persons(web_env):
+    _, _, web, _ = web_env
+    async with httpx.AsyncClient(base_url=web.url) as client:
+        refused = await sign_in(client, role="provider_user", sub="hemtjanst-1")
+        assert refused.status_code == 422
+        assert 'role="alert"' in refused.text and "En utförare behöver utförarens id" in refused.text
+        answer = await client.post("/dev/sign-in", data={"csrf_token": csrf_of(refused), "sub": "hemtjanst-1",
+                                                         "role": "provider_user", "unit": "vuxen",
+                                                         "provider_id": "p-1"})
+        assert answer.status_code == 303
+        start = await client.get("/")
+        assert "utförare" in start.text and "Sök person" not in start.text
+        page = await search(client, "19121212-1212")
+        assert page.status_code == 403 and "Du har inte behörighet" in page.text
