@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Start PostgreSQL, Kafka and the five services; wait until every /ready answers; load the
+## Start PostgreSQL, Kafka, the five services and the web; wait until every /ready answers; load the
 ## local staff directory (deploy/local/staff.yaml; loading it again changes nothing).
 up: venv
 	@deploy/local/postgres.sh start

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The five services under honcho, in the background, for `make up` / `make down`.
+# The five services and the web under honcho, in the background, for `make up` / `make down`.
 # Usage: deploy/local/services.sh start|stop
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 STATE=$ROOT/.local/services
 PIDFILE=$STATE/honcho.pid
 LOG=$STATE/services.log
-SERVICES=(registry:8001 journal:8002 orders:8003 watch:8004 notify:8005)
+SERVICES=(registry:8001 journal:8002 orders:8003 watch:8004 notify:8005 web:8006)
 
 running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
@@ -34,7 +34,11 @@ start() {
       if (( SECONDS > deadline )); then echo "$name not ready after 120 s; see $LOG" >&2; tail -n 30 "$LOG" >&2; exit 1; fi
       sleep 0.3
     done
-    echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (docs http://127.0.0.1:$port/docs)"
+    if [[ $name == web ]]; then
+      echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (the Swedish pages; sign in there)"
+    else
+      echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (docs http://127.0.0.1:$port/docs)"
+    fi
   done
   echo "  logs: $LOG"
 }

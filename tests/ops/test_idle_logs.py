@@ -1,4 +1,4 @@
-"""The five services, started and left idle for longer than the metrics export interval (15 s),
+"""The five services and the web, started and left idle for longer than the metrics export interval (15 s),
 write no ERROR line and nothing that is not a JSON log line. They send their spans to a receiver
 that takes only traces, as `make up`'s trace catcher does (a metrics push there was answered 404
 and logged as an ERROR every 15 s). OMSORG_IDLE_SECONDS sets the idle time (40 by default)."""
@@ -24,7 +24,7 @@ def test_the_check_sees_an_error_and_a_stray_line():
 async def test_idle_services_log_no_error(env):
     receiver = OtlpReceiver().start()
     try:
-        procs = {name: env.start(name, OMSORG_OTEL_ENDPOINT=receiver.url) for name in SERVICES}
+        procs = {name: env.start(name, OMSORG_OTEL_ENDPOINT=receiver.url) for name in (*SERVICES, "web")}
         # Started at once on a busy machine the registry (the largest) may take over a minute.
         await asyncio.gather(*(proc.wait_ready(timeout=180) for proc in procs.values()))
         await asyncio.sleep(IDLE_SECONDS)

@@ -1,0 +1,134 @@
+"""The web: Swedish pages over the services' APIs (a backend-for-frontend). No database, no broker:
+its only state is the sessions of signed-in people (services/web/sessions.py)."""
+import contextlib
+import logging
+import re
+import uuid
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.web import telemetry, texts
+from services.web.backends import Backend, ServiceUnavailable, SessionRejected
+from services.web.pages import home, persons, sign_in
+from services.web.pages.common import (
+    CsrfRejected,
+    NotSignedIn,
+    clear_session_cookie,
+    current_session,
+    render,
+    see_other,
+)
+from services.web.sessions import Sessions
+from services.web.settings import WebSettings
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+SECURITY_HEADERS = {
+    # Only this origin's own files; no inline script or style, no frames, forms only to here.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+    telemetry.setup(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with httpx.AsyncClient(timeout=settings.backend_timeout_seconds) as client:
+            app.state.backends = {
+                name: Backend(name, getattr(settings, f"{name}_url"), client) for name in texts.SERVICES}
+            yield
+
+    app = FastAPI(title="Omsorg web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.state.sessions = Sessions(idle_seconds=settings.session_idle_minutes * 60)
+    app.include_router(home.router)
+    app.include_router(sign_in.router)
+    if settings.dev_sign_in:
+        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the development tokens.
+        app.state.issuer_settings = Settings(env=settings.env)
+        app.include_router(sign_in.dev_router)
+    app.include_router(persons.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.get("/health", include_in_schema=False)
+    async def health():
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/ready", include_in_schema=False)
+    async def ready():
+        # The web holds nothing of its own to wait for; a service that is down is said on the page.
+        return JSONResponse({"status": "ready"})
+
+    @app.middleware("http")
+    async def request_id_and_headers(request: Request, call_next):
+        given = request.headers.get("x-request-id", "")
+        request.state.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # pages show personal data
+        return response
+
+    install_error_pages(app)
+    telemetry.instrument(app)
+    return app
+
+
+def install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, exc: CsrfRejected):
+        return render(request, "error.html", status_code=403, title="Formuläret togs inte emot",
+                      message=texts.PROBLEMS["csrf"])
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn):
+        return see_other("/sign-in")
+
+    @app.exception_handler(SessionRejected)
+    async def session_rejected(request: Request, exc: SessionRejected):
+        session = current_session(request)
+        if session is not None:
+            request.app.state.sessions.end(session.id)
+        response = see_other("/sign-in")
+        clear_session_cookie(request, response)
+        return response
+
+    @app.exception_handler(ServiceUnavailable)
+    async def service_unavailable(request: Request, exc: ServiceUnavailable):
+        log.warning("a service did not answer: %s", exc)
+        name = texts.SERVICES.get(exc.service, exc.service)
+        return render(request, "error.html", status_code=503, title=f"{name} svarar inte",
+                      message=f"{name} svarar inte just nu, så sidan kan inte visas. Försök igen om en stund.",
+                      trace_id=telemetry.current_trace_id())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 404:
+            title, message = "Sidan finns inte", "Det finns ingen sida på den här adressen."
+        elif exc.status_code == 405:
+            title, message = "Det går inte att göra så", "Sidan tar inte emot den sortens anrop."
+        else:
+            title, message = "Något gick fel", "Sidan kunde inte visas."
+        return render(request, "error.html", status_code=exc.status_code, title=title, message=message)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return render(request, "error.html", status_code=500, title="Något gick fel",
+                      message="Ett oväntat fel inträffade. Försök igen, och kontakta supporten om felet kvarstår.",
+                      trace_id=telemetry.current_trace_id())

@@ -1,0 +1,55 @@
+"""Calls to the services' APIs with the signed-in person's token. The web holds no data: every
+page is made from these answers."""
+from dataclasses import dataclass
+
+import httpx
+
+
+class ServiceUnavailable(Exception):
+    """A service did not answer, or answered with a server error: the page says so in Swedish."""
+
+    def __init__(self, service: str, why: str):
+        super().__init__(f"{service}: {why}")
+        self.service = service
+
+
+class SessionRejected(Exception):
+    """A service refused the session's token (401): the session is over."""
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict
+
+    @property
+    def code(self) -> str | None:
+        return self.body.get("code") if isinstance(self.body, dict) else None
+
+
+class Backend:
+    def __init__(self, name: str, base_url: str, client: httpx.AsyncClient):
+        self.name, self.base_url, self.client = name, base_url.rstrip("/"), client
+
+    async def post(self, path: str, token: str, json: dict, request_id: str) -> Answer:
+        return await self._call("POST", path, token, request_id, json=json)
+
+    async def get(self, path: str, token: str, request_id: str) -> Answer:
+        return await self._call("GET", path, token, request_id)
+
+    async def _call(self, method: str, path: str, token: str, request_id: str, **kwargs) -> Answer:
+        try:
+            response = await self.client.request(
+                method, self.base_url + path, headers={"Authorization": f"Bearer {token}", "X-Request-Id": request_id},
+                **kwargs)
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(self.name, type(exc).__name__) from None
+        if response.status_code == 401:
+            raise SessionRejected()
+        if response.status_code >= 500 or response.status_code == 429:
+            raise ServiceUnavailable(self.name, f"answered {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise ServiceUnavailable(self.name, "answered with something that is not JSON") from None
+        return Answer(response.status_code, body)

@@ -1,0 +1,15 @@
+"""`python -m services.web.main`: the web on port 8006 (OMSORG_PORT to change)."""
+import uvicorn
+
+from services.web.app import create_app
+from services.web.settings import PORT, WebSettings
+
+
+def app():
+    return create_app()
+
+
+if __name__ == "__main__":
+    settings = WebSettings()
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port or PORT, log_config=None,
+                access_log=False)

@@ -1,0 +1,78 @@
+"""What every page shares: the templates, the session of the request, the CSRF check of a form,
+and the session cookie."""
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from services.web import texts
+from services.web.sessions import COOKIE, Session, csrf_matches
+from shared.oidc import is_loopback
+
+templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+templates.env.globals.update(roles=texts.ROLES, units=texts.UNITS)
+
+MAX_FORM_BYTES = 16 * 1024
+
+
+class CsrfRejected(Exception):
+    """A POST form without the session's CSRF token: answered 403 with a Swedish page."""
+
+
+class NotSignedIn(Exception):
+    """A page that needs a signed-in person was asked for without one: to the sign-in page."""
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    context.setdefault("session", current_session(request))
+    context.setdefault("request_id", getattr(request.state, "request_id", None))
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def current_session(request: Request) -> Session | None:
+    if not hasattr(request.state, "session"):
+        request.state.session = request.app.state.sessions.get(request.cookies.get(COOKIE))
+    return request.state.session
+
+
+def signed_in(request: Request) -> Session:
+    """The request's session with a signed-in person (a route dependency)."""
+    session = current_session(request)
+    if session is None or session.user is None:
+        raise NotSignedIn()
+    return session
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """The posted form (application/x-www-form-urlencoded), once its CSRF token has been checked
+    against the session's: 403 otherwise."""
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise CsrfRejected()
+    try:
+        fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+    except UnicodeDecodeError:
+        fields = {}
+    if not csrf_matches(current_session(request), fields.get("csrf_token")):
+        raise CsrfRejected()
+    return fields
+
+
+def cookie_secure(request: Request) -> bool:
+    """Secure always, except over plain http to loopback in dev and test (a developer's `make up`)."""
+    env = request.app.state.settings.env
+    return not (env in ("dev", "test") and request.url.scheme == "http" and is_loopback(str(request.url)))
+
+
+def set_session_cookie(request: Request, response, session: Session) -> None:
+    response.set_cookie(COOKIE, session.id, httponly=True, samesite="lax", secure=cookie_secure(request), path="/")
+
+
+def clear_session_cookie(request: Request, response) -> None:
+    response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=cookie_secure(request), path="/")
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)

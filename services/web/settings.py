@@ -1,0 +1,35 @@
+"""The web's settings, from OMSORG_* variables like every service's (shared/settings.py), but its
+own: the web holds no data, so it needs no database, broker or keys of personal data.
+
+Production is the default. Only `dev` and `test` have the development sign-in, which mints tokens
+of the local issuer (shared/auth.py) with the shared settings' OMSORG_JWT_SECRET.
+"""
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PORT = 8006
+
+
+class WebSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OMSORG_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "prod"
+    host: str = "127.0.0.1"
+    port: int | None = None
+    # The APIs the pages are made from; the defaults are where `make up` runs them.
+    registry_url: str = "http://127.0.0.1:8001"
+    journal_url: str = "http://127.0.0.1:8002"
+    orders_url: str = "http://127.0.0.1:8003"
+    watch_url: str = "http://127.0.0.1:8004"
+    notify_url: str = "http://127.0.0.1:8005"
+    # How long a call to a service may take before the page says the service does not answer.
+    backend_timeout_seconds: float = 10.0
+    # A session ends after this long without a request, and at the latest when its token expires.
+    session_idle_minutes: int = 30
+    # OTLP/HTTP base URL for spans, as the services' (empty: spans stay in process).
+    otel_endpoint: str = ""
+
+    @property
+    def dev_sign_in(self) -> bool:
+        return self.env in ("dev", "test")
