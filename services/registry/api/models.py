@@ -577,6 +577,15 @@ class InquiryOut(BaseModel):
                    **_fields(cls, inquiry.record, but=("assessment_overdue",)))
 
 
+INQUIRY_ETAG = {"ETag": {"description": "The inquiry's revision: send it back in If-Match to assess, extend, hand over"
+                                       " or investigate exactly the inquiry you read", "schema": {"type": "string"}}}
+
+
+def tagged_inquiry(view: InquiryView, response: Response) -> "InquiryOut":
+    response.headers["ETag"] = etag(view.record["revision"])
+    return InquiryOut.of(view)
+
+
 class InvestigationFromInquiryOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "inquiry": {**INQUIRY, "assessed_on": "2026-03-09", "assessment_outcome": "open_investigation",

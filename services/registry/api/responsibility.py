@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.api.models import CaseOut, InquiryOut, page, tagged_case
+from services.registry.api.models import CaseOut, InquiryOut, page, tagged_case, tagged_inquiry
 from services.registry.api.types import Name, Reason
 from services.registry.usecases import responsibility
 from shared.access import Grant
@@ -68,13 +68,14 @@ async def case_reassignments(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
 
 @router.post("/inquiries/{inquiry_id}/reassignment", response_model=InquiryOut,
              summary="Hand an open inquiry over to another responsible caseworker, with the reason")
-async def reassign_inquiry(inquiry_id: UUID, body: ReassignmentIn, uow: UnitOfWorkDep,
-                           user: Grant = allow("registry:inquiry.reassign")) -> InquiryOut:
+async def reassign_inquiry(inquiry_id: UUID, body: ReassignmentIn, response: Response, uow: UnitOfWorkDep,
+                           if_match: IfMatch = None, user: Grant = allow("registry:inquiry.reassign")) -> InquiryOut:
     """Hands an open inquiry (not assessed, not led to an investigation) over to another
     responsible caseworker, with a reason, and publishes `inquiry.reassigned`. Who may do it as
-    for a case. 409 `inquiry_settled`, `already_responsible`; 404 `inquiry_not_found`."""
-    return InquiryOut.of(await responsibility.reassign_inquiry(uow, user, inquiry_id, caseworker=body.caseworker,
-                                                               reason=body.reason))
+    for a case. 409 `inquiry_settled`, `already_responsible`; 404 `inquiry_not_found`; 412
+    `etag_mismatch` with an If-Match the inquiry no longer has."""
+    return tagged_inquiry(await responsibility.reassign_inquiry(
+        uow, user, inquiry_id, caseworker=body.caseworker, reason=body.reason, if_match=if_match), response)
 
 
 @router.get("/inquiries/{inquiry_id}/reassignments", response_model=Page[ReassignmentOut],

@@ -20,6 +20,7 @@ from services.registry.usecases.cases import case_to_work_on, open_case
 from shared import errors
 from shared.access.policy import Grant
 from shared.clock import local_date
+from shared.etag import ensure_current, etag
 from shared.events.catalog import (
     InquiryAssessed,
     InquiryAssessmentExtended,
@@ -51,12 +52,16 @@ class InquiryInvestigation:
     investigation: Record
 
 
-async def _inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, for_update: bool = False) -> Record:
+async def _inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, for_update: bool = False,
+                   if_match: str | None = None) -> Record:
+    """The inquiry as the user may see it (404 otherwise); with `if_match` (and `for_update`),
+    412 `etag_mismatch` unless it is the inquiry as the user read it."""
     row = await store.get(uow.conn, inquiry_id, for_update=for_update)
     missing = errors.not_found("inquiry_not_found", "No such inquiry", str(inquiry_id))
     if row is None:
         raise missing
     uow.ensure_unit(user, row["unit"], resource=f"inquiry/{inquiry_id}", person_id=row["person_id"], hidden=missing)
+    ensure_current(if_match, etag(row["revision"]))
     return row
 
 
@@ -91,12 +96,12 @@ async def read_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID) -> Inquir
 
 
 async def assess_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, outcome: AssessmentOutcome,
-                         reasons: str, assessed_on: date | None) -> InquiryView:
+                         reasons: str, assessed_on: date | None, if_match: str | None = None) -> InquiryView:
     """Record the initial assessment of a report about a child, today unless said otherwise."""
     today = uow.today()
     assessed_on = assessed_on or today
     async with uow:
-        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True)
+        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True, if_match=if_match)
         rules.ensure_can_assess(due_on=inquiry["assessment_due_on"], assessed=inquiry["assessed_on"] is not None,
                                 assessed_on=assessed_on, received_on=inquiry["received_on"], today=today)
         row = await store.assess(uow.conn, inquiry_id, assessed_on=assessed_on, outcome=outcome, reasons=reasons,
@@ -110,12 +115,12 @@ async def assess_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, outc
 
 
 async def assess_protection(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, needed: bool,
-                            reasons: str) -> InquiryView:
+                            reasons: str, if_match: str | None = None) -> InquiryView:
     """Record the protection assessment (skyddsbedömning) of a report about a child: by the user,
     now; late when recorded after the day the report came in."""
     today = uow.today()
     async with uow:
-        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True)
+        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True, if_match=if_match)
         rules.ensure_can_assess_protection(due_on=inquiry["protection_due_on"],
                                            assessed=inquiry["protection_assessed_at"] is not None)
         row = await store.assess_protection(uow.conn, inquiry_id, needed=needed, reasons=reasons,
@@ -128,11 +133,11 @@ async def assess_protection(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, n
 
 
 async def extend_assessment(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, due_on: date,
-                            reason: str) -> InquiryView:
+                            reason: str, if_match: str | None = None) -> InquiryView:
     """Extend the time for the initial assessment, for synnerliga skäl stated in `reason`."""
     today = uow.today()
     async with uow:
-        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True)
+        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True, if_match=if_match)
         previous = inquiry["assessment_due_on"]
         process.ensure_can_extend(due_on=previous, settled=inquiry["assessed_on"] is not None,
                                   new_due_on=due_on, today=today, what="initial assessment")
@@ -147,14 +152,14 @@ async def extend_assessment(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, d
 
 
 async def investigate_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, case_id: UUID | None,
-                              kind: CaseKind | None) -> InquiryInvestigation:
+                              kind: CaseKind | None, if_match: str | None = None) -> InquiryInvestigation:
     """Start today the investigation the inquiry leads to: in the person's case `case_id`, or in
     a new case of `kind` in the inquiry's unit (exactly one of the two)."""
     today = uow.today()
     if (case_id is None) == (kind is None):
         raise errors.invalid("case_or_kind", "Give either case_id (an existing case) or kind (a new case)")
     async with uow:
-        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True)
+        inquiry = await _inquiry(uow, user, inquiry_id, for_update=True, if_match=if_match)
         rules.ensure_may_investigate(due_on=inquiry["assessment_due_on"], outcome=inquiry["assessment_outcome"],
                                      investigation_id=inquiry["investigation_id"])
         if case_id is None:

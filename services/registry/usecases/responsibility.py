@@ -46,10 +46,10 @@ async def reassign_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, casework
 
 
 async def reassign_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, caseworker: str,
-                           reason: str) -> InquiryView:
+                           reason: str, if_match: str | None = None) -> InquiryView:
     """Make `caseworker` responsible for the open inquiry and publish `inquiry.reassigned`."""
     async with uow:
-        inquiry = await _inquiry(uow, _in_own_unit(user), inquiry_id, for_update=True)
+        inquiry = await _inquiry(uow, _in_own_unit(user), inquiry_id, for_update=True, if_match=if_match)
         rules.ensure_inquiry_open(assessed_on=inquiry["assessed_on"], investigation_id=inquiry["investigation_id"])
         rules.ensure_may_reassign(scope=user.scope, sub=user.sub, responsible=inquiry["caseworker"], what="inquiry")
         rules.ensure_new_caseworker(current=inquiry["caseworker"], new=caseworker)

@@ -1,8 +1,10 @@
-"""A case's ETag: read it, and a hand-over, a close, a removal or a restoration applies only to the
-case as read; one made on a case that changed meanwhile is 412 and changes nothing."""
+"""The ETag of a case or an inquiry: read it, and a change sent with it (a hand-over, a close, a
+removal, a restoration, an assessment) applies only to what was read; one made on a case or an
+inquiry that changed meanwhile is 412 and changes nothing."""
 import uuid
 
 from tests.integration.registry.test_cases import open_case
+from tests.integration.registry.test_inquiries import UNIT, inquiry
 
 
 async def test_a_stale_if_match_changes_nothing_and_the_current_one_works(registry):
@@ -48,3 +50,24 @@ async def test_a_stale_if_match_changes_nothing_and_the_current_one_works(regist
     restored = await client.post(f"/cases/{case['id']}/restoration", headers={**support, "If-Match": "*"},
                                  json={"reason": "Rätt person ändå"})
     assert restored.status_code == 200, restored.text
+
+
+async def test_an_inquiry_assessed_by_someone_else_meanwhile_is_412_for_the_one_who_read_it_before(registry):
+    env, client = registry
+    report = await inquiry(client, env)
+    anna = env.auth("caseworker", sub="anna", unit=UNIT)
+    read = await client.get(f"/inquiries/{report['id']}", headers=anna)
+    tag = read.headers["ETag"]
+
+    bertil = env.auth("caseworker", sub="bertil", unit=UNIT)
+    protected = await client.post(f"/inquiries/{report['id']}/protection-assessment", headers={**bertil, "If-Match": tag},
+                                  json={"protection_needed": False, "reasons": "Inga tecken på akut fara"})
+    assert protected.status_code == 200, protected.text
+    assert protected.headers["ETag"] != tag
+
+    stale = await client.post(f"/inquiries/{report['id']}/reassignment", headers={**anna, "If-Match": tag},
+                              json={"caseworker": "cecilia", "reason": "Semester"})
+    assert stale.status_code == 412 and stale.json()["code"] == "etag_mismatch", stale.text
+    current = await client.get(f"/inquiries/{report['id']}", headers=anna)
+    assert current.json()["caseworker"] == report["caseworker"]
+    assert current.headers["ETag"] == protected.headers["ETag"]
