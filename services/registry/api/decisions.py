@@ -22,11 +22,19 @@ from services.registry.usecases import decisions
 from shared import interventions
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.etag import etag
 from shared.pagination import Page
 
 router = APIRouter(tags=["decisions"])
 DECISION = "/cases/{case_id}/decisions/{decision_id}"
+ETAG = {"ETag": {"description": "The decision's revision: send it back in If-Match to approve or refuse exactly the"
+                                " decision you read", "schema": {"type": "string"}}}
+
+
+def _tagged(decision: dict, response: Response) -> DecisionOut:
+    response.headers["ETag"] = etag(decision["revision"])
+    return DecisionOut.of(decision)
 
 
 # Two entries of the catalogue as it is, as the example of the whole list.
@@ -46,8 +54,9 @@ async def list_interventions(user: Grant = allow("registry:case.read")) -> list[
 
 
 @router.post("/cases/{case_id}/decisions", status_code=201, response_model=DecisionOut,
+             responses={201: {"description": "The decision", "headers": ETAG}},
              summary="Make a decision (fatta beslut) on an investigation of the case; completes it if ongoing")
-async def create_decision(case_id: UUID, body: DecisionIn, uow: UnitOfWorkDep,
+async def create_decision(case_id: UUID, body: DecisionIn, response: Response, uow: UnitOfWorkDep,
                           user: Grant = allow("registry:case.decide")) -> DecisionOut:
     """Makes a decision (beslut) today on an investigation of an open case (the ongoing one
     unless `investigation_id` names another), completing it if ongoing, and publishes
@@ -56,8 +65,20 @@ async def create_decision(case_id: UUID, body: DecisionIn, uow: UnitOfWorkDep,
     maker's delegation waits for approval (`status` awaiting_approval). Caseworkers and
     supervisors of the case's unit. 422 for missing or contradictory content (e.g.
     `reasons_missing`, `legal_basis_missing`, `communication_incomplete`, `validity_reversed`,
-    `investigation_required`); 409 `no_investigation`, `case_closed`; 404 `case_not_found`."""
-    return DecisionOut.of(await decisions.make_decision(uow, user, case_id, body.content()))
+    `investigation_required`); 409 `no_investigation`, `case_closed`; 404 `case_not_found`. The
+    answer's Location is the decision's own URL (GET /decisions/{decision_id})."""
+    return _tagged(await decisions.make_decision(uow, user, case_id, body.content()), response)
+
+
+@router.get("/decisions/{decision_id}", response_model=DecisionOut, summary="Read a decision",
+            responses={200: {"description": "The decision", "headers": ETAG}})
+async def get_decision(decision_id: UUID, response: Response, uow: UnitOfWorkDep,
+                       user: Grant = allow("registry:case.read")) -> DecisionOut:
+    """One decision with its content, maker and delegation status (awaiting approval, in force,
+    refused). Who may read it as for its case; the read is in the access log. 404
+    `decision_not_found` (also for a decision in another unit's case), 410 `case_removed`. Its
+    ETag, sent back in If-Match, makes an approval or a refusal apply only to the decision as read."""
+    return _tagged(await decisions.read_decision(uow, user, decision_id), response)
 
 
 @router.get("/cases/{case_id}/decisions", response_model=Page[DecisionOut],
@@ -142,21 +163,23 @@ async def record_delay_reason(case_id: UUID, decision_id: UUID, body: DelayReaso
 
 @router.post(f"{DECISION}/approval", response_model=DecisionOut,
              summary="Approve a decision above its maker's delegation: it comes into force (decision.approved)")
-async def approve(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
-                  user: Grant = allow("registry:decision.approve")) -> DecisionOut:
+async def approve(case_id: UUID, decision_id: UUID, response: Response, uow: UnitOfWorkDep,
+                  if_match: IfMatch = None, user: Grant = allow("registry:decision.approve")) -> DecisionOut:
     """Approves a decision waiting for approval because it was above its maker's delegation: it
     comes into force and `decision.approved` is published, so it can be carried out and ordered.
     Supervisors of the case's unit whose delegation level in the staff directory meets the
     decision's, and not its maker (403 `own_decision`, `delegation_insufficient`,
-    `delegation_other_unit`); 409 `decision_not_awaiting_approval`; 404 `decision_not_found`."""
-    return DecisionOut.of(await decisions.approve(uow, user, case_id, decision_id))
+    `delegation_other_unit`); 409 `decision_not_awaiting_approval`; 404 `decision_not_found`; 412
+    `etag_mismatch` with an If-Match the decision no longer has."""
+    return _tagged(await decisions.approve(uow, user, case_id, decision_id, if_match=if_match), response)
 
 
 @router.post(f"{DECISION}/refusal", response_model=DecisionOut,
              summary="Refuse a decision above its maker's delegation: it never comes into force (decision.refused)")
-async def refuse(case_id: UUID, decision_id: UUID, body: RefusalIn, uow: UnitOfWorkDep,
-                 user: Grant = allow("registry:decision.approve")) -> DecisionOut:
+async def refuse(case_id: UUID, decision_id: UUID, body: RefusalIn, response: Response, uow: UnitOfWorkDep,
+                 if_match: IfMatch = None, user: Grant = allow("registry:decision.approve")) -> DecisionOut:
     """Refuses a decision waiting for approval, with a reason kept in the registry: it never comes
     into force, and `decision.refused` is published. Who may do it and the errors as for
     approving."""
-    return DecisionOut.of(await decisions.refuse(uow, user, case_id, decision_id, reason=body.reason))
+    return _tagged(await decisions.refuse(uow, user, case_id, decision_id, reason=body.reason, if_match=if_match),
+                   response)

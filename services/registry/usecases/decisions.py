@@ -31,6 +31,7 @@ from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, visible_case
 from shared import errors, interventions
 from shared.access.policy import Grant
+from shared.etag import ensure_current, etag
 from shared.events.catalog import (
     DecisionApproved,
     DecisionDelayReasonRecorded,
@@ -158,6 +159,24 @@ async def _decision(uow: UnitOfWork, case_id: UUID, decision_id: UUID) -> Record
     if row is None:
         raise errors.not_found("decision_not_found", "No such decision on this case", str(decision_id))
     return row
+
+
+async def read_decision(uow: UnitOfWork, user: Grant, decision_id: UUID) -> dict:
+    """One decision with its content, maker and delegation status, as its case may be read; a
+    decision in a case the user may not see is not found."""
+    missing = errors.not_found("decision_not_found", "No such decision", str(decision_id))
+    async with uow:
+        row = await store.get_decision_by_id(uow.conn, decision_id)
+        if row is None:
+            raise missing
+        try:
+            case = await visible_case(uow, user, row["case_id"])
+        except errors.DomainError as exc:
+            if exc.code == "case_not_found":
+                raise missing from None
+            raise
+        uow.log_read(user, resource=f"decision/{decision_id}", person_id=case["person_id"])
+        return await with_names(uow, row)
 
 
 async def _execution(uow: UnitOfWork, decision: Record) -> Execution:
@@ -292,11 +311,14 @@ async def decision_letter(uow: UnitOfWork, user: Grant, case_id: UUID, decision_
 
 # Approval of a decision above its maker's delegation (delegation.yaml)
 
-async def _settle(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID) -> tuple[Record, Record]:
+async def _settle(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID,
+                  if_match: str | None) -> tuple[Record, Record]:
     """The case and the waiting decision, once the user may approve or refuse it (in an open unit of
-    work): another unit's decision is not found; one beyond the user's delegation is 403."""
+    work): another unit's decision is not found; one beyond the user's delegation is 403; with
+    `if_match`, one changed since the user read it is 412 (the case's lock keeps it still)."""
     case = await case_to_work_on(uow, user, case_id)
     decision = await _decision(uow, case_id, decision_id)
+    ensure_current(if_match, etag(decision["revision"]))
     approver = await staff_store.get(uow.conn, user.sub)
     delegation.ensure_can_settle(status=decision["status"], required=Level(decision["required_level"]),
                                  approver=level_of(approver, uow.today()),
@@ -305,10 +327,11 @@ async def _settle(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID
     return case, decision
 
 
-async def approve(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID) -> dict:
+async def approve(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *,
+                  if_match: str | None = None) -> dict:
     """The decision comes into force: `decision.approved`, and orders may order against it."""
     async with uow:
-        case, _ = await _settle(uow, user, case_id, decision_id)
+        case, _ = await _settle(uow, user, case_id, decision_id, if_match)
         row = await staff_store.approve(uow.conn, decision_id, by=user.sub, at=uow.now())
         uow.publish(DecisionApproved(case_id=case_id, decision_id=decision_id, unit=case["unit"],
                                      approved_by=user.sub, approved_at=row["approved_at"]),
@@ -316,12 +339,13 @@ async def approve(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID
         return await with_names(uow, row)
 
 
-async def refuse(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, reason: str) -> dict:
+async def refuse(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, reason: str,
+                 if_match: str | None = None) -> dict:
     """The decision never comes into force: `decision.refused`; the reason stays here."""
     if not reason or not reason.strip():
         raise errors.invalid("reason_missing", "A refusal states its reason")
     async with uow:
-        case, _ = await _settle(uow, user, case_id, decision_id)
+        case, _ = await _settle(uow, user, case_id, decision_id, if_match)
         row = await staff_store.refuse(uow.conn, decision_id, by=user.sub, at=uow.now(), reason=reason.strip())
         uow.publish(DecisionRefused(case_id=case_id, decision_id=decision_id, unit=case["unit"],
                                     refused_by=user.sub, refused_at=row["refused_at"]),

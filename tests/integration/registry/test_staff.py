@@ -274,3 +274,36 @@ async def test_a_decision_above_delegation_waits_for_a_supervisor_of_its_unit(re
     assert (approval["decision_id"], approval["approved_by"]) == (big.json()["id"], greta)
     assert (refusal["decision_id"], refusal["refused_by"]) == (huge.json()["id"], nils)
     assert "reason" not in json.dumps(refusal), "the refusal's reason stays in the registry"
+
+
+async def test_an_approval_applies_only_to_the_decision_as_read(registry):
+    """A supervisor who read a waiting decision before another settled it gets 412, not a second
+    settlement; the decision is read at its own URL, which the answer of its making names."""
+    env, client = registry
+    anna, greta = subject("anna"), subject("greta")
+    for who, body in ((anna, member()), (greta, member(name="Greta Lind", delegation_level="supervisor"))):
+        assert (await put(client, env, who, body)).status_code == 201
+    case = await open_case(client, env)
+    maker = env.auth("caseworker", anna, unit=UNIT)
+    await client.post(f"/cases/{case['id']}/investigations", json={}, headers=maker)
+    made = await client.post(f"/cases/{case['id']}/decisions", json=decision(scope_amount="200"), headers=maker)
+    assert made.status_code == 201, made.text
+    assert made.headers["Location"].endswith(f"/decisions/{made.json()['id']}")
+    read = await client.get(f"/decisions/{made.json()['id']}", headers=env.auth("supervisor", greta, unit=UNIT))
+    assert read.status_code == 200 and read.json()["status"] == "awaiting_approval", read.text
+    assert read.headers["ETag"] == made.headers["ETag"]
+    waiting = f"/cases/{case['id']}/decisions/{made.json()['id']}"
+
+    refused = await client.post(f"{waiting}/refusal", json={"reason": "Omfattningen är inte utredd"},
+                                headers={**env.auth("supervisor", greta, unit=UNIT), "If-Match": "\"0\""})
+    assert refused.status_code == 412 and refused.json()["code"] == "etag_mismatch", refused.text
+    approved = await client.post(f"{waiting}/approval",
+                                 headers={**env.auth("supervisor", greta, unit=UNIT), "If-Match": read.headers["ETag"]})
+    assert approved.status_code == 200, approved.text
+    assert approved.headers["ETag"] != read.headers["ETag"]
+    late = await client.post(f"{waiting}/refusal", json={"reason": "Omfattningen är inte utredd"},
+                             headers={**env.auth("supervisor", greta, unit=UNIT), "If-Match": read.headers["ETag"]})
+    assert late.status_code == 412 and late.json()["code"] == "etag_mismatch"
+    assert (await client.get(f"/decisions/{made.json()['id']}", headers=maker)).json()["status"] == "in_force"
+    other_unit = await client.get(f"/decisions/{made.json()['id']}", headers=env.auth("caseworker", unit="barn"))
+    assert other_unit.status_code == 404 and other_unit.json()["code"] == "decision_not_found"
