@@ -12,7 +12,8 @@ from services.registry.domain.staff import Level, StaffEntry
 from services.registry.usecases import staff as usecases
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.etag import etag
 from shared.pagination import Listed, Page
 
 router = APIRouter(tags=["staff"])
@@ -107,15 +108,17 @@ def _page(model, listed: Listed) -> Page:
             summary="Add or replace a member of the staff directory (201 when new; staff.changed when anything"
                     " changed)")
 async def put_staff(subject: SubjectPath, body: StaffIn, uow: UnitOfWorkDep, response: Response,
-                    user: Grant = allow("registry:staff.admin")) -> StaffOut:
+                    if_match: IfMatch = None, user: Grant = allow("registry:staff.admin")) -> StaffOut:
     """Adds or replaces the directory entry of the member of staff whose tokens carry `subject`:
     name, title, unit, e-mail, own supervisor, delegation level and active period. Answers 201
     when new, 200 when replaced, and publishes `staff.changed` when anything changed. Support and
     service accounts (an HR or identity system's sync); not supervisors or caseworkers, so no one
     raises their own delegation. 422 `unknown_supervisor`, `own_supervisor`, `invalid_email`,
-    `active_reversed`."""
-    row, created = await usecases.put_staff(uow, user.sub, subject, body.entry())
+    `active_reversed`. With If-Match (the entry's ETag as read), 412 `etag_mismatch` when it
+    changed since (or does not exist): nobody overwrites a change they have not seen."""
+    row, created = await usecases.put_staff(uow, user.sub, subject, body.entry(), if_match=if_match)
     response.status_code = 201 if created else 200
+    response.headers["ETag"] = etag(row["revision"])
     return StaffOut.of(row)
 
 
@@ -128,10 +131,13 @@ async def list_staff(uow: UnitOfWorkDep, paging: PageDep, unit: Unit | None = Qu
 
 
 @router.get("/staff/{subject}", response_model=StaffOut, summary="One member of the staff directory")
-async def get_staff(subject: SubjectPath, uow: UnitOfWorkDep, user: Grant = allow("registry:staff.read")) -> StaffOut:
-    """One member's directory entry by the `sub` of their tokens. Staff roles and service
-    accounts; 404 `staff_not_found`."""
-    return StaffOut.of(await usecases.get_staff(uow, subject))
+async def get_staff(subject: SubjectPath, response: Response, uow: UnitOfWorkDep,
+                    user: Grant = allow("registry:staff.read")) -> StaffOut:
+    """One member's directory entry by the `sub` of their tokens, with its ETag for If-Match on
+    PUT. Staff roles and service accounts; 404 `staff_not_found`."""
+    row = await usecases.get_staff(uow, subject)
+    response.headers["ETag"] = etag(row["revision"])
+    return StaffOut.of(row)
 
 
 @router.post("/covers", status_code=201, response_model=CoverOut,

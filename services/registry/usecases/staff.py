@@ -10,16 +10,24 @@ from services.registry.domain.staff import StaffEntry
 from services.registry.store import staff as store
 from shared import errors
 from shared.access.policy import Grant
+from shared.etag import ensure_current, etag
 from shared.events.catalog import CoverEnded, CoverGranted, StaffChanged
 from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
-async def put_staff(uow: UnitOfWork, by: str, subject: str, entry: StaffEntry) -> tuple[Record, bool]:
+async def put_staff(uow: UnitOfWork, by: str, subject: str, entry: StaffEntry,
+                    if_match: str | None = None) -> tuple[Record, bool]:
     """Create or replace the member's entry; `staff.changed` when anything changed. Returns the
-    entry and whether it is new."""
+    entry and whether it is new. With `if_match`, only the entry as read: 412 `etag_mismatch`
+    when it changed since, or when there is no entry to match."""
     async with uow:
         existing = await store.get(uow.conn, subject, for_update=True)
+        if if_match is not None and existing is None:
+            raise errors.precondition_failed("etag_mismatch", "There is no entry to match",
+                                             f"{subject} is not in the directory; leave If-Match out to add it")
+        if existing is not None:
+            ensure_current(if_match, etag(existing["revision"]))
         known = entry.supervisor is None or await store.get(uow.conn, entry.supervisor) is not None
         checked = rules.check_entry(subject, entry, supervisor_known=known)
         if checked.same_as(existing):

@@ -307,3 +307,26 @@ async def test_an_approval_applies_only_to_the_decision_as_read(registry):
     assert (await client.get(f"/decisions/{made.json()['id']}", headers=maker)).json()["status"] == "in_force"
     other_unit = await client.get(f"/decisions/{made.json()['id']}", headers=env.auth("caseworker", unit="barn"))
     assert other_unit.status_code == 404 and other_unit.json()["code"] == "decision_not_found"
+
+
+async def test_two_administrators_cannot_overwrite_each_others_change_unseen(registry):
+    env, client = registry
+    who = subject("olle")
+    added = await put(client, env, who, member(name="Olle Berg"))
+    assert added.status_code == 201
+    read = await client.get(f"/staff/{who}", headers=env.auth("support"))
+    tag = read.headers["ETag"]
+    assert added.headers["ETag"] == tag
+
+    first = await client.put(f"/staff/{who}", json=member(name="Olle Berg", title="Biståndshandläggare"),
+                             headers={**env.auth("support", "stina"), "If-Match": tag})
+    assert first.status_code == 200, first.text
+    second = await client.put(f"/staff/{who}", json=member(name="Olle Berg", delegation_level="supervisor"),
+                              headers={**env.auth("service", "hr-sync"), "If-Match": tag})
+    assert second.status_code == 412 and second.json()["code"] == "etag_mismatch", second.text
+    now = (await client.get(f"/staff/{who}", headers=env.auth("support"))).json()
+    assert (now["title"], now["delegation_level"]) == ("Biståndshandläggare", "caseworker")
+
+    nobody = await client.put(f"/staff/{subject('ingen')}", json=member(name="Ingen Alls"),
+                              headers={**env.auth("support"), "If-Match": "*"})
+    assert nobody.status_code == 412 and nobody.json()["code"] == "etag_mismatch"
