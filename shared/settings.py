@@ -100,6 +100,12 @@ class Settings(BaseSettings):
     # A span per SQL statement: useful when hunting a slow query, but it doubles the cost of
     # tracing a request, so it is off unless asked for.
     trace_sql: bool = False
+    # The share of new traces kept (0 to 1), decided where a trace starts (parent-based): every
+    # service keeps or drops the whole trace of a request with its first service. All by default:
+    # a municipality's volume is small, and following one case's request through the five services
+    # is what the traces are for; lower it when tracing shows in the CPU (a dropped trace costs
+    # almost nothing: its spans are not recorded).
+    trace_sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
 
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 200

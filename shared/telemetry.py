@@ -10,12 +10,19 @@ from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from pythonjsonlogger.json import JsonFormatter
 
 from shared.metrics import setup_metrics
 from shared.settings import Settings
 
 _configured = False
+
+
+def sampler(settings: Settings) -> ParentBased:
+    """Keep OMSORG_TRACE_SAMPLE_RATIO of the traces that start here; follow the caller's choice
+    for the rest, so a trace is kept or dropped whole."""
+    return ParentBased(TraceIdRatioBased(settings.trace_sample_ratio))
 
 
 def setup_telemetry(service: str, settings: Settings) -> None:
@@ -26,7 +33,7 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     log_as_json_lines(service)
     resource = Resource.create({"service.name": f"omsorg-{service}", "service.namespace": "omsorg"})
     setup_metrics(resource, settings)
-    provider = TracerProvider(resource=resource)
+    provider = TracerProvider(resource=resource, sampler=sampler(settings))
     if settings.otel_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
