@@ -7,14 +7,16 @@ import asyncpg
 
 async def insert(conn: asyncpg.Connection, *, person_id: UUID, pin: str, birth_date: date,
                  first_name: str, last_name: str, street: str | None, postal_code: str | None,
-                 city: str | None, protected_identity: bool, created_by: str) -> asyncpg.Record | None:
-    """The new person, or None when the number is already registered."""
+                 city: str | None, protected_identity: bool, created_by: str,
+                 created_at: datetime) -> asyncpg.Record | None:
+    """The new person, or None when the number is already registered. `created_at` is the
+    service's clock, as every other date of the registry (culling counts from it)."""
     return await conn.fetchrow(
         "INSERT INTO persons (id, pin, birth_date, first_name, last_name, street, postal_code, city,"
-        " protected_identity, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " protected_identity, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         " ON CONFLICT (pin) DO NOTHING RETURNING *",
         person_id, pin, birth_date, first_name, last_name, street, postal_code, city,
-        protected_identity, created_by,
+        protected_identity, created_by, created_at,
     )
 
 

@@ -44,7 +44,7 @@ async def _import_row(uow: UnitOfWork, user: Grant, row: ImportRow) -> RowResult
         person = await person_store.insert(
             uow.conn, person_id=uuid7(), pin=row.pin, birth_date=row.birth_date, first_name=row.first_name,
             last_name=row.last_name, street=row.street, postal_code=row.postal_code, city=row.city,
-            protected_identity=row.protected_identity, created_by=by)
+            protected_identity=row.protected_identity, created_by=by, created_at=uow.now())
         if person is None:
             return rules.refused(row.line, rules.REGISTERED_MEANWHILE)
     case_id = None

@@ -63,7 +63,7 @@ async def register_person(uow: UnitOfWork, user: Principal, *, pin: str, first_n
         row = await store.insert(uow.conn, person_id=uuid7(), pin=number.normalized, birth_date=number.birth_date,
                                  first_name=first_name, last_name=last_name, street=street,
                                  postal_code=postal_code, city=city, protected_identity=protected_identity,
-                                 created_by=user.sub)
+                                 created_by=user.sub, created_at=uow.now())
         if row is None:
             existing = await store.by_pin(uow.conn, number.normalized)
             # The refusal names the person: a read of their data, logged though the work fails.
