@@ -343,8 +343,19 @@ class Flow:
         s = self.state
         s.trace_id = secrets.token_hex(16)
         traceparent = f"00-{s.trace_id}-{secrets.token_hex(8)}-01"
-        s.order_a = await self.call("orders", "POST", f"/orders/{s.order_a['id']}/send",
-                                    headers={**self.caseworker_auth(), "traceparent": traceparent})
+        send = f"/orders/{s.order_a['id']}/send"
+        headers = {**self.caseworker_auth(), "traceparent": traceparent}
+        try:
+            s.order_a = await self.call("orders", "POST", send, headers=headers)
+        except FlowError as exc:
+            if not isinstance(exc.__cause__, httpx.TransportError):
+                raise
+            # The answer was lost (orders went away with the request in hand): read back what
+            # became of the order, once orders is back, and send it only if it was not sent.
+            order = await self.call("orders", "GET", f"/orders/{s.order_a['id']}", headers=self.caseworker_auth(),
+                                    retry_sent=True)
+            s.order_a = order if order["state"] == "sent" else await self.call("orders", "POST", send,
+                                                                               headers=headers)
         s.sent_at = datetime.fromisoformat(s.order_a["sent_at"])
         return {"order": s.order_a["id"], "state": s.order_a["state"], "trace": s.trace_id}
 

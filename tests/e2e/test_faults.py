@@ -173,12 +173,15 @@ async def test_a_relay_killed_between_publishing_and_marking_repeats_nothing(env
             {"OMSORG_FAULT": "relay_after_publish:order.sent"} if name == "orders" else {})) for name in SERVICES}
         await asyncio.gather(*(p.wait_ready() for p in procs.values()))
         async with flow_on(env, procs, catcher) as flow:
-            await play(flow, procs, until="send_order")
+            # The relay may publish, and die, before the answer to the send has left: the flow then
+            # reads the order back once orders is up again.
+            sending = asyncio.create_task(play(flow, procs, until="send_order"))
             orders = procs["orders"]
             assert await orders.wait_exit() == -signal.SIGKILL
             orders.extra_env = extra
             orders.start()
             await orders.wait_ready()
+            await sending
             await play(flow, procs)
             repeated = await assert_everything_once(env, flow, catcher)
             assert repeated["order.sent"] == 1, f"order.sent should have been published twice: {repeated}"
