@@ -16,9 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from uuid import UUID
 
-import yaml
-
-from shared import errors
+from shared import errors, strict_yaml
 from shared.principal import ROLES, Principal
 
 POLICY_FILE = Path(__file__).with_name("policy.yaml")
@@ -127,23 +125,12 @@ def parse(document: object, source: str = POLICY_FILE.name) -> Policy:
     return Policy(actions)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A duplicated key would silently drop a line; refuse it."""
-
-
-def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
-    duplicated = sorted({str(k) for k in keys if keys.count(k) > 1})
-    if duplicated:
-        raise PolicyError(f"{POLICY_FILE.name}: duplicated key(s) {duplicated} near line {node.start_mark.line + 1}")
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
-
-
 def load(path: Path = POLICY_FILE) -> Policy:
-    return parse(yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader), path.name)
+    try:
+        document = strict_yaml.load(path.read_text(encoding="utf-8"))
+    except strict_yaml.DuplicateKey as exc:
+        raise PolicyError(f"{path.name}: {exc}") from None
+    return parse(document, path.name)
 
 
 @lru_cache

@@ -17,6 +17,7 @@ from typing import Literal
 
 import yaml
 
+from shared import strict_yaml
 from shared.calendar import add_months
 
 RULES_FILE = Path(__file__).with_name("retention.yaml")
@@ -292,27 +293,12 @@ def parse(document: object, source: str = RULES_FILE.name) -> Rules:
     return Rules(rules)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A duplicated key would silently drop a line; refuse it."""
-
-
-def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
-    duplicated = sorted({str(k) for k in keys if keys.count(k) > 1})
-    if duplicated:
-        raise RetentionRulesError(f"duplicated key(s) {duplicated} near line {node.start_mark.line + 1}")
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
-
-
 def load(path: Path = RULES_FILE) -> Rules:
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        document = strict_yaml.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RetentionRulesError(f"{path.name}: not YAML: {exc}") from None
-    except RetentionRulesError as exc:
+    except strict_yaml.DuplicateKey as exc:
         raise RetentionRulesError(f"{path.name}: {exc}") from None
     return parse(document, path.name)
 
