@@ -1,6 +1,7 @@
 """OpenTelemetry for one service process: traces of HTTP, SQL, Kafka and outgoing HTTP."""
 import logging
 from datetime import datetime, timezone
+from typing import Protocol
 
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
@@ -19,10 +20,32 @@ from shared.settings import Settings
 _configured = False
 
 
-def sampler(settings: Settings) -> ParentBased:
+class TraceSettings(Protocol):
+    """What tracing needs of a process's settings (the services' and the web's)."""
+    otel_endpoint: str
+    trace_sample_ratio: float
+
+
+def sampler(settings: TraceSettings) -> ParentBased:
     """Keep OMSORG_TRACE_SAMPLE_RATIO of the traces that start here; follow the caller's choice
     for the rest, so a trace is kept or dropped whole."""
     return ParentBased(TraceIdRatioBased(settings.trace_sample_ratio))
+
+
+def resource_of(service: str) -> Resource:
+    return Resource.create({"service.name": f"omsorg-{service}", "service.namespace": "omsorg"})
+
+
+def tracer_provider(service: str, settings: TraceSettings) -> TracerProvider:
+    """The process's tracer provider: sampled as `sampler` says, spans sent to OMSORG_OTEL_ENDPOINT
+    over OTLP/HTTP when it is set (else they stay in process)."""
+    provider = TracerProvider(resource=resource_of(service), sampler=sampler(settings))
+    if settings.otel_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=settings.otel_endpoint.rstrip("/") + "/v1/traces")
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    return provider
 
 
 def setup_telemetry(service: str, settings: Settings) -> None:
@@ -31,15 +54,8 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     if _configured:
         return
     log_as_json_lines(service)
-    resource = Resource.create({"service.name": f"omsorg-{service}", "service.namespace": "omsorg"})
-    setup_metrics(resource, settings)
-    provider = TracerProvider(resource=resource, sampler=sampler(settings))
-    if settings.otel_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        exporter = OTLPSpanExporter(endpoint=settings.otel_endpoint.rstrip("/") + "/v1/traces")
-        provider.add_span_processor(BatchSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
+    setup_metrics(resource_of(service), settings)
+    trace.set_tracer_provider(tracer_provider(service, settings))
     if settings.trace_sql:
         AsyncPGInstrumentor().instrument()
     AIOKafkaInstrumentor().instrument()

@@ -6,6 +6,7 @@ of the local issuer (shared/auth.py) with the shared settings' OMSORG_JWT_SECRET
 """
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PORT = 8006
@@ -29,6 +30,9 @@ class WebSettings(BaseSettings):
     session_idle_minutes: int = 30
     # OTLP/HTTP base URL for spans, as the services' (empty: spans stay in process).
     otel_endpoint: str = ""
+    # The share of traces kept where they start, as the services' (shared/settings.py): the web
+    # starts a person's traces, and the services follow its choice.
+    trace_sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
 
     @property
     def dev_sign_in(self) -> bool:

@@ -3,12 +3,9 @@ per request, and the trace carried on to the services it calls."""
 from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from services.web.settings import WebSettings
-from shared.telemetry import log_as_json_lines
+from shared.telemetry import log_as_json_lines, tracer_provider
 
 _configured = False
 
@@ -18,13 +15,7 @@ def setup(settings: WebSettings) -> None:
     if _configured:
         return
     log_as_json_lines("web")
-    provider = TracerProvider(resource=Resource.create({"service.name": "omsorg-web", "service.namespace": "omsorg"}))
-    if settings.otel_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        provider.add_span_processor(BatchSpanProcessor(
-            OTLPSpanExporter(endpoint=settings.otel_endpoint.rstrip("/") + "/v1/traces")))
-    trace.set_tracer_provider(provider)
+    trace.set_tracer_provider(tracer_provider("web", settings))
     HTTPXClientInstrumentor().instrument()
     _configured = True
 
