@@ -9,6 +9,16 @@ from tests.stack import create_env, drop_env, free_port
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def no_process_telemetry(monkeypatch):
+    """The tests that build the web app in this process leave tracing alone: its setup would install
+    a tracer provider and instrument every httpx client of the test process, so a later test's own
+    `traceparent` header would be replaced (as tests/security/access does for the services' apps)."""
+    import services.web.app
+    monkeypatch.setattr(services.web.app.telemetry, "setup", lambda settings: None)
+    monkeypatch.setattr(services.web.app.telemetry, "instrument", lambda app: None)
+
+
 @pytest.fixture(scope="session")
 async def web_env(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("web"))
