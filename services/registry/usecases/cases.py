@@ -21,13 +21,13 @@ SEES_REMOVED_CASES = "registry:case.remove"
 
 
 async def visible_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, for_update: bool = False,
-                       if_match: str | None = None) -> Record:
-    """The case as the user may see it, in an open unit of work: 404 `case_not_found` when the
-    registry has no such case, 403 for another unit's, 410 when removed and the user may not see
-    removed cases; with `if_match` (and `for_update`), 412 `etag_mismatch` unless it is the case
-    as the user read it."""
+                       if_match: str | None = None, missing: errors.DomainError | None = None) -> Record:
+    """The case as the user may see it, in an open unit of work: 404 `case_not_found` (or `missing`,
+    for what is read through the case) when the registry has no such case, 403 for another unit's,
+    410 when removed and the user may not see removed cases; with `if_match` (and `for_update`),
+    412 `etag_mismatch` unless it is the case as the user read it."""
     row = await store.get(uow.conn, case_id, for_update=for_update)
-    missing = errors.not_found("case_not_found", "No such case", str(case_id))
+    missing = missing or errors.not_found("case_not_found", "No such case", str(case_id))
     if row is None:
         raise missing
     uow.ensure_unit(user, row["unit"], resource=f"case/{case_id}", person_id=row["person_id"], hidden=missing)

@@ -169,12 +169,7 @@ async def read_decision(uow: UnitOfWork, user: Grant, decision_id: UUID) -> dict
         row = await store.get_decision_by_id(uow.conn, decision_id)
         if row is None:
             raise missing
-        try:
-            case = await visible_case(uow, user, row["case_id"])
-        except errors.DomainError as exc:
-            if exc.code == "case_not_found":
-                raise missing from None
-            raise
+        case = await visible_case(uow, user, row["case_id"], missing=missing)
         uow.log_read(user, resource=f"decision/{decision_id}", person_id=case["person_id"])
         return await with_names(uow, row)
 
