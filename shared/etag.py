@@ -11,6 +11,11 @@ from shared import errors
 HEADER = "If-Match"
 
 
+def etag_header(description: str) -> dict:
+    """The `ETag` response header of an answer, as OpenAPI documents it (`responses={...: {"headers": ...}}`)."""
+    return {"ETag": {"description": description, "schema": {"type": "string"}}}
+
+
 def etag(revision: int | str) -> str:
     """The strong entity tag of a resource at `revision` (a number that grows with each change)."""
     return f'"{revision}"'

@@ -10,7 +10,7 @@ from services.journal.usecases import notes
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, RequiredIdempotencyKey, UnitOfWorkDep
-from shared.etag import etag_of
+from shared.etag import etag_header, etag_of
 from shared.pagination import Page
 from shared.problems import Problem
 
@@ -19,8 +19,8 @@ router = APIRouter(tags=["notes"])
 _NOTE_LIST = TypeAdapter(list[NoteOut])  # validates the store's JSON in one pass, no dicts in between
 
 
-ETAG = {"ETag": {"description": "The note as read (versions, signatures, addenda): send it back in If-Match to"
-                                " correct, sign, add to or remove exactly what you read", "schema": {"type": "string"}}}
+ETAG = etag_header("The note as read (versions, signatures, addenda): send it back in If-Match to"
+                   " correct, sign, add to or remove exactly what you read")
 
 
 def _tagged(note: str, response: Response) -> NoteOut:

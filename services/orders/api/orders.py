@@ -8,7 +8,7 @@ from services.orders.usecases import orders
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IdempotencyKey, IfMatch, PageDep, UnitOfWorkDep
-from shared.etag import etag
+from shared.etag import etag, etag_header
 from shared.pagination import Page
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -16,8 +16,8 @@ persons_router = APIRouter(prefix="/persons", tags=["orders"])
 
 Writer = allow("orders:order.write")
 Reader = allow("orders:order.read")
-ETAG = {"ETag": {"description": "The order's version: send it back in If-Match to change, send or recall"
-                                " exactly what you read", "schema": {"type": "string"}}}
+ETAG = etag_header("The order's version: send it back in If-Match to change, send or recall"
+                   " exactly what you read")
 
 
 def tagged(order, response: Response) -> OrderOut:

@@ -23,13 +23,13 @@ from shared import interventions
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
-from shared.etag import etag
+from shared.etag import etag, etag_header
 from shared.pagination import Page
 
 router = APIRouter(tags=["decisions"])
 DECISION = "/cases/{case_id}/decisions/{decision_id}"
-ETAG = {"ETag": {"description": "The decision's revision: send it back in If-Match to approve or refuse exactly the"
-                                " decision you read", "schema": {"type": "string"}}}
+ETAG = etag_header("The decision's revision: send it back in If-Match to approve or refuse exactly the"
+                   " decision you read")
 
 
 def _tagged(decision: dict, response: Response) -> DecisionOut:

@@ -26,7 +26,7 @@ from services.registry.usecases.inquiries import InquiryInvestigation, InquiryVi
 from services.registry.usecases.occurrences import Occurrences
 from services.registry.usecases.persons import Lookup, PersonView
 from shared import interventions
-from shared.etag import etag
+from shared.etag import etag, etag_header
 from shared.pagination import Listed, Page
 
 
@@ -248,8 +248,8 @@ class CaseOut(BaseModel):
         return cls(**_fields(cls, row))
 
 
-CASE_ETAG = {"ETag": {"description": "The case's revision: send it back in If-Match to close, remove, restore or hand"
-                                " over exactly the case you read", "schema": {"type": "string"}}}
+CASE_ETAG = etag_header("The case's revision: send it back in If-Match to close, remove, restore or hand"
+                        " over exactly the case you read")
 
 
 def tagged_case(row, response: Response) -> CaseOut:
@@ -577,8 +577,8 @@ class InquiryOut(BaseModel):
                    **_fields(cls, inquiry.record, but=("assessment_overdue",)))
 
 
-INQUIRY_ETAG = {"ETag": {"description": "The inquiry's revision: send it back in If-Match to assess, extend, hand over"
-                                       " or investigate exactly the inquiry you read", "schema": {"type": "string"}}}
+INQUIRY_ETAG = etag_header("The inquiry's revision: send it back in If-Match to assess, extend, hand over"
+                           " or investigate exactly the inquiry you read")
 
 
 def tagged_inquiry(view: InquiryView, response: Response) -> "InquiryOut":

@@ -13,7 +13,7 @@ from services.registry.usecases import staff as usecases
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
-from shared.etag import etag
+from shared.etag import etag, etag_header
 from shared.pagination import Listed, Page
 
 router = APIRouter(tags=["staff"])
@@ -104,7 +104,12 @@ def _page(model, listed: Listed) -> Page:
     return Page[model](items=[model.of(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.put("/staff/{subject}", response_model=StaffOut, responses={201: {"model": StaffOut}},
+STAFF_ETAG = etag_header("The entry's revision: send it back in If-Match to replace exactly the entry you read")
+
+
+@router.put("/staff/{subject}", response_model=StaffOut,
+            responses={200: {"description": "The entry, replaced", "headers": STAFF_ETAG},
+                       201: {"model": StaffOut, "headers": STAFF_ETAG}},
             summary="Add or replace a member of the staff directory (201 when new; staff.changed when anything"
                     " changed)")
 async def put_staff(subject: SubjectPath, body: StaffIn, uow: UnitOfWorkDep, response: Response,
@@ -130,7 +135,8 @@ async def list_staff(uow: UnitOfWorkDep, paging: PageDep, unit: Unit | None = Qu
     return _page(StaffOut, await usecases.list_staff(uow, unit=unit, limit=paging.limit, cursor=paging.cursor))
 
 
-@router.get("/staff/{subject}", response_model=StaffOut, summary="One member of the staff directory")
+@router.get("/staff/{subject}", response_model=StaffOut, summary="One member of the staff directory",
+            responses={200: {"description": "The entry", "headers": STAFF_ETAG}})
 async def get_staff(subject: SubjectPath, response: Response, uow: UnitOfWorkDep,
                     user: Grant = allow("registry:staff.read")) -> StaffOut:
     """One member's directory entry by the `sub` of their tokens, with its ETag for If-Match on
