@@ -22,11 +22,9 @@ from shared.clock import Clock
 from shared.events import Envelope, to_kafka, type_of
 from shared.faults import Faults
 from shared.settings import Settings
-from shared.wake import WakeLoop
+from shared.wake import ROUND_LIMIT_SECONDS, WakeLoop
 
 log = logging.getLogger(__name__)
-
-ROUND_SECONDS = 60.0  # a round that hangs longer (a connection that died under it) starts over
 
 
 class Outbox:
@@ -79,7 +77,7 @@ class OutboxRelay:
         # A round stopped midway is safe: what it published is published again, and consumers'
         # inboxes take each event once.
         self._loop = WakeLoop("outbox relay", pool, settings.relay_poll_seconds, channel=f"{schema}_outbox",
-                              round_seconds=ROUND_SECONDS)
+                              round_seconds=ROUND_LIMIT_SECONDS)
         # Read by the metrics (shared/metrics.py): unpublished rows, when the oldest was written and
         # when they were last counted (epoch seconds). Counted by `measure` in a loop of its own,
         # whether publishing works or not: with the broker away the backlog and its age grow; with

@@ -18,6 +18,10 @@ import asyncpg
 
 log = logging.getLogger(__name__)
 
+# The time limit of a round that may safely be stopped midway (see above): a round that hangs
+# longer (a connection that died under it) starts over.
+ROUND_LIMIT_SECONDS = 60.0
+
 # A round of work; returns how long the loop may sleep at most before the next (None: the poll interval).
 Round = Callable[[], Awaitable[float | None]]
 

@@ -18,11 +18,10 @@ from services.watch.settings import WatchSettings
 from services.watch.usecases import timers
 from shared.faults import Faults
 from shared.unit_of_work import Work
-from shared.wake import WakeLoop
+from shared.wake import ROUND_LIMIT_SECONDS, WakeLoop
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-ROUND_SECONDS = 60.0  # a round that hangs longer (a connection that died under it) starts over
 
 
 class Scheduler:
@@ -32,7 +31,7 @@ class Scheduler:
         self.settings = settings
         self.faults = faults
         # A round stopped midway is safe: its open batch rolls back and is fired again.
-        self._loop = WakeLoop("watch scheduler", work.pool, settings.poll_seconds, round_seconds=ROUND_SECONDS)
+        self._loop = WakeLoop("watch scheduler", work.pool, settings.poll_seconds, round_seconds=ROUND_LIMIT_SECONDS)
         self._firing = asyncio.Lock()  # one round or one move of the clock at a time
 
     def wake(self) -> None:
