@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 # failure): the loser is tried again, never counted towards the dead-letter topic.
 CONTENDED = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
 tracer = trace.get_tracer("omsorg.consumer")
+# How often, at most, offsets are committed while a consumer only skips events of other services.
+SKIPPED_COMMIT_SECONDS = 5.0
 
 # A handler does its work in the consumer's unit of work (the batch's transaction, which also
 # holds the events' inbox rows); it never opens a transaction of its own.
@@ -74,6 +76,8 @@ class EventConsumer:
             DEAD_LETTERS.add(0, {"service": self.name, "topic": topic})
             RETRIES.add(0, {"service": self.name, "topic": topic})
         measuring = asyncio.create_task(self._measure_lag_every(consumer))
+        loop = asyncio.get_running_loop()
+        committed_at, uncommitted = loop.time(), False
         try:
             while True:
                 try:
@@ -81,10 +85,16 @@ class EventConsumer:
                     # The partitions side by side, each in order: the events of one key (a case)
                     # share a partition, so their order holds; one failing stops the others.
                     async with asyncio.TaskGroup() as partitions:
-                        for tp, messages in batches.items():
-                            partitions.create_task(self._handle_partition(tp, messages))
-                    if batches:
+                        handled = [partitions.create_task(self._handle_partition(tp, messages))
+                                   for tp, messages in batches.items()]
+                    uncommitted = uncommitted or bool(batches)
+                    # Offsets are committed after every batch that did something; a batch of
+                    # events that this service skips only now and then (read again after a
+                    # crash, they are skipped again).
+                    if uncommitted and (any(t.result() for t in handled)
+                                        or loop.time() - committed_at >= SKIPPED_COMMIT_SECONDS):
                         await consumer.commit()
+                        committed_at, uncommitted = loop.time(), False
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -96,11 +106,29 @@ class EventConsumer:
             measuring.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await measuring
+            if uncommitted:  # what was skipped since the last commit; not worth waiting for
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(consumer.commit(), 2)
             await consumer.stop()
 
-    async def _handle_partition(self, tp, messages: list[ConsumerRecord]) -> None:
-        await self.handle_batch(messages)
+    async def _handle_partition(self, tp, messages: list[ConsumerRecord]) -> bool:
+        """Handle the partition's events that concern this service; True if there were any."""
+        concerning = [m for m in messages if self.concerns(m)]
+        if concerning:
+            await self.handle_batch(concerning)
         self._next_offsets[tp] = messages[-1].offset + 1
+        return bool(concerning)
+
+    def concerns(self, message: ConsumerRecord) -> bool:
+        """Whether the event is for this service to handle, read from its type header alone: an
+        event of a known type that it has no handler for is skipped without a transaction or a
+        span (most events on a topic are for other services); one without a known type goes on
+        to the dead-letter topic."""
+        for name, value in message.headers or ():
+            if name == "ce_type":
+                kind = value.decode("utf-8", errors="replace") if value is not None else None
+                return kind not in EVENT_TYPES or kind in self.handlers
+        return True
 
     async def _measure_lag_every(self, consumer: AIOKafkaConsumer) -> None:
         while True:
