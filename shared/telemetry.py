@@ -3,11 +3,13 @@ import logging
 from datetime import datetime, timezone
 from typing import Protocol
 
+import aiokafka
 from opentelemetry import trace
 from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+from opentelemetry.instrumentation.utils import unwrap
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -59,6 +61,11 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     if settings.trace_sql:
         AsyncPGInstrumentor().instrument()
     AIOKafkaInstrumentor().instrument()
+    # Its consumer side makes a span per fetched message, also for the many a service skips;
+    # the consumer makes its own span for each event it handles, a child of the traceparent
+    # that the producer side (kept) put in the headers.
+    unwrap(aiokafka.AIOKafkaConsumer, "getone")
+    unwrap(aiokafka.AIOKafkaConsumer, "getmany")
     HTTPXClientInstrumentor().instrument()
     _configured = True
 
