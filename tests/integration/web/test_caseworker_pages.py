@@ -1,7 +1,8 @@
 """The caseworker's start page and the case page on the real services: my watches, the unit's intake
 queue and my cases, each from the services' worklists with the caseworker's own token; the case's
 timeline with its investigation, decision and reasons, journal note with the struck version, and
-order; another unit's caseworker sees none of it; a service that is down is said in Swedish."""
+order; another unit's caseworker sees none of it; a service that is down is said in Swedish, and the
+rest of the page is shown."""
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ from services.web import texts
 from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
 from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, REASONS, sign_in
+from tests.stack import free_port
 
 
 def swedish(day) -> str:
@@ -131,3 +133,19 @@ async def test_with_the_registry_down_the_start_page_says_so_in_swedish(web_env,
         case = await client.get(f"/cases/{caseworkers_day['case']['id']}")
         assert case.status_code == 503 and "Socialregistret svarar inte" in case.text
         assert "Traceback" not in case.text
+
+
+async def test_with_the_journal_and_orders_down_the_case_page_shows_the_rest(web_env, caseworkers_day):
+    env, registry, _, _ = web_env
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    web = env.start("web", OMSORG_REGISTRY_URL=registry.url, OMSORG_JOURNAL_URL=nowhere, OMSORG_ORDERS_URL=nowhere,
+                    OMSORG_WATCH_URL=nowhere)
+    await web.wait_ready()
+    async with httpx.AsyncClient(base_url=web.url, timeout=60) as client:
+        assert (await sign_in(client, sub=caseworkers_day["anna"])).status_code == 303
+        page = await client.get(f"/cases/{caseworkers_day['case']['id']}")
+    assert page.status_code == 200, page.text
+    assert "Ärende SoL: Tilda Testsson" in page.text and REASONS in page.text
+    assert "Journalen svarar inte just nu" in page.text and "Beställningar svarar inte just nu" in page.text
+    assert page.text.count('role="alert"') == 2 and "spårnummer" in page.text
+    assert CORRECTED_TEXT not in page.text and "Traceback" not in page.text
