@@ -8,13 +8,14 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
-from services.web.pages import home, persons, sign_in
+from services.web.pages import cases, home, persons, sign_in
 from services.web.pages.common import (
     CsrfRejected,
     NotSignedIn,
@@ -61,6 +62,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.state.issuer_settings = Settings(env=settings.env)
         app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
+    app.include_router(cases.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", include_in_schema=False)
@@ -116,6 +118,13 @@ def install_error_pages(app: FastAPI) -> None:
                       message=f"{name} svarar inte just nu, så sidan kan inte visas. Försök igen om en stund.",
                       trace_id=telemetry.current_trace_id())
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_address(request: Request, exc: RequestValidationError):
+        # A page's address with a part that cannot be what it names (a case id that is no UUID,
+        # a cursor too long): there is no such page.
+        return render(request, "error.html", status_code=404, title="Sidan finns inte",
+                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
@@ -124,7 +133,8 @@ def install_error_pages(app: FastAPI) -> None:
             title, message = "Det går inte att göra så", "Sidan tar inte emot den sortens anrop."
         else:
             title, message = "Något gick fel", "Sidan kunde inte visas."
-        return render(request, "error.html", status_code=exc.status_code, title=title, message=message)
+        return render(request, "error.html", status_code=exc.status_code, title=title, message=message,
+                      trace_id=telemetry.current_trace_id())
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

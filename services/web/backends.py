@@ -34,8 +34,9 @@ class Backend:
     async def post(self, path: str, token: str, json: dict, request_id: str) -> Answer:
         return await self._call("POST", path, token, request_id, json=json)
 
-    async def get(self, path: str, token: str, request_id: str) -> Answer:
-        return await self._call("GET", path, token, request_id)
+    async def get(self, path: str, token: str, request_id: str, params: dict | None = None) -> Answer:
+        return await self._call("GET", path, token, request_id,
+                                params={k: v for k, v in (params or {}).items() if v is not None})
 
     async def _call(self, method: str, path: str, token: str, request_id: str, **kwargs) -> Answer:
         try:

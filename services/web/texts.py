@@ -26,6 +26,92 @@ PROBLEMS = {
         "Personnumret är ogiltigt. Kontrollera att det har 10 eller 12 siffror, ett datum som finns och rätt"
         " kontrollsiffra.",
     "forbidden": "Du har inte behörighet att göra detta.",
+    "other_unit": "Du får bara se din egen enhets listor.",
+    "no_unit": "Din inloggning har ingen enhet, så enhetens listor kan inte visas.",
+    "not_your_list": "Du får inte se den listan.",
+    "invalid_cursor": "Sidan i listan finns inte längre. Börja om från första sidan.",
     "csrf": "Formuläret kunde inte tas emot eftersom det saknar en giltig säkerhetskod. Ladda om sidan och försök"
             " igen.",
 }
+
+# The start page's and the case page's words for the services' codes.
+WATCH_KINDS = {
+    "order_escalated": "Obekräftad beställning, eskalerad",
+    "order_unconfirmed": "Beställningen är inte bekräftad av utföraren",
+    "decision_unexecuted": "Beslutet är inte verkställt",
+    "protection_assessment_due": "Skyddsbedömning",
+    "assessment_due": "Förhandsbedömning",
+    "investigation_due": "Utredningen ska vara klar",
+    "decision_lapsing": "Beslutet upphör snart att gälla",
+    "follow_up": "Uppföljning av beslut",
+    "placement_review": "Övervägande av placering",
+    "note_unsigned": "Osignerad journalanteckning",
+}
+
+INQUIRY_KINDS = {
+    "application": "Ansökan",
+    "report_of_concern": "Orosanmälan",
+    "other_information": "Övrig information",
+}
+
+CASE_KINDS = {
+    "SoL": "SoL",
+    "LSS": "LSS",
+    "LVU": "LVU",
+    "LVM": "LVM",
+    "family_law": "Familjerätt",
+    "financial_aid": "Ekonomiskt bistånd",
+    "elderly_care": "Äldreomsorg",
+}
+
+OUTCOMES = {
+    "granted": "Bifall",
+    "partly_granted": "Delvis bifall",
+    "rejected": "Avslag",
+}
+
+DECISION_STATUSES = {
+    "in_force": "Gäller",
+    "awaiting_approval": "Väntar på attest",
+    "refused": "Attest nekad",
+}
+
+ORDER_STATES = {
+    "draft": "Utkast",
+    "sent": "Skickad",
+    "opened": "Öppnad av utföraren",
+    "confirmed": "Bekräftad",
+    "started": "Verkställd",
+    "rejected": "Avvisad av utföraren",
+    "recalled": "Återkallad",
+    "ended": "Avslutad",
+}
+
+NOTE_SOURCES = {
+    "person": "Den enskilde",
+    "relative": "Anhörig",
+    "other_authority": "Annan myndighet",
+    "own_observation": "Egen iakttagelse",
+    "other": "Annat",
+}
+
+SCOPE_UNITS = {
+    "hours_per_month": "timmar per månad",
+    "days": "dagar",
+    "amount_sek": "kronor",
+    "none": "",
+}
+
+# What a page says when a service refuses or cannot find what was asked, by the problem's code.
+NOT_FOUND = {
+    "case_not_found": "Ärendet finns inte, eller så får du inte se det.",
+    "case_removed": "Ärendet är borttaget och visas inte.",
+}
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
+
+
+def problem(code: str | None) -> str:
+    """A service's refusal in Swedish, by its problem code."""
+    return PROBLEMS.get(code) or NOT_FOUND.get(code) or "Uppgifterna kunde inte hämtas."

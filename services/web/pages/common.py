@@ -1,18 +1,27 @@
 """What every page shares: the templates, the session of the request, the CSRF check of a form,
-and the session cookie."""
+the session cookie, and a part of a page made from one service's answer."""
+import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from services.web import texts
+from services.web import formats, telemetry, texts
+from services.web.backends import Backend, ServiceUnavailable
 from services.web.sessions import COOKIE, Session, csrf_matches
 from shared.oidc import is_loopback
 
+log = logging.getLogger(__name__)
+
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-templates.env.globals.update(roles=texts.ROLES, units=texts.UNITS)
+templates.env.globals.update(roles=texts.ROLES, units=texts.UNITS, texts=texts)
+templates.env.filters.update(swedish_date=formats.swedish_date, swedish_time=formats.swedish_time,
+                             local_iso=formats.local_iso, swedish_number=formats.swedish_number,
+                             intervention_name=formats.intervention_name)
 
 MAX_FORM_BYTES = 16 * 1024
 
@@ -31,6 +40,30 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+@dataclass
+class Section:
+    """One part of a page made from one service's answer: the answer's body, or why it is not shown
+    (the service does not answer, or refused), with the trace id to quote to support."""
+    body: dict | None = None
+    unavailable: str | None = None
+    problem: str | None = None
+    trace_id: str | None = None
+
+
+async def section(request: Request, service: str, path: str, params: dict | None = None) -> Section:
+    """GET a service's resource for one part of a page: a service that is down or refuses leaves
+    that part saying so in Swedish, and the rest of the page is shown."""
+    backend: Backend = request.app.state.backends[service]
+    try:
+        answer = await backend.get(path, request.state.session.token, request.state.request_id, params=params)
+    except ServiceUnavailable as exc:
+        log.warning("a service did not answer: %s", exc)
+        return Section(unavailable=texts.SERVICES[service], trace_id=telemetry.current_trace_id())
+    if answer.status != 200:
+        return Section(problem=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
+    return Section(body=answer.body)
+
+
 def current_session(request: Request) -> Session | None:
     if not hasattr(request.state, "session"):
         request.state.session = request.app.state.sessions.get(request.cookies.get(COOKIE))
@@ -43,6 +76,9 @@ def signed_in(request: Request) -> Session:
     if session is None or session.user is None:
         raise NotSignedIn()
     return session
+
+
+SignedIn = Annotated[Session, Depends(signed_in)]
 
 
 async def form_of(request: Request) -> dict[str, str]:

@@ -1,16 +1,12 @@
 """Person search by personal identity number, over the registry's POST /persons/search. The number
 is posted, never put in a URL (as the registry asks: URLs end up in logs)."""
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from services.web import texts
-from services.web.pages.common import form_of, render, signed_in
-from services.web.sessions import Session
+from services.web.pages.common import SignedIn, form_of, render
 
 router = APIRouter()
 
-SignedIn = Annotated[Session, Depends(signed_in)]
 MAX_PIN_LENGTH = 40  # what the registry takes; a longer input is an invalid number too
 
 

@@ -1,12 +1,23 @@
-"""The web as a process beside a real registry, on a fresh database and topic prefix."""
+"""The web as a process beside the real services its pages are made from (registry, journal, orders,
+watch), on a fresh database and topic prefix."""
 import re
+import uuid
+from datetime import datetime, time, timedelta
 
 import httpx
 import pytest
 
-from tests.stack import create_env, drop_env, free_port
+from demo.flow import organisation_number
+from services.web.pages.home import PAGE_SIZE
+from shared.clock import SWEDEN
+from tests import clock
+from tests.pins import child_pin, register_person
+from tests.stack import create_env, drop_env, eventually, free_port
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+REASONS = "Personen klarar inte inköp och matlagning själv och har rätt till hemtjänst."
+FIRST_TEXT = "Hembesök: personen berättar att hon inte klarar att handla."
+CORRECTED_TEXT = "Hembesök med dottern: personen berättar att hon inte klarar att handla."
 
 
 @pytest.fixture(autouse=True)
@@ -19,19 +30,29 @@ def no_process_telemetry(monkeypatch):
     monkeypatch.setattr(services.web.app.telemetry, "instrument", lambda app: None)
 
 
+# The services the web's pages are made from (notify makes none of them).
+BACKENDS = ("registry", "journal", "orders", "watch")
+
+
 @pytest.fixture(scope="session")
 async def web_env(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("web"))
-    registry = env.start("registry")
+    backends = {name: env.start(name) for name in BACKENDS}
+    urls = {f"OMSORG_{name.upper()}_URL": proc.url for name, proc in backends.items()}
+    web = env.start("web", **urls)
     # A second web whose registry is at a port nothing listens on: the registry is down.
-    web = env.start("web", OMSORG_REGISTRY_URL=registry.url)
-    web_without_registry = env.start("web", OMSORG_REGISTRY_URL=f"http://127.0.0.1:{free_port()}")
+    web_without_registry = env.start("web", **{**urls, "OMSORG_REGISTRY_URL": f"http://127.0.0.1:{free_port()}"})
     try:
-        for proc in (registry, web, web_without_registry):
+        for proc in (*backends.values(), web, web_without_registry):
             await proc.wait_ready()
-        yield env, registry, web, web_without_registry
+        yield env, backends["registry"], web, web_without_registry
     finally:
         await drop_env(env)
+
+
+def backend(env, name: str):
+    """The running process of one of the BACKENDS in the web's test environment."""
+    return next(p for p in env.processes if p.service == name)
 
 
 def csrf_of(page: httpx.Response) -> str:
@@ -56,3 +77,81 @@ async def web(web_env):
         answer = await sign_in(client)
         assert answer.status_code == 303, answer.text
         yield env, client
+
+
+def created(answer: httpx.Response) -> dict:
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def until_made(client: httpx.AsyncClient, method: str, path: str, headers: dict, json: dict) -> dict:
+    """A call the service takes once it has the events it needs (a case it knows, a decision)."""
+    async def made():
+        answer = await client.request(method, path, headers=headers, json=json)
+        return answer if answer.status_code in (200, 201) else None
+    answer = await eventually(made, timeout=60, interval=0.5)
+    assert answer, f"{method} {path} was never taken"
+    return answer.json()
+
+
+@pytest.fixture(scope="session")
+async def caseworkers_day(web_env):
+    """A case of unit vuxen with everything its page shows, and the inquiries of the intake queue,
+    made through the services' APIs by a caseworker of her own (a subject no other test uses)."""
+    env, registry, _, _ = web_env
+    anna = f"anna-{uuid.uuid4().hex[:6]}"
+    auth = env.auth("caseworker", sub=anna, unit="vuxen")
+    today = clock.today()
+    urls = {name: backend(env, name).url for name in ("registry", "journal", "orders", "watch")}
+    async with httpx.AsyncClient(timeout=60) as client:
+        async with httpx.AsyncClient(base_url=urls["registry"], timeout=60) as reg:
+            person = await register_person(reg, auth, first_name="Tilda", last_name="Testsson")
+            child = await register_person(reg, auth, pin=child_pin(), first_name="Ebba", last_name="Barnsson")
+            case = created(await reg.post("/cases", headers=auth,
+                                          json={"unit": "vuxen", "kind": "SoL", "person_id": person}))
+            # The intake queue: an application three days old, a report about a child today, and
+            # applications of today enough to fill more than one page.
+            for kind, who, received in [("application", person, today - timedelta(days=3)),
+                                        ("report_of_concern", child, today),
+                                        *[("application", person, today)] * (PAGE_SIZE - 1)]:
+                created(await reg.post("/inquiries", headers=auth, json={
+                    "kind": kind, "person_id": who, "unit": "vuxen", "received_on": received.isoformat()}))
+            investigation = created(await reg.post(f"/cases/{case['id']}/investigations", headers=auth, json={}))
+            decision = created(await reg.post(f"/cases/{case['id']}/decisions", headers=auth, json={
+                "investigation_id": investigation["id"], "intervention": "home_help", "outcome": "granted",
+                "reasons": REASONS, "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "scope_amount": 24,
+                "valid_from": today.isoformat(), "communication": {"communicated": True,
+                                                                  "communicated_on": today.isoformat(),
+                                                                  "method": "meeting"}}))
+        note = await until_made(client, "POST", f"{urls['journal']}/cases/{case['id']}/notes",
+                                {**auth, "Idempotency-Key": uuid.uuid4().hex},
+                                {"occurred_on": today.isoformat(), "text": FIRST_TEXT, "source": "person"})
+        await until_made(client, "POST", f"{urls['journal']}/notes/{note['id']}/corrections", auth,
+                         {"based_on_version": 1, "text": CORRECTED_TEXT, "reason": "Dottern var med."})
+        provider = (await client.post(f"{urls['orders']}/providers", headers=env.auth("object_specialist", "olle"),
+                                      json={"name": "Alfa Hemtjänst AB", "organisation_number": organisation_number(),
+                                            "email": "bestallning@alfa.example", "interventions": ["home_help"]}
+                                      )).json()
+        order = await until_made(client, "POST", f"{urls['orders']}/orders",
+                                 {**auth, "Idempotency-Key": uuid.uuid4().hex},
+                                 {"case_id": case["id"], "decision_id": decision["id"], "provider_id": provider["id"],
+                                  "intervention": "home_help", "details": "Inköp varje vecka.",
+                                  "wanted_start": today.isoformat()})
+        sent = await client.post(f"{urls['orders']}/orders/{order['id']}/send", headers=auth)
+        assert sent.status_code == 200, sent.text
+        # The note is left unsigned: seven days later the watch raises a watch for its author. The
+        # watch's clock is moved there, from the run's clock, not the real day.
+        await eventually(lambda: _timer_armed(env, note["id"]), timeout=60)
+        later = datetime.combine(today + timedelta(days=8), time(9, 0), SWEDEN)
+        moved = await client.post(f"{urls['watch']}/admin/clock", json={"now": later.isoformat()},
+                                  headers=env.auth("service", sub="test-clock"))
+        assert moved.status_code == 200, moved.text
+    return {"anna": anna, "case": case, "note": note, "order": sent.json(), "today": today}
+
+
+async def _timer_armed(env, subject_id) -> bool:
+    conn = await env.db()
+    try:
+        return await conn.fetchval("SELECT count(*) FROM watch.timers WHERE subject_id = $1", uuid.UUID(subject_id)) > 0
+    finally:
+        await conn.close()

@@ -1,12 +1,15 @@
 """The web in a real browser: Debian's Chromium driven by Playwright (deploy/local/chromium.sh
 finds it or installs it; Playwright's own browser downloads are not used). Signs in with the
-keyboard alone, searches an invalid number and reads the message the page announces."""
+keyboard alone, searches an invalid number and reads the message the page announces; goes from the
+start page's lists to a case page with the keyboard."""
+import re
 import subprocess
 import time
 
 import pytest
 from playwright.async_api import async_playwright
 
+from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT
 from tests.stack import ROOT
 
 
@@ -26,6 +29,15 @@ async def tab_to(page, element_id: str, most: int = 20) -> None:
         if await page.evaluate("document.activeElement && document.activeElement.id") == element_id:
             return
     raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+
+async def tab_to_link(page, href: str, most: int = 60) -> None:
+    """Press Tab until the link to `href` has the focus."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement && document.activeElement.getAttribute('href')") == href:
+            return
+    raise AssertionError(f"no link to {href} can be reached with Tab")
 
 
 async def test_sign_in_with_the_keyboard_and_search_an_invalid_number(web_env, chromium):
@@ -70,3 +82,46 @@ async def test_sign_in_with_the_keyboard_and_search_an_invalid_number(web_env, c
         finally:
             await browser.close()
     print(f"browser test: {time.monotonic() - started:.1f} s")
+
+
+async def test_from_the_start_page_to_a_case_with_the_keyboard(web_env, caseworkers_day, chromium):
+    _, _, web, _ = web_env
+    case_url = f"/cases/{caseworkers_day['case']['id']}"
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium)
+        try:
+            page = await browser.new_page(locale="sv-SE")
+            await page.goto(f"{web.url}/sign-in")
+            await page.get_by_label("Användar-id").fill(caseworkers_day["anna"])
+            async with page.expect_navigation():
+                await page.get_by_role("button", name="Logga in").click()
+            assert page.url == f"{web.url}/"
+            assert await page.get_by_role("heading", level=1).inner_text() == "Min dag"
+            for name in ("Mina bevakningar", "Inkommande ärenden", "Mina ärenden"):
+                await page.get_by_role("heading", level=2, name=name).wait_for()
+
+            # The watch's link says what it leads to, to a screen reader too.
+            watches = page.get_by_role("table", name="Mina bevakningar, de mest brådskande först")
+            assert await watches.get_by_role(
+                "link", name=re.compile("^Ärendet för bevakningen osignerad journalanteckning")).count() == 1
+            cases = page.get_by_role("table", name="Mina öppna ärenden, den närmaste utredningstiden först")
+            assert await cases.get_by_role("link", name=re.compile("^SoL-ärende öppnat ")).count() == 1
+
+            await tab_to_link(page, case_url)
+            clicked = time.monotonic()
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            assert page.url == f"{web.url}{case_url}"
+            heading = await page.get_by_role("heading", level=1).inner_text()
+            print(f"start page to case page: {time.monotonic() - clicked:.2f} s")
+            assert heading == "Ärende SoL: Tilda Testsson"
+            timeline = page.get_by_role("heading", level=3)
+            titles = [await timeline.nth(i).inner_text() for i in range(await timeline.count())]
+            assert any(t.endswith("Ärendet öppnades") for t in titles)
+            assert any("Beslut om hemtjänst: bifall" in t for t in titles)
+            assert any("Journalanteckning" in t for t in titles)
+            assert any("Beställning av hemtjänst" in t for t in titles)
+            assert CORRECTED_TEXT in await page.locator(".note-text").inner_text()
+            assert await page.locator(".versions del").inner_text() == FIRST_TEXT
+        finally:
+            await browser.close()

@@ -1,0 +1,55 @@
+"""The case page (ärendet): the case and its history as one read-only timeline, made from the
+registry's case, investigations and decisions, the journal's notes and the orders of the case."""
+import asyncio
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+
+from services.web import telemetry, texts, timeline
+from services.web.pages.common import Section, SignedIn, render, section
+
+router = APIRouter()
+
+PAGE_SIZE = 200
+MAX_PAGES = 5  # a case with more than 1,000 of one thing shows the first 1,000 and says so
+
+
+async def every_page(request: Request, service: str, path: str, params: dict | None = None) -> Section:
+    """All of a list, page by page (at most MAX_PAGES); `more` when some were left out."""
+    items: list = []
+    cursor = None
+    for _ in range(MAX_PAGES):
+        part = await section(request, service, path, {**(params or {}), "limit": PAGE_SIZE, "cursor": cursor})
+        if part.body is None:
+            return part
+        items += part.body["items"]
+        cursor = part.body["next_cursor"]
+        if cursor is None:
+            break
+    return Section(body={"items": items, "more": cursor is not None})
+
+
+@router.get("/cases/{case_id}")
+async def case_page(request: Request, case_id: UUID, session: SignedIn):
+    answer = await request.app.state.backends["registry"].get(f"/cases/{case_id}", session.token,
+                                                              request.state.request_id)
+    if answer.status != 200:
+        status = answer.status if answer.status in (403, 404, 410) else 502
+        return render(request, "error.html", status_code=status, title="Ärendet kan inte visas",
+                      message=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
+    case = answer.body
+    person, investigations, decisions, notes, orders = await asyncio.gather(
+        section(request, "registry", f"/persons/{case['person_id']}") if case["person_id"] else _none(),
+        every_page(request, "registry", f"/cases/{case_id}/investigations"),
+        every_page(request, "registry", f"/cases/{case_id}/decisions"),
+        every_page(request, "journal", f"/cases/{case_id}/notes"),
+        every_page(request, "orders", "/orders", {"case_id": str(case_id)}))
+    parts = {"investigations": investigations, "decisions": decisions, "notes": notes, "orders": orders}
+    entries = timeline.build(case, *(p.body["items"] if p.body else [] for p in parts.values()))
+    missing = [p for p in parts.values() if p.body is None]
+    more = any(p.body and p.body["more"] for p in parts.values())
+    return render(request, "case.html", case=case, person=person, entries=entries, missing=missing, more=more)
+
+
+async def _none() -> Section:
+    return Section()

@@ -1,0 +1,34 @@
+"""The case page's timeline: oldest first, and in the order of the process within a day; an order
+sent just after midnight in Sweden is on the Swedish day."""
+from datetime import date
+
+from services.web import timeline
+
+CASE = {"opened_on": "2026-03-02", "closed_on": None}
+
+
+def test_the_timeline_is_oldest_first_and_in_the_order_of_the_process_within_a_day():
+    investigation = {"started_on": "2026-03-02", "completed_on": "2026-03-09"}
+    decision = {"decided_on": "2026-03-09"}
+    note = {"occurred_on": "2026-03-03", "created_at": "2026-03-03T14:20:00Z"}
+    early_note = {"occurred_on": "2026-03-03", "created_at": "2026-03-03T07:00:00Z"}
+    order = {"sent_at": "2026-03-09T23:30:00Z", "wanted_start": "2026-03-16"}  # 00.30 on the 10th in Sweden
+    draft = {"sent_at": None, "wanted_start": "2026-03-20"}
+    entries = timeline.build({**CASE, "closed_on": "2026-04-01"}, [investigation], [decision], [note, early_note],
+                             [draft, order])
+    assert [(e.kind, e.on) for e in entries] == [
+        ("case_opened", date(2026, 3, 2)),
+        ("investigation_started", date(2026, 3, 2)),
+        ("note", date(2026, 3, 3)),
+        ("note", date(2026, 3, 3)),
+        ("investigation_completed", date(2026, 3, 9)),
+        ("decision", date(2026, 3, 9)),
+        ("order", date(2026, 3, 10)),
+        ("order", date(2026, 3, 20)),
+        ("case_closed", date(2026, 4, 1)),
+    ]
+    assert entries[2].item is early_note and entries[3].item is note
+
+
+def test_an_open_case_without_anything_else_is_one_entry():
+    assert [e.kind for e in timeline.build(CASE, [], [], [], [])] == ["case_opened"]
