@@ -88,6 +88,7 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     ("registry", "/staff"): "the staff directory: members of staff by their token subject, no client in it",
     ("registry", "/staff/{subject}"): "one member of staff; no client in it",
     ("registry", "/covers"): "who stands in for whom among staff, and when; no client in it",
+    ("registry", "/covers/{cover_id}"): "one cover among staff; no client in it",
     ("registry", "/worklists/unit-overview"): "counts of open cases, inquiries and deadlines per caseworker; no person",
     # The watch and notify services hold no person: no person id, name, number or address.
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
