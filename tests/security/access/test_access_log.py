@@ -40,6 +40,8 @@ LOGGED: dict[tuple[str, str], Read] = {
         Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/letter", {})),
     ("registry", "/cases/{case_id}/decisions/{decision_id}/execution"):
         Read("supervisor", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/execution", {})),
+    ("registry", "/investigations/{investigation_id}"):
+        Read("caseworker", lambda f: (f"/investigations/{f.investigation_id}", {})),
     ("registry", "/cases/{case_id}/investigations/{investigation_id}/extensions"):
         Read("caseworker", lambda f: (f"/cases/{f.case_id}/investigations/{f.investigation_id}/extensions", {})),
     ("registry", "/me/decisions/{decision_id}/letter"):
