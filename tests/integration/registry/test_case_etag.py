@@ -1,10 +1,12 @@
-"""The ETag of a case, an inquiry or an investigation: read it, and a change sent with it (a
-hand-over, a close, a removal, a restoration, an assessment, an extension, a completion) applies
-only to what was read; one made on what changed meanwhile is 412 and changes nothing."""
+"""The ETag of a case, an inquiry, an investigation or a decision's execution: read it, and a
+change sent with it (a hand-over, a close, a removal, a restoration, an assessment, an extension,
+a completion, an execution) applies only to what was read; one made on what changed meanwhile is
+412 and changes nothing."""
 import uuid
 from datetime import date, timedelta
 
-from tests.integration.registry.test_cases import open_case
+from tests import clock
+from tests.integration.registry.test_cases import decision, open_case
 from tests.integration.registry.test_inquiries import UNIT, inquiry
 from tests.pins import child_pin, register_person
 
@@ -115,3 +117,44 @@ async def test_an_investigation_is_extended_or_completed_only_as_read(registry):
     assert completed.status_code == 200 and completed.json()["completed_on"] is not None, completed.text
     assert completed.headers["ETag"] not in (first, second)
 
+
+async def test_an_execution_is_recorded_only_on_what_was_read(registry):
+    """How a decision is carried out has an ETag over what is recorded (actions, delay reasons):
+    an execution recorded with an ETag from before a delay reason is 412 and records nothing."""
+    env, client = registry
+    anna = env.auth("caseworker", sub="anna", unit=UNIT)
+    case = await open_case(client, env, unit=UNIT)
+    assert (await client.post(f"/cases/{case['id']}/investigations", json={}, headers=anna)).status_code == 201
+    made = await client.post(f"/cases/{case['id']}/decisions", headers=anna,
+                             json=decision(intervention="structured_outpatient_care", scope_amount="10"))
+    assert made.status_code == 201, made.text
+    url = f"/cases/{case['id']}/decisions/{made.json()['id']}/execution"
+    read = await client.get(url, headers=anna)
+    assert read.status_code == 200, read.text
+    first = read.headers["ETag"]
+
+    waiting = await client.post(f"/cases/{case['id']}/decisions/{made.json()['id']}/delay-reasons",
+                                headers={**anna, "If-Match": first}, json={"code": "staff_shortage"})
+    assert waiting.status_code == 200, waiting.text
+    second = waiting.headers["ETag"]
+    assert second != first
+    assert (await client.get(url, headers=anna)).headers["ETag"] == second
+
+    today = clock.today().isoformat()
+    bertil = env.auth("caseworker", sub="bertil", unit=UNIT)
+    stale = await client.post(url, headers={**bertil, "If-Match": first},
+                              json={"method": "in_house", "executed_on": today})
+    assert stale.status_code == 412 and stale.json()["code"] == "etag_mismatch", stale.text
+    after = await client.get(url, headers=anna)
+    assert after.json()["executed_on"] is None and after.json()["actions"] == []
+    assert after.headers["ETag"] == second
+
+    done = await client.post(url, headers={**bertil, "If-Match": second},
+                             json={"method": "in_house", "executed_on": today})
+    assert done.status_code == 200 and done.json()["executed_on"] == today, done.text
+    assert done.headers["ETag"] not in (first, second)
+    paused = await client.post(f"/cases/{case['id']}/decisions/{made.json()['id']}/interruption",
+                               headers={**anna, "If-Match": second},
+                               json={"interrupted_on": today, "reason_code": "hospital_stay"})
+    assert paused.status_code == 412 and paused.json()["code"] == "etag_mismatch", paused.text
+    assert (await client.get(url, headers=anna)).json()["interrupted_on"] is None
