@@ -17,7 +17,7 @@ PROBLEM = "application/problem+json"
 
 # 201 answers whose resource has no GET of its own (yet), so no Location can name it.
 NO_OWN_GET = {
-    ("registry", "/persons/{person_id}/address-grants"), ("registry", "/inquiries/{inquiry_id}/investigation"),
+    ("registry", "/inquiries/{inquiry_id}/investigation"),
     ("orders", "/providers"), ("orders", "/provider/orders/{order_id}/deliveries"),
     # A new webhook secret is shown once; GET on the same path shows its version, never the secret.
     ("orders", "/providers/{provider_id}/webhook-secret"),

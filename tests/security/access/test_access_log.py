@@ -30,6 +30,7 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/persons/{person_id}"): Read("support", lambda f: (f"/persons/{f.person_id}", {})),
     ("registry", "/persons/{person_id}/address-grants"):
         Read("supervisor", lambda f: (f"/persons/{f.person_id}/address-grants", {})),
+    ("registry", "/address-grants/{grant_id}"): Read("supervisor", lambda f: (f"/address-grants/{f.grant_id}", {})),
     ("registry", "/inquiries/{inquiry_id}"): Read("caseworker", lambda f: (f"/inquiries/{f.inquiry_id}", {})),
     ("registry", "/cases/{case_id}"): Read("object_specialist", lambda f: (f"/cases/{f.case_id}", {})),
     ("registry", "/cases/{case_id}/investigations"):
