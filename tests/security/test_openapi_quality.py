@@ -18,7 +18,7 @@ PROBLEM = "application/problem+json"
 # 201 answers whose resource has no GET of its own (yet), so no Location can name it.
 NO_OWN_GET = {
     ("registry", "/inquiries/{inquiry_id}/investigation"),
-    ("orders", "/providers"), ("orders", "/provider/orders/{order_id}/deliveries"),
+    ("orders", "/provider/orders/{order_id}/deliveries"),
     # A new webhook secret is shown once; GET on the same path shows its version, never the secret.
     ("orders", "/providers/{provider_id}/webhook-secret"),
 }

@@ -84,6 +84,7 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     **{(service, path): OPERATIONS for service in SERVICES
        for path in ("/health", "/ready", "/metrics", "/events/asyncapi.json")},
     ("orders", "/providers"): "the register of providers (companies), no person in it",
+    ("orders", "/providers/{provider_id}"): "one provider (a company) of the register, no person in it",
     ("orders", "/providers/{provider_id}/webhook-secret"): "when a provider's webhook secret was issued and "
                                                            "by which member of staff; never the secret, no client",
     ("orders", "/prices"): "the price list",
