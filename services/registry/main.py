@@ -27,9 +27,9 @@ SERVICE = Service(
     port=8001,
     title="Omsorg registry (socialregister)",
     migrations=Path(__file__).parent / "migrations",
-    routers=[persons.router, inquiries.router, cases.router, decisions.router, occurrences.router, audit.router,
-             imports.router, me.router, staff.router, responsibility.router, worklists.router,
-             retention.router],
+    routers=[persons.router, persons.grant_router, inquiries.router, cases.router, cases.investigation_router,
+             decisions.router, occurrences.router, audit.router, imports.router, me.router, staff.router,
+             responsibility.router, worklists.router, retention.router],
     handlers={**access.HANDLERS, **journal.HANDLERS},
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )

@@ -17,10 +17,8 @@ PROBLEM = "application/problem+json"
 
 # 201 answers whose resource has no GET of its own (yet), so no Location can name it.
 NO_OWN_GET = {
-    ("registry", "/persons/{person_id}/address-grants"), ("registry", "/inquiries/{inquiry_id}/investigation"),
-    ("registry", "/cases/{case_id}/investigations"),
-    ("registry", "/cases/{case_id}/investigations/{investigation_id}/extensions"), ("registry", "/covers"),
-    ("orders", "/providers"), ("orders", "/provider/orders/{order_id}/deliveries"),
+    ("registry", "/inquiries/{inquiry_id}/investigation"),
+    ("orders", "/provider/orders/{order_id}/deliveries"),
     # A new webhook secret is shown once; GET on the same path shows its version, never the secret.
     ("orders", "/providers/{provider_id}/webhook-secret"),
 }

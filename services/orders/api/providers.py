@@ -9,10 +9,13 @@ from services.orders.api.models import PROVIDER_ID, Intervention
 from services.orders.usecases import providers
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.etag import etag, etag_header
 from shared.pagination import Page
 
 router = APIRouter(prefix="/providers", tags=["providers"])
+ETAG = etag_header("The provider's revision: send it back in If-Match to rotate its webhook secret only if"
+                   " nobody has changed it since you read it")
 
 
 class ProviderIn(BaseModel):
@@ -49,17 +52,25 @@ class ProviderOut(BaseModel):
         return cls(**{k: row[k] for k in cls.model_fields})
 
 
-@router.post("", status_code=201, response_model=ProviderOut, summary="Register a provider (utförare)")
-async def register_provider(body: ProviderIn, uow: UnitOfWorkDep,
+def _tagged(row, response: Response) -> ProviderOut:
+    response.headers["ETag"] = etag(row["revision"])
+    return ProviderOut.of(row)
+
+
+@router.post("", status_code=201, response_model=ProviderOut,
+             responses={201: {"description": "The provider", "headers": ETAG}},
+             summary="Register a provider (utförare)")
+async def register_provider(body: ProviderIn, response: Response, uow: UnitOfWorkDep,
                             user: Grant = allow("orders:provider.register")) -> ProviderOut:
     """Registers a provider (utförare) that orders can be sent to: its organisation number, the
     e-mail address order notices go to, an optional webhook URL and the interventions it offers.
     Object specialists and supervisors. 409 `provider_exists` for an organisation number already
     registered; 422 for an invalid organisation number or an unknown intervention, and
-    `webhook_url_not_allowed` for a webhook that does not go to a public address."""
-    return ProviderOut.of(await providers.register_provider(
+    `webhook_url_not_allowed` for a webhook that does not go to a public address. The answer's
+    Location is the provider's own URL (GET /providers/{provider_id})."""
+    return _tagged(await providers.register_provider(
         uow, user, name=body.name, organisation_number=body.organisation_number, email=body.email,
-        webhook_url=str(body.webhook_url) if body.webhook_url else None, interventions=body.interventions))
+        webhook_url=str(body.webhook_url) if body.webhook_url else None, interventions=body.interventions), response)
 
 
 @router.get("", response_model=Page[ProviderOut],
@@ -71,6 +82,17 @@ async def list_providers(uow: UnitOfWorkDep, page: PageDep, intervention: Interv
     specialists."""
     found = await providers.list_providers(uow, user, intervention=intervention, limit=page.limit, cursor=page.cursor)
     return Page[ProviderOut](items=[ProviderOut.of(r) for r in found.items], next_cursor=found.next_cursor)
+
+
+@router.get("/{provider_id}", response_model=ProviderOut, summary="Read a provider",
+            responses={200: {"description": "The provider", "headers": ETAG}})
+async def get_provider(provider_id: UUID, response: Response, uow: UnitOfWorkDep,
+                       user: Grant = allow("orders:provider.list")) -> ProviderOut:
+    """One registered provider: its organisation number, where order notices go and the
+    interventions it offers. Who may read it as for the list; 404 `provider_not_found`. Its ETag,
+    sent back in If-Match, makes a rotation of its webhook secret apply only to the provider as
+    read."""
+    return _tagged(await providers.get_provider(uow, user, provider_id), response)
 
 
 class WebhookSecretOut(BaseModel):
@@ -96,26 +118,32 @@ class WebhookSecretStatus(BaseModel):
 
 
 @router.post("/{provider_id}/webhook-secret", status_code=201, response_model=WebhookSecretOut,
+             responses={201: {"description": "The new secret", "headers": ETAG}},
              summary="Issue or rotate the provider's webhook signing secret, shown this once")
-async def rotate_webhook_secret(provider_id: UUID, uow: UnitOfWorkDep, response: Response,
+async def rotate_webhook_secret(provider_id: UUID, uow: UnitOfWorkDep, response: Response, if_match: IfMatch = None,
                                 user: Grant = allow("orders:provider.webhook_secret")) -> WebhookSecretOut:
     """Issues the provider a new secret for checking the signatures of Omsorg's webhook calls
     (Standard Webhooks), replacing any earlier one, and raises its key version. The secret is in
     this answer only: it is stored nowhere else and cannot be read again. Object specialists and
-    supervisors; 404 `provider_not_found`."""
-    row, secret = await providers.rotate_webhook_secret(uow, user, provider_id)
+    supervisors; 404 `provider_not_found`; 412 `etag_mismatch` with an If-Match (the ETag of the
+    provider or of its secret's status) the provider no longer has, so that two administrators
+    do not rotate over each other unseen."""
+    row, secret = await providers.rotate_webhook_secret(uow, user, provider_id, if_match=if_match)
     response.headers["Cache-Control"] = "no-store"
+    response.headers["ETag"] = etag(row["revision"])
     return WebhookSecretOut(provider_id=row["id"], key_version=row["webhook_key_version"], secret=secret,
                             rotated_at=row["webhook_key_rotated_at"])
 
 
 @router.get("/{provider_id}/webhook-secret", response_model=WebhookSecretStatus,
+            responses={200: {"description": "The secret's status", "headers": ETAG}},
             summary="Whether and when the provider's webhook secret was issued (never the secret)")
-async def webhook_secret_status(provider_id: UUID, uow: UnitOfWorkDep,
+async def webhook_secret_status(provider_id: UUID, response: Response, uow: UnitOfWorkDep,
                                 user: Grant = allow("orders:provider.webhook_secret")) -> WebhookSecretStatus:
     """Whether the provider has a webhook secret (key version 0: none yet), when it was issued and
     by whom; never the secret itself. Object specialists and supervisors; 404
-    `provider_not_found`."""
+    `provider_not_found`. Its ETag is the provider's, for If-Match on the next rotation."""
     row = await providers.webhook_secret_status(uow, user, provider_id)
+    response.headers["ETag"] = etag(row["revision"])
     return WebhookSecretStatus(provider_id=row["id"], key_version=row["webhook_key_version"],
                                rotated_at=row["webhook_key_rotated_at"], rotated_by=row["webhook_key_rotated_by"])

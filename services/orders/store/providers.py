@@ -17,8 +17,9 @@ async def insert(conn: asyncpg.Connection, *, provider_id: UUID, name: str, orga
     )
 
 
-async def get(conn: asyncpg.Connection, provider_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM providers WHERE id = $1", provider_id)
+async def get(conn: asyncpg.Connection, provider_id: UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow(f"SELECT * FROM providers WHERE id = $1{lock}", provider_id)
 
 
 async def page(conn: asyncpg.Connection, *, intervention: str | None, after: tuple[str, UUID] | None,

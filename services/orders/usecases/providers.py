@@ -12,6 +12,7 @@ from services.orders.store import providers as store
 from shared import errors
 from shared import interventions as catalogue
 from shared.access import Grant
+from shared.etag import ensure_current, etag
 from shared.events.catalog import ProviderWebhookKeyRotated
 from shared.pagination import Listed, decode_cursor
 from shared.unit_of_work import UnitOfWork
@@ -54,14 +55,32 @@ async def list_providers(uow: UnitOfWork, user: Grant, *, intervention: str | No
     return listed
 
 
-async def rotate_webhook_secret(uow: UnitOfWork, user: Grant, provider_id: UUID) -> tuple[asyncpg.Record, str]:
+def _not_found(provider_id: UUID) -> errors.DomainError:
+    return errors.not_found("provider_not_found", "No such provider", str(provider_id))
+
+
+async def get_provider(uow: UnitOfWork, user: Grant, provider_id: UUID) -> asyncpg.Record:
+    async with uow:
+        row = await store.get(uow.conn, provider_id)
+        if row is None:
+            raise _not_found(provider_id)
+        uow.log_read(user, resource=f"provider/{provider_id}", person_id=None)
+    return row
+
+
+async def rotate_webhook_secret(uow: UnitOfWork, user: Grant, provider_id: UUID, *,
+                                if_match: str | None = None) -> tuple[asyncpg.Record, str]:
     """Issue the provider a new webhook secret (the first, or one replacing the last): its key
     version goes up by one and notify learns the version from `provider.webhook_key_rotated`.
-    Returns the provider and the secret, which is shown this once and stored nowhere."""
+    Returns the provider and the secret, which is shown this once and stored nowhere. With
+    `if_match`, only for the provider as the user read it: 412 `etag_mismatch` when it changed
+    since (another rotation, say)."""
     async with uow:
+        current = await store.get(uow.conn, provider_id, for_update=True)
+        if current is None:
+            raise _not_found(provider_id)
+        ensure_current(if_match, etag(current["revision"]))
         row = await store.rotate_webhook_key(uow.conn, provider_id, rotated_by=user.sub, rotated_at=uow.now())
-        if row is None:
-            raise errors.not_found("provider_not_found", "No such provider", str(provider_id))
         uow.publish(ProviderWebhookKeyRotated(provider_id=row["id"], key_version=row["webhook_key_version"],
                                               rotated_by=user.sub, rotated_at=row["webhook_key_rotated_at"]),
                     key=str(row["id"]))
@@ -73,5 +92,5 @@ async def webhook_secret_status(uow: UnitOfWork, user: Grant, provider_id: UUID)
     async with uow:
         row = await store.get(uow.conn, provider_id)
         if row is None:
-            raise errors.not_found("provider_not_found", "No such provider", str(provider_id))
+            raise _not_found(provider_id)
     return row

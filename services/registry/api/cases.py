@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response
 
 from services.registry.api.models import (
     CASE_ETAG,
+    INVESTIGATION_ETAG,
     CaseIn,
     CaseOut,
     ExtensionIn,
@@ -15,6 +16,7 @@ from services.registry.api.models import (
     RemovalOut,
     page,
     tagged_case,
+    tagged_investigation,
 )
 from services.registry.usecases import cases, investigations
 from shared.access import Grant
@@ -23,6 +25,7 @@ from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+investigation_router = APIRouter(prefix="/investigations", tags=["cases"])
 
 
 @router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)")
@@ -59,30 +62,35 @@ async def close_case(case_id: UUID, body: ReasonIn, response: Response, uow: Uni
 
 
 @router.post("/{case_id}/investigations", status_code=201, response_model=InvestigationOut,
+             responses={201: {"description": "The investigation", "headers": INVESTIGATION_ETAG}},
              summary="Start an investigation (inled utredning)")
-async def create_investigation(case_id: UUID, body: InvestigationIn, uow: UnitOfWorkDep,
+async def create_investigation(case_id: UUID, body: InvestigationIn, response: Response, uow: UnitOfWorkDep,
                                user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
     """Starts an investigation (utredning) of an open case, today unless `started_on` says
     otherwise, and publishes `investigation.started`. About a child, it is due four months after
     the start. Caseworkers and supervisors of the case's unit. 409 `investigation_ongoing`,
     `case_closed`; 422 `investigation_in_future`, `investigation_before_case`; 404
-    `case_not_found`."""
-    return InvestigationOut.of(await investigations.start_investigation(uow, user, case_id,
-                                                                        started_on=body.started_on))
+    `case_not_found`. The answer's Location is the investigation's own URL (GET
+    /investigations/{investigation_id})."""
+    return tagged_investigation(await investigations.start_investigation(uow, user, case_id,
+                                                                         started_on=body.started_on), response)
 
 
 @router.post("/{case_id}/investigations/{investigation_id}/extensions", status_code=201,
              response_model=InvestigationOut,
+             responses={201: {"description": "The investigation, due later", "headers": INVESTIGATION_ETAG}},
              summary="Extend a child investigation beyond four months (särskilda skäl), with the reason")
-async def extend_investigation(case_id: UUID, investigation_id: UUID, body: ExtensionIn, uow: UnitOfWorkDep,
+async def extend_investigation(case_id: UUID, investigation_id: UUID, body: ExtensionIn, response: Response,
+                               uow: UnitOfWorkDep, if_match: IfMatch = None,
                                user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
     """Moves the due date of a child investigation to a later day, for special reasons
     (särskilda skäl) stated in `reason`, and publishes `investigation.extended`; the watch moves
     its deadline. Caseworkers and supervisors of the case's unit. 409 `no_statutory_deadline` for
     an investigation without a deadline, `deadline_settled` for a completed one; 422
-    `extension_not_later`, `extension_in_past`; 404 `investigation_not_found`."""
-    return InvestigationOut.of(await investigations.extend_investigation(
-        uow, user, case_id, investigation_id, due_on=body.due_on, reason=body.reason))
+    `extension_not_later`, `extension_in_past`; 404 `investigation_not_found`; 412
+    `etag_mismatch` with an If-Match the investigation no longer has."""
+    return tagged_investigation(await investigations.extend_investigation(
+        uow, user, case_id, investigation_id, due_on=body.due_on, reason=body.reason, if_match=if_match), response)
 
 
 @router.get("/{case_id}/investigations/{investigation_id}/extensions", response_model=Page[ExtensionOut],
@@ -106,14 +114,29 @@ async def list_investigations(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep
         uow, user, case_id, limit=paging.limit, cursor=paging.cursor))
 
 
+@investigation_router.get("/{investigation_id}", response_model=InvestigationOut, summary="Read an investigation",
+                          responses={200: {"description": "The investigation", "headers": INVESTIGATION_ETAG}})
+async def get_investigation(investigation_id: UUID, response: Response, uow: UnitOfWorkDep,
+                            user: Grant = allow("registry:case.read")) -> InvestigationOut:
+    """One investigation with its start, due date and completion. Who may read it as for its
+    case; the read is in the access log. 404 `investigation_not_found` (also for one in another
+    unit's case), 410 `case_removed`. Its ETag, sent back in If-Match, makes an extension or a
+    completion apply only to the investigation as read."""
+    return tagged_investigation(await investigations.read_investigation(uow, user, investigation_id), response)
+
+
 @router.post("/{case_id}/investigations/{investigation_id}/completion", response_model=InvestigationOut,
+             responses={200: {"description": "The investigation, completed", "headers": INVESTIGATION_ETAG}},
              summary="Complete an investigation (avsluta utredning)")
-async def complete_investigation(case_id: UUID, investigation_id: UUID, uow: UnitOfWorkDep,
+async def complete_investigation(case_id: UUID, investigation_id: UUID, response: Response, uow: UnitOfWorkDep,
+                                 if_match: IfMatch = None,
                                  user: Grant = allow("registry:case.investigate")) -> InvestigationOut:
     """Completes an ongoing investigation today and publishes `investigation.completed`
     (a decision on it completes it too). Caseworkers and supervisors of the case's unit. 409
-    `investigation_completed`, `case_closed`; 404 `investigation_not_found`."""
-    return InvestigationOut.of(await investigations.complete_investigation(uow, user, case_id, investigation_id))
+    `investigation_completed`, `case_closed`; 404 `investigation_not_found`; 412 `etag_mismatch`
+    with an If-Match the investigation no longer has."""
+    return tagged_investigation(await investigations.complete_investigation(
+        uow, user, case_id, investigation_id, if_match=if_match), response)
 
 
 @router.post("/{case_id}/removal", response_model=CaseOut,

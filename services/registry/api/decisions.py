@@ -31,10 +31,19 @@ DECISION = "/cases/{case_id}/decisions/{decision_id}"
 ETAG = etag_header("The decision's revision: send it back in If-Match to approve or refuse exactly the"
                    " decision you read")
 
+EXECUTION_ETAG = etag_header("The execution as read (its actions and delay reasons): send it back in If-Match to"
+                             " record an execution, interruption, resumption or delay reason on exactly what"
+                             " you read")
+
 
 def _tagged(decision: dict, response: Response) -> DecisionOut:
     response.headers["ETag"] = etag(decision["revision"])
     return DecisionOut.of(decision)
+
+
+def _tagged_execution(execution, response: Response) -> ExecutionOut:
+    response.headers["ETag"] = execution.tag
+    return ExecutionOut.of(execution)
 
 
 # Two entries of the catalogue as it is, as the example of the whole list.
@@ -104,61 +113,75 @@ async def decision_letter(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
 
 
 @router.get(f"{DECISION}/execution", response_model=ExecutionOut,
+            responses={200: {"description": "The execution", "headers": EXECUTION_ETAG}},
             summary="How the decision is carried out: executions, interruptions, resumptions and delay reasons")
-async def read_execution(case_id: UUID, decision_id: UUID, uow: UnitOfWorkDep,
+async def read_execution(case_id: UUID, decision_id: UUID, response: Response, uow: UnitOfWorkDep,
                          user: Grant = allow("registry:case.read")) -> ExecutionOut:
     """How the decision is carried out (verkställighet): when it was carried out, interrupted or
     resumed, and the recorded reasons for delay. Who may read it as for the case; 404
-    `decision_not_found`."""
-    return ExecutionOut.of(await decisions.read_execution(uow, user, case_id, decision_id))
+    `decision_not_found`. Its ETag, sent back in If-Match, makes what is recorded next apply
+    only to the execution as read."""
+    return _tagged_execution(await decisions.read_execution(uow, user, case_id, decision_id), response)
 
 
 @router.post(f"{DECISION}/execution", response_model=ExecutionOut,
+             responses={200: {"description": "The execution", "headers": EXECUTION_ETAG}},
              summary="Record that the decision is carried out in-house or by payment (verkställt)")
-async def record_execution(case_id: UUID, decision_id: UUID, body: ExecutionIn, uow: UnitOfWorkDep,
+async def record_execution(case_id: UUID, decision_id: UUID, body: ExecutionIn, response: Response,
+                           uow: UnitOfWorkDep, if_match: IfMatch = None,
                            user: Grant = allow("registry:case.decide")) -> ExecutionOut:
     """Records that the decision was carried out on a day by the unit's own staff (in_house) or
     by payment; a provider's start is recorded by the orders service. Caseworkers and supervisors
     of the case's unit. 409 `already_executed`, `decision_rejected`; 422
     `method_not_for_intervention`, `execution_in_future`, `execution_too_early`; 404
-    `decision_not_found`."""
-    return ExecutionOut.of(await decisions.record_execution(uow, user, case_id, decision_id, method=body.method,
-                                                            executed_on=body.executed_on))
+    `decision_not_found`; 412 `etag_mismatch` with an If-Match the execution no longer has."""
+    return _tagged_execution(await decisions.record_execution(
+        uow, user, case_id, decision_id, method=body.method, executed_on=body.executed_on, if_match=if_match),
+        response)
 
 
 @router.post(f"{DECISION}/interruption", response_model=ExecutionOut,
+             responses={200: {"description": "The execution", "headers": EXECUTION_ETAG}},
              summary="Record an interruption (avbrott) of the decision's carrying out")
-async def interrupt(case_id: UUID, decision_id: UUID, body: InterruptionIn, uow: UnitOfWorkDep,
-                    user: Grant = allow("registry:case.decide")) -> ExecutionOut:
+async def interrupt(case_id: UUID, decision_id: UUID, body: InterruptionIn, response: Response, uow: UnitOfWorkDep,
+                    if_match: IfMatch = None, user: Grant = allow("registry:case.decide")) -> ExecutionOut:
     """Records that the carrying out was interrupted (avbrott) on a day, with a reason code; an
     interruption not resumed within three months is reported to IVO. Caseworkers and supervisors
     of the case's unit. 409 `not_executed`, `already_interrupted`; 422 for a day in the future or
-    before the decision; 404 `decision_not_found`."""
-    return ExecutionOut.of(await decisions.interrupt(uow, user, case_id, decision_id,
-                                                     interrupted_on=body.interrupted_on,
-                                                     reason_code=body.reason_code))
+    before the decision; 404 `decision_not_found`; 412 `etag_mismatch` with an If-Match the
+    execution no longer has."""
+    return _tagged_execution(await decisions.interrupt(uow, user, case_id, decision_id,
+                                                       interrupted_on=body.interrupted_on,
+                                                       reason_code=body.reason_code, if_match=if_match), response)
 
 
 @router.post(f"{DECISION}/resumption", response_model=ExecutionOut,
+             responses={200: {"description": "The execution", "headers": EXECUTION_ETAG}},
              summary="Record that an interrupted decision is carried out again")
-async def resume(case_id: UUID, decision_id: UUID, body: ResumptionIn, uow: UnitOfWorkDep,
-                 user: Grant = allow("registry:case.decide")) -> ExecutionOut:
+async def resume(case_id: UUID, decision_id: UUID, body: ResumptionIn, response: Response, uow: UnitOfWorkDep,
+                 if_match: IfMatch = None, user: Grant = allow("registry:case.decide")) -> ExecutionOut:
     """Records that an interrupted decision is carried out again from a day. Caseworkers and
     supervisors of the case's unit. 409 `not_interrupted`; 422 for a day in the future or before
-    the decision; 404 `decision_not_found`."""
-    return ExecutionOut.of(await decisions.resume(uow, user, case_id, decision_id, resumed_on=body.resumed_on))
+    the decision; 404 `decision_not_found`; 412 `etag_mismatch` with an If-Match the execution
+    no longer has."""
+    return _tagged_execution(await decisions.resume(uow, user, case_id, decision_id, resumed_on=body.resumed_on,
+                                                    if_match=if_match), response)
 
 
 @router.post(f"{DECISION}/delay-reasons", response_model=ExecutionOut,
+             responses={200: {"description": "The execution", "headers": EXECUTION_ETAG}},
              summary="Record why the decision is not carried out yet (for the report to IVO)")
-async def record_delay_reason(case_id: UUID, decision_id: UUID, body: DelayReasonIn, uow: UnitOfWorkDep,
+async def record_delay_reason(case_id: UUID, decision_id: UUID, body: DelayReasonIn, response: Response,
+                              uow: UnitOfWorkDep, if_match: IfMatch = None,
                               user: Grant = allow("registry:case.decide")) -> ExecutionOut:
     """Records why a favourable decision is not carried out yet (e.g. no place available, the
     person declined an offer), for the quarterly report to IVO. Caseworkers and supervisors of the
     case's unit. 409 `already_executed`, `decision_rejected`; 422 `declined_offer_on` when the
-    date is given without code declined_offer or missing with it; 404 `decision_not_found`."""
-    return ExecutionOut.of(await decisions.record_delay_reason(uow, user, case_id, decision_id, code=body.code,
-                                                               declined_offer_on=body.declined_offer_on))
+    date is given without code declined_offer or missing with it; 404 `decision_not_found`; 412
+    `etag_mismatch` with an If-Match the execution no longer has."""
+    return _tagged_execution(await decisions.record_delay_reason(
+        uow, user, case_id, decision_id, code=body.code, declined_offer_on=body.declined_offer_on,
+        if_match=if_match), response)
 
 
 @router.post(f"{DECISION}/approval", response_model=DecisionOut,

@@ -295,6 +295,15 @@ class InvestigationOut(BaseModel):
         return cls(**_fields(cls, row))
 
 
+INVESTIGATION_ETAG = etag_header("The investigation's revision: send it back in If-Match to extend or complete"
+                                 " exactly the investigation you read")
+
+
+def tagged_investigation(row, response: Response) -> InvestigationOut:
+    response.headers["ETag"] = etag(row["revision"])
+    return InvestigationOut.of(row)
+
+
 class CommunicationIn(BaseModel):
     """Kommunicering of the basis for the decision with the person, before the decision."""
     communicated: bool

@@ -1,7 +1,7 @@
 """HTTP routes for persons: register, read, look up by personal identity number."""
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from services.registry.api.models import (
     AddressGrantIn,
@@ -15,10 +15,19 @@ from services.registry.api.models import (
 from services.registry.usecases import persons
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.etag import etag, etag_header
 from shared.pagination import Page
 
 router = APIRouter(prefix="/persons", tags=["persons"])
+grant_router = APIRouter(prefix="/address-grants", tags=["persons"])
+
+GRANT_ETAG = etag_header("The grant's revision: send it back in If-Match to revoke exactly the grant you read")
+
+
+def _tagged_grant(row, response: Response) -> AddressGrantOut:
+    response.headers["ETag"] = etag(row["revision"])
+    return AddressGrantOut.of(row)
 
 
 @router.post("", status_code=201, response_model=PersonOut, summary="Register a person")
@@ -57,15 +66,17 @@ async def find_person(body: PinSearchIn, uow: UnitOfWorkDep,
 
 
 @router.post("/{person_id}/address-grants", status_code=201, response_model=AddressGrantOut,
+             responses={201: {"description": "The grant", "headers": GRANT_ETAG}},
              summary="Let one member of staff see a protected address, for a reason and a time")
-async def grant_address(person_id: UUID, body: AddressGrantIn, uow: UnitOfWorkDep,
+async def grant_address(person_id: UUID, body: AddressGrantIn, response: Response, uow: UnitOfWorkDep,
                         user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
     """Lets one member of staff (by token subject) see a protected person's address for
     1 to 92 days (30 by default), within the supervisor's own unit, for a reason logged with every
     read under the grant. Supervisors only, never to themselves (403 `self_grant`). 409
-    `not_protected` for a person without protected identity; 404 `person_not_found`."""
-    return AddressGrantOut.of(await persons.grant_address(uow, user, person_id, grantee=body.grantee,
-                                                          reason=body.reason, days=body.days))
+    `not_protected` for a person without protected identity; 404 `person_not_found`. The
+    answer's Location is the grant's own URL (GET /address-grants/{grant_id})."""
+    return _tagged_grant(await persons.grant_address(uow, user, person_id, grantee=body.grantee,
+                                                     reason=body.reason, days=body.days), response)
 
 
 @router.get("/{person_id}/address-grants", response_model=Page[AddressGrantOut],
@@ -80,10 +91,25 @@ async def address_grants(person_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
 
 
 @router.post("/{person_id}/address-grants/{grant_id}/revocation", response_model=AddressGrantOut,
+             responses={200: {"description": "The grant, revoked", "headers": GRANT_ETAG}},
              summary="End a grant of a protected address before its time")
-async def revoke_address(person_id: UUID, grant_id: UUID, body: RevocationIn, uow: UnitOfWorkDep,
+async def revoke_address(person_id: UUID, grant_id: UUID, body: RevocationIn, response: Response,
+                         uow: UnitOfWorkDep, if_match: IfMatch = None,
                          user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
     """Ends a grant of a protected address before its time, with a reason; from now on the
     grantee no longer sees the address. Supervisors of the grant's unit. 404 `grant_not_found`
-    (also for another unit's grant), 409 `already_revoked`."""
-    return AddressGrantOut.of(await persons.revoke_address(uow, user, person_id, grant_id, reason=body.reason))
+    (also for another unit's grant), 409 `already_revoked`; 412 `etag_mismatch` with an If-Match
+    the grant no longer has."""
+    return _tagged_grant(await persons.revoke_address(uow, user, person_id, grant_id, reason=body.reason,
+                                                      if_match=if_match), response)
+
+
+@grant_router.get("/{grant_id}", response_model=AddressGrantOut, summary="Read a grant of a protected address",
+                  responses={200: {"description": "The grant", "headers": GRANT_ETAG}})
+async def get_address_grant(grant_id: UUID, response: Response, uow: UnitOfWorkDep,
+                            user: Grant = allow("registry:person.address_grant")) -> AddressGrantOut:
+    """One grant of a protected address: who may see it, why, until when, and any revocation.
+    Supervisors of the grant's unit; the read is in the access log. 404 `grant_not_found` (also
+    for another unit's grant). Its ETag, sent back in If-Match, makes a revocation apply only to
+    the grant as read."""
+    return _tagged_grant(await persons.read_address_grant(uow, user, grant_id), response)

@@ -146,25 +146,48 @@ async def get_staff(subject: SubjectPath, response: Response, uow: UnitOfWorkDep
     return StaffOut.of(row)
 
 
+COVER_ETAG = etag_header("The cover's revision: send it back in If-Match to end exactly the cover you read")
+
+
+def _tagged_cover(row, response: Response) -> CoverOut:
+    response.headers["ETag"] = etag(row["revision"])
+    return CoverOut.of(row)
+
+
 @router.post("/covers", status_code=201, response_model=CoverOut,
+             responses={201: {"description": "The cover", "headers": COVER_ETAG}},
              summary="Appoint a cover (ersättare) for an absent member of your unit: cover.granted")
-async def grant_cover(body: CoverIn, uow: UnitOfWorkDep, user: Grant = allow("registry:cover.grant")) -> CoverOut:
+async def grant_cover(body: CoverIn, response: Response, uow: UnitOfWorkDep,
+                      user: Grant = allow("registry:cover.grant")) -> CoverOut:
     """Appoints a member of the same unit to stand in (ersättare) for an absent member over a
     period and publishes `cover.granted`: the cover sees the absent member's watches and
     notifications. Supervisors of the absent member's unit (403 `other_unit` otherwise). 422
     `cover_is_absent`, `unknown_staff`, `cover_other_unit`, `cover_period_reversed`,
-    `cover_period_over`."""
-    return CoverOut.of(await usecases.grant_cover(uow, user, absent=body.absent, cover=body.cover,
-                                                  from_date=body.from_date, to_date=body.to_date))
+    `cover_period_over`. The answer's Location is the cover's own URL (GET /covers/{cover_id})."""
+    return _tagged_cover(await usecases.grant_cover(uow, user, absent=body.absent, cover=body.cover,
+                                                    from_date=body.from_date, to_date=body.to_date), response)
+
+
+@router.get("/covers/{cover_id}", response_model=CoverOut, summary="Read a cover (ersättare)",
+            responses={200: {"description": "The cover", "headers": COVER_ETAG}})
+async def get_cover(cover_id: UUID, response: Response, uow: UnitOfWorkDep,
+                    user: Grant = allow("registry:cover.read")) -> CoverOut:
+    """One cover: who stands in for whom, over which period, and whether it was ended early. Who
+    may read it as for the unit's covers; 404 `cover_not_found` (also for another unit's). Its
+    ETag, sent back in If-Match, makes an early end apply only to the cover as read."""
+    return _tagged_cover(await usecases.get_cover(uow, user, cover_id), response)
 
 
 @router.post("/covers/{cover_id}/end", response_model=CoverOut,
+             responses={200: {"description": "The cover, ended", "headers": COVER_ETAG}},
              summary="End a cover before its time (the absent member is back): cover.ended")
-async def end_cover(cover_id: UUID, uow: UnitOfWorkDep, user: Grant = allow("registry:cover.grant")) -> CoverOut:
+async def end_cover(cover_id: UUID, response: Response, uow: UnitOfWorkDep, if_match: IfMatch = None,
+                    user: Grant = allow("registry:cover.grant")) -> CoverOut:
     """Ends a cover before its time, from today (the absent member is back), and publishes
     `cover.ended`. Supervisors of the cover's unit; 404 `cover_not_found` (also for another
-    unit's); 409 `cover_ended`, `cover_over`."""
-    return CoverOut.of(await usecases.end_cover(uow, user, cover_id))
+    unit's); 409 `cover_ended`, `cover_over`; 412 `etag_mismatch` with an If-Match the cover no
+    longer has."""
+    return _tagged_cover(await usecases.end_cover(uow, user, cover_id, if_match=if_match), response)
 
 
 @router.get("/covers", response_model=Page[CoverOut],

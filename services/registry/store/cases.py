@@ -59,6 +59,10 @@ async def get_investigation(conn: asyncpg.Connection, case_id: UUID,
                                investigation_id, case_id)
 
 
+async def get_investigation_by_id(conn: asyncpg.Connection, investigation_id: UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM investigations WHERE id = $1", investigation_id)
+
+
 async def complete_investigation(conn: asyncpg.Connection, investigation_id: UUID, *, completed_on: date,
                                  completed_by: str) -> asyncpg.Record:
     return await conn.fetchrow(

@@ -64,5 +64,9 @@ async def revoke_address_grant(conn: asyncpg.Connection, grant_id: UUID, person_
         grant_id, person_id, by, at, reason)
 
 
-async def address_grant(conn: asyncpg.Connection, grant_id: UUID, person_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM address_grants WHERE id = $1 AND person_id = $2", grant_id, person_id)
+async def address_grant(conn: asyncpg.Connection, grant_id: UUID, person_id: UUID | None = None, *,
+                        for_update: bool = False) -> asyncpg.Record | None:
+    """The grant; with `person_id`, only if it is of that person's address."""
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow("SELECT * FROM address_grants WHERE id = $1 AND ($2::uuid IS NULL OR person_id = $2)"
+                               + lock, grant_id, person_id)

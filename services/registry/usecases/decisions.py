@@ -31,7 +31,7 @@ from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, visible_case
 from shared import errors, interventions
 from shared.access.policy import Grant
-from shared.etag import ensure_current, etag
+from shared.etag import ensure_current, etag, etag_of
 from shared.events.catalog import (
     DecisionApproved,
     DecisionDelayReasonRecorded,
@@ -153,6 +153,12 @@ class Execution:
     def state(self) -> ExecutionState:
         return ExecutionState.of([(a["action"], a["on_date"]) for a in self.actions])
 
+    @property
+    def tag(self) -> str:
+        """The execution's ETag: the actions and delay reasons recorded, each of them unchanged
+        once recorded, so that a new one is a new tag."""
+        return etag_of(",".join(str(r["id"]) for r in (*self.actions, *self.delay_reasons)))
+
 
 async def _decision(uow: UnitOfWork, case_id: UUID, decision_id: UUID) -> Record:
     row = await store.get_decision(uow.conn, case_id, decision_id)
@@ -186,13 +192,25 @@ async def read_execution(uow: UnitOfWork, user: Grant, case_id: UUID, decision_i
         return await _execution(uow, await _decision(uow, case_id, decision_id))
 
 
+async def _execution_to_change(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID,
+                               if_match: str | None) -> tuple[Record, Record, Execution]:
+    """The case (locked, so that its decisions' executions change one at a time), the decision and
+    its execution as it is (in an open unit of work); with `if_match`, 412 `etag_mismatch` unless
+    it is the execution as the user read it."""
+    case = await case_to_work_on(uow, user, case_id)
+    decision = await _decision(uow, case_id, decision_id)
+    execution = await _execution(uow, decision)
+    ensure_current(if_match, execution.tag)
+    return case, decision, execution
+
+
 async def _act(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, check, action: Action, on: date, *,
-               method: Method | None = None, reason_code: str | None = None, event=None) -> Execution:
+               method: Method | None = None, reason_code: str | None = None, event=None,
+               if_match: str | None = None) -> Execution:
     async with uow:
-        case = await case_to_work_on(uow, user, case_id)
-        decision = await _decision(uow, case_id, decision_id)
+        case, decision, execution = await _execution_to_change(uow, user, case_id, decision_id, if_match)
         delegation.ensure_in_force(decision["status"])
-        check(decision, (await _execution(uow, decision)).state)
+        check(decision, execution.state)
         await store.insert_execution_action(uow.conn, action_id=uuid7(), decision_id=decision_id, action=action,
                                             on=on, method=method, reason_code=reason_code, by=user.sub,
                                             at=uow.now())
@@ -201,7 +219,7 @@ async def _act(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, c
 
 
 async def record_execution(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, method: Method,
-                           executed_on: date) -> Execution:
+                           executed_on: date, if_match: str | None = None) -> Execution:
     """The decision is carried out in-house or by payment (a provider's start counts by itself)."""
     today = uow.today()
 
@@ -210,49 +228,50 @@ async def record_execution(uow: UnitOfWork, user: Grant, case_id: UUID, decision
                                  state=state, decided_on=decision["decided_on"], on=executed_on, today=today)
 
     return await _act(uow, user, case_id, decision_id, check, Action.EXECUTED, executed_on, method=method,
+                      if_match=if_match,
                       event=lambda case, d: DecisionExecuted(case_id=case_id, decision_id=decision_id,
                                                              unit=case["unit"], method=method,
                                                              executed_on=executed_on, recorded_by=user.sub))
 
 
 async def interrupt(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, interrupted_on: date,
-                    reason_code: InterruptionReason) -> Execution:
+                    reason_code: InterruptionReason, if_match: str | None = None) -> Execution:
     today = uow.today()
 
     def check(decision: Record, state: ExecutionState) -> None:
         rules.ensure_can_interrupt(state=state, on=interrupted_on, today=today)
 
     return await _act(uow, user, case_id, decision_id, check, Action.INTERRUPTED, interrupted_on,
-                      reason_code=reason_code,
+                      reason_code=reason_code, if_match=if_match,
                       event=lambda case, d: DecisionInterrupted(case_id=case_id, decision_id=decision_id,
                                                                 unit=case["unit"], interrupted_on=interrupted_on,
                                                                 reason_code=reason_code, recorded_by=user.sub))
 
 
-async def resume(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, resumed_on: date) -> Execution:
+async def resume(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, resumed_on: date,
+                 if_match: str | None = None) -> Execution:
     today = uow.today()
 
     def check(decision: Record, state: ExecutionState) -> None:
         rules.ensure_can_resume(state=state, on=resumed_on, today=today)
 
-    return await _act(uow, user, case_id, decision_id, check, Action.RESUMED, resumed_on,
+    return await _act(uow, user, case_id, decision_id, check, Action.RESUMED, resumed_on, if_match=if_match,
                       event=lambda case, d: DecisionResumed(case_id=case_id, decision_id=decision_id,
                                                             unit=case["unit"], resumed_on=resumed_on,
                                                             recorded_by=user.sub))
 
 
 async def record_delay_reason(uow: UnitOfWork, user: Grant, case_id: UUID, decision_id: UUID, *, code: DelayReason,
-                              declined_offer_on: date | None) -> Execution:
+                              declined_offer_on: date | None, if_match: str | None = None) -> Execution:
     """Why the decision is not (yet) carried out, for the report to IVO."""
     today = uow.today()
     async with uow:
-        case = await case_to_work_on(uow, user, case_id)
-        decision = await _decision(uow, case_id, decision_id)
+        case, decision, execution = await _execution_to_change(uow, user, case_id, decision_id, if_match)
         if decision["outcome"] == Outcome.REJECTED:
             raise errors.conflict("decision_rejected", "A rejection (avslag) has nothing to carry out")
         delegation.ensure_in_force(decision["status"])
         rules.ensure_delay_reason(code=code, declined_offer_on=declined_offer_on, decided_on=decision["decided_on"],
-                                  today=today, state=(await _execution(uow, decision)).state)
+                                  today=today, state=execution.state)
         await store.insert_delay_reason(uow.conn, reason_id=uuid7(), decision_id=decision_id, code=code,
                                         declined_offer_on=declined_offer_on, by=user.sub, at=uow.now())
         uow.publish(DecisionDelayReasonRecorded(case_id=case_id, decision_id=decision_id, unit=case["unit"],

@@ -13,6 +13,7 @@ from services.registry.store import persons as person_store
 from services.registry.usecases.cases import case_to_work_on, visible_case
 from shared import errors
 from shared.access.policy import Grant
+from shared.etag import ensure_current, etag
 from shared.events.catalog import (
     InvestigationCompleted,
     InvestigationExtended,
@@ -57,10 +58,25 @@ async def start_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, *, st
         return await start_on(uow, case, started_on=started_on or uow.today(), started_by=user.sub)
 
 
-async def complete_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID) -> Record:
+async def read_investigation(uow: UnitOfWork, user: Grant, investigation_id: UUID) -> Record:
+    """One investigation, as its case may be read; one in a case the user may not see is not found."""
+    missing = errors.not_found("investigation_not_found", "No such investigation", str(investigation_id))
+    async with uow:
+        row = await store.get_investigation_by_id(uow.conn, investigation_id)
+        if row is None:
+            raise missing
+        case = await visible_case(uow, user, row["case_id"], missing=missing)
+        uow.log_read(user, resource=f"case/{row['case_id']}/investigations/{investigation_id}",
+                     person_id=case["person_id"])
+    return row
+
+
+async def complete_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID, *,
+                                 if_match: str | None = None) -> Record:
+    """Complete an ongoing investigation today; with `if_match`, only as the user read it (412)."""
     async with uow:
         case = await case_to_work_on(uow, user, case_id)
-        investigation = await _investigation(uow, case_id, investigation_id)
+        investigation = await _investigation(uow, case_id, investigation_id, if_match=if_match)
         if investigation["completed_on"] is not None:
             raise errors.conflict("investigation_completed", "The investigation is already completed",
                                   f"completed on {investigation['completed_on'].isoformat()}")
@@ -68,12 +84,12 @@ async def complete_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, in
 
 
 async def extend_investigation(uow: UnitOfWork, user: Grant, case_id: UUID, investigation_id: UUID, *,
-                               due_on: date, reason: str) -> Record:
+                               due_on: date, reason: str, if_match: str | None = None) -> Record:
     """Extend a child investigation beyond four months, for särskilda skäl stated in `reason`;
-    the watch moves its deadline."""
+    the watch moves its deadline. With `if_match`, only the investigation as the user read it (412)."""
     async with uow:
         case = await case_to_work_on(uow, user, case_id)
-        investigation = await _investigation(uow, case_id, investigation_id)
+        investigation = await _investigation(uow, case_id, investigation_id, if_match=if_match)
         previous = investigation["due_on"]
         process.ensure_can_extend(due_on=previous, settled=investigation["completed_on"] is not None,
                                   new_due_on=due_on, today=uow.today(), what="investigation")
@@ -100,10 +116,14 @@ async def list_extensions(uow: UnitOfWork, user: Grant, case_id: UUID, investiga
     return page_of(rows, limit, lambda r: (r["extended_at"], r["id"]))
 
 
-async def _investigation(uow: UnitOfWork, case_id: UUID, investigation_id: UUID) -> Record:
+async def _investigation(uow: UnitOfWork, case_id: UUID, investigation_id: UUID, *,
+                         if_match: str | None = None) -> Record:
+    """The case's investigation (in an open unit of work, the case locked when it is to change);
+    with `if_match`, 412 `etag_mismatch` unless it is the investigation as the user read it."""
     investigation = await store.get_investigation(uow.conn, case_id, investigation_id)
     if investigation is None:
         raise errors.not_found("investigation_not_found", "No such investigation on this case")
+    ensure_current(if_match, etag(investigation["revision"]))
     return investigation
 
 

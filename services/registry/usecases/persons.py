@@ -13,6 +13,7 @@ from services.registry.domain.persons import DEFAULT_GRANT_DAYS, ensure_address_
 from services.registry.store import persons as store
 from shared import errors
 from shared.access.policy import Grant, checked_action, grant_for
+from shared.etag import ensure_current, etag
 from shared.pagination import Listed, decode_cursor, page_of
 from shared.principal import Principal
 from shared.unit_of_work import UnitOfWork
@@ -125,11 +126,30 @@ async def address_grants(uow: UnitOfWork, user: Grant, person_id: UUID, *, limit
     return page_of(rows, limit, lambda r: (r["granted_at"], r["id"]))
 
 
-async def revoke_address(uow: UnitOfWork, user: Grant, person_id: UUID, grant_id: UUID, *, reason: str) -> Record:
+def _grant_not_found(grant_id: UUID) -> errors.DomainError:
+    return errors.not_found("grant_not_found", "No such grant", str(grant_id))
+
+
+async def read_address_grant(uow: UnitOfWork, user: Grant, grant_id: UUID) -> Record:
+    """One grant of a protected address, in a unit the user sees (another unit's is not found)."""
     async with uow:
-        current = await store.address_grant(uow.conn, grant_id, person_id)
+        row = await store.address_grant(uow.conn, grant_id)
+        if row is None or not user.sees_unit(row["unit"]):
+            raise _grant_not_found(grant_id)
+        uow.log_read(user, resource=f"person/{row['person_id']}/address-grants/{grant_id}",
+                     person_id=row["person_id"])
+    return row
+
+
+async def revoke_address(uow: UnitOfWork, user: Grant, person_id: UUID, grant_id: UUID, *, reason: str,
+                         if_match: str | None = None) -> Record:
+    """End a grant before its time; with `if_match`, only the grant as the user read it (412
+    `etag_mismatch` when it changed since)."""
+    async with uow:
+        current = await store.address_grant(uow.conn, grant_id, person_id, for_update=True)
         if current is None or not user.sees_unit(current["unit"]):
-            raise errors.not_found("grant_not_found", "No such grant", str(grant_id))
+            raise _grant_not_found(grant_id)
+        ensure_current(if_match, etag(current["revision"]))
         ensure_revocable(revoked=current["revoked_at"] is not None)
         revoked = await store.revoke_address_grant(uow.conn, grant_id, person_id, by=user.sub, at=uow.now(),
                                                    reason=reason)

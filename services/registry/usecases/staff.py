@@ -86,13 +86,26 @@ async def grant_cover(uow: UnitOfWork, user: Grant, *, absent: str, cover: str, 
         return row
 
 
-async def end_cover(uow: UnitOfWork, user: Grant, cover_id: UUID) -> Record:
-    """End a cover before its time (the absent member is back): it no longer holds from today."""
+async def _cover(uow: UnitOfWork, user: Grant, cover_id: UUID, *, for_update: bool = False) -> Record:
+    """The cover, if in a unit the user sees (in an open unit of work); 404 `cover_not_found` otherwise."""
+    row = await store.get_cover(uow.conn, cover_id, for_update=for_update)
+    if row is None or not user.sees_unit(row["unit"]):
+        raise errors.not_found("cover_not_found", "No such cover in your unit", str(cover_id))
+    return row
+
+
+async def get_cover(uow: UnitOfWork, user: Grant, cover_id: UUID) -> Record:
+    async with uow:
+        return await _cover(uow, user, cover_id)
+
+
+async def end_cover(uow: UnitOfWork, user: Grant, cover_id: UUID, *, if_match: str | None = None) -> Record:
+    """End a cover before its time (the absent member is back): it no longer holds from today.
+    With `if_match`, only the cover as read: 412 `etag_mismatch` when it changed since."""
     today = uow.today()
     async with uow:
-        row = await store.get_cover(uow.conn, cover_id, for_update=True)
-        if row is None or not user.sees_unit(row["unit"]):
-            raise errors.not_found("cover_not_found", "No such cover in your unit", str(cover_id))
+        row = await _cover(uow, user, cover_id, for_update=True)
+        ensure_current(if_match, etag(row["revision"]))
         rules.check_end(ended_on=row["ended_on"], to_date=row["to_date"], today=today)
         row = await store.end_cover(uow.conn, cover_id, ended_on=today, ended_by=user.sub, ended_at=uow.now())
         uow.publish(CoverEnded(cover_id=cover_id, unit=row["unit"], absent=row["absent"], cover=row["cover"],

@@ -77,6 +77,38 @@ async def test_a_webhook_secret_is_issued_by_provider_admins_and_shown_once(orde
                    404, "provider_not_found")
 
 
+async def test_a_webhook_secret_is_rotated_only_for_the_provider_as_read(orders):
+    """A provider has its own URL (the Location of its registration) with an ETag; a rotation sent
+    with an ETag from before another administrator's rotation is 412 and issues no secret."""
+    made = await orders.client("object_specialist", "olle").post("/providers", json={
+        "name": "Hemtjänst Tagg AB", "organisation_number": organisation_number(),
+        "email": "order@tagg.example.se", "interventions": ["home_help"]})
+    assert made.status_code == 201, made.text
+    provider = made.json()
+    assert made.headers["Location"].endswith(f"/providers/{provider['id']}")
+    read = await orders.client("caseworker", "anna").get(f"/providers/{provider['id']}")
+    assert read.status_code == 200 and read.json() == provider, read.text
+    seen = read.headers["ETag"]
+    assert seen == made.headers["ETag"]
+    assert_problem(await orders.client("caseworker", "anna").get(f"/providers/{uuid.uuid4()}"), 404,
+                   "provider_not_found")
+
+    url = f"/providers/{provider['id']}/webhook-secret"
+    status = await orders.client("object_specialist", "olle").get(url)
+    assert status.headers["ETag"] == seen
+    first = await orders.client("supervisor", "greta").post(url, headers={"If-Match": seen})
+    assert first.status_code == 201 and first.json()["key_version"] == 1, first.text
+    assert first.headers["ETag"] != seen
+    assert (await orders.client().get(f"/providers/{provider['id']}")).headers["ETag"] == first.headers["ETag"]
+
+    stale = await orders.client("object_specialist", "olle").post(url, headers={"If-Match": seen})
+    problem = assert_problem(stale, 412, "etag_mismatch")
+    assert first.headers["ETag"] in problem["detail"] and "secret" not in problem
+    after = await orders.client("object_specialist", "olle").get(url)
+    assert after.json()["key_version"] == 1 and after.json()["rotated_by"] == "greta"
+    assert after.headers["ETag"] == first.headers["ETag"]
+
+
 async def test_providers_page_with_a_cursor(orders):
     for name in ("Sida Ett AB", "Sida Två AB", "Sida Tre AB"):
         await orders.provider(name)

@@ -86,3 +86,36 @@ async def test_what_a_grant_may_not_be(registry):
         assert refused.status_code == 403, (role, refused.text)
     # An unprotected person's address needs no grant.
     assert (await _address(client, env, plain, "britt"))["address"] == ADDRESS
+
+
+async def test_a_grant_is_revoked_only_as_read(registry):
+    """A grant has its own URL (the Location of its making) with an ETag; a revocation sent with an
+    ETag the grant no longer has is 412 and revokes nothing."""
+    env, client = registry
+    person_id = await _protected(client, env)
+    boss = env.auth("supervisor", "chef-vuxen", unit="vuxen")
+    made = await client.post(f"/persons/{person_id}/address-grants", headers=boss,
+                             json={"grantee": "anna", "reason": "Hembesök enligt beslut 14", "days": 7})
+    assert made.status_code == 201, made.text
+    grant = made.json()
+    assert made.headers["Location"].endswith(f"/address-grants/{grant['id']}")
+    read = await client.get(f"/address-grants/{grant['id']}", headers=boss)
+    assert read.status_code == 200 and read.json() == grant, read.text
+    tag = read.headers["ETag"]
+    assert tag == made.headers["ETag"]
+    other_unit = await client.get(f"/address-grants/{grant['id']}", headers=env.auth("supervisor", unit="barn"))
+    assert other_unit.status_code == 404 and other_unit.json()["code"] == "grant_not_found"
+
+    revocation = f"/persons/{person_id}/address-grants/{grant['id']}/revocation"
+    stale = await client.post(revocation, headers={**boss, "If-Match": '"0"'}, json={"reason": "Hembesöket är gjort"})
+    assert stale.status_code == 412 and stale.json()["code"] == "etag_mismatch", stale.text
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get(f"/address-grants/{grant['id']}", headers=boss)).json()["revoked_at"] is None
+    assert (await _address(client, env, person_id, "anna"))["address"] == ADDRESS
+
+    revoked = await client.post(revocation, headers={**boss, "If-Match": tag}, json={"reason": "Hembesöket är gjort"})
+    assert revoked.status_code == 200 and revoked.json()["revoked_by"] == "chef-vuxen", revoked.text
+    assert revoked.headers["ETag"] != tag
+    assert (await client.get(f"/address-grants/{grant['id']}", headers=boss)).headers["ETag"] == revoked.headers["ETag"]
+    late = await client.post(revocation, headers={**boss, "If-Match": tag}, json={"reason": "Hembesöket är gjort"})
+    assert late.status_code == 412 and late.json()["code"] == "etag_mismatch", late.text

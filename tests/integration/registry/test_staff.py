@@ -330,3 +330,39 @@ async def test_two_administrators_cannot_overwrite_each_others_change_unseen(reg
     nobody = await client.put(f"/staff/{subject('ingen')}", json=member(name="Ingen Alls"),
                               headers={**env.auth("support"), "If-Match": "*"})
     assert nobody.status_code == 412 and nobody.json()["code"] == "etag_mismatch"
+
+
+async def test_a_cover_is_ended_only_as_read(registry):
+    """A cover has its own URL (the Location of its granting) with an ETag; an end sent with an
+    ETag the cover no longer has is 412 and ends nothing."""
+    env, client = registry
+    anna, bertil = subject("anna"), subject("bertil")
+    unit = f"enhet-{uuid.uuid4().hex[:6]}"
+    for who in (anna, bertil):
+        assert (await put(client, env, who, member(unit=unit))).status_code == 201
+    today = clock.today()
+    supervisor = env.auth("supervisor", "chef", unit=unit)
+    granted = await client.post("/covers", headers=supervisor, json={
+        "absent": anna, "cover": bertil, "from_date": today.isoformat(),
+        "to_date": (today + timedelta(days=14)).isoformat()})
+    assert granted.status_code == 201, granted.text
+    cover = granted.json()
+    assert granted.headers["Location"].endswith(f"/covers/{cover['id']}")
+    read = await client.get(f"/covers/{cover['id']}", headers=env.auth("caseworker", bertil, unit=unit))
+    assert read.status_code == 200 and read.json() == cover, read.text
+    tag = read.headers["ETag"]
+    assert tag == granted.headers["ETag"]
+    hidden = await client.get(f"/covers/{cover['id']}", headers=env.auth("supervisor", "annan-chef", unit="barn"))
+    assert hidden.status_code == 404 and hidden.json()["code"] == "cover_not_found"
+
+    stale = await client.post(f"/covers/{cover['id']}/end", headers={**supervisor, "If-Match": '"0"'})
+    assert stale.status_code == 412 and stale.json()["code"] == "etag_mismatch", stale.text
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get(f"/covers/{cover['id']}", headers=supervisor)).json()["ended_on"] is None
+
+    ended = await client.post(f"/covers/{cover['id']}/end", headers={**supervisor, "If-Match": tag})
+    assert ended.status_code == 200 and ended.json()["ended_on"] == today.isoformat(), ended.text
+    assert ended.headers["ETag"] != tag
+    assert (await client.get(f"/covers/{cover['id']}", headers=supervisor)).headers["ETag"] == ended.headers["ETag"]
+    late = await client.post(f"/covers/{cover['id']}/end", headers={**supervisor, "If-Match": tag})
+    assert late.status_code == 412 and late.json()["code"] == "etag_mismatch", late.text

@@ -43,6 +43,7 @@ class Flow:
     clients: dict[str, httpx.AsyncClient]
     pin: str = ""
     person_id: str = ""
+    grant_id: str = ""              # the caseworker's grant of the person's protected address
     inquiry_id: str = ""
     open_inquiry_id: str = ""       # left in the unit's intake queue
     case_id: str = ""
@@ -122,9 +123,10 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
                                       "address": {"street": STREET, "postal_code": POSTAL_CODE, "city": CITY}})
                    ).json()["id"]
     # The unit's supervisor lets the person's caseworker see the protected address; no one else may.
-    await f.call("registry", "POST", f"/persons/{f.person_id}/address-grants", role="supervisor", sub="chef-vuxen",
-                 may_see_address=True, expect=201,
-                 json={"grantee": CASEWORKER, "reason": "Hembesök enligt beslut", "days": 30})
+    f.grant_id = (await f.call("registry", "POST", f"/persons/{f.person_id}/address-grants", role="supervisor",
+                               sub="chef-vuxen", may_see_address=True, expect=201,
+                               json={"grantee": CASEWORKER, "reason": "Hembesök enligt beslut", "days": 30})
+                  ).json()["id"]
     f.inquiry_id = (await f.call("registry", "POST", "/inquiries", role="caseworker", may_see_address=True,
                                  expect=201, json={"kind": "application", "person_id": f.person_id, "unit": UNIT,
                                                    "received_on": today.isoformat(),

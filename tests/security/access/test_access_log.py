@@ -30,6 +30,7 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/persons/{person_id}"): Read("support", lambda f: (f"/persons/{f.person_id}", {})),
     ("registry", "/persons/{person_id}/address-grants"):
         Read("supervisor", lambda f: (f"/persons/{f.person_id}/address-grants", {})),
+    ("registry", "/address-grants/{grant_id}"): Read("supervisor", lambda f: (f"/address-grants/{f.grant_id}", {})),
     ("registry", "/inquiries/{inquiry_id}"): Read("caseworker", lambda f: (f"/inquiries/{f.inquiry_id}", {})),
     ("registry", "/cases/{case_id}"): Read("object_specialist", lambda f: (f"/cases/{f.case_id}", {})),
     ("registry", "/cases/{case_id}/investigations"):
@@ -40,6 +41,8 @@ LOGGED: dict[tuple[str, str], Read] = {
         Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/letter", {})),
     ("registry", "/cases/{case_id}/decisions/{decision_id}/execution"):
         Read("supervisor", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/execution", {})),
+    ("registry", "/investigations/{investigation_id}"):
+        Read("caseworker", lambda f: (f"/investigations/{f.investigation_id}", {})),
     ("registry", "/cases/{case_id}/investigations/{investigation_id}/extensions"):
         Read("caseworker", lambda f: (f"/cases/{f.case_id}/investigations/{f.investigation_id}/extensions", {})),
     ("registry", "/me/decisions/{decision_id}/letter"):
@@ -81,6 +84,7 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     **{(service, path): OPERATIONS for service in SERVICES
        for path in ("/health", "/ready", "/metrics", "/events/asyncapi.json")},
     ("orders", "/providers"): "the register of providers (companies), no person in it",
+    ("orders", "/providers/{provider_id}"): "one provider (a company) of the register, no person in it",
     ("orders", "/providers/{provider_id}/webhook-secret"): "when a provider's webhook secret was issued and "
                                                            "by which member of staff; never the secret, no client",
     ("orders", "/prices"): "the price list",
@@ -88,6 +92,7 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     ("registry", "/staff"): "the staff directory: members of staff by their token subject, no client in it",
     ("registry", "/staff/{subject}"): "one member of staff; no client in it",
     ("registry", "/covers"): "who stands in for whom among staff, and when; no client in it",
+    ("registry", "/covers/{cover_id}"): "one cover among staff; no client in it",
     ("registry", "/worklists/unit-overview"): "counts of open cases, inquiries and deadlines per caseworker; no person",
     # The watch and notify services hold no person: no person id, name, number or address.
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
