@@ -21,11 +21,20 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(kind, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection going back to the pool needs beyond asyncpg's own clean-up (which ends
+    an open transaction and drops listener callbacks): nothing. Nothing sets session state: the
+    search path is a connection setting, SETs are SET LOCAL, advisory locks are transaction
+    locks, and the wake loops UNLISTEN before they give their connection back. This spares
+    every request and every consumed event asyncpg's reset query (a round trip of
+    `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`)."""
+
+
 async def create_pool(database_url: str, schema: str, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """A pool whose connections see the service's schema first; nothing else of another service."""
     _check_schema(schema)
     return await asyncpg.create_pool(
-        database_url, min_size=min_size, max_size=max_size, init=_init_connection,
+        database_url, min_size=min_size, max_size=max_size, init=_init_connection, reset=_keep_session,
         server_settings={"search_path": schema, "application_name": f"omsorg-{schema}"},
     )
 
