@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     oidc_timeout_seconds: float = 5.0
     # Each OIDC issuer's cached keys (shared/auth.py: issuer_keys), kept as long as these settings.
     _oidc_keys: dict | None = PrivateAttr(default=None)
+    _verified_tokens: dict | None = PrivateAttr(default=None)
     # Keys the person reference (HMAC of a personal identity number) that events carry instead
     # of the number; the same in every service (shared/pin.py: person_ref).
     person_ref_key: str | None = None

@@ -76,3 +76,31 @@ def test_cli_import_without_a_local_issuer_asks_for_a_token(capsys, monkeypatch,
     finally:
         get_settings.cache_clear()
     assert "no local issuer" in capsys.readouterr().err
+
+
+
+async def test_a_verified_token_is_trusted_again_only_until_it_expires(monkeypatch):
+    import asyncio
+
+    import shared.auth as auth
+
+    settings = Settings(env="test")
+    # Issued 58 s ago for 60 s: it expires 2 s from now.
+    token = issue_token(settings, sub="anna", roles=["caseworker"], ttl=timedelta(seconds=60),
+                        now=datetime.now(timezone.utc) - timedelta(seconds=58))
+    decodes = []
+    real = auth.decode_token
+    monkeypatch.setattr(auth, "decode_token", lambda s, t: decodes.append(t) or real(s, t))
+    first = await auth.verify_token(settings, token)
+    assert await auth.verify_token(settings, token) == first
+    assert len(decodes) == 1, "the second verification is the kept one"
+    # The same claims under another signature are other bytes: verified on their own, and refused.
+    head, claims, signature = token.split(".")
+    with pytest.raises(Problem):
+        await auth.verify_token(settings, f"{head}.{claims}.{signature[::-1]}")
+    # Past its expiry the token is verified again, and refused.
+    await asyncio.sleep(2.5)
+    before = len(decodes)
+    with pytest.raises(Problem) as expired:
+        await auth.verify_token(settings, token)
+    assert expired.value.status == 401 and len(decodes) == before + 1
