@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
-from services.web.pages import cases, home, persons, sign_in
+from services.web.pages import cases, home, inquiries, persons, sign_in
 from services.web.pages.common import (
     CsrfRejected,
     NotSignedIn,
@@ -63,6 +63,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
     app.include_router(cases.router)
+    app.include_router(inquiries.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", include_in_schema=False)

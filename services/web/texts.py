@@ -54,6 +54,11 @@ INQUIRY_KINDS = {
     "other_information": "Övrig information",
 }
 
+ASSESSMENT_OUTCOMES = {
+    "open_investigation": "Utredning inleds",
+    "no_investigation": "Ingen utredning inleds",
+}
+
 CASE_KINDS = {
     "SoL": "SoL",
     "LSS": "LSS",
@@ -106,6 +111,7 @@ SCOPE_UNITS = {
 NOT_FOUND = {
     "case_not_found": "Ärendet finns inte, eller så får du inte se det.",
     "case_removed": "Ärendet är borttaget och visas inte.",
+    "inquiry_not_found": "Aktualiseringen finns inte, eller så får du inte se den.",
 }
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",

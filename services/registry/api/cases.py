@@ -9,6 +9,7 @@ from services.registry.api.models import (
     CaseOut,
     ExtensionIn,
     ExtensionOut,
+    InquiryOut,
     InvestigationIn,
     InvestigationOut,
     ReasonIn,
@@ -16,7 +17,7 @@ from services.registry.api.models import (
     page,
     tagged_case,
 )
-from services.registry.usecases import cases, investigations
+from services.registry.usecases import cases, inquiries, investigations
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
@@ -103,6 +104,18 @@ async def list_investigations(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep
     """The case's investigations, oldest first, with their due dates and completion. Who may
     read them as for the case; 404 `case_not_found`."""
     return page(InvestigationOut, await investigations.list_investigations(
+        uow, user, case_id, limit=paging.limit, cursor=paging.cursor))
+
+
+@router.get("/{case_id}/inquiries", response_model=Page[InquiryOut],
+            summary="The inquiries (aktualiseringar) that led to the case's investigations, oldest first")
+async def list_inquiries(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
+                         user: Grant = allow("registry:case.read")) -> Page[InquiryOut]:
+    """The inquiries that led to an investigation of the case, the earliest received first, with
+    their deadlines and assessments as `GET /inquiries/{inquiry_id}` shows them. Who may read
+    them as for the case, and the read is in the access log; 404 `case_not_found` (also for
+    another unit's case)."""
+    return page(InquiryOut, await inquiries.list_case_inquiries(
         uow, user, case_id, limit=paging.limit, cursor=paging.cursor))
 
 

@@ -1,5 +1,6 @@
-"""The case page (ärendet): the case and its history as one read-only timeline, made from the
-registry's case, investigations and decisions, the journal's notes and the orders of the case."""
+"""The case page (ärendet): the case and its history as one timeline, made from the registry's case,
+the inquiries that led to it, its investigations and decisions, the journal's notes and the orders
+of the case."""
 import asyncio
 from uuid import UUID
 
@@ -38,14 +39,16 @@ async def case_page(request: Request, case_id: UUID, session: SignedIn):
         return render(request, "error.html", status_code=status, title="Ärendet kan inte visas",
                       message=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
     case = answer.body
-    person, investigations, decisions, notes, orders = await asyncio.gather(
+    person, inquiries, investigations, decisions, notes, orders = await asyncio.gather(
         section(request, "registry", f"/persons/{case['person_id']}") if case["person_id"] else _none(),
+        every_page(request, "registry", f"/cases/{case_id}/inquiries"),
         every_page(request, "registry", f"/cases/{case_id}/investigations"),
         every_page(request, "registry", f"/cases/{case_id}/decisions"),
         every_page(request, "journal", f"/cases/{case_id}/notes"),
         every_page(request, "orders", "/orders", {"case_id": str(case_id)}))
-    parts = {"investigations": investigations, "decisions": decisions, "notes": notes, "orders": orders}
-    entries = timeline.build(case, *(p.body["items"] if p.body else [] for p in parts.values()))
+    parts = {"investigations": investigations, "decisions": decisions, "notes": notes, "orders": orders,
+             "inquiries": inquiries}
+    entries = timeline.build(case, **{name: p.body["items"] if p.body else [] for name, p in parts.items()})
     missing = [p for p in parts.values() if p.body is None]
     more = any(p.body and p.body["more"] for p in parts.values())
     return render(request, "case.html", case=case, person=person, entries=entries, missing=missing, more=more)
