@@ -34,6 +34,37 @@ PROBLEMS = {
             " igen.",
 }
 
+# A form's field that the service found invalid (a required one left empty, a date that is no
+# date, a text too long), by the field's name.
+FIELD_INVALID = {
+    "occurred_on": "Skriv datumet då det hände, som ÅÅÅÅ-MM-DD, till exempel 2026-03-09.",
+    "text": "Skriv anteckningens text (högst 20 000 tecken).",
+    "source": "Välj varifrån uppgifterna kommer.",
+}
+
+# A service's refusal of a form, by the problem's code: the field it concerns ("form" for the
+# whole form) and what to say there.
+FORM_PROBLEMS = {
+    "validation_error": ("form", "Formuläret kunde inte sparas. Kontrollera fälten och försök igen."),
+    "source_missing": ("source", "Välj varifrån uppgifterna kommer."),
+    "occurred_on_in_future": ("occurred_on", "Datumet då det hände kan inte vara senare än i dag."),
+    "case_closed": ("form", "Ärendet är avslutat, så inget kan skrivas eller rättas i journalen."),
+    "case_not_known": ("form", "Journalen känner inte till ärendet än, eller så får du inte skriva i det. Försök"
+                               " igen om en stund."),
+    "forbidden": ("form", "Du har inte behörighet att göra detta."),
+    "note_not_found": ("form", "Anteckningen finns inte, eller så får du inte se den."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med annat innehåll. Ladda om sidan och"
+                                       " försök igen."),
+}
+
+# A refusal of a form that none of the texts above explains.
+FORM_FAILED = "Det gick inte att spara. Försök igen, och kontakta supporten om felet kvarstår."
+
+# What a page confirms after a form was saved and the browser was sent back to it.
+DONE = {
+    "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
+}
+
 # The start page's and the case page's words for the services' codes.
 WATCH_KINDS = {
     "order_escalated": "Obekräftad beställning, eskalerad",

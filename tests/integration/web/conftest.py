@@ -162,3 +162,30 @@ async def _timer_armed(env, subject_id) -> bool:
         return await conn.fetchval("SELECT count(*) FROM watch.timers WHERE subject_id = $1", uuid.UUID(subject_id)) > 0
     finally:
         await conn.close()
+
+
+@pytest.fixture
+async def fresh_case(web_env, caseworkers_day):
+    """An open case of unit vuxen of its own, that the journal knows, with no notes."""
+    env, _, _, _ = web_env
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=60) as registry, \
+            httpx.AsyncClient(base_url=backend(env, "journal").url, timeout=60) as journal:
+        person = await register_person(registry, auth, first_name="Stina", last_name="Skrivsson")
+        case = created(await registry.post("/cases", headers=auth,
+                                           json={"unit": "vuxen", "kind": "SoL", "person_id": person}))
+
+        async def known():
+            return (await journal.get(f"/cases/{case['id']}/notes", headers=auth)).status_code == 200
+        assert await eventually(known, timeout=60), "the journal never heard of the case"
+    return case
+
+
+async def notes_of(web_env, caseworkers_day, case_id: str) -> list[dict]:
+    """The case's notes as the journal has them, read with the caseworker's own token."""
+    env, _, _, _ = web_env
+    async with httpx.AsyncClient(timeout=60) as client:
+        answer = await client.get(f"{backend(env, 'journal').url}/cases/{case_id}/notes",
+                                  headers=env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen"))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]
