@@ -1,6 +1,7 @@
 """The forms that write to the journal, as typed: what a page shows again when a service refuses
 (never losing the text), and the service's refusal in Swedish beside the field it concerns. Pure:
 no I/O, no framework."""
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -8,6 +9,9 @@ from datetime import date
 from services.web import texts
 
 FORM = "form"  # an error about the whole form, not one of its fields
+# The journal's ETags (shared/etag.py: etag_of); a form's that is not one, such as `*`, which
+# would match anything, is not sent on.
+ETAG = re.compile(r'"[0-9a-f]{1,64}"')
 
 
 def new_key() -> str:
@@ -37,6 +41,31 @@ class NoteForm:
     def request(self) -> dict:
         """The journal's NoteIn: an empty field is left out, for the journal to say what is missing."""
         return {"occurred_on": self.occurred_on or None, "text": self.text, "source": self.source or None}
+
+
+@dataclass
+class CorrectionForm:
+    """A correction (rättelse) of a note's text as typed, against the version and ETag read when
+    the form was shown."""
+    text: str
+    reason: str
+    version: int
+    etag: str
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "CorrectionForm":
+        try:
+            version = int(fields.get("based_on_version", ""))
+        except ValueError:
+            version = 0
+        etag = fields.get("etag", "").strip()
+        return cls(text=fields.get("text", ""), reason=fields.get("reason", ""), version=version,
+                   etag=etag if ETAG.fullmatch(etag) else "")
+
+    def request(self) -> dict:
+        """The journal's CorrectionIn; the ETag goes in If-Match."""
+        return {"based_on_version": self.version, "text": self.text, "reason": self.reason}
 
 
 def problems(code: str | None, body: dict) -> dict[str, str]:

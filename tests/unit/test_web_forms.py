@@ -5,7 +5,7 @@ from datetime import date
 
 from services.journal.domain.notes import Source
 from services.web import texts
-from services.web.forms import FORM, NoteForm, problems
+from services.web.forms import FORM, CorrectionForm, NoteForm, problems
 
 
 def test_the_note_sources_offered_are_the_journals():
@@ -41,3 +41,13 @@ def test_a_rule_of_the_journal_is_told_beside_its_field_or_above_the_form():
     assert problems("occurred_on_in_future", {})["occurred_on"].startswith("Datumet då det hände")
     assert problems("case_closed", {})[FORM].startswith("Ärendet är avslutat")
     assert problems("something_new", {}) == {FORM: texts.FORM_FAILED}
+
+
+def test_a_posted_correction_sends_on_only_an_etag_of_the_journals():
+    fields = {"text": "Ny text.", "reason": "Fel datum.", "based_on_version": "2", "etag": '"0123abcd"'}
+    form = CorrectionForm.posted(fields)
+    assert (form.etag, form.version) == ('"0123abcd"', 2)
+    assert form.request() == {"based_on_version": 2, "text": "Ny text.", "reason": "Fel datum."}
+    for tampered in ("*", '"a", *', "", 'W/"0123abcd"'):
+        assert CorrectionForm.posted({**fields, "etag": tampered}).etag == ""
+    assert CorrectionForm.posted({**fields, "based_on_version": "två"}).version == 0

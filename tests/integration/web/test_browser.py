@@ -1,8 +1,8 @@
 """The web in a real browser: Debian's Chromium driven by Playwright (deploy/local/chromium.sh
 finds it or installs it; Playwright's own browser downloads are not used). Signs in with the
 keyboard alone, searches an invalid number and reads the message the page announces; goes from the
-start page's lists to a case page with the keyboard; writes a journal note with the keyboard and
-reads it on the case's timeline."""
+start page's lists to a case page with the keyboard; writes a journal note with the keyboard, reads
+it on the case's timeline, and corrects it."""
 import re
 import subprocess
 import time
@@ -164,6 +164,24 @@ async def test_write_a_note_with_the_keyboard_and_read_it_on_the_timeline(web_en
             note = page.locator(f"#{page.url.rsplit('#', 1)[1]}")
             assert await note.locator(".note-text").inner_text() == text
             assert "Källa: anhörig." in await note.inner_text()
+
+            # Corrected with the keyboard too: the old text stays, struck.
+            note_id = page.url.rsplit("#anteckning-", 1)[1]
+            await tab_to_link(page, f"/notes/{note_id}/correction")
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            await tab_to(page, "correction-text")
+            await page.keyboard.press("Control+A")
+            await page.keyboard.type(text.replace("tvätten", "tvätten och städningen"))
+            await tab_to(page, "correction-reason")
+            await page.keyboard.type("Hon nämnde städningen också.")
+            await tab_to(page, "correction-submit")
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            assert "Rättelsen är sparad" in await page.get_by_role("status").inner_text()
+            note = page.locator(f"#anteckning-{note_id}")
+            assert "tvätten och städningen" in await note.locator(".note-text").inner_text()
+            assert await note.locator(".versions del").inner_text() == text
         finally:
             await browser.close()
     (written,) = await notes_of(web_env, caseworkers_day, fresh_case["id"])

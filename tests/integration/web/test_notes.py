@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.web import texts
-from tests.integration.web.conftest import csrf_of, notes_of, sign_in
+from tests.integration.web.conftest import backend, csrf_of, notes_of, sign_in
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 
@@ -115,3 +115,87 @@ async def test_a_long_note_is_taken_whole(web_env, caseworkers_day, fresh_case, 
     assert (await as_anna.post(f"/cases/{case_id}/notes", data=form)).status_code == 303
     (note,) = await notes_of(web_env, caseworkers_day, case_id)
     assert note["versions"][0]["text"] == text
+
+
+ETAG_FIELD = re.compile(r'name="etag" value="([^"]*)"')
+
+
+async def journal_call(web_env, caseworkers_day, path: str, body: dict, sub: str | None = None) -> dict:
+    """A call to the journal's API itself, as the caseworker (or another of her unit)."""
+    env, _, _, _ = web_env
+    auth = env.auth("caseworker", sub=sub or caseworkers_day["anna"], unit="vuxen")
+    async with httpx.AsyncClient(timeout=60) as client:
+        answer = await client.post(f"{backend(env, 'journal').url}{path}", json=body,
+                                   headers={**auth, "Idempotency-Key": uuid.uuid4().hex})
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+async def a_note(web_env, caseworkers_day, case_id: str) -> dict:
+    return await journal_call(web_env, caseworkers_day, f"/cases/{case_id}/notes", {
+        "occurred_on": caseworkers_day["today"].isoformat(), "text": "Hembesök hos Stina.", "source": "person"})
+
+
+async def test_a_note_is_corrected_with_a_reason(web_env, caseworkers_day, fresh_case, as_anna):
+    note = await a_note(web_env, caseworkers_day, fresh_case["id"])
+    case_page = await as_anna.get(f"/cases/{fresh_case['id']}")
+    assert f'<a href="/notes/{note["id"]}/correction">Rätta anteckningen' in case_page.text
+    shown = await as_anna.get(f"/notes/{note['id']}/correction")
+    assert shown.status_code == 200, shown.text
+    assert ">Hembesök hos Stina.</textarea>" in shown.text and '<label for="correction-reason">' in shown.text
+    assert ETAG_FIELD.search(shown.text).group(1).startswith("&#34;")  # the ETag, quoted as HTTP writes it
+    corrected = await as_anna.post(f"/notes/{note['id']}/correction", data={
+        "csrf_token": csrf_of(shown), "etag": html.unescape(ETAG_FIELD.search(shown.text).group(1)),
+        "based_on_version": "1", "text": "Hembesök hos Stina och hennes dotter.", "reason": "Dottern var med."})
+    assert corrected.status_code == 303, corrected.text
+    assert corrected.headers["location"] == f"/cases/{fresh_case['id']}?done=note_corrected#anteckning-{note['id']}"
+    page = await as_anna.get(corrected.headers["location"])
+    assert texts.DONE["note_corrected"] in page.text
+    assert "<del>Hembesök hos Stina.</del>" in page.text and "Dottern var med." in page.text
+    (now,) = await notes_of(web_env, caseworkers_day, fresh_case["id"])
+    assert [v["text"] for v in now["versions"]] == ["Hembesök hos Stina och hennes dotter.", "Hembesök hos Stina."]
+
+
+async def test_a_correction_of_a_note_changed_since_shows_that_and_keeps_the_typed_text(
+        web_env, caseworkers_day, fresh_case, as_anna):
+    note = await a_note(web_env, caseworkers_day, fresh_case["id"])
+    shown = await as_anna.get(f"/notes/{note['id']}/correction")
+    form = {"csrf_token": csrf_of(shown), "etag": html.unescape(ETAG_FIELD.search(shown.text).group(1)),
+            "based_on_version": "1", "text": "Hembesök <kl. 10> hos Stina & Per.", "reason": "Fel tid."}
+    # Meanwhile a colleague adds to the note: the same version, but not the note as read.
+    await journal_call(web_env, caseworkers_day, f"/notes/{note['id']}/addenda",
+                       {"text": "Stina ringde efteråt.", "given_by": "Stina"}, sub="kollega")
+
+    stale = await as_anna.post(f"/notes/{note['id']}/correction", data=form)
+    assert stale.status_code == 412, stale.text
+    assert texts.FORM_PROBLEMS["etag_mismatch"][1] in stale.text and 'role="alert"' in stale.text
+    assert "Med 1 tillägg." in stale.text  # the note as it is now
+    assert ">Hembesök &lt;kl. 10&gt; hos Stina &amp; Per.</textarea>" in stale.text and ">Fel tid.</textarea>" in stale.text
+    fresh_etag = html.unescape(ETAG_FIELD.search(stale.text).group(1))
+    assert fresh_etag != form["etag"]
+    assert len((await notes_of(web_env, caseworkers_day, fresh_case["id"]))[0]["versions"]) == 1
+
+    # Sent again as shown, the correction is of the note as it is now.
+    again = await as_anna.post(f"/notes/{note['id']}/correction", data={**form, "etag": fresh_etag})
+    assert again.status_code == 303, again.text
+
+    # A form whose ETag was tampered with (`*` would match anything) is not sent on.
+    tampered = await as_anna.post(f"/notes/{note['id']}/correction",
+                                  data={**form, "etag": "*", "based_on_version": "2", "text": "Något annat."})
+    assert tampered.status_code == 412
+    assert len((await notes_of(web_env, caseworkers_day, fresh_case["id"]))[0]["versions"]) == 2
+
+
+async def test_a_correction_without_a_reason_is_refused_in_swedish(web_env, caseworkers_day, fresh_case, as_anna):
+    note = await a_note(web_env, caseworkers_day, fresh_case["id"])
+    shown = await as_anna.get(f"/notes/{note['id']}/correction")
+    form = {"csrf_token": csrf_of(shown), "etag": html.unescape(ETAG_FIELD.search(shown.text).group(1)),
+            "based_on_version": "1", "text": "Ny text.", "reason": ""}
+    page = await as_anna.post(f"/notes/{note['id']}/correction", data=form)
+    assert page.status_code == 422, page.text
+    assert '<p class="field-error" id="correction-reason-error">' + texts.FIELD_INVALID["reason"] in page.text
+    assert 'aria-describedby="correction-reason-hint correction-reason-error" aria-invalid="true"' in page.text
+    assert ">Ny text.</textarea>" in page.text
+    refused = await as_anna.post(f"/notes/{note['id']}/correction", data={**form, "csrf_token": "", "reason": "x"})
+    assert refused.status_code == 403 and texts.PROBLEMS["csrf"] in refused.text
+    assert len((await notes_of(web_env, caseworkers_day, fresh_case["id"]))[0]["versions"]) == 1
