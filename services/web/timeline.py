@@ -1,13 +1,14 @@
 """A case's history as one timeline, oldest first, made from what the services answer for it: the
-case itself, the inquiries that led to it, its investigations, decisions, journal notes and orders. Pure: no I/O, no framework."""
+case itself, the inquiries that led to it, its investigations, decisions, journal notes and orders.
+Pure: no I/O, no framework."""
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from shared.clock import SWEDEN
 
 # Of what happened on the same day at no stated time, in the order of the process.
-KINDS = ("inquiry", "inquiry_assessed", "case_opened", "investigation_started", "note", "investigation_completed", "decision", "order",
-         "case_closed")
+KINDS = ("inquiry", "inquiry_assessed", "case_opened", "investigation_started", "note", "investigation_completed",
+         "decision", "order", "case_closed")
 
 
 @dataclass
