@@ -4,6 +4,7 @@ import contextlib
 import logging
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
-from services.web.pages import cases, home, persons, sign_in
+from services.web.pages import cases, home, inquiries, notes, persons, sign_in
 from services.web.pages.common import (
     CsrfRejected,
     NotSignedIn,
@@ -26,6 +27,7 @@ from services.web.pages.common import (
 )
 from services.web.sessions import Sessions
 from services.web.settings import WebSettings
+from shared.clock import AdjustableClock, Clock
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Omsorg web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    app.state.clock = (AdjustableClock(timedelta(seconds=settings.clock_offset_seconds))
+                       if settings.env in ("dev", "test") else Clock())
     app.state.sessions = Sessions(idle_seconds=settings.session_idle_minutes * 60)
     app.include_router(home.router)
     app.include_router(sign_in.router)
@@ -63,6 +67,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
     app.include_router(cases.router)
+    app.include_router(inquiries.router)
+    app.include_router(notes.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", include_in_schema=False)

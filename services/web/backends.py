@@ -21,6 +21,7 @@ class SessionRejected(Exception):
 class Answer:
     status: int
     body: dict
+    etag: str | None = None  # the resource's ETag, sent back in If-Match to change exactly what was read
 
     @property
     def code(self) -> str | None:
@@ -31,18 +32,20 @@ class Backend:
     def __init__(self, name: str, base_url: str, client: httpx.AsyncClient):
         self.name, self.base_url, self.client = name, base_url.rstrip("/"), client
 
-    async def post(self, path: str, token: str, json: dict, request_id: str) -> Answer:
-        return await self._call("POST", path, token, request_id, json=json)
+    async def post(self, path: str, token: str, json: dict, request_id: str,
+                   headers: dict[str, str] | None = None) -> Answer:
+        return await self._call("POST", path, token, request_id, json=json, headers=headers)
 
     async def get(self, path: str, token: str, request_id: str, params: dict | None = None) -> Answer:
         return await self._call("GET", path, token, request_id,
                                 params={k: v for k, v in (params or {}).items() if v is not None})
 
-    async def _call(self, method: str, path: str, token: str, request_id: str, **kwargs) -> Answer:
+    async def _call(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
+                    **kwargs) -> Answer:
         try:
             response = await self.client.request(
-                method, self.base_url + path, headers={"Authorization": f"Bearer {token}", "X-Request-Id": request_id},
-                **kwargs)
+                method, self.base_url + path,
+                headers={**(headers or {}), "Authorization": f"Bearer {token}", "X-Request-Id": request_id}, **kwargs)
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(self.name, type(exc).__name__) from None
         if response.status_code == 401:
@@ -53,4 +56,4 @@ class Backend:
             body = response.json()
         except ValueError:
             raise ServiceUnavailable(self.name, "answered with something that is not JSON") from None
-        return Answer(response.status_code, body)
+        return Answer(response.status_code, body, response.headers.get("etag"))

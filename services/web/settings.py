@@ -6,7 +6,7 @@ of the local issuer (shared/auth.py) with the shared settings' OMSORG_JWT_SECRET
 """
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PORT = 8006
@@ -33,6 +33,15 @@ class WebSettings(BaseSettings):
     # The share of traces kept where they start, as the services' (shared/settings.py): the web
     # starts a person's traces, and the services follow its choice.
     trace_sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+    # Dev and test only: the web's clock runs this far from real time, as the services' do, so that
+    # the day a form offers is the day the services keep (shared/settings.py).
+    clock_offset_seconds: float = 0.0
+
+    @model_validator(mode="after")
+    def _no_clock_offset_in_prod(self) -> "WebSettings":
+        if self.env == "prod" and self.clock_offset_seconds:
+            raise ValueError("OMSORG_CLOCK_OFFSET_SECONDS is only allowed in dev and test")
+        return self
 
     @property
     def dev_sign_in(self) -> bool:

@@ -34,6 +34,48 @@ PROBLEMS = {
             " igen.",
 }
 
+# A form's field that the service found invalid (a required one left empty, a date that is no
+# date, a text too long), by the field's name.
+FIELD_INVALID = {
+    "occurred_on": "Skriv datumet då det hände, som ÅÅÅÅ-MM-DD, till exempel 2026-03-09.",
+    "text": "Skriv anteckningens text (högst 20 000 tecken).",
+    "source": "Välj varifrån uppgifterna kommer.",
+    "reason": "Skriv varför anteckningen rättas (högst 2 000 tecken).",
+}
+
+# A service's refusal of a form, by the problem's code: the field it concerns ("form" for the
+# whole form) and what to say there.
+FORM_PROBLEMS = {
+    "validation_error": ("form", "Formuläret kunde inte sparas. Kontrollera fälten och försök igen."),
+    "source_missing": ("source", "Välj varifrån uppgifterna kommer."),
+    "occurred_on_in_future": ("occurred_on", "Datumet då det hände kan inte vara senare än i dag."),
+    "nothing_to_correct": ("text", "Rättelsen ändrar ingenting. Ändra texten, eller avbryt."),
+    "case_closed": ("form", "Ärendet är avslutat, så inget kan skrivas eller rättas i journalen."),
+    "case_not_known": ("form", "Journalen känner inte till ärendet än, eller så får du inte skriva i det. Försök"
+                               " igen om en stund."),
+    "forbidden": ("form", "Du har inte behörighet att göra detta."),
+    "note_not_found": ("form", "Anteckningen finns inte, eller så får du inte se den."),
+    "note_removed": ("form", "Anteckningen är borttagen och kan inte rättas."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med annat innehåll. Ladda om sidan och"
+                                       " försök igen."),
+    # Someone else changed the note after the form was shown (a version, a signature, an addendum).
+    "etag_mismatch": ("form", "Någon annan har ändrat anteckningen sedan du öppnade formuläret. Den gällande"
+                              " versionen visas nu ovanför formuläret. Din text finns kvar: läs den gällande"
+                              " versionen och spara igen om din rättelse fortfarande behövs."),
+    "version_conflict": ("form", "Någon annan har rättat anteckningen sedan du öppnade formuläret. Den gällande"
+                                 " versionen visas nu ovanför formuläret. Din text finns kvar: läs den gällande"
+                                 " versionen och spara igen om din rättelse fortfarande behövs."),
+}
+
+# A refusal of a form that none of the texts above explains.
+FORM_FAILED = "Det gick inte att spara. Försök igen, och kontakta supporten om felet kvarstår."
+
+# What a page confirms after a form was saved and the browser was sent back to it.
+DONE = {
+    "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
+    "note_corrected": "Rättelsen är sparad. Den tidigare versionen finns kvar, struken.",
+}
+
 # The start page's and the case page's words for the services' codes.
 WATCH_KINDS = {
     "order_escalated": "Obekräftad beställning, eskalerad",
@@ -52,6 +94,11 @@ INQUIRY_KINDS = {
     "application": "Ansökan",
     "report_of_concern": "Orosanmälan",
     "other_information": "Övrig information",
+}
+
+ASSESSMENT_OUTCOMES = {
+    "open_investigation": "Utredning inleds",
+    "no_investigation": "Ingen utredning inleds",
 }
 
 CASE_KINDS = {
@@ -106,6 +153,7 @@ SCOPE_UNITS = {
 NOT_FOUND = {
     "case_not_found": "Ärendet finns inte, eller så får du inte se det.",
     "case_removed": "Ärendet är borttaget och visas inte.",
+    "inquiry_not_found": "Aktualiseringen finns inte, eller så får du inte se den.",
 }
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",

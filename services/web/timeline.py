@@ -1,13 +1,14 @@
 """A case's history as one timeline, oldest first, made from what the services answer for it: the
-case itself, its investigations, decisions, journal notes and orders. Pure: no I/O, no framework."""
+case itself, the inquiries that led to it, its investigations, decisions, journal notes and orders.
+Pure: no I/O, no framework."""
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from shared.clock import SWEDEN
 
 # Of what happened on the same day at no stated time, in the order of the process.
-KINDS = ("case_opened", "investigation_started", "note", "investigation_completed", "decision", "order",
-         "case_closed")
+KINDS = ("inquiry", "inquiry_assessed", "case_opened", "investigation_started", "note", "investigation_completed",
+         "decision", "order", "case_closed")
 
 
 @dataclass
@@ -31,8 +32,12 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def build(case: dict, investigations: list[dict], decisions: list[dict], notes: list[dict],
-          orders: list[dict]) -> list[Entry]:
+          orders: list[dict], inquiries: list[dict] = ()) -> list[Entry]:
     entries = [Entry("case_opened", _date(case["opened_on"]), case)]
+    for inquiry in inquiries:
+        entries.append(Entry("inquiry", _date(inquiry["received_on"]), inquiry))
+        if inquiry.get("assessed_on"):
+            entries.append(Entry("inquiry_assessed", _date(inquiry["assessed_on"]), inquiry))
     if case.get("closed_on"):
         entries.append(Entry("case_closed", _date(case["closed_on"]), case))
     for inv in investigations:

@@ -32,3 +32,18 @@ def test_the_timeline_is_oldest_first_and_in_the_order_of_the_process_within_a_d
 
 def test_an_open_case_without_anything_else_is_one_entry():
     assert [e.kind for e in timeline.build(CASE, [], [], [], [])] == ["case_opened"]
+
+
+def test_the_inquiries_that_led_to_the_case_come_before_its_opening_on_the_same_day():
+    report = {"received_on": "2026-02-20", "assessed_on": "2026-03-02"}
+    application = {"received_on": "2026-03-02", "assessed_on": None}
+    investigation = {"started_on": "2026-03-02", "completed_on": None}
+    entries = timeline.build(CASE, [investigation], [], [], [], inquiries=[application, report])
+    assert [(e.kind, e.on) for e in entries] == [
+        ("inquiry", date(2026, 2, 20)),
+        ("inquiry", date(2026, 3, 2)),
+        ("inquiry_assessed", date(2026, 3, 2)),
+        ("case_opened", date(2026, 3, 2)),
+        ("investigation_started", date(2026, 3, 2)),
+    ]
+    assert entries[0].item is report and entries[1].item is application

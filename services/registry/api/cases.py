@@ -10,6 +10,7 @@ from services.registry.api.models import (
     CaseOut,
     ExtensionIn,
     ExtensionOut,
+    InquiryOut,
     InvestigationIn,
     InvestigationOut,
     ReasonIn,
@@ -18,7 +19,7 @@ from services.registry.api.models import (
     tagged_case,
     tagged_investigation,
 )
-from services.registry.usecases import cases, investigations
+from services.registry.usecases import cases, inquiries, investigations
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
@@ -123,6 +124,18 @@ async def get_investigation(investigation_id: UUID, response: Response, uow: Uni
     unit's case), 410 `case_removed`. Its ETag, sent back in If-Match, makes an extension or a
     completion apply only to the investigation as read."""
     return tagged_investigation(await investigations.read_investigation(uow, user, investigation_id), response)
+
+
+@router.get("/{case_id}/inquiries", response_model=Page[InquiryOut],
+            summary="The inquiries (aktualiseringar) that led to the case's investigations, oldest first")
+async def list_inquiries(case_id: UUID, uow: UnitOfWorkDep, paging: PageDep,
+                         user: Grant = allow("registry:case.read")) -> Page[InquiryOut]:
+    """The inquiries that led to an investigation of the case, the earliest received first, with
+    their deadlines and assessments as `GET /inquiries/{inquiry_id}` shows them. Who may read
+    them as for the case, and the read is in the access log; 404 `case_not_found` (also for
+    another unit's case)."""
+    return page(InquiryOut, await inquiries.list_case_inquiries(
+        uow, user, case_id, limit=paging.limit, cursor=paging.cursor))
 
 
 @router.post("/{case_id}/investigations/{investigation_id}/completion", response_model=InvestigationOut,

@@ -47,3 +47,15 @@ async def link_investigation(conn: asyncpg.Connection, inquiry_id: UUID, investi
     await conn.execute("UPDATE investigations SET inquiry_id = $2 WHERE id = $1", investigation_id, inquiry_id)
     return await conn.fetchrow("UPDATE inquiries SET investigation_id = $2 WHERE id = $1 RETURNING *",
                                inquiry_id, investigation_id)
+
+
+async def of_case(conn: asyncpg.Connection, case_id: UUID, *, after: tuple | None,
+                  limit: int) -> list[asyncpg.Record]:
+    """The inquiries that led to an investigation of the case, oldest first; `after` is the
+    (received_on, id) of the last one already shown."""
+    received_on, inquiry_id = after or (None, None)
+    return await conn.fetch(
+        "SELECT q.* FROM inquiries q JOIN investigations i ON i.id = q.investigation_id WHERE i.case_id = $1"
+        " AND ($2::date IS NULL OR (q.received_on, q.id) > ($2::date, $3::uuid))"
+        " ORDER BY q.received_on, q.id LIMIT $4",
+        case_id, received_on, inquiry_id, limit)

@@ -16,7 +16,7 @@ from services.registry.store import cases as case_store
 from services.registry.store import inquiries as store
 from services.registry.store import persons as person_store
 from services.registry.usecases import investigations
-from services.registry.usecases.cases import case_to_work_on, open_case
+from services.registry.usecases.cases import case_to_work_on, open_case, visible_case
 from shared import errors
 from shared.access.policy import Grant
 from shared.clock import local_date
@@ -27,6 +27,7 @@ from shared.events.catalog import (
     InquiryProtectionAssessed,
     InquiryReceived,
 )
+from shared.pagination import Listed, decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -93,6 +94,19 @@ async def read_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID) -> Inquir
         row = await _inquiry(uow, user, inquiry_id)
         uow.log_read(user, resource=f"inquiry/{inquiry_id}", person_id=row["person_id"])
     return InquiryView.on(row, uow.today())
+
+
+async def list_case_inquiries(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int,
+                              cursor: str | None) -> Listed:
+    """The inquiries that led to the case's investigations, oldest first, as the case may be seen."""
+    start = decode_cursor(cursor, date, UUID)
+    today = uow.today()
+    async with uow:
+        case = await visible_case(uow, user, case_id)
+        uow.log_read(user, resource=f"case/{case_id}/inquiries", person_id=case["person_id"])
+        rows = await store.of_case(uow.conn, case_id, after=start, limit=limit + 1)
+    listed = page_of(rows, limit, lambda r: (r["received_on"], r["id"]))
+    return Listed([InquiryView.on(r, today) for r in listed.items], listed.next_cursor)
 
 
 async def assess_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, outcome: AssessmentOutcome,

@@ -1,12 +1,16 @@
-"""The case page (ärendet): the case and its history as one read-only timeline, made from the
-registry's case, investigations and decisions, the journal's notes and the orders of the case."""
+"""The case page (ärendet): the case and its history as one timeline, made from the registry's case,
+the inquiries that led to it, its investigations and decisions, the journal's notes and the orders
+of the case."""
 import asyncio
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from services.web import telemetry, texts, timeline
+from services.web.forms import NoteForm
 from services.web.pages.common import Section, SignedIn, render, section
+from services.web.sessions import Session
 
 router = APIRouter()
 
@@ -30,7 +34,15 @@ async def every_page(request: Request, service: str, path: str, params: dict | N
 
 
 @router.get("/cases/{case_id}")
-async def case_page(request: Request, case_id: UUID, session: SignedIn):
+async def case_page(request: Request, case_id: UUID, session: SignedIn,
+                    done: Annotated[str | None, Query(max_length=40)] = None):
+    return await show_case(request, case_id, session, done=texts.DONE.get(done or ""))
+
+
+async def show_case(request: Request, case_id: UUID, session: Session, *, note_form: NoteForm | None = None,
+                    done: str | None = None, status_code: int = 200):
+    """The case page; with the note form as posted (its errors, the text as typed) or a new one,
+    and what was just done (a confirmation after a redirect)."""
     answer = await request.app.state.backends["registry"].get(f"/cases/{case_id}", session.token,
                                                               request.state.request_id)
     if answer.status != 200:
@@ -38,17 +50,21 @@ async def case_page(request: Request, case_id: UUID, session: SignedIn):
         return render(request, "error.html", status_code=status, title="Ärendet kan inte visas",
                       message=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
     case = answer.body
-    person, investigations, decisions, notes, orders = await asyncio.gather(
+    person, inquiries, investigations, decisions, notes, orders = await asyncio.gather(
         section(request, "registry", f"/persons/{case['person_id']}") if case["person_id"] else _none(),
+        every_page(request, "registry", f"/cases/{case_id}/inquiries"),
         every_page(request, "registry", f"/cases/{case_id}/investigations"),
         every_page(request, "registry", f"/cases/{case_id}/decisions"),
         every_page(request, "journal", f"/cases/{case_id}/notes"),
         every_page(request, "orders", "/orders", {"case_id": str(case_id)}))
-    parts = {"investigations": investigations, "decisions": decisions, "notes": notes, "orders": orders}
-    entries = timeline.build(case, *(p.body["items"] if p.body else [] for p in parts.values()))
+    parts = {"investigations": investigations, "decisions": decisions, "notes": notes, "orders": orders,
+             "inquiries": inquiries}
+    entries = timeline.build(case, **{name: p.body["items"] if p.body else [] for name, p in parts.items()})
     missing = [p for p in parts.values() if p.body is None]
     more = any(p.body and p.body["more"] for p in parts.values())
-    return render(request, "case.html", case=case, person=person, entries=entries, missing=missing, more=more)
+    note_form = note_form or NoteForm.new(request.app.state.clock.today())
+    return render(request, "case.html", status_code=status_code, case=case, person=person, entries=entries,
+                  missing=missing, more=more, note_form=note_form, done=done)
 
 
 async def _none() -> Section:

@@ -81,11 +81,11 @@ def signed_in(request: Request) -> Session:
 SignedIn = Annotated[Session, Depends(signed_in)]
 
 
-async def form_of(request: Request) -> dict[str, str]:
+async def form_of(request: Request, max_bytes: int = MAX_FORM_BYTES) -> dict[str, str]:
     """The posted form (application/x-www-form-urlencoded), once its CSRF token has been checked
-    against the session's: 403 otherwise."""
+    against the session's: 403 otherwise, and for a form larger than `max_bytes`."""
     body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
+    if len(body) > max_bytes:
         raise CsrfRejected()
     try:
         fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}

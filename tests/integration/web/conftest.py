@@ -18,6 +18,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REASONS = "Personen klarar inte inköp och matlagning själv och har rätt till hemtjänst."
 FIRST_TEXT = "Hembesök: personen berättar att hon inte klarar att handla."
 CORRECTED_TEXT = "Hembesök med dottern: personen berättar att hon inte klarar att handla."
+INQUIRY_SUMMARY = "Ansökan om hemtjänst: hjälp med inköp och matlagning."
 
 
 @pytest.fixture(autouse=True)
@@ -116,7 +117,12 @@ async def caseworkers_day(web_env):
                                         *[("application", person, today)] * (PAGE_SIZE - 1)]:
                 created(await reg.post("/inquiries", headers=auth, json={
                     "kind": kind, "person_id": who, "unit": "vuxen", "received_on": received.isoformat()}))
-            investigation = created(await reg.post(f"/cases/{case['id']}/investigations", headers=auth, json={}))
+            # The case's investigation comes from an application received five days ago.
+            application = created(await reg.post("/inquiries", headers=auth, json={
+                "kind": "application", "person_id": person, "unit": "vuxen", "summary": INQUIRY_SUMMARY,
+                "received_on": (today - timedelta(days=5)).isoformat()}))
+            investigation = created(await reg.post(f"/inquiries/{application['id']}/investigation", headers=auth,
+                                                   json={"case_id": case["id"]}))["investigation"]
             decision = created(await reg.post(f"/cases/{case['id']}/decisions", headers=auth, json={
                 "investigation_id": investigation["id"], "intervention": "home_help", "outcome": "granted",
                 "reasons": REASONS, "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "scope_amount": 24,
@@ -146,7 +152,8 @@ async def caseworkers_day(web_env):
         moved = await client.post(f"{urls['watch']}/admin/clock", json={"now": later.isoformat()},
                                   headers=env.auth("service", sub="test-clock"))
         assert moved.status_code == 200, moved.text
-    return {"anna": anna, "case": case, "note": note, "order": sent.json(), "today": today}
+    return {"anna": anna, "case": case, "note": note, "order": sent.json(), "today": today,
+            "application": application}
 
 
 async def _timer_armed(env, subject_id) -> bool:
@@ -155,3 +162,30 @@ async def _timer_armed(env, subject_id) -> bool:
         return await conn.fetchval("SELECT count(*) FROM watch.timers WHERE subject_id = $1", uuid.UUID(subject_id)) > 0
     finally:
         await conn.close()
+
+
+@pytest.fixture
+async def fresh_case(web_env, caseworkers_day):
+    """An open case of unit vuxen of its own, that the journal knows, with no notes."""
+    env, _, _, _ = web_env
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=60) as registry, \
+            httpx.AsyncClient(base_url=backend(env, "journal").url, timeout=60) as journal:
+        person = await register_person(registry, auth, first_name="Stina", last_name="Skrivsson")
+        case = created(await registry.post("/cases", headers=auth,
+                                           json={"unit": "vuxen", "kind": "SoL", "person_id": person}))
+
+        async def known():
+            return (await journal.get(f"/cases/{case['id']}/notes", headers=auth)).status_code == 200
+        assert await eventually(known, timeout=60), "the journal never heard of the case"
+    return case
+
+
+async def notes_of(web_env, caseworkers_day, case_id: str) -> list[dict]:
+    """The case's notes as the journal has them, read with the caseworker's own token."""
+    env, _, _, _ = web_env
+    async with httpx.AsyncClient(timeout=60) as client:
+        answer = await client.get(f"{backend(env, 'journal').url}/cases/{case_id}/notes",
+                                  headers=env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen"))
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]

@@ -1,7 +1,8 @@
 """The web in a real browser: Debian's Chromium driven by Playwright (deploy/local/chromium.sh
 finds it or installs it; Playwright's own browser downloads are not used). Signs in with the
 keyboard alone, searches an invalid number and reads the message the page announces; goes from the
-start page's lists to a case page with the keyboard."""
+start page's lists to a case page with the keyboard; writes a journal note with the keyboard, reads
+it on the case's timeline, and corrects it."""
 import re
 import subprocess
 import time
@@ -9,7 +10,7 @@ import time
 import pytest
 from playwright.async_api import async_playwright
 
-from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT
+from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, notes_of
 from tests.stack import ROOT
 
 
@@ -125,3 +126,63 @@ async def test_from_the_start_page_to_a_case_with_the_keyboard(web_env, casework
             assert await page.locator(".versions del").inner_text() == FIRST_TEXT
         finally:
             await browser.close()
+
+
+async def test_write_a_note_with_the_keyboard_and_read_it_on_the_timeline(web_env, caseworkers_day, fresh_case,
+                                                                         chromium):
+    _, _, web, _ = web_env
+    case_url = f"/cases/{fresh_case['id']}"
+    text = "Telefonsamtal med Stina: hon vill ha hjälp med tvätten."
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium)
+        try:
+            page = await browser.new_page(locale="sv-SE")
+            await page.goto(f"{web.url}/sign-in")
+            await page.get_by_label("Användar-id").fill(caseworkers_day["anna"])
+            async with page.expect_navigation():
+                await page.get_by_role("button", name="Logga in").click()
+            await page.goto(f"{web.url}{case_url}")
+
+            # From the link at the top to the form, and through it, with the keyboard alone.
+            await tab_to_link(page, "#ny-anteckning")
+            await page.keyboard.press("Enter")
+            await tab_to(page, "note-occurred-on")
+            # The day is offered: the run's today.
+            assert await page.locator("#note-occurred-on").input_value() == caseworkers_day["today"].isoformat()
+            await tab_to(page, "note-text")
+            await page.keyboard.type(text)
+            await tab_to(page, "note-source-person")
+            await page.keyboard.press("ArrowDown")  # Den enskilde -> Anhörig
+            assert await page.locator("#note-source-relative").is_checked()
+            await tab_to(page, "note-submit")
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+
+            assert page.url.startswith(f"{web.url}{case_url}?done=note_written#anteckning-")
+            status = page.get_by_role("status")
+            assert "Journalanteckningen är sparad" in await status.inner_text()
+            note = page.locator(f"#{page.url.rsplit('#', 1)[1]}")
+            assert await note.locator(".note-text").inner_text() == text
+            assert "Källa: anhörig." in await note.inner_text()
+
+            # Corrected with the keyboard too: the old text stays, struck.
+            note_id = page.url.rsplit("#anteckning-", 1)[1]
+            await tab_to_link(page, f"/notes/{note_id}/correction")
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            await tab_to(page, "correction-text")
+            await page.keyboard.press("Control+A")
+            await page.keyboard.type(text.replace("tvätten", "tvätten och städningen"))
+            await tab_to(page, "correction-reason")
+            await page.keyboard.type("Hon nämnde städningen också.")
+            await tab_to(page, "correction-submit")
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            assert "Rättelsen är sparad" in await page.get_by_role("status").inner_text()
+            note = page.locator(f"#anteckning-{note_id}")
+            assert "tvätten och städningen" in await note.locator(".note-text").inner_text()
+            assert await note.locator(".versions del").inner_text() == text
+        finally:
+            await browser.close()
+    (written,) = await notes_of(web_env, caseworkers_day, fresh_case["id"])
+    assert written["source"] == "relative" and written["occurred_on"] == caseworkers_day["today"].isoformat()

@@ -13,7 +13,7 @@ import pytest
 from services.web import texts
 from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
-from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, REASONS, sign_in
+from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, INQUIRY_SUMMARY, REASONS, sign_in
 from tests.stack import free_port
 
 
@@ -149,3 +149,36 @@ async def test_with_the_journal_and_orders_down_the_case_page_shows_the_rest(web
     assert "Journalen svarar inte just nu" in page.text and "Beställningar svarar inte just nu" in page.text
     assert page.text.count('role="alert"') == 2 and "spårnummer" in page.text
     assert CORRECTED_TEXT not in page.text and "Traceback" not in page.text
+
+
+async def test_the_inquiry_that_led_to_the_case_is_on_its_timeline_and_has_its_own_page(as_anna, caseworkers_day):
+    day = caseworkers_day
+    application = day["application"]
+    html = (await as_anna.get(f"/cases/{day['case']['id']}")).text
+    assert "Ansökan kom in" in html and INQUIRY_SUMMARY in html
+    assert f'href="/inquiries/{application["id"]}"' in html
+    received = swedish(day["today"] - timedelta(days=5))
+    assert html.index(f"{received}</time>: Ansökan kom in") < html.index("Ärendet öppnades")
+
+    page = await as_anna.get(f"/inquiries/{application['id']}")
+    assert page.status_code == 200, page.text
+    assert "<h1>Ansökan: Tilda Testsson</h1>" in page.text
+    assert INQUIRY_SUMMARY in page.text and received in page.text
+    assert "Har lett till en utredning." in page.text
+
+
+async def test_the_intake_queue_links_each_inquiry_to_its_page(as_anna):
+    intake = part((await as_anna.get("/")).text, "inkommande")
+    links = re.findall(r'<a href="/inquiries/([0-9a-f-]{36})">', intake)
+    assert len(links) == PAGE_SIZE
+    page = await as_anna.get(f"/inquiries/{links[0]}")
+    assert page.status_code == 200 and "<h1>Orosanmälan: Ebba Barnsson</h1>" in page.text
+
+
+async def test_another_units_caseworker_cannot_see_the_inquiry(web_env, caseworkers_day):
+    _, _, web, _ = web_env
+    async with httpx.AsyncClient(base_url=web.url, timeout=60) as client:
+        assert (await sign_in(client, sub=f"bo-{uuid.uuid4().hex[:6]}", unit="barn")).status_code == 303
+        refused = await client.get(f"/inquiries/{caseworkers_day['application']['id']}")
+        assert refused.status_code == 404
+        assert "Aktualiseringen finns inte" in refused.text and "Tilda" not in refused.text

@@ -35,6 +35,7 @@ LOGGED: dict[tuple[str, str], Read] = {
     ("registry", "/cases/{case_id}"): Read("object_specialist", lambda f: (f"/cases/{f.case_id}", {})),
     ("registry", "/cases/{case_id}/investigations"):
         Read("supervisor", lambda f: (f"/cases/{f.case_id}/investigations", {})),
+    ("registry", "/cases/{case_id}/inquiries"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/inquiries", {})),
     ("registry", "/cases/{case_id}/decisions"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions", {})),
     ("registry", "/decisions/{decision_id}"): Read("caseworker", lambda f: (f"/decisions/{f.decision_id}", {})),
     ("registry", "/cases/{case_id}/decisions/{decision_id}/letter"):

@@ -1,0 +1,53 @@
+"""The web's forms as typed: a field left empty is left out of the request for the journal to say
+what is missing; the journal's refusals become Swedish texts beside the field they concern; the
+note sources offered are exactly the journal's."""
+from datetime import date
+
+from services.journal.domain.notes import Source
+from services.web import texts
+from services.web.forms import FORM, CorrectionForm, NoteForm, problems
+
+
+def test_the_note_sources_offered_are_the_journals():
+    assert list(texts.NOTE_SOURCES) == [s.value for s in Source]
+
+
+def test_a_new_note_form_offers_today_and_a_key_of_its_own():
+    first, second = NoteForm.new(date(2026, 12, 24)), NoteForm.new(date(2026, 12, 24))
+    assert first.occurred_on == "2026-12-24" and first.text == "" and first.source == ""
+    assert first.key and first.key != second.key
+
+
+def test_a_posted_note_form_keeps_the_text_as_typed_and_leaves_empty_fields_out_of_the_request():
+    form = NoteForm.posted({"occurred_on": " 2026-03-09 ", "text": "  Samtal med dottern.\n", "source": "",
+                            "idempotency_key": "k-1"})
+    assert form.text == "  Samtal med dottern.\n" and form.key == "k-1"
+    assert form.request() == {"occurred_on": "2026-03-09", "text": "  Samtal med dottern.\n", "source": None}
+    assert NoteForm.posted({}).request() == {"occurred_on": None, "text": "", "source": None}
+    assert NoteForm.posted({}).key  # a form without its key still gets one
+
+
+def test_a_request_that_did_not_validate_is_told_by_field():
+    body = {"errors": [{"loc": ["body", "text"], "msg": "too short", "type": "string_too_short"},
+                       {"loc": ["body", "occurred_on"], "msg": "not a date", "type": "date_from_datetime_parsing"}]}
+    assert problems("validation_error", body) == {"text": texts.FIELD_INVALID["text"],
+                                                  "occurred_on": texts.FIELD_INVALID["occurred_on"]}
+    unknown = {"errors": [{"loc": ["body", "withheld_text"], "msg": "x", "type": "y"}]}
+    assert problems("validation_error", unknown) == {FORM: texts.FORM_PROBLEMS["validation_error"][1]}
+
+
+def test_a_rule_of_the_journal_is_told_beside_its_field_or_above_the_form():
+    assert problems("source_missing", {}) == {"source": "Välj varifrån uppgifterna kommer."}
+    assert problems("occurred_on_in_future", {})["occurred_on"].startswith("Datumet då det hände")
+    assert problems("case_closed", {})[FORM].startswith("Ärendet är avslutat")
+    assert problems("something_new", {}) == {FORM: texts.FORM_FAILED}
+
+
+def test_a_posted_correction_sends_on_only_an_etag_of_the_journals():
+    fields = {"text": "Ny text.", "reason": "Fel datum.", "based_on_version": "2", "etag": '"0123abcd"'}
+    form = CorrectionForm.posted(fields)
+    assert (form.etag, form.version) == ('"0123abcd"', 2)
+    assert form.request() == {"based_on_version": 2, "text": "Ny text.", "reason": "Fel datum."}
+    for tampered in ("*", '"a", *', "", 'W/"0123abcd"'):
+        assert CorrectionForm.posted({**fields, "etag": tampered}).etag == ""
+    assert CorrectionForm.posted({**fields, "based_on_version": "två"}).version == 0
