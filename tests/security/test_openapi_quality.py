@@ -21,6 +21,8 @@ NO_OWN_GET = {
     ("registry", "/cases/{case_id}/investigations"),
     ("registry", "/cases/{case_id}/investigations/{investigation_id}/extensions"), ("registry", "/covers"),
     ("orders", "/providers"), ("orders", "/provider/orders/{order_id}/deliveries"),
+    # An approval makes a culling per person; each is read at /retention/cullings/{culling_id}.
+    ("registry", "/retention/cullings"),
     # A new webhook secret is shown once; GET on the same path shows its version, never the secret.
     ("orders", "/providers/{provider_id}/webhook-secret"),
 }

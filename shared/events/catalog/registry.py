@@ -302,3 +302,17 @@ class CasePersonRefSet(BaseModel):
     orders and the journal can show the person their own orders and notes. Keyed by the case."""
     case_id: UUID
     person_ref: str
+
+
+@event_type("person.culling_approved", "registry.events")
+class PersonCullingApproved(BaseModel):
+    """Gallring av en persons uppgifter har godkänts: every service culls what it holds about the
+    person (by `person_id`, and by `person_ref` where it knows the person only by that) and
+    confirms with its own event naming `culling_id`. Keyed by the person. Carries the rule, never
+    what is culled."""
+    culling_id: UUID
+    person_id: UUID
+    person_ref: str = Field(description="HMAC-SHA256 of the person's number (shared/pin.py person_ref)")
+    rule_id: str = Field(description="the rule of services/registry/domain/retention.yaml that made them due")
+    approved_by: str
+    approved_at: datetime
