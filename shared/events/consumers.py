@@ -7,7 +7,7 @@ needs no other service's code."""
 CONSUMERS: dict[str, frozenset[str]] = {
     "journal": frozenset({
         "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
-        "staff.changed",
+        "person.culling_approved", "staff.changed",
     }),
     "notify": frozenset({
         "cover.ended", "cover.granted", "delivery.voided", "order.ended", "order.opened",
