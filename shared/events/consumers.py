@@ -19,7 +19,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
         "decision.approved", "decision.made", "decision.refused",
     }),
     "registry": frozenset({
-        "access.logged", "note.corrected", "note.removed", "note.signed", "note.written",
+        "access.logged", "note.corrected", "note.removed", "note.signed", "note.written", "notes.culled",
     }),
     "watch": frozenset({
         "case.closed", "case.reassigned", "cover.ended", "cover.granted", "decision.approved",

@@ -160,3 +160,17 @@ async def culling(uow: UnitOfWork, culling_id: UUID) -> dict:
     async with uow:
         return await _culling(uow, culling_id)
 
+
+async def confirmed(uow: UnitOfWork, *, culling_id: UUID, service: str, counts: dict[str, int],
+                    confirmed_at) -> None:
+    """A service's confirmation that it culled what it held. When every service has confirmed,
+    the culling is complete and no longer says whose it was. A confirmation of a culling the
+    registry does not know changes nothing."""
+    async with uow:
+        row = await culling_store.get(uow.conn, culling_id, for_update=True)
+        if row is None:
+            return
+        await culling_store.confirm(uow.conn, culling_id, service=service, counts=counts, confirmed_at=confirmed_at)
+        done = {c["service"] for c in await culling_store.confirmations(uow.conn, culling_id)}
+        if done >= set(CONFIRMING_SERVICES):
+            await culling_store.complete(uow.conn, culling_id, uow.now())

@@ -1,14 +1,18 @@
 """Approving a culling (gallring): an object specialist approves the culling of persons the dry run
 lists; the registry checks each again at its own date, culls its own rows about them, records the
-culling (when, under which rule, approved by whom) and tells every other service. The registry is run twice over one database: today, where the persons
+culling (when, under which rule, approved by whom) and tells every other service; the journal's
+confirmation is recorded, once. The registry is run twice over one database: today, where the persons
 are registered, and five years and a day later, where their records are due."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
 from shared.calendar import add_months
+from shared.events import Envelope, to_kafka
+from shared.kafka import kafka_options
 from tests import clock
 from tests.integration.registry.conftest import event_type_of, events_for
 from tests.pins import make_pin, register_person
@@ -29,12 +33,14 @@ def later_offset() -> str:
 async def registries(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("cullings"))
     today, later = env.start("registry"), env.start("registry", OMSORG_CLOCK_OFFSET_SECONDS=later_offset())
+    journal = env.start("journal")
     try:
-        for proc in (today, later):
+        for proc in (today, later, journal):
             await proc.wait_ready()
         async with httpx.AsyncClient(base_url=today.url, timeout=30) as now_client, \
-                httpx.AsyncClient(base_url=later.url, timeout=30) as later_client:
-            yield env, now_client, later_client, None
+                httpx.AsyncClient(base_url=later.url, timeout=30) as later_client, \
+                httpx.AsyncClient(base_url=journal.url, timeout=30) as journal_client:
+            yield env, now_client, later_client, journal_client
     finally:
         await drop_env(env)
 
@@ -54,6 +60,17 @@ async def close(env, client, case_id: str) -> None:
     assert closed.status_code == 200, closed.text
 
 
+async def publish_journal_event(env, type_: str, key: str, data: dict) -> None:
+    producer = AIOKafkaProducer(**kafka_options(env.settings))
+    await producer.start()
+    try:
+        headers, body = to_kafka(Envelope(id=uuid.uuid4(), source="omsorg/journal", type=type_, time=clock.now(),
+                                          data=data))
+        await producer.send_and_wait(env.topic("journal.events"), value=body, key=key.encode(), headers=headers)
+    finally:
+        await producer.stop()
+
+
 def approval(*person_ids: str, rule_id: str = "personal_file") -> dict:
     return {"rule_id": rule_id, "person_ids": list(person_ids)}
 
@@ -66,19 +83,28 @@ async def rows_about(env, person_id: str) -> dict[str, int]:
             "persons": await conn.fetchval("SELECT count(*) FROM registry.persons WHERE id = $1", pid),
             "cases": await conn.fetchval("SELECT count(*) FROM registry.cases WHERE person_id = $1", pid),
             "inquiries": await conn.fetchval("SELECT count(*) FROM registry.inquiries WHERE person_id = $1", pid),
+            "journal_cases": await conn.fetchval("SELECT count(*) FROM journal.cases WHERE person_id = $1", pid),
         }
     finally:
         await conn.close()
 
 
-async def test_an_approved_culling_culls_the_registry_and_is_published(registries):
-    env, now_client, later_client, _ = registries
+async def test_an_approved_culling_culls_the_registry_and_the_journal_and_records_both(registries):
+    env, now_client, later_client, journal = registries
     person_id, case_id = await person_with_closed_case(env, now_client)
     inquiry = await now_client.post("/inquiries", headers=env.auth("caseworker", unit=UNIT), json={
         "kind": "application", "person_id": person_id, "unit": UNIT, "summary": "Ansökan om hemtjänst",
         "received_on": clock.today().isoformat()})
     assert inquiry.status_code == 201, inquiry.text
 
+    async def journal_knows():
+        return (await rows_about(env, person_id))["journal_cases"] == 1
+    assert await eventually(journal_knows)
+    note = await journal.post(f"/cases/{case_id}/notes", headers={**env.auth("caseworker", unit=UNIT),
+                                                                  "Idempotency-Key": str(uuid.uuid4())},
+                              json={"occurred_on": clock.today().isoformat(), "text": "Hembesök.",
+                                    "source": "person"})
+    assert note.status_code == 201, note.text
     await close(env, now_client, case_id)
 
     # Today the person is not due: the approval is refused, and nothing is culled.
@@ -105,10 +131,37 @@ async def test_an_approved_culling_culls_the_registry_and_is_published(registrie
     assert culling["completed_at"] is None
 
     # The registry's own rows about the person are gone at once.
-    assert await rows_about(env, person_id) == {"persons": 0, "cases": 0, "inquiries": 0}
+    assert {k: v for k, v in (await rows_about(env, person_id)).items() if k != "journal_cases"} == {
+        "persons": 0, "cases": 0, "inquiries": 0}
     records = await events_for(env, person_id, 1)
     assert [event_type_of(r) for r in records if event_type_of(r) == "person.culling_approved"] == [
         "person.culling_approved"]
+
+    # The journal culls and confirms; the registry records it.
+    async def journal_confirmed():
+        shown = await later_client.get(f"/retention/cullings/{culling['id']}", headers=env.auth(**SYSTEM_ADMIN))
+        assert shown.status_code == 200, shown.text
+        journal_state = {s["service"]: s for s in shown.json()["services"]}["journal"]
+        return journal_state if journal_state["confirmed_at"] else None
+    confirmed = await eventually(journal_confirmed, timeout=30)
+    assert confirmed, "the journal's confirmation was never recorded"
+    assert confirmed["counts"] == {"notes": 1, "versions": 1, "signatures": 0, "addenda": 0, "cases": 1}
+    assert (await rows_about(env, person_id))["journal_cases"] == 0
+    assert (await journal.get(f"/notes/{note.json()['id']}", headers=env.auth("caseworker", unit=UNIT))).status_code \
+        == 404
+
+    # A second confirmation from the journal (an event published twice) changes nothing.
+    await publish_journal_event(env, "notes.culled", culling["id"], {
+        "culling_id": culling["id"], "service": "journal", "counts": {"notes": 99}, "culled_at": clock.now().isoformat()})
+
+    async def both_handled():
+        conn = await env.db()
+        try:
+            return await conn.fetchval("SELECT count(*) FROM registry.inbox WHERE type = 'notes.culled'") >= 2
+        finally:
+            await conn.close()
+    assert await eventually(both_handled)
+    assert (await journal_confirmed())["counts"] == confirmed["counts"]
 
     # The culling as the registry keeps it names no person.
     shown = (await later_client.get(f"/retention/cullings/{culling['id']}", headers=env.auth("support"))).json()
