@@ -16,10 +16,11 @@ CONSUMERS: dict[str, frozenset[str]] = {
     }),
     "orders": frozenset({
         "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
-        "decision.approved", "decision.made", "decision.refused",
+        "decision.approved", "decision.made", "decision.refused", "person.culling_approved",
     }),
     "registry": frozenset({
         "access.logged", "note.corrected", "note.removed", "note.signed", "note.written", "notes.culled",
+        "orders.culled",
     }),
     "watch": frozenset({
         "case.closed", "case.reassigned", "cover.ended", "cover.granted", "decision.approved",
