@@ -20,7 +20,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
     }),
     "registry": frozenset({
         "access.logged", "note.corrected", "note.removed", "note.signed", "note.written", "notes.culled",
-        "orders.culled",
+        "orders.culled", "watches.culled",
     }),
     "watch": frozenset({
         "case.closed", "case.reassigned", "cover.ended", "cover.granted", "decision.approved",
@@ -29,7 +29,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
         "inquiry.protection_assessed", "inquiry.reassigned", "inquiry.received",
         "investigation.completed", "investigation.extended", "investigation.started", "note.removed",
         "note.signed", "note.written", "order.confirmed", "order.ended", "order.recalled",
-        "order.rejected", "order.sent", "order.started", "staff.changed",
+        "order.rejected", "order.sent", "order.started", "person.culling_approved", "staff.changed",
     }),
 }
 

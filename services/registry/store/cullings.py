@@ -66,6 +66,13 @@ async def complete(conn: asyncpg.Connection, culling_id: UUID, at: datetime) -> 
                        " WHERE id = $1 AND completed_at IS NULL", culling_id, at)
 
 
+async def cases_and_inquiries(conn: asyncpg.Connection, person_id: UUID) -> tuple[list[UUID], list[UUID]]:
+    """The ids of the person's cases and inquiries, in id order."""
+    cases = await conn.fetch("SELECT id FROM cases WHERE person_id = $1 ORDER BY id", person_id)
+    inquiries = await conn.fetch("SELECT id FROM inquiries WHERE person_id = $1 ORDER BY id", person_id)
+    return [r["id"] for r in cases], [r["id"] for r in inquiries]
+
+
 # Everything the registry holds about one person, in one statement (the foreign keys between
 # inquiries and investigations point both ways; they are checked at the statement's end).
 # The staff directory, the imports' reports and the outbox are not about one person.

@@ -129,10 +129,12 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
             await culling_store.insert_culling(conn, culling_id=culling_id, approval_id=approval_id,
                                                person_id=person_id, person_ref=ref, rule_id=rule_id,
                                                approved_by=user.sub, approved_at=now)
+            case_ids, inquiry_ids = await culling_store.cases_and_inquiries(conn, person_id)
             counts = await culling_store.cull_person(conn, person_id)
             await culling_store.confirm(conn, culling_id, service="registry", counts=counts, confirmed_at=now)
             uow.publish(PersonCullingApproved(culling_id=culling_id, person_id=person_id, person_ref=ref,
-                                              rule_id=rule_id, approved_by=user.sub, approved_at=now),
+                                              rule_id=rule_id, approved_by=user.sub, approved_at=now,
+                                              case_ids=case_ids, inquiry_ids=inquiry_ids),
                         key=str(person_id))
             made.append(culling_id)
         # The access log keeps that a culling happened, by whom and when: nothing of what was culled.

@@ -3,6 +3,7 @@ lists; the registry checks each again at its own date, culls its own rows about 
 culling (when, under which rule, approved by whom) and tells every other service; the journal's
 confirmation is recorded, once. The registry is run twice over one database: today, where the persons
 are registered, and five years and a day later, where their records are due."""
+import json
 import uuid
 from datetime import datetime, timedelta
 
@@ -134,8 +135,9 @@ async def test_an_approved_culling_culls_the_registry_and_the_journal_and_record
     assert {k: v for k, v in (await rows_about(env, person_id)).items() if k != "journal_cases"} == {
         "persons": 0, "cases": 0, "inquiries": 0}
     records = await events_for(env, person_id, 1)
-    assert [event_type_of(r) for r in records if event_type_of(r) == "person.culling_approved"] == [
-        "person.culling_approved"]
+    [published] = [json.loads(r.value) for r in records if event_type_of(r) == "person.culling_approved"]
+    assert published["culling_id"] == culling["id"] and published["rule_id"] == "personal_file"
+    assert (published["case_ids"], published["inquiry_ids"]) == ([case_id], [inquiry.json()["id"]])
 
     # The journal culls and confirms; the registry records it.
     async def journal_confirmed():
