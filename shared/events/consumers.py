@@ -11,7 +11,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
     }),
     "notify": frozenset({
         "cover.ended", "cover.granted", "delivery.voided", "order.ended", "order.opened",
-        "order.recalled", "order.sent", "provider.webhook_key_rotated", "staff.changed",
+        "order.recalled", "order.sent", "person.culling_approved", "provider.webhook_key_rotated", "staff.changed",
         "watch.escalated", "watch.raised",
     }),
     "orders": frozenset({
@@ -20,7 +20,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
     }),
     "registry": frozenset({
         "access.logged", "note.corrected", "note.removed", "note.signed", "note.written", "notes.culled",
-        "orders.culled", "watches.culled",
+        "notifications.culled", "orders.culled", "watches.culled",
     }),
     "watch": frozenset({
         "case.closed", "case.reassigned", "cover.ended", "cover.granted", "decision.approved",

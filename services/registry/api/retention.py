@@ -89,7 +89,8 @@ class CullingMade(CullingOut):
     """A culling as approved: with whose records it culls, as the approval named them."""
     model_config = ConfigDict(json_schema_extra={"examples": [MADE_EXAMPLE]})
 
-    person_id: UUID
+    person_id: UUID | None = Field(description="null on a retry once every service has confirmed: the registry no"
+                                               " longer keeps whose culling it was")
 
 
 class CullingsOut(BaseModel):

@@ -1,7 +1,7 @@
 """Approving a culling (gallring): an object specialist approves the culling of persons the dry run
 lists; the registry checks each again at its own date, culls its own rows about them, records the
-culling (when, under which rule, approved by whom) and tells every other service; the journal's
-confirmation is recorded, once. The registry is run twice over one database: today, where the persons
+culling (when, under which rule, approved by whom) and tells every other service; each service's
+confirmation is recorded, once, and when all have confirmed the registry forgets whose culling it was. The registry is run twice over one database: today, where the persons
 are registered, and five years and a day later, where their records are due."""
 import json
 import uuid
@@ -35,8 +35,9 @@ async def registries(tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("cullings"))
     today, later = env.start("registry"), env.start("registry", OMSORG_CLOCK_OFFSET_SECONDS=later_offset())
     journal = env.start("journal")
+    others = [env.start(service) for service in ("orders", "watch", "notify")]
     try:
-        for proc in (today, later, journal):
+        for proc in (today, later, journal, *others):
             await proc.wait_ready()
         async with httpx.AsyncClient(base_url=today.url, timeout=30) as now_client, \
                 httpx.AsyncClient(base_url=later.url, timeout=30) as later_client, \
@@ -152,6 +153,23 @@ async def test_an_approved_culling_culls_the_registry_and_the_journal_and_record
     assert (await journal.get(f"/notes/{note.json()['id']}", headers=env.auth("caseworker", unit=UNIT))).status_code \
         == 404
 
+    # Orders, watch and notify confirm too (they held nothing of this person): the culling is
+    # complete, and the registry no longer keeps whose it was.
+    async def completed():
+        shown = (await later_client.get(f"/retention/cullings/{culling['id']}", headers=env.auth(**SYSTEM_ADMIN))).json()
+        return shown if shown["completed_at"] else None
+    done = await eventually(completed, timeout=30)
+    assert done, "the culling was never confirmed by every service"
+    assert all(s["confirmed_at"] for s in done["services"]), done
+    conn = await env.db()
+    try:
+        kept = await conn.fetchrow("SELECT person_id, person_ref, rule_id, approved_by FROM registry.cullings"
+                                   " WHERE id = $1", uuid.UUID(culling["id"]))
+    finally:
+        await conn.close()
+    assert dict(kept) == {"person_id": None, "person_ref": None, "rule_id": "personal_file",
+                          "approved_by": "systemforvaltare"}
+
     # A second confirmation from the journal (an event published twice) changes nothing.
     await publish_journal_event(env, "notes.culled", culling["id"], {
         "culling_id": culling["id"], "service": "journal", "counts": {"notes": 99}, "culled_at": clock.now().isoformat()})
@@ -168,17 +186,18 @@ async def test_an_approved_culling_culls_the_registry_and_the_journal_and_record
     # The culling as the registry keeps it names no person.
     shown = (await later_client.get(f"/retention/cullings/{culling['id']}", headers=env.auth("support"))).json()
     assert "person_id" not in shown and shown["rule_id"] == "personal_file", shown
-    # A retry with the key answers with the same culling; the key with another request is refused.
+    # A retry with the key answers with the same culling (whose, no longer); the key with another
+    # request is refused.
     retry = await later_client.post("/retention/cullings", json=approval(person_id),
                                     headers={**env.auth(**SYSTEM_ADMIN), **key})
     assert retry.status_code == 200, retry.text
-    assert [(c["id"], c["person_id"]) for c in retry.json()["items"]] == [(culling["id"], person_id)]
+    assert [(c["id"], c["person_id"]) for c in retry.json()["items"]] == [(culling["id"], None)]
     other = await later_client.post("/retention/cullings", json=approval(str(uuid.uuid4())),
                                     headers={**env.auth(**SYSTEM_ADMIN), **key})
     assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused", other.text
-    # Approved again without the key: it is under way already.
+    # Approved again without the key: the registry knows no such person any more.
     again = await later_client.post("/retention/cullings", json=approval(person_id), headers=env.auth(**SYSTEM_ADMIN))
-    assert again.status_code == 409 and again.json()["code"] == "culling_already_approved", again.text
+    assert again.status_code == 404 and again.json()["code"] == "person_not_found", again.text
 
     # The access log says that a culling happened, by whom; nothing more of the person is left in it.
     async def logged():
