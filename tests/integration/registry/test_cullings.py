@@ -271,3 +271,26 @@ async def test_only_an_object_specialist_may_approve(registries):
     reader = await later_client.get(f"/retention/cullings/{uuid.uuid4()}", headers=env.auth("caseworker", unit=UNIT))
     assert reader.status_code == 403, reader.text
     assert (await rows_about(env, due))["persons"] == 1
+
+
+async def test_a_culling_under_way_is_not_approved_twice(env):
+    """Until every service has confirmed (here none runs but the registry), the culling is under
+    way: approving the person again is refused as such, not as an unknown person."""
+    today, later = env.start("registry"), env.start("registry", OMSORG_CLOCK_OFFSET_SECONDS=later_offset())
+    await today.wait_ready()
+    await later.wait_ready()
+    async with httpx.AsyncClient(base_url=today.url, timeout=30) as now_client, \
+            httpx.AsyncClient(base_url=later.url, timeout=30) as later_client:
+        person_id, case_id = await person_with_closed_case(env, now_client)
+        await close(env, now_client, case_id)
+        first = await later_client.post("/retention/cullings", json=approval(person_id),
+                                        headers=env.auth(**SYSTEM_ADMIN))
+        assert first.status_code == 201, first.text
+        again = await later_client.post("/retention/cullings", json=approval(person_id),
+                                        headers=env.auth(**SYSTEM_ADMIN))
+        assert again.status_code == 409, again.text
+        assert again.json()["code"] == "culling_already_approved" and again.json()["person_ids"] == [person_id]
+        shown = (await later_client.get(f"/retention/cullings/{first.json()['items'][0]['id']}",
+                                        headers=env.auth(**SYSTEM_ADMIN))).json()
+        assert shown["completed_at"] is None
+        assert [s["service"] for s in shown["services"] if s["confirmed_at"]] == ["registry"]
