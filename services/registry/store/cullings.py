@@ -22,11 +22,20 @@ async def insert_approval(conn: asyncpg.Connection, *, approval_id: UUID, approv
 
 
 async def insert_culling(conn: asyncpg.Connection, *, culling_id: UUID, approval_id: UUID, person_id: UUID,
-                         person_ref: str, rule_id: str, approved_by: str, approved_at: datetime) -> None:
-    await conn.execute(
+                         person_ref: str, rule_id: str, approved_by: str, approved_at: datetime) -> bool:
+    """False when a culling of the person is under way already (a concurrent approval committed first)."""
+    row = await conn.fetchrow(
         "INSERT INTO cullings (id, approval_id, person_id, person_ref, rule_id, approved_by, approved_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT (person_id) WHERE person_id IS NOT NULL DO NOTHING RETURNING id",
         culling_id, approval_id, person_id, person_ref, rule_id, approved_by, approved_at)
+    return row is not None
+
+
+async def lock_persons(conn: asyncpg.Connection, person_ids: list[UUID]) -> None:
+    """Lock the persons' rows (in id order) until the transaction ends: of two approvals of one
+    person at once, the second waits for the first and then finds its culling."""
+    await conn.execute("SELECT id FROM persons WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE", person_ids)
 
 
 async def pending_for(conn: asyncpg.Connection, person_ids: list[UUID]) -> list[UUID]:

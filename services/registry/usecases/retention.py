@@ -10,6 +10,7 @@ from uuid6 import uuid7
 
 from services.registry.domain import retention
 from services.registry.store import cullings as culling_store
+from services.registry.store import persons as person_store
 from services.registry.store import retention as store
 from shared import errors, idempotency, interventions
 from shared.events.catalog import PersonCullingApproved
@@ -92,13 +93,12 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
             idempotency.ensure_same_request(earlier["request_hash"], request)
             return [{**await _culling(uow, row["id"]), "person_id": row["person_id"]}
                     for row in await culling_store.of_approval(conn, earlier["id"])], False
+        await culling_store.lock_persons(conn, persons)
         pending = await culling_store.pending_for(conn, persons)
         if pending:
-            raise errors.conflict("culling_already_approved", "The culling of a person is already approved",
-                                  "a culling is under way for " + ", ".join(map(str, sorted(pending))),
-                                  person_ids=[str(p) for p in sorted(pending)])
+            raise _already_approved(pending)
         today, now = uow.today(), uow.now()
-        rows, unknown, not_due = {}, [], []
+        unknown, not_due = [], []
         for person_id in persons:
             found = await store.facts(conn, after=None, limit=1, placements=placements, person_id=person_id)
             if not found:
@@ -107,7 +107,6 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
             verdict = retention.evaluate(rules, facts_of(found[0]), today)
             if not verdict.due or rule_id not in verdict.rule_ids:
                 not_due.append(person_id)
-            rows[person_id] = found[0]
         if unknown:
             raise errors.not_found("person_not_found", "No such person",
                                    "not in the register: " + ", ".join(map(str, unknown)),
@@ -123,12 +122,15 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
             raise idempotency.in_progress()
         made = []
         for person_id in persons:
-            pin = await conn.fetchval("SELECT pin FROM persons WHERE id = $1", person_id)
-            ref = person_ref(pin, uow.settings.person_ref_key)
+            person = await person_store.get(conn, person_id)
+            if person is None:  # culled by a concurrent approval since it was checked
+                raise _already_approved([person_id])
+            ref = person_ref(person["pin"], uow.settings.person_ref_key)
             culling_id = uuid7()
-            await culling_store.insert_culling(conn, culling_id=culling_id, approval_id=approval_id,
-                                               person_id=person_id, person_ref=ref, rule_id=rule_id,
-                                               approved_by=user.sub, approved_at=now)
+            if not await culling_store.insert_culling(conn, culling_id=culling_id, approval_id=approval_id,
+                                                      person_id=person_id, person_ref=ref, rule_id=rule_id,
+                                                      approved_by=user.sub, approved_at=now):
+                raise _already_approved([person_id])  # a concurrent approval committed first
             case_ids, inquiry_ids = await culling_store.cases_and_inquiries(conn, person_id)
             counts = await culling_store.cull_person(conn, person_id)
             await culling_store.confirm(conn, culling_id, service="registry", counts=counts, confirmed_at=now)
@@ -141,6 +143,12 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
         uow.log_read(user, resource="retention/cullings", person_ids=persons, action="cull")
         return [{**await _culling(uow, culling_id), "person_id": person_id}
                 for culling_id, person_id in zip(made, persons)], True
+
+
+def _already_approved(person_ids: list[UUID]) -> errors.DomainError:
+    return errors.conflict("culling_already_approved", "The culling of a person is already approved",
+                           "a culling is under way for " + ", ".join(map(str, sorted(person_ids))),
+                           person_ids=[str(p) for p in sorted(person_ids)])
 
 
 async def _culling(uow: UnitOfWork, culling_id: UUID) -> dict:

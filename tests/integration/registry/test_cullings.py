@@ -3,6 +3,7 @@ lists; the registry checks each again at its own date, culls its own rows about 
 culling (when, under which rule, approved by whom) and tells every other service; each service's
 confirmation is recorded, once, and when all have confirmed the registry forgets whose culling it was. The registry is run twice over one database: today, where the persons
 are registered, and five years and a day later, where their records are due."""
+import asyncio
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from shared.events import Envelope, to_kafka
 from shared.kafka import kafka_options
 from tests import clock
 from tests.integration.registry.conftest import event_type_of, events_for
+from tests.integration.registry.test_cases import decision
 from tests.pins import make_pin, register_person
 from tests.stack import create_env, drop_env, eventually
 
@@ -275,17 +277,30 @@ async def test_only_an_object_specialist_may_approve(registries):
 
 async def test_a_culling_under_way_is_not_approved_twice(env):
     """Until every service has confirmed (here none runs but the registry), the culling is under
-    way: approving the person again is refused as such, not as an unknown person."""
+    way: approving the person again, even at the same moment, is refused as such (never a 500),
+    not as an unknown person. The person's investigation and decision go with their case."""
     today, later = env.start("registry"), env.start("registry", OMSORG_CLOCK_OFFSET_SECONDS=later_offset())
     await today.wait_ready()
     await later.wait_ready()
     async with httpx.AsyncClient(base_url=today.url, timeout=30) as now_client, \
             httpx.AsyncClient(base_url=later.url, timeout=30) as later_client:
         person_id, case_id = await person_with_closed_case(env, now_client)
+        caseworker = env.auth("caseworker", unit=UNIT)
+        started = await now_client.post(f"/cases/{case_id}/investigations", json={}, headers=caseworker)
+        assert started.status_code == 201, started.text
+        decided = await now_client.post(f"/cases/{case_id}/decisions", headers=caseworker, json=decision(
+            valid_to=clock.today().isoformat(), follow_up_on=None))
+        assert decided.status_code == 201, decided.text
         await close(env, now_client, case_id)
-        first = await later_client.post("/retention/cullings", json=approval(person_id),
-                                        headers=env.auth(**SYSTEM_ADMIN))
-        assert first.status_code == 201, first.text
+        first, second = await asyncio.gather(*[
+            later_client.post("/retention/cullings", json=approval(person_id), headers=env.auth(**SYSTEM_ADMIN))
+            for _ in range(2)])
+        assert sorted([first.status_code, second.status_code]) == [201, 409], (first.text, second.text)
+        if first.status_code == 409:
+            first, second = second, first
+        assert second.json()["code"] == "culling_already_approved", second.text
+        counts = {s["service"]: s["counts"] for s in first.json()["items"][0]["services"]}["registry"]
+        assert (counts["investigations"], counts["decisions"], counts["cases"], counts["persons"]) == (1, 1, 1, 1)
         again = await later_client.post("/retention/cullings", json=approval(person_id),
                                         headers=env.auth(**SYSTEM_ADMIN))
         assert again.status_code == 409, again.text
