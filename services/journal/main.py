@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from services.journal.api import me, notes
-from services.journal.handlers import cases, staff
+from services.journal.handlers import cases, cullings, staff
 from shared.service import Service, create_app, run
 
 SERVICE = Service(
@@ -11,7 +11,7 @@ SERVICE = Service(
     title="Omsorg journal (journalanteckningar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[notes.router, me.router],
-    handlers={**cases.HANDLERS, **staff.HANDLERS},
+    handlers={**cases.HANDLERS, **staff.HANDLERS, **cullings.HANDLERS},
 )
 
 

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from services.notify.api import deliveries, notifications
-from services.notify.handlers import orders, registry, watches
+from services.notify.handlers import cullings, orders, registry, watches
 from services.notify.workers.sender import sender_worker
 from shared.service import Service, create_app, run
 
@@ -12,7 +12,7 @@ SERVICE = Service(
     title="Omsorg notify (aviseringar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[deliveries.router, notifications.router],
-    handlers={**orders.HANDLERS, **watches.HANDLERS, **registry.HANDLERS},
+    handlers={**orders.HANDLERS, **watches.HANDLERS, **registry.HANDLERS, **cullings.HANDLERS},
     workers=[sender_worker],
 )
 

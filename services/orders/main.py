@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from services.orders.api import me, orders, provider_orders, providers, reimbursements
-from services.orders.handlers.registry import HANDLERS
+from services.orders.handlers import cullings, registry
 from shared.service import Service, create_app, run
 
 SERVICE = Service(
@@ -11,7 +11,7 @@ SERVICE = Service(
     title="Omsorg orders (beställningar)",
     migrations=Path(__file__).parent / "migrations",
     routers=[providers.router, orders.router, orders.persons_router, provider_orders.router, reimbursements.router, me.router],
-    handlers=HANDLERS,
+    handlers={**registry.HANDLERS, **cullings.HANDLERS},
 )
 
 

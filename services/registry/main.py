@@ -17,7 +17,7 @@ from services.registry.api import (
 )
 from services.registry.delegation import order as delegation_order
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
-from services.registry.handlers import access, journal
+from services.registry.handlers import access, cullings, journal
 from shared.service import Service, create_app, run
 
 delegation_order()  # a malformed delegation.yaml stops the service here
@@ -30,7 +30,7 @@ SERVICE = Service(
     routers=[persons.router, persons.grant_router, inquiries.router, cases.router, cases.investigation_router,
              decisions.router, occurrences.router, audit.router, imports.router, me.router, staff.router,
              responsibility.router, worklists.router, retention.router],
-    handlers={**access.HANDLERS, **journal.HANDLERS},
+    handlers={**access.HANDLERS, **journal.HANDLERS, **cullings.HANDLERS},
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
 )
 

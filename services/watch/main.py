@@ -6,7 +6,7 @@ moved (dev and test)."""
 from pathlib import Path
 
 from services.watch.api import admin, reports, watches
-from services.watch.handlers import journal, orders, registry
+from services.watch.handlers import cullings, journal, orders, registry
 from services.watch.settings import WatchSettings
 from services.watch.workers.scheduler import scheduler_worker
 from services.watch.workers.timer_metrics import timer_metrics_worker
@@ -24,7 +24,8 @@ def service(settings: Settings, watch: WatchSettings) -> Service:
         title="Omsorg watch (bevakningar)",
         migrations=Path(__file__).parent / "migrations",
         routers=[watches.router, reports.router, *clock_routes],
-        handlers={**orders.handlers_for(rules), **registry.handlers_for(rules), **journal.handlers_for(rules)},
+        handlers={**orders.handlers_for(rules), **registry.handlers_for(rules), **journal.handlers_for(rules),
+                  **cullings.HANDLERS},
         workers=[scheduler_worker(rules, watch, Faults(settings.fault)), timer_metrics_worker(watch)],
     )
 

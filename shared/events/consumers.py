@@ -7,19 +7,20 @@ needs no other service's code."""
 CONSUMERS: dict[str, frozenset[str]] = {
     "journal": frozenset({
         "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
-        "staff.changed",
+        "person.culling_approved", "staff.changed",
     }),
     "notify": frozenset({
         "cover.ended", "cover.granted", "delivery.voided", "order.ended", "order.opened",
-        "order.recalled", "order.sent", "provider.webhook_key_rotated", "staff.changed",
+        "order.recalled", "order.sent", "person.culling_approved", "provider.webhook_key_rotated", "staff.changed",
         "watch.escalated", "watch.raised",
     }),
     "orders": frozenset({
         "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
-        "decision.approved", "decision.made", "decision.refused",
+        "decision.approved", "decision.made", "decision.refused", "person.culling_approved",
     }),
     "registry": frozenset({
-        "access.logged", "note.corrected", "note.removed", "note.signed", "note.written",
+        "access.logged", "note.corrected", "note.removed", "note.signed", "note.written", "notes.culled",
+        "notifications.culled", "orders.culled", "watches.culled",
     }),
     "watch": frozenset({
         "case.closed", "case.reassigned", "cover.ended", "cover.granted", "decision.approved",
@@ -28,7 +29,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
         "inquiry.protection_assessed", "inquiry.reassigned", "inquiry.received",
         "investigation.completed", "investigation.extended", "investigation.started", "note.removed",
         "note.signed", "note.written", "order.confirmed", "order.ended", "order.recalled",
-        "order.rejected", "order.sent", "order.started", "staff.changed",
+        "order.rejected", "order.sent", "order.started", "person.culling_approved", "staff.changed",
     }),
 }
 

@@ -19,6 +19,8 @@ PROBLEM = "application/problem+json"
 NO_OWN_GET = {
     ("registry", "/inquiries/{inquiry_id}/investigation"),
     ("orders", "/provider/orders/{order_id}/deliveries"),
+    # An approval makes a culling per person; each is read at /retention/cullings/{culling_id}.
+    ("registry", "/retention/cullings"),
     # A new webhook secret is shown once; GET on the same path shows its version, never the secret.
     ("orders", "/providers/{provider_id}/webhook-secret"),
 }

@@ -1,17 +1,17 @@
-"""HTTP route for the dry run of culling (gallring): who is due on a day, and who is kept by which
-rule. It lists and changes nothing."""
-from datetime import date
+"""HTTP routes for culling (gallring): the dry run (who is due on a day, and who is kept by which
+rule; it lists and changes nothing), the approval of a culling and each culling's state."""
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.types import Day
 from services.registry.usecases import retention
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/retention", tags=["retention"])
@@ -44,3 +44,88 @@ async def dry_run(uow: UnitOfWorkDep, paging: PageDep,
     count as entries yet. Object specialists only (403 otherwise); a day before today is 422."""
     listed = await retention.dry_run(uow, user, on=on, person_id=person_id, limit=paging.limit, cursor=paging.cursor)
     return Page[DryRunItem](items=[DryRunItem(**item) for item in listed.items], next_cursor=listed.next_cursor)
+
+
+class CullingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "rule_id": "personal_file", "person_ids": ["0192f3a4-5b6c-7d8e-9f01-23456789abcd"]}]})
+
+    rule_id: str = Field(min_length=1, max_length=100,
+                         description="the cull rule (retention.yaml) the dry run gave as due, e.g. personal_file")
+    person_ids: list[UUID] = Field(min_length=1, max_length=200, description="the persons the dry run listed as due")
+
+
+class Confirmation(BaseModel):
+    service: str
+    confirmed_at: datetime | None = Field(description="when the service confirmed it culled what it held; null while"
+                                                      " it has not")
+    counts: dict[str, int] | None = Field(description="the rows the service culled, per kind")
+
+
+CULLING_EXAMPLE = {
+    "id": "0192f3a4-5b6c-7d8e-9f01-23456789abce", "rule_id": "personal_file", "approved_by": "systemforvaltare", "approved_at": "2031-11-20T09:00:00Z",
+    "completed_at": None,
+    "services": [{"service": "registry", "confirmed_at": "2031-11-20T09:00:00Z", "counts": {"persons": 1, "cases": 1}},
+                 {"service": "journal", "confirmed_at": None, "counts": None}]}
+
+
+class CullingOut(BaseModel):
+    """A culling as the registry keeps it: when, under which rule, approved by whom, and which
+    services have confirmed; never whose records, nor anything of what was culled."""
+    model_config = ConfigDict(json_schema_extra={"examples": [CULLING_EXAMPLE]})
+
+    id: UUID
+    rule_id: str
+    approved_by: str
+    approved_at: datetime
+    completed_at: datetime | None = Field(description="when the last service confirmed")
+    services: list[Confirmation]
+
+
+MADE_EXAMPLE = {**CULLING_EXAMPLE, "person_id": "0192f3a4-5b6c-7d8e-9f01-23456789abcd"}
+
+
+class CullingMade(CullingOut):
+    """A culling as approved: with whose records it culls, as the approval named them."""
+    model_config = ConfigDict(json_schema_extra={"examples": [MADE_EXAMPLE]})
+
+    person_id: UUID | None = Field(description="null on a retry once every service has confirmed: the registry no"
+                                               " longer keeps whose culling it was")
+
+
+class CullingsOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [MADE_EXAMPLE]}]})
+
+    items: list[CullingMade] = Field(description="one culling per person, each read at /retention/cullings/{id}")
+
+
+@router.post("/cullings", status_code=201, response_model=CullingsOut,
+             responses={200: {"description": "A retry: the cullings this Idempotency-Key made before"},
+                        201: {"description": "The cullings approved, one per person"}},
+             summary="Approve the culling of persons the dry run lists as due; each service culls and confirms")
+async def approve_culling(body: CullingIn, response: Response, uow: UnitOfWorkDep, idempotency_key: IdempotencyKey = None,
+                  user: Grant = allow("registry:retention.approve")) -> CullingsOut:
+    """Approves, in the caller's name, the culling of each person under `rule_id`. The registry
+    checks each again by the rules at its own date, whatever the client says: when one is not due
+    under the rule (409 `culling_not_due`), already approved (409 `culling_already_approved`) or
+    not in the register (404 `person_not_found`), nothing is approved; each of these names the
+    persons in `person_ids`. 422 `unknown_cull_rule` for a rule id that is not a cull rule. The
+    registry culls its own rows about each person at once and publishes `person.culling_approved`
+    per person; every other service culls what it holds and confirms. The approval is in each
+    person's access log (action `cull`). With an Idempotency-Key, a retry answers 200 with what
+    the key made. Object specialists only (403 otherwise)."""
+    made, created = await retention.approve(uow, user, rule_id=body.rule_id, person_ids=body.person_ids,
+                                            idempotency_key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return CullingsOut(items=[CullingMade(**item) for item in made])
+
+
+@router.get("/cullings/{culling_id}", response_model=CullingOut,
+            summary="A culling: its rule, who approved it and when, and which services have confirmed it")
+async def get_culling(culling_id: UUID, uow: UnitOfWorkDep,
+                      user: Grant = allow("registry:retention.read")) -> CullingOut:
+    """A culling with each service's confirmation (`confirmed_at` null while it has not culled,
+    `completed_at` once every service has). It names no person, so reading it is no read of
+    anyone's data. 404 `culling_not_found`. Object specialists and support."""
+    return CullingOut(**await retention.culling(uow, culling_id))

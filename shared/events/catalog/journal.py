@@ -78,4 +78,15 @@ class NoteRemoved(BaseModel):
     removed_at: datetime
 
 
-__all__ = ["NoteAddended", "NoteCorrected", "NoteRemoved", "NoteSigned", "NoteWritten"]
+__all__ = ["NoteAddended", "NoteCorrected", "NoteRemoved", "NoteSigned", "NoteWritten", "NotesCulled"]
+
+
+@event_type("notes.culled", "journal.events")
+class NotesCulled(BaseModel):
+    """Journalen har gallrat en persons anteckningar, med alla versioner, signeringar och tillägg,
+    och sina uppgifter om personens ärenden: the journal's confirmation of a culling
+    (`person.culling_approved`). Keyed by the culling. Counts what went, never what it said."""
+    culling_id: UUID
+    service: Literal["journal"] = "journal"
+    counts: dict[str, int] = Field(description="rows culled per kind: notes, versions, signatures, addenda, cases")
+    culled_at: datetime

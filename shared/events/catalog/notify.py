@@ -1,9 +1,10 @@
-"""Events on notify.events (aviseringar), keyed by the order id when there is one, else the delivery id."""
+"""Events on notify.events (aviseringar), keyed by the order id when there is one, else the delivery id
+(a culling's confirmation: by the culling id)."""
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
@@ -41,4 +42,15 @@ class NotificationFailed(BaseModel):
     failed_at: datetime
 
 
-__all__ = ["NotificationDelivered", "NotificationFailed"]
+__all__ = ["NotificationDelivered", "NotificationFailed", "NotificationsCulled"]
+
+
+@event_type("notifications.culled", "notify.events")
+class NotificationsCulled(BaseModel):
+    """Aviseringen har gallrat leveranser och notiser om en persons beställningar och sina uppgifter
+    om dem: notify's confirmation of a culling (`person.culling_approved`, by its case ids). Keyed by
+    the culling. Counts what went, never what it said."""
+    culling_id: UUID
+    service: Literal["notify"] = "notify"
+    counts: dict[str, int] = Field(description="rows culled per kind: deliveries, notifications, reads, orders")
+    culled_at: datetime

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
@@ -152,5 +152,16 @@ class ProviderWebhookKeyRotated(BaseModel):
 
 
 __all__ = ["DeliveryReported", "DeliveryVoided", "OrderConfirmed", "OrderEnded", "OrderOpened", "OrderRecalled",
-           "OrderRejected",
+           "OrderRejected", "OrdersCulled",
            "OrderSent", "OrderStarted", "ProviderWebhookKeyRotated"]
+
+
+@event_type("orders.culled", "orders.events")
+class OrdersCulled(BaseModel):
+    """Beställningar har gallrat en persons beställningar med historik och återrapporterad tid, och
+    sina uppgifter om personens ärenden och beslut: orders' confirmation of a culling
+    (`person.culling_approved`). Keyed by the culling. Counts what went, never what it said."""
+    culling_id: UUID
+    service: Literal["orders"] = "orders"
+    counts: dict[str, int] = Field(description="rows culled per kind: orders, history, deliveries, cases, decisions")
+    culled_at: datetime

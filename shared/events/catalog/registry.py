@@ -302,3 +302,21 @@ class CasePersonRefSet(BaseModel):
     orders and the journal can show the person their own orders and notes. Keyed by the case."""
     case_id: UUID
     person_ref: str
+
+
+@event_type("person.culling_approved", "registry.events")
+class PersonCullingApproved(BaseModel):
+    """Gallring av en persons uppgifter har godkänts: every service culls what it holds about the
+    person (by `person_id`, by `person_ref` where it knows the person only by that, and by the
+    person's `case_ids` and `inquiry_ids` where it knows only those) and
+    confirms with its own event naming `culling_id`. Keyed by the person. Carries the rule, never
+    what is culled."""
+    culling_id: UUID
+    person_id: UUID
+    person_ref: str = Field(description="HMAC-SHA256 of the person's number (shared/pin.py person_ref)")
+    rule_id: str = Field(description="the rule of services/registry/domain/retention.yaml that made them due")
+    approved_by: str
+    approved_at: datetime
+    case_ids: list[UUID] = Field(default_factory=list, description="the person's cases in the registry, for the"
+                                                                   " services that know a case but not its person")
+    inquiry_ids: list[UUID] = Field(default_factory=list, description="the person's inquiries in the registry")

@@ -74,4 +74,15 @@ class WatchResolved(BaseModel):
     resolved_at: datetime
 
 
-__all__ = ["WatchEscalated", "WatchRaised", "WatchResolved"]
+__all__ = ["WatchEscalated", "WatchRaised", "WatchResolved", "WatchesCulled"]
+
+
+@event_type("watches.culled", "watch.events")
+class WatchesCulled(BaseModel):
+    """Bevakningen har gallrat sina bevakningar, timrar och uppgifter om en persons ärenden och
+    beslut: watch's confirmation of a culling (`person.culling_approved`, by its case and inquiry
+    ids). Keyed by the culling. Counts what went, never what it said."""
+    culling_id: UUID
+    service: Literal["watch"] = "watch"
+    counts: dict[str, int] = Field(description="rows culled per kind: watches, timers, subjects, decisions, cases")
+    culled_at: datetime

@@ -1,5 +1,7 @@
 """What each role must and must not be able to do in the registry, stated here as data and
 checked against the running service (rule 8: no unit silently lacks a permission)."""
+import uuid
+
 import pytest
 
 from shared.access.policy import policy
@@ -21,6 +23,8 @@ MUST = {
     "case.remove": {"support"},
     "import.run": {"support", "service"},
     "retention.dry_run": {"object_specialist"},
+    "retention.approve": {"object_specialist"},
+    "retention.read": {"object_specialist", "support"},
 }
 
 
@@ -44,6 +48,9 @@ def _request(action, pin, person_id, case_id):
         "case.remove": ("GET", f"/cases/{case_id}/removals", {}),
         "import.run": ("POST", "/imports", {"content": b"pin,first_name,last_name\n"}),
         "retention.dry_run": ("GET", "/retention/dry-run", {}),
+        "retention.approve": ("POST", "/retention/cullings",
+                              {"json": {"rule_id": "personal_file", "person_ids": [person_id]}}),
+        "retention.read": ("GET", f"/retention/cullings/{uuid.uuid4()}", {}),
     }[action]
 
 

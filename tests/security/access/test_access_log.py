@@ -95,6 +95,8 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     ("registry", "/covers"): "who stands in for whom among staff, and when; no client in it",
     ("registry", "/covers/{cover_id}"): "one cover among staff; no client in it",
     ("registry", "/worklists/unit-overview"): "counts of open cases, inquiries and deadlines per caseworker; no person",
+    ("registry", "/retention/cullings/{culling_id}"): "a culling's rule, approver and which services confirmed it, in"
+                                                      " counts of rows; it names no person",
     # The watch and notify services hold no person: no person id, name, number or address.
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
     # order reads it (and is logged) in the registry, the journal or orders.
