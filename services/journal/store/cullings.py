@@ -20,8 +20,9 @@ async def cull(conn: asyncpg.Connection, *, culling_id: UUID, person_id: UUID, p
     """Delete the person's notes, versions, signatures, addenda and cases (those the journal knows by
     the person's id, or by person_ref for a case that came without one); the rows deleted, per kind.
     The culling's row then forgets whose it was and keeps the counts."""
+    # Locked first: a note being written on one of the cases now waits, then finds it gone.
     case_ids = [r["case_id"] for r in await conn.fetch(
-        "SELECT case_id FROM cases WHERE person_id = $1 OR ($2::text IS NOT NULL AND person_ref = $2)",
+        "SELECT case_id FROM cases WHERE person_id = $1 OR ($2::text IS NOT NULL AND person_ref = $2) FOR UPDATE",
         person_id, person_ref)]
     note_ids = [r["id"] for r in await conn.fetch("SELECT id FROM notes WHERE case_id = ANY($1::uuid[])", case_ids)]
     counts = {}

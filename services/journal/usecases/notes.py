@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+import asyncpg
 from uuid6 import uuid7
 
 from services.journal.domain import notes as domain
@@ -59,8 +60,12 @@ async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on
             now, note_id = uow.now(), uuid7()
             first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today(),
                                          source=source, withheld=withheld)
-            if await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
-                                       idempotency_key=key, request_hash=request, first=first):
+            try:
+                inserted = await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
+                                                   idempotency_key=key, request_hash=request, first=first)
+            except asyncpg.ForeignKeyViolationError:  # the case was culled (gallrat) since it was read
+                raise not_known(case_id) from None
+            if inserted:
                 uow.publish(NoteWritten(note_id=note_id, case_id=case_id, person_id=case.person_id, version=1,
                                         occurred_on=first.occurred_on, written_by=user.sub, written_at=now,
                                         source=first.source, unit=case.unit),

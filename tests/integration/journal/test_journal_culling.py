@@ -182,3 +182,30 @@ async def test_a_person_known_only_by_person_ref_is_culled_too(clients):
     async def gone():
         return (await rows_of(env, note_id))["notes"] == 0
     assert await eventually(gone)
+
+
+async def test_a_note_written_while_its_case_is_culled_is_refused_as_for_an_unknown_case(clients):
+    import asyncio
+
+    env, journal = clients
+    person = str(uuid.uuid4())
+    case_id = await open_case(env, person_id=person)
+    conn = await env.db()
+    try:
+        # A culling under way: the case is locked and deleted, not yet committed.
+        culling = conn.transaction()
+        await culling.start()
+        await conn.execute("INSERT INTO journal.cullings (culling_id, person_id, culled_at) VALUES ($1, $2, now())",
+                           uuid.uuid4(), uuid.UUID(person))
+        await conn.execute("SELECT case_id FROM journal.cases WHERE person_id = $1 FOR UPDATE", uuid.UUID(person))
+        await conn.execute("DELETE FROM journal.cases WHERE case_id = $1", uuid.UUID(case_id))
+        writing = asyncio.create_task(journal.post(f"/cases/{case_id}/notes", json=note_body(),
+                                                   headers={**caseworker(env), **key()}))
+        await asyncio.sleep(1.0)
+        assert not writing.done(), "the write waits for the culling"
+        await culling.commit()
+        answer = await writing
+    finally:
+        await conn.close()
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["code"] == "case_not_known"
