@@ -48,11 +48,12 @@ alerts:
 ## Lint and render the Helm chart (deploy/helm/omsorg) and validate it with kubeconform -strict
 ## against Kubernetes' JSON schemas, offline; installs helm and kubeconform with `go install` into
 ## .local/bin on first use.
-HELM_CHECK_VALUES := --set config.kafka.bootstrap=kafka:9093 \
+# Secrets made anew for each check: none is written in the repository.
+HELM_CHECK_VALUES = --set config.kafka.bootstrap=kafka:9093 \
 	--set secrets.databaseUrl=postgresql://omsorg@db:5432/omsorg \
-	--set secrets.jwtSecret=helm-check-jwt-0123456789abcdef0123456789 \
-	--set secrets.personRefKey=helm-check-ref-0123456789abcdef0123456789 \
-	--set secrets.webhookSecret=helm-check-hook-0123456789abcdef012345678
+	--set secrets.jwtSecret=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))') \
+	--set secrets.personRefKey=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))') \
+	--set secrets.webhookSecret=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')
 helm-check:
 	@deploy/local/helm.sh lint --strict --kube-version 1.30.0 deploy/helm/omsorg $(HELM_CHECK_VALUES)
 	@mkdir -p .local/helm-check
