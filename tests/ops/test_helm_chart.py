@@ -190,6 +190,7 @@ def test_external_kafka_with_sasl_ssl_and_a_ca_by_values_alone(tools, tmp_path):
     assert config["OMSORG_KAFKA_USERNAME"] == "omsorg"
     assert config["OMSORG_KAFKA_SSL_CAFILE"] == "/etc/omsorg/kafka-ca/ca.crt"
     assert config["OMSORG_KAFKA_SSL_CERTFILE"] == "/etc/omsorg/kafka-client/tls.crt"
+    assert config["OMSORG_PUBLIC_URL"] == "https://orders.api.omsorg.example.se"  # notify's links, by the ingress
     assert of_kind(docs, "ConfigMap")["omsorg-kafka-ca"]["data"]["ca.crt"].strip() == CA_PEM
     assert of_kind(docs, "Secret")["omsorg-secrets"]["stringData"]["OMSORG_KAFKA_PASSWORD"] == KAFKA_PASSWORD
     for deployment in of_kind(docs, "Deployment").values():
