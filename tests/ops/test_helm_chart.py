@@ -11,6 +11,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,11 @@ VALUE_SETS = {"defaults": DEFAULTS, "sasl_ssl": SASL_SSL, "scaled": SCALED}
 
 
 def run(tool: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    # The first call on a fresh machine builds the tool (`go install`); then it is quick.
+    # The first call on a fresh machine builds the tool (`go install`); then it is quick. The
+    # schemas are fetched with the tests' own Python's pip.
     try:
         return subprocess.run([str(tool), *args], cwd=ROOT, input=stdin, capture_output=True, text=True,
-                              timeout=3600, check=False)
+                              timeout=3600, check=False, env={**os.environ, "PYTHON": sys.executable})
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"{tool.name} did not finish in {exc.timeout} s (installing it?): {exc.stderr}")
 
