@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down demo test venv unit bench bench-all alerts
+.PHONY: up down demo test venv unit bench bench-all alerts helm-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,24 @@ unit: venv
 alerts:
 	@deploy/local/promtool.sh check rules deploy/prometheus/alerts.yml
 	@deploy/local/promtool.sh test rules deploy/prometheus/alerts.test.yml
+
+## Lint and render the Helm chart (deploy/helm/omsorg) and validate it with kubeconform -strict
+## against Kubernetes' JSON schemas, offline; installs helm and kubeconform with `go install` into
+## .local/bin on first use.
+# Secrets made anew for each check: none is written in the repository.
+HELM_CHECK_VALUES = --set config.kafka.bootstrap=kafka:9093 \
+	--set secrets.databaseUrl=postgresql://omsorg@db:5432/omsorg \
+	--set secrets.jwtSecret=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))') \
+	--set secrets.personRefKey=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))') \
+	--set secrets.webhookSecret=$$($(PYTHON) -c 'import secrets; print(secrets.token_hex(32))')
+helm-check:
+	@deploy/local/helm.sh lint --strict --kube-version 1.30.0 deploy/helm/omsorg $(HELM_CHECK_VALUES)
+	@mkdir -p .local/helm-check
+	@deploy/local/helm.sh template omsorg deploy/helm/omsorg --kube-version 1.30.0 $(HELM_CHECK_VALUES) \
+	  > .local/helm-check/omsorg.yaml
+	@deploy/local/kubeconform.sh -strict -summary -kubernetes-version 1.30.0 \
+	  -schema-location "$$(deploy/local/k8s-schemas.sh)/{{ .NormalizedKubernetesVersion }}-local{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
+	  .local/helm-check/omsorg.yaml
 
 ## The summary benchmark: one table of the main endpoints, end-to-end latencies and each
 ## service's memory, against baselines of the same run (about 5 minutes; installs vegeta
