@@ -2,14 +2,17 @@
 watches, timers and subjects of the person's cases and inquiries (it knows them by id only) and
 its read models of their cases and decisions, once, and confirms with counts; another person's stay."""
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.events.catalog import DecisionMade, InquiryReceived, InvestigationStarted, PersonCullingApproved
 from tests import clock
-from tests.integration.watch.helpers import Upstream, armed, fetch, watch_events
+from tests.integration.watch.helpers import Upstream, armed, fetch, move_clock, watch_events
 from tests.stack import eventually
+
+SE = ZoneInfo("Europe/Stockholm")
 
 
 @pytest.fixture
@@ -36,8 +39,8 @@ async def rows_of(env, case_id, inquiry_id, subjects: list[uuid.UUID]) -> dict[s
 
 
 async def a_persons_case(upstream, env) -> tuple[uuid.UUID, uuid.UUID]:
-    """A child's case with an investigation and a decision, and a report of concern: timers armed
-    and a protection-assessment watch raised at once."""
+    """A child's case with an investigation and a decision, and a report of concern received today:
+    timers armed (the protection assessment's watch is raised the next morning)."""
     today = clock.today()
     person_id, case_id, inquiry_id, investigation_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     await upstream.send(InquiryReceived(inquiry_id=inquiry_id, person_id=person_id, unit="vuxen",
@@ -52,18 +55,20 @@ async def a_persons_case(upstream, env) -> tuple[uuid.UUID, uuid.UUID]:
                                      follow_up_on=today + timedelta(days=90), decided_on=today, decided_by="anna"),
                         case_id)
     assert await armed(env, investigation_id)
-
-    async def raised():
-        return (await fetch(env, "SELECT count(*) AS n FROM watch.watches WHERE subject_id = $1",
-                            inquiry_id))[0]["n"] >= 1
-    assert await eventually(raised, timeout=30), "the protection assessment's watch was never raised"
     return case_id, inquiry_id
+
+
+async def raised(env, inquiry_id) -> bool:
+    return (await fetch(env, "SELECT count(*) AS n FROM watch.watches WHERE subject_id = $1", inquiry_id))[0]["n"] >= 1
 
 
 async def test_an_approved_culling_deletes_the_persons_watches_once_and_is_confirmed(env, watch):
     async with Upstream(env) as upstream:
         case_id, inquiry_id = await a_persons_case(upstream, env)
         other_case, other_inquiry = await a_persons_case(upstream, env)
+        await move_clock(env, watch, datetime.combine(clock.today() + timedelta(days=1), time(6, 1), SE))
+        for inquiry in (inquiry_id, other_inquiry):
+            assert await eventually(lambda: raised(env, inquiry), timeout=30), "no protection assessment's watch"
         subjects, other_subjects = (await subject_ids(env, case_id, inquiry_id),
                                     await subject_ids(env, other_case, other_inquiry))
         before = await rows_of(env, case_id, inquiry_id, subjects)
