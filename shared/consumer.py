@@ -124,11 +124,8 @@ class EventConsumer:
         event of a known type that it has no handler for is skipped without a transaction or a
         span (most events on a topic are for other services); one without a known type goes on
         to the dead-letter topic."""
-        for name, value in message.headers or ():
-            if name == "ce_type":
-                kind = value.decode("utf-8", errors="replace") if value is not None else None
-                return kind not in EVENT_TYPES or kind in self.handlers
-        return True
+        kind = _first_headers(message.headers).get("ce_type")
+        return kind not in EVENT_TYPES or kind in self.handlers
 
     async def _measure_lag_every(self, consumer: AIOKafkaConsumer) -> None:
         while True:
