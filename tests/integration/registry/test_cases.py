@@ -7,14 +7,19 @@ from tests.pins import make_pin, register_person
 from tests.integration.registry.conftest import event_type_of, events_for
 
 UNIT = "vuxen"
-LETTER = {"communicated": True, "communicated_on": clock.today().isoformat(), "method": "letter"}
+
+
+def letter() -> dict:
+    """The basis communicated by letter today: read when the decision is built, never at import,
+    so a run that passes midnight does not date the letter before the investigation."""
+    return {"communicated": True, "communicated_on": clock.today().isoformat(), "method": "letter"}
 
 
 def decision(**overrides):
     body = {"intervention": "home_help", "reasons": "Behov av stöd i den dagliga livsföringen.",
             "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": clock.today().isoformat(),
             "valid_to": (clock.today() + timedelta(days=365)).isoformat(),
-            "follow_up_on": (clock.today() + timedelta(days=90)).isoformat(), "communication": LETTER}
+            "follow_up_on": (clock.today() + timedelta(days=90)).isoformat(), "communication": letter()}
     body.update(overrides)
     return body
 
@@ -121,7 +126,7 @@ async def test_decision_rules_are_422(registry):
     await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
     tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     cases = {
-        "communicated_after_decision": decision(communication={**LETTER, "communicated_on": tomorrow}),
+        "communicated_after_decision": decision(communication={**letter(), "communicated_on": tomorrow}),
         "communication_reason_missing": decision(communication={"communicated": False}),
         "validity_reversed": decision(valid_to=(clock.today() - timedelta(days=1)).isoformat()),
         "validation_error": decision(valid_from="10000-01-01"),

@@ -22,7 +22,11 @@ from tests.integration.orders.helpers import organisation_number
 from tests.pins import make_pin
 from tests.stack import eventually
 
-LETTER = {"communicated": True, "communicated_on": clock.today().isoformat(), "method": "letter"}
+
+
+def letter() -> dict:
+    """The basis communicated by letter today, read when the decision is built (not at import)."""
+    return {"communicated": True, "communicated_on": clock.today().isoformat(), "method": "letter"}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +54,7 @@ async def _case_with_decision(env, registry, person_id: str, unit: str) -> tuple
     decision = await registry.post(f"/cases/{case['id']}/decisions", headers=headers, json={
         "intervention": "home_help", "reasons": "Behov av stöd i hemmet.",
         "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "valid_from": clock.today().isoformat(),
-        "valid_to": (clock.today() + timedelta(days=365)).isoformat(), "communication": LETTER})
+        "valid_to": (clock.today() + timedelta(days=365)).isoformat(), "communication": letter()})
     assert decision.status_code == 201, decision.text
     return case, decision.json()
 
