@@ -1,4 +1,4 @@
-# One image for all five Omsorg services; each compose service picks its own
+# One image for the five Omsorg services and the web; each compose service picks its own
 # `command: python -m services.<name>.main`.
 
 # --- build: install the project (not editable) into a virtualenv -------------
@@ -37,6 +37,6 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 USER omsorg:omsorg
 
-EXPOSE 8001 8002 8003 8004 8005
+EXPOSE 8001 8002 8003 8004 8005 8006
 
 CMD ["python", "-m", "services.registry.main"]

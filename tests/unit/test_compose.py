@@ -21,6 +21,7 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 
 APP_SERVICES = {"registry": 8001, "journal": 8002, "orders": 8003, "watch": 8004, "notify": 8005}
+WEB_PORT = 8006
 INFRA_SERVICES = ("kafka", "postgres", "otel-collector", "jaeger", "mailpit", "prometheus", "grafana")
 
 
@@ -156,6 +157,30 @@ def test_notify_sends_mail_to_mailpit(services):
     env = env_of(services["notify"])
     assert env.get("OMSORG_SMTP_HOST") == "mailpit"
     assert env.get("OMSORG_SMTP_PORT") == "1025"
+
+
+def test_the_web_is_built_like_the_services_and_reaches_each_service_by_its_compose_name(services):
+    web = services["web"]
+    assert command_of(web) == ["python", "-m", "services.web.main"]
+    assert (WEB_PORT, WEB_PORT) in published_ports(web)
+    env = env_of(web)
+    assert env.get("OMSORG_PORT") == str(WEB_PORT) and env.get("OMSORG_HOST") == "0.0.0.0"
+    assert env.get("OMSORG_ENV") == "dev"
+    for name, port in APP_SERVICES.items():
+        assert env.get(f"OMSORG_{name.upper()}_URL") == f"http://{name}:{port}", name
+    # The web holds no data: no database, broker or personal-data keys reach it.
+    assert not {"OMSORG_DATABASE_URL", "OMSORG_KAFKA_BOOTSTRAP", "OMSORG_PERSON_REF_KEY"} & set(env)
+    # The development sign-in signs with the services' local issuer secret.
+    assert env.get("OMSORG_JWT_SECRET") == env_of(services["registry"]).get("OMSORG_JWT_SECRET")
+    assert depends_conditions(web) == {name: "service_healthy" for name in APP_SERVICES}
+    test = " ".join(web["healthcheck"]["test"])
+    assert "urllib" in test and "/ready" in test and "OMSORG_PORT" in test
+
+
+def test_the_dockerfile_exposes_every_port_compose_publishes():
+    exposed = {int(port) for keyword, rest in _dockerfile_instructions() if keyword == "EXPOSE"
+               for port in rest.split()}
+    assert exposed == set(APP_SERVICES.values()) | {WEB_PORT}
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)
