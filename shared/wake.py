@@ -56,6 +56,9 @@ class WakeLoop:
                     await self._listen(work)
             except asyncio.CancelledError:
                 raise
+            except RoundTooLong as exc:
+                log.warning("%s: %s; starting over on a fresh connection", self.name, exc)
+                await asyncio.sleep(1)
             except Exception as exc:
                 log.warning("%s lost its database connection, reconnecting: %r", self.name, exc)
                 await asyncio.sleep(1)
