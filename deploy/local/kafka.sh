@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=deploy/local/stop-process.sh
+. "$ROOT/deploy/local/stop-process.sh"
 POM=$ROOT/deploy/local/kafka/pom.xml
 LIBS=$ROOT/.local/kafka/libs
 SASL=${OMSORG_KAFKA_SASL:-0}
@@ -211,19 +213,7 @@ start() {
 
 stop() {
   if ! running; then rm -f "$PIDF"; echo "kafka not running"; return 0; fi
-  local pid i
-  pid=$(cat "$PIDF")
-  kill -TERM "$pid"
-  for i in $(seq 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "kafka did not stop in 30 s; killing" >&2
-    kill -KILL "$pid" || true
-  fi
-  rm -f "$PIDF"
-  echo "kafka stopped"
+  stop_process kafka "$PIDF"
 }
 
 # A running broker answers on the ports it was started with, whatever this shell asks for.

@@ -7,6 +7,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=deploy/local/stop-process.sh
+. "$ROOT/deploy/local/stop-process.sh"
 POM=$ROOT/deploy/local/keycloak/pom.xml
 REALMS=$ROOT/deploy/local/keycloak
 BASE=$ROOT/.local/keycloak
@@ -87,19 +89,7 @@ start() {
 
 stop() {
   if ! running; then rm -f "$PIDF"; echo "keycloak not running"; return 0; fi
-  local pid i
-  pid=$(cat "$PIDF")
-  kill -TERM "$pid"
-  for i in $(seq 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "keycloak did not stop in 30 s; killing" >&2
-    kill -KILL "$pid" || true
-  fi
-  rm -f "$PIDF"
-  echo "keycloak stopped"
+  stop_process keycloak "$PIDF"
 }
 
 case ${1:-} in
