@@ -88,6 +88,7 @@ WATCH_KINDS = {
     "follow_up": "Uppföljning av beslut",
     "placement_review": "Övervägande av placering",
     "note_unsigned": "Osignerad journalanteckning",
+    "culling_unconfirmed": "Gallring som inte alla tjänster har bekräftat",
 }
 
 INQUIRY_KINDS = {

@@ -143,6 +143,11 @@ class Trigger:
         return self.thing.supervisor if self.rule.who is Who.SUPERVISOR else None
 
     @property
+    def role(self) -> str | None:
+        """The role whose members see and resolve the watch (support), or None: the assignee's or the unit's."""
+        return str(self.rule.who) if self.rule.who is Who.SUPPORT else None
+
+    @property
     def escalated_to(self) -> str | None:
         """The watch's `escalated_to`: the named supervisor's sub, else "supervisor" (the unit's)."""
         if self.rule.who is not Who.SUPERVISOR:

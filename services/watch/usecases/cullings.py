@@ -1,18 +1,58 @@
-"""Culling (gallring) what watch holds about a person when the registry has approved it."""
+"""Culling (gallring) what watch holds about a person when the registry has approved it, and
+watching that every service confirms the culling in time (rule culling_unconfirmed)."""
+from datetime import datetime
 from uuid import UUID
 
+from services.watch.domain import cullings as domain
+from services.watch.domain.rules import Rule, Subject, Track
+from services.watch.domain.watches import timer
 from services.watch.store import cullings as store
-from shared.events.catalog import WatchesCulled
+from services.watch.store import subjects, timers
+from services.watch.usecases.subjects import settle
+from shared.events.catalog import PersonCullingApproved, WatchesCulled
 from shared.unit_of_work import UnitOfWork
 
+WATCH = "watch"
 
-async def cull(uow: UnitOfWork, *, culling_id: UUID, case_ids: list[UUID], inquiry_ids: list[UUID]) -> None:
+
+async def cull(uow: UnitOfWork, rules: dict[str, Rule], approved: PersonCullingApproved) -> None:
     """Delete the watches, timers and subjects of the person's cases and inquiries and the read
-    models of their cases and decisions; confirm with `watches.culled` (counts only). Once per
-    culling."""
+    models of their cases and decisions; confirm with `watches.culled` (counts only); arm the
+    timer that raises a watch for support when the other services have not all confirmed in time.
+    Once per culling."""
+    culling_id = approved.culling_id
     async with uow:
         now = uow.now()
         if not await store.begin(uow.conn, culling_id=culling_id, culled_at=now):
             return
-        counts = await store.cull(uow.conn, culling_id=culling_id, case_ids=case_ids, inquiry_ids=inquiry_ids)
+        counts = await store.cull(uow.conn, culling_id=culling_id, case_ids=approved.case_ids,
+                                  inquiry_ids=approved.inquiry_ids)
         uow.publish(WatchesCulled(culling_id=culling_id, counts=counts, culled_at=now), key=str(culling_id))
+        row = await subjects.lock_culling(uow.conn, culling_id)
+        facts = domain.with_confirmation(
+            domain.approved(row["facts"] or {}, rule_id=approved.rule_id, approved_at=approved.approved_at), WATCH)
+        await subjects.set_culling(uow.conn, culling_id, facts=facts, known=True)
+        if domain.complete(facts):  # the others confirmed before the approval reached the watch
+            await _settle(uow, rules, culling_id, resolution="watches.culled", at=now)
+            return
+        await timers.arm(uow.conn, culling_id, [timer(rule, approved.approved_at) for rule in rules.values()
+                                                if rule.subject is Subject.CULLING and rule.enabled])
+
+
+async def confirmed(uow: UnitOfWork, rules: dict[str, Rule], *, culling_id: UUID, service: str, resolution: str,
+                    at: datetime) -> None:
+    """A service confirmed the culling (its `*.culled` event), perhaps before the approval reached
+    the watch. When every service has, the timer raises nothing and an open watch is resolved."""
+    async with uow:
+        row = await subjects.lock_culling(uow.conn, culling_id)
+        facts = domain.with_confirmation(row["facts"] or {}, service)
+        await subjects.set_culling(uow.conn, culling_id, facts=facts, known=row["known"])
+        if row["known"] and domain.complete(facts):
+            await _settle(uow, rules, culling_id, resolution=resolution, at=at)
+
+
+async def _settle(uow: UnitOfWork, rules: dict[str, Rule], culling_id: UUID, *, resolution: str,
+                  at: datetime) -> None:
+    await settle(uow, rules, subject_id=culling_id, subject=Subject.CULLING, track=Track.CULLING,
+                 resolution=resolution, at=at)
+    await timers.disarm(uow.conn, culling_id, [r.name for r in rules.values() if r.subject is Subject.CULLING])
