@@ -89,6 +89,7 @@ WATCH_KINDS = {
     "placement_review": "Övervägande av placering",
     "note_unsigned": "Osignerad journalanteckning",
     "culling_unconfirmed": "Gallring som inte alla tjänster har bekräftat",
+    "culling_due": "Personakter att gallra",
 }
 
 INQUIRY_KINDS = {

@@ -30,7 +30,7 @@ CONSUMERS: dict[str, frozenset[str]] = {
         "investigation.completed", "investigation.extended", "investigation.started", "note.removed",
         "note.signed", "note.written", "notes.culled", "notifications.culled", "order.confirmed", "order.ended",
         "order.recalled", "order.rejected", "order.sent", "order.started", "orders.culled",
-        "person.culling_approved", "staff.changed",
+        "person.culling_approved", "retention.due_found", "staff.changed",
     }),
 }
 

@@ -338,3 +338,14 @@ def test_an_unconfirmed_culling_fires_a_day_after_its_approval_for_support_unles
                            settled=frozenset({str(Track.CULLING)}))
     assert fire(rule, settled, due_on=armed.due_on, now=armed.fire_at) is None
     assert configure({"culling_unconfirmed": "2d"})["culling_unconfirmed"].fire_after == Delay(days=2)
+
+
+def test_persons_due_for_culling_raise_a_watch_for_the_official_named_and_the_object_specialists():
+    rule = RULES["culling_due"]
+    named = WatchedThing(id=uuid.uuid4(), subject=Subject.RETENTION, case_id=None, caseworker="systemforvaltare",
+                         unit="", facts={"due": 2})
+    trigger = fire(rule, named, due_on=date(2031, 11, 21), now=at("2031-11-21 06:00"))
+    assert (trigger.assignee, trigger.role, trigger.escalated_to) == ("systemforvaltare", "object_specialist", None)
+    specialist = user("object_specialist", sub="olle", unit=None)
+    assert access.list_scope(specialist, assignee=None, unit=None).roles == ("object_specialist",)
+    access.ensure_may_resolve(specialist, assignee="systemforvaltare", unit="", role="object_specialist")

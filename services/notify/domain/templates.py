@@ -78,6 +78,7 @@ WATCH_KINDS = {
     "placement_review": "övervägande av placering",
     "note_unsigned": "osignerad journalanteckning",
     "culling_unconfirmed": "gallring som inte alla tjänster har bekräftat",
+    "culling_due": "personakter att gallra",
 }
 
 

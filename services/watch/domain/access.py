@@ -13,8 +13,8 @@ from shared.access import Grant
 from shared.covers import cover_in_force
 
 
-# The roles watches are raised for (rules with who=support), beside caseworkers and units.
-ROLES_WATCHED = frozenset({str(Who.SUPPORT)})
+# The roles watches are raised for (rules with who=support or object_specialist), beside caseworkers and units.
+ROLES_WATCHED = frozenset({str(Who.SUPPORT), str(Who.OBJECT_SPECIALIST)})
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
 """Culling (gallring) what watch holds about a person when the registry has approved it, and
 watching that every service confirms the culling in time (rule culling_unconfirmed)."""
 from datetime import datetime
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from services.watch.domain import cullings as domain
+from services.watch.domain import events
 from services.watch.domain.rules import Rule, Subject, Track
-from services.watch.domain.watches import timer
+from services.watch.domain.watches import Trigger, WatchedThing, timer
 from services.watch.store import cullings as store
 from services.watch.store import subjects, timers
+from services.watch.store import watches as watch_store
 from services.watch.usecases.subjects import settle
-from shared.events.catalog import PersonCullingApproved, WatchesCulled
+from shared.events.catalog import PersonCullingApproved, RetentionDueFound, WatchesCulled
 from shared.unit_of_work import UnitOfWork
 
 WATCH = "watch"
@@ -56,3 +58,27 @@ async def _settle(uow: UnitOfWork, rules: dict[str, Rule], culling_id: UUID, *, 
     await settle(uow, rules, subject_id=culling_id, subject=Subject.CULLING, track=Track.CULLING,
                  resolution=resolution, at=at)
     await timers.disarm(uow.conn, culling_id, [r.name for r in rules.values() if r.subject is Subject.CULLING])
+
+
+# The subject of the watch for persons due for culling: one, so that a later day's search updates
+# the open watch rather than raising another.
+RETENTION_SUBJECT = uuid5(NAMESPACE_URL, "https://omsorg.se/watch/retention")
+
+
+async def due_found(uow: UnitOfWork, rules: dict[str, Rule], found: RetentionDueFound) -> None:
+    """The registry's daily search found persons due for culling: a watch for the official named
+    (and every object specialist), due that day, naming the day and how many; published."""
+    rule = rules.get("culling_due")
+    if rule is None or not rule.enabled:
+        return
+    async with uow:
+        now = uow.now()
+        thing = WatchedThing(id=RETENTION_SUBJECT, subject=Subject.RETENTION, case_id=None,
+                             caseworker=found.official, unit="",
+                             facts={"day": found.day.isoformat(), "due": found.due})
+        trigger = Trigger(rule, thing, found.day, now)
+        stored = await watch_store.raise_many(uow.conn, [trigger], [uuid4()], now)
+        watch = stored[(thing.id, str(rule.kind))]
+        event = events.raised(trigger, watch_id=watch["id"], trigger_count=watch["trigger_count"], at=now)
+        key, subject = events.key_of(event)
+        uow.publish(event, key=key, subject=subject)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
-SubjectType = Literal["order", "inquiry", "investigation", "decision", "note", "culling"]
+SubjectType = Literal["order", "inquiry", "investigation", "decision", "note", "culling", "retention"]
 
 
 @event_type("watch.raised", "watch.events")
