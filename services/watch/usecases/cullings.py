@@ -37,27 +37,40 @@ async def cull(uow: UnitOfWork, rules: dict[str, Rule], approved: PersonCullingA
         if domain.complete(facts):  # the others confirmed before the approval reached the watch
             await _settle(uow, rules, culling_id, resolution="watches.culled", at=now)
             return
-        await timers.arm(uow.conn, culling_id, [timer(rule, approved.approved_at) for rule in rules.values()
-                                                if rule.subject is Subject.CULLING and rule.enabled])
+        # Counted from the approval, also when a confirmation that came first armed it from its own time.
+        await timers.disarm(uow.conn, culling_id, _rule_names(rules))
+        await timers.arm(uow.conn, culling_id, _timers(rules, approved.approved_at))
 
 
 async def confirmed(uow: UnitOfWork, rules: dict[str, Rule], *, culling_id: UUID, service: str, resolution: str,
                     at: datetime) -> None:
     """A service confirmed the culling (its `*.culled` event), perhaps before the approval reached
-    the watch. When every service has, the timer raises nothing and an open watch is resolved."""
+    the watch, which may never come (the watch's own culling failing): the first word of a culling
+    arms its timer, from the confirmation's time until the approval's time replaces it. When every
+    service has confirmed, the timer raises nothing and an open watch is resolved."""
     async with uow:
         row = await subjects.lock_culling(uow.conn, culling_id)
         facts = domain.with_confirmation(row["facts"] or {}, service)
-        await subjects.set_culling(uow.conn, culling_id, facts=facts, known=row["known"])
-        if row["known"] and domain.complete(facts):
+        await subjects.set_culling(uow.conn, culling_id, facts=facts, known=True)
+        if domain.complete(facts):
             await _settle(uow, rules, culling_id, resolution=resolution, at=at)
+        elif not row["known"]:
+            await timers.arm(uow.conn, culling_id, _timers(rules, at))
+
+
+def _rule_names(rules: dict[str, Rule]) -> list[str]:
+    return [r.name for r in rules.values() if r.subject is Subject.CULLING]
+
+
+def _timers(rules: dict[str, Rule], anchor: datetime) -> list:
+    return [timer(rule, anchor) for rule in rules.values() if rule.subject is Subject.CULLING and rule.enabled]
 
 
 async def _settle(uow: UnitOfWork, rules: dict[str, Rule], culling_id: UUID, *, resolution: str,
                   at: datetime) -> None:
     await settle(uow, rules, subject_id=culling_id, subject=Subject.CULLING, track=Track.CULLING,
                  resolution=resolution, at=at)
-    await timers.disarm(uow.conn, culling_id, [r.name for r in rules.values() if r.subject is Subject.CULLING])
+    await timers.disarm(uow.conn, culling_id, _rule_names(rules))
 
 
 # The subject of the watch for persons due for culling: one, so that a later day's search updates

@@ -208,3 +208,18 @@ async def test_a_culling_every_service_confirms_in_time_raises_nothing(env, watc
         await move_clock(env, watch, fires_at(approved_at) + timedelta(hours=1))
         assert await culling_watches(env, culling_id) == []
         assert (await watch_list(env, watch, role="support", sub="stina", unit=None))["items"] == []
+
+
+async def test_a_culling_whose_approval_never_reaches_the_watch_still_raises_a_watch_naming_the_watch(env, watch):
+    """Only the journal's confirmation arrives (the watch's own culling failed, say): a day after it,
+    support gets the watch, naming orders, watch and notify."""
+    culling_id, culled_at = uuid.uuid4(), clock.now()
+    async with Upstream(env) as upstream:
+        await upstream.send(NotesCulled(culling_id=culling_id, counts={"notes": 1}, culled_at=culled_at), culling_id)
+        assert await armed(env, culling_id)
+    await move_clock(env, watch, fires_at(culled_at) + timedelta(minutes=1))
+    (raised_watch,) = await culling_watches(env, culling_id)
+    details = raised_watch["details"]
+    details = json.loads(details) if isinstance(details, str) else details
+    assert (raised_watch["kind"], raised_watch["role"], details["missing"]) == (
+        "culling_unconfirmed", "support", ["orders", "watch", "notify"])
