@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from shared.db import DATABASE_AWAY
 from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
 from shared.events.types import dead_letter_topic
+from shared.faults import Faults
 from shared.kafka import kafka_options
 from shared.metrics import DEAD_LETTERS, RETRIES
 from shared.settings import Settings
@@ -54,6 +55,7 @@ class EventConsumer:
         self.work = work
         self.producer = producer
         self.settings = settings
+        self.faults = Faults(settings.fault)
         # Read by the metrics: per topic, messages not yet processed, and when that was last
         # measured (epoch seconds; 0: never). Measured every `lag_seconds` by a loop of its own,
         # so the lag grows while a handler waits for the database, and the measurement time stops
@@ -239,6 +241,8 @@ class EventConsumer:
         )
         if first_time:
             await handler(uow, envelope, data)
+            # Dies with the event's effect done and not committed (the consumer's transaction is open).
+            self.faults.kill_at("consumer_before_commit", envelope.type)
 
     async def dead_letter(self, message: ConsumerRecord, error: Exception) -> None:
         log.error("consumer %s sends %s[%d]@%d to the dead-letter topic: %s",

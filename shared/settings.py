@@ -146,6 +146,13 @@ class Settings(BaseSettings):
     # cross-origin (CORS). Empty: no CORS headers at all, the safe default.
     cors_origins: str = ""
 
+    # Registry: the daily search for persons due for culling (gallring), a durable timer run once a
+    # day at 06:00 Swedish time; when someone is due, the watch raises a watch for the object
+    # specialists, assigned to this official (a token's `sub`) when named. The worker looks this
+    # often whether the day's search is due.
+    retention_official: str = ""
+    retention_search_poll_seconds: float = Field(default=60.0, gt=0, le=3600)
+
     # Fault injection points for failure tests (dev/test only), comma separated.
     fault: str = ""
     # Dev/test only: the clock starts this many seconds away from real time, so that a whole

@@ -18,6 +18,7 @@ from services.registry.api import (
 from services.registry.delegation import order as delegation_order
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers import access, cullings, journal
+from services.registry.workers.retention_search import retention_search_worker
 from shared.service import Service, create_app, run
 
 delegation_order()  # a malformed delegation.yaml stops the service here
@@ -32,6 +33,7 @@ SERVICE = Service(
              responsibility.router, worklists.router, retention.router],
     handlers={**access.HANDLERS, **journal.HANDLERS, **cullings.HANDLERS},
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
+    workers=[retention_search_worker],
 )
 
 

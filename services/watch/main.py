@@ -25,7 +25,7 @@ def service(settings: Settings, watch: WatchSettings) -> Service:
         migrations=Path(__file__).parent / "migrations",
         routers=[watches.router, reports.router, *clock_routes],
         handlers={**orders.handlers_for(rules), **registry.handlers_for(rules), **journal.handlers_for(rules),
-                  **cullings.HANDLERS},
+                  **cullings.handlers_for(rules)},
         workers=[scheduler_worker(rules, watch, Faults(settings.fault)), timer_metrics_worker(watch)],
     )
 

@@ -88,6 +88,8 @@ WATCH_KINDS = {
     "follow_up": "Uppföljning av beslut",
     "placement_review": "Övervägande av placering",
     "note_unsigned": "Osignerad journalanteckning",
+    "culling_unconfirmed": "Gallring som inte alla tjänster har bekräftat",
+    "culling_due": "Personakter att gallra",
 }
 
 INQUIRY_KINDS = {

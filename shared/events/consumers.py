@@ -28,8 +28,9 @@ CONSUMERS: dict[str, frozenset[str]] = {
         "decision.refused", "decision.resumed", "inquiry.assessed", "inquiry.assessment_extended",
         "inquiry.protection_assessed", "inquiry.reassigned", "inquiry.received",
         "investigation.completed", "investigation.extended", "investigation.started", "note.removed",
-        "note.signed", "note.written", "order.confirmed", "order.ended", "order.recalled",
-        "order.rejected", "order.sent", "order.started", "person.culling_approved", "staff.changed",
+        "note.signed", "note.written", "notes.culled", "notifications.culled", "order.confirmed", "order.ended",
+        "order.recalled", "order.rejected", "order.sent", "order.started", "orders.culled",
+        "person.culling_approved", "retention.due_found", "staff.changed",
     }),
 }
 

@@ -244,3 +244,17 @@ def test_the_circumstances_end_with_the_last_closed_case_or_decision_and_not_whi
     # A decision running beyond the closing keeps the circumstances going until it runs out.
     assert ended(open_cases=0, cases=1, last_closed_on=date(2020, 1, 1), last_valid_to=date(2030, 1, 1),
                  last_entry_on=entry) == date(2030, 1, 1)
+
+
+def test_the_daily_search_runs_from_six_in_the_morning_swedish_time_and_sleeps_until_then():
+    from datetime import datetime as _datetime
+    from zoneinfo import ZoneInfo
+
+    from services.registry.domain.retention import search_moment, seconds_to_search
+    se = ZoneInfo("Europe/Stockholm")
+    day = date(2026, 12, 24)
+    assert search_moment(day) == _datetime(2026, 12, 24, 6, 0, tzinfo=se)
+    assert search_moment(date(2026, 7, 1)).utcoffset().total_seconds() == 7200  # summer time
+    assert seconds_to_search(_datetime(2026, 12, 24, 5, 59, 30, tzinfo=se), day, 60) == 30
+    assert seconds_to_search(_datetime(2026, 12, 24, 0, 1, tzinfo=se), day, 60) == 60
+    assert seconds_to_search(_datetime(2026, 12, 24, 6, 0, 1, tzinfo=se), day, 60) == 60

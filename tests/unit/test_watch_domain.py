@@ -296,3 +296,56 @@ def test_ranking_is_a_total_order_that_puts_every_overdue_watch_first(items):
     assert overdue == sorted(overdue, reverse=True)
     assert [r[1] for r in ranked] == sorted(r[1] for r in ranked)
     assert local_date(datetime(2025, 5, 1, 23, tzinfo=timezone.utc)) == date(2025, 5, 2)
+
+
+def test_support_sees_and_resolves_the_watches_raised_for_its_role_only():
+    support = user("support", sub="stina", unit=None)
+    assert access.list_scope(support, assignee=None, unit=None) == access.Scope("stina", None, roles=("support",))
+    assert access.list_scope(user("caseworker"), assignee=None, unit=None).roles == ()
+    access.ensure_may_resolve(user("support", sub="stina", unit=None, action="watch.resolve"), assignee=None,
+                              unit="", role="support")
+    assert code_of(lambda: access.ensure_may_resolve(user("support", sub="stina", unit=None), assignee="anna",
+                                                     unit="vuxen"))[0] == 403
+    assert code_of(lambda: access.ensure_may_resolve(user("supervisor", sub="greta"), assignee=None, unit="",
+                                                     role="support"))[0] == 403
+
+
+# --- a culling's confirmations ------------------------------------------------------------------------
+
+def test_a_culling_is_complete_when_journal_orders_watch_and_notify_have_confirmed_in_any_order():
+    from services.watch.domain import cullings
+    facts = cullings.with_confirmation({}, "notify")
+    assert (facts["confirmed"], facts["missing"]) == (["notify"], ["journal", "orders", "watch"])
+    facts = cullings.approved(facts, rule_id="personal_file", approved_at=at("2026-12-24 00:01"))
+    assert facts["missing"] == ["journal", "orders", "watch"] and facts["rule_id"] == "personal_file"
+    for service in ("watch", "journal", "journal"):
+        facts = cullings.with_confirmation(facts, service)
+    assert (facts["confirmed"], facts["missing"]) == (["journal", "watch", "notify"], ["orders"])
+    assert not cullings.complete(facts)
+    assert cullings.complete(cullings.with_confirmation(facts, "orders"))
+
+
+def test_an_unconfirmed_culling_fires_a_day_after_its_approval_for_support_unless_settled():
+    rule = RULES["culling_unconfirmed"]
+    approved_at = at("2026-12-24 00:01")
+    armed = watches.timer(rule, approved_at)
+    assert armed.fire_at == at("2026-12-25 00:01")
+    thing = WatchedThing(id=uuid.uuid4(), subject=Subject.CULLING, case_id=None, caseworker=None, unit="",
+                         facts={"missing": ["notify"]})
+    trigger = fire(rule, thing, due_on=armed.due_on, now=armed.fire_at)
+    assert (trigger.assignee, trigger.role, trigger.escalated_to) == (None, "support", None)
+    settled = WatchedThing(id=thing.id, subject=Subject.CULLING, case_id=None, caseworker=None, unit="",
+                           settled=frozenset({str(Track.CULLING)}))
+    assert fire(rule, settled, due_on=armed.due_on, now=armed.fire_at) is None
+    assert configure({"culling_unconfirmed": "2d"})["culling_unconfirmed"].fire_after == Delay(days=2)
+
+
+def test_persons_due_for_culling_raise_a_watch_for_the_official_named_and_the_object_specialists():
+    rule = RULES["culling_due"]
+    named = WatchedThing(id=uuid.uuid4(), subject=Subject.RETENTION, case_id=None, caseworker="systemforvaltare",
+                         unit="", facts={"due": 2})
+    trigger = fire(rule, named, due_on=date(2031, 11, 21), now=at("2031-11-21 06:00"))
+    assert (trigger.assignee, trigger.role, trigger.escalated_to) == ("systemforvaltare", "object_specialist", None)
+    specialist = user("object_specialist", sub="olle", unit=None)
+    assert access.list_scope(specialist, assignee=None, unit=None).roles == ("object_specialist",)
+    access.ensure_may_resolve(specialist, assignee="systemforvaltare", unit="", role="object_specialist")

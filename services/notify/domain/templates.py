@@ -77,6 +77,8 @@ WATCH_KINDS = {
     "follow_up": "uppföljning",
     "placement_review": "övervägande av placering",
     "note_unsigned": "osignerad journalanteckning",
+    "culling_unconfirmed": "gallring som inte alla tjänster har bekräftat",
+    "culling_due": "personakter att gallra",
 }
 
 

@@ -11,7 +11,7 @@ the day the records become due (None while a hold without an end applies) and th
 must be finished by. No I/O here beyond reading the bundled file at import.
 """
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +19,7 @@ import yaml
 
 from shared import strict_yaml
 from shared.calendar import add_months
+from shared.clock import SWEDEN
 
 RULES_FILE = Path(__file__).with_name("retention.yaml")
 
@@ -304,3 +305,19 @@ def load(path: Path = RULES_FILE) -> Rules:
 
 
 RULES = load()
+
+
+# The daily search for persons due runs from this time of the Swedish day, once a day.
+SEARCH_AT = time(6, 0)
+
+
+def search_moment(day: date) -> datetime:
+    """When the day's search for persons due for culling may run: 06:00 in Sweden that day."""
+    return datetime.combine(day, SEARCH_AT, SWEDEN)
+
+
+def seconds_to_search(now: datetime, today: date, poll_seconds: float) -> float:
+    """How long the search's worker may sleep: until today's search moment when it is ahead, at
+    most `poll_seconds`."""
+    ahead = (search_moment(today) - now).total_seconds()
+    return min(max(ahead, 0.0), poll_seconds) if ahead > 0 else poll_seconds

@@ -37,3 +37,14 @@ async def facts(conn: asyncpg.Connection, *, after: UUID | None, limit: int, pla
                 person_id: UUID | None = None) -> list[asyncpg.Record]:
     """Up to `limit` persons after `after` in id order (only `person_id`, when given)."""
     return await conn.fetch(FACTS, after, limit, placements, person_id)
+
+
+async def claim_search(conn: asyncpg.Connection, *, day, at) -> bool:
+    """The day's search, taken by this transaction; False when it ran (or runs) already."""
+    row = await conn.fetchrow("INSERT INTO retention_searches (day, ran_at, due) VALUES ($1, $2, 0)"
+                              " ON CONFLICT (day) DO NOTHING RETURNING day", day, at)
+    return row is not None
+
+
+async def set_search_due(conn: asyncpg.Connection, *, day, due: int) -> None:
+    await conn.execute("UPDATE retention_searches SET due = $2 WHERE day = $1", day, due)

@@ -13,7 +13,7 @@ from services.registry.store import cullings as culling_store
 from services.registry.store import persons as person_store
 from services.registry.store import retention as store
 from shared import errors, idempotency, interventions
-from shared.events.catalog import PersonCullingApproved
+from shared.events.catalog import PersonCullingApproved, RetentionDueFound
 from shared.pin import person_ref
 from shared.access.policy import Grant
 from shared.pagination import Listed, decode_cursor, encode_cursor
@@ -184,3 +184,32 @@ async def confirmed(uow: UnitOfWork, *, culling_id: UUID, service: str, counts: 
         done = {c["service"] for c in await culling_store.confirmations(uow.conn, culling_id)}
         if done >= set(CONFIRMING_SERVICES):
             await culling_store.complete(uow.conn, culling_id, uow.now())
+
+
+async def scheduled_search(uow: UnitOfWork, *, official: str) -> int | None:
+    """The day's search for persons due for culling (the dry run's `due`, counted): run once a day
+    from 06:00 (retention_searches holds the day, taken in this transaction, so a restart or a
+    second replica does not run it twice). When someone is due, `retention.due_found` (a count,
+    no person) tells the watch to raise a watch for the object specialists and `official`. None
+    when it is not time yet or the day's search ran already; else how many are due."""
+    placements = _placements()
+    async with uow:
+        conn, now, today = uow.conn, uow.now(), uow.today()
+        if now < retention.search_moment(today):
+            return None
+        if not await store.claim_search(conn, day=today, at=now):
+            return None
+        rules, after, due = retention.RULES, None, 0
+        while True:
+            rows = await store.facts(conn, after=after, limit=500, placements=placements, person_id=None)
+            for row in rows:
+                if retention.evaluate(rules, facts_of(row), today).status == "due":
+                    due += 1
+            if len(rows) < 500:
+                break
+            after = rows[-1]["person_id"]
+        await store.set_search_due(conn, day=today, due=due)
+        if due:
+            uow.publish(RetentionDueFound(day=today, due=due, official=official or None, searched_at=now),
+                        key=today.isoformat())
+        return due

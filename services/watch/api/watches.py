@@ -22,7 +22,7 @@ _WATCH = {
     "id": "8e4d2c1b-0a9f-4e8d-b7c6-5a4b3c2d1e0f", "kind": "order_unconfirmed", "rule": "order_reminder",
     "subject_type": "order", "subject_id": "01960a8c-3b2d-7e4f-9a1b-2c3d4e5f6a7b",
     "case_id": "5c0a7e2d-91b4-4f36-8d2a-6e3b1f0c9a47",
-    "assignee": "anna", "unit": "vuxen", "escalated_to": None, "due_on": "2026-03-11", "overdue": True,
+    "assignee": "anna", "unit": "vuxen", "escalated_to": None, "role": None, "due_on": "2026-03-11", "overdue": True,
     "raised_at": "2026-03-11T10:05:42Z", "last_raised_at": "2026-03-11T10:05:42Z", "trigger_count": 1,
     "details": {"provider_id": "01958e21-4c3b-7d2a-8e1f-0a9b8c7d6e5f", "provider_email": "order@norr.example.se",
                 "provider_webhook_url": "https://norr.example.se/hooks/omsorg",
@@ -43,6 +43,8 @@ class WatchOut(BaseModel):
     unit: str
     escalated_to: str | None = Field(description="An escalation's supervisor: the caseworker's own (sub) from the"
                                                   " staff directory, or `supervisor`: the unit's supervisors")
+    role: str | None = Field(None, description="The role whose members see and resolve the watch (`support`: a"
+                                               " culling not every service confirmed in time); null for others")
     due_on: date
     overdue: bool
     raised_at: datetime

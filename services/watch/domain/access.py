@@ -3,13 +3,18 @@ grants: own_identity sees their own watches (a caseworker); own_unit also a coll
 whole unit's, in their own unit only (a supervisor, gruppchef). A cover (ersättare) sees and
 resolves, in their own list, the watches of the members they cover today."""
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from services.watch.domain.rules import Who
 from shared import errors
 from shared.access import Grant
 from shared.covers import cover_in_force
+
+
+# The roles watches are raised for (rules with who=support or object_specialist), beside caseworkers and units.
+ROLES_WATCHED = frozenset({str(Who.SUPPORT), str(Who.OBJECT_SPECIALIST)})
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,8 @@ class Scope:
     unit: str | None
     unassigned_too: bool = False
     covering: tuple[str, ...] = ()
+    # The watches of these roles too (a watch for support: a culling not confirmed in time).
+    roles: tuple[str, ...] = ()
 
     @property
     def assignees(self) -> list[str]:
@@ -54,7 +61,16 @@ def _sees_units(user: Grant) -> bool:
 
 def list_scope(user: Grant, *, assignee: str | None, unit: str | None, covering: tuple[str, ...] = ()) -> Scope:
     """`covering`: whom the user covers today (covering_today); their watches are in the user's own list,
-    and a caseworker may also ask for the list of one of them alone (`assignee`)."""
+    and a caseworker may also ask for the list of one of them alone (`assignee`). The user's own list
+    also holds the open watches raised for a role the user holds (a culling not confirmed: support)."""
+    scope = _list_scope(user, assignee=assignee, unit=unit, covering=covering)
+    roles = tuple(sorted(set(user.roles) & ROLES_WATCHED))
+    if assignee is None and unit is None and roles:
+        return replace(scope, roles=roles)
+    return scope
+
+
+def _list_scope(user: Grant, *, assignee: str | None, unit: str | None, covering: tuple[str, ...]) -> Scope:
     if not _sees_units(user):
         if assignee is not None and assignee in covering and unit is None:
             return Scope(assignee=assignee, unit=None)
@@ -76,10 +92,13 @@ def report_unit(user: Grant, unit: str | None) -> str:
     return _supervisor_unit(user, unit)
 
 
-def ensure_may_resolve(user: Grant, *, assignee: str | None, unit: str, covering: tuple[str, ...] = ()) -> None:
+def ensure_may_resolve(user: Grant, *, assignee: str | None, unit: str, covering: tuple[str, ...] = (),
+                       role: str | None = None) -> None:
     """The assignee resolves their watch, and so does their cover today; a supervisor any watch of
-    their unit."""
+    their unit; anyone holding the role a watch was raised for (support) that watch."""
     if assignee is not None and (assignee == user.sub or assignee in covering):
+        return
+    if role is not None and role in user.roles:
         return
     if user.sees_unit(unit):
         return

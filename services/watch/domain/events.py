@@ -20,8 +20,8 @@ def raised(trigger: Trigger, *, watch_id: UUID, trigger_count: int, at: datetime
     facts = thing.facts
     provider = dict(provider_id=facts.get("provider_id"), provider_email=facts.get("provider_email"),
                     provider_webhook_url=facts.get("provider_webhook_url")) if rule.remind_provider else {}
-    return WatchRaised(**common, assignee=trigger.assignee, raised_at=at, remind_provider=rule.remind_provider,
-                       **provider)
+    return WatchRaised(**common, assignee=trigger.assignee, role=trigger.role, raised_at=at,
+                       remind_provider=rule.remind_provider, **provider)
 
 
 def resolved(watch: Mapping[str, Any]) -> WatchResolved:

@@ -26,6 +26,8 @@ class Kind(StrEnum):
     FOLLOW_UP = "follow_up"                      # uppföljning
     PLACEMENT_REVIEW = "placement_review"        # övervägande av placering (var sjätte månad)
     NOTE_UNSIGNED = "note_unsigned"              # osignerad journalanteckning
+    CULLING_UNCONFIRMED = "culling_unconfirmed"  # gallring som inte alla tjänster har bekräftat i tid
+    CULLING_DUE = "culling_due"                  # personakter att gallra (den dagliga sökningen)
 
 
 # Ties between watches due the same day break in this order: what has gone wrong for
@@ -40,11 +42,16 @@ class Subject(StrEnum):
     INVESTIGATION = "investigation"  # utredning
     DECISION = "decision"            # beslut
     NOTE = "note"                    # journalanteckning
+    CULLING = "culling"              # gallring (a culling the registry approved)
+    RETENTION = "retention"          # the registry's daily search for persons due for culling
 
 
 class Who(StrEnum):
     CASEWORKER = "caseworker"  # the caseworker who sent the order, started the investigation, decided
     SUPERVISOR = "supervisor"  # the caseworker's own supervisor (staff directory), else the unit's supervisors
+    SUPPORT = "support"        # the role support (first line): anyone holding it sees and resolves the watch
+    # The object specialists (systemförvaltare): the official named, and anyone holding the role.
+    OBJECT_SPECIALIST = "object_specialist"
 
 
 class Track(StrEnum):
@@ -57,6 +64,9 @@ class Track(StrEnum):
     FOLLOW_UP = "follow_up"          # only the case's closing
     VALIDITY = "validity"            # only the case's closing
     SIGNING = "signing"              # note.signed (or note.removed); not the case's closing
+    CULLING = "culling"              # every service's confirmation of the culling (notes.culled, orders.culled,
+                                     # watches.culled, notifications.culled)
+    RETENTION = "retention"          # by hand only: the persons due are culled or kept
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,17 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     # The journal takes signatures after the case has closed, so the closing does not settle it.
     Rule("unsigned_note", Kind.NOTE_UNSIGNED, Subject.NOTE, Track.SIGNING,
          fire_after=_d("7d"), due_after=_d("7d"), survives_closing=True),
+    # A culling (gallring) the registry approved and not every service has confirmed a day later:
+    # support is asked to find out why (a service down, an event in a dead-letter topic). The
+    # watch names the services missing. Counted from the approval's moment, so "1d" is 24 hours
+    # (23 or 25 across a change of summer time).
+    Rule("culling_unconfirmed", Kind.CULLING_UNCONFIRMED, Subject.CULLING, Track.CULLING,
+         fire_after=_d("1d"), due_after=_d("1d"), who=Who.SUPPORT, survives_closing=True),
+    # The registry's daily search found persons due for culling (retention.due_found): raised at
+    # once, due that day, for the official named (OMSORG_RETENTION_OFFICIAL) and the object
+    # specialists. One open watch: a later day's search updates it.
+    Rule("culling_due", Kind.CULLING_DUE, Subject.RETENTION, Track.RETENTION,
+         fire_after=_d("0d"), due_after=_d("0d"), who=Who.OBJECT_SPECIALIST, survives_closing=True),
 )
 
 

@@ -134,13 +134,19 @@ class Trigger:
 
     @property
     def assignee(self) -> str | None:
-        return self.thing.caseworker if self.rule.who is Who.CASEWORKER else None
+        return self.thing.caseworker if self.rule.who in (Who.CASEWORKER, Who.OBJECT_SPECIALIST) else None
 
     @property
     def supervisor(self) -> str | None:
         """The supervisor an escalation names (the caseworker's own, from the directory), or None:
         the unit's supervisors."""
         return self.thing.supervisor if self.rule.who is Who.SUPERVISOR else None
+
+    @property
+    def role(self) -> str | None:
+        """The role whose members see and resolve the watch (support, object_specialist), or None: the
+        assignee's or the unit's."""
+        return str(self.rule.who) if self.rule.who in (Who.SUPPORT, Who.OBJECT_SPECIALIST) else None
 
     @property
     def escalated_to(self) -> str | None:

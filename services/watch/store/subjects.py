@@ -86,3 +86,18 @@ async def case_caseworker(conn: asyncpg.Connection, case_id: UUID | None) -> asy
     if case_id is None:
         return None
     return await conn.fetchrow("SELECT caseworker, reassigned_at FROM case_caseworkers WHERE case_id = $1", case_id)
+
+
+async def lock_culling(conn: asyncpg.Connection, culling_id: UUID) -> dict:
+    """The culling's subject, made (not yet known) when this is the first word of it, and locked for
+    the transaction: confirmations handled side by side (from different topics) take turns."""
+    await conn.execute("INSERT INTO subjects (id, type, unit) VALUES ($1, 'culling', '') ON CONFLICT (id) DO NOTHING",
+                       culling_id)
+    row = await get(conn, culling_id, for_update=True)
+    assert row is not None
+    return row
+
+
+async def set_culling(conn: asyncpg.Connection, culling_id: UUID, *, facts: dict[str, Any], known: bool) -> None:
+    await conn.execute("UPDATE subjects SET facts = $2::text::jsonb, known = $3, updated_at = now() WHERE id = $1",
+                       culling_id, json.dumps(facts, default=str), known)

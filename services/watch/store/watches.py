@@ -24,13 +24,13 @@ async def raise_many(conn: asyncpg.Connection, triggers: Sequence[Trigger], new_
     ts = [triggers[i] for i in order]
     rows = await conn.fetch(
         "INSERT INTO watches AS w (id, kind, rule, subject_type, subject_id, case_id, assignee, unit,"
-        "  escalated_to, due_on, raised_at, last_raised_at, trigger_count, details)"
+        "  escalated_to, due_on, raised_at, last_raised_at, trigger_count, details, role)"
         " SELECT id, kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
-        "  $11, $11, trigger_count, details::jsonb"
+        "  $11, $11, trigger_count, details::jsonb, role"
         " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[],"
-        "  $8::text[], $9::text[], $10::date[], $12::int[], $13::text[]) WITH ORDINALITY"
+        "  $8::text[], $9::text[], $10::date[], $12::int[], $13::text[], $14::text[]) WITH ORDINALITY"
         "  AS t(id, kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
-        "  trigger_count, details, n)"
+        "  trigger_count, details, role, n)"
         " ORDER BY n"
         " ON CONFLICT (subject_id, kind) WHERE status = 'open' DO UPDATE SET rule = EXCLUDED.rule,"
         "  due_on = EXCLUDED.due_on, last_raised_at = EXCLUDED.last_raised_at, details = EXCLUDED.details,"
@@ -40,7 +40,7 @@ async def raise_many(conn: asyncpg.Connection, triggers: Sequence[Trigger], new_
         [str(t.thing.subject) for t in ts], [t.thing.id for t in ts], [t.thing.case_id for t in ts],
         [t.assignee for t in ts], [t.thing.unit for t in ts], [t.escalated_to for t in ts],
         [t.due_on for t in ts], now, [t.count for t in ts],
-        [json.dumps(t.thing.facts, default=str) for t in ts])
+        [json.dumps(t.thing.facts, default=str) for t in ts], [t.role for t in ts])
     return {(r["subject_id"], r["kind"]): r for r in rows}
 
 
@@ -98,16 +98,20 @@ def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
         params.append(value)
         return f"${len(params) + 1}"
 
-    clauses = ["status = 'open'"]
+    whose = []
     if scope.assignee is not None and scope.unassigned_too:
         mine = p(scope.assignees)
-        clauses.append(f"(assignee = ANY({mine}::text[]) OR escalated_to = ANY({mine}::text[])"
-                       f" OR (assignee IS NULL AND unit = {p(scope.unit)}))")
+        whose.append(f"(assignee = ANY({mine}::text[]) OR escalated_to = ANY({mine}::text[])"
+                     f" OR (assignee IS NULL AND unit = {p(scope.unit)}))")
     else:
         if scope.assignee is not None:
-            clauses.append(f"assignee = ANY({p(scope.assignees)}::text[])")
+            whose.append(f"assignee = ANY({p(scope.assignees)}::text[])")
         if scope.unit is not None:
-            clauses.append(f"unit = {p(scope.unit)}")
+            whose.append(f"unit = {p(scope.unit)}")
+    mine = " AND ".join(whose) or "false"
+    if scope.roles:
+        mine = f"(({mine}) OR role = ANY({p(list(scope.roles))}::text[]))"
+    clauses = ["status = 'open'", mine]
     if kind is not None:
         clauses.append(f"kind = {p(kind)}")
     return " AND ".join(clauses), params

@@ -50,7 +50,7 @@ async def resolve_watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, comment
         if watch is None:
             raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
         access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"],
-                                  covering=await _covering(uow, user, uow.today()))
+                                  covering=await _covering(uow, user, uow.today()), role=watch["role"])
         ensure_open(watch)
         row = await store.resolve_one(uow.conn, watch_id=watch_id, at=uow.now(), by=user.sub,
                                       comment=resolution_comment(comment))

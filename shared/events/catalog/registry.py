@@ -320,3 +320,15 @@ class PersonCullingApproved(BaseModel):
     case_ids: list[UUID] = Field(default_factory=list, description="the person's cases in the registry, for the"
                                                                    " services that know a case but not its person")
     inquiry_ids: list[UUID] = Field(default_factory=list, description="the person's inquiries in the registry")
+
+
+@event_type("retention.due_found", "registry.events")
+class RetentionDueFound(BaseModel):
+    """Den dagliga sökningen efter gallringsbara personakter har hittat personer: the registry's
+    daily search (a durable timer, once a day from 06:00) found persons due for culling; the watch
+    raises a watch for the object specialists. Keyed by the day. A count, never whom."""
+    day: date
+    due: int = Field(ge=1, description="persons due for culling on `day` (GET /retention/dry-run lists them)")
+    official: str | None = Field(description="the official (sub) named to see to it (OMSORG_RETENTION_OFFICIAL);"
+                                             " null: any object specialist")
+    searched_at: datetime

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shared.events.types import event_type
 
-SubjectType = Literal["order", "inquiry", "investigation", "decision", "note"]
+SubjectType = Literal["order", "inquiry", "investigation", "decision", "note", "culling", "retention"]
 
 
 @event_type("watch.raised", "watch.events")
@@ -25,8 +25,10 @@ class WatchRaised(BaseModel):
     subject_type: SubjectType
     subject_id: UUID
     case_id: UUID | None = None
-    assignee: str | None = Field(description="The caseworker (sub); null: the unit's supervisors")
-    unit: str
+    assignee: str | None = Field(description="The caseworker (sub); null: the unit's supervisors, or the `role`'s")
+    unit: str = Field(description="The unit; empty for a watch raised for a role (`role`)")
+    role: str | None = Field(None, description="The role whose members the watch is for (`support`: a culling not"
+                                               " every service confirmed in time); null for a caseworker's or unit's")
     due_on: date
     raised_at: datetime
     trigger_count: int = 1

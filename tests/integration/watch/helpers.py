@@ -17,7 +17,7 @@ from tests import clock
 from tests.stack import eventually, read_topic
 
 SOURCES = {"orders.events": "omsorg/orders", "registry.events": "omsorg/registry",
-           "journal.events": "omsorg/journal"}
+           "journal.events": "omsorg/journal", "notify.events": "omsorg/notify"}
 
 
 class Upstream:

@@ -1,15 +1,29 @@
 """Culling (gallring) in watch: when the registry approves a person's culling, watch deletes the
 watches, timers and subjects of the person's cases and inquiries (it knows them by id only) and
-its read models of their cases and decisions, once, and confirms with counts; another person's stay."""
+its read models of their cases and decisions, once, and confirms with counts; another person's stay.
+It also follows the other services' confirmations: a culling not confirmed by all of them a day after
+its approval raises a watch for support naming those missing."""
+import json
 import uuid
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 
-from shared.events.catalog import DecisionMade, InquiryReceived, InvestigationStarted, PersonCullingApproved
+from services.watch.domain.rules import configure
+from services.watch.domain.watches import timer
+from shared.events.catalog import (
+    DecisionMade,
+    InquiryReceived,
+    InvestigationStarted,
+    NotesCulled,
+    NotificationsCulled,
+    OrdersCulled,
+    PersonCullingApproved,
+)
 from tests import clock
-from tests.integration.watch.helpers import Upstream, armed, fetch, move_clock, watch_events
+from tests.integration.watch.helpers import Upstream, armed, fetch, move_clock, watch_events, watch_list
 from tests.stack import eventually
 
 SE = ZoneInfo("Europe/Stockholm")
@@ -98,3 +112,114 @@ async def test_an_approved_culling_deletes_the_persons_watches_once_and_is_confi
             return rows[0]["n"] >= 2
         assert await eventually(both_handled)
         assert len(await confirmations()) == 1
+
+
+def culling_approved(culling_id: uuid.UUID, at: datetime) -> PersonCullingApproved:
+    return PersonCullingApproved(culling_id=culling_id, person_id=uuid.uuid4(), person_ref="0" * 64,
+                                 rule_id="personal_file", approved_by="systemforvaltare", approved_at=at,
+                                 case_ids=[], inquiry_ids=[])
+
+
+def fires_at(approved_at: datetime) -> datetime:
+    """When the watch's rule for an unconfirmed culling fires, by the domain's own calendar."""
+    return timer(configure()["culling_unconfirmed"], approved_at).fire_at
+
+
+async def culling_subject(env, culling_id) -> dict | None:
+    rows = await fetch(env, "SELECT facts, settled, known FROM watch.subjects WHERE id = $1", culling_id)
+    if not rows:
+        return None
+    facts = rows[0]["facts"]
+    return {"facts": json.loads(facts) if isinstance(facts, str) else facts, "settled": list(rows[0]["settled"]),
+            "known": rows[0]["known"]}
+
+
+async def confirmed_by(env, culling_id, services: list[str]) -> bool:
+    found = await culling_subject(env, culling_id)
+    return found is not None and found["known"] and found["facts"].get("confirmed") == services
+
+
+async def culling_watches(env, culling_id) -> list:
+    return await fetch(env, "SELECT * FROM watch.watches WHERE subject_id = $1", culling_id)
+
+
+async def test_a_culling_not_confirmed_by_every_service_in_time_raises_a_watch_for_support(env, watch):
+    """The journal confirms before the approval reaches the watch, orders after; notify does not
+    in time: a day after the approval a watch for support names notify, and notify's late
+    confirmation resolves it."""
+    culling_id, approved_at = uuid.uuid4(), clock.now()
+    async with Upstream(env) as upstream:
+        await upstream.send(NotesCulled(culling_id=culling_id, counts={"notes": 2}, culled_at=approved_at), culling_id)
+        assert await eventually(lambda: culling_subject(env, culling_id), timeout=30)
+        await upstream.send(culling_approved(culling_id, approved_at), uuid.uuid4())
+        assert await armed(env, culling_id)
+        await upstream.send(OrdersCulled(culling_id=culling_id, counts={"orders": 1}, culled_at=approved_at),
+                            culling_id)
+        assert await eventually(lambda: confirmed_by(env, culling_id, ["journal", "orders", "watch"]), timeout=30)
+
+        await move_clock(env, watch, fires_at(approved_at) - timedelta(minutes=1))
+        assert await culling_watches(env, culling_id) == [], "raised before the time was up"
+        await move_clock(env, watch, fires_at(approved_at) + timedelta(minutes=1))
+        (raised_watch,) = await culling_watches(env, culling_id)
+        details = raised_watch["details"]
+        details = json.loads(details) if isinstance(details, str) else details
+        assert (raised_watch["kind"], raised_watch["subject_type"], raised_watch["role"], raised_watch["assignee"],
+                raised_watch["status"]) == ("culling_unconfirmed", "culling", "support", None, "open")
+        assert details["missing"] == ["notify"] and details["confirmed"] == ["journal", "orders", "watch"]
+        assert raised_watch["case_id"] is None
+
+        support = await watch_list(env, watch, role="support", sub="stina", unit=None)
+        assert [w["subject_id"] for w in support["items"]] == [str(culling_id)]
+        assert support["items"][0]["role"] == "support"
+        assert (await watch_list(env, watch))["items"] == [], "a caseworker sees the culling's watch"
+        assert (await watch_list(env, watch, role="supervisor", sub="greta"))["items"] == []
+        async with httpx.AsyncClient(base_url=watch.url, timeout=60) as client:
+            url = f"/watches/{raised_watch['id']}/resolve"
+            assert (await client.post(url, headers=env.auth("caseworker"))).status_code == 403
+
+        await upstream.send(NotificationsCulled(culling_id=culling_id, counts={"deliveries": 0},
+                                                culled_at=clock.now()), culling_id)
+
+        async def resolved():
+            (row,) = await culling_watches(env, culling_id)
+            return row["status"] == "resolved" and row["resolution"] == "notifications.culled"
+        assert await eventually(resolved, timeout=30), "notify's confirmation left the watch open"
+        events = [(kind, data["kind"], data.get("role")) for kind, data in await watch_events(env, timeout=5)
+                  if kind in ("watch.raised", "watch.resolved") and data["subject_id"] == str(culling_id)]
+        assert events == [("watch.raised", "culling_unconfirmed", "support"),
+                          ("watch.resolved", "culling_unconfirmed", None)], events
+
+
+async def test_a_culling_every_service_confirms_in_time_raises_nothing(env, watch):
+    culling_id, approved_at = uuid.uuid4(), clock.now()
+    async with Upstream(env) as upstream:
+        await upstream.send(culling_approved(culling_id, approved_at), uuid.uuid4())
+        assert await armed(env, culling_id)
+        for confirmation in (NotesCulled(culling_id=culling_id, counts={}, culled_at=approved_at),
+                             OrdersCulled(culling_id=culling_id, counts={}, culled_at=approved_at),
+                             NotificationsCulled(culling_id=culling_id, counts={}, culled_at=approved_at)):
+            await upstream.send(confirmation, culling_id)
+
+        async def settled():
+            found = await culling_subject(env, culling_id)
+            timers = await fetch(env, "SELECT count(*) AS n FROM watch.timers WHERE subject_id = $1", culling_id)
+            return found["settled"] == ["culling"] and found["facts"]["missing"] == [] and timers[0]["n"] == 0
+        assert await eventually(settled, timeout=30), await culling_subject(env, culling_id)
+        await move_clock(env, watch, fires_at(approved_at) + timedelta(hours=1))
+        assert await culling_watches(env, culling_id) == []
+        assert (await watch_list(env, watch, role="support", sub="stina", unit=None))["items"] == []
+
+
+async def test_a_culling_whose_approval_never_reaches_the_watch_still_raises_a_watch_naming_the_watch(env, watch):
+    """Only the journal's confirmation arrives (the watch's own culling failed, say): a day after it,
+    support gets the watch, naming orders, watch and notify."""
+    culling_id, culled_at = uuid.uuid4(), clock.now()
+    async with Upstream(env) as upstream:
+        await upstream.send(NotesCulled(culling_id=culling_id, counts={"notes": 1}, culled_at=culled_at), culling_id)
+        assert await armed(env, culling_id)
+    await move_clock(env, watch, fires_at(culled_at) + timedelta(minutes=1))
+    (raised_watch,) = await culling_watches(env, culling_id)
+    details = raised_watch["details"]
+    details = json.loads(details) if isinstance(details, str) else details
+    assert (raised_watch["kind"], raised_watch["role"], details["missing"]) == (
+        "culling_unconfirmed", "support", ["orders", "watch", "notify"])
