@@ -65,7 +65,13 @@ async def by_key(conn: asyncpg.Connection, created_by: str, idempotency_key: str
 async def get(conn: asyncpg.Connection, order_id: UUID, *, for_update: bool = False,
               with_history: bool = False) -> asyncpg.Record | None:
     """The order with its provider, case and decision; `for_update` locks the order, so that
-    changes of one order take turns; `with_history` adds its history and delivered totals."""
+    changes of one order take turns; `with_history` adds its history and delivered totals.
+
+    A locked order is read in a statement after the lock's own: a statement that waited for the
+    lock sees the locked row as the change before it committed, but the rest (its history, so its
+    revision) as when the statement began; the next statement sees all of that change."""
+    if for_update:
+        await conn.execute("SELECT FROM orders WHERE id = $1 FOR UPDATE", order_id)
     return await conn.fetchrow(_QUERIES[(for_update, with_history)], order_id)
 
 

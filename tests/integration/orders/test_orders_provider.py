@@ -1,10 +1,12 @@
 """The provider's side of orders on the real database and broker: the inbox, opening,
 confirming, rejecting and starting, each refusal of an illegal move, and the provider scope."""
+import asyncio
 from datetime import timedelta
 
 import pytest
 
 from tests.integration.orders.helpers import assert_problem, orders, today  # noqa: F401
+from tests.stack import eventually
 
 
 async def test_open_confirm_start(orders):
@@ -127,6 +129,41 @@ async def test_two_provider_users_read_the_order_and_the_second_to_answer_gets_4
     read = await orders.client().get(f"/orders/{order['id']}")
     assert (read.json()["state"], read.headers["ETag"]) == ("rejected", rejected.headers["ETag"])
     assert [h["action"] for h in read.json()["history"]] == ["create", "send", "open", "reject"]
+
+
+async def test_a_change_committed_while_the_confirmation_waited_for_the_order_is_412(orders):
+    """The ETag is checked against the order as it is once locked: a confirmation that waits for
+    the order while a recall commits is 412 `etag_mismatch`, not taken against the version
+    before the recall (nor the 409 of a recalled order)."""
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    p = orders.provider_client(provider)
+    url = f"/provider/orders/{order['id']}"
+    tag = (await p.get(url)).headers["ETag"]
+    conn = await orders.env.db()
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT 1 FROM orders.orders WHERE id = $1::uuid FOR UPDATE", order["id"])
+            confirming = asyncio.create_task(p.post(f"{url}/confirm", headers={"If-Match": tag}))
+
+            async def waiting() -> bool:
+                probe = await orders.env.db()
+                try:
+                    return bool(await probe.fetchval(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND query LIKE '%FROM orders%FOR UPDATE%' AND pid <> $1", conn.get_server_pid()))
+                finally:
+                    await probe.close()
+            assert await eventually(waiting, timeout=20), "the confirmation never waited for the order"
+            # What a recall by the municipality writes (services/orders/store/orders.py: move).
+            await conn.execute("UPDATE orders.orders SET state = 'recalled', recalled_at = now() WHERE id = $1::uuid",
+                               order["id"])
+            await conn.execute("INSERT INTO orders.order_history (order_id, action, from_state, to_state, actor, at)"
+                               " VALUES ($1::uuid, 'recall', 'opened', 'recalled', 'anna', now())", order["id"])
+        assert_problem(await confirming, 412, "etag_mismatch")
+    finally:
+        await conn.close()
+    assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "recalled"
 
 
 @pytest.mark.parametrize("steps,action,body,current", [
