@@ -129,6 +129,7 @@ class State:
     provider_b: dict | None = None
     order_a: dict | None = None
     order_b: dict | None = None
+    order_b_etag: str | None = None      # the provider's last read of order B, for If-Match
     trace_id: str | None = None          # of POST /orders/{id}/send
     sent_at: datetime | None = None
     watch: dict | None = None
@@ -210,10 +211,12 @@ class Flow:
                          provider_id=provider["id"])
 
     async def call(self, service: str, method: str, path: str, *, expect: int | tuple[int, ...] = (200, 201),
-                   headers: dict | None = None, retry_sent: bool = False, **kwargs) -> Any:
-        """One request, with its answer's JSON. Retried while the service is unreachable (a
-        request that never arrived) or does not yet know what another service announced; a
-        request that may have arrived is retried only if `retry_sent` (it is idempotent)."""
+                   headers: dict | None = None, retry_sent: bool = False, with_etag: bool = False,
+                   **kwargs) -> Any:
+        """One request, with its answer's JSON (and with `with_etag`, its ETag too: (JSON, ETag)).
+        Retried while the service is unreachable (a request that never arrived) or does not yet
+        know what another service announced; a request that may have arrived is retried only if
+        `retry_sent` (it is idempotent)."""
         url = getattr(self.urls, service) + path
         expect = (expect,) if isinstance(expect, int) else expect
         deadline = time.monotonic() + self.timeout
@@ -231,7 +234,8 @@ class Flow:
                 await asyncio.sleep(0.3)
                 continue
             if response.status_code in expect:
-                return response.json() if response.content else None
+                body = response.json() if response.content else None
+                return (body, response.headers.get("ETag")) if with_etag else body
             code = _code(response)
             if (service, response.status_code, code) in NOT_YET and time.monotonic() < deadline:
                 await asyncio.sleep(0.2)
@@ -410,21 +414,24 @@ class Flow:
 
     async def provider_opens(self) -> dict:
         s = self.state
-        opened = await self.call("orders", "GET", f"/provider/orders/{s.order_b['id']}",
-                                 headers=self.provider_auth(s.provider_b), retry_sent=True)
+        opened, s.order_b_etag = await self.call("orders", "GET", f"/provider/orders/{s.order_b['id']}",
+                                                 headers=self.provider_auth(s.provider_b), retry_sent=True,
+                                                 with_etag=True)
         return {"order": opened["id"], "state": opened["state"]}
 
     async def confirm(self) -> dict:
         s = self.state
-        confirmed = await self.call("orders", "POST", f"/provider/orders/{s.order_b['id']}/confirm",
-                                    headers=self.provider_auth(s.provider_b))
+        confirmed, s.order_b_etag = await self.call(
+            "orders", "POST", f"/provider/orders/{s.order_b['id']}/confirm", with_etag=True,
+            headers={**self.provider_auth(s.provider_b), "If-Match": s.order_b_etag})
         return {"order": confirmed["id"], "state": confirmed["state"]}
 
     async def start(self) -> dict:
         s = self.state
-        started = await self.call("orders", "POST", f"/provider/orders/{s.order_b['id']}/start",
-                                  headers=self.provider_auth(s.provider_b),
-                                  json={"started_on": self.clock.today().isoformat()})
+        started, s.order_b_etag = await self.call(
+            "orders", "POST", f"/provider/orders/{s.order_b['id']}/start", with_etag=True,
+            headers={**self.provider_auth(s.provider_b), "If-Match": s.order_b_etag},
+            json={"started_on": self.clock.today().isoformat()})
         return {"order": started["id"], "state": started["state"], "started_on": started["started_on"]}
 
     async def report_deliveries(self) -> dict:

@@ -9,14 +9,16 @@ import asyncpg
 
 MAX_HISTORY = 500
 
-# An order with what every change of it checks: its provider's contact and offer, and the
-# read models' case and decision, so that one locked read is enough (`read_models.views`).
+# An order with what every change of it checks: its provider's contact and offer, the read
+# models' case and decision, so that one locked read is enough (`read_models.views`), and its
+# revision (the sequence number of its newest history entry: its ETag's number).
 _ORDER = """
 SELECT o.*, p.name AS provider_name, p.email AS provider_email, p.webhook_url AS provider_webhook_url,
        p.interventions AS provider_interventions,
        c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,
        d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,
-       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to{history}
+       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to,
+       (SELECT max(seq) FROM order_history WHERE order_id = o.id) AS revision{history}
   FROM orders o JOIN providers p ON p.id = o.provider_id
   LEFT JOIN cases c ON c.case_id = o.case_id
   LEFT JOIN decisions d ON d.decision_id = o.decision_id
@@ -33,8 +35,7 @@ _HISTORY = f""",
                    'reports', count(*),
                    'minutes', coalesce(sum(quantity) FILTER (WHERE measure = 'minutes'), 0),
                    'units', coalesce(sum(quantity) FILTER (WHERE measure = 'units'), 0))
-          FROM deliveries WHERE order_id = o.id AND voided_at IS NULL) AS deliveries,
-       (SELECT max(seq) FROM order_history WHERE order_id = o.id) AS revision"""
+          FROM deliveries WHERE order_id = o.id AND voided_at IS NULL) AS deliveries"""
 
 _QUERIES = {(lock, history): _ORDER.format(lock=" FOR UPDATE OF o" if lock else "", history=_HISTORY if history else "")
             for lock in (False, True) for history in (False, True)}
@@ -64,7 +65,13 @@ async def by_key(conn: asyncpg.Connection, created_by: str, idempotency_key: str
 async def get(conn: asyncpg.Connection, order_id: UUID, *, for_update: bool = False,
               with_history: bool = False) -> asyncpg.Record | None:
     """The order with its provider, case and decision; `for_update` locks the order, so that
-    changes of one order take turns; `with_history` adds its history and delivered totals."""
+    changes of one order take turns; `with_history` adds its history and delivered totals.
+
+    A locked order is read in a statement after the lock's own: a statement that waited for the
+    lock sees the locked row as the change before it committed, but the rest (its history, so its
+    revision) as when the statement began; the next statement sees all of that change."""
+    if for_update:
+        await conn.execute("SELECT FROM orders WHERE id = $1 FOR UPDATE", order_id)
     return await conn.fetchrow(_QUERIES[(for_update, with_history)], order_id)
 
 

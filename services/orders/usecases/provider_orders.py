@@ -4,7 +4,9 @@ and reporting delivered time.
 Scoped to the provider named in the token: an order that was not sent to it (or was recalled
 before it was opened) is `order_not_found`, so that it learns nothing. An order comes back as a
 mapping of its columns as they are after the change; what the provider may see of it is the
-API's to choose (`domain.orders.details_visible_to_provider`)."""
+API's to choose (`domain.orders.details_visible_to_provider`), with its `revision` (its ETag's
+number, the same as the municipality's read shows): a confirmation, rejection or start sent with
+`if_match` is taken only for the version the provider read (412 etag_mismatch otherwise)."""
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Literal
@@ -20,6 +22,7 @@ from services.orders.store import orders as store
 from services.orders.store import read_models
 from shared import errors, idempotency
 from shared.access import Grant
+from shared.etag import ensure_current, etag
 from shared.events.catalog import DeliveryReported, OrderConfirmed, OrderOpened, OrderRejected, OrderStarted
 from shared.pagination import Listed, decode_cursor
 from shared.unit_of_work import UnitOfWork
@@ -57,10 +60,12 @@ async def open_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> ProviderOr
     return view
 
 
-async def confirm_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> ProviderOrder:
+async def confirm_order(uow: UnitOfWork, user: Grant, order_id: UUID, *,
+                        if_match: str | None = None) -> ProviderOrder:
     """Confirm (bekräfta) an opened order (`order.confirmed`); from now on it cannot be recalled."""
     async with uow:
         row = await _visible(uow.conn, user, order_id)
+        ensure_current(if_match, etag(row["revision"]))
         now = uow.now()
         view = await _move(uow.conn, row, Action.CONFIRM, user, now)
         uow.publish(OrderConfirmed(order_id=order_id, case_id=row["case_id"], provider_id=row["provider_id"],
@@ -69,10 +74,12 @@ async def confirm_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Provide
     return view
 
 
-async def reject_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str) -> ProviderOrder:
+async def reject_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str,
+                       if_match: str | None = None) -> ProviderOrder:
     """Reject (avvisa) an opened order (`order.rejected`)."""
     async with uow:
         row = await _visible(uow.conn, user, order_id)
+        ensure_current(if_match, etag(row["revision"]))
         now = uow.now()
         view = await _move(uow.conn, row, Action.REJECT, user, now, reason=reason)
         uow.publish(OrderRejected(order_id=order_id, case_id=row["case_id"], provider_id=row["provider_id"],
@@ -82,11 +89,13 @@ async def reject_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: 
     return view
 
 
-async def start_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, started_on: date) -> ProviderOrder:
+async def start_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, started_on: date,
+                      if_match: str | None = None) -> ProviderOrder:
     """The intervention began on `started_on` (verkställd, `order.started`): inside the decision,
     on an open case, not in the future."""
     async with uow:
         row = await _visible(uow.conn, user, order_id)
+        ensure_current(if_match, etag(row["revision"]))
         transition(OrderState(row["state"]), Action.START)
         case, decision = read_models.views(row)
         decisions.ensure_startable(case, decision, case_id=row["case_id"], started_on=started_on,
@@ -153,6 +162,6 @@ async def _move(conn: asyncpg.Connection, row: asyncpg.Record, action: Action, u
                 reason: str | None = None, **columns) -> ProviderOrder:
     """Make the move; the order as it now is, without reading it again."""
     state = transition(OrderState(row["state"]), action)
-    await store.move(conn, row["id"], action=action, from_state=row["state"], to_state=state, actor=user.sub,
-                     at=at, reason=reason, detail=columns or None, **columns)
-    return {**dict(row), **columns, "state": state}
+    entry = await store.move(conn, row["id"], action=action, from_state=row["state"], to_state=state,
+                             actor=user.sub, at=at, reason=reason, detail=columns or None, **columns)
+    return {**dict(row), **columns, "state": state, "revision": entry["revision"]}

@@ -1,20 +1,23 @@
-"""HTTP routes for the watch list (bevakningslistan) and resolving a watch."""
+"""HTTP routes for the watch list (bevakningslistan), one watch, and resolving a watch. A watch's
+ETag (GET /watches/{id}, and `etag` of each watch listed) is sent back in If-Match to resolve it."""
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.watch.domain.rules import Kind
 from services.watch.usecases import watches
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import PageDep, UnitOfWorkDep
+from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.etag import etag, etag_header
 
 router = APIRouter(tags=["watches"])
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+ETAG = etag_header("The watch's version: send it back in If-Match to resolve exactly what you read")
 
 
 # The watch an order raises when its provider has not confirmed it in two working days.
@@ -27,7 +30,8 @@ _WATCH = {
     "details": {"provider_id": "01958e21-4c3b-7d2a-8e1f-0a9b8c7d6e5f", "provider_email": "order@norr.example.se",
                 "provider_webhook_url": "https://norr.example.se/hooks/omsorg",
                 "decision_id": "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d", "intervention": "home_help",
-                "sent_at": "2026-03-09T10:05:42+00:00"}}
+                "sent_at": "2026-03-09T10:05:42+00:00"},
+    "etag": '"1"'}
 
 
 class WatchOut(BaseModel):
@@ -51,6 +55,29 @@ class WatchOut(BaseModel):
     last_raised_at: datetime
     trigger_count: int = Field(description="How often a rule has fired for this open watch")
     details: dict[str, Any]
+    etag: str = Field(description="The watch's ETag, as GET /watches/{id} answers it: send it in If-Match to"
+                                  " resolve the watch as listed")
+
+    @classmethod
+    def of(cls, row, today: date) -> "WatchOut":
+        return cls(**{**dict(row), "overdue": row["status"] == "open" and row["due_on"] < today},
+                   etag=etag(row["revision"]))
+
+
+class WatchDetail(WatchOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **_WATCH, "status": "open", "resolved_at": None, "resolved_by": None, "resolution": None, "comment": None}]})
+
+    status: Literal["open", "resolved"]
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution: str | None = Field(description="`manual`, or how its subject settled it")
+    comment: str | None = Field(description="The comment of a resolution by hand")
+
+    @classmethod
+    def of(cls, row, today: date) -> "WatchDetail":
+        return cls(**WatchOut.of(row, today).model_dump(), status=row["status"], resolved_at=row["resolved_at"],
+                   resolved_by=row["resolved_by"], resolution=row["resolution"], comment=row["resolution_comment"])
 
 
 class KindCount(BaseModel):
@@ -112,19 +139,37 @@ async def list_watches(
                                        limit=page.limit, cursor=page.cursor)
     return WatchPage(today=found.today, overdue=found.overdue,
                      counts={k: KindCount(open=c.open, overdue=c.overdue) for k, c in found.counts.items()},
-                     items=[WatchOut(**dict(r)) for r in found.items], next_cursor=found.next_cursor)
+                     items=[WatchOut.of(r, found.today) for r in found.items], next_cursor=found.next_cursor)
 
 
-@router.post("/watches/{watch_id}/resolve", summary="Mark a watch as dealt with (åtgärdad)")
-async def resolve_watch(watch_id: UUID, uow: UnitOfWorkDep,
+@router.get("/watches/{watch_id}", responses={200: {"description": "The watch", "headers": ETAG}},
+            summary="One watch, open or resolved, with its ETag")
+async def get_watch(watch_id: UUID, response: Response, uow: UnitOfWorkDep,
+                    user: Grant = allow("watch:watch.read")) -> WatchDetail:
+    """The watch as listed, with whether and how it was resolved; its ETag is the version to send
+    in If-Match to resolve it. Whoever may resolve it may read it: the assignee (or whoever covers
+    them today) or a supervisor of the watch's unit; 403 `not_your_watch` for anyone else, 404
+    `watch_not_found`."""
+    row, today = await watches.get_watch(uow, user, watch_id)
+    response.headers["ETag"] = etag(row["revision"])
+    return WatchDetail.of(row, today)
+
+
+@router.post("/watches/{watch_id}/resolve", responses={200: {"description": "The resolution", "headers": ETAG}},
+             summary="Mark a watch as dealt with (åtgärdad)")
+async def resolve_watch(watch_id: UUID, response: Response, uow: UnitOfWorkDep,
                         body: Annotated[ResolveIn | None, Body(examples=ResolveIn.model_config["json_schema_extra"]
                                                                ["examples"])] = None,
-                        user: Grant = allow("watch:watch.resolve")) -> ResolvedOut:
+                        if_match: IfMatch = None, user: Grant = allow("watch:watch.resolve")) -> ResolvedOut:
     """Resolves an open watch by hand, with an optional comment of what was done, and publishes
     `watch.resolved`. The assignee (or whoever covers them today) or a supervisor of the watch's
     unit may do it; 403 `not_your_watch` for anyone else, 404 `watch_not_found`, 409
-    `watch_resolved` when it is already resolved (by hand or because its subject was dealt with)."""
-    row = await watches.resolve_watch(uow, user, watch_id, comment=body.comment if body else None)
+    `watch_resolved` when it is already resolved (by hand or because its subject was dealt with);
+    412 `etag_mismatch` with an If-Match that is not current (the watch fired again, moved or was
+    reassigned since it was read). The ETag answered is the resolved watch's."""
+    row = await watches.resolve_watch(uow, user, watch_id, comment=body.comment if body else None,
+                                      if_match=if_match)
+    response.headers["ETag"] = etag(row["revision"])
     return ResolvedOut(id=row["id"], kind=row["kind"], subject_id=row["subject_id"], resolved_at=row["resolved_at"],
                        resolved_by=row["resolved_by"], resolution=row["resolution"],
                        comment=row["resolution_comment"])

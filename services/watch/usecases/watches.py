@@ -1,4 +1,6 @@
-"""The watch list (bevakningslistan) and resolving a watch by hand."""
+"""The watch list (bevakningslistan), one watch, and resolving a watch by hand. A watch's
+`revision` (raised by every change of its row) is its ETag's number: a resolution sent with
+`if_match` is taken only for the version read (412 etag_mismatch otherwise)."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +15,7 @@ from services.watch.store import staff as staff_store
 from services.watch.store import watches as store
 from shared import errors
 from shared.access import Grant
+from shared.etag import ensure_current, etag
 from shared.pagination import page_of
 from shared.unit_of_work import UnitOfWork
 
@@ -43,19 +46,35 @@ async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, un
     return WatchList(today=today, counts=counts, items=items, next_cursor=next_cursor)
 
 
-async def resolve_watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, comment: str | None) -> asyncpg.Record:
-    """The assignee, or a supervisor of the unit, marks an open watch as dealt with (åtgärdad)."""
+async def get_watch(uow: UnitOfWork, user: Grant, watch_id: UUID) -> tuple[asyncpg.Record, date]:
+    """One watch, open or resolved, and today; for whoever may resolve it."""
     async with uow:
-        watch = await store.get(uow.conn, watch_id, for_update=True)
-        if watch is None:
-            raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
-        access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"],
-                                  covering=await _covering(uow, user, uow.today()), role=watch["role"])
+        watch = await _watch(uow, user, watch_id)
+        return watch, uow.today()
+
+
+async def resolve_watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, comment: str | None,
+                        if_match: str | None = None) -> asyncpg.Record:
+    """The assignee, or a supervisor of the unit, marks an open watch as dealt with (åtgärdad);
+    with `if_match`, only the version of the watch it names."""
+    async with uow:
+        watch = await _watch(uow, user, watch_id, for_update=True)
+        ensure_current(if_match, etag(watch["revision"]))
         ensure_open(watch)
         row = await store.resolve_one(uow.conn, watch_id=watch_id, at=uow.now(), by=user.sub,
                                       comment=resolution_comment(comment))
         publish_resolved(uow, [row])
     return row
+
+
+async def _watch(uow: UnitOfWork, user: Grant, watch_id: UUID, *, for_update: bool = False) -> asyncpg.Record:
+    """The watch, if the user may resolve it: its assignee, their cover today, or a supervisor of its unit."""
+    watch = await store.get(uow.conn, watch_id, for_update=for_update)
+    if watch is None:
+        raise errors.not_found("watch_not_found", "No such watch", str(watch_id))
+    access.ensure_may_resolve(user, assignee=watch["assignee"], unit=watch["unit"],
+                              covering=await _covering(uow, user, uow.today()), role=watch["role"])
+    return watch
 
 
 async def _covering(uow: UnitOfWork, user: Grant, today: date) -> tuple[str, ...]:

@@ -135,18 +135,19 @@ class Orders:
     async def confirmed_order(self, provider: dict, **kw) -> dict:
         order = await self.sent_order(provider, **kw)
         p = self.provider_client(provider)
-        assert (await p.get(f"/provider/orders/{order['id']}")).status_code == 200
-        confirmed = await p.post(f"/provider/orders/{order['id']}/confirm")
+        opened = await p.get(f"/provider/orders/{order['id']}")
+        assert opened.status_code == 200, opened.text
+        confirmed = await p.post(f"/provider/orders/{order['id']}/confirm", headers={"If-Match": opened.headers["ETag"]})
         assert confirmed.status_code == 200, confirmed.text
-        return order
+        return {**order, "etag": confirmed.headers["ETag"]}
 
     async def started_order(self, provider: dict, started_on: date | None = None, **kw) -> dict:
         order = await self.confirmed_order(provider, **kw)
         started = await self.provider_client(provider).post(
-            f"/provider/orders/{order['id']}/start",
+            f"/provider/orders/{order['id']}/start", headers={"If-Match": order["etag"]},
             json={"started_on": (started_on or today() - timedelta(days=10)).isoformat()})
         assert started.status_code == 200, started.text
-        return order
+        return {**order, "etag": started.headers["ETag"]}
 
     async def events(self, type_: str, *, at_least: int = 0, topic: str = "orders.events") -> list[dict]:
         """Data of every event of `type_` on the topic, with `_key` added."""

@@ -1,10 +1,12 @@
 """The provider's side of orders on the real database and broker: the inbox, opening,
 confirming, rejecting and starting, each refusal of an illegal move, and the provider scope."""
+import asyncio
 from datetime import timedelta
 
 import pytest
 
 from tests.integration.orders.helpers import assert_problem, orders, today  # noqa: F401
+from tests.stack import eventually
 
 
 async def test_open_confirm_start(orders):
@@ -14,17 +16,20 @@ async def test_open_confirm_start(orders):
 
     opened = await p.get(f"/provider/orders/{order['id']}")
     assert opened.status_code == 200, opened.text
+    assert opened.headers["ETag"] == (await orders.client().get(f"/orders/{order['id']}")).headers["ETag"]
     view = opened.json()
     assert (view["state"], view["intervention"], view["details"]) == ("opened", "home_help", order["details"])
     assert view["opened_at"] and view["person_id"] == order["person_id"]
     assert view["decision_valid_from"] and view["content_digest"] == order["content_digest"]
     again = await p.get(f"/provider/orders/{order['id']}")
     assert again.json()["opened_at"] == view["opened_at"], "a second read does not open it again"
+    assert again.headers["ETag"] == opened.headers["ETag"], "nor change its version"
 
-    confirmed = await p.post(f"/provider/orders/{order['id']}/confirm")
+    confirmed = await p.post(f"/provider/orders/{order['id']}/confirm", headers={"If-Match": opened.headers["ETag"]})
     assert confirmed.status_code == 200 and confirmed.json()["state"] == "confirmed"
     started_on = today() - timedelta(days=2)
-    started = await p.post(f"/provider/orders/{order['id']}/start", json={"started_on": started_on.isoformat()})
+    started = await p.post(f"/provider/orders/{order['id']}/start", headers={"If-Match": confirmed.headers["ETag"]},
+                           json={"started_on": started_on.isoformat()})
     assert started.status_code == 200, started.text
     assert (started.json()["state"], started.json()["started_on"]) == ("started", started_on.isoformat())
 
@@ -59,6 +64,106 @@ async def test_reject(orders):
     assert body["current_state"] == "rejected"
     assert_problem(await orders.client().post(f"/orders/{order['id']}/recall", json={"reason": "x"}),
                    409, "illegal_transition")
+
+
+async def test_confirm_and_start_with_a_stale_etag_are_412_and_change_nothing(orders):
+    """The ETag the provider's read answers (after opening) is the one to send: the order's
+    version before it was opened, or a tag that is no ETag at all, is 412 `etag_mismatch` and
+    neither confirms nor starts; the current one does, and answers the order's next version,
+    the same the municipality's read then shows."""
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    municipality, p = orders.client(), orders.provider_client(provider, "petra")
+    url = f"/provider/orders/{order['id']}"
+    before_opening = (await municipality.get(f"/orders/{order['id']}")).headers["ETag"]
+    opened = await p.get(url)
+    assert opened.status_code == 200 and opened.headers["ETag"] != before_opening, opened.text
+
+    async def as_it_is() -> tuple[str, str, str | None]:
+        read = await municipality.get(f"/orders/{order['id']}")
+        return read.json()["state"], read.headers["ETag"], read.json()["started_on"]
+
+    for stale in (before_opening, "not-an-etag", '"0"'):
+        problem = assert_problem(await p.post(f"{url}/confirm", headers={"If-Match": stale}), 412, "etag_mismatch")
+        assert opened.headers["ETag"] in problem["detail"]
+        assert await as_it_is() == ("opened", opened.headers["ETag"], None)
+    confirmed = await p.post(f"{url}/confirm", headers={"If-Match": opened.headers["ETag"]})
+    assert confirmed.status_code == 200 and confirmed.json()["state"] == "confirmed", confirmed.text
+    assert confirmed.headers["ETag"] not in (before_opening, opened.headers["ETag"])
+    assert await as_it_is() == ("confirmed", confirmed.headers["ETag"], None)
+    assert (await p.get(url)).headers["ETag"] == confirmed.headers["ETag"]
+
+    started_on = (today() - timedelta(days=1)).isoformat()
+    assert_problem(await p.post(f"{url}/start", headers={"If-Match": opened.headers["ETag"]},
+                                json={"started_on": started_on}), 412, "etag_mismatch")
+    assert await as_it_is() == ("confirmed", confirmed.headers["ETag"], None)
+    started = await p.post(f"{url}/start", headers={"If-Match": confirmed.headers["ETag"]},
+                           json={"started_on": started_on})
+    assert started.status_code == 200 and started.json()["started_on"] == started_on, started.text
+    assert started.headers["ETag"] not in (opened.headers["ETag"], confirmed.headers["ETag"])
+    assert await as_it_is() == ("started", started.headers["ETag"], started_on)
+    assert [e for e in await orders.events("order.started") if e["order_id"] == order["id"]] != []
+    assert len([e for e in await orders.events("order.confirmed") if e["order_id"] == order["id"]]) == 1
+
+
+async def test_two_provider_users_read_the_order_and_the_second_to_answer_gets_412(orders):
+    """Two users of the provider open the same order; one rejects it; the other's confirmation,
+    with the ETag they read, is 412 `etag_mismatch` (not a confirmation of what was rejected)
+    and the order stays rejected; a rejection with a stale ETag is 412 too."""
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    petra, pelle = orders.provider_client(provider, "petra"), orders.provider_client(provider, "pelle")
+    url = f"/provider/orders/{order['id']}"
+    before_opening = (await orders.client().get(f"/orders/{order['id']}")).headers["ETag"]
+    read_by_petra = (await petra.get(url)).headers["ETag"]
+    assert (await pelle.get(url)).headers["ETag"] == read_by_petra
+    assert_problem(await petra.post(f"{url}/reject", headers={"If-Match": before_opening},
+                                    json={"reason": "Ingen kapacitet"}), 412, "etag_mismatch")
+    assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "opened"
+    rejected = await petra.post(f"{url}/reject", headers={"If-Match": read_by_petra},
+                                json={"reason": "Ingen kapacitet"})
+    assert rejected.status_code == 200 and rejected.json()["state"] == "rejected", rejected.text
+    assert rejected.headers["ETag"] != read_by_petra
+
+    assert_problem(await pelle.post(f"{url}/confirm", headers={"If-Match": read_by_petra}), 412, "etag_mismatch")
+    read = await orders.client().get(f"/orders/{order['id']}")
+    assert (read.json()["state"], read.headers["ETag"]) == ("rejected", rejected.headers["ETag"])
+    assert [h["action"] for h in read.json()["history"]] == ["create", "send", "open", "reject"]
+
+
+async def test_a_change_committed_while_the_confirmation_waited_for_the_order_is_412(orders):
+    """The ETag is checked against the order as it is once locked: a confirmation that waits for
+    the order while a recall commits is 412 `etag_mismatch`, not taken against the version
+    before the recall (nor the 409 of a recalled order)."""
+    provider = await orders.provider()
+    order = await orders.sent_order(provider)
+    p = orders.provider_client(provider)
+    url = f"/provider/orders/{order['id']}"
+    tag = (await p.get(url)).headers["ETag"]
+    conn = await orders.env.db()
+    try:
+        async with conn.transaction():
+            await conn.execute("SELECT 1 FROM orders.orders WHERE id = $1::uuid FOR UPDATE", order["id"])
+            confirming = asyncio.create_task(p.post(f"{url}/confirm", headers={"If-Match": tag}))
+
+            async def waiting() -> bool:
+                probe = await orders.env.db()
+                try:
+                    return bool(await probe.fetchval(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        " AND query LIKE '%FROM orders%FOR UPDATE%' AND pid <> $1", conn.get_server_pid()))
+                finally:
+                    await probe.close()
+            assert await eventually(waiting, timeout=20), "the confirmation never waited for the order"
+            # What a recall by the municipality writes (services/orders/store/orders.py: move).
+            await conn.execute("UPDATE orders.orders SET state = 'recalled', recalled_at = now() WHERE id = $1::uuid",
+                               order["id"])
+            await conn.execute("INSERT INTO orders.order_history (order_id, action, from_state, to_state, actor, at)"
+                               " VALUES ($1::uuid, 'recall', 'opened', 'recalled', 'anna', now())", order["id"])
+        assert_problem(await confirming, 412, "etag_mismatch")
+    finally:
+        await conn.close()
+    assert (await orders.client().get(f"/orders/{order['id']}")).json()["state"] == "recalled"
 
 
 @pytest.mark.parametrize("steps,action,body,current", [

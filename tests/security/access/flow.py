@@ -173,11 +173,12 @@ async def run_flow(env: TestEnv, procs: dict, clients: dict[str, httpx.AsyncClie
 
     f.order_id = await sent_order()
     provider = dict(role="provider_user", sub="utforare")
-    await f.call("orders", "GET", f"/provider/orders/{f.order_id}", **provider, expect=200)
-    await f.call("orders", "POST", f"/provider/orders/{f.order_id}/confirm", **provider, expect=200)
+    opened = await f.call("orders", "GET", f"/provider/orders/{f.order_id}", **provider, expect=200)
+    confirmed = await f.call("orders", "POST", f"/provider/orders/{f.order_id}/confirm", **provider, expect=200,
+                             headers={"If-Match": opened.headers["ETag"]})
     started_on = today - timedelta(days=2)
     await f.call("orders", "POST", f"/provider/orders/{f.order_id}/start", **provider, expect=200,
-                 json={"started_on": started_on.isoformat()})
+                 headers={"If-Match": confirmed.headers["ETag"]}, json={"started_on": started_on.isoformat()})
     delivered_on = today - timedelta(days=1)
     await f.call("orders", "POST", f"/provider/orders/{f.order_id}/deliveries", **provider, expect=201,
                  headers={"Idempotency-Key": "leverans-1"}, json={"delivered_on": delivered_on.isoformat(), "minutes": 90})

@@ -101,6 +101,7 @@ NOT_PERSON_DATA: dict[tuple[str, str], str] = {
     # Their lists name cases and orders by id only; whoever follows such an id to the case or
     # order reads it (and is logged) in the registry, the journal or orders.
     ("watch", "/watches"): "work items naming cases and orders by id; the watch service holds no person",
+    ("watch", "/watches/{watch_id}"): "one such work item, open or resolved; no person",
     ("watch", "/reports/unexecuted-decisions"):
         "a unit's decisions by id and date, with gender and year of birth as IVO's report asks; no person id,"
         " name, number or address",
