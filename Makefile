@@ -75,6 +75,6 @@ bench-all: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench
 
 ## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events,
-## bench-worklists.
+## bench-worklists, bench-replicas.
 bench-%: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench $*
