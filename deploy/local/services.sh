@@ -10,8 +10,7 @@ STATE=$ROOT/.local/services
 PIDFILE=$STATE/honcho.pid
 LOG=$STATE/services.log
 REPLICAS_FILE=$STATE/replicas
-SERVICES=(registry:8001 journal:8002 orders:8003 watch:8004 notify:8005)
-WEB_PORT=8006
+SERVICES=(registry:8001 journal:8002 orders:8003 watch:8004 notify:8005 web:8006)
 REPLICAS=${REPLICAS:-}
 
 running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
@@ -39,7 +38,7 @@ start() {
   if ! [[ $REPLICAS =~ ^[1-9]$ ]]; then echo "REPLICAS must be 1 to 9, not '$REPLICAS'" >&2; exit 2; fi
   if running; then
     if [[ $now != "$REPLICAS" ]]; then
-      echo "services already running with $now replicas each; make down first" >&2; exit 1
+      echo "services already running with REPLICAS=$now; make down first" >&2; exit 1
     fi
     echo "services already running (honcho pid $(cat "$PIDFILE"))" >&2
   else
@@ -51,7 +50,9 @@ start() {
     export OTEL_BSP_SCHEDULE_DELAY=${OTEL_BSP_SCHEDULE_DELAY:-1000}
     # setsid: the runner outlives the `make` that started it; PATH: honcho's children use the venv.
     local concurrency=""
-    for entry in "${SERVICES[@]}"; do concurrency+="${concurrency:+,}${entry%%:*}=$REPLICAS"; done
+    for entry in "${SERVICES[@]}"; do
+      [[ ${entry%%:*} == web ]] || concurrency+="${concurrency:+,}${entry%%:*}=$REPLICAS"
+    done
     PATH="$ROOT/.venv/bin:$PATH" setsid "$ROOT/.venv/bin/honcho" -d "$ROOT" -f "$ROOT/Procfile" start \
       -c "$concurrency" >>"$LOG" 2>&1 < /dev/null &
     echo $! >"$PIDFILE"
@@ -60,10 +61,9 @@ start() {
   deadline=$((SECONDS + 120)) t0=$SECONDS
   for entry in "${SERVICES[@]}"; do
     local name=${entry%%:*} port=${entry##*:}
-    if (( REPLICAS == 1 )); then ready "$name" "$port"; continue; fi
+    if (( REPLICAS == 1 )) || [[ $name == web ]]; then ready "$name" "$port"; continue; fi
     for n in $(seq 1 "$REPLICAS"); do ready "$name.$n" $((port + 10 * (n - 1))); done
   done
-  ready web "$WEB_PORT"
   echo "  logs: $LOG"
 }
 
