@@ -28,7 +28,7 @@ the stream goes on meanwhile, and after it:
 - each order's two timers fired once: one watch of each kind per order, triggered once, and one
   `watch.raised` and one `watch.escalated` for it on the topic.
 
-About 70 to 90 s.
+About a minute; up to 90 s on a busy machine.
 """
 import asyncio
 import json
