@@ -15,13 +15,14 @@ venv: $(STAMP)
 
 ## Start PostgreSQL, Kafka, the five services and the web; wait until every /ready answers; load the
 ## local staff directory (deploy/local/staff.yaml; loading it again changes nothing).
+## `make up REPLICAS=2`: two processes of each service (replica n on its port + 10 * (n - 1)).
 up: venv
 	@deploy/local/postgres.sh start
 	@deploy/local/kafka.sh start
-	@deploy/local/services.sh start
+	@REPLICAS=$(REPLICAS) deploy/local/services.sh start
 	@OMSORG_ENV=$${OMSORG_ENV:-dev} $(VENV)/bin/python -m services.registry.seed_staff deploy/local/staff.yaml
 
-## Stop what `make up` started (data in .local/ is kept).
+## Stop what `make up` started, every replica (data in .local/ is kept).
 down:
 	@deploy/local/services.sh stop
 	@deploy/local/kafka.sh stop
@@ -74,6 +75,6 @@ bench-all: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench
 
 ## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events,
-## bench-worklists.
+## bench-worklists, bench-replicas.
 bench-%: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench $*

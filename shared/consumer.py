@@ -45,7 +45,7 @@ Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
 class EventConsumer:
     def __init__(self, service: str, handlers: dict[str, Handler],
-                 work: Work, producer: AIOKafkaProducer, settings: Settings):
+                 work: Work, producer: AIOKafkaProducer, settings: Settings, faults: Faults | None = None):
         unknown = set(handlers) - set(EVENT_TYPES)
         if unknown:
             raise ValueError(f"handlers for unknown event types: {sorted(unknown)}")
@@ -55,7 +55,7 @@ class EventConsumer:
         self.work = work
         self.producer = producer
         self.settings = settings
-        self.faults = Faults(settings.fault)
+        self.faults = faults or Faults(settings.fault)
         # Read by the metrics: per topic, messages not yet processed, and when that was last
         # measured (epoch seconds; 0: never). Measured every `lag_seconds` by a loop of its own,
         # so the lag grows while a handler waits for the database, and the measurement time stops
@@ -95,6 +95,9 @@ class EventConsumer:
                     # crash, they are skipped again).
                     if uncommitted and (any(t.result() for t in handled)
                                         or loop.time() - committed_at >= SKIPPED_COMMIT_SECONDS):
+                        if self.faults:  # the batch's effects committed, its offsets not: read again
+                            self.faults.kill_at("consumer_before_offsets", *{
+                                _first_headers(m.headers).get("ce_type", "") for ms in batches.values() for m in ms})
                         await consumer.commit()
                         committed_at, uncommitted = loop.time(), False
                 except asyncio.CancelledError:

@@ -11,6 +11,10 @@ class Faults:
     def __init__(self, spec: str = ""):
         self._points = {p.strip() for p in spec.split(",") if p.strip()}
 
+    def __bool__(self) -> bool:
+        """Whether any point is named."""
+        return bool(self._points)
+
     def kill_at(self, point: str, *about: str) -> None:
         """Die as `kill -9` would: no cleanup, no flush, nothing committed after this line."""
         if point in self._points or any(f"{point}:{what}" in self._points for what in about):

@@ -73,7 +73,8 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         workers = [relay.run(), relay.measure_every()]
         consumer = None
         if service.handlers:
-            consumer = EventConsumer(service.name, dict(service.handlers), app.state.work, producer, settings)
+            consumer = EventConsumer(service.name, dict(service.handlers), app.state.work, producer, settings,
+                                     faults)
             workers.append(consumer.run())
         _observe_workers(service.name, relay, consumer)
         workers += [worker(app) for worker in service.workers]
