@@ -27,6 +27,10 @@ class Clock:
         return local_date(self.now())
 
 
+class ClockBackwards(ValueError):
+    """An adjustable clock asked to move back."""
+
+
 class AdjustableClock(Clock):
     """A clock that runs with real time plus an offset that, once set, may only grow.
 
@@ -46,6 +50,6 @@ class AdjustableClock(Clock):
             raise ValueError("time must carry a time zone")
         current = self.now()
         if moment < current:
-            raise ValueError(f"the clock only moves forward; it is already {current.isoformat()}")
+            raise ClockBackwards(f"the clock only moves forward; it is already {current.isoformat()}")
         self._offset += moment - current
         return self.now()

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from shared import errors
-from shared.clock import AdjustableClock
+from shared.clock import AdjustableClock, ClockBackwards
 from shared.unit_of_work import UnitOfWork
 
 
@@ -32,7 +32,7 @@ async def move_clock(uow: UnitOfWork, timers: Timers, *, to: datetime) -> tuple[
         raise errors.invalid("time_zone_missing", "The time needs a time zone", "e.g. 2025-04-23T10:00:00+02:00")
     try:
         now, fired = await timers.after(lambda: clock.advance_to(to))
-    except ValueError as exc:
+    except ClockBackwards as exc:  # only the move itself: a timer that fails to fire is not this
         raise errors.conflict("clock_backwards", "The clock only moves forward", str(exc)) from exc
     timers.wake()
     return now, fired
