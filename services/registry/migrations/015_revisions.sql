@@ -2,12 +2,7 @@
 -- reads and sends back in If-Match, so that a close, a removal or a hand-over applies only to
 -- the case as read (412 etag_mismatch otherwise). Adding a column with a constant default
 -- rewrites nothing, however many rows there are.
-CREATE FUNCTION raise_revision() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.revision := OLD.revision + 1;
-    RETURN NEW;
-END $$;
-
+-- The trigger function raise_revision() is the shared one (shared/migrations/002).
 ALTER TABLE cases ADD COLUMN revision bigint NOT NULL DEFAULT 1;
 CREATE TRIGGER cases_revision BEFORE UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION raise_revision();
 
