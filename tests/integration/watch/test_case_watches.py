@@ -19,13 +19,6 @@ from tests.integration.watch.helpers import Upstream, armed, fetch, move_clock, 
 SE = ZoneInfo("Europe/Stockholm")
 
 
-@pytest.fixture
-async def watch(env):
-    proc = env.start("watch")
-    await proc.wait_ready()
-    return proc
-
-
 def morning(day: date, minutes: int = 1) -> datetime:
     return datetime.combine(day, time(6, minutes), SE)
 

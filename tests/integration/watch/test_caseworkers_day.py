@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from services.watch.domain.calendar import add_months
 from shared.events.catalog import (
@@ -36,13 +35,6 @@ from tests.integration.watch.helpers import (
 from tests.stack import eventually
 
 SE = ZoneInfo("Europe/Stockholm")
-
-
-@pytest.fixture
-async def watch(env):
-    proc = env.start("watch")
-    await proc.wait_ready()
-    return proc
 
 
 def morning(day: date, minutes: int = 1) -> datetime:

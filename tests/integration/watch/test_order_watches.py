@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-import pytest
 
 from shared.events.catalog import OrderRecalled
 from tests import clock
@@ -33,13 +32,6 @@ def next_maundy_thursday(after: date) -> date:
         if good_friday - timedelta(days=1) > after:
             return good_friday - timedelta(days=1)
     raise AssertionError("no Easter ahead")
-
-
-@pytest.fixture
-async def watch(env):
-    proc = env.start("watch")
-    await proc.wait_ready()
-    return proc
 
 
 async def test_order_sent_on_maundy_thursday_raises_its_watch_on_wednesday_after_easter_and_not_before(env, watch):

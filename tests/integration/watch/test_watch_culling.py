@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from services.watch.domain.rules import configure
 from services.watch.domain.watches import timer
@@ -27,13 +26,6 @@ from tests.integration.watch.helpers import Upstream, armed, fetch, move_clock, 
 from tests.stack import eventually
 
 SE = ZoneInfo("Europe/Stockholm")
-
-
-@pytest.fixture
-async def watch(env):
-    proc = env.start("watch")
-    await proc.wait_ready()
-    return proc
 
 
 async def subject_ids(env, case_id, inquiry_id) -> list[uuid.UUID]:

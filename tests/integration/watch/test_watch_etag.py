@@ -4,19 +4,11 @@ a resolution sent with an ETag the watch no longer has (it was reassigned since 
 import uuid
 
 import httpx
-import pytest
 
 from shared.events.catalog import CaseReassigned
 from tests import clock
 from tests.integration.watch.helpers import Upstream, armed, fire_times, move_clock, order_sent, watch_list
 from tests.stack import eventually
-
-
-@pytest.fixture
-async def watch(env):
-    proc = env.start("watch")
-    await proc.wait_ready()
-    return proc
 
 
 async def test_resolving_a_watch_reassigned_since_it_was_read_is_412_and_the_current_etag_resolves_it(env, watch):

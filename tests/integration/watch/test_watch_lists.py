@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from services.watch.domain.calendar import add_business_days, local_date, morning_of
 from services.watch.domain.rules import configure
@@ -21,13 +20,6 @@ CASEWORKERS = [f"cw{i}" for i in range(10)]
 
 def unit_of(caseworker: str) -> str:
     return "vuxen" if int(caseworker[2:]) < 5 else "barn"
-
-
-@pytest.fixture
-async def watch(env):
-    proc = env.start("watch")
-    await proc.wait_ready()
-    return proc
 
 
 def ranked(watches: list[dict], today: date) -> list[dict]:
