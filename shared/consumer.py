@@ -45,7 +45,7 @@ Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
 class EventConsumer:
     def __init__(self, service: str, handlers: dict[str, Handler],
-                 work: Work, producer: AIOKafkaProducer, settings: Settings, faults: Faults | None = None):
+                 work: Work, producer: AIOKafkaProducer, settings: Settings, faults: Faults):
         unknown = set(handlers) - set(EVENT_TYPES)
         if unknown:
             raise ValueError(f"handlers for unknown event types: {sorted(unknown)}")
@@ -55,7 +55,7 @@ class EventConsumer:
         self.work = work
         self.producer = producer
         self.settings = settings
-        self.faults = faults or Faults(settings.fault)
+        self.faults = faults
         # Read by the metrics: per topic, messages not yet processed, and when that was last
         # measured (epoch seconds; 0: never). Measured every `lag_seconds` by a loop of its own,
         # so the lag grows while a handler waits for the database, and the measurement time stops

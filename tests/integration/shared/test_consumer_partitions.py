@@ -11,6 +11,7 @@ from aiokafka import AIOKafkaProducer
 from shared.clock import Clock
 from shared.consumer import EventConsumer
 from shared.db import create_pool, migrate
+from shared.faults import Faults
 from shared.kafka import ensure_topics, kafka_options
 from shared.outbox import Outbox
 from shared.unit_of_work import Work
@@ -38,7 +39,8 @@ async def test_two_replicas_over_six_partitions_keep_each_cases_order(env):
 
     producer = AIOKafkaProducer(**kafka_options(settings))
     await producer.start()
-    consumers = [EventConsumer("ordered", {"case.opened": recorder(n)}, work, producer, settings) for n in (1, 2)]
+    consumers = [EventConsumer("ordered", {"case.opened": recorder(n)}, work, producer, settings, Faults())
+                 for n in (1, 2)]
     tasks = [asyncio.create_task(c.run()) for c in consumers]
     sent = defaultdict(list)
     try:
