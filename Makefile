@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down demo test venv unit bench bench-all alerts helm-check
+.PHONY: up down demo test venv unit bench bench-all soak alerts helm-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ bench: venv
 ## Every benchmark in bench/, the deep per-service ones too (the registry's 1M persons take long).
 bench-all: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench
+
+## The soak: two replicas of each service, whole journeys at a constant rate for ten minutes, one
+## replica killed with SIGKILL every minute; then nothing lost, nothing doubled, no memory growth
+## (bench/soak.py; about 14 minutes in all; `make soak SOAK="--minutes 3"` for a shorter one).
+soak: venv
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench.soak $(SOAK)
 
 ## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events,
 ## bench-worklists, bench-replicas.
