@@ -53,7 +53,7 @@ async def open_order(order_id: UUID, response: Response, uow: UnitOfWorkDep, use
              responses={200: {"description": "The order as confirmed", "headers": ETAG}},
              summary="Confirm (bekräfta) an opened order; from now on it cannot be recalled")
 async def confirm_order(order_id: UUID, response: Response, uow: UnitOfWorkDep, if_match: IfMatch = None,
-                        user: Grant = Reader) -> ProviderOrderOut:
+                        user: Grant = Answerer) -> ProviderOrderOut:
     """Confirms (bekräftar) an opened order and publishes `order.confirmed`; from now on the
     municipality cannot recall it. The order must have been read first: 409
     `illegal_transition` for one not opened, or in any other state; 412 `etag_mismatch` with an
@@ -66,7 +66,7 @@ async def confirm_order(order_id: UUID, response: Response, uow: UnitOfWorkDep, 
              responses={200: {"description": "The order as rejected", "headers": ETAG}},
              summary="Reject (avvisa) an opened order")
 async def reject_order(order_id: UUID, body: RejectIn, response: Response, uow: UnitOfWorkDep,
-                       if_match: IfMatch = None, user: Grant = Reader) -> ProviderOrderOut:
+                       if_match: IfMatch = None, user: Grant = Answerer) -> ProviderOrderOut:
     """Rejects (avvisar) an opened order with a reason and publishes `order.rejected`; the
     municipality may then order from another provider. 409 `illegal_transition` for
     an order that is not opened; 412 `etag_mismatch` with an If-Match that is not current.
@@ -79,7 +79,7 @@ async def reject_order(order_id: UUID, body: RejectIn, response: Response, uow: 
              responses={200: {"description": "The order as started", "headers": ETAG}},
              summary="Report that the intervention has started (verkställd) on a date")
 async def start_order(order_id: UUID, body: StartIn, response: Response, uow: UnitOfWorkDep,
-                      if_match: IfMatch = None, user: Grant = Reader) -> ProviderOrderOut:
+                      if_match: IfMatch = None, user: Grant = Answerer) -> ProviderOrderOut:
     """Reports that the intervention began on `started_on`: the decision is carried out
     (verkställt), and `order.started` is published. Only a confirmed order (409
     `illegal_transition`); the date must be within the decision's validity (409

@@ -107,6 +107,16 @@ def test_a_route_shows_its_action_in_openapi(route_actions):
     assert ACTION_EXTENSION == "x-omsorg-action"
 
 
+def test_a_providers_answers_are_guarded_by_the_answer_action_and_its_reads_by_the_read_action(route_actions):
+    """The policy file says what each action covers: reading is the inbox and opening an order,
+    answering is confirming, rejecting, starting and reporting delivered time."""
+    answers = {f"orders: POST /provider/orders/{{order_id}}/{step}"
+               for step in ("confirm", "reject", "start", "deliveries")}
+    assert route_actions["orders:provider_order.answer"] == answers
+    assert route_actions["orders:provider_order.read"] == {"orders: GET /provider/orders",
+                                                            "orders: GET /provider/orders/{order_id}"}
+
+
 def test_the_widest_scope_of_several_roles_wins():
     both = Principal(sub="g", roles=["caseworker", "supervisor"], unit="vuxen")
     assert grant_for(both, "registry:case.read").scope == "all_units"
