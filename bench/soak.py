@@ -16,11 +16,13 @@ killed (the first replica of registry, journal, orders, watch, notify in turn) a
 started in its place; the second replica of each service lives throughout, and its resident
 memory is compared between the end of the first minute and the end of the soak.
 
-A request cut off by a kill (a transport error) is sent again to another replica when it is safe
-to repeat: reads, requests with an Idempotency-Key, and state changes whose repetition answers
-409 and can be checked by reading the state. The registry's creating requests have no
-Idempotency-Key: one cut off there is counted and its journey given up (it may or may not have
-been made; it is never made twice). Every other answer that is not the expected one is an error.
+A request refused by a dead replica is sent to another. One cut off by a kill mid-request is sent
+again to another replica when it is safe to repeat: reads, requests with an Idempotency-Key (the
+case's opening among them), and state changes whose repetition answers 409 and can be checked by
+reading the state. Registering the person, starting the investigation and making the decision
+are not repeated (a second registration or decision is refused, not doubled, but the journey
+could not go on): one cut off there is counted and its journey given up. Every other answer that
+is not the expected one is an error.
 
 Afterwards, when the outboxes are drained and the consumers have caught up:
 - orders holds each finished journey's case, decision and order once; every order confirmed,
@@ -157,7 +159,9 @@ class Journey:
                                     json=body)).json()
 
         person = await registry("/persons", {"pin": make_pin(), "first_name": "Karin", "last_name": "Berg"})
-        case = await registry("/cases", {"unit": UNIT, "kind": "SoL", "person_id": person["id"]})
+        case = (await self.call("registry", "POST", "/cases", repeatable=True, expect=(200, 201),
+                                headers=worker | {"Idempotency-Key": f"case-{person['id']}"},
+                                json={"unit": UNIT, "kind": "SoL", "person_id": person["id"]})).json()
         await registry(f"/cases/{case['id']}/investigations", {})
         decision = await registry(f"/cases/{case['id']}/decisions", {
             "intervention": "home_help", "reasons": "Behov av stöd i hemmet.",

@@ -22,21 +22,28 @@ from services.registry.api.models import (
 from services.registry.usecases import cases, inquiries, investigations
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.api import IdempotencyKey, IfMatch, PageDep, UnitOfWorkDep
 from shared.pagination import Page
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 investigation_router = APIRouter(prefix="/investigations", tags=["cases"])
 
 
-@router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)")
-async def create_case(body: CaseIn, uow: UnitOfWorkDep, user: Grant = allow("registry:case.open")) -> CaseOut:
+@router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)",
+             responses={200: {"description": "A retry: the case this Idempotency-Key opened before"}})
+async def create_case(body: CaseIn, response: Response, uow: UnitOfWorkDep, idempotency_key: IdempotencyKey = None,
+                      user: Grant = allow("registry:case.open")) -> CaseOut:
     """Opens a case (ärende) of a kind in one of the caller's units about a registered person and
     publishes `case.opened`. The responsible caseworker is the caller unless `caseworker` names
-    another. Caseworkers and supervisors of the unit (403 `other_unit` otherwise); 422
-    `person_not_found` for a person not registered."""
-    return CaseOut.of(await cases.open_case(uow, user, unit=body.unit, kind=body.kind, person_id=body.person_id,
-                                                   caseworker=body.caseworker))
+    another. With an Idempotency-Key, a retry (a request cut off, sent again) answers 200 with
+    the case the first request opened, never a second case; the same key with another request is
+    409 `idempotency_key_reused`. Caseworkers and supervisors of the unit (403 `other_unit`
+    otherwise); 422 `person_not_found` for a person not registered."""
+    row, opened = await cases.open_case_once(uow, user, key=idempotency_key, unit=body.unit, kind=body.kind,
+                                             person_id=body.person_id, caseworker=body.caseworker)
+    if not opened:
+        response.status_code = 200
+    return CaseOut.of(row)
 
 
 @router.get("/{case_id}", response_model=CaseOut, summary="Read a case",

@@ -8,12 +8,21 @@ import asyncpg
 
 async def insert(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str,
                  person_id: UUID, opened_on: date, opened_by: str, caseworker: str,
-                 import_ref: str | None = None) -> asyncpg.Record:
+                 import_ref: str | None = None, idempotency_key: str | None = None,
+                 request_hash: str | None = None) -> asyncpg.Record | None:
+    """The case opened; None when the opener already used the Idempotency-Key (a concurrent
+    retry committed first)."""
     return await conn.fetchrow(
-        "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *",
-        case_id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref,
+        "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref,"
+        " idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT (opened_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *",
+        case_id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref, idempotency_key, request_hash,
     )
+
+
+async def by_key(conn: asyncpg.Connection, opened_by: str, idempotency_key: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM cases WHERE opened_by = $1 AND idempotency_key = $2",
+                               opened_by, idempotency_key)
 
 
 async def imported(conn: asyncpg.Connection, import_ref: str) -> bool:

@@ -8,7 +8,7 @@ from uuid6 import uuid7
 from services.registry.domain import process
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
-from shared import errors
+from shared import errors, idempotency
 from shared.access.policy import Grant, policy
 from shared.etag import ensure_current, etag
 from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored
@@ -48,11 +48,13 @@ async def case_to_work_on(uow: UnitOfWork, user: Grant, case_id: UUID, *, if_mat
 
 async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, person_id: UUID,
                     opened_on: date | None = None, opened_by: str | None = None,
-                    import_ref: str | None = None, caseworker: str | None = None) -> Record:
+                    import_ref: str | None = None, caseworker: str | None = None,
+                    idempotency_key: str | None = None, request_hash: str | None = None) -> Record | None:
     """Open a case about a registered person in a unit of the user's and publish `case.opened`.
     Opened today by the user, unless an import says when and under which reference. The
     responsible caseworker (ansvarig handläggare) is the opener unless `caseworker` names another
-    of the unit."""
+    of the unit. None, and nothing published, when the opener's Idempotency-Key is taken
+    (open_case_once)."""
     user.ensure_unit(unit)
     async with uow:
         person = await person_store.get(uow.conn, person_id)
@@ -60,12 +62,37 @@ async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, perso
             raise errors.invalid("person_not_found", "The case's person is not registered", str(person_id))
         row = await store.insert(uow.conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
                                  opened_on=opened_on or uow.today(), opened_by=opened_by or user.sub,
-                                 caseworker=caseworker or opened_by or user.sub, import_ref=import_ref)
+                                 caseworker=caseworker or opened_by or user.sub, import_ref=import_ref,
+                                 idempotency_key=idempotency_key, request_hash=request_hash)
+        if row is None:
+            return None
         uow.publish(CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"], person_id=row["person_id"],
                                opened_on=row["opened_on"], caseworker=row["caseworker"],
                                person_ref=person_ref(person["pin"], uow.settings.person_ref_key)),
                     key=str(row["id"]), subject=f"case/{row['id']}")
     return row
+
+
+async def open_case_once(uow: UnitOfWork, user: Grant, *, key: str | None, unit: str, kind: str,
+                         person_id: UUID, caseworker: str | None = None) -> tuple[Record, bool]:
+    """Open a case, or, for a retry with the same Idempotency-Key, answer the case the first
+    request opened (True: opened now). The same key with another request is refused."""
+    if key is None:
+        return await open_case(uow, user, unit=unit, kind=kind, person_id=person_id, caseworker=caseworker), True
+    request = idempotency.fingerprint({"unit": unit, "kind": kind, "person_id": person_id, "caseworker": caseworker})
+    async with uow:
+        earlier = await store.by_key(uow.conn, user.sub, key)
+        if earlier is None:
+            row = await open_case(uow, user, unit=unit, kind=kind, person_id=person_id, caseworker=caseworker,
+                                  idempotency_key=key, request_hash=request)
+            if row is not None:
+                return row, True
+            earlier = await store.by_key(uow.conn, user.sub, key)  # a concurrent retry committed first
+            if earlier is None:
+                raise idempotency.in_progress()
+        idempotency.ensure_same_request(earlier["request_hash"], request)
+        uow.log_read(user, resource=f"case/{earlier['id']}", person_id=earlier["person_id"])
+        return earlier, False
 
 
 async def read_case(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record:
