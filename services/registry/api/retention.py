@@ -144,13 +144,13 @@ class RemovalIn(BaseModel):
             f"{code} ({words})" for code, words in retention_rules.REMOVAL_REASONS.items()))
 
 
-@router.post("/removals", status_code=201, response_model=CullingMade,
+@router.post("/removals", status_code=201, response_model=CullingOut,
              responses={200: {"description": "A retry: the removal this Idempotency-Key made before"},
                         201: {"description": "The removal, a culling under registered_by_mistake"}},
              summary="Remove a person registered by mistake, with everything about them in every service")
 async def remove_registered_by_mistake(body: RemovalIn, response: Response, uow: UnitOfWorkDep,
                                        idempotency_key: IdempotencyKey = None,
-                                       user: Grant = allow("registry:retention.remove")) -> CullingMade:
+                                       user: Grant = allow("registry:retention.remove")) -> CullingOut:
     """Removes a person whose registration itself was wrong (a wrong personnummer, a report about
     someone else) and everything about them from every service, without waiting for a due date:
     one culling under the rule `registered_by_mistake`, carried out and confirmed by each service
@@ -161,11 +161,10 @@ async def remove_registered_by_mistake(body: RemovalIn, response: Response, uow:
     404 `person_not_found`; 422 for a reason not in the list. The registry keeps that a removal
     happened (when, by whom, the reason's code) and nothing of whose once every service has
     confirmed. With an Idempotency-Key, a retry answers 200 with what the key made. Support only
-    (403 otherwise)."""
+    (403 otherwise). The answer's Location is the culling's own URL."""
     made, created = await retention.remove_registered_by_mistake(uow, user, person_id=body.person_id,
                                                                  reason=body.reason,
                                                                  idempotency_key=idempotency_key)
-    response.headers["Location"] = f"/retention/cullings/{made['id']}"
     if not created:
         response.status_code = 200
-    return CullingMade(**made)
+    return CullingOut(**made)

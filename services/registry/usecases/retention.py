@@ -174,7 +174,7 @@ async def remove_registered_by_mistake(uow: UnitOfWork, user: Grant, *, person_i
         if idempotency_key and (earlier := await culling_store.approval_by_key(conn, user.sub, idempotency_key)):
             idempotency.ensure_same_request(earlier["request_hash"], request)
             [row] = await culling_store.of_approval(conn, earlier["id"])
-            return {**await _culling(uow, row["id"]), "person_id": row["person_id"]}, False
+            return await _culling(uow, row["id"]), False
         await culling_store.lock_persons(conn, [person_id])
         if await culling_store.pending_for(conn, [person_id]):
             raise _already_approved([person_id])
@@ -196,7 +196,7 @@ async def remove_registered_by_mistake(uow: UnitOfWork, user: Grant, *, person_i
                                  reason=reason)
         # Who removed, when: the entry names the culling, never the person removed.
         uow.log_read(user, resource=f"retention/cullings/{culling_id}", person_ids=[], action="remove")
-        return {**await _culling(uow, culling_id), "person_id": person_id}, True
+        return await _culling(uow, culling_id), True
 
 
 def _already_approved(person_ids: list[UUID]) -> errors.DomainError:
