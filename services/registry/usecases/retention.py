@@ -97,7 +97,7 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
         await culling_store.lock_persons(conn, persons)
         pending = await culling_store.pending_for(conn, persons)
         if pending:
-            raise _already_approved(pending)
+            raise already_approved(pending)
         today, now = uow.today(), uow.now()
         unknown, not_due = [], []
         for person_id in persons:
@@ -136,13 +136,13 @@ async def _cull(uow: UnitOfWork, user: Grant, *, approval_id: UUID, person_id: U
     conn, now = uow.conn, uow.now()
     person = await person_store.get(conn, person_id)
     if person is None:  # culled by a concurrent approval since it was checked
-        raise _already_approved([person_id])
+        raise already_approved([person_id])
     ref = person_ref(person["pin"], uow.settings.person_ref_key)
     culling_id = uuid7()
     if not await culling_store.insert_culling(conn, culling_id=culling_id, approval_id=approval_id,
                                               person_id=person_id, person_ref=ref, rule_id=rule_id,
                                               approved_by=user.sub, approved_at=now, reason=reason):
-        raise _already_approved([person_id])  # a concurrent approval committed first
+        raise already_approved([person_id])  # a concurrent approval committed first
     case_ids, inquiry_ids = await culling_store.cases_and_inquiries(conn, person_id)
     counts = await culling_store.cull_person(conn, person_id)
     await culling_store.confirm(conn, culling_id, service="registry", counts=counts, confirmed_at=now)
@@ -177,7 +177,7 @@ async def remove_registered_by_mistake(uow: UnitOfWork, user: Grant, *, person_i
             return await _culling(uow, row["id"]), False
         await culling_store.lock_persons(conn, [person_id])
         if await culling_store.pending_for(conn, [person_id]):
-            raise _already_approved([person_id])
+            raise already_approved([person_id])
         found = await store.facts(conn, after=None, limit=1, placements=placements, person_id=person_id)
         if not found:
             raise errors.not_found("person_not_found", "No such person", f"not in the register: {person_id}",
@@ -199,7 +199,7 @@ async def remove_registered_by_mistake(uow: UnitOfWork, user: Grant, *, person_i
         return await _culling(uow, culling_id), True
 
 
-def _already_approved(person_ids: list[UUID]) -> errors.DomainError:
+def already_approved(person_ids: list[UUID]) -> errors.DomainError:
     return errors.conflict("culling_already_approved", "The culling of a person is already approved",
                            "a culling is under way for " + ", ".join(map(str, sorted(person_ids))),
                            person_ids=[str(p) for p in sorted(person_ids)])

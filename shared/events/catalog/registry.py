@@ -304,6 +304,17 @@ class CasePersonRefSet(BaseModel):
     person_ref: str
 
 
+@event_type("case.person_moved", "registry.events")
+class CasePersonMoved(BaseModel):
+    """Ett ärende har flyttats till rätt person: the case was registered under the wrong person and
+    support moved it, with everything under it, to the right one; the services that keep the
+    case's person (journal, orders) follow. Keyed by the case, so it comes after `case.opened`."""
+    case_id: UUID
+    person_id: UUID = Field(description="the right person, whom the case is about from now on")
+    person_ref: str = Field(description="HMAC-SHA256 of the right person's number (shared/pin.py person_ref)")
+    moved_at: datetime
+
+
 @event_type("person.culling_approved", "registry.events")
 class PersonCullingApproved(BaseModel):
     """Gallring av en persons uppgifter har godkänts: every service culls what it holds about the
