@@ -117,6 +117,10 @@ class Settings(BaseSettings):
 
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 200
+    # How long a published event stays in the outbox that sent it (then deleted, checked every
+    # hour): as long as its copy on the broker (kafka_retention_hours), no longer, since it names
+    # persons whom a culling may have removed everywhere else (docs/law.md, section 8.2).
+    outbox_retention_hours: int = Field(default=168, ge=1, le=8760)
     consumer_retries: int = 3
     consumer_retry_backoff_seconds: float = 0.2
 

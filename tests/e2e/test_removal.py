@@ -134,7 +134,7 @@ async def test_support_removes_a_person_registered_by_mistake_from_every_service
             # No access-log entry names the person: the removal's own names the culling.
             assert await culled_everywhere(env, ids, person_ref) == []
             # The outbox keeps the copy of each event it published (its `key`, the person's id for
-            # events keyed by the person) until published rows are pruned: docs/law.md, section 8.
+            # events keyed by the person) for OMSORG_OUTBOX_RETENTION_HOURS: docs/law.md, section 8.2.
             assert await texts_holding(env, [s.pin, s.pin[2:], f"{s.pin[:8]}-{s.pin[8:]}", person_ref]) == []
             assert set(await texts_holding(env, [s.person_id])) <= {f"{schema}.outbox.key" for schema in SCHEMAS}
             conn = await env.db()
