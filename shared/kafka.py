@@ -7,6 +7,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
 
@@ -56,10 +57,30 @@ def all_topics(settings: Settings) -> list[str]:
     return [settings.topic(t) for t in TOPICS] + [settings.topic(dead_letter_topic(t)) for t in TOPICS]
 
 
+# A segment is deleted whole, once its newest event is older than the retention: segments of at
+# most a day keep an event at most the retention and a day (and the broker's check interval,
+# log.retention.check.interval.ms, 5 minutes by default).
+SEGMENT_MS = 24 * 3_600_000
+
+
+def topic_configs(settings: Settings) -> dict[str, dict[str, str]]:
+    """Each topic's configuration as the services set it: deleted after the retention of the
+    settings (never compacted, which would keep the last event of every key for good)."""
+    def config(hours: int) -> dict[str, str]:
+        retention_ms = hours * 3_600_000
+        return {"cleanup.policy": "delete", "retention.ms": str(retention_ms),
+                "segment.ms": str(min(retention_ms, SEGMENT_MS))}
+    events, dead = config(settings.kafka_retention_hours), config(settings.kafka_dead_letter_retention_hours)
+    return {**{settings.topic(t): events for t in TOPICS},
+            **{settings.topic(dead_letter_topic(t)): dead for t in TOPICS}}
+
+
 async def ensure_topics(settings: Settings, groups: Sequence[str] = ()) -> None:
     """Create the event topics and their dead-letter topics if they are missing, with
-    OMSORG_KAFKA_TOPIC_PARTITIONS partitions and OMSORG_KAFKA_REPLICATION_FACTOR replicas, and
-    wait until they and the coordinators of the consumer `groups` answer.
+    OMSORG_KAFKA_TOPIC_PARTITIONS partitions and OMSORG_KAFKA_REPLICATION_FACTOR replicas, give
+    every one of them the retention of the settings (`topic_configs`; an existing topic whose
+    configuration differs is altered), and wait until they and the coordinators of the consumer
+    `groups` answer.
 
     This is also the service's first contact with the broker: a refused login or an
     unreachable broker stops the start with a message that says where and how it connected."""
@@ -84,7 +105,8 @@ async def ensure_topics(settings: Settings, groups: Sequence[str] = ()) -> None:
             try:
                 await admin.create_topics([
                     NewTopic(t, num_partitions=settings.kafka_topic_partitions,
-                             replication_factor=settings.kafka_replication_factor) for t in missing
+                             replication_factor=settings.kafka_replication_factor,
+                             topic_configs=topic_configs(settings)[t]) for t in missing
                 ])
             except TopicAlreadyExistsError:
                 pass  # another replica (or service) was quicker
@@ -92,11 +114,50 @@ async def ensure_topics(settings: Settings, groups: Sequence[str] = ()) -> None:
         # (logged by aiokafka as ERROR, then retried): wait until each one has its leader, also
         # where another service created the topics a moment ago.
         await _until_led(admin, settings, all_topics(settings))
+        await align_configs(admin, topic_configs(settings))
         # On a new broker the group coordinators live in a topic (__consumer_offsets) the broker
         # creates at the first request; a consumer that asks before it is ready logs an ERROR.
         await _until_coordinated(admin, groups)
     finally:
         await admin.close()
+
+
+async def describe_configs(admin: AIOKafkaAdminClient, topics: Sequence[str],
+                           names: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The values of the configuration entries `names` of each of `topics`, as the broker has them."""
+    resources = [ConfigResource(ConfigResourceType.TOPIC, topic, dict.fromkeys(names)) for topic in topics]
+    found: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        for error_code, error_message, _, topic, entries in response.resources:
+            if error_code:
+                raise RuntimeError(f"cannot read the configuration of topic {topic}: error {error_code}"
+                                   f" {error_message}")
+            found[topic] = {entry[0]: entry[1] for entry in entries}
+    return found
+
+
+async def align_configs(admin: AIOKafkaAdminClient, wanted: dict[str, dict[str, str]]) -> list[str]:
+    """Alter every topic of `wanted` whose configuration differs from it; the topics altered.
+    AlterConfigs replaces a topic's own settings as a whole, so each is given all its entries. A
+    broker that refuses (no ALTER_CONFIGS right) stops the start: a topic must not keep events
+    that name persons longer than documented."""
+    names = sorted({name for config in wanted.values() for name in config})
+    current = await describe_configs(admin, list(wanted), names)
+    differ = {topic: config for topic, config in wanted.items()
+              if any(current.get(topic, {}).get(name) != value for name, value in config.items())}
+    if not differ:
+        return []
+    for topic, config in differ.items():
+        log.info("topic %s: configuration %s set to %s", topic, current.get(topic), config)
+    responses = await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, config)
+                                           for topic, config in differ.items()])
+    refused = [f"{topic}: error {error_code} {error_message}"
+               for response in responses for error_code, error_message, _, topic in response.resources
+               if error_code]
+    if refused:
+        raise RuntimeError("cannot set the retention of the topics (OMSORG_KAFKA_RETENTION_HOURS,"
+                           " OMSORG_KAFKA_DEAD_LETTER_RETENTION_HOURS): " + "; ".join(refused))
+    return sorted(differ)
 
 
 async def _until_led(admin: AIOKafkaAdminClient, settings: Settings, topics: list[str],

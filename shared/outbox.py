@@ -86,6 +86,7 @@ class OutboxRelay:
         self.oldest_created_at: float | None = None
         self.measured_at = 0.0
         self.measure_seconds = 5.0
+        self.prune_seconds = 3600.0
 
     @property
     def oldest_age_seconds(self) -> float:
@@ -103,6 +104,25 @@ class OutboxRelay:
             except Exception as exc:  # the database is away: the count time stops moving
                 log.warning("outbox backlog could not be counted: %s", exc)
             await asyncio.sleep(self.measure_seconds)
+
+    async def prune_every(self) -> None:
+        """Delete published events older than OMSORG_OUTBOX_RETENTION_HOURS, once an hour."""
+        while True:
+            try:
+                await self.prune()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is away: the next round deletes them
+                log.warning("published outbox rows could not be pruned: %s", exc)
+            await asyncio.sleep(self.prune_seconds)
+
+    async def prune(self) -> int:
+        """Delete the events published more than the retention ago (by the database's clock, which
+        stamped them); the rows deleted. An unpublished event stays however old it is."""
+        deleted = await self.pool.fetchval(
+            "WITH gone AS (DELETE FROM outbox WHERE published_at < now() - make_interval(hours => $1)"
+            " RETURNING 1) SELECT count(*) FROM gone", self.settings.outbox_retention_hours)
+        return int(deleted)
 
     async def measure(self) -> None:
         row = await self.pool.fetchrow(

@@ -70,7 +70,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         app.state.work = Work(pool, app.state.outbox, clock, settings)
         faults = Faults(settings.fault)
         relay = OutboxRelay(service.name, pool, producer, settings, faults)
-        workers = [relay.run(), relay.measure_every()]
+        workers = [relay.run(), relay.measure_every(), relay.prune_every()]
         consumer = None
         if service.handlers:
             consumer = EventConsumer(service.name, dict(service.handlers), app.state.work, producer, settings,

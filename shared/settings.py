@@ -54,11 +54,18 @@ class Settings(BaseSettings):
     # Production refuses an unencrypted connection (PLAINTEXT, SASL_PLAINTEXT) to a broker that
     # is not on loopback unless this is set to true: the events carry personal data.
     kafka_allow_plaintext: bool = False
-    # Of the topics the services create when missing (existing topics are not changed). One
-    # replica suits the local single broker; production sets 3 (with min.insync.replicas=2 on
-    # the broker, since producers send with acks=all).
+    # Of the topics the services create when missing (existing topics keep their partitions and
+    # replicas). One replica suits the local single broker; production sets 3 (with
+    # min.insync.replicas=2 on the broker, since producers send with acks=all).
     kafka_topic_partitions: int = Field(default=3, ge=1)
     kafka_replication_factor: int = Field(default=1, ge=1)
+    # How long the broker keeps an event (retention.ms of every event topic) and a dead letter
+    # (of every <topic>.dlq): events name persons, so a culling is final only once they have aged
+    # out (docs/law.md, section 8). Set when a topic is made and restored at every start when it
+    # differs (shared/kafka.py). The retention must outlast the longest stop of a consumer, or it
+    # loses events: 7 days, Kafka's own default; dead letters 14, for support to look into them.
+    kafka_retention_hours: int = Field(default=168, ge=1, le=8760)
+    kafka_dead_letter_retention_hours: int = Field(default=336, ge=1, le=8760)
     # Lets several test runs share one broker without seeing each other's events.
     topic_prefix: str = ""
     host: str = "127.0.0.1"
@@ -110,6 +117,10 @@ class Settings(BaseSettings):
 
     relay_poll_seconds: float = 1.0
     relay_batch_size: int = 200
+    # How long a published event stays in the outbox that sent it (then deleted, checked every
+    # hour): as long as its copy on the broker (kafka_retention_hours), no longer, since it names
+    # persons whom a culling may have removed everywhere else (docs/law.md, section 8.2).
+    outbox_retention_hours: int = Field(default=168, ge=1, le=8760)
     consumer_retries: int = 3
     consumer_retry_backoff_seconds: float = 0.2
 

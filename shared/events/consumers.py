@@ -6,8 +6,8 @@ needs no other service's code."""
 
 CONSUMERS: dict[str, frozenset[str]] = {
     "journal": frozenset({
-        "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
-        "person.culling_approved", "staff.changed",
+        "case.closed", "case.opened", "case.person_moved", "case.person_ref_set", "case.removed",
+        "case.restored", "person.culling_approved", "staff.changed",
     }),
     "notify": frozenset({
         "cover.ended", "cover.granted", "delivery.voided", "order.ended", "order.opened",
@@ -15,8 +15,8 @@ CONSUMERS: dict[str, frozenset[str]] = {
         "watch.escalated", "watch.raised",
     }),
     "orders": frozenset({
-        "case.closed", "case.opened", "case.person_ref_set", "case.removed", "case.restored",
-        "decision.approved", "decision.made", "decision.refused", "person.culling_approved",
+        "case.closed", "case.opened", "case.person_moved", "case.person_ref_set", "case.removed",
+        "case.restored", "decision.approved", "decision.made", "decision.refused", "person.culling_approved",
     }),
     "registry": frozenset({
         "access.logged", "note.corrected", "note.removed", "note.signed", "note.written", "notes.culled",

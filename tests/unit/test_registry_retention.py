@@ -185,7 +185,11 @@ def rule(rules, rule_id):
     (lambda rules: rule(rules, "adoption").pop("unverified"), "what is missing"),
     (lambda rules: rule(rules, "research_birth_day").update(unverified="x"), "verified rule has no"),
     (lambda rules: rule(rules, "adoption").update(verified="yes"), "true or false"),
-    (lambda rules: rule(rules, "adoption").update(effect="delete"), "cull or keep"),
+    (lambda rules: rule(rules, "adoption").update(effect="delete"), "cull, keep or remove"),
+    (lambda rules: rule(rules, "registered_by_mistake").update(blocked_by=[]), "must list the flags"),
+    (lambda rules: rule(rules, "registered_by_mistake").update(blocked_by=["open_case", "wanted"]),
+     r"unknown flag\(s\) \['wanted'\] in blocked_by"),
+    (lambda rules: rule(rules, "registered_by_mistake").update(when={"flag": "open_case"}), "unknown key"),
     (lambda rules: rule(rules, "adoption").update(when={"flag": "adopted"}), "unknown flag 'adopted'"),
     (lambda rules: rule(rules, "adoption").update(when={"born": 5}), "unknown condition"),
     (lambda rules: rule(rules, "research_birth_day").update(when={"birth_day_in": [5, 32]}), "days of the month"),
@@ -206,6 +210,38 @@ def test_a_malformed_rules_file_is_refused_with_a_clear_error(change, message):
     parse(DOCUMENT)   # the unchanged document is fine
     with pytest.raises(RetentionRulesError, match=message):
         parse(broken(change))
+
+
+# --- a person registered by mistake -------------------------------------------------------------
+
+MISTAKE = RULES.by_id(retention.MISTAKE_RULE)
+
+
+def test_a_person_registered_by_mistake_may_be_removed_at_once_without_a_due_date():
+    assert MISTAKE.effect == "remove"
+    assert retention.removal_blockers(MISTAKE, PERSON) == ()
+    # whatever the five years say, and also a person kept for research: the wrong data is not research data
+    assert retention.removal_blockers(MISTAKE, replace(PERSON, last_entry_on=date(2026, 11, 1),
+                                                       born_on=date(1980, 6, 5))) == ()
+
+
+@pytest.mark.parametrize("flag", ["open_case", "open_inquiry", "pending_appeal", "paternity_investigation",
+                                  "adoption_investigation", "placed_as_child", "custody_agreement",
+                                  "archive_decision"])
+def test_an_open_or_pending_matter_or_a_record_kept_for_good_blocks_the_removal(flag):
+    assert retention.removal_blockers(MISTAKE, replace(PERSON, **{flag: True})) == (flag,)
+
+
+def test_every_blocking_fact_is_named_in_the_files_order():
+    facts = replace(PERSON, open_case=True, placed_as_child=True, open_inquiry=True)
+    assert retention.removal_blockers(MISTAKE, facts) == ("open_case", "open_inquiry", "placed_as_child")
+
+
+def test_a_remove_rule_takes_no_part_in_culling_and_a_cull_rule_has_no_blockers():
+    assert verdict(date(2025, 3, 10)).rule_ids == ("personal_file", "register")
+    assert verdict(date(2025, 3, 10), open_inquiry=True).status == "due"   # culling is not held by it
+    with pytest.raises(ValueError):
+        retention.removal_blockers(RULES.by_id("personal_file"), PERSON)
 
 
 def test_the_top_level_must_be_exactly_rules():

@@ -39,3 +39,9 @@ async def set_person_ref(conn: asyncpg.Connection, *, case_id: UUID, person_ref:
     """A case opened before its event carried the person reference gets it (case.person_ref_set)."""
     await conn.execute("UPDATE cases SET person_ref = $2 WHERE case_id = $1 AND person_ref IS DISTINCT FROM $2",
                        case_id, person_ref)
+
+
+async def move_person(conn: asyncpg.Connection, *, case_id: UUID, person_id: UUID, person_ref: str) -> None:
+    """A case registered under the wrong person is now the right person's (case.person_moved)."""
+    await conn.execute("UPDATE cases SET person_id = $2, person_ref = $3 WHERE case_id = $1", case_id, person_id,
+                       person_ref)

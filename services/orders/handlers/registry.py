@@ -9,6 +9,7 @@ from shared.events import Envelope
 from shared.events.catalog import (
     CaseClosed,
     CaseOpened,
+    CasePersonMoved,
     CasePersonRefSet,
     CaseRemoved,
     CaseRestored,
@@ -26,6 +27,10 @@ async def on_case_opened(uow: UnitOfWork, envelope: Envelope, data: CaseOpened) 
 
 async def on_case_person_ref_set(uow: UnitOfWork, envelope: Envelope, data: CasePersonRefSet) -> None:
     await store.set_person_ref(uow.conn, case_id=data.case_id, person_ref=data.person_ref)
+
+
+async def on_case_person_moved(uow: UnitOfWork, envelope: Envelope, data: CasePersonMoved) -> None:
+    await store.move_person(uow.conn, case_id=data.case_id, person_id=data.person_id, person_ref=data.person_ref)
 
 
 async def on_case_closed(uow: UnitOfWork, envelope: Envelope, data: CaseClosed) -> None:
@@ -56,6 +61,7 @@ async def on_decision_refused(uow: UnitOfWork, envelope: Envelope, data: Decisio
     await store.set_decision_status(uow.conn, decision_id=data.decision_id, status="refused")
 
 
-HANDLERS = {"case.opened": on_case_opened, "case.person_ref_set": on_case_person_ref_set, "case.closed": on_case_closed, "case.removed": on_case_removed,
+HANDLERS = {"case.opened": on_case_opened, "case.person_ref_set": on_case_person_ref_set,
+            "case.person_moved": on_case_person_moved, "case.closed": on_case_closed, "case.removed": on_case_removed,
             "case.restored": on_case_restored, "decision.made": on_decision_made,
             "decision.approved": on_decision_approved, "decision.refused": on_decision_refused}

@@ -95,6 +95,15 @@ async def person_of_ref(conn: asyncpg.Connection, person_ref: str) -> UUID | Non
     return await conn.fetchval("SELECT person_id FROM cases WHERE person_ref = $1 LIMIT 1", person_ref)
 
 
+async def move_person(conn: asyncpg.Connection, *, case_id: UUID, person_id: UUID, person_ref: str) -> None:
+    """A case registered under the wrong person is now the right person's, with its decisions and
+    orders (case.person_moved)."""
+    await conn.execute("UPDATE cases SET person_id = $2, person_ref = $3 WHERE case_id = $1", case_id, person_id,
+                       person_ref)
+    await conn.execute("UPDATE decisions SET person_id = $2 WHERE case_id = $1", case_id, person_id)
+    await conn.execute("UPDATE orders SET person_id = $2 WHERE case_id = $1", case_id, person_id)
+
+
 async def set_person_ref(conn: asyncpg.Connection, *, case_id: UUID, person_ref: str) -> None:
     """A case opened before its event carried the person reference gets it (case.person_ref_set)."""
     await conn.execute("UPDATE cases SET person_ref = $2 WHERE case_id = $1 AND person_ref IS DISTINCT FROM $2",

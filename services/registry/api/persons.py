@@ -1,7 +1,11 @@
-"""HTTP routes for persons: register, read, look up by personal identity number."""
+"""HTTP routes for persons: register, read, look up by personal identity number, and move what
+was registered under a wrong person to the right one."""
+from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.models import (
     AddressGrantIn,
@@ -12,7 +16,8 @@ from services.registry.api.models import (
     PinSearchIn,
     RevocationIn,
 )
-from services.registry.usecases import persons
+from services.registry.domain.person_moves import MOVE_REASONS
+from services.registry.usecases import person_moves, persons
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
@@ -113,3 +118,42 @@ async def get_address_grant(grant_id: UUID, response: Response, uow: UnitOfWorkD
     for another unit's grant). Its ETag, sent back in If-Match, makes a revocation apply only to
     the grant as read."""
     return _tagged_grant(await persons.read_address_grant(uow, user, grant_id), response)
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "to_person_id": "0192f3a4-5b6c-7d8e-9f01-23456789abce", "reason": "wrong_personal_identity_number"}]})
+
+    to_person_id: UUID = Field(description="the right person, who gets everything registered under the wrong one")
+    reason: Literal[tuple(MOVE_REASONS)] = Field(  # type: ignore[valid-type]
+        description="why, in general words: " + "; ".join(f"{code} ({words})" for code, words in MOVE_REASONS.items()))
+
+
+class MoveOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "from_person_id": "0192f3a4-5b6c-7d8e-9f01-23456789abcd", "to_person_id": "0192f3a4-5b6c-7d8e-9f01-23456789abce",
+        "reason": "wrong_personal_identity_number", "case_ids": ["0192f3a4-5b6c-7d8e-9f01-23456789abcf"],
+        "inquiry_ids": [], "moved_by": "stina", "moved_at": "2026-11-20T09:00:00Z"}]})
+
+    from_person_id: UUID
+    to_person_id: UUID
+    reason: str
+    case_ids: list[UUID] = Field(description="the cases moved, with their investigations, decisions, notes and orders")
+    inquiry_ids: list[UUID]
+    moved_by: str
+    moved_at: datetime
+
+
+@router.post("/{person_id}/move", response_model=MoveOut,
+             summary="Move everything registered under a wrong person to the right one")
+async def move_records(person_id: UUID, body: MoveIn, uow: UnitOfWorkDep,
+                       user: Grant = allow("registry:person.move")) -> MoveOut:
+    """Moves the cases and inquiries registered under `person_id` (the wrong person), with their
+    investigations and decisions, to `to_person_id`; `case.person_moved` per case makes the
+    journal's notes and orders' orders follow. Both persons' access logs record the move. 422
+    `same_person`, or a reason not in the list; 404 `person_not_found` (either person); 403
+    `protected_identity` when either has protected identity and the caller lacks
+    registry:person.protected.move; 409 `culling_already_approved` while either is being culled.
+    Moving again moves nothing more. Support only (403 otherwise)."""
+    return MoveOut(**await person_moves.move_records(uow, user, from_person_id=person_id,
+                                                     to_person_id=body.to_person_id, reason=body.reason))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.types import Day
+from services.registry.domain import retention as retention_rules
 from services.registry.usecases import retention
 from shared.access import Grant
 from shared.access.routes import allow
@@ -64,7 +65,7 @@ class Confirmation(BaseModel):
 
 CULLING_EXAMPLE = {
     "id": "0192f3a4-5b6c-7d8e-9f01-23456789abce", "rule_id": "personal_file", "approved_by": "systemforvaltare", "approved_at": "2031-11-20T09:00:00Z",
-    "completed_at": None,
+    "completed_at": None, "reason": None,
     "services": [{"service": "registry", "confirmed_at": "2031-11-20T09:00:00Z", "counts": {"persons": 1, "cases": 1}},
                  {"service": "journal", "confirmed_at": None, "counts": None}]}
 
@@ -76,6 +77,8 @@ class CullingOut(BaseModel):
 
     id: UUID
     rule_id: str
+    reason: str | None = Field(None, description="for a removal of a person registered by mistake (rule"
+                                                 " registered_by_mistake): why, as a code; null for a culling")
     approved_by: str
     approved_at: datetime
     completed_at: datetime | None = Field(description="when the last service confirmed")
@@ -129,3 +132,39 @@ async def get_culling(culling_id: UUID, uow: UnitOfWorkDep,
     `completed_at` once every service has). It names no person, so reading it is no read of
     anyone's data. 404 `culling_not_found`. Object specialists and support."""
     return CullingOut(**await retention.culling(uow, culling_id))
+
+
+class RemovalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "person_id": "0192f3a4-5b6c-7d8e-9f01-23456789abcd", "reason": "wrong_personal_identity_number"}]})
+
+    person_id: UUID
+    reason: Literal[tuple(retention_rules.REMOVAL_REASONS)] = Field(  # type: ignore[valid-type]
+        description="why the registration was wrong, in general words: " + "; ".join(
+            f"{code} ({words})" for code, words in retention_rules.REMOVAL_REASONS.items()))
+
+
+@router.post("/removals", status_code=201, response_model=CullingOut,
+             responses={200: {"description": "A retry: the removal this Idempotency-Key made before"},
+                        201: {"description": "The removal, a culling under registered_by_mistake"}},
+             summary="Remove a person registered by mistake, with everything about them in every service")
+async def remove_registered_by_mistake(body: RemovalIn, response: Response, uow: UnitOfWorkDep,
+                                       idempotency_key: IdempotencyKey = None,
+                                       user: Grant = allow("registry:retention.remove")) -> CullingOut:
+    """Removes a person whose registration itself was wrong (a wrong personnummer, a report about
+    someone else) and everything about them from every service, without waiting for a due date:
+    one culling under the rule `registered_by_mistake`, carried out and confirmed by each service
+    as any culling (GET /retention/cullings/{id}). Refused while the person has an open case, an
+    inquiry awaiting its initial assessment, a pending appeal or records the law keeps for good
+    (409 `removal_blocked`, naming them in `blocked_by`: close the matter first, or move it to the
+    right person), or while a culling of the person is under way (409 `culling_already_approved`);
+    404 `person_not_found`; 422 for a reason not in the list. The registry keeps that a removal
+    happened (when, by whom, the reason's code) and nothing of whose once every service has
+    confirmed. With an Idempotency-Key, a retry answers 200 with what the key made. Support only
+    (403 otherwise). The answer's Location is the culling's own URL."""
+    made, created = await retention.remove_registered_by_mistake(uow, user, person_id=body.person_id,
+                                                                 reason=body.reason,
+                                                                 idempotency_key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return CullingOut(**made)

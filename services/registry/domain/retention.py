@@ -44,6 +44,8 @@ class PersonFacts:
     agreement_child_born_on: date | None = None
     archive_decision: bool = False
     open_case: bool = False
+    # an inquiry whose initial assessment is due and not yet recorded (a matter still pending)
+    open_inquiry: bool = False
     pending_appeal: bool = False
 
 
@@ -64,7 +66,7 @@ class Source:
 @dataclass(frozen=True)
 class Rule:
     id: str
-    effect: Literal["cull", "keep"]
+    effect: Literal["cull", "keep", "remove"]
     what: str
     sources: tuple[Source, ...]
     verified: bool
@@ -78,6 +80,8 @@ class Rule:
     birth_days: frozenset[int] | None = None
     until_fact: str | None = None
     until_years: int | None = None
+    # remove rules: the facts (flags of PersonFacts) that refuse the removal while they hold
+    blocked_by: tuple[str, ...] = ()
 
     def holds(self, facts: PersonFacts) -> bool:
         if self.flag is not None:
@@ -144,7 +148,7 @@ def evaluate(rules: Rules, facts: PersonFacts, today: date) -> Verdict:
                 undated.append(rule.id)
             else:
                 cull_dates[rule.id] = day
-        elif rule.holds(facts):
+        elif rule.effect == "keep" and rule.holds(facts):
             ends = rule.hold_ends_on(facts)
             if ends is None:
                 endless.append(rule.id)
@@ -159,6 +163,24 @@ def evaluate(rules: Rules, facts: PersonFacts, today: date) -> Verdict:
         return Verdict(True, tuple(cull_dates), due_on, _complete_by(due_on))
     waiting = {rule_id for rule_id, day in dates.items() if day > today}
     return Verdict(False, tuple(r.id for r in rules if r.id in waiting), due_on, _complete_by(due_on))
+
+
+# The rule of retention.yaml under which a person registered by mistake is removed, and the
+# reasons support may state: general words, never whose (the culling record keeps the code).
+MISTAKE_RULE = "registered_by_mistake"
+REMOVAL_REASONS = {
+    "wrong_personal_identity_number": "registrerad med fel personnummer",
+    "wrong_person": "uppgifterna gällde en annan person",
+}
+
+
+def removal_blockers(rule: Rule, facts: PersonFacts) -> tuple[str, ...]:
+    """For a remove rule (a person registered by mistake): the facts of its `blocked_by` that hold
+    for the person, in the file's order; empty when the removal may go ahead. No due date is
+    asked: a registration that was wrong is removed when it is found to be."""
+    if rule.effect != "remove":
+        raise ValueError(f"{rule.id} is not a remove rule")
+    return tuple(flag for flag in rule.blocked_by if getattr(facts, flag))
 
 
 def circumstances_ended_on(*, open_cases: int, cases: int, last_closed_on: date | None,
@@ -179,6 +201,8 @@ def circumstances_ended_on(*, open_cases: int, cases: int, last_closed_on: date 
 COMMON_KEYS = {"id", "effect", "what", "sources", "verified", "unverified"}
 CULL_KEYS = COMMON_KEYS | {"counts_from", "period", "complete_by"}
 KEEP_KEYS = COMMON_KEYS | {"when", "until"}
+REMOVE_KEYS = COMMON_KEYS | {"blocked_by"}
+ALLOWED_KEYS = {"cull": CULL_KEYS, "keep": KEEP_KEYS, "remove": REMOVE_KEYS}
 SOURCE_KEYS = {"law", "paragraph", "url"}
 
 
@@ -217,9 +241,9 @@ def _rule(entry: object, where: str) -> Rule:
         raise RetentionRulesError(f"{where}: `id` must be a lower-case name such as personal_file, got {rule_id!r}")
     where = f"{where} ({rule_id})"
     effect = entry.get("effect")
-    if effect not in ("cull", "keep"):
-        raise RetentionRulesError(f"{where}: `effect` must be cull or keep, got {effect!r}")
-    allowed = CULL_KEYS if effect == "cull" else KEEP_KEYS
+    if effect not in ALLOWED_KEYS:
+        raise RetentionRulesError(f"{where}: `effect` must be cull, keep or remove, got {effect!r}")
+    allowed = ALLOWED_KEYS[effect]
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise RetentionRulesError(f"{where}: unknown key(s) {unknown} for a {effect} rule;"
@@ -249,6 +273,15 @@ def _rule(entry: object, where: str) -> Rule:
         if entry.get("complete_by") not in COMPLETE_BY:
             raise RetentionRulesError(f"{where}: `complete_by` must be one of {', '.join(COMPLETE_BY)}")
         return Rule(**common, counts_from=counts_from, period_months=months, complete_by=entry["complete_by"])
+    if effect == "remove":
+        blocked_by = entry.get("blocked_by")
+        if not isinstance(blocked_by, list) or not blocked_by:
+            raise RetentionRulesError(f"{where}: `blocked_by` must list the flags that refuse the removal")
+        unknown_flags = sorted(str(flag) for flag in blocked_by if flag not in FLAGS)
+        if unknown_flags:
+            raise RetentionRulesError(f"{where}: unknown flag(s) {unknown_flags} in blocked_by;"
+                                      f" known: {', '.join(sorted(FLAGS))}")
+        return Rule(**common, blocked_by=tuple(dict.fromkeys(blocked_by)))
     when = entry.get("when")
     if not isinstance(when, dict) or len(when) != 1:
         raise RetentionRulesError(f"{where}: `when` must be {{flag: name}} or {{birth_day_in: [days]}}, got {when!r}")

@@ -22,13 +22,14 @@ async def insert_approval(conn: asyncpg.Connection, *, approval_id: UUID, approv
 
 
 async def insert_culling(conn: asyncpg.Connection, *, culling_id: UUID, approval_id: UUID, person_id: UUID,
-                         person_ref: str, rule_id: str, approved_by: str, approved_at: datetime) -> bool:
+                         person_ref: str, rule_id: str, approved_by: str, approved_at: datetime,
+                         reason: str | None = None) -> bool:
     """False when a culling of the person is under way already (a concurrent approval committed first)."""
     row = await conn.fetchrow(
-        "INSERT INTO cullings (id, approval_id, person_id, person_ref, rule_id, approved_by, approved_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        "INSERT INTO cullings (id, approval_id, person_id, person_ref, rule_id, approved_by, approved_at, reason)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
         " ON CONFLICT (person_id) WHERE person_id IS NOT NULL DO NOTHING RETURNING id",
-        culling_id, approval_id, person_id, person_ref, rule_id, approved_by, approved_at)
+        culling_id, approval_id, person_id, person_ref, rule_id, approved_by, approved_at, reason)
     return row is not None
 
 

@@ -4,16 +4,19 @@ from uuid import UUID
 import asyncpg
 
 # One row per person, in id order: the latest date in the person's rows (their last entry as
-# far as the registry knows), their cases and decisions, and whether a child placement was decided.
+# far as the registry knows), their cases and decisions, whether a child placement was decided,
+# and their inquiries whose initial assessment is due and not yet recorded.
 FACTS = """
 SELECT p.id AS person_id, p.birth_date,
        GREATEST((p.created_at AT TIME ZONE 'Europe/Stockholm')::date, i.last_on, c.last_on, v.last_on,
                 d.last_on) AS last_entry_on,
        coalesce(c.cases, 0) AS cases, coalesce(c.open_cases, 0) AS open_cases, c.last_closed_on,
-       d.last_valid_to, coalesce(d.child_placement, false) AS child_placement
+       d.last_valid_to, coalesce(d.child_placement, false) AS child_placement,
+       coalesce(i.open_inquiries, 0) AS open_inquiries
   FROM persons p
   LEFT JOIN LATERAL (
-       SELECT max(GREATEST(received_on, assessed_on)) AS last_on
+       SELECT max(GREATEST(received_on, assessed_on)) AS last_on,
+              count(*) FILTER (WHERE assessment_due_on IS NOT NULL AND assessed_on IS NULL) AS open_inquiries
          FROM inquiries WHERE person_id = p.id) i ON true
   LEFT JOIN LATERAL (
        SELECT count(*) AS cases, count(*) FILTER (WHERE status = 'open') AS open_cases,

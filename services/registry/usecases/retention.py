@@ -28,7 +28,8 @@ def facts_of(row) -> retention.PersonFacts:
         circumstances_ended_on=retention.circumstances_ended_on(
             open_cases=row["open_cases"], cases=row["cases"], last_closed_on=row["last_closed_on"],
             last_valid_to=row["last_valid_to"], last_entry_on=row["last_entry_on"]),
-        placed_as_child=row["child_placement"], open_case=row["open_cases"] > 0)
+        placed_as_child=row["child_placement"], open_case=row["open_cases"] > 0,
+        open_inquiry=row["open_inquiries"] > 0)
 
 
 async def dry_run(uow: UnitOfWork, user: Grant, *, on: date | None, person_id: UUID | None = None, limit: int,
@@ -96,7 +97,7 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
         await culling_store.lock_persons(conn, persons)
         pending = await culling_store.pending_for(conn, persons)
         if pending:
-            raise _already_approved(pending)
+            raise already_approved(pending)
         today, now = uow.today(), uow.now()
         unknown, not_due = [], []
         for person_id in persons:
@@ -120,32 +121,85 @@ async def approve(uow: UnitOfWork, user: Grant, *, rule_id: str, person_ids: lis
                                                    approved_at=now, idempotency_key=idempotency_key,
                                                    request_hash=request):
             raise idempotency.in_progress()
-        made = []
-        for person_id in persons:
-            person = await person_store.get(conn, person_id)
-            if person is None:  # culled by a concurrent approval since it was checked
-                raise _already_approved([person_id])
-            ref = person_ref(person["pin"], uow.settings.person_ref_key)
-            culling_id = uuid7()
-            if not await culling_store.insert_culling(conn, culling_id=culling_id, approval_id=approval_id,
-                                                      person_id=person_id, person_ref=ref, rule_id=rule_id,
-                                                      approved_by=user.sub, approved_at=now):
-                raise _already_approved([person_id])  # a concurrent approval committed first
-            case_ids, inquiry_ids = await culling_store.cases_and_inquiries(conn, person_id)
-            counts = await culling_store.cull_person(conn, person_id)
-            await culling_store.confirm(conn, culling_id, service="registry", counts=counts, confirmed_at=now)
-            uow.publish(PersonCullingApproved(culling_id=culling_id, person_id=person_id, person_ref=ref,
-                                              rule_id=rule_id, approved_by=user.sub, approved_at=now,
-                                              case_ids=case_ids, inquiry_ids=inquiry_ids),
-                        key=str(person_id))
-            made.append(culling_id)
+        made = [await _cull(uow, user, approval_id=approval_id, person_id=person_id, rule_id=rule_id)
+                for person_id in persons]
         # The access log keeps that a culling happened, by whom and when: nothing of what was culled.
         uow.log_read(user, resource="retention/cullings", person_ids=persons, action="cull")
         return [{**await _culling(uow, culling_id), "person_id": person_id}
                 for culling_id, person_id in zip(made, persons)], True
 
 
-def _already_approved(person_ids: list[UUID]) -> errors.DomainError:
+async def _cull(uow: UnitOfWork, user: Grant, *, approval_id: UUID, person_id: UUID, rule_id: str,
+                reason: str | None = None) -> UUID:
+    """One person's culling under an approval: the record (whose, until every service confirms),
+    the registry's own rows deleted and confirmed, and `person.culling_approved` for the others."""
+    conn, now = uow.conn, uow.now()
+    person = await person_store.get(conn, person_id)
+    if person is None:  # culled by a concurrent approval since it was checked
+        raise already_approved([person_id])
+    ref = person_ref(person["pin"], uow.settings.person_ref_key)
+    culling_id = uuid7()
+    if not await culling_store.insert_culling(conn, culling_id=culling_id, approval_id=approval_id,
+                                              person_id=person_id, person_ref=ref, rule_id=rule_id,
+                                              approved_by=user.sub, approved_at=now, reason=reason):
+        raise already_approved([person_id])  # a concurrent approval committed first
+    case_ids, inquiry_ids = await culling_store.cases_and_inquiries(conn, person_id)
+    counts = await culling_store.cull_person(conn, person_id)
+    await culling_store.confirm(conn, culling_id, service="registry", counts=counts, confirmed_at=now)
+    uow.publish(PersonCullingApproved(culling_id=culling_id, person_id=person_id, person_ref=ref,
+                                      rule_id=rule_id, approved_by=user.sub, approved_at=now,
+                                      case_ids=case_ids, inquiry_ids=inquiry_ids),
+                key=str(person_id))
+    return culling_id
+
+
+async def remove_registered_by_mistake(uow: UnitOfWork, user: Grant, *, person_id: UUID, reason: str,
+                                       idempotency_key: str | None = None) -> tuple[dict, bool]:
+    """Removes a person registered by mistake, with everything about them in every service: a
+    culling under the rule `registered_by_mistake`, approved by the user (support) at once, with
+    no due date, through the same events and confirmations as any culling. Refused while a fact
+    of the rule's `blocked_by` holds (409 `removal_blocked`, naming them), or a culling of the
+    person is under way (409 `culling_already_approved`); 404 `person_not_found`. The registry
+    keeps that a removal happened (when, by whom, the reason's code), nothing of whose: the
+    access log gets an entry naming the culling, not the person. A retry with the same
+    Idempotency-Key answers what the first request made, and False."""
+    if reason not in retention.REMOVAL_REASONS:
+        raise errors.invalid("unknown_removal_reason", "No removal reason has this code",
+                             f"`reason` must be one of {', '.join(retention.REMOVAL_REASONS)}")
+    rule = retention.RULES.by_id(retention.MISTAKE_RULE)
+    request = idempotency.fingerprint({"rule_id": rule.id, "person_id": str(person_id), "reason": reason})
+    placements = _placements()
+    async with uow:
+        conn = uow.conn
+        if idempotency_key and (earlier := await culling_store.approval_by_key(conn, user.sub, idempotency_key)):
+            idempotency.ensure_same_request(earlier["request_hash"], request)
+            [row] = await culling_store.of_approval(conn, earlier["id"])
+            return await _culling(uow, row["id"]), False
+        await culling_store.lock_persons(conn, [person_id])
+        if await culling_store.pending_for(conn, [person_id]):
+            raise already_approved([person_id])
+        found = await store.facts(conn, after=None, limit=1, placements=placements, person_id=person_id)
+        if not found:
+            raise errors.not_found("person_not_found", "No such person", f"not in the register: {person_id}",
+                                   person_ids=[str(person_id)])
+        blockers = retention.removal_blockers(rule, facts_of(found[0]))
+        if blockers:
+            raise errors.conflict("removal_blocked", "The person's records may not be removed",
+                                  "refused while these hold (docs/law.md, section 8): " + ", ".join(blockers),
+                                  blocked_by=list(blockers))
+        approval_id = uuid7()
+        if not await culling_store.insert_approval(conn, approval_id=approval_id, approved_by=user.sub,
+                                                   approved_at=uow.now(), idempotency_key=idempotency_key,
+                                                   request_hash=request):
+            raise idempotency.in_progress()
+        culling_id = await _cull(uow, user, approval_id=approval_id, person_id=person_id, rule_id=rule.id,
+                                 reason=reason)
+        # Who removed, when: the entry names the culling, never the person removed.
+        uow.log_read(user, resource=f"retention/cullings/{culling_id}", person_ids=[], action="remove")
+        return await _culling(uow, culling_id), True
+
+
+def already_approved(person_ids: list[UUID]) -> errors.DomainError:
     return errors.conflict("culling_already_approved", "The culling of a person is already approved",
                            "a culling is under way for " + ", ".join(map(str, sorted(person_ids))),
                            person_ids=[str(p) for p in sorted(person_ids)])
@@ -156,7 +210,7 @@ async def _culling(uow: UnitOfWork, culling_id: UUID) -> dict:
     if row is None:
         raise errors.not_found("culling_not_found", "No such culling", f"no culling {culling_id}")
     confirmed = {c["service"]: c for c in await culling_store.confirmations(uow.conn, culling_id)}
-    return {"id": row["id"], "rule_id": row["rule_id"],
+    return {"id": row["id"], "rule_id": row["rule_id"], "reason": row["reason"],
             "approved_by": row["approved_by"], "approved_at": row["approved_at"],
             "completed_at": row["completed_at"],
             "services": [{"service": service,

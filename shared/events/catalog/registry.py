@@ -304,17 +304,30 @@ class CasePersonRefSet(BaseModel):
     person_ref: str
 
 
+@event_type("case.person_moved", "registry.events")
+class CasePersonMoved(BaseModel):
+    """Ett ärende har flyttats till rätt person: the case was registered under the wrong person and
+    support moved it, with everything under it, to the right one; the services that keep the
+    case's person (journal, orders) follow. Keyed by the case, so it comes after `case.opened`."""
+    case_id: UUID
+    person_id: UUID = Field(description="the right person, whom the case is about from now on")
+    person_ref: str = Field(description="HMAC-SHA256 of the right person's number (shared/pin.py person_ref)")
+    moved_at: datetime
+
+
 @event_type("person.culling_approved", "registry.events")
 class PersonCullingApproved(BaseModel):
     """Gallring av en persons uppgifter har godkänts: every service culls what it holds about the
     person (by `person_id`, by `person_ref` where it knows the person only by that, and by the
     person's `case_ids` and `inquiry_ids` where it knows only those) and
     confirms with its own event naming `culling_id`. Keyed by the person. Carries the rule, never
-    what is culled."""
+    what is culled. A person registered by mistake is removed by the same event (rule
+    `registered_by_mistake`), at once, with no due date."""
     culling_id: UUID
     person_id: UUID
     person_ref: str = Field(description="HMAC-SHA256 of the person's number (shared/pin.py person_ref)")
-    rule_id: str = Field(description="the rule of services/registry/domain/retention.yaml that made them due")
+    rule_id: str = Field(description="the rule of services/registry/domain/retention.yaml that made them due, or"
+                                      " registered_by_mistake: support removes a person registered by mistake")
     approved_by: str
     approved_at: datetime
     case_ids: list[UUID] = Field(default_factory=list, description="the person's cases in the registry, for the"
