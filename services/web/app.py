@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
+from services.web.oidc import SignInIssuer
 from services.web.pages import cases, home, inquiries, notes, persons, sign_in
 from services.web.pages.common import (
     CsrfRejected,
@@ -61,8 +62,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.sessions = Sessions(idle_seconds=settings.session_idle_minutes * 60)
     app.include_router(home.router)
     app.include_router(sign_in.router)
+    config = settings.sign_in_config
+    app.state.sign_in_issuer = SignInIssuer(config, settings) if config is not None else None
     if settings.dev_sign_in:
-        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the development tokens.
+        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the test stack's tokens.
         app.state.issuer_settings = Settings(env=settings.env)
         app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
