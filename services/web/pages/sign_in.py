@@ -4,8 +4,9 @@ code challenge kept in the (anonymous) session, and `/auth/callback` takes the c
 that session's state, exchanges it with the verifier and checks the tokens; the signed-in session is
 a new one. Under `make up` the issuer is the development issuer (services/issuer/), whose page picks
 the role and unit. Signing out ends the web's session and then the issuer's (its end-session
-endpoint). In `test` only, the older development sign-in (POST /dev/sign-in) mints a local-issuer
-token for a chosen role and unit without any issuer: in dev and production that route is not there."""
+endpoint). In `test`, and in `dev` without OIDC issuers (docker compose), the older development
+sign-in (POST /dev/sign-in) mints a local-issuer token for a chosen role and unit without any issuer;
+under `make up` and in production that route is not there."""
 import logging
 import time
 from datetime import timedelta
