@@ -12,6 +12,7 @@ import pytest
 
 from tests.integration.issuer.helpers import code_for, new_verifier, pick_person, query_of
 from tests.integration.web.conftest import csrf_of
+from tests.integration.web.test_browser import chromium  # noqa: F401  (the fixture: Debian's Chromium)
 from tests.stack import create_env, drop_env, free_port
 
 
@@ -53,6 +54,7 @@ async def test_signing_in_through_the_issuer_and_out_again(oidc_web):
         assert callback.startswith(f"{web.url}/auth/callback?code=")
         signed_in = await client.get(callback)
         assert signed_in.status_code == 303 and signed_in.headers["location"] == "/", signed_in.text
+        assert f"form-action 'self' {issuer.url};" in signed_in.headers["content-security-policy"]
         cookie = signed_in.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie
         start = await client.get(f"{web.url}/")
@@ -133,3 +135,32 @@ async def test_an_issuer_that_does_not_answer_is_said_so(oidc_web):
         assert answer.status_code == 503 and "svarar inte" in answer.text
         assert re.search(r"anropsnummer <code>[0-9a-f]{32}</code>", answer.text)
     web.kill()
+
+
+async def test_signing_in_and_out_in_a_real_browser(oidc_web, chromium):
+    """Chromium follows the whole flow, the web's Content-Security-Policy included: its
+    `form-action` must let the sign-out form's redirect reach the issuer's end-session endpoint."""
+    from playwright.async_api import async_playwright
+    _, issuer, web = oidc_web
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium)
+        try:
+            page = await browser.new_page(locale="sv-SE")
+            await page.goto(f"{web.url}/")
+            assert page.url == f"{web.url}/sign-in"
+            async with page.expect_navigation():
+                await page.get_by_role("link", name="Logga in").click()
+            assert page.url.startswith(f"{issuer.url}/authorize?")
+            await page.get_by_label("Användar-id").fill("bertil")
+            await page.get_by_label("Roll").select_option("supervisor")
+            await page.get_by_label("Enhet").fill("vuxen")
+            async with page.expect_navigation(url=f"{web.url}/"):
+                await page.get_by_role("button", name="Logga in").click()
+            await page.get_by_text("Inloggad som").wait_for()
+            assert "bertil" in await page.locator(".signed-in").inner_text()
+            async with page.expect_navigation(url=f"{web.url}/sign-in"):
+                await page.get_by_role("button", name="Logga ut").click()
+            await page.goto(f"{web.url}/")
+            assert page.url == f"{web.url}/sign-in"
+        finally:
+            await browser.close()
