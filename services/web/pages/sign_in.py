@@ -62,7 +62,9 @@ async def start_sign_in(request: Request):
     if issuer is None:
         return see_other("/sign-in")
     session = current_session(request)
-    if session is None or session.user is not None:
+    if session is not None and session.user is not None:
+        return see_other("/")  # signed in already
+    if session is None:
         session = request.app.state.sessions.start_anonymous()
     now = time.monotonic()
     session.pending = {s: p for s, p in session.pending.items() if now - p.started_at < PENDING_SECONDS}

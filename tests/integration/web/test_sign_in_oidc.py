@@ -65,9 +65,11 @@ async def test_signing_in_through_the_issuer_and_out_again(oidc_web):
                                                                      "pin": "19121212-1212"})
         assert found.status_code == 200 and "behörighet" not in found.text and "svarar inte" not in found.text
 
-        # The same callback again (a reload, or a copied URL) signs no one in a second time.
+        # The same callback again (a reload, or a copied URL) signs no one in a second time; a signed-in
+        # person who starts again is simply at the start page.
         again = await client.get(callback)
         assert again.status_code == 400
+        assert (await client.get(f"{web.url}/sign-in/start")).headers["location"] == "/"
 
         out = await client.post(f"{web.url}/sign-out", data={"csrf_token": csrf_of(start)})
         assert out.status_code == 303
