@@ -14,8 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from demo.flow import STEPS, Done, Flow, FlowError, Urls, mailbox_of_files
-from shared.auth import issue_token
-from shared.settings import get_settings
+from services.issuer.keys import development_token
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("registry", "journal", "orders", "watch", "notify")
@@ -93,11 +92,12 @@ async def main() -> int:
                         help="how long provider A leaves the order before the clock moves")
     args = parser.parse_args()
     # The flow runs against the local stack (`make up`, a development machine) unless told otherwise.
+    # Its tokens are the development OIDC issuer's (services/issuer/), signed with its persisted key,
+    # which the services of `make up` trust through its JWKS; the issuer refuses OMSORG_ENV=prod.
     os.environ.setdefault("OMSORG_ENV", "dev")
-    settings = get_settings()
 
     def token(role: str, sub: str, **claims) -> str:
-        return issue_token(settings, sub=sub, roles=[role], **claims)
+        return development_token(sub, [role], **claims)
 
     urls = Urls(*(getattr(args, name) for name in SERVICES))
     print("Omsorg: hela flödet (the whole flow), from intake to the reimbursement basis\n")

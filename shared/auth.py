@@ -91,7 +91,7 @@ async def _verify(settings: Settings, token: str) -> tuple[Principal, float]:
     keys = issuer_keys(settings).get(issuer) if isinstance(issuer, str) else None
     expires = unverified.get("exp") if isinstance(unverified, dict) else None
     if keys is not None:
-        principal = await _decode_oidc(settings, keys, header, token)
+        principal = await decode_oidc(keys, token, settings.jwt_max_lifetime_seconds, header)
     elif settings.jwt_secret and (issuer is None or issuer == settings.jwt_issuer):
         principal = decode_token(settings, token)
     else:
@@ -111,8 +111,14 @@ def issuer_keys(settings: Settings) -> dict[str, IssuerKeys]:
     return cache
 
 
-async def _decode_oidc(settings: Settings, keys: IssuerKeys, header: dict, token: str) -> Principal:
+async def decode_oidc(keys: IssuerKeys, token: str, max_lifetime_seconds: int, header: dict | None = None) -> Principal:
+    """The principal of a token of one OIDC issuer (also the web's, for the token it signs in with)."""
     config = keys.config
+    if header is None:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise _unauthorized("the token is not valid: it cannot be read") from None
     algorithm = header.get("alg")
     if algorithm not in config.algorithms:
         raise _unauthorized("the token is not valid: its issuer does not sign with that algorithm")
@@ -127,7 +133,7 @@ async def _decode_oidc(settings: Settings, keys: IssuerKeys, header: dict, token
     try:
         claims = jwt.decode(token, key, algorithms=[algorithm], audience=config.audience, issuer=config.issuer,
                             leeway=CLOCK_SKEW_SECONDS, options={"require": ["sub", "exp", "iat", "iss", "aud"]})
-        return _principal(settings, mapped_claims(config, claims, ROLES))
+        return _principal(max_lifetime_seconds, mapped_claims(config, claims, ROLES))
     except InvalidToken as exc:
         raise _unauthorized(f"the token is not valid: {exc}") from None
     except jwt.PyJWTError as exc:
@@ -143,7 +149,7 @@ def decode_token(settings: Settings, token: str) -> Principal:
         claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"],
                             audience=settings.jwt_audience, issuer=settings.jwt_issuer,
                             options={"require": ["sub", "exp", "iat", "iss", "aud"]})
-        return _principal(settings, claims)
+        return _principal(settings.jwt_max_lifetime_seconds, claims)
     except InvalidToken as exc:
         raise _unauthorized(f"the token is not valid: {exc}") from None
     except jwt.PyJWTError as exc:
@@ -151,12 +157,12 @@ def decode_token(settings: Settings, token: str) -> Principal:
         raise _unauthorized(f"the token is not valid: {why}") from None
 
 
-def _principal(settings: Settings, claims: dict) -> Principal:
+def _principal(max_lifetime_seconds: int, claims: dict) -> Principal:
     """The principal a verified token names, if its claims are what Omsorg expects."""
     lifetime = claims["exp"] - claims["iat"]
-    if not isinstance(lifetime, (int, float)) or lifetime > settings.jwt_max_lifetime_seconds or \
-            claims["exp"] - datetime.now(timezone.utc).timestamp() > settings.jwt_max_lifetime_seconds:
-        raise InvalidToken(f"it lives longer than {settings.jwt_max_lifetime_seconds // 3600} hours")
+    if not isinstance(lifetime, (int, float)) or lifetime > max_lifetime_seconds or \
+            claims["exp"] - datetime.now(timezone.utc).timestamp() > max_lifetime_seconds:
+        raise InvalidToken(f"it lives longer than {max_lifetime_seconds // 3600} hours")
     sub = claims["sub"]
     if not isinstance(sub, str) or not sub.strip():
         raise InvalidToken("`sub` must name someone")

@@ -1,7 +1,9 @@
 """`omsorg`: the command line of the local stack.
 
 It signs tokens for the stack that `make up` runs (OMSORG_ENV=dev) unless OMSORG_ENV says
-otherwise; against a production stack it needs that stack's OMSORG_ENV and OMSORG_JWT_SECRET.
+otherwise: in dev with the development OIDC issuer's persisted key (services/issuer/, RS256, the
+tokens its code flow gives), in test with the local issuer's HS256 secret of the test stack;
+against a production stack there is no such issuer: get a token from the identity provider.
 """
 import argparse
 import json
@@ -13,6 +15,14 @@ from pathlib import Path
 from shared.auth import ROLES, issue_token
 from shared.events.asyncapi import asyncapi_document
 from shared.settings import get_settings
+
+
+def _token(sub: str, roles: list[str], **claims) -> str:
+    """A token the running stack accepts: the development issuer's in dev, else the local issuer's."""
+    if get_settings().env == "dev":
+        from services.issuer.keys import development_token
+        return development_token(sub, roles, **claims)
+    return issue_token(get_settings(), sub=sub, roles=roles, **claims)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,13 +45,13 @@ def main(argv: list[str] | None = None) -> int:
                           help="the registry (default $OMSORG_REGISTRY_URL or http://127.0.0.1:8001)")
     importer.add_argument("--token", default=os.environ.get("OMSORG_TOKEN"),
                           help="a bearer token with the support or service role (default $OMSORG_TOKEN;"
-                               " without one, a service token from the local issuer)")
+                               " without one, a service token of the development issuer in dev)")
     args = parser.parse_args(argv)
 
     if args.command == "token":
         try:
-            print(issue_token(get_settings(), sub=args.sub, roles=args.role, unit=args.unit,
-                              provider_id=args.provider, pin=args.pin, ttl=timedelta(hours=args.hours)))
+            print(_token(args.sub, args.role, unit=args.unit, provider_id=args.provider, pin=args.pin,
+                         ttl=timedelta(hours=args.hours)))
         except ValueError as exc:
             print(f"omsorg token: {exc}", file=sys.stderr)
             return 2
@@ -62,7 +72,7 @@ def _import(file: Path, url: str, token: str | None) -> int:
 
     if not token:
         try:
-            token = issue_token(get_settings(), sub="omsorg-import", roles=["service"])
+            token = _token("omsorg-import", ["service"])
         except ValueError as exc:  # no local issuer: a token from the identity provider is needed
             print(f"omsorg import: {exc}; give --token (or OMSORG_TOKEN)", file=sys.stderr)
             return 2

@@ -98,6 +98,8 @@ class IssuerKeys:
     max_age: float = 3600.0
     min_refresh: float = 30.0
     keys: dict[str | None, jwt.PyJWK] = field(default_factory=dict)
+    # The issuer's discovery document as last fetched (its endpoints, for a client such as the web).
+    discovery: dict | None = None
     fetched_at: float | None = None
     attempted_at: float | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -116,6 +118,16 @@ class IssuerKeys:
         if found is None:
             raise UnknownKey()
         return found
+
+    async def metadata(self) -> dict:
+        """The issuer's discovery document, fetched with its keys when not yet had."""
+        if self.discovery is None:
+            async with self._lock:
+                if self.discovery is None:
+                    await self._refresh(have_keys=False)
+        if self.discovery is None:
+            raise IssuerUnavailable(f"{self.config.issuer}: no discovery document yet")
+        return self.discovery
 
     def _find(self, kid: str | None) -> jwt.PyJWK | None:
         if kid is None and len(self.keys) == 1:  # a provider with one key may leave kid out
@@ -150,6 +162,7 @@ class IssuerKeys:
                 if self.require_tls and insecure_url_problem(jwks_uri):
                     raise IssuerUnavailable(f"{issuer}: {insecure_url_problem(jwks_uri)}")
                 keyset = jwt.PyJWKSet.from_dict(await self._json(client, jwks_uri))
+                self.discovery = discovery
         except httpx.HTTPError as exc:
             raise IssuerUnavailable(f"{issuer}: {type(exc).__name__}") from None
         except (jwt.PyJWKSetError, jwt.PyJWTError):

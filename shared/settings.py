@@ -71,9 +71,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int | None = None
 
-    # The local issuer's HS256 signing secret (tokens from `python -m shared.cli token`). Unset in
-    # dev and test: the development secret. Unset in production: the service refuses to start,
-    # unless OIDC issuers are configured, and then there is no local issuer at all.
+    # The local issuer's HS256 signing secret (the test stack's tokens). Unset in dev and test: the
+    # development secret, unless OIDC issuers are configured (`make up` configures its development
+    # issuer, services/issuer/), and then there is no local issuer. Unset in production: the
+    # service refuses to start, unless OIDC issuers are configured, and then there is none either.
     jwt_secret: str | None = None
     jwt_issuer: str = "omsorg-local"
     jwt_audience: str = "omsorg"
@@ -181,7 +182,10 @@ class Settings(BaseSettings):
                     raise ValueError(f"OMSORG_{name.upper()} {problem} (production; OMSORG_ENV=dev or test"
                                      " for a development machine)")
         else:
-            self.jwt_secret = self.jwt_secret or DEV_JWT_SECRET
+            # The development secret only where no OIDC issuer is configured: `make up` names its
+            # development issuer and so takes the production path, with no HS256 local issuer.
+            if not self.oidc_issuers:
+                self.jwt_secret = self.jwt_secret or DEV_JWT_SECRET
             self.person_ref_key = self.person_ref_key or DEV_PERSON_REF_KEY
             self.webhook_secret = self.webhook_secret or DEV_WEBHOOK_SECRET
         if self.env == "prod" and self.fault:

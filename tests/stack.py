@@ -87,7 +87,9 @@ class TestEnv:
                    OMSORG_RELAY_POLL_SECONDS="0.5", PYTHONUNBUFFERED="1",
                    # Tests and benchmarks send far more than a person would; the tests of the
                    # rate limit itself turn it on with a low limit.
-                   OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ(), **self.kafka_env)
+                   OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ(), **self.kafka_env,
+                   # The tests' tokens are the local issuer's (HS256), also beside an OIDC issuer.
+                   OMSORG_JWT_SECRET=self.settings.jwt_secret)
         env.update(extra)
         return env
 

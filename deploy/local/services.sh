@@ -10,7 +10,7 @@ STATE=$ROOT/.local/services
 PIDFILE=$STATE/honcho.pid
 LOG=$STATE/services.log
 REPLICAS_FILE=$STATE/replicas
-SERVICES=(registry:8001 journal:8002 orders:8003 watch:8004 notify:8005 web:8006)
+SERVICES=(issuer:8007 registry:8001 journal:8002 orders:8003 watch:8004 notify:8005 web:8006)
 REPLICAS=${REPLICAS:-}
 
 running() { [[ -f $PIDFILE ]] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
@@ -23,7 +23,9 @@ ready() {
     if (( SECONDS > deadline )); then echo "$name not ready after 120 s; see $LOG" >&2; tail -n 30 "$LOG" >&2; exit 1; fi
     sleep 0.3
   done
-  if [[ $name == web ]]; then
+  if [[ $name == issuer ]]; then
+    echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (the development OIDC issuer; signing in picks role and unit)"
+  elif [[ $name == web ]]; then
     echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (the Swedish pages; sign in there)"
   else
     echo "  $name ready after $((SECONDS - t0)) s: http://127.0.0.1:$port  (docs http://127.0.0.1:$port/docs)"
@@ -46,12 +48,16 @@ start() {
     # exported every second rather than every five.
     # The local stack is a development machine: development secrets, a clock that can be moved.
     export OMSORG_ENV=${OMSORG_ENV:-dev}
+    # Sign-in and tokens through the development OIDC issuer (services/issuer/), the path
+    # production takes with the municipality's identity provider; no HS256 local issuer.
+    export OMSORG_OIDC_ISSUERS=${OMSORG_OIDC_ISSUERS:-'[{"issuer": "http://127.0.0.1:8007"}]'}
+    unset OMSORG_JWT_SECRET
     export OMSORG_OTEL_ENDPOINT=${OMSORG_OTEL_ENDPOINT:-http://127.0.0.1:${OMSORG_OTLP_PORT:-4318}}
     export OTEL_BSP_SCHEDULE_DELAY=${OTEL_BSP_SCHEDULE_DELAY:-1000}
     # setsid: the runner outlives the `make` that started it; PATH: honcho's children use the venv.
     local concurrency=""
     for entry in "${SERVICES[@]}"; do
-      [[ ${entry%%:*} == web ]] || concurrency+="${concurrency:+,}${entry%%:*}=$REPLICAS"
+      [[ ${entry%%:*} == web || ${entry%%:*} == issuer ]] || concurrency+="${concurrency:+,}${entry%%:*}=$REPLICAS"
     done
     PATH="$ROOT/.venv/bin:$PATH" setsid "$ROOT/.venv/bin/honcho" -d "$ROOT" -f "$ROOT/Procfile" start \
       -c "$concurrency" >>"$LOG" 2>&1 < /dev/null &
@@ -61,7 +67,7 @@ start() {
   deadline=$((SECONDS + 120)) t0=$SECONDS
   for entry in "${SERVICES[@]}"; do
     local name=${entry%%:*} port=${entry##*:}
-    if (( REPLICAS == 1 )) || [[ $name == web ]]; then ready "$name" "$port"; continue; fi
+    if (( REPLICAS == 1 )) || [[ $name == web || $name == issuer ]]; then ready "$name" "$port"; continue; fi
     for n in $(seq 1 "$REPLICAS"); do ready "$name.$n" $((port + 10 * (n - 1))); done
   done
   echo "  logs: $LOG"

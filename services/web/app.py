@@ -4,6 +4,7 @@ import contextlib
 import logging
 import re
 import uuid
+from urllib.parse import urlsplit
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
+from services.web.oidc import SignInIssuer
 from services.web.pages import cases, home, inquiries, notes, persons, sign_in
 from services.web.pages.common import (
     CsrfRejected,
@@ -43,6 +45,18 @@ SECURITY_HEADERS = {
 }
 
 
+def security_headers(settings: WebSettings) -> dict[str, str]:
+    """The headers of every answer. A browser holds a form's redirects to `form-action` too, so the
+    sign-out form, which ends at the issuer's end-session endpoint, needs the issuer's origin there."""
+    config = settings.sign_in_config
+    if config is None:
+        return SECURITY_HEADERS
+    parts = urlsplit(config.issuer)
+    policy = SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+    return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     telemetry.setup(settings)
@@ -56,13 +70,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Omsorg web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
+    headers = security_headers(settings)
     app.state.clock = (AdjustableClock(timedelta(seconds=settings.clock_offset_seconds))
                        if settings.env in ("dev", "test") else Clock())
     app.state.sessions = Sessions(idle_seconds=settings.session_idle_minutes * 60)
     app.include_router(home.router)
     app.include_router(sign_in.router)
+    config = settings.sign_in_config
+    app.state.sign_in_issuer = SignInIssuer(config, settings) if config is not None else None
     if settings.dev_sign_in:
-        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the development tokens.
+        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the test stack's tokens.
         app.state.issuer_settings = Settings(env=settings.env)
         app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
@@ -86,7 +103,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         request.state.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         response = await call_next(request)
         response.headers["X-Request-Id"] = request.state.request_id
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"  # pages show personal data

@@ -33,6 +33,10 @@ class Session:
     seen_at: float
     user: User | None = None
     token: str | None = field(default=None, repr=False)
+    # The ID token of the sign-in, named to the issuer when signing out (its end-session endpoint).
+    id_token: str | None = field(default=None, repr=False)
+    # Sign-ins under way from this (anonymous) session, by their `state` (services/web/oidc.py).
+    pending: dict = field(default_factory=dict, repr=False)
 
 
 class Sessions:
@@ -51,13 +55,14 @@ class Sessions:
             self._anonymous.popitem(last=False)
         return session
 
-    def sign_in(self, previous: Session | None, user: User, token: str, lifetime_seconds: float) -> Session:
+    def sign_in(self, previous: Session | None, user: User, token: str, lifetime_seconds: float,
+                id_token: str | None = None) -> Session:
         """A new session (new id, new CSRF token) for the user; the one before sign-in ends."""
         if previous is not None:
             self.end(previous.id)
         now = self.clock()
         session = Session(id=secrets.token_urlsafe(32), csrf=secrets.token_urlsafe(32),
-                          expires_at=now + lifetime_seconds, seen_at=now, user=user, token=token)
+                          expires_at=now + lifetime_seconds, seen_at=now, user=user, token=token, id_token=id_token)
         self._signed_in[session.id] = session
         self._sweep(now)
         return session

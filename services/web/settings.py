@@ -1,12 +1,18 @@
 """The web's settings, from OMSORG_* variables like every service's (shared/settings.py), but its
 own: the web holds no data, so it needs no database, broker or keys of personal data.
 
-Production is the default. Only `dev` and `test` have the development sign-in, which mints tokens
-of the local issuer (shared/auth.py) with the shared settings' OMSORG_JWT_SECRET.
+Sign-in goes through an OIDC issuer of OMSORG_OIDC_ISSUERS (the same setting as the services'; the
+one named by OMSORG_SIGN_IN_ISSUER, or the first): the code flow with PKCE (services/web/oidc.py).
+Under `make up` that is the development issuer (services/issuer/). Production is the default. The
+older development sign-in (POST /dev/sign-in), which mints tokens of the local issuer (shared/auth.py)
+with the shared settings' OMSORG_JWT_SECRET, is left for `test` (the test stack) and for `dev`
+without OIDC issuers (docker compose).
 """
 from typing import Literal
 
 from pydantic import Field, model_validator
+
+from shared.oidc import OidcIssuer, insecure_url_problem
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PORT = 8006
@@ -36,13 +42,41 @@ class WebSettings(BaseSettings):
     # Dev and test only: the web's clock runs this far from real time, as the services' do, so that
     # the day a form offers is the day the services keep (shared/settings.py).
     clock_offset_seconds: float = 0.0
+    # Where people sign in: the OIDC issuers as the services have them (shared/oidc.py), the one
+    # to sign in with (its `issuer`; empty: the first), and the web's client there (public, PKCE;
+    # a secret only if the identity provider makes the web a confidential client).
+    oidc_issuers: list[OidcIssuer] = Field(default_factory=list)
+    sign_in_issuer: str = ""
+    sign_in_client_id: str = "omsorg-web"
+    sign_in_client_secret: str | None = None
+    oidc_timeout_seconds: float = 5.0
+    oidc_jwks_max_age_seconds: float = 3600.0
+    oidc_jwks_min_refresh_seconds: float = 30.0
+    # As the services': a token that claims to live longer is refused.
+    jwt_max_lifetime_seconds: int = 12 * 3600
 
     @model_validator(mode="after")
     def _no_clock_offset_in_prod(self) -> "WebSettings":
         if self.env == "prod" and self.clock_offset_seconds:
             raise ValueError("OMSORG_CLOCK_OFFSET_SECONDS is only allowed in dev and test")
+        if self.sign_in_issuer and self.sign_in_issuer not in [i.issuer for i in self.oidc_issuers]:
+            raise ValueError("OMSORG_SIGN_IN_ISSUER is not one of OMSORG_OIDC_ISSUERS")
+        if self.env == "prod":
+            for issuer in self.oidc_issuers:
+                if problem := insecure_url_problem(issuer.issuer):
+                    raise ValueError(f"OMSORG_OIDC_ISSUERS: {problem}")
         return self
 
     @property
+    def sign_in_config(self) -> OidcIssuer | None:
+        """The issuer people sign in with; None when none is configured."""
+        chosen = [i for i in self.oidc_issuers if i.issuer == self.sign_in_issuer] if self.sign_in_issuer \
+            else self.oidc_issuers[:1]
+        return chosen[0] if chosen else None
+
+    @property
     def dev_sign_in(self) -> bool:
-        return self.env in ("dev", "test")
+        """The sign-in without an identity provider (POST /dev/sign-in): the test stack's, and in dev
+        only where no OIDC issuer is configured (docker compose, still on the HS256 local issuer);
+        `make up` configures its development issuer and so signs in with the code flow."""
+        return self.env == "test" or (self.env == "dev" and not self.oidc_issuers)

@@ -13,6 +13,17 @@ UNITS = {
     "barn": "Barn och familj",
 }
 
+# Why a sign-in through the identity provider did not end signed in (services/web/pages/sign_in.py).
+SIGN_IN = {
+    "unknown_state": "Inloggningen kunde inte slutföras: den hör inte till den här webbläsarens inloggning eller har"
+                     " tagit för lång tid. Börja om.",
+    "refused": "Inloggningstjänsten godkände inte inloggningen. Börja om.",
+    "failed": "Inloggningen kunde inte slutföras eftersom svaret från inloggningstjänsten inte gick att lita på."
+              " Börja om.",
+    "unavailable": "Inloggningstjänsten svarar inte just nu. Försök igen om en stund.",
+    "no_role": "Din inloggning har ingen roll som Omsorgs webb har sidor för.",
+}
+
 SERVICES = {
     "registry": "Socialregistret",
     "journal": "Journalen",

@@ -50,10 +50,26 @@ def test_production_refuses_the_development_person_ref_key():
     assert Settings(env="prod", **strong)
 
 
-def test_cli_prints_a_token_the_stack_accepts(capsys):
-    assert main(["token", "--sub", "pia", "--role", "provider_user", "--provider", "hemtjanst-ab"]) == 0
-    principal = decode_token(Settings(env="dev"), capsys.readouterr().out.strip())
-    assert principal.provider_id == "hemtjanst-ab" and principal.roles == ["provider_user"]
+def test_cli_prints_a_token_the_stack_accepts(capsys, monkeypatch, tmp_path):
+    """In dev (`make up`) the token is the development OIDC issuer's, signed with its persisted key."""
+    import jwt
+
+    from services.issuer.keys import KeyStore
+    monkeypatch.setenv("OMSORG_ENV", "dev")
+    monkeypatch.setenv("OMSORG_ISSUER_KEY_DIR", str(tmp_path))
+    from shared.settings import get_settings
+    get_settings.cache_clear()
+    try:
+        assert main(["token", "--sub", "pia", "--role", "provider_user", "--provider", "hemtjanst-ab"]) == 0
+    finally:
+        get_settings.cache_clear()
+    token = capsys.readouterr().out.strip()
+    [jwk] = KeyStore(tmp_path).jwks()["keys"]
+    assert jwt.get_unverified_header(token) == {"alg": "RS256", "kid": jwk["kid"], "typ": "JWT"}
+    claims = jwt.decode(token, jwt.PyJWK(jwk).key, algorithms=["RS256"], audience="omsorg",
+                        issuer="http://127.0.0.1:8007")
+    assert claims["provider_id"] == "hemtjanst-ab" and claims["roles"] == ["provider_user"]
+    assert decode_token(Settings(env="test"), issue_token(Settings(env="test"), sub="pia", roles=["service"]))
 
 
 def test_cli_explains_a_missing_claim(capsys):

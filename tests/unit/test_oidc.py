@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 
 from shared.auth import issue_token, verify_token
 from shared.problems import Problem
-from shared.settings import SECRETS, Settings
+from shared.settings import DEV_JWT_SECRET, SECRETS, Settings
 from tests.oidc_idp import LocalIdp
 
 KEYCLOAK_LIKE = {"roles_claim": "realm_access.roles", "sub_claim": "preferred_username",
@@ -27,8 +27,9 @@ def idp():
 
 
 def settings_for(*idps: LocalIdp, env: str = "test", **issuer) -> Settings:
+    """Beside the OIDC issuers, the test stack's local issuer (its secret given, as tests/stack.py does)."""
     return Settings(env=env, oidc_issuers=[{"issuer": i.issuer, **KEYCLOAK_LIKE, **issuer} for i in idps],
-                    oidc_jwks_min_refresh_seconds=60)
+                    oidc_jwks_min_refresh_seconds=60, jwt_secret=DEV_JWT_SECRET)
 
 
 async def refused(settings: Settings, token: str, status: int = 401) -> Problem:
@@ -72,6 +73,16 @@ async def test_local_tokens_still_work_beside_oidc_issuers(idp):
     settings = settings_for(idp)
     principal = await verify_token(settings, issue_token(settings, sub="anna", roles=["caseworker"]))
     assert principal.sub == "anna"
+
+
+async def test_with_an_oidc_issuer_and_no_secret_there_is_no_local_issuer_in_dev(idp):
+    """`make up` names its development issuer and gives no secret: no HS256 token is taken, not even
+    one signed with the development secret that dev would otherwise default to."""
+    settings = Settings(env="dev", oidc_issuers=[{"issuer": idp.issuer}])
+    assert settings.jwt_secret is None
+    local = issue_token(Settings(env="dev"), sub="anna", roles=["caseworker"])
+    assert "another issuer made it" in (await refused(settings, local)).detail
+    assert Settings(env="dev").jwt_secret == DEV_JWT_SECRET  # without OIDC issuers, as before
 
 
 async def test_unknown_issuer_bad_signature_and_wrong_audience_are_401_in_our_words(idp):
