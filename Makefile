@@ -20,7 +20,8 @@ up: venv
 	@deploy/local/postgres.sh start
 	@deploy/local/kafka.sh start
 	@REPLICAS=$(REPLICAS) deploy/local/services.sh start
-	@OMSORG_ENV=$${OMSORG_ENV:-dev} $(VENV)/bin/python -m services.registry.seed_staff deploy/local/staff.yaml
+	@OMSORG_ENV=$${OMSORG_ENV:-dev} OMSORG_DATABASE_URL=$${OMSORG_DATABASE_URL:-$$(deploy/local/postgres.sh url)} \
+		$(VENV)/bin/python -m services.registry.seed_staff deploy/local/staff.yaml
 
 ## Stop what `make up` started, every replica (data in .local/ is kept).
 down:

@@ -48,6 +48,11 @@ start() {
     # exported every second rather than every five.
     # The local stack is a development machine: development secrets, a clock that can be moved.
     export OMSORG_ENV=${OMSORG_ENV:-dev}
+    # The database and broker that postgres.sh and kafka.sh run (their OMSORG_PG_PORT and
+    # OMSORG_KAFKA_PORT), unless named outright.
+    OMSORG_DATABASE_URL=${OMSORG_DATABASE_URL:-$("$ROOT/deploy/local/postgres.sh" url)}
+    OMSORG_KAFKA_BOOTSTRAP=${OMSORG_KAFKA_BOOTSTRAP:-$("$ROOT/deploy/local/kafka.sh" bootstrap)}
+    export OMSORG_DATABASE_URL OMSORG_KAFKA_BOOTSTRAP
     # Sign-in and tokens through the development OIDC issuer (services/issuer/), the path
     # production takes with the municipality's identity provider; no HS256 local issuer.
     export OMSORG_OIDC_ISSUERS=${OMSORG_OIDC_ISSUERS:-'[{"issuer": "http://127.0.0.1:8007"}]'}
