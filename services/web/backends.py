@@ -42,6 +42,10 @@ class Backend:
 
     async def _call(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
                     **kwargs) -> Answer:
+        return self._answer(await self._send(method, path, token, request_id, headers, **kwargs))
+
+    async def _send(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
+                    **kwargs) -> httpx.Response:
         try:
             response = await self.client.request(
                 method, self.base_url + path,
@@ -52,6 +56,9 @@ class Backend:
             raise SessionRejected()
         if response.status_code >= 500 or response.status_code == 429:
             raise ServiceUnavailable(self.name, f"answered {response.status_code}")
+        return response
+
+    def _answer(self, response: httpx.Response) -> Answer:
         try:
             body = response.json()
         except ValueError:

@@ -189,3 +189,45 @@ async def notes_of(web_env, caseworkers_day, case_id: str) -> list[dict]:
                                   headers=env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen"))
     assert answer.status_code == 200, answer.text
     return answer.json()["items"]
+
+
+async def new_provider(env) -> dict:
+    """A provider of home help of its own (so that its inbox holds only a test's orders)."""
+    async with httpx.AsyncClient(base_url=backend(env, "orders").url, timeout=60) as orders:
+        return created(await orders.post("/providers", headers=env.auth("object_specialist", "olle"), json={
+            "name": f"Beta Omsorg {uuid.uuid4().hex[:4]} AB", "organisation_number": organisation_number(),
+            "email": "order@beta.example", "interventions": ["home_help"]}))
+
+
+async def send_order(env, caseworkers_day, provider: dict, details: str = "Inköp och städning varje vecka.") -> dict:
+    """An order of home help in the caseworker's case, sent to `provider`."""
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    first = caseworkers_day["order"]
+    async with httpx.AsyncClient(base_url=backend(env, "orders").url, timeout=60) as orders:
+        order = created(await orders.post("/orders", headers={**auth, "Idempotency-Key": uuid.uuid4().hex}, json={
+            "case_id": first["case_id"], "decision_id": first["decision_id"], "provider_id": provider["id"],
+            "intervention": "home_help", "details": details, "wanted_start": caseworkers_day["today"].isoformat()}))
+        sent = await orders.post(f"/orders/{order['id']}/send", headers=auth)
+        assert sent.status_code == 200, sent.text
+    return sent.json()
+
+
+async def recall_order(env, caseworkers_day, order_id: str) -> None:
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    async with httpx.AsyncClient(base_url=backend(env, "orders").url, timeout=60) as orders:
+        recalled = await orders.post(f"/orders/{order_id}/recall", headers=auth,
+                                     json={"reason": "Beställd av misstag."})
+        assert recalled.status_code == 200, recalled.text
+
+
+@pytest.fixture
+async def as_provider(web_env):
+    """A web client signed in as a user of a provider of its own: (client, provider)."""
+    env, _, web, _ = web_env
+    provider = await new_provider(env)
+    async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
+        answer = await sign_in(client, role="provider_user", sub=f"utforare-{uuid.uuid4().hex[:6]}",
+                               provider_id=provider["id"])
+        assert answer.status_code == 303, answer.text
+        yield client, provider
+
