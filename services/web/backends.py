@@ -18,6 +18,14 @@ class SessionRejected(Exception):
 
 
 @dataclass
+class Document:
+    """A document a service answers with (a decision letter as PDF), passed on to the browser as it is."""
+    content: bytes
+    media_type: str
+    filename: str | None = None
+
+
+@dataclass
 class Answer:
     status: int
     body: dict
@@ -39,6 +47,15 @@ class Backend:
     async def get(self, path: str, token: str, request_id: str, params: dict | None = None) -> Answer:
         return await self._call("GET", path, token, request_id,
                                 params={k: v for k, v in (params or {}).items() if v is not None})
+
+    async def document(self, path: str, token: str, request_id: str) -> Document | Answer:
+        """A document (not JSON) at `path`: the document, or the service's refusal as an Answer."""
+        response = await self._send("GET", path, token, request_id)
+        if response.status_code != 200:
+            return self._answer(response)
+        disposition = response.headers.get("content-disposition", "")
+        filename = disposition.split("filename=", 1)[1].strip('"') if "filename=" in disposition else None
+        return Document(response.content, response.headers.get("content-type", "application/octet-stream"), filename)
 
     async def _call(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
                     **kwargs) -> Answer:

@@ -138,3 +138,20 @@ class OrderAnswerForm:
                 found["quantity"] = found.pop(name)
         return found
 
+
+@dataclass
+class AddendumForm:
+    """A citizen's own comment beside one of their notes, as typed."""
+    text: str = ""
+    key: str = field(default_factory=new_key)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "AddendumForm":
+        return cls(text=fields.get("text", ""), key=fields.get("idempotency_key", "").strip() or new_key())
+
+    def request(self) -> dict:
+        return {"text": self.text}
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.ADDENDUM_FIELD_INVALID, texts.ADDENDUM_PROBLEMS)

@@ -5,6 +5,7 @@ ROLES = {
     "caseworker": "Handläggare",
     "supervisor": "Arbetsledare",
     "provider_user": "Utförare",
+    "citizen": "Enskild (Mina sidor)",
 }
 
 # The units of the local stack (deploy/local/staff.yaml) offered by the development sign-in.
@@ -101,6 +102,18 @@ ORDER_PROBLEMS = {
     "forbidden": ("form", "Du har inte behörighet att göra detta."),
 }
 
+# The journal's refusal of a citizen's own comment beside a note.
+ADDENDUM_FIELD_INVALID = {
+    "text": "Skriv din kommentar (högst 20 000 tecken).",
+}
+ADDENDUM_PROBLEMS = {
+    "validation_error": ("form", "Kommentaren kunde inte sparas. Kontrollera texten och försök igen."),
+    "note_not_found": ("form", "Anteckningen finns inte, eller så kan du inte se den."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med annat innehåll. Ladda om sidan och"
+                                       " försök igen."),
+    "forbidden": ("form", "Du har inte behörighet att göra detta."),
+}
+
 # What a page confirms after a form was saved and the browser was sent back to it.
 DONE = {
     "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
@@ -109,6 +122,7 @@ DONE = {
     "order_rejected": "Beställningen är avvisad. Kommunen får veta skälet.",
     "order_started": "Insatsen är rapporterad som påbörjad.",
     "delivery_reported": "Den utförda tiden är rapporterad.",
+    "addendum_written": "Din kommentar är sparad. Handläggaren ser den bredvid anteckningen.",
 }
 
 DELIVERY_MEASURES = {
@@ -208,6 +222,10 @@ NOT_FOUND = {
     "case_removed": "Ärendet är borttaget och visas inte.",
     "inquiry_not_found": "Aktualiseringen finns inte, eller så får du inte se den.",
     "order_not_found": "Beställningen finns inte, eller så får du inte se den.",
+    "note_not_found": "Anteckningen finns inte, eller så kan du inte se den.",
+    "decision_not_found": "Beslutet finns inte, eller så får du inte se det.",
+    "no_letter": "Beslutet har inget beslutsmeddelande, eftersom det fattades utan skäl.",
+    "no_identity": "Din inloggning har inget personnummer, så dina uppgifter kan inte visas.",
 }
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",

@@ -1,5 +1,5 @@
-"""The start page. A provider's is its inbox (pages/provider.py).
-A caseworker's or supervisor's day starts here: my watches (bevakningar), the
+"""The start page. A provider's is its inbox (pages/provider.py), a citizen's Mina sidor
+(pages/me.py). A caseworker's or supervisor's day starts here: my watches (bevakningar), the
 unit's intake queue (inkommande ärenden) and my open cases, each a page of the services' own
 worklists, paged by their `next_cursor`."""
 import asyncio
@@ -22,6 +22,8 @@ async def start(request: Request, watches: Cursor = None, intake: Cursor = None,
         return see_other("/sign-in")
     if session.user.role == "provider_user":
         return see_other("/provider/orders")
+    if session.user.role == "citizen":
+        return see_other("/me")
     if session.user.role not in ("caseworker", "supervisor"):
         return render(request, "start.html")
     my_watches, queue, my_cases = await asyncio.gather(

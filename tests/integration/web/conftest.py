@@ -231,3 +231,32 @@ async def as_provider(web_env):
         assert answer.status_code == 303, answer.text
         yield client, provider
 
+
+@pytest.fixture(scope="session")
+async def citizens_own(web_env, caseworkers_day):
+    """What Tilda Testsson (the person of the caseworker's day) reads on Mina sidor: her case, its
+    decision and order, and a signed note with a part withheld from her; her personal identity
+    number to sign in with."""
+    env, _, _, _ = web_env
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    case = caseworkers_day["case"]
+    async with httpx.AsyncClient(timeout=60) as client:
+        person = await client.get(f"{backend(env, 'registry').url}/persons/{case['person_id']}", headers=auth)
+        assert person.status_code == 200, person.text
+        journal = backend(env, "journal").url
+        note = created(await client.post(f"{journal}/cases/{case['id']}/notes", headers={
+            **auth, "Idempotency-Key": uuid.uuid4().hex}, json={
+            "occurred_on": caseworkers_day["today"].isoformat(), "text": SIGNED_TEXT, "source": "person",
+            "withheld_text": WITHHELD_TEXT, "withheld_reason": "OSL 26 kap. 5 §"}))
+        signed = await client.post(f"{journal}/notes/{note['id']}/sign", headers=auth, json={"version": 1})
+        assert signed.status_code == 201, signed.text
+    return {"pin": person.json()["pin"], "note": note}
+
+
+SIGNED_TEXT = "Uppföljningssamtal: Tilda är nöjd med hemtjänsten men vill ha hjälp med tvätten."
+WITHHELD_TEXT = "Grannen har ringt och berättat om oro för Tilda."
+
+
+async def sign_in_citizen(client: httpx.AsyncClient, pin: str) -> None:
+    answer = await sign_in(client, role="citizen", sub=f"medborgare-{uuid.uuid4().hex[:6]}", pin=pin)
+    assert answer.status_code == 303, answer.text
