@@ -1,6 +1,7 @@
 """The web as a process beside the real services its pages are made from (registry, journal, orders,
 watch), on a fresh database and topic prefix."""
 import re
+import subprocess
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -12,7 +13,7 @@ from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
 from tests import clock
 from tests.pins import child_pin, register_person
-from tests.stack import create_env, drop_env, eventually, free_port
+from tests.stack import ROOT, create_env, drop_env, eventually, free_port
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REASONS = "Personen klarar inte inköp och matlagning själv och har rätt till hemtjänst."
@@ -241,13 +242,18 @@ async def citizens_own(web_env, caseworkers_day):
     auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
     case = caseworkers_day["case"]
     async with httpx.AsyncClient(timeout=60) as client:
-        person = await client.get(f"{backend(env, 'registry').url}/persons/{case['person_id']}", headers=auth)
+        registry = backend(env, "registry").url
+        person = await client.get(f"{registry}/persons/{case['person_id']}", headers=auth)
         assert person.status_code == 200, person.text
+        # A second case of hers holds the note, so the first case's page is as the other tests know it.
+        other = created(await client.post(f"{registry}/cases", headers=auth, json={
+            "unit": "vuxen", "kind": "SoL", "person_id": case["person_id"]}))
         journal = backend(env, "journal").url
-        note = created(await client.post(f"{journal}/cases/{case['id']}/notes", headers={
-            **auth, "Idempotency-Key": uuid.uuid4().hex}, json={
-            "occurred_on": caseworkers_day["today"].isoformat(), "text": SIGNED_TEXT, "source": "person",
-            "withheld_text": WITHHELD_TEXT, "withheld_reason": "OSL 26 kap. 5 §"}))
+        note = await until_made(client, "POST", f"{journal}/cases/{other['id']}/notes",
+                                {**auth, "Idempotency-Key": uuid.uuid4().hex}, {
+                                    "occurred_on": caseworkers_day["today"].isoformat(), "text": SIGNED_TEXT,
+                                    "source": "person", "withheld_text": WITHHELD_TEXT,
+                                    "withheld_reason": "OSL 26 kap. 5 §"})
         signed = await client.post(f"{journal}/notes/{note['id']}/sign", headers=auth, json={"version": 1})
         assert signed.status_code == 201, signed.text
     return {"pin": person.json()["pin"], "note": note}
@@ -260,3 +266,32 @@ WITHHELD_TEXT = "Grannen har ringt och berättat om oro för Tilda."
 async def sign_in_citizen(client: httpx.AsyncClient, pin: str) -> None:
     answer = await sign_in(client, role="citizen", sub=f"medborgare-{uuid.uuid4().hex[:6]}", pin=pin)
     assert answer.status_code == 303, answer.text
+
+
+# The browser tests (test_browser.py, test_accessibility.py).
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    found = subprocess.run([str(ROOT / "deploy" / "local" / "chromium.sh")], capture_output=True, text=True,
+                           timeout=900)
+    if found.returncode != 0:
+        pytest.fail(f"no Chromium for the browser test (deploy/local/chromium.sh):\n{found.stderr}")
+    return found.stdout.strip()
+
+
+async def tab_to(page, element_id: str, most: int = 20) -> None:
+    """Press Tab until the element has the focus, as a keyboard user moves through the page."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+
+async def tab_to_link(page, href: str, most: int = 60) -> None:
+    """Press Tab until the link to `href` has the focus."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement && document.activeElement.getAttribute('href')") == href:
+            return
+    raise AssertionError(f"no link to {href} can be reached with Tab")
+
