@@ -40,7 +40,7 @@ class Backend:
     def __init__(self, name: str, base_url: str, client: httpx.AsyncClient):
         self.name, self.base_url, self.client = name, base_url.rstrip("/"), client
 
-    async def post(self, path: str, token: str, json: dict, request_id: str,
+    async def post(self, path: str, token: str, json: dict | None, request_id: str,
                    headers: dict[str, str] | None = None) -> Answer:
         return await self._call("POST", path, token, request_id, json=json, headers=headers)
 

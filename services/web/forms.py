@@ -155,3 +155,30 @@ class AddendumForm:
 
     def problems(self, code: str | None, body: dict) -> dict[str, str]:
         return problems(code, body, texts.ADDENDUM_FIELD_INVALID, texts.ADDENDUM_PROBLEMS)
+
+
+@dataclass
+class ApprovalForm:
+    """A supervisor's approval or refusal (with a reason) of a decision, against the ETag of the
+    decision as it was shown."""
+    action: str
+    etag: str = ""
+    case_id: str = ""
+    reason: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, action: str, fields: dict[str, str]) -> "ApprovalForm":
+        etag, case_id = fields.get("etag", "").strip(), fields.get("case_id", "").strip()
+        try:
+            case_id = str(uuid.UUID(case_id))
+        except ValueError:
+            case_id = ""
+        return cls(action=action, etag=etag if ETAG.fullmatch(etag) else "", case_id=case_id,
+                   reason=fields.get("reason", ""))
+
+    def request(self) -> dict | None:
+        return {"reason": self.reason} if self.action == "refusal" else None
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.APPROVAL_FIELD_INVALID, texts.APPROVAL_PROBLEMS)

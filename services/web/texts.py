@@ -114,6 +114,26 @@ ADDENDUM_PROBLEMS = {
     "forbidden": ("form", "Du har inte behörighet att göra detta."),
 }
 
+# The registry's refusal of a supervisor's approval or refusal of a decision.
+APPROVAL_FIELD_INVALID = {
+    "reason": "Skriv varför beslutet inte attesteras (högst 2 000 tecken).",
+}
+APPROVAL_PROBLEMS = {
+    "validation_error": ("form", "Uppgifterna kunde inte sparas. Kontrollera fälten och försök igen."),
+    "reason_missing": ("reason", "Skriv varför beslutet inte attesteras (högst 2 000 tecken)."),
+    "etag_mismatch": ("form", "Beslutet har ändrats sedan du öppnade det. Det visas nu som det är; attestera"
+                              " eller neka igen om det fortfarande behövs."),
+    "decision_not_awaiting_approval": ("form", "Beslutet väntar inte på attest längre: det är redan attesterat"
+                                               " eller nekat."),
+    "own_decision": ("form", "Du kan inte attestera ett beslut som du själv har fattat."),
+    "delegation_insufficient": ("form", "Din delegation räcker inte för att attestera det här beslutet, eller så"
+                                        " finns du inte i personalkatalogen."),
+    "delegation_other_unit": ("form", "Du har delegation för en annan enhet än ärendets."),
+    "decision_not_found": ("form", "Beslutet finns inte, eller så får du inte se det."),
+    "case_not_found": ("form", "Ärendet finns inte, eller så får du inte se det."),
+    "forbidden": ("form", "Du har inte behörighet att attestera beslut."),
+}
+
 # What a page confirms after a form was saved and the browser was sent back to it.
 DONE = {
     "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
@@ -123,6 +143,8 @@ DONE = {
     "order_started": "Insatsen är rapporterad som påbörjad.",
     "delivery_reported": "Den utförda tiden är rapporterad.",
     "addendum_written": "Din kommentar är sparad. Handläggaren ser den bredvid anteckningen.",
+    "decision_approved": "Beslutet är attesterat och gäller nu.",
+    "decision_refused": "Attesten är nekad. Beslutet kommer inte att gälla.",
 }
 
 DELIVERY_MEASURES = {
@@ -179,6 +201,12 @@ DECISION_STATUSES = {
     "refused": "Attest nekad",
 }
 
+DELEGATION_LEVELS = {
+    "caseworker": "Handläggare",
+    "supervisor": "Arbetsledare eller enhetschef",
+    "committee": "Nämnden",
+}
+
 ORDER_STATES = {
     "draft": "Utkast",
     "sent": "Skickad",
@@ -191,7 +219,13 @@ ORDER_STATES = {
 }
 
 # An order's state in the provider's words (its inbox and order page).
-PROVIDER_ORDER_STATES = {
+PROVIDER_DELEGATION_LEVELS = {
+    "caseworker": "Handläggare",
+    "supervisor": "Arbetsledare eller enhetschef",
+    "committee": "Nämnden",
+}
+
+ORDER_STATES = {
     "sent": "Ny",
     "opened": "Öppnad, inte besvarad",
     "confirmed": "Bekräftad",

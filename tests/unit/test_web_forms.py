@@ -80,3 +80,14 @@ def test_the_orders_services_refusals_are_said_in_swedish_beside_their_field():
     reject = OrderAnswerForm(action="reject")
     assert reject.problems("validation_error", {"errors": [{"loc": ["body", "reason"]}]}) == {
         "reason": texts.ORDER_FIELD_INVALID["reason"]}
+
+
+def test_an_approval_form_sends_a_reason_only_with_a_refusal_and_only_a_case_id_that_is_one():
+    from services.web.forms import ApprovalForm
+    case_id = "01a2252d-1bbc-7ab0-a844-e9ed2b3d64d8"
+    refusal = ApprovalForm.posted("refusal", {"etag": '"2"', "case_id": case_id, "reason": "Prövas på nytt."})
+    assert refusal.request() == {"reason": "Prövas på nytt."} and refusal.case_id == case_id
+    assert ApprovalForm.posted("approval", {"etag": '"2"', "case_id": case_id}).request() is None
+    assert ApprovalForm.posted("approval", {"case_id": "../../persons"}).case_id == ""
+    assert refusal.problems("reason_missing", {}) == {"reason": texts.APPROVAL_PROBLEMS["reason_missing"][1]}
+    assert refusal.problems("own_decision", {})[FORM].startswith("Du kan inte attestera")

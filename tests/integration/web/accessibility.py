@@ -25,6 +25,11 @@ def artifacts() -> Path:
     return folder
 
 
+def review(results: dict) -> str:
+    """The rules axe could not decide alone (to be looked at by a person), by name."""
+    return f": {', '.join(r['id'] for r in results['incomplete'])} to review" if results["incomplete"] else ""
+
+
 async def check(page, screen: str) -> dict:
     """Run axe-core on the page as it is now, save its screenshot, print the results; fail on any
     violation, naming the rule, the elements and what axe says to fix."""
@@ -35,7 +40,7 @@ async def check(page, screen: str) -> dict:
     counts = {kind: len(results[kind]) for kind in ("violations", "passes", "incomplete", "inapplicable")}
     print(f"axe {results['testEngine']['version']} {screen}: {counts['violations']} violations, "
           f"{sum(counts.values())} rules checked ({counts['passes']} passed, {counts['incomplete']} to review, "
-          f"{counts['inapplicable']} not applicable); screenshot {shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot}")
+          f"{counts['inapplicable']} not applicable{review(results)}); screenshot {shot.relative_to(ROOT) if shot.is_relative_to(ROOT) else shot}")
     found = [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
               "nodes": [{"target": n["target"], "fix": n["failureSummary"]} for n in v["nodes"]]}
              for v in results["violations"]]

@@ -295,3 +295,29 @@ async def tab_to_link(page, href: str, most: int = 60) -> None:
             return
     raise AssertionError(f"no link to {href} can be reached with Tab")
 
+
+@pytest.fixture
+async def awaiting_approval(web_env):
+    """A decision of unit vuxen above its maker's delegation (200 hours of home help a month), and
+    the staff directory's maker (a caseworker) and supervisor of the unit who may approve it."""
+    env, _, _, _ = web_env
+    maker, supervisor = f"maja-{uuid.uuid4().hex[:6]}", f"greta-{uuid.uuid4().hex[:6]}"
+    async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=60) as registry:
+        for who, name, level in ((maker, "Maja Ek", "caseworker"), (supervisor, "Greta Lind", "supervisor")):
+            put = await registry.put(f"/staff/{who}", headers=env.auth("support", "admin"), json={
+                "name": name, "title": "Socialsekreterare", "unit": "vuxen", "email": f"{who}@kommun.example.se",
+                "delegation_level": level, "active_from": "2024-01-01"})
+            assert put.status_code == 201, put.text
+        auth = env.auth("caseworker", sub=maker, unit="vuxen")
+        person = await register_person(registry, auth, first_name="Sven", last_name="Storsson")
+        case = created(await registry.post("/cases", headers=auth,
+                                           json={"unit": "vuxen", "kind": "SoL", "person_id": person}))
+        investigation = created(await registry.post(f"/cases/{case['id']}/investigations", headers=auth, json={}))
+        today = clock.today().isoformat()
+        decision = created(await registry.post(f"/cases/{case['id']}/decisions", headers=auth, json={
+            "investigation_id": investigation["id"], "intervention": "home_help", "outcome": "granted",
+            "reasons": REASONS, "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "scope_amount": 200,
+            "valid_from": today, "communication": {"communicated": True, "communicated_on": today,
+                                                   "method": "meeting"}}))
+    assert decision["status"] == "awaiting_approval", decision
+    return {"maker": maker, "supervisor": supervisor, "case": case, "decision": decision}

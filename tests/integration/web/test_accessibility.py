@@ -1,8 +1,9 @@
 """Every screen of the web in the real browser (Debian's Chromium, driven by Playwright), checked by
 axe-core against WCAG 2.1 A and AA with zero violations allowed (tests/integration/web/accessibility.py
 saves a screenshot of each and prints its results), in the states a person meets: empty and filled,
-with a form's errors shown, after a confirmation. The provider's and the citizen's actions are also
-done with the keyboard alone, as a person who uses no mouse does them."""
+with a form's errors shown, after a confirmation. The provider's, the citizen's and the supervisor's
+actions are also done with the keyboard alone, as a person who uses no mouse does them (the
+caseworker's in test_browser.py)."""
 import time
 
 import httpx
@@ -201,3 +202,36 @@ async def test_the_citizens_screens_have_no_wcag_violations_and_work_with_the_ke
         finally:
             await browser.close()
     print(f"citizen's screens: {time.monotonic() - started:.1f} s")
+
+
+async def test_the_supervisors_screens_have_no_wcag_violations_and_work_with_the_keyboard(
+        web_env, awaiting_approval, chromium):
+    _, _, web, _ = web_env
+    decision, case = awaiting_approval["decision"], awaiting_approval["case"]
+    started = time.monotonic()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium)
+        try:
+            page = await browser.new_page(locale="sv-SE")
+            await browser_sign_in(page, web, awaiting_approval["supervisor"], role="supervisor")
+            await page.get_by_role("heading", level=2, name="Enhetens översikt").wait_for()
+            await check(page, "Startsida arbetsledare")
+
+            # From the unit's cases to the decision waiting for approval, and approved: the keyboard alone.
+            await tab_to_link(page, f"/cases/{case['id']}", most=200)
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            await check(page, "Ärende med beslut som väntar på attest")
+            await tab_to_link(page, f"/decisions/{decision['id']}/approval", most=80)
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            await check(page, "Attest av beslut")
+            await submit_with_enter(page, "refuse-submit")  # without a reason
+            await page.locator("#refusal-reason-error").wait_for()
+            await check(page, "Attest nekad utan skäl")
+            await submit_with_enter(page, "approve-submit")
+            assert "Beslutet är attesterat" in await page.get_by_role("status").inner_text()
+            assert page.url.endswith(f"#beslut-{decision['id']}")
+        finally:
+            await browser.close()
+    print(f"supervisor's screens: {time.monotonic() - started:.1f} s")
