@@ -109,3 +109,14 @@ async def test_a_citizen_signs_in_only_with_a_personal_identity_number(web_env):
     async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
         refused = await sign_in(client, role="citizen", sub="medborgare")
         assert refused.status_code == 422 and "En enskild behöver sitt personnummer" in refused.text
+
+
+async def test_with_the_registry_down_mina_sidor_says_so_and_shows_the_rest(web_env, citizens_own):
+    _, _, _, web_without_registry = web_env
+    async with httpx.AsyncClient(base_url=web_without_registry.url, timeout=30) as client:
+        await sign_in_citizen(client, citizens_own["pin"])
+        page = await client.get("/me")
+    assert page.status_code == 200
+    assert page.text.count("Socialregistret svarar inte just nu") == 2  # her cases and her decisions
+    assert "spårnummer" in page.text and 'role="alert"' in page.text
+    assert SIGNED_TEXT in page.text and "Alfa Hemtjänst AB" in page.text  # the journal's and orders' parts
