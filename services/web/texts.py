@@ -219,13 +219,7 @@ ORDER_STATES = {
 }
 
 # An order's state in the provider's words (its inbox and order page).
-PROVIDER_DELEGATION_LEVELS = {
-    "caseworker": "Handläggare",
-    "supervisor": "Arbetsledare eller enhetschef",
-    "committee": "Nämnden",
-}
-
-ORDER_STATES = {
+PROVIDER_ORDER_STATES = {
     "sent": "Ny",
     "opened": "Öppnad, inte besvarad",
     "confirmed": "Bekräftad",
