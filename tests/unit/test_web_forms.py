@@ -91,3 +91,11 @@ def test_an_approval_form_sends_a_reason_only_with_a_refusal_and_only_a_case_id_
     assert ApprovalForm.posted("approval", {"case_id": "../../persons"}).case_id == ""
     assert refusal.problems("reason_missing", {}) == {"reason": texts.APPROVAL_PROBLEMS["reason_missing"][1]}
     assert refusal.problems("own_decision", {})[FORM].startswith("Du kan inte attestera")
+
+
+def test_every_order_state_has_its_words_for_the_municipality_and_for_the_provider():
+    from services.orders.domain.orders import OrderState
+    states = {s.value for s in OrderState}
+    assert set(texts.ORDER_STATES) == states
+    assert set(texts.PROVIDER_ORDER_STATES) == states - {"draft"}  # a provider never sees a draft
+    assert texts.ORDER_STATES["sent"] == "Skickad" and texts.PROVIDER_ORDER_STATES["sent"] == "Ny"
