@@ -5,7 +5,7 @@ ROLES = {
     "caseworker": "Handläggare",
     "supervisor": "Arbetsledare",
     "provider_user": "Utförare",
-    "citizen": "Enskild (Mina sidor)",
+    "citizen": "Enskild",
 }
 
 # The units of the local stack (deploy/local/staff.yaml) offered by the development sign-in.
