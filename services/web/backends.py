@@ -18,6 +18,14 @@ class SessionRejected(Exception):
 
 
 @dataclass
+class Document:
+    """A document a service answers with (a decision letter as PDF), passed on to the browser as it is."""
+    content: bytes
+    media_type: str
+    filename: str | None = None
+
+
+@dataclass
 class Answer:
     status: int
     body: dict
@@ -32,7 +40,7 @@ class Backend:
     def __init__(self, name: str, base_url: str, client: httpx.AsyncClient):
         self.name, self.base_url, self.client = name, base_url.rstrip("/"), client
 
-    async def post(self, path: str, token: str, json: dict, request_id: str,
+    async def post(self, path: str, token: str, json: dict | None, request_id: str,
                    headers: dict[str, str] | None = None) -> Answer:
         return await self._call("POST", path, token, request_id, json=json, headers=headers)
 
@@ -40,8 +48,21 @@ class Backend:
         return await self._call("GET", path, token, request_id,
                                 params={k: v for k, v in (params or {}).items() if v is not None})
 
+    async def document(self, path: str, token: str, request_id: str) -> Document | Answer:
+        """A document (not JSON) at `path`: the document, or the service's refusal as an Answer."""
+        response = await self._send("GET", path, token, request_id)
+        if response.status_code != 200:
+            return self._answer(response)
+        disposition = response.headers.get("content-disposition", "")
+        filename = disposition.split("filename=", 1)[1].strip('"') if "filename=" in disposition else None
+        return Document(response.content, response.headers.get("content-type", "application/octet-stream"), filename)
+
     async def _call(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
                     **kwargs) -> Answer:
+        return self._answer(await self._send(method, path, token, request_id, headers, **kwargs))
+
+    async def _send(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
+                    **kwargs) -> httpx.Response:
         try:
             response = await self.client.request(
                 method, self.base_url + path,
@@ -52,6 +73,9 @@ class Backend:
             raise SessionRejected()
         if response.status_code >= 500 or response.status_code == 429:
             raise ServiceUnavailable(self.name, f"answered {response.status_code}")
+        return response
+
+    def _answer(self, response: httpx.Response) -> Answer:
         try:
             body = response.json()
         except ValueError:

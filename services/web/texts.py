@@ -5,6 +5,7 @@ ROLES = {
     "caseworker": "Handläggare",
     "supervisor": "Arbetsledare",
     "provider_user": "Utförare",
+    "citizen": "Enskild",
 }
 
 # The units of the local stack (deploy/local/staff.yaml) offered by the development sign-in.
@@ -81,10 +82,85 @@ FORM_PROBLEMS = {
 # A refusal of a form that none of the texts above explains.
 FORM_FAILED = "Det gick inte att spara. Försök igen, och kontakta supporten om felet kvarstår."
 
+# A provider's answer to an order (orders' /provider/orders/{id}/...) that the service found
+# invalid, by the field's name.
+ORDER_FIELD_INVALID = {
+    "reason": "Skriv varför ni avvisar beställningen (högst 2 000 tecken).",
+    "started_on": "Skriv datumet då insatsen började, som ÅÅÅÅ-MM-DD, till exempel 2026-03-16.",
+    "delivered_on": "Skriv datumet då tiden utfördes, som ÅÅÅÅ-MM-DD, till exempel 2026-03-17.",
+    "quantity": "Skriv ett helt antal, minst 1: högst 1 440 minuter eller 1 000 enheter.",
+    "minutes": "Skriv antalet minuter som ett helt tal, från 1 till 1 440.",
+    "units": "Skriv antalet enheter som ett helt tal, från 1 till 1 000.",
+}
+
+# The orders service's refusal of a provider's answer, by its problem code: the field it concerns
+# and what to say there.
+ORDER_PROBLEMS = {
+    "validation_error": ("form", "Uppgifterna kunde inte sparas. Kontrollera fälten och försök igen."),
+    "etag_mismatch": ("form", "Beställningen har ändrats sedan du öppnade den, till exempel återkallats av"
+                              " kommunen. Den visas nu som den är; gör om det du ville om det fortfarande går."),
+    "illegal_transition": ("form", "Det går inte att göra så med beställningen i det läge den har nu."),
+    "order_not_found": ("form", "Beställningen finns inte, eller så får du inte se den."),
+    "outside_decision_validity": ("form", "Datumet ligger utanför den tid som beslutet gäller."),
+    "date_in_future": ("form", "Datumet kan inte vara senare än i dag."),
+    "before_start": ("delivered_on", "Datumet är före den dag insatsen började."),
+    "delivery_exceeds_day": ("quantity", "Med den här rapporten blir det mer än ett dygn (1 440 minuter eller"
+                                         " 1 000 enheter) för beställningen den dagen."),
+    "no_price": ("measure", "Insatsen har inget pris i den enheten. Välj den andra."),
+    "case_closed": ("form", "Ärendet är avslutat hos kommunen, så ingen tid kan rapporteras."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med annat innehåll. Ladda om sidan och"
+                                       " försök igen."),
+    "forbidden": ("form", "Du har inte behörighet att göra detta."),
+}
+
+# The journal's refusal of a citizen's own comment beside a note.
+ADDENDUM_FIELD_INVALID = {
+    "text": "Skriv din kommentar (högst 20 000 tecken).",
+}
+ADDENDUM_PROBLEMS = {
+    "validation_error": ("form", "Kommentaren kunde inte sparas. Kontrollera texten och försök igen."),
+    "note_not_found": ("form", "Anteckningen finns inte, eller så kan du inte se den."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med annat innehåll. Ladda om sidan och"
+                                       " försök igen."),
+    "forbidden": ("form", "Du har inte behörighet att göra detta."),
+}
+
+# The registry's refusal of a supervisor's approval or refusal of a decision.
+APPROVAL_FIELD_INVALID = {
+    "reason": "Skriv varför beslutet inte attesteras (högst 2 000 tecken).",
+}
+APPROVAL_PROBLEMS = {
+    "validation_error": ("form", "Uppgifterna kunde inte sparas. Kontrollera fälten och försök igen."),
+    "reason_missing": ("reason", "Skriv varför beslutet inte attesteras (högst 2 000 tecken)."),
+    "etag_mismatch": ("form", "Beslutet har ändrats sedan du öppnade det. Det visas nu som det är; attestera"
+                              " eller neka igen om det fortfarande behövs."),
+    "decision_not_awaiting_approval": ("form", "Beslutet väntar inte på attest längre: det är redan attesterat"
+                                               " eller nekat."),
+    "own_decision": ("form", "Du kan inte attestera ett beslut som du själv har fattat."),
+    "delegation_insufficient": ("form", "Din delegation räcker inte för att attestera det här beslutet, eller så"
+                                        " finns du inte i personalkatalogen."),
+    "delegation_other_unit": ("form", "Du har delegation för en annan enhet än ärendets."),
+    "decision_not_found": ("form", "Beslutet finns inte, eller så får du inte se det."),
+    "case_not_found": ("form", "Ärendet finns inte, eller så får du inte se det."),
+    "forbidden": ("form", "Du har inte behörighet att attestera beslut."),
+}
+
 # What a page confirms after a form was saved and the browser was sent back to it.
 DONE = {
     "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
     "note_corrected": "Rättelsen är sparad. Den tidigare versionen finns kvar, struken.",
+    "order_confirmed": "Beställningen är bekräftad. Kommunen kan inte längre återkalla den.",
+    "order_rejected": "Beställningen är avvisad. Kommunen får veta skälet.",
+    "order_started": "Insatsen är rapporterad som påbörjad.",
+    "delivery_reported": "Den utförda tiden är rapporterad.",
+    "addendum_written": "Din kommentar är sparad. Handläggaren ser den bredvid anteckningen.",
+    "decision_approved": "Beslutet är attesterat och gäller nu.",
+    "decision_refused": "Attesten är nekad. Beslutet kommer inte att gälla.",
+}
+
+DELIVERY_MEASURES = {
+    "minutes": "Minuter",
+    "units": "Enheter",
 }
 
 # The start page's and the case page's words for the services' codes.
@@ -136,6 +212,12 @@ DECISION_STATUSES = {
     "refused": "Attest nekad",
 }
 
+DELEGATION_LEVELS = {
+    "caseworker": "Handläggare",
+    "supervisor": "Arbetsledare eller enhetschef",
+    "committee": "Nämnden",
+}
+
 ORDER_STATES = {
     "draft": "Utkast",
     "sent": "Skickad",
@@ -144,6 +226,17 @@ ORDER_STATES = {
     "started": "Verkställd",
     "rejected": "Avvisad av utföraren",
     "recalled": "Återkallad",
+    "ended": "Avslutad",
+}
+
+# An order's state in the provider's words (its inbox and order page).
+PROVIDER_ORDER_STATES = {
+    "sent": "Ny",
+    "opened": "Öppnad, inte besvarad",
+    "confirmed": "Bekräftad",
+    "started": "Påbörjad",
+    "rejected": "Avvisad",
+    "recalled": "Återkallad av kommunen",
     "ended": "Avslutad",
 }
 
@@ -167,6 +260,11 @@ NOT_FOUND = {
     "case_not_found": "Ärendet finns inte, eller så får du inte se det.",
     "case_removed": "Ärendet är borttaget och visas inte.",
     "inquiry_not_found": "Aktualiseringen finns inte, eller så får du inte se den.",
+    "order_not_found": "Beställningen finns inte, eller så får du inte se den.",
+    "note_not_found": "Anteckningen finns inte, eller så kan du inte se den.",
+    "decision_not_found": "Beslutet finns inte, eller så får du inte se det.",
+    "no_letter": "Beslutet har inget beslutsmeddelande, eftersom det fattades utan skäl.",
+    "no_identity": "Din inloggning har inget personnummer, så dina uppgifter kan inte visas.",
 }
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",

@@ -51,3 +51,51 @@ def test_a_posted_correction_sends_on_only_an_etag_of_the_journals():
     for tampered in ("*", '"a", *', "", 'W/"0123abcd"'):
         assert CorrectionForm.posted({**fields, "etag": tampered}).etag == ""
     assert CorrectionForm.posted({**fields, "based_on_version": "två"}).version == 0
+
+
+def test_a_providers_answer_sends_what_its_action_takes_and_leaves_empty_fields_out():
+    from services.web.forms import OrderAnswerForm
+    fields = {"etag": '"7"', "reason": "Ingen personal.", "started_on": " 2026-03-16 ", "delivered_on": "2026-03-17",
+              "measure": "units", "quantity": "3", "idempotency_key": "k-2"}
+    assert OrderAnswerForm.posted("confirm", fields).request() == {}
+    assert OrderAnswerForm.posted("reject", fields).request() == {"reason": "Ingen personal."}
+    assert OrderAnswerForm.posted("start", fields).request() == {"started_on": "2026-03-16"}
+    assert OrderAnswerForm.posted("deliveries", fields).request() == {"delivered_on": "2026-03-17", "units": 3}
+    assert OrderAnswerForm.posted("deliveries", {**fields, "quantity": "tre"}).request()["units"] == "tre"
+    assert OrderAnswerForm.posted("deliveries", {"measure": "hours"}).request() == {"delivered_on": None,
+                                                                                    "minutes": None}
+    # An ETag that is not one of the services' (such as *, which matches anything) is not sent on.
+    assert OrderAnswerForm.posted("confirm", {"etag": "*"}).etag == ""
+    assert OrderAnswerForm.posted("confirm", fields).etag == '"7"'
+
+
+def test_the_orders_services_refusals_are_said_in_swedish_beside_their_field():
+    from services.web.forms import OrderAnswerForm
+    form = OrderAnswerForm(action="deliveries")
+    body = {"errors": [{"loc": ["body", "units"], "msg": "..."}]}
+    assert form.problems("validation_error", body) == {"quantity": texts.ORDER_FIELD_INVALID["units"]}
+    assert form.problems("etag_mismatch", {})[FORM].startswith("Beställningen har ändrats")
+    assert form.problems("no_price", {}) == {"measure": texts.ORDER_PROBLEMS["no_price"][1]}
+    # The journal's words for a note are not the provider's: a reason is a reason to reject.
+    reject = OrderAnswerForm(action="reject")
+    assert reject.problems("validation_error", {"errors": [{"loc": ["body", "reason"]}]}) == {
+        "reason": texts.ORDER_FIELD_INVALID["reason"]}
+
+
+def test_an_approval_form_sends_a_reason_only_with_a_refusal_and_only_a_case_id_that_is_one():
+    from services.web.forms import ApprovalForm
+    case_id = "01a2252d-1bbc-7ab0-a844-e9ed2b3d64d8"
+    refusal = ApprovalForm.posted("refusal", {"etag": '"2"', "case_id": case_id, "reason": "Prövas på nytt."})
+    assert refusal.request() == {"reason": "Prövas på nytt."} and refusal.case_id == case_id
+    assert ApprovalForm.posted("approval", {"etag": '"2"', "case_id": case_id}).request() is None
+    assert ApprovalForm.posted("approval", {"case_id": "../../persons"}).case_id == ""
+    assert refusal.problems("reason_missing", {}) == {"reason": texts.APPROVAL_PROBLEMS["reason_missing"][1]}
+    assert refusal.problems("own_decision", {})[FORM].startswith("Du kan inte attestera")
+
+
+def test_every_order_state_has_its_words_for_the_municipality_and_for_the_provider():
+    from services.orders.domain.orders import OrderState
+    states = {s.value for s in OrderState}
+    assert set(texts.ORDER_STATES) == states
+    assert set(texts.PROVIDER_ORDER_STATES) == states - {"draft"}  # a provider never sees a draft
+    assert texts.ORDER_STATES["sent"] == "Skickad" and texts.PROVIDER_ORDER_STATES["sent"] == "Ny"

@@ -9,28 +9,10 @@ from fastapi import APIRouter, Query, Request
 
 from services.web import telemetry, texts, timeline
 from services.web.forms import NoteForm
-from services.web.pages.common import Section, SignedIn, render, section
+from services.web.pages.common import Section, SignedIn, every_page, render, section
 from services.web.sessions import Session
 
 router = APIRouter()
-
-PAGE_SIZE = 200
-MAX_PAGES = 5  # a case with more than 1,000 of one thing shows the first 1,000 and says so
-
-
-async def every_page(request: Request, service: str, path: str, params: dict | None = None) -> Section:
-    """All of a list, page by page (at most MAX_PAGES); `more` when some were left out."""
-    items: list = []
-    cursor = None
-    for _ in range(MAX_PAGES):
-        part = await section(request, service, path, {**(params or {}), "limit": PAGE_SIZE, "cursor": cursor})
-        if part.body is None:
-            return part
-        items += part.body["items"]
-        cursor = part.body["next_cursor"]
-        if cursor is None:
-            break
-    return Section(body={"items": items, "more": cursor is not None})
 
 
 @router.get("/cases/{case_id}")

@@ -48,6 +48,7 @@ class Section:
     unavailable: str | None = None
     problem: str | None = None
     trace_id: str | None = None
+    status: int | None = None  # the status of a service's refusal
 
 
 async def section(request: Request, service: str, path: str, params: dict | None = None) -> Section:
@@ -60,8 +61,27 @@ async def section(request: Request, service: str, path: str, params: dict | None
         log.warning("a service did not answer: %s", exc)
         return Section(unavailable=texts.SERVICES[service], trace_id=telemetry.current_trace_id())
     if answer.status != 200:
-        return Section(problem=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
+        return Section(problem=texts.problem(answer.code), trace_id=telemetry.current_trace_id(), status=answer.status)
     return Section(body=answer.body)
+
+
+LIST_PAGE_SIZE = 200
+MAX_PAGES = 5  # a list of more than 1,000 shows the first 1,000 and says so
+
+
+async def every_page(request: Request, service: str, path: str, params: dict | None = None) -> Section:
+    """All of a list, page by page (at most MAX_PAGES); `more` when some were left out."""
+    items: list = []
+    cursor = None
+    for _ in range(MAX_PAGES):
+        part = await section(request, service, path, {**(params or {}), "limit": LIST_PAGE_SIZE, "cursor": cursor})
+        if part.body is None:
+            return part
+        items += part.body["items"]
+        cursor = part.body["next_cursor"]
+        if cursor is None:
+            break
+    return Section(body={"items": items, "more": cursor is not None})
 
 
 def current_session(request: Request) -> Session | None:

@@ -135,13 +135,16 @@ async def dev_sign_in(request: Request):
         errors.append("Välj en enhet.")
     if role == "provider_user" and not provider_id:
         errors.append("En utförare behöver utförarens id.")
+    pin = fields.get("pin", "").strip() or None
+    if role == "citizen" and (not pin or len(pin) > 40):
+        errors.append("En enskild behöver sitt personnummer.")
     if errors:
         return render(request, "sign_in_dev.html", status_code=422, errors=errors, form=fields)
-    if role == "provider_user":
+    if role in ("provider_user", "citizen"):
         unit = None
     user = User(sub=sub, role=role, unit=unit, provider_id=provider_id if role == "provider_user" else None)
     token = issue_token(request.app.state.issuer_settings, sub=user.sub, roles=[role], unit=user.unit,
-                        provider_id=user.provider_id, ttl=TOKEN_LIFETIME)
+                        provider_id=user.provider_id, pin=pin if role == "citizen" else None, ttl=TOKEN_LIFETIME)
     signed = request.app.state.sessions.sign_in(session, user, token, TOKEN_LIFETIME.total_seconds())
     response = see_other("/")
     set_session_cookie(request, response, signed)

@@ -1,6 +1,7 @@
 """The web as a process beside the real services its pages are made from (registry, journal, orders,
 watch), on a fresh database and topic prefix."""
 import re
+import subprocess
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -12,7 +13,7 @@ from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
 from tests import clock
 from tests.pins import child_pin, register_person
-from tests.stack import create_env, drop_env, eventually, free_port
+from tests.stack import ROOT, create_env, drop_env, eventually, free_port
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 REASONS = "Personen klarar inte inköp och matlagning själv och har rätt till hemtjänst."
@@ -189,3 +190,134 @@ async def notes_of(web_env, caseworkers_day, case_id: str) -> list[dict]:
                                   headers=env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen"))
     assert answer.status_code == 200, answer.text
     return answer.json()["items"]
+
+
+async def new_provider(env) -> dict:
+    """A provider of home help of its own (so that its inbox holds only a test's orders)."""
+    async with httpx.AsyncClient(base_url=backend(env, "orders").url, timeout=60) as orders:
+        return created(await orders.post("/providers", headers=env.auth("object_specialist", "olle"), json={
+            "name": f"Beta Omsorg {uuid.uuid4().hex[:4]} AB", "organisation_number": organisation_number(),
+            "email": "order@beta.example", "interventions": ["home_help"]}))
+
+
+async def send_order(env, caseworkers_day, provider: dict, details: str = "Inköp och städning varje vecka.") -> dict:
+    """An order of home help in the caseworker's case, sent to `provider`."""
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    first = caseworkers_day["order"]
+    async with httpx.AsyncClient(base_url=backend(env, "orders").url, timeout=60) as orders:
+        order = created(await orders.post("/orders", headers={**auth, "Idempotency-Key": uuid.uuid4().hex}, json={
+            "case_id": first["case_id"], "decision_id": first["decision_id"], "provider_id": provider["id"],
+            "intervention": "home_help", "details": details, "wanted_start": caseworkers_day["today"].isoformat()}))
+        sent = await orders.post(f"/orders/{order['id']}/send", headers=auth)
+        assert sent.status_code == 200, sent.text
+    return sent.json()
+
+
+async def recall_order(env, caseworkers_day, order_id: str) -> None:
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    async with httpx.AsyncClient(base_url=backend(env, "orders").url, timeout=60) as orders:
+        recalled = await orders.post(f"/orders/{order_id}/recall", headers=auth,
+                                     json={"reason": "Beställd av misstag."})
+        assert recalled.status_code == 200, recalled.text
+
+
+@pytest.fixture
+async def as_provider(web_env):
+    """A web client signed in as a user of a provider of its own: (client, provider)."""
+    env, _, web, _ = web_env
+    provider = await new_provider(env)
+    async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
+        answer = await sign_in(client, role="provider_user", sub=f"utforare-{uuid.uuid4().hex[:6]}",
+                               provider_id=provider["id"])
+        assert answer.status_code == 303, answer.text
+        yield client, provider
+
+
+@pytest.fixture(scope="session")
+async def citizens_own(web_env, caseworkers_day):
+    """What Tilda Testsson (the person of the caseworker's day) reads on Mina sidor: her case, its
+    decision and order, and a signed note with a part withheld from her; her personal identity
+    number to sign in with."""
+    env, _, _, _ = web_env
+    auth = env.auth("caseworker", sub=caseworkers_day["anna"], unit="vuxen")
+    case = caseworkers_day["case"]
+    async with httpx.AsyncClient(timeout=60) as client:
+        registry = backend(env, "registry").url
+        person = await client.get(f"{registry}/persons/{case['person_id']}", headers=auth)
+        assert person.status_code == 200, person.text
+        # A second case of hers holds the note, so the first case's page is as the other tests know it.
+        other = created(await client.post(f"{registry}/cases", headers=auth, json={
+            "unit": "vuxen", "kind": "SoL", "person_id": case["person_id"]}))
+        journal = backend(env, "journal").url
+        note = await until_made(client, "POST", f"{journal}/cases/{other['id']}/notes",
+                                {**auth, "Idempotency-Key": uuid.uuid4().hex}, {
+                                    "occurred_on": caseworkers_day["today"].isoformat(), "text": SIGNED_TEXT,
+                                    "source": "person", "withheld_text": WITHHELD_TEXT,
+                                    "withheld_reason": "OSL 26 kap. 5 §"})
+        signed = await client.post(f"{journal}/notes/{note['id']}/sign", headers=auth, json={"version": 1})
+        assert signed.status_code == 201, signed.text
+    return {"pin": person.json()["pin"], "note": note}
+
+
+SIGNED_TEXT = "Uppföljningssamtal: Tilda är nöjd med hemtjänsten men vill ha hjälp med tvätten."
+WITHHELD_TEXT = "Grannen har ringt och berättat om oro för Tilda."
+
+
+async def sign_in_citizen(client: httpx.AsyncClient, pin: str) -> None:
+    answer = await sign_in(client, role="citizen", sub=f"medborgare-{uuid.uuid4().hex[:6]}", pin=pin)
+    assert answer.status_code == 303, answer.text
+
+
+# The browser tests (test_browser.py, test_accessibility.py).
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    found = subprocess.run([str(ROOT / "deploy" / "local" / "chromium.sh")], capture_output=True, text=True,
+                           timeout=900)
+    if found.returncode != 0:
+        pytest.fail(f"no Chromium for the browser test (deploy/local/chromium.sh):\n{found.stderr}")
+    return found.stdout.strip()
+
+
+async def tab_to(page, element_id: str, most: int = 20) -> None:
+    """Press Tab until the element has the focus, as a keyboard user moves through the page."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+
+async def tab_to_link(page, href: str, most: int = 60) -> None:
+    """Press Tab until the link to `href` has the focus."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement && document.activeElement.getAttribute('href')") == href:
+            return
+    raise AssertionError(f"no link to {href} can be reached with Tab")
+
+
+@pytest.fixture
+async def awaiting_approval(web_env):
+    """A decision of unit vuxen above its maker's delegation (200 hours of home help a month), and
+    the staff directory's maker (a caseworker) and supervisor of the unit who may approve it."""
+    env, _, _, _ = web_env
+    maker, supervisor = f"maja-{uuid.uuid4().hex[:6]}", f"greta-{uuid.uuid4().hex[:6]}"
+    async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=60) as registry:
+        for who, name, level in ((maker, "Maja Ek", "caseworker"), (supervisor, "Greta Lind", "supervisor")):
+            put = await registry.put(f"/staff/{who}", headers=env.auth("support", "admin"), json={
+                "name": name, "title": "Socialsekreterare", "unit": "vuxen", "email": f"{who}@kommun.example.se",
+                "delegation_level": level, "active_from": "2024-01-01"})
+            assert put.status_code == 201, put.text
+        auth = env.auth("caseworker", sub=maker, unit="vuxen")
+        person = await register_person(registry, auth, first_name="Sven", last_name="Storsson")
+        case = created(await registry.post("/cases", headers=auth,
+                                           json={"unit": "vuxen", "kind": "SoL", "person_id": person}))
+        investigation = created(await registry.post(f"/cases/{case['id']}/investigations", headers=auth, json={}))
+        today = clock.today().isoformat()
+        decision = created(await registry.post(f"/cases/{case['id']}/decisions", headers=auth, json={
+            "investigation_id": investigation["id"], "intervention": "home_help", "outcome": "granted",
+            "reasons": REASONS, "legal_basis": "4 kap. 1 § socialtjänstlagen (2025:400)", "scope_amount": 200,
+            "valid_from": today, "communication": {"communicated": True, "communicated_on": today,
+                                                   "method": "meeting"}}))
+    assert decision["status"] == "awaiting_approval", decision
+    return {"maker": maker, "supervisor": supervisor, "case": case, "decision": decision}

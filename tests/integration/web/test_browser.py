@@ -4,42 +4,12 @@ keyboard alone, searches an invalid number and reads the message the page announ
 start page's lists to a case page with the keyboard; writes a journal note with the keyboard, reads
 it on the case's timeline, and corrects it."""
 import re
-import subprocess
 import time
 
-import pytest
 from playwright.async_api import async_playwright
 
 from tests import clock
-from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, notes_of
-from tests.stack import ROOT
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    found = subprocess.run([str(ROOT / "deploy" / "local" / "chromium.sh")], capture_output=True, text=True,
-                           timeout=900)
-    if found.returncode != 0:
-        pytest.fail(f"no Chromium for the browser test (deploy/local/chromium.sh):\n{found.stderr}")
-    return found.stdout.strip()
-
-
-async def tab_to(page, element_id: str, most: int = 20) -> None:
-    """Press Tab until the element has the focus, as a keyboard user moves through the page."""
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate("document.activeElement && document.activeElement.id") == element_id:
-            return
-    raise AssertionError(f"#{element_id} cannot be reached with Tab")
-
-
-async def tab_to_link(page, href: str, most: int = 60) -> None:
-    """Press Tab until the link to `href` has the focus."""
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate("document.activeElement && document.activeElement.getAttribute('href')") == href:
-            return
-    raise AssertionError(f"no link to {href} can be reached with Tab")
+from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, notes_of, tab_to, tab_to_link
 
 
 async def test_sign_in_with_the_keyboard_and_search_an_invalid_number(web_env, chromium):

@@ -188,7 +188,8 @@ async def test_a_provider_signs_in_with_a_provider_id_and_may_not_search_persons
                                                          "role": "provider_user", "unit": "vuxen",
                                                          "provider_id": "p-1"})
         assert answer.status_code == 303
-        start = await client.get("/")
+        start = await client.get("/", follow_redirects=True)
+        assert start.url.path == "/provider/orders"  # a provider's start page is its inbox
         assert "utförare" in start.text and "Sök person" not in start.text
         page = await search(client, "19121212-1212")
         assert page.status_code == 403 and "Du har inte behörighet" in page.text
