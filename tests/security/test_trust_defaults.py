@@ -20,9 +20,11 @@ PER_MINUTE = 3
 
 
 def _without_env(env, **extra: str) -> dict[str, str]:
-    environ = env.environ(**extra)
+    environ = env.environ()
     environ.pop("OMSORG_ENV")
+    environ.pop("OMSORG_JWT_SECRET")  # the test stack's own; a production start brings its own secrets
     environ.pop("OMSORG_CLOCK_OFFSET_SECONDS", None)  # production has no moved clock
+    environ.update(extra)
     return environ
 
 
