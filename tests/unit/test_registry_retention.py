@@ -146,12 +146,47 @@ def test_a_custody_agreement_with_no_known_child_keeps_without_end():
     assert (kept.status, kept.rule_ids, kept.due_on) == ("kept", ("custody_agreement",), None)
 
 
+# A child investigated by the social services (prop. 2025/26:12; not verified, docs/law.md 8): the
+# records are kept until the child has turned thirty, then the general rule decides.
+CHILD = dict(born_on=date(2004, 6, 4), investigated_as_child=True)
+
+
+def test_a_child_investigation_keeps_the_records_until_the_child_turns_thirty():
+    before = verdict(date(2034, 6, 3), **CHILD)
+    assert (before.status, before.rule_ids, before.due_on) == ("kept", ("child_investigation",), date(2034, 6, 4))
+    assert before.complete_by == date(2035, 12, 31)
+    on_the_birthday = verdict(date(2034, 6, 4), **CHILD)
+    assert (on_the_birthday.status, on_the_birthday.rule_ids) == ("due", ("personal_file", "register"))
+    assert on_the_birthday.due_on == date(2025, 3, 10)
+
+
+def test_without_a_child_investigation_the_same_person_is_due_after_five_years():
+    assert verdict(date(2025, 3, 10), born_on=date(2004, 6, 4)).status == "due"
+    assert verdict(date(2025, 3, 10), **CHILD).status == "kept"
+
+
+def test_a_person_past_thirty_is_not_held_by_an_investigation_as_a_child():
+    assert verdict(date(2025, 3, 10), born_on=date(1980, 6, 4), investigated_as_child=True).status == "due"
+
+
+def test_a_child_born_on_a_leap_day_turns_thirty_on_28_february():
+    facts = dict(born_on=date(2004, 2, 29), investigated_as_child=True)
+    assert verdict(date(2034, 2, 27), **facts).rule_ids == ("child_investigation",)
+    assert verdict(date(2034, 2, 28), **facts).status == "due"
+
+
+def test_a_later_last_entry_outlasts_the_thirtieth_birthday():
+    late = verdict(date(2034, 6, 4), last_entry_on=date(2031, 1, 20), circumstances_ended_on=date(2031, 1, 20), **CHILD)
+    assert (late.status, late.rule_ids, late.due_on) == ("kept", ("personal_file", "register"), date(2036, 1, 20))
+
+
 # --- the shipped file -----------------------------------------------------------------------------
 
 def test_the_shipped_rules_each_have_a_source_and_say_what_is_unverified():
     assert {rule.id for rule in RULES} >= {"personal_file", "register", "research_birth_day",
                                            "research_municipality", "paternity", "adoption", "child_placed",
-                                           "archive_decision", "open_case", "pending_appeal"}
+                                           "child_investigation", "archive_decision", "open_case",
+                                           "pending_appeal"}
     for rule in RULES:
         assert rule.sources and all(s.law and s.paragraph and s.url for s in rule.sources)
         assert rule.verified or rule.unverified

@@ -40,6 +40,7 @@ class PersonFacts:
     paternity_investigation: bool = False
     adoption_investigation: bool = False
     placed_as_child: bool = False
+    investigated_as_child: bool = False       # the subject of an investigation begun before turning 18
     custody_agreement: bool = False
     agreement_child_born_on: date | None = None
     archive_decision: bool = False

@@ -5,13 +5,14 @@ import asyncpg
 
 # One row per person, in id order: the latest date in the person's rows (their last entry as
 # far as the registry knows), their cases and decisions, whether a child placement was decided,
-# and their inquiries whose initial assessment is due and not yet recorded.
+# whether an investigation about them began before their 18th birthday, and their inquiries whose initial assessment is due and not yet recorded.
 FACTS = """
 SELECT p.id AS person_id, p.birth_date,
        GREATEST((p.created_at AT TIME ZONE 'Europe/Stockholm')::date, i.last_on, c.last_on, v.last_on,
                 d.last_on) AS last_entry_on,
        coalesce(c.cases, 0) AS cases, coalesce(c.open_cases, 0) AS open_cases, c.last_closed_on,
        d.last_valid_to, coalesce(d.child_placement, false) AS child_placement,
+       coalesce(v.child_investigation, false) AS child_investigation,
        coalesce(i.open_inquiries, 0) AS open_inquiries
   FROM persons p
   LEFT JOIN LATERAL (
@@ -23,7 +24,8 @@ SELECT p.id AS person_id, p.birth_date,
               max(GREATEST(opened_on, closed_on)) AS last_on, max(closed_on) AS last_closed_on
          FROM cases WHERE person_id = p.id) c ON true
   LEFT JOIN LATERAL (
-       SELECT max(GREATEST(v.started_on, v.completed_on)) AS last_on
+       SELECT max(GREATEST(v.started_on, v.completed_on)) AS last_on,
+              bool_or(v.started_on < p.birth_date + interval '18 years') AS child_investigation
          FROM investigations v JOIN cases k ON k.id = v.case_id WHERE k.person_id = p.id) v ON true
   LEFT JOIN LATERAL (
        SELECT max(d.decided_on) AS last_on, max(d.valid_to) AS last_valid_to,

@@ -28,7 +28,8 @@ def facts_of(row) -> retention.PersonFacts:
         circumstances_ended_on=retention.circumstances_ended_on(
             open_cases=row["open_cases"], cases=row["cases"], last_closed_on=row["last_closed_on"],
             last_valid_to=row["last_valid_to"], last_entry_on=row["last_entry_on"]),
-        placed_as_child=row["child_placement"], open_case=row["open_cases"] > 0,
+        placed_as_child=row["child_placement"], investigated_as_child=row["child_investigation"],
+        open_case=row["open_cases"] > 0,
         open_inquiry=row["open_inquiries"] > 0)
 
 

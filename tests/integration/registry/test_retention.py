@@ -87,3 +87,33 @@ async def test_only_an_object_specialist_may_run_it(registry):
     for role in ("caseworker", "supervisor", "support"):
         response = await client.get("/retention/dry-run", headers=env.auth(role, unit="vuxen"))
         assert response.status_code == 403, (role, response.text)
+
+
+async def investigated(client, env, person_id: str, unit: str) -> None:
+    """A case about the person with an investigation begun and completed today, then closed."""
+    headers = env.auth("caseworker", unit=unit)
+    case = await open_case(client, env, unit=unit, person_id=person_id)
+    started = await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)
+    assert started.status_code == 201, started.text
+    done = await client.post(f"/cases/{case['id']}/investigations/{started.json()['id']}/completion", headers=headers)
+    assert done.status_code == 200, done.text
+    closed = await client.post(f"/cases/{case['id']}/close", json={"reason": "Utredningen är klar."}, headers=headers)
+    assert closed.status_code == 200, closed.text
+
+
+async def test_a_child_investigated_is_kept_until_thirty_an_adult_investigated_is_due(registry):
+    env, client = registry
+    today = clock.today()
+    # Born on the 1st (never a research day), ten years before the test's clock.
+    child_born = date(today.year - 10, today.month, 1)
+    child = await register_person(client, env.auth("caseworker", unit="barn"), pin=make_pin(child_born))
+    adult = await register_person(client, env.auth("caseworker", unit="vuxen"), pin=make_pin(date(1975, 1, 2)))
+    await investigated(client, env, child, "barn")
+    await investigated(client, env, adult, "vuxen")
+
+    five_years = add_months(today, 60)
+    listed = await dry_run(client, env, five_years)
+    thirtieth = add_months(child_born, 360)
+    assert listed[child] == {"person_id": child, "status": "kept", "rule_ids": ["child_investigation"],
+                             "due_on": thirtieth.isoformat(), "complete_by": f"{thirtieth.year + 1}-12-31"}
+    assert listed[adult]["status"] == "due", listed[adult]
