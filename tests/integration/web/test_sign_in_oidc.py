@@ -12,7 +12,6 @@ import pytest
 
 from tests.integration.issuer.helpers import code_for, new_verifier, pick_person, query_of
 from tests.integration.web.conftest import csrf_of
-from tests.integration.web.test_browser import chromium  # noqa: F401  (the fixture: Debian's Chromium)
 from tests.stack import create_env, drop_env, free_port
 
 
@@ -122,7 +121,7 @@ async def test_an_issuer_error_and_a_role_without_pages_sign_no_one_in(oidc_web)
         denied = await client.get(f"{web.url}/auth/callback", params={"error": "access_denied",
                                                                       "state": query["state"]})
         assert denied.status_code == 400 and "godkände inte" in denied.text
-        callback, _ = await sign_in_flow(client, web.url, sub="c1", role="citizen", pin="19121212-1212")
+        callback, _ = await sign_in_flow(client, web.url, sub="s1", role="support")
         refused = await client.get(callback)
         assert refused.status_code == 403 and "ingen roll" in refused.text
 
