@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.oidc import CLOCK_SKEW_SECONDS, IssuerKeys, IssuerUnavailable, UnknownKey, mapped_claims
-from shared.principal import ROLES, Principal  # noqa: F401  (re-exported)
+from shared.principal import ROLES, Principal, check_token_subject  # noqa: F401  (re-exported)
 from shared.problems import Problem
 from shared.settings import Settings
 
@@ -26,13 +26,7 @@ from shared.settings import Settings
 def issue_token(settings: Settings, *, sub: str, roles: list[str], unit: str | None = None,
                 provider_id: str | None = None, pin: str | None = None,
                 ttl: timedelta = timedelta(hours=8), now: datetime | None = None) -> str:
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise ValueError(f"unknown role(s) {unknown}; known: {', '.join(ROLES)}")
-    if "provider_user" in roles and not provider_id:
-        raise ValueError("a provider user needs a provider id")
-    if "citizen" in roles and not pin:
-        raise ValueError("a citizen needs a personal identity number")
+    check_token_subject(roles, provider_id=provider_id, pin=pin)
     now = now or datetime.now(timezone.utc)
     claims = {"sub": sub, "roles": roles, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
               "iat": now, "exp": now + ttl}

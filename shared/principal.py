@@ -13,6 +13,18 @@ ROLES = (
 )
 
 
+def check_token_subject(roles: list[str], *, provider_id: str | None, pin: str | None) -> None:
+    """What a token for someone must hold, whoever signs it (ValueError otherwise): known roles, a
+    provider user's provider, a citizen's personal identity number."""
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValueError(f"unknown role(s) {unknown}; known: {', '.join(ROLES)}")
+    if "provider_user" in roles and not provider_id:
+        raise ValueError("a provider user needs a provider id")
+    if "citizen" in roles and not pin:
+        raise ValueError("a citizen needs a personal identity number")
+
+
 class Principal(BaseModel):
     sub: str
     roles: list[str]

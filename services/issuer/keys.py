@@ -99,15 +99,9 @@ def development_token(sub: str, roles: list[str], *, unit: str | None = None, pr
     for `make demo` and `omsorg token` on a development machine. IssuerSettings refuses OMSORG_ENV=prod,
     so this never makes a token in production."""
     from services.issuer.settings import IssuerSettings
-    from shared.principal import ROLES
+    from shared.principal import check_token_subject
     settings = settings or IssuerSettings()
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown:
-        raise ValueError(f"unknown role(s) {unknown}; known: {', '.join(ROLES)}")
-    if "provider_user" in roles and not provider_id:
-        raise ValueError("a provider user needs a provider id")
-    if "citizen" in roles and not pin:
-        raise ValueError("a citizen needs a personal identity number")
+    check_token_subject(roles, provider_id=provider_id, pin=pin)
     return KeyStore(settings.issuer_key_dir).sign(access_claims(
         issuer=settings.issuer_url, audience=settings.issuer_audience, sub=sub, roles=roles,
         ttl_seconds=int(ttl.total_seconds()), unit=unit, provider_id=provider_id, pin=pin))
