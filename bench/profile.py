@@ -15,27 +15,30 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-# (part, substrings of a frame); a sample goes to the first part whose pattern its innermost
-# matching frame holds, searched from the innermost frame outwards.
+# What the process was doing: (task, substrings of any frame of the sample), the first that matches.
+TASKS = [
+    ("requests", ("RequestResponseCycle", "httptools_impl", "h11_impl", "fastapi/", "starlette/")),
+    ("outbox relay (publishing events)", ("OutboxRelay", "shared/outbox.py", "WakeLoop")),
+    ("event consumer (inbox, filing the access log)", ("EventConsumer", "shared/consumer.py", "aiokafka/consumer")),
+    ("Kafka client, other (producer, metadata)", ("aiokafka/",)),
+    ("database driver outside a request", ("asyncpg/",)),
+]
+# Within a request: (part, substrings of a frame); a sample goes to the part of its innermost
+# frame that names one, searched from the innermost frame outwards.
 PARTS = [
     ("token (JWT)", ("jwt/", "shared/auth.py", "cryptography")),
     ("access policy", ("shared/access/",)),
-    ("access log / outbox row", ("shared/unit_of_work.py", "shared/outbox.py(add_many)", "add_many")),
-    ("outbox relay (publish)", ("shared/outbox.py",)),
-    ("event consumer (inbox, access log filing)", ("shared/events/consumer", "handlers/access.py",
-                                                   "usecases/audit.py")),
-    ("Kafka client", ("aiokafka/", "kafka/")),
+    ("access log entry / outbox row", ("shared/unit_of_work.py", "add_many", "file_own_reads")),
     ("database driver (asyncpg)", ("asyncpg/",)),
     ("OpenTelemetry (spans, metrics)", ("opentelemetry/", "shared/metrics.py", "prometheus_client/")),
-    ("serialization (pydantic, JSON)", ("pydantic", "fastapi/encoders.py", "json/", "api/worklists.py")),
-    ("the use case and SQL building", ("services/registry/usecases/", "services/registry/store/",
-                                        "shared/pagination.py")),
+    ("serialization (pydantic, JSON)", ("pydantic", "fastapi/encoders.py", "json/", "/api/")),
+    ("the use case and SQL building", ("/usecases/", "/store/", "shared/pagination.py")),
     ("FastAPI routing and dependencies", ("fastapi/",)),
-    ("middleware (body limit, request id, CORS, rate limit)", ("shared/openapi.py", "shared/service.py",
-                                                               "shared/ratelimit", "starlette/middleware")),
+    ("middleware (body limit, headers, CORS, rate limit)", ("shared/openapi.py", "shared/body_limit.py",
+                                                           "shared/ratelimit", "starlette/middleware")),
     ("HTTP server (uvicorn, starlette)", ("uvicorn/", "httptools", "starlette/", "h11")),
-    ("event loop", ("asyncio/",)),
 ]
+LOOP = "event loop's own C code (callbacks, epoll, including waiting)"
 
 
 @contextlib.contextmanager
@@ -53,27 +56,36 @@ def sampled(pid: int, out: str | Path, rate: int = 200):
 
 
 def breakdown(path: str | Path) -> str:
-    """The samples of a py-spy raw file per part, largest first, as text lines."""
+    """The samples of a py-spy raw file by task, and the requests' by part, largest first."""
+    tasks: Counter[str] = Counter()
     parts: Counter[str] = Counter()
     total = 0
     for line in Path(path).read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
-        n = int(count)
+        n, frames = int(count), stack.split(";")
         total += n
-        frames = stack.split(";")
-        parts[_part(frames)] += n
+        task = _first(TASKS, stack) or (LOOP if frames[-1].startswith("Runner.run") else "other")
+        tasks[task] += n
+        if task == "requests":
+            parts[_innermost(frames)] += n
     if not total:
         return "  (no samples)"
-    return "\n".join(f"  {part:<58} {n / total:6.1%}" for part, n in parts.most_common()) + f"\n  ({total} samples)"
+    lines = [f"  {task:<64} {n / total:6.1%}" for task, n in tasks.most_common()]
+    lines += [f"    of which {part:<53} {n / total:6.1%}" for part, n in parts.most_common()]
+    return "\n".join(lines) + f"\n  ({total} samples)"
 
 
-def _part(frames: list[str]) -> str:
+def _first(named: list, stack: str) -> str | None:
+    return next((name for name, patterns in named if any(p in stack for p in patterns)), None)
+
+
+def _innermost(frames: list[str]) -> str:
     for frame in reversed(frames):
-        for part, patterns in PARTS:
-            if any(p in frame for p in patterns):
-                return part
+        found = _first(PARTS, frame)
+        if found:
+            return found
     return "other"
 
 
