@@ -12,6 +12,7 @@ Latency is measured open loop (vegeta at one constant rate for every endpoint, i
 rounds, median of the rounds); each figure is printed with its ratio to its bare query.
 
     python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--rate 40] [--limit 50] [--explain]
+                              [--list "decisions in force" ...] [--profile FILE]
 
 The target size is --persons 1000000 (3,000,000 cases); loading it takes about ten times as long
 as the default. --explain prints EXPLAIN (ANALYZE, BUFFERS) of each list's query and stops.
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from bench.harness import ROOT, Result, attack, target, wait_up
+from bench.profile import breakdown, sampled
 from bench.registry_bench import median_result, settled
 from services.registry.main import SERVICE
 from services.registry.store import worklists as sql
@@ -40,6 +42,7 @@ from tests.stack import ServiceProcess, create_env, drop_env, free_port
 UNITS = 30
 CASEWORKERS_PER_UNIT = 10
 LIMIT = 50    # the default page; --limit changes it
+LISTS = ("intake", "cases unit", "cases mine", "unit overview", "decisions in force")
 
 
 def unit_name(n: int) -> str:
@@ -184,7 +187,8 @@ async def explain(pool, today: date, people: list) -> None:
               + "\n".join(r[0] for r in plan), flush=True)
 
 
-async def main(persons: int, seconds: float, rounds: int, rate: int, only_explain: bool, limit: int) -> int:
+async def main(persons: int, seconds: float, rounds: int, rate: int, only_explain: bool, limit: int,
+               lists: list[str] | None = None, profile: str | None = None) -> int:
     env = await create_env(Path(tempfile.mkdtemp()))
     procs: list[subprocess.Popen] = []
     try:
@@ -240,6 +244,8 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
                  for p, u in people],
                 [target("GET", f"{bare['decisions in force']}/query?arg={p}/{u}") for p, u in people]),
         }
+        if lists:
+            endpoints = {name: endpoints[name] for name in lists}
         for ours, theirs in endpoints.values():     # warm up pools, prepared statements and caches
             await asyncio.to_thread(attack, "warm-up", ours, rate=20, seconds=2)
             await asyncio.to_thread(attack, "warm-up", theirs, rate=20, seconds=2)
@@ -260,6 +266,12 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         for name in endpoints:
             ours, theirs = results[f"registry: {name}"], results[f"bare query: {name}"]
             print(f"  {name:<22} {ours.p50_ms / theirs.p50_ms:9.2f}x {ours.p99_ms / theirs.p99_ms:9.2f}x")
+        if profile:   # after the figures, so that sampling does not touch them
+            with sampled(registry.popen.pid, profile):
+                for name, (ours, _) in endpoints.items():
+                    await asyncio.to_thread(attack, f"registry: {name}", ours, rate=rate, seconds=seconds)
+            print(f"\n  registry's CPU samples by part ({', '.join(endpoints)}; {rate}/s for {seconds:g} s each;"
+                  f" py-spy, {profile}):\n{breakdown(profile)}", flush=True)
         await pool.close()
         return 0
     finally:
@@ -277,5 +289,10 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=int, default=40, help="requests per second, the same for every endpoint")
     parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page is one logged read naming its persons)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the lists' queries and stop")
+    parser.add_argument("--list", dest="lists", action="append", choices=LISTS,
+                        help="measure only this list (repeat for several); all by default")
+    parser.add_argument("--profile", metavar="FILE", help="then sample the registry's CPU with py-spy under one more"
+                                                         " run of each list (raw stacks into FILE) and print where it goes")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain, args.limit)))
+    sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain, args.limit,
+                              args.lists, args.profile)))

@@ -1,5 +1,6 @@
 """What every service's routes share: the unit of work (with the process's clock and settings),
 the paging parameters and the Idempotency-Key header, as annotated dependencies."""
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Query
@@ -12,13 +13,19 @@ Limit = Annotated[int, Query(ge=1, le=pagination.MAX_LIMIT, description="Items p
 Cursor = Annotated[str | None, Query(max_length=500, description="`next_cursor` of the previous page")]
 
 
+@dataclass(frozen=True, slots=True)
 class PageParams:
-    def __init__(self, limit: Limit = pagination.DEFAULT_LIMIT, cursor: Cursor = None):
-        self.limit = limit
-        self.cursor = cursor
+    limit: int
+    cursor: str | None
 
 
-PageDep = Annotated[PageParams, Depends()]
+async def _page(limit: Limit = pagination.DEFAULT_LIMIT, cursor: Cursor = None) -> PageParams:
+    # A coroutine, not the class itself as the dependency: FastAPI runs a plain callable in a
+    # worker thread, a hop to another thread and back on every paged request.
+    return PageParams(limit, cursor)
+
+
+PageDep = Annotated[PageParams, Depends(_page)]
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", max_length=512,
                                       description="The ETag of the version you read; a stale one is refused"

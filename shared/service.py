@@ -29,7 +29,7 @@ from shared.outbox import Outbox, OutboxRelay
 from shared.rate_limit import RateLimitMiddleware
 from shared.settings import Settings, get_settings
 from shared.telemetry import instrument_app, setup_telemetry
-from shared.unit_of_work import REASON_HEADER, UnitOfWork, Work
+from shared.unit_of_work import REASON_HEADER, FileReads, UnitOfWork, Work
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ class Service:
     workers: Sequence[Callable[[FastAPI], Awaitable[None]]] = ()
     # Paths whose request bodies may be larger than OMSORG_MAX_BODY_BYTES (a file upload): bytes.
     body_limits: Mapping[str, int] = field(default_factory=dict)
+    # The service that keeps the access log files its own reads into it in the work's own
+    # transaction (shared/unit_of_work.py: FileReads); every other service sends them as events.
+    files_reads: "FileReads | None" = None
 
 
 def create_app(service: Service, settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -67,7 +70,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         app.state.pool = pool
         app.state.producer = producer
         app.state.outbox = Outbox(service.name, settings, clock)
-        app.state.work = Work(pool, app.state.outbox, clock, settings)
+        app.state.work = Work(pool, app.state.outbox, clock, settings, files_reads=service.files_reads)
         faults = Faults(settings.fault)
         relay = OutboxRelay(service.name, pool, producer, settings, faults)
         workers = [relay.run(), relay.measure_every(), relay.prune_every()]

@@ -8,12 +8,16 @@ access log must keep whatever the answer: a refusal to show a person's data (`en
 a read that the refusal itself shows (`log_read(..., also_if_refused=True)`); those are written
 after the rollback, in a transaction of their own.
 
+The reads go out as `access.logged` events to the service that keeps the access log (the
+registry); that service files its own reads straight into the log instead (`FileReads`), in the
+same transaction as the read and with the same entries, without a round through Kafka.
+
 Entering a unit that is already open joins it: a consumer opens one unit for a fetched batch of
 events (with their inbox rows) and the handlers and use cases it calls work inside it. Nothing
 else opens transactions.
 """
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
@@ -31,14 +35,19 @@ from shared.settings import Settings
 # The header in which a client states why it reads a person's data (logged with the read).
 REASON_HEADER = "X-Access-Reason"
 
+# Files reads into the access log in the current transaction: (connection, source, reads).
+FileReads = Callable[[asyncpg.Connection, str, Sequence[AccessLogged]], Awaitable[None]]
+
 
 class UnitOfWork:
-    def __init__(self, pool: asyncpg.Pool, outbox: Outbox, clock: Clock, settings: Settings):
+    def __init__(self, pool: asyncpg.Pool, outbox: Outbox, clock: Clock, settings: Settings,
+                 files_reads: FileReads | None = None):
         self.reason: str | None = None   # why personal data is read in this work, when stated
         self.pool = pool
         self.outbox = outbox
         self.clock = clock
         self.settings = settings
+        self.files_reads = files_reads
         self.conn: asyncpg.Connection | None = None
         self._depth = 0
         self._connection = None
@@ -79,7 +88,7 @@ class UnitOfWork:
                 await self._transaction.rollback()
                 if self._kept and isinstance(exc, DomainError):
                     async with self.conn.transaction():
-                        await self.outbox.add_many(self.conn, self._kept)
+                        await self._write(self._kept)
         except BaseException:
             # The commit or rollback failed (the database went away): end what is left of the
             # transaction if anything is; the connection goes back to the pool, which replaces it.
@@ -134,17 +143,27 @@ class UnitOfWork:
     async def flush(self) -> None:
         """Write what was collected to the outbox now (it still leaves only when the work commits)."""
         events, self._events = self._events, []
+        await self._write(events)
+
+    async def _write(self, events: list[tuple[BaseModel, str, str | None]]) -> None:
+        if self.files_reads is not None:
+            reads = [e for e, _, _ in events if isinstance(e, AccessLogged)]
+            if reads:
+                events = [entry for entry in events if not isinstance(entry[0], AccessLogged)]
+                await self.files_reads(self.conn, self.outbox.source, reads)
         await self.outbox.add_many(self.conn, events)
 
 
 class Work:
     """Makes a unit of work per request or per batch of events; one per service process."""
 
-    def __init__(self, pool: asyncpg.Pool, outbox: Outbox, clock: Clock, settings: Settings):
+    def __init__(self, pool: asyncpg.Pool, outbox: Outbox, clock: Clock, settings: Settings,
+                 files_reads: FileReads | None = None):
         self.pool = pool
         self.outbox = outbox
         self.clock = clock
         self.settings = settings
+        self.files_reads = files_reads
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.pool, self.outbox, self.clock, self.settings)
+        return UnitOfWork(self.pool, self.outbox, self.clock, self.settings, self.files_reads)

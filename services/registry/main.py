@@ -18,6 +18,7 @@ from services.registry.api import (
 from services.registry.delegation import order as delegation_order
 from services.registry.domain.imports import MAX_BYTES as MAX_IMPORT_BYTES
 from services.registry.handlers import access, cullings, journal
+from services.registry.usecases import audit as audit_log
 from services.registry.workers.retention_search import retention_search_worker
 from shared.service import Service, create_app, run
 
@@ -34,6 +35,7 @@ SERVICE = Service(
     handlers={**access.HANDLERS, **journal.HANDLERS, **cullings.HANDLERS},
     body_limits={"/imports": MAX_IMPORT_BYTES},  # a file from an old system
     workers=[retention_search_worker],
+    files_reads=audit_log.file_own_reads,   # the registry keeps the log: its own reads go straight in
 )
 
 

@@ -128,8 +128,13 @@ def decisions_in_force_query(*, person_id: UUID, today: date, unit: str | None, 
     return sql + f" ORDER BY d.valid_from, d.id LIMIT {p(limit)}", p
 
 
-async def decisions_in_force(conn: asyncpg.Connection, **query) -> list[asyncpg.Record]:
+async def decisions_in_force(conn: asyncpg.Connection, *, person_id: UUID, **query) -> list[asyncpg.Record] | None:
     """The person's decisions in force on `today`, in the cases of `unit` (None: every unit), cases
-    removed by support left out; oldest valid_from first."""
-    sql, args = decisions_in_force_query(**query)
-    return await conn.fetch(sql, *args)
+    removed by support left out; oldest valid_from first. None when there is no such person: the
+    person's existence and the decisions are one statement (one round trip, not two)."""
+    sql, args = decisions_in_force_query(person_id=person_id, **query)
+    rows = await conn.fetch(f"SELECT d.* FROM persons p LEFT JOIN LATERAL ({sql}) d ON true"
+                            f" WHERE p.id = {args(person_id)} ORDER BY d.valid_from, d.id", *args)
+    if not rows:
+        return None
+    return [r for r in rows if r["id"] is not None]   # a person without any: one row of nulls

@@ -1,7 +1,11 @@
 """The access log per person (loggkontroll): every read of a person's data in every service,
 kept from the `access.logged` events, and read back per person."""
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID, uuid5
+
+import asyncpg
+from uuid6 import uuid7
 
 from services.registry.store import access_log as store
 from services.registry.store import staff as staff_store
@@ -25,6 +29,16 @@ async def record_access(uow: UnitOfWork, *, event_id: UUID, service: str, access
     """Keep one read reported by a service (the event's source) in the log, once per person shown."""
     async with uow:
         await store.insert(uow.conn, entries_of(event_id, access), service=service, actor=access.actor,
+                           roles=access.roles, action=access.action, resource=access.resource,
+                           reason=access.reason, at=access.at)
+
+
+async def file_own_reads(conn: asyncpg.Connection, source: str, reads: Sequence[AccessLogged]) -> None:
+    """The registry's own reads, filed straight into the log in the transaction of the work that
+    read (`Service.files_reads`): the entries `record_access` makes of an `access.logged` event, each
+    read with an id of its own, without the round through the outbox, Kafka and the consumer."""
+    for access in reads:
+        await store.insert(conn, entries_of(uuid7(), access), service=source, actor=access.actor,
                            roles=access.roles, action=access.action, resource=access.resource,
                            reason=access.reason, at=access.at)
 

@@ -8,7 +8,6 @@ from uuid import UUID
 
 from services.registry.domain import worklists as rules
 from services.registry.domain.worklists import Scope
-from services.registry.store import persons as person_store
 from services.registry.store import worklists as store
 from shared import errors
 from shared.access.policy import Grant
@@ -71,10 +70,10 @@ async def decisions_in_force(uow: UnitOfWork, user: Grant, person_id: UUID, *, l
     start = decode_cursor(cursor, date, UUID)
     async with uow:
         today = uow.today()
-        if await person_store.get(uow.conn, person_id) is None:
-            raise errors.not_found("person_not_found", "No such person", str(person_id))
         rows = await store.decisions_in_force(uow.conn, person_id=person_id, today=today, unit=user.unit_filter(),
                                               after=start, limit=limit + 1)
+        if rows is None:
+            raise errors.not_found("person_not_found", "No such person", str(person_id))
         uow.log_read(user, resource=f"person/{person_id}/decisions-in-force", person_id=person_id)
     items, next_cursor = page_of(rows, limit, lambda r: (r["valid_from"], r["id"]))
     return Worklist(today, None, items, next_cursor)

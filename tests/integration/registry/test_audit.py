@@ -86,3 +86,23 @@ async def test_audit_pages_are_capped(registry):
     assert (await _audit(client, env, person_id, limit=201)).status_code == 422
     assert (await _audit(client, env, person_id, cursor="x")).json()["code"] == "invalid_cursor"
     assert (await _audit(client, env, "not-a-uuid")).status_code == 422
+
+
+async def test_a_refused_read_in_the_registry_is_in_the_log_when_the_refusal_comes(registry):
+    """The registry files its own refusals itself, after the rollback: there when the 404
+    answers, and not sent round through its outbox."""
+    env, client = registry
+    case = await open_case(client, env)
+    snooper = f"nyfiken-{uuid.uuid4().hex[:6]}"
+    refused = await client.get(f"/cases/{case['id']}", headers=env.auth("caseworker", unit="annan", sub=snooper))
+    assert refused.status_code == 404, refused.text
+    conn = await env.db()
+    try:
+        rows = await conn.fetch("SELECT action, resource, person_id::text FROM registry.access_log WHERE actor = $1",
+                                snooper)
+        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
+                                     " AND data->>'actor' = $1", snooper)
+    finally:
+        await conn.close()
+    assert [tuple(r) for r in rows] == [("read_refused", f"case/{case['id']}", case["person_id"])]
+    assert events == 0

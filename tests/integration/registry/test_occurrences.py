@@ -91,8 +91,8 @@ async def test_search_is_logged_as_access_to_the_person(registry):
     await client.post("/occurrences/search", json={"pin": pin}, headers=env.auth("family_law", sub="fr-search"))
     conn = await env.db()
     try:
-        actors = await conn.fetch("SELECT data->>'actor' AS actor, data->>'action' AS action FROM registry.outbox"
-                                  " WHERE type = 'access.logged' AND key = $1", person_id)
+        actors = await conn.fetch("SELECT actor, action FROM registry.access_log WHERE person_id = $1::text::uuid",
+                                  str(person_id))
     finally:
         await conn.close()
     assert ("fr-search", "search") in [(r["actor"], r["action"]) for r in actors]

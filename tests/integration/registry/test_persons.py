@@ -1,4 +1,6 @@
 """Persons: registration, lookup by number, protected identity, and the one validator."""
+import uuid
+
 import pytest
 
 from tests.pins import INVALID_PINS, make_pin
@@ -104,17 +106,23 @@ async def test_delete_is_405(registry):
     assert response.json()["code"] == "method_not_allowed"
 
 
-async def test_reading_a_person_is_logged_in_the_outbox(registry):
+async def test_reading_a_person_is_in_the_access_log_when_the_answer_comes(registry):
+    """The registry files its own reads in the reading transaction: no event on the outbox, and
+    the entry is there as soon as the answer is."""
     env, client = registry
     person = await new_person(client, env)
-    await client.get(f"/persons/{person['id']}", headers=env.auth("caseworker", unit=UNIT, sub="bertil"))
+    read = await client.get(f"/persons/{person['id']}", headers=env.auth("caseworker", unit=UNIT, sub="bertil"))
+    assert read.status_code == 200, read.text
     conn = await env.db()
     try:
-        rows = await conn.fetch("SELECT data->>'actor' AS actor, data->>'resource' AS resource"
-                                " FROM registry.outbox WHERE type = 'access.logged' AND key = $1", person["id"])
+        rows = await conn.fetch("SELECT actor, resource, service FROM registry.access_log WHERE person_id = $1",
+                                uuid.UUID(person["id"]))
+        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
+                                     " AND key = $1", person["id"])
     finally:
         await conn.close()
-    assert any(r["actor"] == "bertil" and r["resource"] == f"person/{person['id']}" for r in rows)
+    assert ("bertil", f"person/{person['id']}", "omsorg/registry") in [tuple(r) for r in rows]
+    assert events == 0
 
 
 async def test_a_number_sent_as_json_number_is_judged_by_the_validator(registry):
