@@ -66,6 +66,19 @@ class Outbox:
         return envelopes
 
 
+async def _every(seconds: float, work, failed: str, *, timeout: float | None = None) -> None:
+    """Run `work` every `seconds` for good; a round that fails (or outlasts `timeout`) is logged as
+    `failed` and the next one comes as usual."""
+    while True:
+        try:
+            await asyncio.wait_for(work(), timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the database is away, say: the next round comes all the same
+            log.warning("%s: %s", failed, exc)
+        await asyncio.sleep(seconds)
+
+
 class OutboxRelay:
     def __init__(self, schema: str, pool: asyncpg.Pool, producer: AIOKafkaProducer,
                  settings: Settings, faults: Faults):
@@ -96,25 +109,14 @@ class OutboxRelay:
         await self._loop.run(self._publish_pending)
 
     async def measure_every(self) -> None:
-        while True:
-            try:
-                await asyncio.wait_for(self.measure(), self.measure_seconds)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database is away: the count time stops moving
-                log.warning("outbox backlog could not be counted: %s", exc)
-            await asyncio.sleep(self.measure_seconds)
+        """Count the backlog every few seconds; while the database is away the count time stops moving."""
+        await _every(self.measure_seconds, self.measure, "outbox backlog could not be counted",
+                     timeout=self.measure_seconds)
 
     async def prune_every(self) -> None:
-        """Delete published events older than OMSORG_OUTBOX_RETENTION_HOURS, once an hour."""
-        while True:
-            try:
-                await self.prune()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database is away: the next round deletes them
-                log.warning("published outbox rows could not be pruned: %s", exc)
-            await asyncio.sleep(self.prune_seconds)
+        """Delete published events older than OMSORG_OUTBOX_RETENTION_HOURS, once an hour; while the
+        database is away the next round deletes them."""
+        await _every(self.prune_seconds, self.prune, "published outbox rows could not be pruned")
 
     async def prune(self) -> int:
         """Delete the events published more than the retention ago (by the database's clock, which
