@@ -15,6 +15,12 @@ same transaction as the read and with the same entries, without a round through 
 Entering a unit that is already open joins it: a consumer opens one unit for a fetched batch of
 events (with their inbox rows) and the handlers and use cases it calls work inside it. Nothing
 else opens transactions.
+
+Work that only reads enters with `async with uow.reading():`. It opens no transaction (at READ
+COMMITTED each statement sees its own snapshot inside a transaction too, so its reads see
+nothing different) and saves the `BEGIN` and `COMMIT` round trips. What it logs is written when
+the work succeeds: one entry as one statement, which is atomic of itself, several in a
+transaction of their own.
 """
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -50,6 +56,7 @@ class UnitOfWork:
         self.files_reads = files_reads
         self.conn: asyncpg.Connection | None = None
         self._depth = 0
+        self._reading = False
         self._connection = None
         self._transaction = None
         self._events: list[tuple[BaseModel, str, str | None]] = []
@@ -63,14 +70,22 @@ class UnitOfWork:
         """The date in Sweden: the date of every legal and personal fact."""
         return self.clock.today()
 
+    def reading(self) -> "UnitOfWork":
+        """This work only reads (and logs what it read): no transaction. Inside a unit that is
+        already open (a consumer's batch) it joins that unit's transaction as any work does."""
+        if self._depth == 0:
+            self._reading = True
+        return self
+
     async def __aenter__(self) -> "UnitOfWork":
         self._depth += 1
         if self._depth == 1:
             try:
                 self._connection = self.pool.acquire()
                 self.conn = await self._connection.__aenter__()
-                self._transaction = self.conn.transaction()
-                await self._transaction.start()
+                if not self._reading:
+                    self._transaction = self.conn.transaction()
+                    await self._transaction.start()
             except BaseException:
                 await self._release()
                 raise
@@ -81,24 +96,37 @@ class UnitOfWork:
         if self._depth > 0:
             return
         try:
-            if exc_type is None:
+            if exc_type is None and self._transaction is None:
+                await self._write_alone(self._events)
+            elif exc_type is None:
                 await self.flush()
                 await self._transaction.commit()
             else:
-                await self._transaction.rollback()
+                if self._transaction is not None:
+                    await self._transaction.rollback()
                 if self._kept and isinstance(exc, DomainError):
                     async with self.conn.transaction():
                         await self._write(self._kept)
         except BaseException:
             # The commit or rollback failed (the database went away): end what is left of the
             # transaction if anything is; the connection goes back to the pool, which replaces it.
-            with contextlib.suppress(Exception):
-                await self._transaction.rollback()
+            if self._transaction is not None:
+                with contextlib.suppress(Exception):
+                    await self._transaction.rollback()
             raise
         finally:
             self._events.clear()
             self._kept.clear()
+            self._reading = False
             await self._release()
+
+    async def _write_alone(self, events: list[tuple[BaseModel, str, str | None]]) -> None:
+        """What work without a transaction logged: one entry in one statement, more in a transaction."""
+        if len(events) == 1:
+            await self._write(list(events))
+        elif events:
+            async with self.conn.transaction():
+                await self._write(list(events))
 
     async def _release(self) -> None:
         connection, self._connection, self.conn, self._transaction = self._connection, None, None, None

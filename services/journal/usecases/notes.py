@@ -172,7 +172,7 @@ async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: i
 async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int, cursor: str | None) -> NotesPage:
     """A page of the case's notes that are not removed, newest first."""
     after = pagination.decode_cursor(cursor, UUID)
-    async with uow:
+    async with uow.reading():
         page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit)
         if page.case is not None:
             uow.ensure_unit(user, page.case.unit, resource=f"case/{case_id}/notes", person_id=page.case.person_id,
@@ -184,7 +184,7 @@ async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int,
 
 async def read_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
     """One note that is not removed, with every version."""
-    async with uow:
+    async with uow.reading():
         note = _found(await store.get_note(uow.conn, note_id), note_id)
         _ensure_may_act(uow, note, Action.READ, user)
         shown = await store.full_note(uow.conn, note_id)
@@ -215,7 +215,7 @@ async def my_notes(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | No
     cases, matched by person_ref, without the part withheld from them."""
     ref = _own_ref(uow, user)
     after = pagination.decode_cursor(cursor, UUID)
-    async with uow:
+    async with uow.reading():
         found = await store.my_notes(uow.conn, ref, after=after[0] if after else None, limit=limit + 1)
         shown = found[:limit]
         # One entry per person the page shows: the citizen, also when the page is empty.
@@ -228,7 +228,7 @@ async def my_notes(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | No
 async def my_note(uow: UnitOfWork, user: Grant, *, note_id: UUID) -> str:
     """One of the citizen's own signed notes; any other is answered as not found."""
     ref = _own_ref(uow, user)
-    async with uow:
+    async with uow.reading():
         note = _own(await store.my_note(uow.conn, ref, note_id), note_id)
         uow.log_read(user, resource=f"me/notes/{note_id}", person_id=note.person_id)
         return note.note

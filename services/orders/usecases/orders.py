@@ -143,7 +143,7 @@ async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provid
 
 async def get_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
     """An order with its full history; the read is logged against the person."""
-    async with uow:
+    async with uow.reading():
         row = await _order(uow, order_id, user)
         uow.log_read(user, resource=f"order/{order_id}", person_id=row["person_id"])
     return row
@@ -153,7 +153,7 @@ async def case_orders(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int
                       cursor: str | None = None) -> Listed[Order]:
     """A case's orders, oldest first (by id); the read is logged against the case's person."""
     after = decode_cursor(cursor, UUID)
-    async with uow:
+    async with uow.reading():
         case_row = await read_models.get_case(uow.conn, case_id)
         case = read_models.case_state(case_row)
         if case is not None:

@@ -36,7 +36,7 @@ async def inbox(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None 
     if after is not None:
         after = (bool(after[0]), *after[1:])
     provider = user.own_provider()
-    async with uow:
+    async with uow.reading():
         rows = await store.inbox(uow.conn, provider, after=after, limit=limit + 1) if provider else []
         listed = Listed.of(rows, limit, lambda r: (int(r["opened"]), r["sent_at"], r["id"]))
         # The list names no person, but shows what each order is for: logged for each person on the page.

@@ -47,7 +47,7 @@ async def read_access_log(uow: UnitOfWork, user: Grant, person_id: UUID, *, limi
                           cursor: str | None) -> Listed:
     """Who read the person's data, newest first. Reading the log is itself a read of the person's data."""
     start = decode_cursor(cursor, datetime, UUID)
-    async with uow:
+    async with uow.reading():
         rows = await store.for_person(uow.conn, person_id, after=start, limit=limit + 1)
         uow.log_read(user, resource=f"audit/person/{person_id}", person_id=person_id)
         listed = page_of(rows, limit, lambda r: (r["at"], r["event_id"]))
@@ -58,7 +58,7 @@ async def read_actor_log(uow: UnitOfWork, user: Grant, actor: str, *, limit: int
     """What one member of staff read, newest first. The entries name persons: reading them is a
     read of each person's data shown."""
     start = decode_cursor(cursor, datetime, UUID)
-    async with uow:
+    async with uow.reading():
         rows = await store.for_actor(uow.conn, actor, after=start, limit=limit + 1)
         listed = page_of(rows, limit, lambda r: (r["at"], r["event_id"]))
         uow.log_read(user, resource=f"audit/actor/{actor}", person_ids=[r["person_id"] for r in listed.items])

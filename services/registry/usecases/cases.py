@@ -96,7 +96,7 @@ async def open_case_once(uow: UnitOfWork, user: Grant, *, key: str | None, unit:
 
 
 async def read_case(uow: UnitOfWork, user: Grant, case_id: UUID) -> Record:
-    async with uow:
+    async with uow.reading():
         row = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}", person_id=row["person_id"])
     return row

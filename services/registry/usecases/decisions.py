@@ -171,7 +171,7 @@ async def read_decision(uow: UnitOfWork, user: Grant, decision_id: UUID) -> dict
     """One decision with its content, maker and delegation status, as its case may be read; a
     decision in a case the user may not see is not found."""
     missing = errors.not_found("decision_not_found", "No such decision", str(decision_id))
-    async with uow:
+    async with uow.reading():
         row = await store.get_decision_by_id(uow.conn, decision_id)
         if row is None:
             raise missing

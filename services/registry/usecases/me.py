@@ -30,7 +30,7 @@ async def _person_id(uow: UnitOfWork, user: Grant) -> UUID | None:
 async def my_cases(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
     """The citizen's own cases, oldest first."""
     start = decode_cursor(cursor, date, UUID)
-    async with uow:
+    async with uow.reading():
         person_id = await _person_id(uow, user)
         rows = await store.of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []
         uow.log_read(user, resource="me/cases", person_id=person_id)
@@ -40,7 +40,7 @@ async def my_cases(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | No
 async def my_decisions(uow: UnitOfWork, user: Grant, *, limit: int, cursor: str | None) -> Listed:
     """The decisions in force in the citizen's own cases, oldest first."""
     start = decode_cursor(cursor, date, datetime, UUID)
-    async with uow:
+    async with uow.reading():
         person_id = await _person_id(uow, user)
         rows = await store.decisions_of_person(uow.conn, person_id, after=start, limit=limit + 1) if person_id else []
         uow.log_read(user, resource="me/decisions", person_id=person_id)

@@ -36,7 +36,7 @@ async def search_occurrences(uow: UnitOfWork, user: Grant, pin: str, *, limit: i
     number = valid_pin(pin, uow.today())
     start = decode_cursor(cursor, date, UUID)
     unit = user.unit_filter()
-    async with uow:
+    async with uow.reading():
         rows = await store.search(uow.conn, number.normalized, unit=unit, after=start, limit=limit + 1)
         person_id = rows[0]["person_id"] if rows else None
         uow.log_read(user, resource="occurrences", person_id=person_id, action="search")

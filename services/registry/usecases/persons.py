@@ -76,7 +76,7 @@ async def register_person(uow: UnitOfWork, user: Principal, *, pin: str, first_n
 
 
 async def read_person(uow: UnitOfWork, user: Principal, person_id: UUID) -> PersonView:
-    async with uow:
+    async with uow.reading():
         row = await store.get(uow.conn, person_id)
         if row is None:
             raise errors.not_found("person_not_found", "No such person", str(person_id))
@@ -86,7 +86,7 @@ async def read_person(uow: UnitOfWork, user: Principal, person_id: UUID) -> Pers
 async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:
     """The person with a valid number, or none (a lookup that finds no one reads no one's data)."""
     number = valid_pin(pin, uow.today())
-    async with uow:
+    async with uow.reading():
         row = await store.by_pin(uow.conn, number.normalized)
         person = await _read(uow, user, row) if row is not None else None
         if row is None:  # no one to log against; the searcher's own log still shows the search

@@ -36,7 +36,7 @@ async def intake(uow: UnitOfWork, user: Grant, *, unit: str | None, kind: str | 
     first by their assessment due date, then the others oldest first."""
     unit = _unit(user, unit)
     start = decode_cursor(cursor, int, date, UUID)
-    async with uow:
+    async with uow.reading():
         rows = await store.intake(uow.conn, unit=unit, kind=kind, after=start, limit=limit + 1)
         items, next_cursor = page_of(rows, limit, lambda r: rules.intake_key(
             assessment_due_on=r["assessment_due_on"], received_on=r["received_on"], id=r["id"]))
@@ -55,7 +55,7 @@ async def cases(uow: UnitOfWork, user: Grant, *, scope: Scope, unit: str | None,
                                  "ask scope=unit with caseworker for a colleague's")
         caseworker = user.sub
     start = decode_cursor(cursor, date, date, UUID)
-    async with uow:
+    async with uow.reading():
         rows = await store.open_cases(uow.conn, unit=unit, caseworker=caseworker, after=start, limit=limit + 1)
         items, next_cursor = page_of(rows, limit, lambda r: rules.case_key(
             ongoing_due_on=r["ongoing_due_on"], opened_on=r["opened_on"], id=r["id"]))
@@ -68,7 +68,7 @@ async def decisions_in_force(uow: UnitOfWork, user: Grant, person_id: UUID, *, l
     """The person's decisions valid today (Swedish date) in the cases the user may read, granting
     in whole or part; a removed case's decisions are left out."""
     start = decode_cursor(cursor, date, UUID)
-    async with uow:
+    async with uow.reading():
         today = uow.today()
         rows = await store.decisions_in_force(uow.conn, person_id=person_id, today=today, unit=user.unit_filter(),
                                               after=start, limit=limit + 1)
@@ -89,7 +89,7 @@ async def unit_overview(uow: UnitOfWork, user: Grant, *, unit: str | None, limit
     if start is not None and "\x00" in start[0]:   # no name of ours holds NUL, nor can PostgreSQL's text
         raise errors.invalid("invalid_cursor", "The cursor is not valid",
                              "pass `next_cursor` of the previous page unchanged")
-    async with uow:
+    async with uow.reading():
         today = uow.today()
         rows = await store.unit_overview(uow.conn, unit=unit, today=today,
                                          at_risk_until=today + timedelta(days=rules.AT_RISK_DAYS),

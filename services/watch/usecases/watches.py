@@ -36,7 +36,7 @@ async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, un
                        kind: Kind | None, limit: int, cursor: str | None) -> WatchList:
     """Open watches in the user's scope, most urgent first, a page at a time."""
     after = position_after(cursor)
-    async with uow:
+    async with uow.reading():
         today = uow.today()
         scope = access.list_scope(user, assignee=assignee, unit=unit, covering=await _covering(uow, user, today))
         rows = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit + 1, after=after)
@@ -48,7 +48,7 @@ async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, un
 
 async def get_watch(uow: UnitOfWork, user: Grant, watch_id: UUID) -> tuple[asyncpg.Record, date]:
     """One watch, open or resolved, and today; for whoever may resolve it."""
-    async with uow:
+    async with uow.reading():
         watch = await _watch(uow, user, watch_id)
         return watch, uow.today()
 

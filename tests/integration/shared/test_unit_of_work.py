@@ -3,6 +3,7 @@ access log must keep after a refusal, and when its connection dies mid-work it r
 database's own error (which callers wait out), leaving the pool usable."""
 import pytest
 
+from shared.access.policy import Grant
 from shared.clock import Clock
 from shared.db import DATABASE_AWAY, create_pool
 from shared.errors import conflict
@@ -45,3 +46,65 @@ async def test_a_connection_that_dies_mid_work_raises_the_databases_error(pool):
     async with _unit(pool) as uow:  # the pool gives a working connection again
         await uow.conn.execute("INSERT INTO things VALUES (6)")
     assert [r["n"] for r in await pool.fetch("SELECT n FROM things")] == [6]
+
+
+# --- work that only reads --------------------------------------------------------------------
+
+ANNA = Grant(sub="anna", roles=["caseworker"], unit="vuxen", action="registry:case.read", scope="own_unit")
+
+
+@pytest.fixture
+async def reads(pool):
+    await pool.execute("CREATE TABLE reads (resource text, action text, in_transaction boolean)")
+
+    async def file_reads(conn, source, entries):
+        for entry in entries:
+            await conn.execute("INSERT INTO reads VALUES ($1, $2, $3)",
+                               entry.resource, entry.action, conn.is_in_transaction())
+
+    settings = Settings(env="test")
+    return lambda: UnitOfWork(pool, Outbox("test", settings, Clock()), Clock(), settings, files_reads=file_reads)
+
+
+async def _filed(pool) -> list[tuple]:
+    return [tuple(r) for r in await pool.fetch("SELECT resource, action, in_transaction FROM reads ORDER BY resource")]
+
+
+async def test_work_that_only_reads_opens_no_transaction_and_files_what_it_read(pool, reads):
+    uow = reads()
+    async with uow.reading():
+        assert not uow.conn.is_in_transaction()
+        uow.log_read(ANNA, resource="person/1")
+    assert await _filed(pool) == [("person/1", "read", False)]   # one entry: one statement, atomic of itself
+
+    async with uow.reading():
+        uow.log_read(ANNA, resource="person/2")
+        uow.log_read(ANNA, resource="person/3")
+    assert await _filed(pool) == [("person/1", "read", False), ("person/2", "read", True), ("person/3", "read", True)]
+
+    async with uow:  # the next work of the same unit is a transaction again
+        assert uow.conn.is_in_transaction()
+
+
+async def test_reading_inside_an_open_unit_joins_its_transaction(pool, reads):
+    uow = reads()
+    with pytest.raises(Exception, match="refused"):
+        async with uow:
+            await uow.conn.execute("INSERT INTO things VALUES (7)")
+            async with uow.reading():
+                assert uow.conn.is_in_transaction()
+                uow.log_read(ANNA, resource="person/4")
+            raise conflict("refused", "refused")
+    assert await pool.fetch("SELECT n FROM things") == []
+    assert await _filed(pool) == []
+    async with uow:  # reading() inside did not leave the unit reading
+        assert uow.conn.is_in_transaction()
+
+
+async def test_a_read_refused_files_only_the_refusal(pool, reads):
+    uow = reads()
+    with pytest.raises(Exception, match="outside your unit"):
+        async with uow.reading():
+            uow.log_read(ANNA, resource="person/5")
+            uow.ensure_unit(ANNA, "barn", resource="person/6", person_id=None)
+    assert await _filed(pool) == [("person/6", "read_refused", True)]
