@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: up down demo test venv unit bench bench-all soak alerts helm-check
+.PHONY: up down demo test venv unit bench bench-all bench-before-after soak alerts helm-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,12 @@ bench-all: venv
 ## (bench/soak.py; about 14 minutes in all; `make soak SOAK="--minutes 3"` for a shorter one).
 soak: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench.soak $(SOAK)
+
+## The summary benchmark before and after a change, interleaved (bench/before_after.py):
+## make bench-before-after BEFORE=<commit> [ROUNDS=3]
+bench-before-after: venv
+	@test -n "$(BEFORE)" || (echo "say which commit to compare with: make bench-before-after BEFORE=<commit>"; exit 2)
+	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench.before_after $(BEFORE) --rounds $${ROUNDS:-3}
 
 ## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events,
 ## bench-worklists, bench-replicas.
