@@ -169,8 +169,9 @@ DECISION_FIELD_INVALID = {
 DECISION_PROBLEMS = {
     "validation_error": ("form", "Beslutet kunde inte sparas. Kontrollera fälten och försök igen."),
     "unknown_intervention": ("intervention", "Välj en insats ur insatskatalogen."),
-    "reasons_missing": ("reasons", "Skriv skälen för beslutet. Ett beslut ska innehålla de skäl som har bestämt"
-                                   " utgången (förvaltningslagen 32 §)."),
+    # FL 32 §: which provisions were applied and which circumstances decided the outcome (docs/law.md, 4.2).
+    "reasons_missing": ("reasons", "Skriv skälen för beslutet: vilka omständigheter som har varit avgörande för"
+                                   " ställningstagandet (förvaltningslagen 32 §)."),
     "legal_basis_missing": ("legal_basis", "Skriv lagrummet beslutet grundas på, till exempel 4 kap. 1 §"
                                            " socialtjänstlagen (2025:400)."),
     "scope_of_rejection": ("scope_amount", "Ett avslag beviljar ingen omfattning. Lämna fältet tomt."),
