@@ -242,6 +242,21 @@ async def test_a_decision_without_reasons_or_intervention_is_refused_in_swedish_
     assert [i["completed_on"] for i in investigations] == [None]
 
 
+async def test_a_decision_form_posted_twice_at_once_makes_one_decision(web_env, under_investigation,
+                                                                     as_caseworker):
+    """A double-click: the registry locks the case, so the second finds the investigation the first
+    completed and makes nothing; the page says so in Swedish."""
+    env, _, _, _ = web_env
+    sub, case = under_investigation
+    page = await as_caseworker.get(f"/cases/{case['id']}/decision")
+    form = {"csrf_token": csrf_of(page), **decision_fields()}
+    both = await asyncio.gather(*(as_caseworker.post(f"/cases/{case['id']}/decision", data=form) for _ in range(2)))
+    assert sorted(b.status_code for b in both) == [303, 422], [b.text for b in both]
+    refused = next(b for b in both if b.status_code == 422)
+    assert texts.DECISION_PROBLEMS["investigation_required"][1] in refused.text
+    assert len((await read(env, sub, "registry", f"/cases/{case['id']}/decisions"))["items"]) == 1
+
+
 async def test_a_decision_above_the_makers_delegation_waits_for_approval(web_env, under_investigation,
                                                                          as_caseworker):
     env, _, _, _ = web_env
