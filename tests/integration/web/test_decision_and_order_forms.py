@@ -171,7 +171,9 @@ async def test_from_decision_to_order_sent_confirmed_redirected_and_recalled(web
     assert f'<p class="field-error" id="recall-reason-error">{texts.CASE_ORDER_FIELD_INVALID["reason"]}' in refused.text
     assert (await read(env, sub, "orders", f"/orders/{order_id}"))["state"] == "sent"
 
-    # The provider opens and confirms it on its own page; the caseworker can no longer recall it.
+    # The provider opens and confirms it on its own page; the caseworker can no longer recall it,
+    # and a recall sent from the page as it was before (its ETag) is refused in Swedish.
+    before_confirmed = await as_caseworker.get(f"/orders/{order_id}")
     async with httpx.AsyncClient(base_url=web.url, timeout=60) as provider:
         assert (await sign_in(provider, role="provider_user", sub=f"utforare-{uuid.uuid4().hex[:6]}",
                               provider_id=first["id"])).status_code == 303
@@ -180,8 +182,13 @@ async def test_from_decision_to_order_sent_confirmed_redirected_and_recalled(web
         confirmed = await provider.post(f"/provider/orders/{order_id}/confirm", data={
             "csrf_token": csrf_of(opened), "etag": html.unescape(ETAG.search(opened.text).group(1))})
         assert confirmed.status_code == 303, confirmed.text
-    stale = await as_caseworker.get(f"/orders/{order_id}")
-    assert 'id="recall-submit"' not in stale.text
+    late = await as_caseworker.post(f"/orders/{order_id}/recall", data={
+        "csrf_token": csrf_of(before_confirmed), "etag": html.unescape(ETAG.search(before_confirmed.text).group(1)),
+        "reason": "För sent."})
+    assert late.status_code == 412, late.text
+    assert texts.CASE_ORDER_PROBLEMS["etag_mismatch"][1] in late.text
+    assert f'<dd id="order-state">{texts.ORDER_STATES["confirmed"]}</dd>' in late.text  # as it is now
+    assert 'id="recall-submit"' not in late.text and "För sent." not in late.text
     assert (await read(env, sub, "orders", f"/orders/{order_id}"))["state"] == "confirmed"
 
     # A second order, sent and opened, redirected to another provider, and the new one recalled.
@@ -286,6 +293,22 @@ async def test_an_order_without_a_provider_is_refused_and_makes_nothing(web_env,
         assert '<li><a href="#order-provider">' in refused.text and "Inköp.</textarea>" in refused.text
         assert KEY.search(refused.text).group(1) != form["idempotency_key"]  # nothing was made: a new request
     assert (await read(env, sub, "orders", f"/orders?case_id={order['case_id']}"))["items"] == before
+
+
+async def test_what_does_not_exist_is_said_in_swedish(web_env, under_investigation, as_caseworker):
+    _, case = under_investigation
+    nothing = str(uuid.uuid4())
+    for path, message in ((f"/cases/{nothing}/decision", texts.NOT_FOUND["case_not_found"]),
+                          (f"/cases/{case['id']}/orders/new?decision_id={nothing}",
+                           texts.NOT_FOUND["decision_not_found"]),
+                          (f"/orders/{nothing}", texts.NOT_FOUND["order_not_found"]),
+                          ("/orders/not-an-id", "Det finns ingen sida på den här adressen.")):
+        page = await as_caseworker.get(path)
+        assert page.status_code == 404 and message in page.text, (path, page.text)
+    page = await as_caseworker.get(f"/cases/{case['id']}")
+    refused = await as_caseworker.post(f"/orders/{nothing}/recall", data={
+        "csrf_token": csrf_of(page), "etag": '"1"', "reason": "Finns inte."})
+    assert refused.status_code == 404 and texts.NOT_FOUND["order_not_found"] in refused.text
 
 
 @pytest.mark.parametrize("role", ["provider_user", "citizen"])
