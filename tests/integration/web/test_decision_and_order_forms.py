@@ -278,6 +278,23 @@ async def test_a_decision_above_the_makers_delegation_waits_for_approval(web_env
     assert "Väntar på attest" in page.text and f"orders/new?decision_id={decision['id']}" not in page.text
 
 
+async def test_an_intervention_the_unit_carries_out_itself_is_not_ordered(web_env, under_investigation,
+                                                                         as_caseworker):
+    env, _, _, _ = web_env
+    sub, case = under_investigation
+    made = await make_decision(as_caseworker, case["id"], intervention="financial_assistance", scope_amount="4 500")
+    assert made.status_code == 303, made.text
+    (decision,) = (await read(env, sub, "registry", f"/cases/{case['id']}/decisions"))["items"]
+    assert (decision["intervention"], decision["scope_amount"]) == ("financial_assistance", "4500.00")
+    page = await as_caseworker.get(f"/cases/{case['id']}/orders/new", params={"decision_id": decision["id"]})
+    assert page.status_code == 200 and "Ingen utförare erbjuder" in page.text
+    form = {**await order_form(as_caseworker, case["id"], decision["id"]), "provider_id": str(uuid.uuid4()),
+            "details": "Utbetalning.", "wanted_start": clock.today().isoformat()}
+    refused = await as_caseworker.post(f"/cases/{case['id']}/orders", data=form)
+    assert refused.status_code == 422 and texts.CASE_ORDER_PROBLEMS["intervention_not_ordered"][1] in refused.text
+    assert (await read(env, sub, "orders", f"/orders?case_id={case['id']}"))["items"] == []
+
+
 async def test_an_order_without_a_provider_is_refused_and_makes_nothing(web_env, caseworkers_day):
     env, _, web, _ = web_env
     sub, order = caseworkers_day["anna"], caseworkers_day["order"]
