@@ -380,7 +380,8 @@ async def test_the_forms_without_the_csrf_token_are_refused(web_env, under_inves
 async def choose(page, select_id: str, value: str) -> None:
     """Choose an option of a select with the keyboard: Tab to it, then the arrow down to the option."""
     await tab_to(page, select_id, most=60)
-    index = await page.evaluate(f"[...document.getElementById('{select_id}').options].findIndex(o => o.value === '{value}')")
+    index = await page.evaluate("([id, value]) => [...document.getElementById(id).options]"
+                                ".findIndex(o => o.value === value)", [select_id, value])
     assert index > 0, f"no option {value} in #{select_id}"
     for _ in range(index):
         await page.keyboard.press("ArrowDown")
