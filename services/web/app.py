@@ -18,7 +18,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
 from services.web.oidc import SignInIssuer
-from services.web.pages import approvals, cases, home, inquiries, me, notes, persons, provider, sign_in
+from services.web.pages import (
+    approvals,
+    cases,
+    decisions,
+    home,
+    inquiries,
+    me,
+    notes,
+    orders,
+    persons,
+    provider,
+    sign_in,
+)
 from services.web.pages.common import (
     CsrfRejected,
     NotSignedIn,
@@ -86,6 +98,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(cases.router)
     app.include_router(inquiries.router)
     app.include_router(notes.router)
+    app.include_router(decisions.router)
+    app.include_router(orders.router)
     app.include_router(provider.router)
     app.include_router(me.router)
     app.include_router(approvals.router)

@@ -182,3 +182,136 @@ class ApprovalForm:
 
     def problems(self, code: str | None, body: dict) -> dict[str, str]:
         return problems(code, body, texts.APPROVAL_FIELD_INVALID, texts.APPROVAL_PROBLEMS)
+
+
+OUTCOMES = ("granted", "partly_granted", "rejected")
+COMMUNICATION_METHODS = ("meeting", "phone", "letter", "digital")
+
+
+def _amount(typed: str) -> str | None:
+    """A Swedish decimal (7,5) as the service reads it (7.5); as typed otherwise, for the service to
+    refuse; left out when empty."""
+    typed = typed.strip().replace("\u00a0", "").replace(" ", "")
+    return typed.replace(",", ".") or None
+
+
+@dataclass
+class DecisionForm:
+    """A decision (beslut) on a case as typed: the intervention from the catalogue, the outcome, the
+    reasons and legal basis, the scope and period, and how the basis was communicated. It rests on
+    the case's ongoing investigation (the registry's choice when none is named): posted twice, the
+    second finds that investigation completed by the first and makes nothing."""
+    intervention: str = ""
+    outcome: str = "granted"
+    reasons: str = ""
+    legal_basis: str = ""
+    scope_amount: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+    follow_up_on: str = ""
+    communicated: str = ""  # "yes", "no", or "" when not chosen
+    communicated_on: str = ""
+    method: str = ""
+    not_communicated_reason: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def new(cls, today: date) -> "DecisionForm":
+        return cls(valid_from=today.isoformat())
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "DecisionForm":
+        def get(name: str) -> str:
+            return fields.get(name, "").strip()
+        outcome, method, communicated = get("outcome"), get("method"), get("communicated")
+        return cls(intervention=get("intervention"), outcome=outcome if outcome in OUTCOMES else "",
+                   reasons=fields.get("reasons", ""), legal_basis=fields.get("legal_basis", ""),
+                   scope_amount=get("scope_amount"), valid_from=get("valid_from"), valid_to=get("valid_to"),
+                   follow_up_on=get("follow_up_on"),
+                   communicated=communicated if communicated in ("yes", "no") else "",
+                   communicated_on=get("communicated_on"),
+                   method=method if method in COMMUNICATION_METHODS else "",
+                   not_communicated_reason=fields.get("not_communicated_reason", ""))
+
+    def request(self) -> dict:
+        """The registry's DecisionIn: an empty field is left out, for the registry to say what is
+        missing; what belongs only to the other answer about communication is not sent."""
+        communicated = {"yes": True, "no": False}.get(self.communicated)
+        communication: dict = {"communicated": communicated}
+        if communicated is True:
+            communication |= {"communicated_on": self.communicated_on or None, "method": self.method or None}
+        elif communicated is False:
+            communication["not_communicated_reason"] = self.not_communicated_reason.strip() or None
+        return {"intervention": self.intervention or None, "outcome": self.outcome or None,
+                "reasons": self.reasons.strip() or None, "legal_basis": self.legal_basis.strip() or None,
+                "scope_amount": _amount(self.scope_amount), "valid_from": self.valid_from or None,
+                "valid_to": self.valid_to or None, "follow_up_on": self.follow_up_on or None,
+                "communication": communication}
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.DECISION_FIELD_INVALID, texts.DECISION_PROBLEMS)
+
+
+@dataclass
+class OrderForm:
+    """A new order (beställning) against a decision in force, as typed: the provider, what the
+    provider needs to know and the wanted start. Made once per showing (its Idempotency-Key)."""
+    decision_id: str = ""
+    provider_id: str = ""
+    details: str = ""
+    wanted_start: str = ""
+    key: str = field(default_factory=new_key)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "OrderForm":
+        return cls(decision_id=_uuid(fields.get("decision_id", "")), provider_id=fields.get("provider_id", "").strip(),
+                   details=fields.get("details", ""), wanted_start=fields.get("wanted_start", "").strip(),
+                   key=fields.get("idempotency_key", "").strip() or new_key())
+
+    def request(self, case_id: str, intervention: str) -> dict:
+        """The orders service's OrderIn; the intervention is the decision's."""
+        return {"case_id": case_id, "decision_id": self.decision_id or None, "provider_id": self.provider_id or None,
+                "intervention": intervention, "details": self.details.strip() or None,
+                "wanted_start": self.wanted_start or None}
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.CASE_ORDER_FIELD_INVALID, texts.CASE_ORDER_PROBLEMS)
+
+
+# What a caseworker does with an order (orders' /orders/{id}/...).
+CASE_ORDER_ACTIONS = ("send", "recall", "redirect")
+
+
+@dataclass
+class OrderActionForm:
+    """Sending, recalling (with a reason) or redirecting (to another provider, with a reason) an
+    order, against the ETag of the order as it was shown."""
+    action: str
+    etag: str = ""
+    reason: str = ""
+    provider_id: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, action: str, fields: dict[str, str]) -> "OrderActionForm":
+        etag = fields.get("etag", "").strip()
+        return cls(action=action, etag=etag if ETAG.fullmatch(etag) else "", reason=fields.get("reason", ""),
+                   provider_id=fields.get("provider_id", "").strip())
+
+    def request(self) -> dict | None:
+        if self.action == "recall":
+            return {"reason": self.reason.strip() or None}
+        if self.action == "redirect":
+            return {"provider_id": self.provider_id or None, "reason": self.reason.strip() or None}
+        return None
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.CASE_ORDER_FIELD_INVALID, texts.CASE_ORDER_PROBLEMS)
+
+
+def _uuid(typed: str) -> str:
+    try:
+        return str(uuid.UUID(typed.strip()))
+    except ValueError:
+        return ""

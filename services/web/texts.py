@@ -145,6 +145,98 @@ APPROVAL_PROBLEMS = {
     "forbidden": ("form", "Du har inte behörighet att attestera beslut."),
 }
 
+# The caseworker's decision form (the registry's POST /cases/{id}/decisions): a field the registry
+# found invalid, by the field's name (a nested one, such as communication's, by its own name).
+DECISION_FIELD_INVALID = {
+    "intervention": "Välj en insats ur insatskatalogen.",
+    "outcome": "Välj om ansökan beviljas, beviljas delvis eller avslås.",
+    "reasons": "Skriv skälen för beslutet (högst 20 000 tecken).",
+    "legal_basis": "Skriv lagrummet beslutet grundas på (högst 500 tecken), till exempel 4 kap. 1 §"
+                   " socialtjänstlagen (2025:400).",
+    "scope_amount": "Skriv omfattningen som ett tal större än noll, med högst två decimaler, till exempel 24 eller"
+                    " 7,5.",
+    "valid_from": "Skriv datumet då beslutet börjar gälla, som ÅÅÅÅ-MM-DD, till exempel 2026-03-09.",
+    "valid_to": "Skriv datumet då beslutet slutar gälla som ÅÅÅÅ-MM-DD, eller lämna fältet tomt om det gäller"
+                " tills vidare.",
+    "follow_up_on": "Skriv datumet för uppföljning som ÅÅÅÅ-MM-DD, eller lämna fältet tomt.",
+    "communicated": "Välj om underlaget har kommunicerats med den enskilde.",
+    "communicated_on": "Skriv datumet då underlaget kommunicerades, som ÅÅÅÅ-MM-DD.",
+    "method": "Välj hur underlaget kommunicerades.",
+    "not_communicated_reason": "Skriv varför underlaget inte kommunicerades (högst 2 000 tecken).",
+}
+
+# The registry's refusal of a decision, by its problem code: the field it concerns and what to say.
+DECISION_PROBLEMS = {
+    "validation_error": ("form", "Beslutet kunde inte sparas. Kontrollera fälten och försök igen."),
+    "unknown_intervention": ("intervention", "Välj en insats ur insatskatalogen."),
+    # FL 32 §: which provisions were applied and which circumstances decided the outcome (docs/law.md, 4.2).
+    "reasons_missing": ("reasons", "Skriv skälen för beslutet: vilka omständigheter som har varit avgörande för"
+                                   " ställningstagandet (förvaltningslagen 32 §)."),
+    "legal_basis_missing": ("legal_basis", "Skriv lagrummet beslutet grundas på, till exempel 4 kap. 1 §"
+                                           " socialtjänstlagen (2025:400)."),
+    "scope_of_rejection": ("scope_amount", "Ett avslag beviljar ingen omfattning. Lämna fältet tomt."),
+    "scope_not_measured": ("scope_amount", "Insatsen har ingen omfattning att bevilja. Lämna fältet tomt."),
+    "scope_not_positive": ("scope_amount", "Omfattningen ska vara större än noll."),
+    "validity_reversed": ("valid_to", "Slutdatumet ligger före datumet då beslutet börjar gälla."),
+    "follow_up_before_validity": ("follow_up_on", "Uppföljningen ligger före datumet då beslutet börjar gälla."),
+    "follow_up_after_validity": ("follow_up_on", "Uppföljningen ligger efter datumet då beslutet slutar gälla."),
+    "communication_incomplete": ("communicated_on", "Skriv när och välj hur underlaget kommunicerades."),
+    "communicated_after_decision": ("communicated_on", "Underlaget ska ha kommunicerats före beslutet, alltså"
+                                                       " senast i dag."),
+    "communicated_before_investigation": ("communicated_on", "Datumet ligger före utredningens start."),
+    "communication_contradictory": ("not_communicated_reason", "Skriv ett skäl bara när underlaget inte har"
+                                                               " kommunicerats, och ett datum och sätt bara när"
+                                                               " det har det."),
+    "communication_reason_missing": ("not_communicated_reason", "Skriv varför underlaget inte kommunicerades,"
+                                                                " till exempel att ansökan beviljas helt."),
+    "investigation_required": ("form", "Ärendet har ingen pågående utredning att fatta beslut på. Om beslutet"
+                                       " redan är fattat syns det i ärendet."),
+    "no_investigation": ("form", "Ärendet har ingen utredning. Ett beslut fattas på en utredning: inled en"
+                                 " först."),
+    "investigation_not_on_case": ("form", "Utredningen hör inte till ärendet."),
+    "case_closed": ("form", "Ärendet är avslutat, så inga beslut kan fattas i det."),
+    "case_not_found": ("form", "Ärendet finns inte, eller så får du inte se det."),
+    "case_removed": ("form", "Ärendet är borttaget."),
+    "forbidden": ("form", "Du har inte behörighet att fatta beslut i ärendet."),
+}
+
+# The caseworker's order of a case (orders' POST /orders, and an order's send, recall and
+# redirect): a field the orders service found invalid, by the field's name.
+CASE_ORDER_FIELD_INVALID = {
+    "provider_id": "Välj en utförare.",
+    "details": "Skriv vad utföraren behöver veta (högst 20 000 tecken).",
+    "wanted_start": "Skriv önskat startdatum som ÅÅÅÅ-MM-DD, till exempel 2026-03-16.",
+    "reason": "Skriv skälet (högst 2 000 tecken).",
+}
+
+# The orders service's refusal of a caseworker's order, by its problem code.
+CASE_ORDER_PROBLEMS = {
+    "validation_error": ("form", "Beställningen kunde inte sparas. Kontrollera fälten och försök igen."),
+    "unknown_provider": ("provider_id", "Utföraren finns inte. Välj en annan."),
+    "provider_does_not_offer": ("provider_id", "Utföraren erbjuder inte den här insatsen. Välj en annan."),
+    "same_provider": ("provider_id", "Beställningen är redan skickad till den utföraren. Välj en annan."),
+    "outside_decision_validity": ("wanted_start", "Önskat startdatum ligger utanför den tid som beslutet gäller."),
+    "intervention_not_ordered": ("form", "Insatsen beställs inte av en utförare: den verkställs av enheten själv"
+                                         " eller genom utbetalning."),
+    "decision_not_known": ("form", "Beställningar känner inte till beslutet än. Försök igen om en stund."),
+    "decision_of_other_case": ("form", "Beslutet hör till ett annat ärende."),
+    "decision_rejected": ("form", "Beslutet är ett avslag, så det finns inget att beställa."),
+    "decision_not_in_force": ("form", "Beslutet gäller inte: det väntar på attest eller har nekats attest."),
+    "decision_lapsed": ("form", "Beslutet gäller inte längre."),
+    "intervention_not_decided": ("form", "Beslutet gäller en annan insats."),
+    "case_closed": ("form", "Ärendet är avslutat, så inget kan beställas i det."),
+    "case_not_known": ("form", "Beställningar känner inte till ärendet än. Försök igen om en stund."),
+    "case_removed": ("form", "Ärendet är borttaget."),
+    "illegal_transition": ("form", "Det går inte att göra så med beställningen i det läge den har nu. Den visas"
+                                   " nu som den är."),
+    "etag_mismatch": ("form", "Beställningen har ändrats sedan du öppnade den, till exempel bekräftats av"
+                              " utföraren. Den visas nu som den är; gör om det du ville om det fortfarande går."),
+    "order_not_found": ("form", "Beställningen finns inte, eller så får du inte se den."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med annat innehåll. Ladda om sidan och"
+                                       " försök igen."),
+    "forbidden": ("form", "Du har inte behörighet att beställa i ärendet."),
+}
+
 # What a page confirms after a form was saved and the browser was sent back to it.
 DONE = {
     "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
@@ -156,6 +248,13 @@ DONE = {
     "addendum_written": "Din kommentar är sparad. Handläggaren ser den bredvid anteckningen.",
     "decision_approved": "Beslutet är attesterat och gäller nu.",
     "decision_refused": "Attesten är nekad. Beslutet kommer inte att gälla.",
+    "decision_made": "Beslutet är fattat och gäller.",
+    "decision_awaiting_approval": "Beslutet är sparat men ligger över din delegation. Det gäller först när någon"
+                                  " med rätt delegation har attesterat det.",
+    "order_created": "Beställningen är sparad som utkast. Den skickas till utföraren först när du skickar den.",
+    "order_sent": "Beställningen är skickad till utföraren.",
+    "order_recalled": "Beställningen är återkallad. Utföraren får veta det.",
+    "order_redirected": "Beställningen är återkallad hos den förra utföraren och skickad till den nya.",
 }
 
 DELIVERY_MEASURES = {
@@ -246,6 +345,13 @@ NOTE_SOURCES = {
     "other_authority": "Annan myndighet",
     "own_observation": "Egen iakttagelse",
     "other": "Annat",
+}
+
+COMMUNICATION_METHODS = {
+    "meeting": "Vid möte",
+    "phone": "Per telefon",
+    "letter": "Per brev",
+    "digital": "Digitalt",
 }
 
 SCOPE_UNITS = {

@@ -99,3 +99,59 @@ def test_every_order_state_has_its_words_for_the_municipality_and_for_the_provid
     assert set(texts.ORDER_STATES) == states
     assert set(texts.PROVIDER_ORDER_STATES) == states - {"draft"}  # a provider never sees a draft
     assert texts.ORDER_STATES["sent"] == "Skickad" and texts.PROVIDER_ORDER_STATES["sent"] == "Ny"
+
+
+def test_the_outcomes_and_communication_methods_offered_are_the_registrys():
+    from services.registry.domain.process import CommunicationMethod, Outcome
+    from services.web.forms import COMMUNICATION_METHODS, OUTCOMES
+    assert set(texts.OUTCOMES) == set(OUTCOMES) == {o.value for o in Outcome}
+    assert set(texts.COMMUNICATION_METHODS) == set(COMMUNICATION_METHODS) == {m.value for m in CommunicationMethod}
+
+
+def test_a_posted_decision_sends_a_swedish_decimal_and_only_the_chosen_answer_about_communication():
+    from services.web.forms import DecisionForm
+    fields = {"intervention": "home_help", "outcome": "granted", "reasons": " Skäl. ", "legal_basis": "4 kap. 1 §",
+              "scope_amount": " 7,5 ", "valid_from": "2026-03-09", "communicated": "yes",
+              "communicated_on": "2026-03-02", "method": "meeting", "not_communicated_reason": "Skrivet ändå."}
+    assert DecisionForm.posted(fields).request() == {
+        "intervention": "home_help", "outcome": "granted", "reasons": "Skäl.", "legal_basis": "4 kap. 1 §",
+        "scope_amount": "7.5", "valid_from": "2026-03-09", "valid_to": None, "follow_up_on": None,
+        "communication": {"communicated": True, "communicated_on": "2026-03-02", "method": "meeting"}}
+    no = DecisionForm.posted({**fields, "communicated": "no"}).request()["communication"]
+    assert no == {"communicated": False, "not_communicated_reason": "Skrivet ändå."}
+    # Left empty or not one of the choices: left out, for the registry to say what is missing.
+    empty = DecisionForm.posted({"outcome": "bifall", "method": "fax", "communicated": "kanske"})
+    assert (empty.outcome, empty.method, empty.communicated) == ("", "", "")
+    request = empty.request()
+    assert request["intervention"] is None and request["outcome"] is None and request["reasons"] is None
+    assert request["scope_amount"] is None and request["communication"] == {"communicated": None}
+
+
+def test_the_registrys_and_orders_refusals_of_the_caseworkers_forms_name_fields_the_forms_have():
+    from services.web.forms import DecisionForm, OrderActionForm, OrderForm
+    for known, invalid in ((texts.DECISION_PROBLEMS, texts.DECISION_FIELD_INVALID),
+                           (texts.CASE_ORDER_PROBLEMS, texts.CASE_ORDER_FIELD_INVALID)):
+        assert {name for name, _ in known.values()} <= {FORM, *invalid}
+    body = {"errors": [{"loc": ["body", "communication", "communicated_on"], "msg": "x", "type": "y"}]}
+    assert DecisionForm().problems("validation_error", body) == {
+        "communicated_on": texts.DECISION_FIELD_INVALID["communicated_on"]}
+    assert DecisionForm().problems("reasons_missing", {}) == {"reasons": texts.DECISION_PROBLEMS["reasons_missing"][1]}
+    assert OrderForm().problems("provider_does_not_offer", {}) == {
+        "provider_id": texts.CASE_ORDER_PROBLEMS["provider_does_not_offer"][1]}
+    assert OrderActionForm("recall").problems("etag_mismatch", {}) == {
+        FORM: texts.CASE_ORDER_PROBLEMS["etag_mismatch"][1]}
+
+
+def test_an_order_form_sends_the_decisions_intervention_and_an_action_only_what_it_takes():
+    from services.web.forms import OrderActionForm, OrderForm
+    form = OrderForm.posted({"decision_id": "not-a-uuid", "provider_id": "", "details": " Inköp. ",
+                             "wanted_start": "2026-03-16", "idempotency_key": "k-2"})
+    assert form.key == "k-2" and form.decision_id == ""
+    assert form.request("c-1", "home_help") == {"case_id": "c-1", "decision_id": None, "provider_id": None,
+                                                "intervention": "home_help", "details": "Inköp.",
+                                                "wanted_start": "2026-03-16"}
+    assert OrderActionForm.posted("send", {"etag": "*", "reason": "x"}).etag == ""  # * would match anything
+    assert OrderActionForm.posted("send", {"etag": '"3"'}).request() is None
+    assert OrderActionForm.posted("recall", {"reason": " "}).request() == {"reason": None}
+    assert OrderActionForm.posted("redirect", {"provider_id": "p", "reason": "Valt annan."}).request() == {
+        "provider_id": "p", "reason": "Valt annan."}

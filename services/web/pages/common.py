@@ -132,3 +132,20 @@ def clear_session_cookie(request: Request, response) -> None:
 
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+# The statuses of a service's refusal of a form that the page answers with as they are (the
+# refusal is said on the page); anything else is a 400.
+FORM_REFUSALS = (403, 404, 409, 410, 412, 422)
+
+
+def form_refused_status(answer) -> int:
+    return answer.status if answer.status in FORM_REFUSALS else 400
+
+
+def not_shown(request: Request, title: str, answer) -> HTMLResponse:
+    """A page whose main resource a service would not give (403, 404, 410 as they are; anything
+    else a 502), said in Swedish with the trace id."""
+    status = answer.status if answer.status in (403, 404, 410) else 502
+    return render(request, "error.html", status_code=status, title=title, message=texts.problem(answer.code),
+                  trace_id=telemetry.current_trace_id())
