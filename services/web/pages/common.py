@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -18,7 +18,18 @@ from shared.oidc import is_loopback
 log = logging.getLogger(__name__)
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
-templates.env.globals.update(roles=texts.ROLES, units=texts.UNITS, texts=texts)
+
+
+def query_with(current: dict[str, str | None], name: str, value: str | None, path: str = "/") -> str:
+    """The address of a page of lists with one list's position changed and every other list's kept:
+    `current` holds each list's cursor as given (None for its first page)."""
+    params = {key: given for key, given in current.items() if given and key != name}
+    if value:
+        params[name] = value
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+templates.env.globals.update(roles=texts.ROLES, units=texts.UNITS, texts=texts, query_with=query_with)
 templates.env.filters.update(swedish_date=formats.swedish_date, swedish_time=formats.swedish_time,
                              local_iso=formats.local_iso, swedish_number=formats.swedish_number,
                              intervention_name=formats.intervention_name)
