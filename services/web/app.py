@@ -29,6 +29,7 @@ from services.web.pages import (
     orders,
     persons,
     provider,
+    reassignment,
     sign_in,
 )
 from services.web.pages.common import (
@@ -103,6 +104,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(provider.router)
     app.include_router(me.router)
     app.include_router(approvals.router)
+    app.include_router(reassignment.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", include_in_schema=False)

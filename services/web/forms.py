@@ -315,3 +315,27 @@ def _uuid(typed: str) -> str:
         return str(uuid.UUID(typed.strip()))
     except ValueError:
         return ""
+
+
+@dataclass
+class ReassignmentForm:
+    """A case handed over to another responsible caseworker (byt handläggare) as chosen, with the
+    reason, against the ETag of the case as it was shown."""
+    caseworker: str = ""
+    reason: str = ""
+    etag: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "ReassignmentForm":
+        etag = fields.get("etag", "").strip()
+        return cls(caseworker=fields.get("caseworker", "").strip(), reason=fields.get("reason", ""),
+                   etag=etag if ETAG.fullmatch(etag) else "")
+
+    def request(self) -> dict:
+        """The registry's ReassignmentIn; a reason of blanks only is no reason, sent empty for the
+        registry to refuse."""
+        return {"caseworker": self.caseworker, "reason": self.reason.strip()}
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.REASSIGNMENT_FIELD_INVALID, texts.REASSIGNMENT_PROBLEMS)

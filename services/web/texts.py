@@ -237,6 +237,25 @@ CASE_ORDER_PROBLEMS = {
     "forbidden": ("form", "Du har inte behörighet att beställa i ärendet."),
 }
 
+# The registry's refusal of a case handed over to another responsible caseworker.
+REASSIGNMENT_FIELD_INVALID = {
+    "caseworker": "Välj vem som ska bli ansvarig handläggare.",
+    "reason": "Skriv varför ärendet byter handläggare (högst 2 000 tecken).",
+}
+REASSIGNMENT_PROBLEMS = {
+    "validation_error": ("form", "Uppgifterna kunde inte sparas. Kontrollera fälten och försök igen."),
+    "etag_mismatch": ("form", "Ärendet har ändrats sedan du öppnade formuläret, till exempel fått en annan"
+                              " ansvarig handläggare. Det visas nu som det är; välj och spara igen om bytet"
+                              " fortfarande behövs."),
+    "already_responsible": ("caseworker", "Den du valde är redan ansvarig för ärendet. Välj någon annan."),
+    "not_responsible": ("form", "Du får bara byta handläggare i ett ärende som du själv är ansvarig för, eller"
+                                " som arbetsledare för din egen enhet."),
+    "case_closed": ("form", "Ärendet är avslutat, så det kan inte byta handläggare."),
+    "case_removed": ("form", "Ärendet är borttaget, så det kan inte byta handläggare."),
+    "case_not_found": ("form", "Ärendet finns inte, eller så får du inte se det."),
+    "forbidden": ("form", "Du har inte behörighet att byta handläggare i ärendet."),
+}
+
 # What a page confirms after a form was saved and the browser was sent back to it.
 DONE = {
     "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
@@ -255,6 +274,7 @@ DONE = {
     "order_sent": "Beställningen är skickad till utföraren.",
     "order_recalled": "Beställningen är återkallad. Utföraren får veta det.",
     "order_redirected": "Beställningen är återkallad hos den förra utföraren och skickad till den nya.",
+    "case_reassigned": "Ärendet har en ny ansvarig handläggare. Skälet är sparat i registret.",
 }
 
 DELIVERY_MEASURES = {
