@@ -30,6 +30,7 @@ from services.web.pages import (
     persons,
     provider,
     reassignment,
+    reports,
     sign_in,
 )
 from services.web.pages.common import (
@@ -105,6 +106,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(me.router)
     app.include_router(approvals.router)
     app.include_router(reassignment.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", include_in_schema=False)

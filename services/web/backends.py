@@ -57,21 +57,36 @@ class Backend:
         filename = disposition.split("filename=", 1)[1].strip('"') if "filename=" in disposition else None
         return Document(response.content, response.headers.get("content-type", "application/octet-stream"), filename)
 
+    async def stream(self, path: str, token: str, request_id: str, params: dict | None = None) -> httpx.Response | Answer:
+        """A document at `path` as it comes, not read into memory (a report's CSV): the open
+        response, for the caller to pass on and close, or the service's refusal as an Answer."""
+        response = await self._send("GET", path, token, request_id, stream=True,
+                                    params={k: v for k, v in (params or {}).items() if v is not None})
+        if response.status_code != 200:
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            return self._answer(response)
+        return response
+
     async def _call(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
                     **kwargs) -> Answer:
         return self._answer(await self._send(method, path, token, request_id, headers, **kwargs))
 
     async def _send(self, method: str, path: str, token: str, request_id: str, headers: dict[str, str] | None = None,
-                    **kwargs) -> httpx.Response:
+                    stream: bool = False, **kwargs) -> httpx.Response:
+        request = self.client.build_request(
+            method, self.base_url + path,
+            headers={**(headers or {}), "Authorization": f"Bearer {token}", "X-Request-Id": request_id}, **kwargs)
         try:
-            response = await self.client.request(
-                method, self.base_url + path,
-                headers={**(headers or {}), "Authorization": f"Bearer {token}", "X-Request-Id": request_id}, **kwargs)
+            response = await self.client.send(request, stream=stream)
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(self.name, type(exc).__name__) from None
-        if response.status_code == 401:
-            raise SessionRejected()
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status_code == 401 or response.status_code >= 500 or response.status_code == 429:
+            await response.aclose()
+            if response.status_code == 401:
+                raise SessionRejected()
             raise ServiceUnavailable(self.name, f"answered {response.status_code}")
         return response
 

@@ -42,6 +42,9 @@ PROBLEMS = {
     "no_unit": "Din inloggning har ingen enhet, så enhetens listor kan inte visas.",
     "not_your_list": "Du får inte se den listan.",
     "invalid_cursor": "Sidan i listan finns inte längre. Börja om från första sidan.",
+    "invalid_quarter": "Kvartalet finns inte. Välj ett kvartal i listan, eller skriv det som ÅÅÅÅ-Kn, till exempel"
+                       " 2026-Q3.",
+    "report_too_large": "Enheten har för många beslut för att rapporten ska kunna visas. Kontakta supporten.",
     "csrf": "Formuläret kunde inte tas emot eftersom det saknar en giltig säkerhetskod. Ladda om sidan och försök"
             " igen.",
 }
@@ -275,6 +278,33 @@ DONE = {
     "order_recalled": "Beställningen är återkallad. Utföraren får veta det.",
     "order_redirected": "Beställningen är återkallad hos den förra utföraren och skickad till den nya.",
     "case_reassigned": "Ärendet har en ny ansvarig handläggare. Skälet är sparat i registret.",
+}
+
+# The report to IVO of decisions not carried out (the watch's statuses and the registry's delay reasons).
+REPORT_STATUSES = {
+    "not_executed": "Inte verkställt",
+    "executed_late": "Verkställt efter mer än tre månader",
+    "ended_unexecuted": "Avslutat utan att verkställas",
+    "interrupted": "Avbrutet, inte återupptaget inom tre månader",
+    "resumed_late": "Återupptaget efter mer än tre månader",
+}
+
+DELAY_REASONS = {
+    "no_place_available": "Brist på plats",
+    "staff_shortage": "Brist på personal",
+    "no_suitable_provider": "Ingen lämplig utförare",
+    "declined_offer": "Den enskilde har tackat nej till erbjudande",
+    "person_wishes_specific": "Önskemål om visst boende, utförare eller tid",
+    "person_wishes_to_wait": "Den enskilde vill vänta",
+    "person_unreachable": "Den enskilde har inte gått att nå",
+    "health_reason": "Den enskildes hälsotillstånd",
+    "partly_carried_out": "Delvis verkställt",
+    "other": "Annat skäl",
+}
+
+GENDERS = {
+    "female": "Kvinna",
+    "male": "Man",
 }
 
 DELIVERY_MEASURES = {
