@@ -19,6 +19,7 @@ from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
 from services.web.oidc import SignInIssuer
 from services.web.pages import (
+    accessibility,
     approvals,
     cases,
     decisions,
@@ -107,6 +108,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(approvals.router)
     app.include_router(reassignment.router)
     app.include_router(reports.router)
+    app.include_router(accessibility.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
     @app.get("/health", include_in_schema=False)

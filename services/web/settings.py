@@ -52,6 +52,12 @@ class WebSettings(BaseSettings):
     oidc_timeout_seconds: float = 5.0
     oidc_jwks_max_age_seconds: float = 3600.0
     oidc_jwks_min_refresh_seconds: float = 30.0
+    # The accessibility statement (/tillganglighet): who answers for the service, and how a person
+    # reports a shortcoming or asks for content in another form (the municipality's own contact).
+    organisation_name: str = Field(default="Kommunen", max_length=200)
+    accessibility_contact: str = Field(
+        default="Kontakta kommunens kontaktcenter och ange att det gäller Omsorgs webb. Kontaktuppgifterna finns på"
+                " kommunens webbplats.", max_length=1000)
     # As the services': a token that claims to live longer is refused.
     jwt_max_lifetime_seconds: int = 12 * 3600
 
