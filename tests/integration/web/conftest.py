@@ -3,15 +3,18 @@ watch), on a fresh database and topic prefix."""
 import re
 import subprocess
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import httpx
 import pytest
 
 from demo.flow import organisation_number
+from services.web import quarters
 from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
+from shared.events.catalog import DecisionMade
 from tests import clock
+from tests.integration.watch.helpers import Upstream
 from tests.pins import child_pin, register_person
 from tests.stack import ROOT, create_env, drop_env, eventually, free_port
 
@@ -321,3 +324,44 @@ async def awaiting_approval(web_env):
                                                    "method": "meeting"}}))
     assert decision["status"] == "awaiting_approval", decision
     return {"maker": maker, "supervisor": supervisor, "case": case, "decision": decision}
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+@pytest.fixture(scope="session")
+async def unexecuted(web_env):
+    """A favourable decision of unit barn made more than four months before this quarter began, and
+    never carried out: in this quarter's report as not carried out. Sent to the watch as the
+    registry's event, so that it needs no four months of a test's time."""
+    env, _, _, _ = web_env
+    decided_on = quarter_start(clock.today()) - timedelta(days=130)
+    made = DecisionMade(case_id=uuid.uuid4(), decision_id=uuid.uuid4(), unit="barn", intervention="home_help",
+                        outcome="granted", valid_from=decided_on, valid_to=None, follow_up_on=None,
+                        decided_on=decided_on, decided_by=f"ivo-{uuid.uuid4().hex[:6]}")
+    async with Upstream(env) as upstream:
+        await upstream.send(made, made.case_id)
+    boss = env.auth("supervisor", sub="greta", unit="barn")
+    quarter = quarters.of(clock.today())
+
+    async def reported():
+        async with httpx.AsyncClient(base_url=backend(env, "watch").url, timeout=30) as watch:
+            answer = await watch.get("/reports/unexecuted-decisions", params={"quarter": quarter, "limit": 200},
+                                     headers=boss)
+        return answer.status_code == 200 and str(made.decision_id) in answer.text
+    assert await eventually(reported, timeout=60), "the watch never reported the decision"
+    return made
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Each screen's click-to-rendered time in the browser tests (tests/integration/web/accessibility.py):
+    figures to read, not assertions."""
+    from tests.integration.web.accessibility import TIMINGS
+    if not TIMINGS:
+        return
+    terminalreporter.write_sep("-", "click to rendered, per screen (Chromium, Navigation Timing)")
+    for screen, loaded, first_byte in TIMINGS:
+        terminalreporter.write_line(f"{screen:<48} {loaded:7.0f} ms  (first byte {first_byte:5.0f} ms)")
+    loads = sorted(t[1] for t in TIMINGS)
+    terminalreporter.write_line(f"{len(loads)} screens: median {loads[len(loads) // 2]:.0f} ms, slowest {loads[-1]:.0f} ms")

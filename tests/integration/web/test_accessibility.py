@@ -28,7 +28,11 @@ async def browser_sign_in(page, web, sub: str, role: str = "caseworker", **field
     await page.get_by_label("Användar-id").fill(sub)
     await page.locator("#role").select_option(role)
     for name, value in fields.items():
-        await page.locator(f"#{name}").fill(value)
+        field = page.locator(f"#{name}")
+        if await field.evaluate("element => element.tagName") == "SELECT":
+            await field.select_option(value)
+        else:
+            await field.fill(value)
     async with page.expect_navigation():
         await page.get_by_role("button", name="Logga in").click()
 
@@ -97,6 +101,9 @@ async def test_the_caseworkers_screens_have_no_wcag_violations(web_env, casework
             await check(page, "Rätta anteckning")
             await page.goto(f"{web.url}/cases/00000000-0000-7000-8000-000000000000")
             await check(page, "Felsida")
+            async with page.expect_navigation():  # from every page's footer
+                await page.get_by_role("contentinfo").get_by_role("link", name="Tillgänglighetsredogörelse").click()
+            await check(page, "Tillgänglighetsredogörelse")
         finally:
             await browser.close()
     print(f"caseworker's screens: {time.monotonic() - started:.1f} s")
@@ -205,7 +212,7 @@ async def test_the_citizens_screens_have_no_wcag_violations_and_work_with_the_ke
 
 
 async def test_the_supervisors_screens_have_no_wcag_violations_and_work_with_the_keyboard(
-        web_env, awaiting_approval, chromium):
+        web_env, awaiting_approval, unexecuted, chromium):
     _, _, web, _ = web_env
     decision, case = awaiting_approval["decision"], awaiting_approval["case"]
     started = time.monotonic()
@@ -232,6 +239,41 @@ async def test_the_supervisors_screens_have_no_wcag_violations_and_work_with_the
             await submit_with_enter(page, "approve-submit")
             assert "Beslutet är attesterat" in await page.get_by_role("status").inner_text()
             assert page.url.endswith(f"#beslut-{decision['id']}")
+
+            # The case handed over to another caseworker of the unit: the keyboard alone.
+            await page.goto(f"{web.url}/cases/{case['id']}")
+            await tab_to_link(page, f"/cases/{case['id']}/reassign", most=40)
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            await check(page, "Byt handläggare")
+            await submit_with_enter(page, "reassign-submit")  # nobody chosen, no reason
+            await page.locator("#reassign-reason-error").wait_for()
+            assert await page.locator("#reassign-caseworker").get_attribute("aria-invalid") == "true"
+            await check(page, "Byt handläggare utan val och skäl")
+            await tab_to(page, "reassign-caseworker")
+            await page.keyboard.press("ArrowDown")  # the first of the unit's staff
+            chosen = await page.locator("#reassign-caseworker").input_value()
+            assert chosen and chosen != awaiting_approval["maker"]
+            await tab_to(page, "reassign-reason")
+            await page.keyboard.type("Maja går på föräldraledighet.")
+            await submit_with_enter(page, "reassign-submit")
+            assert "ny ansvarig handläggare" in await page.get_by_role("status").inner_text()
+            assert chosen in await page.locator("main").inner_text()
+
+            # The report to IVO of a supervisor of unit barn, and another quarter chosen: the keyboard alone.
+            async with page.expect_navigation():
+                await page.get_by_role("button", name="Logga ut").click()
+            await browser_sign_in(page, web, f"{awaiting_approval['supervisor']}-barn", role="supervisor", unit="barn")
+            await tab_to_link(page, "/reports/ivo", most=40)
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
+            await page.locator(f"a[href='/cases/{unexecuted.case_id}#beslut-{unexecuted.decision_id}']").wait_for()
+            await check(page, "Rapport till IVO")
+            await tab_to(page, "quarter")
+            await page.keyboard.press("ArrowDown")  # the quarter before
+            await submit_with_enter(page, "quarter-submit")
+            assert "quarter=" in page.url
+            await check(page, "Rapport till IVO tidigare kvartal")
         finally:
             await browser.close()
     print(f"supervisor's screens: {time.monotonic() - started:.1f} s")

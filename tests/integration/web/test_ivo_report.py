@@ -3,44 +3,13 @@ quarter by the web's clock unless another is chosen, each decision with its stat
 the CSV passed on from the watch as it comes and never cached; a wrong quarter and a wrong role
 said in Swedish."""
 import uuid
-from datetime import date, timedelta
 
 import httpx
 import pytest
 
 from services.web import quarters
-from shared.events.catalog import DecisionMade
 from tests import clock
-from tests.integration.watch.helpers import Upstream
 from tests.integration.web.conftest import backend, sign_in
-from tests.stack import eventually
-
-
-def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-@pytest.fixture(scope="module")
-async def unexecuted(web_env):
-    """A favourable decision of unit barn made more than four months before this quarter began, and
-    never carried out: in this quarter's report as not carried out."""
-    env, _, _, _ = web_env
-    made = DecisionMade(case_id=uuid.uuid4(), decision_id=uuid.uuid4(), unit="barn", intervention="home_help",
-                        outcome="granted", valid_from=quarter_start(clock.today()) - timedelta(days=130),
-                        valid_to=None, follow_up_on=None,
-                        decided_on=quarter_start(clock.today()) - timedelta(days=130), decided_by="anna")
-    async with Upstream(env) as upstream:
-        await upstream.send(made, made.case_id)
-    boss = env.auth("supervisor", sub="greta", unit="barn")
-    quarter = quarters.of(clock.today())
-
-    async def reported():
-        async with httpx.AsyncClient(base_url=backend(env, "watch").url, timeout=30) as watch:
-            answer = await watch.get("/reports/unexecuted-decisions", params={"quarter": quarter, "limit": 200},
-                                     headers=boss)
-        return answer.status_code == 200 and str(made.decision_id) in answer.text
-    assert await eventually(reported, timeout=60), "the watch never reported the decision"
-    return made
 
 
 @pytest.fixture
