@@ -37,3 +37,9 @@ def today() -> date:
 def environ() -> dict[str, str]:
     """What a service process needs to share this clock."""
     return {"OMSORG_CLOCK_OFFSET_SECONDS": f"{OFFSET.total_seconds():.6f}"} if OFFSET else {}
+
+
+def offset_at(moment: datetime) -> str:
+    """OMSORG_CLOCK_OFFSET_SECONDS for a process whose clock reads `moment` now (a fixed moment a
+    test plays, such as half past midnight on New Year's Day), whatever the run's clock."""
+    return f"{(OFFSET + (moment - now())).total_seconds():.6f}"

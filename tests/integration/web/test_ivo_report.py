@@ -3,11 +3,13 @@ quarter by the web's clock unless another is chosen, each decision with its stat
 the CSV passed on from the watch as it comes and never cached; a wrong quarter and a wrong role
 said in Swedish."""
 import uuid
+from datetime import date, datetime, timezone
 
 import httpx
 import pytest
 
 from services.web import quarters
+from shared.clock import SWEDEN
 from tests import clock
 from tests.integration.web.conftest import backend, sign_in
 
@@ -78,3 +80,24 @@ async def test_a_caseworker_gets_no_report(web_env, unexecuted):
         csv = await client.get("/reports/ivo.csv")
         assert csv.status_code == 403 and "text/html" in csv.headers["content-type"]
         assert str(unexecuted.decision_id) not in csv.text
+
+
+async def test_the_current_quarter_is_swedens_not_utcs(web_env):
+    """Half past midnight on New Year's Day in Sweden is still 31 December in UTC: the report shown
+    unless another is chosen is of the first quarter of the new year. A web of its own, whose clock
+    is set to that moment (as the test stack sets every clock: an offset from real time)."""
+    env, _, _, _ = web_env
+    moment = datetime(2027, 1, 1, 0, 30, tzinfo=SWEDEN)
+    assert moment.astimezone(timezone.utc).date() == date(2026, 12, 31)
+    urls = {f"OMSORG_{name.upper()}_URL": backend(env, name).url for name in ("registry", "journal", "orders", "watch")}
+    web = env.start("web", **urls,
+                    OMSORG_CLOCK_OFFSET_SECONDS=clock.offset_at(moment))
+    await web.wait_ready()
+    async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
+        await sign_in(client, role="supervisor", sub="greta-nyar", unit="barn")
+        page = await client.get("/reports/ivo")
+        assert page.status_code == 200, page.text
+        assert "<h1>Ej verkställda beslut, kvartal 1 2027 (januari–mars)</h1>" in page.text
+        assert '<option value="2027-Q1" selected>' in page.text and '<option value="2026-Q4">' in page.text
+        csv = await client.get("/reports/ivo.csv")
+        assert csv.headers["content-disposition"] == 'attachment; filename="ej-verkstallda-beslut-2027-Q1.csv"'
