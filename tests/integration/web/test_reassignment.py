@@ -18,8 +18,9 @@ REASON = "Anna går på föräldraledighet; Bertil tar över ärendet."
 
 @pytest.fixture
 async def unit_case(web_env):
-    """An open case of unit vuxen that Anna is responsible for, and the unit's staff in the
-    directory: Anna and Bertil (caseworkers), Carl (no longer in service) and Greta (supervisor)."""
+    """An open case of unit barn that Anna is responsible for, and the unit's staff in the
+    directory: Anna and Bertil (caseworkers), Carl (no longer in service) and Greta (supervisor).
+    Unit barn, so that the lists of unit vuxen that other tests read keep their length."""
     env, _, _, _ = web_env
     tag = uuid.uuid4().hex[:6]
     staff = {name: f"{name}-{tag}" for name in ("anna", "bertil", "carl", "greta")}
@@ -27,13 +28,13 @@ async def unit_case(web_env):
         for name, level, active_to in (("anna", "caseworker", None), ("bertil", "caseworker", None),
                                        ("carl", "caseworker", "2025-12-31"), ("greta", "supervisor", None)):
             put = await registry.put(f"/staff/{staff[name]}", headers=env.auth("support", "admin"), json={
-                "name": f"{name.capitalize()} Testsson", "title": "Socialsekreterare", "unit": "vuxen",
+                "name": f"{name.capitalize()} Testsson", "title": "Socialsekreterare", "unit": "barn",
                 "delegation_level": level, "active_from": "2024-01-01", "active_to": active_to})
             assert put.status_code == 201, put.text
-        auth = env.auth("caseworker", sub=staff["anna"], unit="vuxen")
+        auth = env.auth("caseworker", sub=staff["anna"], unit="barn")
         person = await register_person(registry, auth, first_name="Rut", last_name="Reassignsson")
         case = created(await registry.post("/cases", headers=auth,
-                                           json={"unit": "vuxen", "kind": "SoL", "person_id": person}))
+                                           json={"unit": "barn", "kind": "SoL", "person_id": person}))
     assert case["caseworker"] == staff["anna"]
     return {**staff, "case": case}
 
@@ -42,7 +43,7 @@ async def unit_case(web_env):
 async def as_greta(web_env, unit_case):
     _, _, web, _ = web_env
     async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
-        assert (await sign_in(client, role="supervisor", sub=unit_case["greta"])).status_code == 303
+        assert (await sign_in(client, role="supervisor", sub=unit_case["greta"], unit="barn")).status_code == 303
         yield client
 
 
@@ -52,7 +53,7 @@ def form_of(page: httpx.Response, **fields: str) -> dict:
 
 async def caseworker_of(env, case_id: str) -> str:
     async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=30) as registry:
-        answer = await registry.get(f"/cases/{case_id}", headers=env.auth("supervisor", "greta", unit="vuxen"))
+        answer = await registry.get(f"/cases/{case_id}", headers=env.auth("supervisor", "greta", unit="barn"))
         assert answer.status_code == 200, answer.text
         return answer.json()["caseworker"]
 
@@ -79,7 +80,7 @@ async def test_a_supervisor_hands_a_case_over_from_its_page(web_env, as_greta, u
     assert await caseworker_of(env, case_id) == unit_case["bertil"]
     async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=30) as registry:
         history = (await registry.get(f"/cases/{case_id}/reassignments",
-                                      headers=env.auth("supervisor", "greta", unit="vuxen"))).json()["items"]
+                                      headers=env.auth("supervisor", "greta", unit="barn"))).json()["items"]
     assert [(h["previous_caseworker"], h["caseworker"], h["reason"], h["reassigned_by"]) for h in history] == [
         (unit_case["anna"], unit_case["bertil"], REASON, unit_case["greta"])]
 
@@ -111,7 +112,7 @@ async def test_a_case_handed_over_meanwhile_is_told_in_swedish(web_env, as_greta
     # Meanwhile, Anna hands it over to Bertil herself.
     async with httpx.AsyncClient(base_url=backend(env, "registry").url, timeout=30) as registry:
         moved = await registry.post(f"/cases/{case_id}/reassignment",
-                                    headers=env.auth("caseworker", sub=unit_case["anna"], unit="vuxen"),
+                                    headers=env.auth("caseworker", sub=unit_case["anna"], unit="barn"),
                                     json={"caseworker": unit_case["bertil"], "reason": "Bertil har tid."})
         assert moved.status_code == 200, moved.text
     stale = await as_greta.post(f"/cases/{case_id}/reassign",
@@ -133,7 +134,7 @@ async def test_who_may_not_hand_a_case_over_is_told_in_swedish(web_env, unit_cas
     env, _, web, _ = web_env
     case_id = unit_case["case"]["id"]
     async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
-        await sign_in(client, sub=unit_case["bertil"])  # a caseworker of the unit, not responsible
+        await sign_in(client, sub=unit_case["bertil"], unit="barn")  # a caseworker of the unit, not responsible
         case = await client.get(f"/cases/{case_id}")
         assert case.status_code == 200 and f"/cases/{case_id}/reassign" not in case.text
         page = await client.get(f"/cases/{case_id}/reassign")
@@ -150,7 +151,7 @@ async def test_who_may_not_hand_a_case_over_is_told_in_swedish(web_env, unit_cas
         page = await client.get(f"/cases/{case_id}/reassign")
         assert page.status_code == 403 and "Du har inte behörighet" in page.text and 'lang="sv"' in page.text
     async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
-        await sign_in(client, role="supervisor", sub=unit_case["greta"], unit="barn")  # another unit's supervisor
+        await sign_in(client, role="supervisor", sub=unit_case["greta"], unit="vuxen")  # another unit's supervisor
         page = await client.get(f"/cases/{case_id}/reassign")
         refused = await client.post(f"/cases/{case_id}/reassign",
                                     data=form_of(page, caseworker=unit_case["bertil"], reason=REASON))
