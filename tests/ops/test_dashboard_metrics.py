@@ -1,9 +1,8 @@
 """On the running stack: every metric the Grafana dashboard's queries and the alerting rules
 read is exported at /metrics, by every service for the figures kept per service (HTTP, outbox,
 consumer lag, dead letters, memory), by the watch for its timers, by notify for its deliveries."""
-import re
-
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.ops import dashboard
 from tests.ops.flow import Flow
@@ -18,8 +17,9 @@ READS = {"registry": "/persons/{person_id}", "journal": "/cases/{case_id}/notes"
 
 
 def exported(text: str) -> set[str]:
-    """Names of the series with a sample in a Prometheus text exposition."""
-    return {m.group(1) for m in re.finditer(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})? \S+$", text, re.MULTILINE)}
+    """Names of the series with a sample in a Prometheus text exposition (read by prometheus_client's
+    parser: a label value may hold a brace, as a route template such as /cases/{case_id}/notes does)."""
+    return {sample.name for family in text_string_to_metric_families(text) for sample in family.samples}
 
 
 def exporters(metric: str) -> set[str]:
