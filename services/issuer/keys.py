@@ -94,9 +94,11 @@ def access_claims(*, issuer: str, audience: str, sub: str, roles: list[str], ttl
 
 
 def development_token(sub: str, roles: list[str], *, unit: str | None = None, provider_id: str | None = None,
-                      pin: str | None = None, ttl: timedelta = timedelta(hours=8), settings=None) -> str:
+                      pin: str | None = None, ttl: timedelta = timedelta(hours=8), now: datetime | None = None,
+                      settings=None) -> str:
     """A token of the development issuer signed with its persisted key, without asking it over HTTP:
-    for `make demo` and `omsorg token` on a development machine. IssuerSettings refuses OMSORG_ENV=prod,
+    for `make demo` and `omsorg token` on a development machine, and the test stack's tokens (`now`
+    issued at another moment, for a test of an expired token). IssuerSettings refuses OMSORG_ENV=prod,
     so this never makes a token in production."""
     from services.issuer.settings import IssuerSettings
     from shared.principal import check_token_subject
@@ -104,4 +106,4 @@ def development_token(sub: str, roles: list[str], *, unit: str | None = None, pr
     check_token_subject(roles, provider_id=provider_id, pin=pin)
     return KeyStore(settings.issuer_key_dir).sign(access_claims(
         issuer=settings.issuer_url, audience=settings.issuer_audience, sub=sub, roles=roles,
-        ttl_seconds=int(ttl.total_seconds()), unit=unit, provider_id=provider_id, pin=pin))
+        ttl_seconds=int(ttl.total_seconds()), unit=unit, provider_id=provider_id, pin=pin, now=now))

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from services.issuer.settings import IssuerSettings
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
 from services.web.oidc import SignInIssuer
@@ -30,7 +31,6 @@ from services.web.pages.common import (
 from services.web.sessions import Sessions
 from services.web.settings import WebSettings
 from shared.clock import AdjustableClock, Clock
-from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -79,8 +79,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     config = settings.sign_in_config
     app.state.sign_in_issuer = SignInIssuer(config, settings) if config is not None else None
     if settings.dev_sign_in:
-        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the test stack's tokens.
-        app.state.issuer_settings = Settings(env=settings.env)
+        # The development issuer's (OMSORG_ISSUER_URL, OMSORG_ISSUER_KEY_DIR): its key signs the tokens.
+        app.state.issuer_settings = IssuerSettings(env=settings.env)
         app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
     app.include_router(cases.router)

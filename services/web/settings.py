@@ -3,10 +3,9 @@ own: the web holds no data, so it needs no database, broker or keys of personal 
 
 Sign-in goes through an OIDC issuer of OMSORG_OIDC_ISSUERS (the same setting as the services'; the
 one named by OMSORG_SIGN_IN_ISSUER, or the first): the code flow with PKCE (services/web/oidc.py).
-Under `make up` that is the development issuer (services/issuer/). Production is the default. The
-older development sign-in (POST /dev/sign-in), which mints tokens of the local issuer (shared/auth.py)
-with the shared settings' OMSORG_JWT_SECRET, is left for `test` (the test stack) and for `dev`
-without OIDC issuers (docker compose).
+Under `make up` and docker compose that is the development issuer (services/issuer/). Production is
+the default. The older development sign-in (POST /dev/sign-in), which signs tokens with the
+development issuer's persisted key without its page, is left for `test` (the test stack).
 """
 from typing import Literal
 
@@ -76,7 +75,6 @@ class WebSettings(BaseSettings):
 
     @property
     def dev_sign_in(self) -> bool:
-        """The sign-in without an identity provider (POST /dev/sign-in): the test stack's, and in dev
-        only where no OIDC issuer is configured (docker compose, still on the HS256 local issuer);
-        `make up` configures its development issuer and so signs in with the code flow."""
-        return self.env == "test" or (self.env == "dev" and not self.oidc_issuers)
+        """The sign-in without the issuer's page (POST /dev/sign-in): the test stack's only; `make up`
+        and docker compose configure the development issuer and so sign in with the code flow."""
+        return self.env == "test"

@@ -91,7 +91,7 @@ def test_cli_import_without_a_local_issuer_asks_for_a_token(capsys, monkeypatch,
         assert main(["import", str(tmp_path / "persons.csv"), "--url", "http://127.0.0.1:9"]) == 2
     finally:
         get_settings.cache_clear()
-    assert "no local issuer" in capsys.readouterr().err
+    assert "the development issuer runs only with OMSORG_ENV=dev or test" in capsys.readouterr().err
 
 
 

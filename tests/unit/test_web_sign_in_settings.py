@@ -1,6 +1,6 @@
 """Which sign-in the web offers, by its settings: production has only the identity provider's, `make
-up` (dev with its development issuer) only the code flow, and the issuer-less development sign-in is
-left to the test stack and to dev without any issuer (docker compose)."""
+up` and docker compose (dev with the development issuer) only the code flow, and the development
+sign-in without the issuer's page is left to the test stack; dev without an issuer offers none."""
 import httpx
 import pytest
 
@@ -14,7 +14,7 @@ ISSUER = [{"issuer": "http://127.0.0.1:8007"}]
     ("prod", [], False, False),
     ("prod", [{"issuer": "https://login.kommun.se/realms/omsorg"}], False, True),
     ("dev", ISSUER, False, True),
-    ("dev", [], True, False),
+    ("dev", [], False, False),
     ("test", ISSUER, True, True),
     ("test", [], True, False),
 ])

@@ -4,9 +4,11 @@ code challenge kept in the (anonymous) session, and `/auth/callback` takes the c
 that session's state, exchanges it with the verifier and checks the tokens; the signed-in session is
 a new one. Under `make up` the issuer is the development issuer (services/issuer/), whose page picks
 the role and unit. Signing out ends the web's session and then the issuer's (its end-session
-endpoint). In `test`, and in `dev` without OIDC issuers (docker compose), the older development
-sign-in (POST /dev/sign-in) mints a local-issuer token for a chosen role and unit without any issuer;
-under `make up` and in production that route is not there."""
+endpoint). In `test` only, the older development sign-in (POST /dev/sign-in) makes a token for a
+chosen role and unit without the issuer's page: signed with the development issuer's persisted key
+(services/issuer/keys.py, OMSORG_ISSUER_URL and OMSORG_ISSUER_KEY_DIR, as the test stack gives them), so
+the services take it through their OIDC path as any other; under `make up`, docker compose and in
+production that route is not there."""
 import logging
 import time
 from datetime import timedelta
@@ -24,7 +26,7 @@ from services.web.pages.common import (
     set_session_cookie,
 )
 from services.web.sessions import User
-from shared.auth import issue_token
+from services.issuer.keys import development_token
 from shared.oidc import IssuerUnavailable
 
 log = logging.getLogger(__name__)
@@ -143,8 +145,9 @@ async def dev_sign_in(request: Request):
     if role in ("provider_user", "citizen"):
         unit = None
     user = User(sub=sub, role=role, unit=unit, provider_id=provider_id if role == "provider_user" else None)
-    token = issue_token(request.app.state.issuer_settings, sub=user.sub, roles=[role], unit=user.unit,
-                        provider_id=user.provider_id, pin=pin if role == "citizen" else None, ttl=TOKEN_LIFETIME)
+    token = development_token(user.sub, [role], unit=user.unit, provider_id=user.provider_id,
+                              pin=pin if role == "citizen" else None, ttl=TOKEN_LIFETIME,
+                              settings=request.app.state.issuer_settings)
     signed = request.app.state.sessions.sign_in(session, user, token, TOKEN_LIFETIME.total_seconds())
     response = see_other("/")
     set_session_cookie(request, response, signed)
