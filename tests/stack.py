@@ -182,8 +182,8 @@ class TestEnv:
                    OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ(), **self.kafka_env,
                    # Production's login path: the tests' tokens are the test issuer's, taken through
                    # its discovery document and JWKS; no OMSORG_JWT_SECRET, so no HS256 token. The
-                   # issuer's key is named too, for what signs its own tokens (`omsorg`, the web's
-                   # development sign-in); the services do not read it.
+                   # web signs people in at that issuer (the code flow). The issuer's key is named
+                   # too, for `omsorg` (which signs with it); the services do not read it.
                    OMSORG_OIDC_ISSUERS=session_issuer().trust, **session_issuer().environ())
         env.update(extra)
         return env
@@ -225,16 +225,10 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = open(self.log_path, "ab")
-        extra = self.extra_env
-        if self.service == "web":
-            # The web's development sign-in signs its tokens with the test issuer's key, so the
-            # services take them through the OIDC path; the web itself offers the code flow only
-            # where a test names an issuer to sign in with (tests/integration/web/test_sign_in_oidc.py).
-            extra = {"OMSORG_OIDC_ISSUERS": "[]", **extra}
-        environ = self.env.environ(OMSORG_PORT=str(self.port), **extra)
+        environ = self.env.environ(OMSORG_PORT=str(self.port), **self.extra_env)
         if self.service == "issuer":
             # An issuer that a test starts is its own: named by its port, with the keys the test gives.
-            for name in session_issuer().environ().keys() - extra.keys():
+            for name in session_issuer().environ().keys() - self.extra_env.keys():
                 environ.pop(name)
         self.popen = subprocess.Popen(
             [sys.executable, "-m", f"services.{self.service}.main"], cwd=ROOT, env=environ,

@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.issuer.settings import IssuerSettings
 from services.web import telemetry, texts
 from services.web.backends import Backend, ServiceUnavailable, SessionRejected
 from services.web.oidc import SignInIssuer
@@ -78,10 +77,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     config = settings.sign_in_config
     app.state.sign_in_issuer = SignInIssuer(config, settings) if config is not None else None
-    if settings.dev_sign_in:
-        # The development issuer's (OMSORG_ISSUER_URL, OMSORG_ISSUER_KEY_DIR): its key signs the tokens.
-        app.state.issuer_settings = IssuerSettings(env=settings.env)
-        app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
     app.include_router(cases.router)
     app.include_router(inquiries.router)

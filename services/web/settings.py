@@ -3,9 +3,8 @@ own: the web holds no data, so it needs no database, broker or keys of personal 
 
 Sign-in goes through an OIDC issuer of OMSORG_OIDC_ISSUERS (the same setting as the services'; the
 one named by OMSORG_SIGN_IN_ISSUER, or the first): the code flow with PKCE (services/web/oidc.py).
-Under `make up` and docker compose that is the development issuer (services/issuer/). Production is
-the default. The older development sign-in (POST /dev/sign-in), which signs tokens with the
-development issuer's persisted key without its page, is left for `test` (the test stack).
+Under `make up`, docker compose and the test stack that is the development issuer (services/issuer/);
+there is no other sign-in. Production is the default.
 """
 from typing import Literal
 
@@ -72,9 +71,3 @@ class WebSettings(BaseSettings):
         chosen = [i for i in self.oidc_issuers if i.issuer == self.sign_in_issuer] if self.sign_in_issuer \
             else self.oidc_issuers[:1]
         return chosen[0] if chosen else None
-
-    @property
-    def dev_sign_in(self) -> bool:
-        """The sign-in without the issuer's page (POST /dev/sign-in): the test stack's only; `make up`
-        and docker compose configure the development issuer and so sign in with the code flow."""
-        return self.env == "test"

@@ -225,7 +225,7 @@ def test_every_service_and_the_web_trust_the_issuer_by_the_name_it_gives_itself(
         assert settings.jwt_secret is None, f"{service} would take HS256 tokens"
         assert "OMSORG_JWT_SECRET" not in env_of(services[service])
     web = settings_of(monkeypatch, services["web"], WebSettings)
-    assert web.sign_in_config.issuer == issuer.issuer_url and not web.dev_sign_in
+    assert web.sign_in_config.issuer == issuer.issuer_url
     assert "OMSORG_JWT_SECRET" not in env_of(services["web"])
 
 
