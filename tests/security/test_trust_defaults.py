@@ -13,7 +13,7 @@ import httpx
 import jwt
 import pytest
 
-from shared.settings import MIN_SECRET_LENGTH, PUBLISHED_SECRETS, SECRETS, Settings
+from shared.settings import DEV_JWT_SECRET, MIN_SECRET_LENGTH, PUBLISHED_SECRETS, SECRETS, Settings
 from tests.stack import ROOT, free_port, production_secrets, session_issuer
 
 PER_MINUTE = 3
@@ -50,7 +50,7 @@ async def test_a_service_without_omsorg_env_runs_by_production_rules(env):
         dev_token = jwt.encode({"sub": "mallory", "roles": ["support"], "iss": "omsorg-local", "aud": "omsorg",
                                 "iat": datetime.now(timezone.utc),
                                 "exp": datetime.now(timezone.utc) + timedelta(hours=1)},
-                               Settings(env="dev").jwt_secret, algorithm="HS256")
+                               DEV_JWT_SECRET, algorithm="HS256")
         refused = await client.get("/watches", headers={"Authorization": f"Bearer {dev_token}"})
         assert refused.status_code == 401
         # No clock to move, no development routes.

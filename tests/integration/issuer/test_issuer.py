@@ -12,7 +12,7 @@ import jwt
 import pytest
 
 from shared.auth import issue_token
-from shared.settings import Settings
+from shared.settings import DEV_JWT_SECRET, Settings
 from tests.integration.issuer.helpers import IMPORT_CLIENT, IMPORT_SECRET, WEB, code_for, new_verifier, s256
 from tests.oidc_idp import LocalIdp
 from tests.stack import ROOT, eventually
@@ -71,7 +71,8 @@ async def test_its_tokens_are_taken_by_the_services_and_no_others(env, issuer):
         assert public.status_code == 400 and public.json()["error"] == "unauthorized_client"
 
         # Neither the development HS256 secret nor another issuer's RS256 token is taken.
-        hs256 = issue_token(Settings(env="test"), sub="anna", roles=["caseworker"], unit="vuxen")  # the local issuer's
+        hs256 = issue_token(Settings(env="test", jwt_secret=DEV_JWT_SECRET), sub="anna", roles=["caseworker"],
+                            unit="vuxen")  # the local issuer's
         other = LocalIdp()
         try:
             foreign = other.token(sub="anna", roles=["caseworker"], unit="vuxen")

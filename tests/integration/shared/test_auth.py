@@ -67,7 +67,7 @@ async def test_token_signed_with_another_key_is_401(registry):
 
 
 @pytest.mark.parametrize("issuer, secret", [
-    ("local", DEV_JWT_SECRET),  # the local issuer's, with the development secret it would fall back to
+    ("local", DEV_JWT_SECRET),  # the local issuer's, with dev and test's former default secret
     ("stack", "a-secret-that-is-long-enough-for-hs256-0123456789"),  # the stack's OIDC issuer by name
 ])
 async def test_the_test_stack_takes_no_hs256_token(registry, issuer, secret):
