@@ -23,7 +23,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from services.issuer.keys import KeyStore, development_token
+from services.issuer.keys import KeyStore, development_token, key_store
 from services.issuer.settings import IssuerSettings
 from shared.kafka import kafka_options
 from shared.settings import SECRETS, Settings
@@ -125,7 +125,7 @@ class TestIssuer:
 
     def sign(self, claims: dict) -> str:
         """Any claims, signed with this issuer's key (for tests of tokens the services must refuse)."""
-        return KeyStore(self.settings.issuer_key_dir).sign(claims)
+        return key_store(self.settings.issuer_key_dir).sign(claims)
 
     def log_tail(self, lines: int = 40) -> str:
         try:
