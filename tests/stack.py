@@ -128,10 +128,7 @@ class TestIssuer:
         return key_store(self.settings.issuer_key_dir).sign(claims)
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
+        return log_tail(self.log_path, lines)
 
 
 _issuer: TestIssuer | None = None
@@ -147,6 +144,13 @@ def session_issuer() -> TestIssuer:
         _issuer = issuer
     return _issuer
 
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a process's log."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
 
 
 def _with_database(url: str, name: str) -> str:
@@ -272,10 +276,7 @@ class ServiceProcess:
             self.popen.send_signal(signal.SIGUSR1)
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
+        return log_tail(self.log_path, lines)
 
 
 async def start_services(env: TestEnv, **extra_env: str) -> dict[str, "ServiceProcess"]:
