@@ -1,5 +1,6 @@
-# One image for the five Omsorg services and the web; each compose service picks its own
-# `command: python -m services.<name>.main`.
+# One image for the five Omsorg services and the web, and for docker compose the development OIDC
+# issuer (services/issuer/, which refuses to run with OMSORG_ENV=prod); each compose service picks
+# its own `command: python -m services.<name>.main`.
 
 # --- build: install the project (not editable) into a virtualenv -------------
 FROM python:3.11-slim AS build
@@ -26,9 +27,12 @@ ENV PATH="/opt/venv/bin:$PATH" \
     OMSORG_HOST=0.0.0.0 \
     OMSORG_ENV=prod
 
+# /var/lib/omsorg/issuer-keys: the development issuer's keys (a volume in docker compose takes
+# this folder's owner when it is first made).
 RUN groupadd --system --gid 10001 omsorg \
  && useradd --system --uid 10001 --gid omsorg --no-create-home --home-dir /app \
-            --shell /usr/sbin/nologin omsorg
+            --shell /usr/sbin/nologin omsorg \
+ && install -d -o omsorg -g omsorg -m 700 /var/lib/omsorg/issuer-keys
 
 COPY --from=build /opt/venv /opt/venv
 
@@ -37,6 +41,6 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 USER omsorg:omsorg
 
-EXPOSE 8001 8002 8003 8004 8005 8006
+EXPOSE 8001 8002 8003 8004 8005 8006 8007
 
 CMD ["python", "-m", "services.registry.main"]

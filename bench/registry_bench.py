@@ -35,7 +35,6 @@ from pathlib import Path
 from bench.harness import ROOT, Result, attack, ratio_line, target, vegeta, wait_up
 from services.registry.main import SERVICE
 from services.registry.store.occurrences import OCCURRENCES
-from shared.auth import issue_token
 from shared.db import create_pool, migrate
 from shared.pin import luhn_check_digit
 from tests.stack import ServiceProcess, create_env, drop_env, free_port
@@ -230,7 +229,7 @@ async def main(small: int, large: int, seconds: float, rounds: int) -> int:
         for url in (occ_url, person_url):
             await wait_up(f"{url}/constant")
 
-        token = issue_token(env.settings, sub="bench-familjeratt", roles=["family_law"])
+        token = env.token("family_law", sub="bench-familjeratt")
         auth = {"Authorization": f"Bearer {token}", "X-Access-Reason": "benchmark"}
         json_auth = {**auth, "Content-Type": "application/json"}
 

@@ -34,7 +34,6 @@ from bench.profile import breakdown, sampled
 from bench.registry_bench import median_result, settled
 from services.registry.main import SERVICE
 from services.registry.store import worklists as sql
-from shared.auth import issue_token
 from shared.clock import Clock
 from shared.db import create_pool, migrate
 from tests.stack import ServiceProcess, create_env, drop_env, free_port
@@ -220,7 +219,7 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
             await wait_up(f"{url}/constant")
 
         def auth(role: str, sub: str, unit: str) -> dict[str, str]:
-            token = issue_token(env.settings, sub=sub, roles=[role], unit=unit)
+            token = env.token(role, sub=sub, unit=unit)
             return {"Authorization": f"Bearer {token}", "X-Access-Reason": "benchmark"}
 
         units = [unit_name(n) for n in range(UNITS)]

@@ -1,9 +1,10 @@
 """`omsorg`: the command line of the local stack.
 
-It signs tokens for the stack that `make up` runs (OMSORG_ENV=dev) unless OMSORG_ENV says
-otherwise: in dev with the development OIDC issuer's persisted key (services/issuer/, RS256, the
-tokens its code flow gives), in test with the local issuer's HS256 secret of the test stack;
-against a production stack there is no such issuer: get a token from the identity provider.
+It signs tokens for the stack that `make up` runs (OMSORG_ENV=dev; the test stack's with
+OMSORG_ENV=test) with the development OIDC issuer's persisted key (services/issuer/, RS256, the
+tokens its code flow gives; OMSORG_ISSUER_URL and OMSORG_ISSUER_KEY_DIR name another one, as the
+test stack does); against a production stack there is no such issuer: get a token from the
+identity provider.
 """
 import argparse
 import json
@@ -12,17 +13,16 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from shared.auth import ROLES, issue_token
+from shared.auth import ROLES
 from shared.events.asyncapi import asyncapi_document
 from shared.settings import get_settings
 
 
 def _token(sub: str, roles: list[str], **claims) -> str:
-    """A token the running stack accepts: the development issuer's in dev, else the local issuer's."""
-    if get_settings().env == "dev":
-        from services.issuer.keys import development_token
-        return development_token(sub, roles, **claims)
-    return issue_token(get_settings(), sub=sub, roles=roles, **claims)
+    """A token of the development issuer, which the local and the test stack trust; a ValueError in
+    production, where the development issuer does not exist."""
+    from services.issuer.keys import development_token
+    return development_token(sub, roles, **claims)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,7 +73,7 @@ def _import(file: Path, url: str, token: str | None) -> int:
     if not token:
         try:
             token = _token("omsorg-import", ["service"])
-        except ValueError as exc:  # no local issuer: a token from the identity provider is needed
+        except ValueError as exc:  # no development issuer: a token from the identity provider is needed
             print(f"omsorg import: {exc}; give --token (or OMSORG_TOKEN)", file=sys.stderr)
             return 2
     try:

@@ -2,8 +2,9 @@
 
 Production is the default: a service started without OMSORG_ENV runs by production's rules, and
 then every secret must be given, strong, and none that this repository shows. `dev` and `test`
-are explicit choices; only they fill in the development secrets below, allow private webhook
-addresses, a moved clock and fault injection.
+are explicit choices; only they fill in the development keys below, allow private webhook
+addresses, a moved clock and fault injection. No environment fills in a token signing secret: the
+HS256 local issuer is there only where OMSORG_JWT_SECRET is set.
 """
 import logging
 from functools import lru_cache
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.oidc import OidcIssuer, insecure_url_problem, is_loopback
 
+# Once dev and test's default HS256 signing secret (they now have none): still refused in production.
 DEV_JWT_SECRET = "omsorg-local-development-only-signing-secret"
 DEV_PERSON_REF_KEY = "omsorg-local-development-only-person-ref-key"
 DEV_WEBHOOK_SECRET = "omsorg-local-development-only-webhook-secret"
@@ -71,10 +73,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int | None = None
 
-    # The local issuer's HS256 signing secret (the test stack's tokens). Unset in dev and test: the
-    # development secret, unless OIDC issuers are configured (`make up` configures its development
-    # issuer, services/issuer/), and then there is no local issuer. Unset in production: the
-    # service refuses to start, unless OIDC issuers are configured, and then there is none either.
+    # The local issuer's HS256 signing secret. Unset, there is no local issuer and no HS256 token is
+    # taken: `make up`, docker compose and the test stack trust the development OIDC issuer
+    # (services/issuer/) instead, as production trusts the municipality's identity provider
+    # (oidc_issuers). In production a service without OIDC issuers refuses to start without it.
     jwt_secret: str | None = None
     jwt_issuer: str = "omsorg-local"
     jwt_audience: str = "omsorg"
@@ -182,10 +184,6 @@ class Settings(BaseSettings):
                     raise ValueError(f"OMSORG_{name.upper()} {problem} (production; OMSORG_ENV=dev or test"
                                      " for a development machine)")
         else:
-            # The development secret only where no OIDC issuer is configured: `make up` names its
-            # development issuer and so takes the production path, with no HS256 local issuer.
-            if not self.oidc_issuers:
-                self.jwt_secret = self.jwt_secret or DEV_JWT_SECRET
             self.person_ref_key = self.person_ref_key or DEV_PERSON_REF_KEY
             self.webhook_secret = self.webhook_secret or DEV_WEBHOOK_SECRET
         if self.env == "prod" and self.fault:

@@ -1,13 +1,17 @@
 """Helpers for tests on the real stack: a fresh database and topic prefix per test
 environment, service processes started as `make up` starts them, and topic readers."""
 import asyncio
+import atexit
+import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,7 +23,8 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from shared.auth import issue_token
+from services.issuer.keys import KeyStore, development_token, key_store
+from services.issuer.settings import IssuerSettings
 from shared.kafka import kafka_options
 from shared.settings import SECRETS, Settings
 from tests import clock
@@ -57,6 +62,97 @@ def free_port() -> int:
             return port
 
 
+class TestIssuer:
+    """The development OIDC issuer (services/issuer/) as a process, one per test session (and per
+    benchmark run), on a free port with a key directory of its own. The services the tests start
+    trust it through OMSORG_OIDC_ISSUERS and fetch its discovery document and JWKS over HTTP, as
+    production fetches the municipality's identity provider's; they have no OMSORG_JWT_SECRET, so
+    they take no HS256 token. The tests' tokens are signed with its persisted key (as `make demo`
+    and `omsorg token` sign theirs), without a round trip per token."""
+    __test__ = False  # a helper, not tests for pytest to collect
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="omsorg-test-issuer-"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.settings = IssuerSettings(env="test", port=self.port, issuer_url=self.url,
+                                       issuer_key_dir=self.directory / "keys")
+        KeyStore(self.settings.issuer_key_dir).rotate()  # before the process, so that only one key is made
+        self.log_path = self.directory / "issuer.log"
+        self.popen: subprocess.Popen | None = None
+
+    @property
+    def trust(self) -> str:
+        """OMSORG_OIDC_ISSUERS naming this issuer."""
+        return json.dumps([{"issuer": self.url}])
+
+    def environ(self) -> dict[str, str]:
+        """How a process signs with this issuer's key (services.issuer.keys.development_token)."""
+        return {"OMSORG_ISSUER_URL": self.url, "OMSORG_ISSUER_KEY_DIR": str(self.settings.issuer_key_dir)}
+
+    def start(self, timeout: float = 60) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("OMSORG_")}
+        env.update(OMSORG_ENV="test", OMSORG_PORT=str(self.port), PYTHONUNBUFFERED="1", **self.environ())
+        with open(self.log_path, "ab") as log:
+            self.popen = subprocess.Popen([sys.executable, "-m", "services.issuer.main"], cwd=ROOT, env=env,
+                                          stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.popen.poll() is not None:
+                raise AssertionError(f"the test issuer exited with {self.popen.returncode}:\n{self.log_tail()}")
+            try:
+                if httpx.get(f"{self.url}/.well-known/openid-configuration", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"the test issuer is not ready after {timeout} s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(10)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def token(self, sub: str, roles: list[str], **claims) -> str:
+        """An access token of this issuer (RS256, `aud` omsorg) for `sub` with `roles` and the
+        claims unit, provider_id, pin, ttl."""
+        return development_token(sub, roles, settings=self.settings, **claims)
+
+    def sign(self, claims: dict) -> str:
+        """Any claims, signed with this issuer's key (for tests of tokens the services must refuse)."""
+        return key_store(self.settings.issuer_key_dir).sign(claims)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return log_tail(self.log_path, lines)
+
+
+_issuer: TestIssuer | None = None
+
+
+def session_issuer() -> TestIssuer:
+    """The session's issuer, started on first use and stopped when the process ends."""
+    global _issuer
+    if _issuer is None:
+        issuer = TestIssuer()
+        atexit.register(issuer.stop)
+        issuer.start()
+        _issuer = issuer
+    return _issuer
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a process's log."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
@@ -88,8 +184,11 @@ class TestEnv:
                    # Tests and benchmarks send far more than a person would; the tests of the
                    # rate limit itself turn it on with a low limit.
                    OMSORG_RATE_LIMIT_PER_MINUTE="0", **clock.environ(), **self.kafka_env,
-                   # The tests' tokens are the local issuer's (HS256), also beside an OIDC issuer.
-                   OMSORG_JWT_SECRET=self.settings.jwt_secret)
+                   # Production's login path: the tests' tokens are the test issuer's, taken through
+                   # its discovery document and JWKS; no OMSORG_JWT_SECRET, so no HS256 token. The
+                   # web signs people in at that issuer (the code flow). The issuer's key is named
+                   # too, for `omsorg` (which signs with it); the services do not read it.
+                   OMSORG_OIDC_ISSUERS=session_issuer().trust, **session_issuer().environ())
         env.update(extra)
         return env
 
@@ -99,8 +198,11 @@ class TestEnv:
         self.processes.append(proc)
         return proc
 
-    def token(self, role: str = "caseworker", sub: str = "anna", **claims) -> str:
-        return issue_token(self.settings, sub=sub, roles=[role], **claims)
+    def token(self, role: str = "caseworker", sub: str = "anna", *, roles: list[str] | None = None,
+              **claims) -> str:
+        """A token of the test issuer that the services started here take: for `sub` with `role`
+        (or several `roles`) and the claims unit, provider_id, pin, ttl."""
+        return session_issuer().token(sub, roles or [role], **claims)
 
     def auth(self, role: str = "caseworker", sub: str = "anna", **claims) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, sub, **claims)}"}
@@ -127,9 +229,13 @@ class ServiceProcess:
 
     def start(self) -> None:
         log = open(self.log_path, "ab")
+        environ = self.env.environ(OMSORG_PORT=str(self.port), **self.extra_env)
+        if self.service == "issuer":
+            # An issuer that a test starts is its own: named by its port, with the keys the test gives.
+            for name in session_issuer().environ().keys() - self.extra_env.keys():
+                environ.pop(name)
         self.popen = subprocess.Popen(
-            [sys.executable, "-m", f"services.{self.service}.main"], cwd=ROOT,
-            env=self.env.environ(OMSORG_PORT=str(self.port), **self.extra_env),
+            [sys.executable, "-m", f"services.{self.service}.main"], cwd=ROOT, env=environ,
             stdout=log, stderr=subprocess.STDOUT,
         )
 
@@ -170,10 +276,7 @@ class ServiceProcess:
             self.popen.send_signal(signal.SIGUSR1)
 
     def log_tail(self, lines: int = 40) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
+        return log_tail(self.log_path, lines)
 
 
 async def start_services(env: TestEnv, **extra_env: str) -> dict[str, "ServiceProcess"]:

@@ -3,6 +3,7 @@ the tokens already issued valid. The newest file signs; the one before it is sti
 JWKS after a rotation, so tokens signed with it stay valid until they expire. Older keys are removed
 at rotation. The key id is the key's RFC 7638 thumbprint."""
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -79,6 +80,13 @@ class KeyStore:
         return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": jwk["kid"]})
 
 
+@functools.lru_cache(maxsize=None)
+def key_store(directory: Path) -> KeyStore:
+    """The key store of a directory, one per process: its keys are read and parsed once (about 50 ms
+    for an RSA key) and again only after a rotation, not for every token signed."""
+    return KeyStore(directory)
+
+
 def access_claims(*, issuer: str, audience: str, sub: str, roles: list[str], ttl_seconds: int,
                   unit: str | None = None, provider_id: str | None = None, pin: str | None = None,
                   now: datetime | None = None, **extra) -> dict:
@@ -94,14 +102,16 @@ def access_claims(*, issuer: str, audience: str, sub: str, roles: list[str], ttl
 
 
 def development_token(sub: str, roles: list[str], *, unit: str | None = None, provider_id: str | None = None,
-                      pin: str | None = None, ttl: timedelta = timedelta(hours=8), settings=None) -> str:
+                      pin: str | None = None, ttl: timedelta = timedelta(hours=8), now: datetime | None = None,
+                      settings=None) -> str:
     """A token of the development issuer signed with its persisted key, without asking it over HTTP:
-    for `make demo` and `omsorg token` on a development machine. IssuerSettings refuses OMSORG_ENV=prod,
+    for `make demo` and `omsorg token` on a development machine, and the test stack's tokens (`now`
+    issued at another moment, for a test of an expired token). IssuerSettings refuses OMSORG_ENV=prod,
     so this never makes a token in production."""
     from services.issuer.settings import IssuerSettings
     from shared.principal import check_token_subject
     settings = settings or IssuerSettings()
     check_token_subject(roles, provider_id=provider_id, pin=pin)
-    return KeyStore(settings.issuer_key_dir).sign(access_claims(
+    return key_store(settings.issuer_key_dir).sign(access_claims(
         issuer=settings.issuer_url, audience=settings.issuer_audience, sub=sub, roles=roles,
-        ttl_seconds=int(ttl.total_seconds()), unit=unit, provider_id=provider_id, pin=pin))
+        ttl_seconds=int(ttl.total_seconds()), unit=unit, provider_id=provider_id, pin=pin, now=now))

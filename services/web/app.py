@@ -45,7 +45,6 @@ from services.web.pages.common import (
 from services.web.sessions import Sessions
 from services.web.settings import WebSettings
 from shared.clock import AdjustableClock, Clock
-from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -93,10 +92,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(sign_in.router)
     config = settings.sign_in_config
     app.state.sign_in_issuer = SignInIssuer(config, settings) if config is not None else None
-    if settings.dev_sign_in:
-        # The local issuer's settings (OMSORG_JWT_SECRET, issuer, audience) sign the test stack's tokens.
-        app.state.issuer_settings = Settings(env=settings.env)
-        app.include_router(sign_in.dev_router)
     app.include_router(persons.router)
     app.include_router(cases.router)
     app.include_router(inquiries.router)

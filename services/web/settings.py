@@ -3,10 +3,8 @@ own: the web holds no data, so it needs no database, broker or keys of personal 
 
 Sign-in goes through an OIDC issuer of OMSORG_OIDC_ISSUERS (the same setting as the services'; the
 one named by OMSORG_SIGN_IN_ISSUER, or the first): the code flow with PKCE (services/web/oidc.py).
-Under `make up` that is the development issuer (services/issuer/). Production is the default. The
-older development sign-in (POST /dev/sign-in), which mints tokens of the local issuer (shared/auth.py)
-with the shared settings' OMSORG_JWT_SECRET, is left for `test` (the test stack) and for `dev`
-without OIDC issuers (docker compose).
+Under `make up`, docker compose and the test stack that is the development issuer (services/issuer/);
+there is no other sign-in. Production is the default.
 """
 from typing import Literal
 
@@ -79,10 +77,3 @@ class WebSettings(BaseSettings):
         chosen = [i for i in self.oidc_issuers if i.issuer == self.sign_in_issuer] if self.sign_in_issuer \
             else self.oidc_issuers[:1]
         return chosen[0] if chosen else None
-
-    @property
-    def dev_sign_in(self) -> bool:
-        """The sign-in without an identity provider (POST /dev/sign-in): the test stack's, and in dev
-        only where no OIDC issuer is configured (docker compose, still on the HS256 local issuer);
-        `make up` configures its development issuer and so signs in with the code flow."""
-        return self.env == "test" or (self.env == "dev" and not self.oidc_issuers)

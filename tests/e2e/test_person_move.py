@@ -15,7 +15,6 @@ import demo.flow
 from tests.e2e.conftest import flow_on, stack_environment
 from tests.e2e.test_culling_faults import START_SECONDS, adult_pin
 from tests.integration.notify.helpers import MailCatcher
-from shared.auth import issue_token
 from tests.pins import make_pin
 from tests.stack import SERVICES, eventually
 
@@ -73,8 +72,8 @@ async def test_support_moves_a_wrong_persons_case_notes_and_orders_to_the_right_
             # With the right as well (a support member who also holds the supervisor's role) it would go;
             # here it is only asked for the protected person with nothing under them.
             answer = await registry.post(f"/persons/{hidden.json()['id']}/move", json=body,
-                                         headers={"Authorization": "Bearer " + issue_token(
-                                             env.settings, sub="sara", roles=["support", "supervisor"])})
+                                         headers={"Authorization": "Bearer " + env.token(
+                                             sub="sara", roles=["support", "supervisor"])})
             assert answer.status_code == 200 and answer.json()["case_ids"] == [], answer.text
 
             for name, client, path in (("registry", registry, "/me/cases"), ("journal", journal, "/me/notes"),

@@ -31,7 +31,7 @@ def keycloak():
 async def keycloak_web(keycloak, tmp_path_factory):
     env = await create_env(tmp_path_factory.mktemp("web-keycloak"))
     try:
-        web = env.start("web", OMSORG_OIDC_ISSUERS=json.dumps([keycloak.issuer_setting()]), OMSORG_JWT_SECRET="")
+        web = env.start("web", OMSORG_OIDC_ISSUERS=json.dumps([keycloak.issuer_setting()]))
         await web.wait_ready()
         yield web
     finally:

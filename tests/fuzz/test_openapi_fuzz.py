@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
 
-from shared.auth import issue_token
 from tests.security.access.flow import Flow, five_services, run_flow
 from tests.stack import SERVICES
 
@@ -40,12 +39,11 @@ async def _known_ids(flow: Flow) -> dict[str, str]:
 def _token_for(path: str, flow: Flow) -> str:
     """A token that may use the operation: the provider's on provider routes, a citizen's on the
     citizen's own, a caseworker's unit with every staff role elsewhere."""
-    settings_ = flow.env.settings
     if path.startswith("/provider/"):
-        return issue_token(settings_, sub="utforare", roles=["provider_user"], provider_id=flow.provider["id"])
+        return flow.env.token("provider_user", sub="utforare", provider_id=flow.provider["id"])
     if path.startswith("/me"):
-        return issue_token(settings_, sub="medborgare", roles=["citizen"], pin=flow.pin)
-    return issue_token(settings_, sub="fuzz", roles=STAFF_ROLES, unit="vuxen")
+        return flow.env.token("citizen", sub="medborgare", pin=flow.pin)
+    return flow.env.token(sub="fuzz", roles=STAFF_ROLES, unit="vuxen")
 
 
 def problems_in(response) -> str | None:

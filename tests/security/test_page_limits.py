@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from shared.auth import ROLES, issue_token
+from shared.auth import ROLES
 from tests.pins import make_pin
 from tests.stack import SERVICES
 
@@ -57,8 +57,8 @@ def list_operations(service: str, document: dict) -> list[tuple[str, str, dict]]
 
 def _everyone(env) -> dict[str, str]:
     """A token that passes every role check, so the requests reach validation."""
-    token = issue_token(env.settings, sub="page-limits", roles=list(ROLES), unit="vuxen",
-                        provider_id=str(uuid.uuid4()), pin=make_pin())
+    token = env.token(sub="page-limits", roles=list(ROLES), unit="vuxen", provider_id=str(uuid.uuid4()),
+                      pin=make_pin())
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -13,8 +13,8 @@ import httpx
 import jwt
 import pytest
 
-from shared.settings import MIN_SECRET_LENGTH, PUBLISHED_SECRETS, SECRETS, Settings
-from tests.stack import ROOT, free_port, production_secrets
+from shared.settings import DEV_JWT_SECRET, MIN_SECRET_LENGTH, PUBLISHED_SECRETS, SECRETS, Settings
+from tests.stack import ROOT, free_port, production_secrets, session_issuer
 
 PER_MINUTE = 3
 
@@ -22,7 +22,8 @@ PER_MINUTE = 3
 def _without_env(env, **extra: str) -> dict[str, str]:
     environ = env.environ()
     environ.pop("OMSORG_ENV")
-    environ.pop("OMSORG_JWT_SECRET")  # the test stack's own; a production start brings its own secrets
+    # Without the test stack's issuer: a production start without OIDC issuers needs its own secrets.
+    environ.pop("OMSORG_OIDC_ISSUERS")
     environ.pop("OMSORG_CLOCK_OFFSET_SECONDS", None)  # production has no moved clock
     environ.update(extra)
     return environ
@@ -49,7 +50,7 @@ async def test_a_service_without_omsorg_env_runs_by_production_rules(env):
         dev_token = jwt.encode({"sub": "mallory", "roles": ["support"], "iss": "omsorg-local", "aud": "omsorg",
                                 "iat": datetime.now(timezone.utc),
                                 "exp": datetime.now(timezone.utc) + timedelta(hours=1)},
-                               Settings(env="dev").jwt_secret, algorithm="HS256")
+                               DEV_JWT_SECRET, algorithm="HS256")
         refused = await client.get("/watches", headers={"Authorization": f"Bearer {dev_token}"})
         assert refused.status_code == 401
         # No clock to move, no development routes.
@@ -77,7 +78,7 @@ def _repository_secrets() -> set[str]:
 
 def test_every_secret_written_in_the_repository_is_refused_in_production():
     written = _repository_secrets()
-    assert "omsorg-local-development-secret" in written  # docker-compose.yml's fallback is seen
+    assert "omsorg-local-development-person-ref-key" in written  # docker-compose.yml's fallback is seen
     assert written <= PUBLISHED_SECRETS, f"add to PUBLISHED_SECRETS: {sorted(written - PUBLISHED_SECRETS)}"
     strong = {name: secrets.token_hex(32) for name in SECRETS}
     assert Settings(env="prod", **strong)
@@ -97,11 +98,12 @@ async def registry(env):
         yield env, client
 
 
-def _token(env, **claims) -> str:
+def _token(**claims) -> str:
+    """Claims signed by the test stack's issuer, which the registry trusts: only what they say is wrong."""
     now = datetime.now(timezone.utc)
-    base = {"sub": "anna", "roles": ["caseworker"], "unit": "vuxen", "iss": "omsorg-local", "aud": "omsorg",
+    base = {"sub": "anna", "roles": ["caseworker"], "unit": "vuxen", "iss": session_issuer().url, "aud": "omsorg",
             "iat": now, "exp": now + timedelta(hours=1)}
-    return jwt.encode({**base, **claims}, env.settings.jwt_secret, algorithm="HS256")
+    return session_issuer().sign({k: v for k, v in {**base, **claims}.items() if v is not None})
 
 
 @pytest.mark.parametrize("claims,why", [
@@ -115,12 +117,7 @@ def _token(env, **claims) -> str:
 ])
 async def test_tokens_that_should_not_be_trusted_are_401_in_our_words(registry, claims, why):
     env, client = registry
-    claims = {k: v for k, v in claims.items() if v is not None}
-    token = _token(env, **claims) if "iat" in claims or claims else None
-    if why == "required claim":
-        now = datetime.now(timezone.utc)
-        token = jwt.encode({"sub": "anna", "roles": ["caseworker"], "iss": "omsorg-local", "aud": "omsorg",
-                            "exp": now + timedelta(hours=1)}, env.settings.jwt_secret, algorithm="HS256")
+    token = _token(**claims)
     response = await client.get("/audit", params={"person_id": "00000000-0000-0000-0000-000000000001"},
                                 headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401, response.text

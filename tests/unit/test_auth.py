@@ -1,4 +1,5 @@
-"""Tokens from the local issuer, and the CLI that prints them."""
+"""Tokens from the local issuer (HS256, only where OMSORG_JWT_SECRET is set), and the CLI that prints
+the development issuer's tokens."""
 import secrets
 from datetime import datetime, timedelta, timezone
 
@@ -7,9 +8,9 @@ import pytest
 from shared.auth import decode_token, issue_token
 from shared.cli import main
 from shared.problems import Problem
-from shared.settings import DEV_PERSON_REF_KEY, SECRETS, Settings
+from shared.settings import DEV_JWT_SECRET, DEV_PERSON_REF_KEY, SECRETS, Settings
 
-SETTINGS = Settings(env="test")
+SETTINGS = Settings(env="test", jwt_secret=DEV_JWT_SECRET)
 
 
 def test_issued_token_decodes_to_the_same_principal():
@@ -43,6 +44,23 @@ def test_production_refuses_the_development_secret():
         Settings(env="prod")
 
 
+@pytest.mark.parametrize("env", ["dev", "test", "prod"])
+def test_no_environment_has_a_local_issuer_unless_its_secret_is_set(env):
+    """A setting left out is the safe choice: no HS256 signing secret is filled in, in dev and test
+    either, so a service there takes only its OIDC issuers' tokens (or none) and no token signed
+    with a secret anyone can read in this repository."""
+    strong = {name: secrets.token_hex(32) for name in SECRETS if name != "jwt_secret"}
+    issuers = [{"issuer": "https://login.kommun.se/realms/omsorg"}]
+    for oidc in ([], issuers) if env != "prod" else (issuers,):
+        settings = Settings(env=env, oidc_issuers=oidc, **strong)
+        assert settings.jwt_secret is None, (env, oidc)
+        with pytest.raises(ValueError, match="no local issuer"):
+            issue_token(settings, sub="anna", roles=["caseworker"])
+        with pytest.raises(Problem) as refused:
+            decode_token(settings, issue_token(SETTINGS, sub="anna", roles=["caseworker"]))
+        assert refused.value.status == 401
+
+
 def test_production_refuses_the_development_person_ref_key():
     strong = {name: secrets.token_hex(32) for name in SECRETS}
     with pytest.raises(ValueError, match="OMSORG_PERSON_REF_KEY"):
@@ -69,7 +87,7 @@ def test_cli_prints_a_token_the_stack_accepts(capsys, monkeypatch, tmp_path):
     claims = jwt.decode(token, jwt.PyJWK(jwk).key, algorithms=["RS256"], audience="omsorg",
                         issuer="http://127.0.0.1:8007")
     assert claims["provider_id"] == "hemtjanst-ab" and claims["roles"] == ["provider_user"]
-    assert decode_token(Settings(env="test"), issue_token(Settings(env="test"), sub="pia", roles=["service"]))
+    assert decode_token(SETTINGS, issue_token(SETTINGS, sub="pia", roles=["service"]))
 
 
 def test_cli_explains_a_missing_claim(capsys):
@@ -91,7 +109,7 @@ def test_cli_import_without_a_local_issuer_asks_for_a_token(capsys, monkeypatch,
         assert main(["import", str(tmp_path / "persons.csv"), "--url", "http://127.0.0.1:9"]) == 2
     finally:
         get_settings.cache_clear()
-    assert "no local issuer" in capsys.readouterr().err
+    assert "the development issuer runs only with OMSORG_ENV=dev or test" in capsys.readouterr().err
 
 
 
@@ -100,7 +118,7 @@ async def test_a_verified_token_is_trusted_again_only_until_it_expires(monkeypat
 
     import shared.auth as auth
 
-    settings = Settings(env="test")
+    settings = Settings(env="test", jwt_secret=DEV_JWT_SECRET)
     # Issued 58 s ago for 60 s: it expires 2 s from now.
     token = issue_token(settings, sub="anna", roles=["caseworker"], ttl=timedelta(seconds=60),
                         now=datetime.now(timezone.utc) - timedelta(seconds=58))

@@ -4,6 +4,7 @@ Grafana configs, the dashboard and the Dockerfile.
 No Docker needed; the one test that calls `docker compose config` skips itself when
 there is no usable Docker.
 """
+import os
 import re
 import shlex
 import shutil
@@ -22,6 +23,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 
 APP_SERVICES = {"registry": 8001, "journal": 8002, "orders": 8003, "watch": 8004, "notify": 8005}
 WEB_PORT = 8006
+ISSUER_PORT = 8007
 INFRA_SERVICES = ("kafka", "postgres", "otel-collector", "jaeger", "mailpit", "prometheus", "grafana")
 
 
@@ -170,9 +172,9 @@ def test_the_web_is_built_like_the_services_and_reaches_each_service_by_its_comp
         assert env.get(f"OMSORG_{name.upper()}_URL") == f"http://{name}:{port}", name
     # The web holds no data: no database, broker or personal-data keys reach it.
     assert not {"OMSORG_DATABASE_URL", "OMSORG_KAFKA_BOOTSTRAP", "OMSORG_PERSON_REF_KEY"} & set(env)
-    # The development sign-in signs with the services' local issuer secret.
-    assert env.get("OMSORG_JWT_SECRET") == env_of(services["registry"]).get("OMSORG_JWT_SECRET")
-    assert depends_conditions(web) == {name: "service_healthy" for name in APP_SERVICES}
+    # People sign in at the issuer the services trust.
+    assert env.get("OMSORG_OIDC_ISSUERS") == env_of(services["registry"]).get("OMSORG_OIDC_ISSUERS")
+    assert depends_conditions(web) == {name: "service_healthy" for name in (*APP_SERVICES, "issuer")}
     test = " ".join(web["healthcheck"]["test"])
     assert "urllib" in test and "/ready" in test and "OMSORG_PORT" in test
 
@@ -180,7 +182,67 @@ def test_the_web_is_built_like_the_services_and_reaches_each_service_by_its_comp
 def test_the_dockerfile_exposes_every_port_compose_publishes():
     exposed = {int(port) for keyword, rest in _dockerfile_instructions() if keyword == "EXPOSE"
                for port in rest.split()}
-    assert exposed == set(APP_SERVICES.values()) | {WEB_PORT}
+    assert exposed == set(APP_SERVICES.values()) | {WEB_PORT, ISSUER_PORT}
+
+
+# --- sign-in: the development OIDC issuer, production's path --------------------------------------
+
+def settings_of(monkeypatch, service: dict, kind):
+    """`kind` (Settings, WebSettings, IssuerSettings) as the service's process reads it from its
+    environment, and nothing else of this process's OMSORG_* variables."""
+    for name in [n for n in os.environ if n.startswith("OMSORG_")]:
+        monkeypatch.delenv(name)
+    for name, value in env_of(service).items():
+        monkeypatch.setenv(name, value)
+    return kind()
+
+
+def test_compose_runs_the_development_issuer_from_the_image(services):
+    issuer = services["issuer"]
+    assert command_of(issuer) == ["python", "-m", "services.issuer.main"]
+    assert issuer.get("build") == services["registry"].get("build")
+    assert (ISSUER_PORT, ISSUER_PORT) in published_ports(issuer)
+    env = env_of(issuer)
+    assert env["OMSORG_ENV"] == "dev" and env["OMSORG_HOST"] == "0.0.0.0" and env["OMSORG_PORT"] == str(ISSUER_PORT)
+    assert " ".join(issuer["healthcheck"]["test"]) == " ".join(services["registry"]["healthcheck"]["test"])
+    assert not {"OMSORG_DATABASE_URL", "OMSORG_KAFKA_BOOTSTRAP", "OMSORG_PERSON_REF_KEY"} & set(env)
+
+
+def test_every_service_and_the_web_trust_the_issuer_by_the_name_it_gives_itself(services, monkeypatch):
+    from services.issuer.settings import IssuerSettings
+    from services.web.settings import WebSettings
+    from shared.settings import Settings
+
+    issuer = settings_of(monkeypatch, services["issuer"], IssuerSettings)
+    name = urlsplit(issuer.issuer_url)
+    # One URL for the browser and the containers: a browser takes a *.localhost name to this machine
+    # (where the port is published), and inside the network the name is the issuer's alias.
+    assert name.scheme == "http" and name.hostname.endswith(".localhost") and name.port == ISSUER_PORT
+    assert name.hostname in services["issuer"]["networks"]["default"]["aliases"]
+    for service in APP_SERVICES:
+        settings = settings_of(monkeypatch, services[service], Settings)
+        assert [i.issuer for i in settings.oidc_issuers] == [issuer.issuer_url], service
+        assert settings.jwt_secret is None, f"{service} would take HS256 tokens"
+        assert "OMSORG_JWT_SECRET" not in env_of(services[service])
+    web = settings_of(monkeypatch, services["web"], WebSettings)
+    assert web.sign_in_config.issuer == issuer.issuer_url
+    assert "OMSORG_JWT_SECRET" not in env_of(services["web"])
+
+
+def test_the_issuer_knows_the_web_as_compose_publishes_it_and_keeps_its_keys(compose, services, monkeypatch):
+    from services.issuer.clients import load_clients
+    from services.issuer.settings import IssuerSettings
+
+    issuer = settings_of(monkeypatch, services["issuer"], IssuerSettings)
+    mounts = container_files(services["issuer"])
+    clients = load_clients(ROOT / mounts[str(issuer.issuer_clients_file)])
+    assert clients["omsorg-web"].may_return_to(f"http://127.0.0.1:{WEB_PORT}/auth/callback")
+    assert clients["omsorg-web"].may_return_after_logout_to(f"http://127.0.0.1:{WEB_PORT}/sign-in")
+    # The keys are in a named volume, in a folder the image makes for its non-root user.
+    volume = mounts[str(issuer.issuer_key_dir)]
+    assert volume in (compose.get("volumes") or {})
+    runs = " ".join(rest for keyword, rest in _dockerfile_instructions() if keyword == "RUN")
+    assert re.search(rf"install -d -o omsorg -g omsorg -m 700 {re.escape(str(issuer.issuer_key_dir))}\b", runs)
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)

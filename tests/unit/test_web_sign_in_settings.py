@@ -1,6 +1,6 @@
-"""Which sign-in the web offers, by its settings: production has only the identity provider's, `make
-up` (dev with its development issuer) only the code flow, and the issuer-less development sign-in is
-left to the test stack and to dev without any issuer (docker compose)."""
+"""Which sign-in the web offers, by its settings: the code flow with the configured OIDC issuer
+(production's identity provider; the development issuer under `make up`, docker compose and the test
+stack), and without one a page saying that sign-in is not set up. There is no other sign-in."""
 import httpx
 import pytest
 
@@ -10,15 +10,15 @@ from services.web.settings import WebSettings
 ISSUER = [{"issuer": "http://127.0.0.1:8007"}]
 
 
-@pytest.mark.parametrize("env, issuers, dev_route, code_flow", [
-    ("prod", [], False, False),
-    ("prod", [{"issuer": "https://login.kommun.se/realms/omsorg"}], False, True),
-    ("dev", ISSUER, False, True),
-    ("dev", [], True, False),
-    ("test", ISSUER, True, True),
-    ("test", [], True, False),
+@pytest.mark.parametrize("env, issuers, code_flow", [
+    ("prod", [], False),
+    ("prod", [{"issuer": "https://login.kommun.se/realms/omsorg"}], True),
+    ("dev", ISSUER, True),
+    ("dev", [], False),
+    ("test", ISSUER, True),
+    ("test", [], False),
 ])
-async def test_the_sign_in_offered(monkeypatch, env, issuers, dev_route, code_flow):
+async def test_the_sign_in_offered(monkeypatch, env, issuers, code_flow):
     import services.web.app
     monkeypatch.setattr(services.web.app.telemetry, "setup", lambda settings: None)
     monkeypatch.setattr(services.web.app.telemetry, "instrument", lambda app: None)
@@ -26,12 +26,12 @@ async def test_the_sign_in_offered(monkeypatch, env, issuers, dev_route, code_fl
     assert (app.state.sign_in_issuer is not None) is code_flow
     async with app.router.lifespan_context(app), httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
-        # Without its CSRF token the route refuses (403); a route that is not there is 404.
+        # The old sign-in without an issuer, which minted tokens itself, is gone in every environment.
         posted = await client.post("/dev/sign-in", data={"sub": "anna", "role": "caseworker", "unit": "vuxen"})
-        assert posted.status_code == (403 if dev_route else 404)
+        assert posted.status_code == 404
         page = await client.get("/sign-in")
         assert ('href="/sign-in/start"' in page.text) is code_flow
-        assert ('action="/dev/sign-in"' in page.text) is (dev_route and not code_flow)
+        assert "<form" not in page.text and "set-cookie" not in page.headers
 
 
 def test_production_takes_no_plain_http_issuer_but_on_loopback():

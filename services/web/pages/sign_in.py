@@ -4,9 +4,8 @@ code challenge kept in the (anonymous) session, and `/auth/callback` takes the c
 that session's state, exchanges it with the verifier and checks the tokens; the signed-in session is
 a new one. Under `make up` the issuer is the development issuer (services/issuer/), whose page picks
 the role and unit. Signing out ends the web's session and then the issuer's (its end-session
-endpoint). In `test`, and in `dev` without OIDC issuers (docker compose), the older development
-sign-in (POST /dev/sign-in) mints a local-issuer token for a chosen role and unit without any issuer;
-under `make up` and in production that route is not there."""
+endpoint). This is the only sign-in, in every environment: the tests sign in through the test
+stack's development issuer the same way (tests/integration/web/conftest.py: sign_in)."""
 import logging
 import time
 from datetime import timedelta
@@ -24,12 +23,10 @@ from services.web.pages.common import (
     set_session_cookie,
 )
 from services.web.sessions import User
-from shared.auth import issue_token
 from shared.oidc import IssuerUnavailable
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-dev_router = APIRouter()
 
 TOKEN_LIFETIME = timedelta(hours=8)
 # A sign-in started and not finished within this is forgotten; at most this many at once per browser.
@@ -46,14 +43,7 @@ async def sign_in_page(request: Request):
     session = current_session(request)
     if session is not None and session.user is not None:
         return see_other("/")
-    if request.app.state.sign_in_issuer is not None or not request.app.state.settings.dev_sign_in:
-        return render(request, "sign_in_idp.html", configured=request.app.state.sign_in_issuer is not None)
-    if session is None:
-        session = request.app.state.sessions.start_anonymous()
-    response = render(request, "sign_in_dev.html", session=session, form={"sub": "anna", "role": "caseworker",
-                                                                          "unit": "vuxen"})
-    set_session_cookie(request, response, session)
-    return response
+    return render(request, "sign_in_idp.html", configured=request.app.state.sign_in_issuer is not None)
 
 
 @router.get("/sign-in/start")
@@ -118,37 +108,6 @@ async def finish_sign_in(request: Request):
 def _failed(request: Request, why: str, status: int = 400):
     return render(request, "error.html", status_code=status, title="Inloggningen misslyckades",
                   message=texts.SIGN_IN[why], retry="/sign-in")
-
-
-@dev_router.post("/dev/sign-in")
-async def dev_sign_in(request: Request):
-    fields = await form_of(request)
-    session = current_session(request)
-    sub, role = fields.get("sub", "").strip(), fields.get("role", "")
-    unit, provider_id = fields.get("unit", "").strip() or None, fields.get("provider_id", "").strip() or None
-    errors = []
-    if not sub or len(sub) > 100:
-        errors.append("Skriv ett användar-id (högst 100 tecken).")
-    if role not in texts.ROLES:
-        errors.append("Välj en roll.")
-    if role in ("caseworker", "supervisor") and unit not in texts.UNITS:
-        errors.append("Välj en enhet.")
-    if role == "provider_user" and not provider_id:
-        errors.append("En utförare behöver utförarens id.")
-    pin = fields.get("pin", "").strip() or None
-    if role == "citizen" and (not pin or len(pin) > 40):
-        errors.append("En enskild behöver sitt personnummer.")
-    if errors:
-        return render(request, "sign_in_dev.html", status_code=422, errors=errors, form=fields)
-    if role in ("provider_user", "citizen"):
-        unit = None
-    user = User(sub=sub, role=role, unit=unit, provider_id=provider_id if role == "provider_user" else None)
-    token = issue_token(request.app.state.issuer_settings, sub=user.sub, roles=[role], unit=user.unit,
-                        provider_id=user.provider_id, pin=pin if role == "citizen" else None, ttl=TOKEN_LIFETIME)
-    signed = request.app.state.sessions.sign_in(session, user, token, TOKEN_LIFETIME.total_seconds())
-    response = see_other("/")
-    set_session_cookie(request, response, signed)
-    return response
 
 
 @router.post("/sign-out")

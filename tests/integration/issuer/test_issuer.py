@@ -11,6 +11,8 @@ import httpx
 import jwt
 import pytest
 
+from shared.auth import issue_token
+from shared.settings import DEV_JWT_SECRET, Settings
 from tests.integration.issuer.helpers import IMPORT_CLIENT, IMPORT_SECRET, WEB, code_for, new_verifier, s256
 from tests.oidc_idp import LocalIdp
 from tests.stack import ROOT, eventually
@@ -35,8 +37,7 @@ async def exchange(client: httpx.AsyncClient, issuer: str, **form: str) -> httpx
 
 
 async def test_its_tokens_are_taken_by_the_services_and_no_others(env, issuer):
-    registry = env.start("registry", OMSORG_OIDC_ISSUERS=json.dumps([{"issuer": issuer.url}]),
-                         OMSORG_JWT_SECRET="")  # as `make up` runs it: no local issuer
+    registry = env.start("registry", OMSORG_OIDC_ISSUERS=json.dumps([{"issuer": issuer.url}]))  # as `make up` runs it
     await registry.wait_ready()
     async with httpx.AsyncClient(timeout=30) as client:
         discovery = (await client.get(f"{issuer.url}/.well-known/openid-configuration")).json()
@@ -70,7 +71,8 @@ async def test_its_tokens_are_taken_by_the_services_and_no_others(env, issuer):
         assert public.status_code == 400 and public.json()["error"] == "unauthorized_client"
 
         # Neither the development HS256 secret nor another issuer's RS256 token is taken.
-        hs256 = env.token("caseworker", sub="anna", unit="vuxen")
+        hs256 = issue_token(Settings(env="test", jwt_secret=DEV_JWT_SECRET), sub="anna", roles=["caseworker"],
+                            unit="vuxen")  # the local issuer's
         other = LocalIdp()
         try:
             foreign = other.token(sub="anna", roles=["caseworker"], unit="vuxen")
@@ -155,7 +157,7 @@ async def test_a_rotated_key_is_published_beside_the_previous_and_a_restart_keep
     issuer = env.start("issuer", OMSORG_ISSUER_KEY_DIR=str(keys))
     await issuer.wait_ready()
     registry = env.start("registry", OMSORG_OIDC_ISSUERS=json.dumps([{"issuer": issuer.url}]),
-                         OMSORG_JWT_SECRET="", OMSORG_OIDC_JWKS_MIN_REFRESH_SECONDS="1")
+                         OMSORG_OIDC_JWKS_MIN_REFRESH_SECONDS="1")
     await registry.wait_ready()
 
     async def service_token(client) -> str:

@@ -7,7 +7,9 @@ import uuid
 
 import httpx
 
-SERIES = re.compile(r"^(http_\w+)\{([^}]*)\} \S+$", re.MULTILINE)
+# The server's series. (A service's own calls out, such as fetching its OIDC issuer's keys, have
+# http_client_* series labelled with the configured server's address, which no client chooses.)
+SERIES = re.compile(r"^(http_server_\w+)\{([^}]*)\} \S+$", re.MULTILINE)
 
 
 def http_series(text: str) -> set[str]:

@@ -1,5 +1,5 @@
 """The web as a process beside the real services its pages are made from (registry, journal, orders,
-watch), on a fresh database and topic prefix."""
+watch), on a fresh database and topic prefix; people sign in through the test stack's issuer."""
 import re
 import subprocess
 import uuid
@@ -14,6 +14,7 @@ from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
 from shared.events.catalog import DecisionMade
 from tests import clock
+from tests.integration.issuer.helpers import pick_person
 from tests.integration.watch.helpers import Upstream
 from tests.pins import child_pin, register_person
 from tests.stack import ROOT, create_env, drop_env, eventually, free_port
@@ -68,10 +69,16 @@ def csrf_of(page: httpx.Response) -> str:
 
 async def sign_in(client: httpx.AsyncClient, role: str = "caseworker", unit: str = "vuxen", sub: str = "anna",
                   **extra: str) -> httpx.Response:
-    page = await client.get("/sign-in")
-    assert page.status_code == 200
-    return await client.post("/dev/sign-in", data={"csrf_token": csrf_of(page), "sub": sub, "role": role,
-                                                   "unit": unit, **extra})
+    """Signs in as in production, through the test stack's issuer (tests/stack.py: TestIssuer): the web
+    sends the browser there (the code flow with PKCE), the person is picked on its page, and the web
+    takes the code back. The web's answer to that (303 to the start page), or the issuer's page when
+    it refuses what was picked."""
+    start = await client.get("/sign-in/start")
+    assert start.status_code == 303, start.text
+    picked = await pick_person(client, start.headers["location"], sub=sub, role=role, unit=unit, **extra)
+    if picked.status_code != 302:
+        return picked
+    return await client.get(picked.headers["location"])
 
 
 @pytest.fixture
@@ -279,6 +286,23 @@ def chromium() -> str:
     if found.returncode != 0:
         pytest.fail(f"no Chromium for the browser test (deploy/local/chromium.sh):\n{found.stderr}")
     return found.stdout.strip()
+
+
+async def browser_sign_in(page, web, sub: str, role: str = "caseworker", **fields: str) -> None:
+    """As a person signs in with a browser: the web's sign-in page, its link to the issuer (the test
+    stack's), the issuer's form filled in (unit vuxen for roles in a unit, unless given), and back at
+    the web."""
+    await page.goto(f"{web.url}/sign-in")
+    async with page.expect_navigation():
+        await page.get_by_role("link", name="Logga in").click()
+    await page.get_by_label("Användar-id").fill(sub)
+    await page.get_by_label("Roll").select_option(role)
+    if role in ("caseworker", "supervisor", "family_law"):
+        fields = {"unit": "vuxen", **fields}
+    for name, value in fields.items():
+        await page.locator(f"#{name}").fill(value)
+    async with page.expect_navigation(url=f"{web.url}/**"):
+        await page.get_by_role("button", name="Logga in").click()
 
 
 async def tab_to(page, element_id: str, most: int = 20) -> None:

@@ -14,27 +14,13 @@ from tests import clock
 from tests.integration.web.accessibility import check
 from tests.integration.web.conftest import (
     backend,
+    browser_sign_in,
     new_provider,
     recall_order,
     send_order,
     tab_to,
     tab_to_link,
 )
-
-
-async def browser_sign_in(page, web, sub: str, role: str = "caseworker", **fields: str) -> None:
-    """Through the development sign-in form, as a person fills it in."""
-    await page.goto(f"{web.url}/sign-in")
-    await page.get_by_label("Användar-id").fill(sub)
-    await page.locator("#role").select_option(role)
-    for name, value in fields.items():
-        field = page.locator(f"#{name}")
-        if await field.evaluate("element => element.tagName") == "SELECT":
-            await field.select_option(value)
-        else:
-            await field.fill(value)
-    async with page.expect_navigation():
-        await page.get_by_role("button", name="Logga in").click()
 
 
 async def submit_with_enter(page, button_id: str) -> None:
@@ -69,7 +55,11 @@ async def test_the_caseworkers_screens_have_no_wcag_violations(web_env, casework
             page = await browser.new_page(locale="sv-SE")
             await page.goto(f"{web.url}/sign-in")
             await check(page, "Inloggning")
-            await page.locator("#role").select_option("provider_user")
+            # The development issuer's page, where a person is picked (production has the municipality's).
+            async with page.expect_navigation():
+                await page.get_by_role("link", name="Logga in").click()
+            await check(page, "Inloggning, utvecklingsinloggningen")
+            await page.get_by_label("Roll").select_option("provider_user")
             async with page.expect_navigation():
                 await page.get_by_role("button", name="Logga in").click()
             await page.get_by_role("alert").wait_for()

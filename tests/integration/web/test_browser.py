@@ -1,7 +1,7 @@
 """The web in a real browser: Debian's Chromium driven by Playwright (deploy/local/chromium.sh
-finds it or installs it; Playwright's own browser downloads are not used). Signs in with the
-keyboard alone, searches an invalid number and reads the message the page announces; goes from the
-start page's lists to a case page with the keyboard; writes a journal note with the keyboard, reads
+finds it or installs it; Playwright's own browser downloads are not used). Signs in through the test
+stack's issuer with the keyboard alone, searches an invalid number and reads the message the page
+announces; goes from the start page's lists to a case page with the keyboard; writes a journal note with the keyboard, reads
 it on the case's timeline, and corrects it."""
 import re
 import time
@@ -9,7 +9,14 @@ import time
 from playwright.async_api import async_playwright
 
 from tests import clock
-from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, notes_of, tab_to, tab_to_link
+from tests.integration.web.conftest import (
+    CORRECTED_TEXT,
+    FIRST_TEXT,
+    browser_sign_in,
+    notes_of,
+    tab_to,
+    tab_to_link,
+)
 
 
 async def test_sign_in_with_the_keyboard_and_search_an_invalid_number(web_env, chromium):
@@ -23,7 +30,11 @@ async def test_sign_in_with_the_keyboard_and_search_an_invalid_number(web_env, c
             assert page.url == f"{web.url}/sign-in"
             assert await page.locator("html").get_attribute("lang") == "sv"
 
-            # The sign-in form with the keyboard alone: no clicks, no filling by selector.
+            # To the issuer and through its sign-in form with the keyboard alone: no clicks, no
+            # filling by selector.
+            await tab_to(page, "sign-in")
+            async with page.expect_navigation():
+                await page.keyboard.press("Enter")
             await tab_to(page, "sub")
             await page.keyboard.press("Control+A")
             await page.keyboard.type("bertil")
@@ -33,8 +44,9 @@ async def test_sign_in_with_the_keyboard_and_search_an_invalid_number(web_env, c
             await page.keyboard.press("ArrowUp")
             assert await page.locator("#role").input_value() == "caseworker"
             await tab_to(page, "unit")
+            await page.keyboard.type("vuxen")
             await tab_to(page, "sign-in")
-            async with page.expect_navigation():
+            async with page.expect_navigation(url=f"{web.url}/"):
                 await page.keyboard.press("Enter")
             assert page.url == f"{web.url}/"
             await page.get_by_text("Inloggad som").wait_for()
@@ -63,10 +75,7 @@ async def test_from_the_start_page_to_a_case_with_the_keyboard(web_env, casework
         browser = await playwright.chromium.launch(executable_path=chromium)
         try:
             page = await browser.new_page(locale="sv-SE")
-            await page.goto(f"{web.url}/sign-in")
-            await page.get_by_label("Användar-id").fill(caseworkers_day["anna"])
-            async with page.expect_navigation():
-                await page.get_by_role("button", name="Logga in").click()
+            await browser_sign_in(page, web, caseworkers_day["anna"])
             assert page.url == f"{web.url}/"
             assert await page.get_by_role("heading", level=1).inner_text() == "Min dag"
             for name in ("Mina bevakningar", "Inkommande ärenden", "Mina ärenden"):
@@ -112,10 +121,7 @@ async def test_write_a_note_with_the_keyboard_and_read_it_on_the_timeline(web_en
         browser = await playwright.chromium.launch(executable_path=chromium)
         try:
             page = await browser.new_page(locale="sv-SE")
-            await page.goto(f"{web.url}/sign-in")
-            await page.get_by_label("Användar-id").fill(caseworkers_day["anna"])
-            async with page.expect_navigation():
-                await page.get_by_role("button", name="Logga in").click()
+            await browser_sign_in(page, web, caseworkers_day["anna"])
             shown_on = clock.today()
             await page.goto(f"{web.url}{case_url}")
 

@@ -107,8 +107,8 @@ async def test_another_citizen_sees_none_of_it_and_a_caseworker_is_refused(web_e
 async def test_a_citizen_signs_in_only_with_a_personal_identity_number(web_env):
     _, _, web, _ = web_env
     async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
-        refused = await sign_in(client, role="citizen", sub="medborgare")
-        assert refused.status_code == 422 and "En enskild behöver sitt personnummer" in refused.text
+        refused = await sign_in(client, role="citizen", sub="medborgare")  # the issuer's page says why
+        assert refused.status_code == 422 and "Skriv ett giltigt personnummer (invånare)" in refused.text
 
 
 async def test_with_the_registry_down_mina_sidor_says_so_and_shows_the_rest(web_env, citizens_own):

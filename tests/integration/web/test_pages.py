@@ -1,6 +1,6 @@
-"""The web's first pages on a real registry: the development sign-in and its cookie, CSRF on every
-form, person search (invalid number, no one, someone, registry down), signing out, and production
-without the development sign-in."""
+"""The web's first pages on a real registry: signing in through the test stack's issuer and the
+session's cookie, CSRF on every form, person search (invalid number, no one, someone, registry
+down), signing out, and no development sign-in route anywhere."""
 import re
 
 import httpx
@@ -8,8 +8,10 @@ import pytest
 
 from services.web.app import create_app
 from services.web.settings import WebSettings
+from tests.integration.issuer.helpers import pick_person, query_of
 from tests.integration.web.conftest import csrf_of, sign_in
 from tests.pins import INVALID_PINS, make_pin, register_person
+from tests.stack import session_issuer
 
 INVALID = "Personnumret är ogiltigt"
 
@@ -38,33 +40,32 @@ async def test_sign_in_sets_an_httponly_samesite_cookie_not_secure_only_on_loopb
         start = await client.get("/")
         assert start.status_code == 200 and "Inloggad som <strong>anna</strong>" in start.text
 
-    # Anywhere but plain-http loopback the cookie is Secure, in test too.
-    app = create_app(WebSettings(env="test"))
+    # Anywhere but plain-http loopback the cookie is Secure, in test too (the session that a sign-in
+    # starts, which keeps its state and verifier).
+    app = create_app(WebSettings(env="test", oidc_issuers=[{"issuer": session_issuer().url}]))
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="http://omsorg.kommun.example") as client:
-            _, attributes = cookie_attributes(await client.get("/sign-in"))
-            assert {"secure", "httponly", "samesite=lax"} <= attributes
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                     base_url="https://127.0.0.1") as client:
-            _, attributes = cookie_attributes(await sign_in(client))
-            assert {"secure", "httponly", "samesite=lax"} <= attributes
+        for base_url in ("http://omsorg.kommun.example", "https://127.0.0.1"):
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url) as client:
+                start = await client.get("/sign-in/start")
+                assert start.status_code == 303 and start.headers["location"].startswith(session_issuer().url)
+                _, attributes = cookie_attributes(start)
+                assert {"secure", "httponly", "samesite=lax"} <= attributes, base_url
 
 
 async def test_sign_in_changes_the_session_id(web_env):
     _, _, web, _ = web_env
     async with httpx.AsyncClient(base_url=web.url) as client:
-        page = await client.get("/sign-in")
+        start = await client.get("/sign-in/start")
         before = client.cookies["omsorg_session"]
-        await client.post("/dev/sign-in", data={"csrf_token": csrf_of(page), "sub": "anna", "role": "caseworker",
-                                                "unit": "vuxen"})
+        picked = await pick_person(client, start.headers["location"], sub="anna", role="caseworker", unit="vuxen")
+        callback = picked.headers["location"]
+        assert (await client.get(callback)).status_code == 303
         assert client.cookies["omsorg_session"] != before
     async with httpx.AsyncClient(base_url=web.url, cookies={"omsorg_session": before}) as stale:
         assert (await stale.get("/")).headers["location"] == "/sign-in"
-        # The session before sign-in has ended: its form token is not taken again.
-        again = await stale.post("/dev/sign-in", data={"csrf_token": csrf_of(page), "sub": "anna",
-                                                       "role": "caseworker", "unit": "vuxen"})
-        assert again.status_code == 403
+        # The session before sign-in has ended: the code it waited for signs no one in through it.
+        again = await stale.get(callback)
+        assert again.status_code == 400 and "Inloggningen misslyckades" in again.text
 
 
 @pytest.mark.parametrize("token", [None, "", "not-the-token"])
@@ -77,15 +78,6 @@ async def test_a_post_without_the_sessions_csrf_token_is_refused(web, token):
     out = await client.post("/sign-out", data=data)
     assert out.status_code == 403
     assert (await client.get("/")).status_code == 200  # still signed in
-
-
-async def test_the_sign_in_form_needs_its_csrf_token_too(web_env):
-    _, _, web, _ = web_env
-    async with httpx.AsyncClient(base_url=web.url) as client:
-        await client.get("/sign-in")
-        refused = await client.post("/dev/sign-in", data={"sub": "anna", "role": "caseworker", "unit": "vuxen"})
-        assert refused.status_code == 403 and "omsorg_session" not in refused.headers.get("set-cookie", "")
-        assert (await client.get("/")).headers["location"] == "/sign-in"
 
 
 @pytest.mark.parametrize("pin", ["19121212-1213", "19121312-1212", "abc", "1" * 41, '"><script>alert(1)</script>'])
@@ -137,7 +129,10 @@ async def test_signing_out_ends_the_session(web_env, web):
     cookie = client.cookies["omsorg_session"]
     start = await client.get("/")
     out = await client.post("/sign-out", data={"csrf_token": csrf_of(start)})
-    assert out.status_code == 303 and out.headers["location"] == "/sign-in"
+    # On to the issuer's end-session endpoint, which sends the browser back to the sign-in page.
+    assert out.status_code == 303 and out.headers["location"].startswith(f"{session_issuer().url}/logout?")
+    _, _, web_process, _ = web_env
+    assert query_of(out.headers["location"])["post_logout_redirect_uri"] == f"{web_process.url}/sign-in"
     assert 'omsorg_session=""' in out.headers["set-cookie"] or "max-age=0" in out.headers["set-cookie"].lower()
     after = await client.get("/persons/search")
     assert after.status_code == 303 and after.headers["location"] == "/sign-in"
@@ -161,7 +156,7 @@ async def test_pages_are_swedish_and_accessible(web):
 
 
 async def test_production_has_no_development_sign_in(monkeypatch):
-    for name in ("OMSORG_ENV", "OMSORG_JWT_SECRET"):
+    for name in ("OMSORG_ENV", "OMSORG_OIDC_ISSUERS"):
         monkeypatch.delenv(name, raising=False)
     settings = WebSettings()
     assert settings.env == "prod"  # the default
@@ -181,12 +176,10 @@ async def test_production_has_no_development_sign_in(monkeypatch):
 async def test_a_provider_signs_in_with_a_provider_id_and_may_not_search_persons(web_env):
     _, _, web, _ = web_env
     async with httpx.AsyncClient(base_url=web.url) as client:
-        refused = await sign_in(client, role="provider_user", sub="hemtjanst-1")
+        refused = await sign_in(client, role="provider_user", sub="hemtjanst-1")  # the issuer's page says why
         assert refused.status_code == 422
         assert 'role="alert"' in refused.text and "En utförare behöver utförarens id" in refused.text
-        answer = await client.post("/dev/sign-in", data={"csrf_token": csrf_of(refused), "sub": "hemtjanst-1",
-                                                         "role": "provider_user", "unit": "vuxen",
-                                                         "provider_id": "p-1"})
+        answer = await sign_in(client, role="provider_user", sub="hemtjanst-1", provider_id="p-1")
         assert answer.status_code == 303
         start = await client.get("/", follow_redirects=True)
         assert start.url.path == "/provider/orders"  # a provider's start page is its inbox

@@ -22,8 +22,8 @@ async def oidc_web(tmp_path_factory):
         issuer = env.start("issuer", OMSORG_ISSUER_KEY_DIR=str(tmp_path_factory.mktemp("issuer-keys")))
         await issuer.wait_ready()
         trust = json.dumps([{"issuer": issuer.url}])
-        registry = env.start("registry", OMSORG_OIDC_ISSUERS=trust, OMSORG_JWT_SECRET="")
-        web = env.start("web", OMSORG_OIDC_ISSUERS=trust, OMSORG_REGISTRY_URL=registry.url, OMSORG_JWT_SECRET="")
+        registry = env.start("registry", OMSORG_OIDC_ISSUERS=trust)
+        web = env.start("web", OMSORG_OIDC_ISSUERS=trust, OMSORG_REGISTRY_URL=registry.url)
         await registry.wait_ready()
         await web.wait_ready()
         yield env, issuer, web
