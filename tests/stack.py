@@ -31,6 +31,7 @@ from tests import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("registry", "journal", "orders", "watch", "notify")
+WEB_BACKENDS = ("REGISTRY", "JOURNAL", "ORDERS", "WATCH", "NOTIFY")   # the services the web may call
 
 
 def base_settings() -> Settings:
@@ -193,6 +194,11 @@ class TestEnv:
         return env
 
     def start(self, service: str, **extra_env: str) -> "ServiceProcess":
+        if service == "web":
+            # A service the test does not name is at a port nothing listens on, never at its default
+            # address, where a `make up` on the same machine would answer for it.
+            extra_env = {**{f"OMSORG_{name}_URL": f"http://127.0.0.1:{free_port()}" for name in WEB_BACKENDS},
+                         **extra_env}
         proc = ServiceProcess(self, service, extra_env)
         proc.start()
         self.processes.append(proc)
