@@ -44,6 +44,8 @@ PROBLEMS = {
     "invalid_cursor": "Sidan i listan finns inte längre. Börja om från första sidan.",
     "invalid_quarter": "Kvartalet finns inte. Välj ett kvartal i listan, eller skriv det som ÅÅÅÅ-Kn, till exempel"
                        " 2026-Q3.",
+    "invalid_month": "Månaden finns inte. Välj en månad i listan, eller skriv den som ÅÅÅÅ-MM, till exempel 2026-03.",
+    "other_provider": "Du får bara se din egen utförares ersättningsunderlag.",
     "report_too_large": "Enheten har för många beslut för att rapporten ska kunna visas. Kontakta supporten.",
     "csrf": "Formuläret kunde inte tas emot eftersom det saknar en giltig säkerhetskod. Ladda om sidan och försök"
             " igen.",
