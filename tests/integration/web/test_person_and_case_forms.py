@@ -154,6 +154,7 @@ async def test_a_case_is_opened_once_from_the_persons_page_and_its_investigation
 
     case_page = await client.get(first.headers["location"])
     assert texts.DONE["case_opened"] in case_page.text and 'id="start-investigation"' in case_page.text
+    assert f'href="/persons/{person_id}"' in case_page.text  # back to the person, to open another case
     form = {"csrf_token": csrf_of(case_page)}
     assert (await client.post(f"/cases/{case['id']}/investigations", data={})).status_code == 403
     started, again = await asyncio.gather(client.post(f"/cases/{case['id']}/investigations", data=form),

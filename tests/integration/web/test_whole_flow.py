@@ -77,6 +77,19 @@ async def test_the_whole_flow_through_the_screens(web_env, chromium):
             await submit(page, "person-submit")
             await done(page, "person_registered")
             await check(page, "Person registrerad")
+            person_url = page.url
+            # The number registered again: one person, and the form says she is registered.
+            await page.goto(f"{web.url}/persons/new")
+            await check(page, "Registrera person utan sökning")
+            await page.locator("#person-pin").fill(pin)
+            await page.locator("#person-first-name").fill("Karin")
+            await page.locator("#person-last-name").fill("Berg")
+            await submit(page, "person-submit")
+            assert texts.PERSON_PROBLEMS["person_exists"][1] in await page.get_by_role("alert").inner_text()
+            await check(page, "Registrera person som redan finns")
+            async with page.expect_navigation():
+                await page.get_by_role("link", name="Karin Berg").click()
+            assert page.url.split("?")[0] == person_url.split("?")[0]
 
             # A case about her, in the caseworker's unit.
             await submit(page, "case-submit")  # without a kind
@@ -88,10 +101,18 @@ async def test_the_whole_flow_through_the_screens(web_env, chromium):
             await check(page, "Ärende öppnat")
             case_id = page.url.split("/cases/", 1)[1].split("?", 1)[0]
 
+            # The case open in a second tab too: the investigation started in both, one is started.
+            second_tab = await page.context.new_page()
+            await second_tab.goto(page.url)
             await submit(page, "start-investigation")
             await done(page, "investigation_started")
             assert await page.locator("#start-investigation").count() == 0
             await check(page, "Ärende utredning inledd")
+            await submit(second_tab, "start-investigation")
+            problem = texts.INVESTIGATION_PROBLEMS["investigation_ongoing"]
+            assert problem in await second_tab.get_by_role("alert").inner_text()
+            await check(second_tab, "Ärende utredning redan inledd")
+            await second_tab.close()
 
             # The decision, its basis communicated first.
             await page.goto(f"{web.url}/cases/{case_id}/decision")
