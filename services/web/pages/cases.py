@@ -50,10 +50,10 @@ async def show_case(request: Request, case_id: UUID, session: Session, *, note_f
     what was just done (a confirmation after a redirect) or why what was posted was refused."""
     answer = await request.app.state.backends["registry"].get(f"/cases/{case_id}", session.token,
                                                               request.state.request_id)
-    if answer.status != 200:
+    if answer.status != 200:  # with what was refused, when something was posted
         status = answer.status if answer.status in (403, 404, 410) else 502
         return render(request, "error.html", status_code=status, title="Ärendet kan inte visas",
-                      message=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
+                      message=problem or texts.problem(answer.code), trace_id=telemetry.current_trace_id())
     case = answer.body
     person, inquiries, investigations, decisions, notes, orders = await asyncio.gather(
         section(request, "registry", f"/persons/{case['person_id']}") if case["person_id"] else _none(),

@@ -188,3 +188,28 @@ async def test_a_case_without_a_kind_or_in_another_unit_is_refused_in_swedish(we
                                                                      "kind": "SoL", "unit": "vuxen"})
     assert no_csrf.status_code == 403
     assert await cases_of(env, person_id) == []
+
+
+async def test_a_provider_cannot_open_a_case_or_start_an_investigation(web, web_env):
+    env, client = web
+    _, person_id = await registered(env, client, first_name="Maja")
+    page = await client.get(f"/persons/{person_id}")
+    opened = await client.post(f"/persons/{person_id}/cases", data={
+        "csrf_token": csrf_of(page), "idempotency_key": KEY.search(page.text).group(1), "kind": "SoL",
+        "unit": "vuxen"})
+    assert opened.status_code == 303
+    case_id = opened.headers["location"].split("/cases/")[1].split("?")[0]
+    _, _, web_process, _ = web_env
+    async with httpx.AsyncClient(base_url=web_process.url, timeout=60) as provider:
+        assert (await sign_in(provider, role="provider_user", sub="utforare-y",
+                              provider_id=str(uuid.uuid4()))).status_code == 303
+        csrf = csrf_of(await provider.get("/persons/new"))
+        refused = await provider.post(f"/persons/{person_id}/cases", data={
+            "csrf_token": csrf, "idempotency_key": uuid.uuid4().hex, "kind": "SoL", "unit": "vuxen"})
+        assert refused.status_code == 403 and "Maja" not in refused.text
+        started = await provider.post(f"/cases/{case_id}/investigations", data={"csrf_token": csrf})
+        assert started.status_code == 403
+        assert texts.INVESTIGATION_PROBLEMS["forbidden"] in html.unescape(started.text)
+    assert len(await cases_of(env, person_id)) == 1
+    investigations = (await registry_call(env, "GET", f"/cases/{case_id}/investigations")).json()["items"]
+    assert investigations == []
