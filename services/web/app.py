@@ -31,6 +31,7 @@ from services.web.pages import (
     persons,
     provider,
     reassignment,
+    reimbursements,
     reports,
     sign_in,
 )
@@ -103,6 +104,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.include_router(approvals.router)
     app.include_router(reassignment.router)
     app.include_router(reports.router)
+    app.include_router(reimbursements.router)
     app.include_router(accessibility.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

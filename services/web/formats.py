@@ -44,3 +44,13 @@ def intervention_name(code: str) -> str:
     """The intervention's Swedish name from the catalogue (shared/interventions)."""
     item = interventions.find(code)
     return item.name if item else code
+
+
+def swedish_kronor(ore: int | None) -> str:
+    """An amount in öre as Swedes write kronor: 10 575,00 kr (non-breaking spaces)."""
+    if ore is None:
+        return ""
+    sign = "−" if ore < 0 else ""
+    kronor, rest = divmod(abs(ore), 100)
+    grouped = f"{kronor:,}".replace(",", "\u00a0")
+    return f"{sign}{grouped},{rest:02d}\u00a0kr"

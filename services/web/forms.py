@@ -339,3 +339,58 @@ class ReassignmentForm:
 
     def problems(self, code: str | None, body: dict) -> dict[str, str]:
         return problems(code, body, texts.REASSIGNMENT_FIELD_INVALID, texts.REASSIGNMENT_PROBLEMS)
+
+
+ADDRESS_FIELDS = ("street", "postal_code", "city")
+
+
+@dataclass
+class PersonForm:
+    """A person to register in the social register (registrera person) as typed: the number, the
+    name and an address, all of whose fields or none are given."""
+    pin: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "PersonForm":
+        return cls(**{name: fields.get(name, "").strip()
+                      for name in ("pin", "first_name", "last_name", *ADDRESS_FIELDS)})
+
+    def request(self) -> dict:
+        """The registry's PersonIn: an empty field is left out, for the registry to say what is
+        missing; an address is sent when any of its fields is typed."""
+        body: dict = {"pin": self.pin or None, "first_name": self.first_name or None,
+                      "last_name": self.last_name or None}
+        if any(getattr(self, name) for name in ADDRESS_FIELDS):
+            body["address"] = {name: getattr(self, name) or None for name in ADDRESS_FIELDS}
+        return body
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.PERSON_FIELD_INVALID, texts.PERSON_PROBLEMS)
+
+
+@dataclass
+class CaseForm:
+    """A case to open (öppna ärende) about a person: its kind and unit. Made once per showing of
+    the form (its Idempotency-Key)."""
+    kind: str = ""
+    unit: str = ""
+    key: str = field(default_factory=new_key)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def posted(cls, fields: dict[str, str]) -> "CaseForm":
+        return cls(kind=fields.get("kind", "").strip(), unit=fields.get("unit", "").strip(),
+                   key=fields.get("idempotency_key", "").strip() or new_key())
+
+    def request(self, person_id: str) -> dict:
+        """The registry's CaseIn; the responsible caseworker is the one who opens it."""
+        return {"unit": self.unit or None, "kind": self.kind or None, "person_id": person_id}
+
+    def problems(self, code: str | None, body: dict) -> dict[str, str]:
+        return problems(code, body, texts.CASE_FIELD_INVALID, texts.CASE_PROBLEMS)

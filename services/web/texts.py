@@ -44,6 +44,8 @@ PROBLEMS = {
     "invalid_cursor": "Sidan i listan finns inte längre. Börja om från första sidan.",
     "invalid_quarter": "Kvartalet finns inte. Välj ett kvartal i listan, eller skriv det som ÅÅÅÅ-Kn, till exempel"
                        " 2026-Q3.",
+    "invalid_month": "Månaden finns inte. Välj en månad i listan, eller skriv den som ÅÅÅÅ-MM, till exempel 2026-03.",
+    "other_provider": "Du får bara se din egen utförares ersättningsunderlag.",
     "report_too_large": "Enheten har för många beslut för att rapporten ska kunna visas. Kontakta supporten.",
     "csrf": "Formuläret kunde inte tas emot eftersom det saknar en giltig säkerhetskod. Ladda om sidan och försök"
             " igen.",
@@ -259,6 +261,44 @@ REASSIGNMENT_PROBLEMS = {
     "forbidden": ("form", "Du har inte behörighet att byta handläggare i ärendet."),
 }
 
+# Registering a person (the registry's POST /persons).
+PERSON_FIELD_INVALID = {
+    "pin": PROBLEMS["invalid_personal_identity_number"],
+    "first_name": "Skriv personens förnamn (högst 200 tecken).",
+    "last_name": "Skriv personens efternamn (högst 200 tecken).",
+    "street": "Skriv gatuadressen (högst 200 tecken), eller lämna alla adressfälten tomma.",
+    "postal_code": "Skriv postnumret (högst 20 tecken), eller lämna alla adressfälten tomma.",
+    "city": "Skriv orten (högst 100 tecken), eller lämna alla adressfälten tomma.",
+}
+PERSON_PROBLEMS = {
+    "invalid_personal_identity_number": ("pin", PROBLEMS["invalid_personal_identity_number"]),
+    "person_exists": ("pin", "Det finns redan en person med det personnumret i socialregistret."),
+    "forbidden": ("form", "Du har inte behörighet att registrera personer."),
+}
+
+# Opening a case (the registry's POST /cases).
+CASE_FIELD_INVALID = {
+    "kind": "Välj vilket slags ärende det är.",
+    "unit": "Välj enheten som ärendet hör till.",
+}
+CASE_PROBLEMS = {
+    "other_unit": ("unit", "Du kan bara öppna ärenden i din egen enhet."),
+    "person_not_found": ("form", "Personen finns inte i socialregistret, eller så får du inte se den."),
+    "forbidden": ("form", "Du har inte behörighet att öppna ärenden."),
+    "idempotency_key_reused": ("form", "Formuläret har redan skickats med andra uppgifter. Ladda om sidan och"
+                                       " försök igen."),
+}
+
+# Starting an investigation (the registry's POST /cases/{id}/investigations).
+INVESTIGATION_PROBLEMS = {
+    "investigation_ongoing": "Ärendet har redan en pågående utredning.",
+    "case_closed": "Ärendet är avslutat, så ingen utredning kan inledas.",
+    "case_removed": "Ärendet är borttaget, så ingen utredning kan inledas.",
+    "case_not_found": "Ärendet finns inte, eller så får du inte se det.",
+    "other_unit": "Du kan bara inleda utredningar i din egen enhets ärenden.",
+    "forbidden": "Du har inte behörighet att inleda utredningar.",
+}
+
 # What a page confirms after a form was saved and the browser was sent back to it.
 DONE = {
     "note_written": "Journalanteckningen är sparad. Den är inte signerad än.",
@@ -278,6 +318,9 @@ DONE = {
     "order_recalled": "Beställningen är återkallad. Utföraren får veta det.",
     "order_redirected": "Beställningen är återkallad hos den förra utföraren och skickad till den nya.",
     "case_reassigned": "Ärendet har en ny ansvarig handläggare. Skälet är sparat i registret.",
+    "person_registered": "Personen är registrerad i socialregistret.",
+    "case_opened": "Ärendet är öppnat. Du är ansvarig handläggare.",
+    "investigation_started": "Utredningen är inledd.",
 }
 
 # The report to IVO of decisions not carried out (the watch's statuses and the registry's delay reasons).

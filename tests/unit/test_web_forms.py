@@ -5,7 +5,7 @@ from datetime import date
 
 from services.journal.domain.notes import Source
 from services.web import texts
-from services.web.forms import FORM, CorrectionForm, NoteForm, problems
+from services.web.forms import FORM, CaseForm, CorrectionForm, NoteForm, PersonForm, problems
 
 
 def test_the_note_sources_offered_are_the_journals():
@@ -155,3 +155,20 @@ def test_an_order_form_sends_the_decisions_intervention_and_an_action_only_what_
     assert OrderActionForm.posted("recall", {"reason": " "}).request() == {"reason": None}
     assert OrderActionForm.posted("redirect", {"provider_id": "p", "reason": "Valt annan."}).request() == {
         "provider_id": "p", "reason": "Valt annan."}
+
+
+def test_a_person_form_sends_an_address_only_when_any_of_its_fields_is_typed():
+    form = PersonForm.posted({"pin": " 19121212-1212 ", "first_name": "Karin ", "last_name": ""})
+    assert form.request() == {"pin": "19121212-1212", "first_name": "Karin", "last_name": None}
+    form = PersonForm.posted({"pin": "19121212-1212", "first_name": "Karin", "last_name": "Berg", "city": "Ekerö"})
+    assert form.request()["address"] == {"street": None, "postal_code": None, "city": "Ekerö"}
+    refused = form.problems("validation_error", {"errors": [{"loc": ["body", "address", "street"]}]})
+    assert refused == {"street": texts.PERSON_FIELD_INVALID["street"]}
+    assert form.problems("person_exists", {}) == {"pin": texts.PERSON_PROBLEMS["person_exists"][1]}
+
+
+def test_a_case_form_keeps_its_key_and_leaves_an_unchosen_kind_out():
+    form = CaseForm.posted({"kind": "", "unit": "vuxen", "idempotency_key": "abc"})
+    assert form.key == "abc" and form.request("p-1") == {"unit": "vuxen", "kind": None, "person_id": "p-1"}
+    assert CaseForm.posted({}).key != CaseForm.posted({}).key
+    assert form.problems("other_unit", {}) == {"unit": texts.CASE_PROBLEMS["other_unit"][1]}

@@ -9,7 +9,16 @@ from fastapi import APIRouter, Query, Request
 
 from services.web import telemetry, texts, timeline
 from services.web.forms import NoteForm
-from services.web.pages.common import Section, SignedIn, every_page, render, section
+from services.web.pages.common import (
+    Section,
+    SignedIn,
+    every_page,
+    form_of,
+    form_refused_status,
+    render,
+    section,
+    see_other,
+)
 from services.web.sessions import Session
 
 router = APIRouter()
@@ -21,16 +30,30 @@ async def case_page(request: Request, case_id: UUID, session: SignedIn,
     return await show_case(request, case_id, session, done=texts.DONE.get(done or ""))
 
 
+@router.post("/cases/{case_id}/investigations")
+async def start_investigation(request: Request, case_id: UUID, session: SignedIn):
+    """Starts an investigation (inleder utredning) of the case today, over the registry's POST
+    /cases/{id}/investigations. Posted twice, the second finds the first ongoing (409
+    investigation_ongoing) and starts nothing: the case page says so."""
+    await form_of(request)
+    answer = await request.app.state.backends["registry"].post(
+        f"/cases/{case_id}/investigations", session.token, {}, request.state.request_id)
+    if answer.status == 201:
+        return see_other(f"/cases/{case_id}?done=investigation_started")
+    problem = texts.INVESTIGATION_PROBLEMS.get(answer.code) or texts.problem(answer.code)
+    return await show_case(request, case_id, session, problem=problem, status_code=form_refused_status(answer))
+
+
 async def show_case(request: Request, case_id: UUID, session: Session, *, note_form: NoteForm | None = None,
-                    done: str | None = None, status_code: int = 200):
+                    done: str | None = None, problem: str | None = None, status_code: int = 200):
     """The case page; with the note form as posted (its errors, the text as typed) or a new one,
-    and what was just done (a confirmation after a redirect)."""
+    what was just done (a confirmation after a redirect) or why what was posted was refused."""
     answer = await request.app.state.backends["registry"].get(f"/cases/{case_id}", session.token,
                                                               request.state.request_id)
-    if answer.status != 200:
+    if answer.status != 200:  # with what was refused, when something was posted
         status = answer.status if answer.status in (403, 404, 410) else 502
         return render(request, "error.html", status_code=status, title="Ärendet kan inte visas",
-                      message=texts.problem(answer.code), trace_id=telemetry.current_trace_id())
+                      message=problem or texts.problem(answer.code), trace_id=telemetry.current_trace_id())
     case = answer.body
     person, inquiries, investigations, decisions, notes, orders = await asyncio.gather(
         section(request, "registry", f"/persons/{case['person_id']}") if case["person_id"] else _none(),
@@ -45,8 +68,12 @@ async def show_case(request: Request, case_id: UUID, session: Session, *, note_f
     missing = [p for p in parts.values() if p.body is None]
     more = any(p.body and p.body["more"] for p in parts.values())
     note_form = note_form or NoteForm.new(request.app.state.clock.today())
+    # While the investigations cannot be read, no investigation is offered to start.
+    investigating = investigations.body is None or any(not i.get("completed_on")
+                                                       for i in investigations.body["items"])
     return render(request, "case.html", status_code=status_code, case=case, person=person, entries=entries,
-                  missing=missing, more=more, note_form=note_form, done=done)
+                  missing=missing, more=more, note_form=note_form, done=done, problem=problem,
+                  investigating=investigating, trace_id=telemetry.current_trace_id() if problem else None)
 
 
 async def _none() -> Section:

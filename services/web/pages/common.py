@@ -32,7 +32,8 @@ def query_with(current: dict[str, str | None], name: str, value: str | None, pat
 templates.env.globals.update(roles=texts.ROLES, units=texts.UNITS, texts=texts, query_with=query_with)
 templates.env.filters.update(swedish_date=formats.swedish_date, swedish_time=formats.swedish_time,
                              local_iso=formats.local_iso, swedish_number=formats.swedish_number,
-                             intervention_name=formats.intervention_name)
+                             intervention_name=formats.intervention_name,
+                             swedish_kronor=formats.swedish_kronor)
 
 MAX_FORM_BYTES = 16 * 1024
 
