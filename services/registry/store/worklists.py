@@ -69,10 +69,12 @@ def overview_query(*, unit: str, today: date, at_risk_until: date, unsigned_befo
     s = p(unsigned_before, "::timestamptz")
     later = f" AND caseworker > {p(after)}" if after is not None else ""
     sql = (
-        "WITH c AS (SELECT caseworker, count(*) AS open_cases,"
-        f" count(*) FILTER (WHERE ongoing_due_on < {t}) AS investigations_overdue,"
-        f" count(*) FILTER (WHERE ongoing_due_on BETWEEN {t} AND {r}) AS investigations_at_risk"
-        f" FROM cases WHERE unit = {u} AND {OPEN_CASE}{later}"
+        # The open cases from the caseload the registry keeps per caseworker and due date
+        # (migrations/025_caseload.sql), not counted case by case.
+        "WITH c AS (SELECT caseworker, sum(open_cases) AS open_cases,"
+        f" sum(open_cases) FILTER (WHERE due_on < {t}) AS investigations_overdue,"
+        f" sum(open_cases) FILTER (WHERE due_on BETWEEN {t} AND {r}) AS investigations_at_risk"
+        f" FROM caseload WHERE unit = {u}{later}"
         f" GROUP BY caseworker ORDER BY caseworker LIMIT {n}),"
         " i AS (SELECT caseworker, count(*) AS open_inquiries,"
         f" count(*) FILTER (WHERE assessment_due_on < {t}) AS assessments_overdue,"

@@ -1,7 +1,8 @@
 """The caseworker's day on the real registry: the intake queue, my cases and the unit's, a
 person's decisions in force, the unit overview; each page logged per person it shows."""
+import asyncio
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from shared.pagination import encode_cursor
 from tests import clock
@@ -212,6 +213,78 @@ async def test_the_unit_overview_counts_per_caseworker(registry):
     assert (await client.get("/worklists/unit-overview", headers=anna)).status_code == 403
     bad = await client.get("/worklists/unit-overview", params={"cursor": encode_cursor("a\x00")}, headers=chef)
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
+
+
+async def caseload_of(env, u) -> tuple[list, list]:
+    """The unit's caseload as the registry keeps it, and as counted again from its cases."""
+    conn = await env.db()
+    try:
+        kept = await conn.fetch("SELECT caseworker, due_on, open_cases FROM registry.caseload WHERE unit = $1"
+                                " ORDER BY 1, 2", u)
+        counted = await conn.fetch(
+            "SELECT caseworker, COALESCE(ongoing_due_on, DATE 'infinity') AS due_on, count(*) AS open_cases"
+            " FROM registry.cases WHERE unit = $1 AND status = 'open' AND removed_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2", u)
+    finally:
+        await conn.close()
+    return [tuple(r) for r in kept], [tuple(r) for r in counted]
+
+
+async def test_the_caseload_the_overview_reads_follows_every_change_of_an_open_case(registry):
+    """The overview reads the open cases per caseworker and deadline from a count kept beside the
+    cases (migrations/025_caseload.sql); after each kind of change it equals a count of the cases."""
+    env, client = registry
+    u = unit()
+    chef = env.auth("supervisor", sub="chef", unit=u)
+
+    async def same(step: str) -> list:
+        kept, counted = await caseload_of(env, u)
+        assert kept == counted, f"after {step}: kept {kept}, counted {counted}"
+        return kept
+
+    assert await same("nothing") == []
+    plain = await open_case(client, env, unit=u)                       # opened by anna
+    assert await same("opening") == [("anna", date.max, 1)]   # no investigation: due on infinity
+    child = await old_case(client, env, u, days_ago=200, caseworker="bertil")
+    investigation = await investigate(client, env, child, days_ago=112)
+    kept = await same("an investigation with a due date")
+    assert ("bertil", date.fromisoformat(investigation["due_on"]), 1) in kept
+    moved = await client.post(f"/cases/{child['id']}/reassignment", json={"caseworker": "anna", "reason": "Semester"},
+                              headers=chef)
+    assert moved.status_code == 200, moved.text
+    assert [r[0] for r in await same("a hand-over")] == ["anna", "anna"]
+    completed = await client.post(f"/cases/{child['id']}/investigations/{investigation['id']}/completion", json={},
+                                  headers=env.auth("caseworker", sub="anna", unit=u))
+    assert completed.status_code == 200, completed.text
+    await same("the investigation completed")
+    closed = await client.post(f"/cases/{child['id']}/close", json={"reason": "klart"},
+                               headers=env.auth("caseworker", sub="anna", unit=u))
+    assert closed.status_code == 200, closed.text
+    await same("closing")
+    support = env.auth("support", sub="sara")
+    assert (await client.post(f"/cases/{plain['id']}/removal", json={"reason": "fel person"},
+                              headers=support)).status_code == 200
+    assert await same("a removal") == []
+    assert (await client.post(f"/cases/{plain['id']}/restoration", json={"reason": "rätt ändå"},
+                              headers=support)).status_code == 200
+    assert len(await same("a restoration")) == 1
+    overview = await client.get("/worklists/unit-overview", headers=chef)
+    assert [(r["caseworker"], r["open_cases"]) for r in overview.json()["items"]] == [("anna", 1)]
+
+
+async def test_two_hand_overs_the_opposite_way_at_once_both_count(registry):
+    """A to B and B to A at the same moment change the same two rows of the caseload in opposite
+    order: both are taken and the count stays right."""
+    env, client = registry
+    u = unit()
+    chef = env.auth("supervisor", sub="chef", unit=u)
+    annas = [await old_case(client, env, u, days_ago=10, caseworker="anna") for _ in range(6)]
+    bertils = [await old_case(client, env, u, days_ago=10, caseworker="bertil") for _ in range(6)]
+    answers = await asyncio.gather(*(
+        client.post(f"/cases/{case['id']}/reassignment", json={"caseworker": to, "reason": "Byte"}, headers=chef)
+        for pair in zip(annas, bertils) for case, to in zip(pair, ("bertil", "anna"))))
+    assert [a.status_code for a in answers] == [200] * 12, [a.text for a in answers if a.status_code != 200]
+    kept, counted = await caseload_of(env, u)
+    assert kept == counted == [("anna", date.max, 6), ("bertil", date.max, 6)]
 
 
 async def test_each_page_is_one_logged_read_found_in_the_log_of_each_person_it_shows(registry):
