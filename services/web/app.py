@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import telemetry, texts
@@ -72,6 +73,37 @@ def security_headers(settings: WebSettings) -> dict[str, str]:
     return {**SECURITY_HEADERS, "Content-Security-Policy": policy}
 
 
+class RequestIdAndHeaders:
+    """Every answer carries the request's id (the caller's X-Request-Id when it is a sensible one,
+    else a new one; pages pass it on to the services), the security headers and, for pages,
+    `Cache-Control: no-store`, since pages show personal data. A plain ASGI middleware: it only
+    adds headers to the answer's start, without the task and stream of Starlette's
+    BaseHTTPMiddleware around every request."""
+
+    def __init__(self, app, headers: dict[str, str]):
+        self.app, self.headers = app, headers
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        given = Headers(scope=scope).get("x-request-id", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id   # request.state.request_id
+        page = not scope["path"].startswith("/static/")
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                answer = MutableHeaders(scope=message)
+                answer["X-Request-Id"] = request_id
+                for name, value in self.headers.items():
+                    answer.setdefault(name, value)
+                if page:
+                    answer["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     settings = settings or WebSettings()
     telemetry.setup(settings)
@@ -117,18 +149,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         # The web holds nothing of its own to wait for; a service that is down is said on the page.
         return JSONResponse({"status": "ready"})
 
-    @app.middleware("http")
-    async def request_id_and_headers(request: Request, call_next):
-        given = request.headers.get("x-request-id", "")
-        request.state.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-        response = await call_next(request)
-        response.headers["X-Request-Id"] = request.state.request_id
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"  # pages show personal data
-        return response
-
+    app.add_middleware(RequestIdAndHeaders, headers=headers)
     install_error_pages(app)
     telemetry.instrument(app)
     return app
