@@ -21,8 +21,16 @@ def _plausible(value: date) -> date:
     return value
 
 
+def _not_blank(value: str) -> str:
+    # A name or a reason of spaces alone says nothing: refused as an empty one is.
+    if value and not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
 def text(max_length: int, min_length: int = 1):
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)]
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul),
+                     AfterValidator(_not_blank)]
 
 
 Name = text(200)

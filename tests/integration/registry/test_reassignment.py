@@ -101,6 +101,21 @@ async def test_wrong_role_other_unit_and_closed_or_removed_cases_are_refused(reg
     assert gone.status_code == 410 and gone.json()["code"] == "case_removed"   # as any other work on it
 
 
+async def test_a_hand_over_without_a_reason_or_a_caseworker_is_refused_and_changes_nothing(registry):
+    """A reason or a caseworker of spaces alone is no reason and nobody: 422, as an empty one."""
+    env, client = registry
+    u = unit()
+    case = await open_case(client, env, unit=u)
+    chef = env.auth("supervisor", sub="chef", unit=u)
+    for body in ({"caseworker": "bertil", "reason": "   "}, {"caseworker": "bertil", "reason": ""},
+                 {"caseworker": " \t ", "reason": "Omfördelning"}):
+        refused = await client.post(f"/cases/{case['id']}/reassignment", json=body, headers=chef)
+        assert refused.status_code == 422 and refused.json()["code"] == "validation_error", (body, refused.text)
+    history = await client.get(f"/cases/{case['id']}/reassignments", headers=chef)
+    assert history.status_code == 200 and history.json()["items"] == []
+    assert (await client.get(f"/cases/{case['id']}", headers=chef)).json()["caseworker"] == "anna"
+
+
 async def test_an_open_inquiry_is_handed_over_and_a_settled_one_is_not(registry):
     env, client = registry
     report = await inquiry(client, env)   # recorded by anna in barn-och-unga
