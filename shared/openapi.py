@@ -100,7 +100,8 @@ _ERROR_WORDS = {
     413: "The body is too large",
     422: "The request is not valid (`errors` lists each field)",
     429: "Too many requests: wait for Retry-After",
-    503: "The token's identity provider cannot be reached (`idp_unavailable`): wait for Retry-After",
+    503: "The token's identity provider (`idp_unavailable`) or the service's database (`database_unavailable`)"
+         " cannot be reached just now: wait for Retry-After",
 }
 
 _LOCATION = {"Location": {"description": "The URL of the created resource", "schema": {"type": "string"}}}

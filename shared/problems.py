@@ -1,7 +1,12 @@
 """RFC 9457 problem+json errors with a stable `code`, for every service."""
 import logging
 
-from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
+from asyncpg.exceptions import (
+    CharacterNotInRepertoireError,
+    OperatorInterventionError,
+    PostgresConnectionError,
+    UntranslatableCharacterError,
+)
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -27,6 +32,13 @@ _CODES_BY_STATUS = {
     429: "rate_limited",
 }
 
+
+# The database cannot be reached, went away under the request (a restart, a fail-over: its
+# connections are cut), or refuses connections while it starts or shuts down: the service is
+# unavailable for a moment, not broken, and the request may be sent again (503 with Retry-After).
+# An answer that was begun is never replaced (shared/openapi.py).
+DATABASE_GONE = (PostgresConnectionError, OperatorInterventionError, ConnectionError, TimeoutError)
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 # The answer to each kind of domain error.
 STATUS_OF_KIND = {Kind.INVALID: 422, Kind.NOT_FOUND: 404, Kind.CONFLICT: 409, Kind.GONE: 410,
@@ -131,6 +143,12 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
+        if isinstance(exc, DATABASE_GONE):
+            log.warning("the database is unavailable on %s %s: %s", request.method, request.url.path,
+                        type(exc).__name__)
+            return problem_response(503, "database_unavailable", "The service's database cannot be reached just now",
+                                    f"try again in {DATABASE_RETRY_AFTER_SECONDS} seconds", request.url.path,
+                                    {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)})
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(500, "internal_error", "Something went wrong on our side",
                                 None, request.url.path)

@@ -87,6 +87,12 @@ class UnitOfWork:
                     self._transaction = self.conn.transaction()
                     await self._transaction.start()
             except BaseException:
+                # No connection (the database cannot be reached): nothing to give back, and the
+                # reason is what the caller sees (a 503), not a release of nothing.
+                self._depth -= 1
+                self._reading = False
+                if self.conn is None:
+                    self._connection = None
                 await self._release()
                 raise
         return self

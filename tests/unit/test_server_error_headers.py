@@ -4,6 +4,7 @@ build (problems, API headers, the FastAPI instrumentation that nests Starlette's
 import logging
 
 import pytest
+from asyncpg.exceptions import AdminShutdownError, ConnectionDoesNotExistError
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
@@ -19,6 +20,12 @@ def _app() -> FastAPI:
     @router.get("/boom")
     async def boom():
         raise RuntimeError("something broke")
+
+    @router.get("/database-gone/{how}")
+    async def database_gone(how: str):
+        raise {"refused": ConnectionRefusedError(111, "Connection refused"),
+               "cut": ConnectionDoesNotExistError("connection was closed in the middle of operation"),
+               "shutting down": AdminShutdownError("terminating connection due to administrator command")}[how]
 
     @router.get("/fine")
     async def fine():
@@ -48,3 +55,20 @@ def test_a_500_answer_carries_the_request_id(given, caplog):
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(logged) == 1 and logged[0].exc_info, [r.getMessage() for r in logged]
     assert client.get("/fine").headers["X-Request-Id"]
+
+
+@pytest.mark.parametrize("how", ["refused", "cut", "shutting down"])
+def test_a_database_that_cannot_be_reached_is_503_with_retry_after_not_500(how, caplog):
+    """PostgreSQL refusing connections, a connection cut under the request, or the server shutting
+    down: the service is unavailable for a moment (503 `database_unavailable`, Retry-After), a
+    warning in the log, not an error with a traceback."""
+    client = TestClient(_app(), raise_server_exceptions=False)
+    with caplog.at_level(logging.WARNING):
+        answer = client.get(f"/database-gone/{how}")
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["code"] == "database_unavailable"
+    assert answer.headers["Retry-After"] == str(problems.DATABASE_RETRY_AFTER_SECONDS)
+    assert answer.headers["X-Request-Id"] and answer.json()["request_id"] == answer.headers["X-Request-Id"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("database is unavailable" in r.getMessage() for r in caplog.records)

@@ -3,11 +3,13 @@ meanwhile arrive once, readiness reports the outage, and nothing needs a manual 
 
 These restart shared infrastructure, so conftest runs them after every other test.
 """
+import uuid
+
 import httpx
 import pytest
 
 from tests.pins import register_person
-from tests.stack import eventually, restart_infra
+from tests.stack import SERVICES, eventually, restart_infra, start_infra, stop_infra
 
 pytestmark = pytest.mark.disruptive
 
@@ -65,3 +67,43 @@ async def test_database_restart_loses_nothing_and_the_relay_listens_again(env):
         after = await _open_case(client, env)
     assert await eventually(lambda: _journal_has(env, [before, after]), timeout=15), \
         f"registry log:\n{registry.log_tail()}"
+
+
+async def test_while_the_database_is_down_every_service_answers_503_with_retry_after_and_then_recovers(env):
+    """PostgreSQL stopped under running services: a request that needs it is 503
+    `database_unavailable` with Retry-After (a moment's outage, to retry), never a 500; once it is
+    back, the same requests are answered without a restart of any service."""
+    procs = {name: env.start(name) for name in SERVICES}
+    for proc in procs.values():
+        await proc.wait_ready()
+    some = uuid.uuid4()
+    reads = {"registry": (f"/persons/{some}", env.auth("caseworker", unit="vuxen")),
+             "journal": (f"/cases/{some}/notes", env.auth("caseworker", unit="vuxen")),
+             "orders": (f"/orders/{some}", env.auth("caseworker", unit="vuxen")),
+             "watch": ("/watches", env.auth("caseworker", unit="vuxen")),
+             "notify": ("/notifications", env.auth("caseworker", unit="vuxen"))}
+    assert set(reads) == set(SERVICES)
+
+    async def answers() -> dict[str, httpx.Response]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            return {name: await client.get(procs[name].url + path, headers=headers)
+                    for name, (path, headers) in reads.items()}
+
+    before = await answers()
+    assert all(a.status_code in (200, 404, 409) for a in before.values()), {n: (a.status_code, a.text) for n, a in before.items()}
+    stop_infra("postgres")
+    try:
+        during = await answers()
+    finally:
+        start_infra("postgres")
+    for name, answer in during.items():
+        assert answer.status_code == 503, (name, answer.status_code, answer.text, procs[name].log_tail())
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["code"] == "database_unavailable" and answer.headers["Retry-After"], (name, answer.text)
+    for proc in procs.values():
+        await proc.wait_ready(timeout=60)
+
+    async def recovered():
+        after = await answers()
+        return after if all(a.status_code == before[n].status_code for n, a in after.items()) else None
+    assert await eventually(recovered, timeout=60), {n: (a.status_code, a.text) for n, a in (await answers()).items()}
