@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from services.web import telemetry, texts
 from services.web.backends import Answer
 from services.web.forms import ApprovalForm
-from services.web.pages.common import SignedIn, form_of, render, see_other
+from services.web.pages.common import SignedIn, form_of, not_found, render, see_other
 
 router = APIRouter()
 
@@ -25,8 +25,7 @@ async def approval_page(request: Request, decision_id: UUID, session: SignedIn):
 @router.post("/decisions/{decision_id}/{action}")
 async def answer_decision(request: Request, decision_id: UUID, action: str, session: SignedIn):
     if action not in DONE:
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
     form = ApprovalForm.posted(action, await form_of(request))
     if form.etag and form.case_id:
         answer = await request.app.state.backends["registry"].post(

@@ -1,5 +1,6 @@
 """What every page shares: the templates, the session of the request, the CSRF check of a form,
-the session cookie, and a part of a page made from one service's answer."""
+the session cookie, a part of a page made from one service's answer, and the page for an address
+with no page."""
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,3 +162,9 @@ def not_shown(request: Request, title: str, answer) -> HTMLResponse:
     status = answer.status if answer.status in (403, 404, 410) else 502
     return render(request, "error.html", status_code=status, title=title, message=texts.problem(answer.code),
                   trace_id=telemetry.current_trace_id())
+
+
+def not_found(request: Request) -> HTMLResponse:
+    """The page for an address where there is no page (404), in Swedish with the trace id."""
+    return render(request, "error.html", status_code=404, title="Sidan finns inte",
+                  message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())

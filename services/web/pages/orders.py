@@ -19,6 +19,7 @@ from services.web.pages.common import (
     every_page,
     form_of,
     form_refused_status,
+    not_found,
     not_shown,
     render,
     see_other,
@@ -79,8 +80,7 @@ async def order_page(request: Request, order_id: UUID, session: SignedIn, done: 
 @router.post("/orders/{order_id}/{action}")
 async def change_order(request: Request, order_id: UUID, action: str, session: SignedIn):
     if action not in CASE_ORDER_ACTIONS:
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
     form = OrderActionForm.posted(action, await form_of(request))
     if form.etag:
         answer = await request.app.state.backends["orders"].post(

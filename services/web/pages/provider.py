@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from services.web import telemetry, texts
 from services.web.backends import Answer
 from services.web.forms import ORDER_ACTIONS, OrderAnswerForm
-from services.web.pages.common import SignedIn, form_of, render, section, see_other
+from services.web.pages.common import SignedIn, form_of, not_found, render, section, see_other
 
 router = APIRouter()
 
@@ -39,8 +39,7 @@ async def order_page(request: Request, order_id: UUID, session: SignedIn, done: 
 @router.post("/provider/orders/{order_id}/{action}")
 async def answer_order(request: Request, order_id: UUID, action: str, session: SignedIn):
     if action not in ORDER_ACTIONS:
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
     form = OrderAnswerForm.posted(action, await form_of(request))
     orders = request.app.state.backends["orders"]
     path = f"/provider/orders/{order_id}/{action}"
