@@ -41,6 +41,7 @@ from services.web.pages.common import (
     NotSignedIn,
     clear_session_cookie,
     current_session,
+    not_found,
     render,
     see_other,
 )
@@ -186,14 +187,13 @@ def install_error_pages(app: FastAPI) -> None:
     async def bad_address(request: Request, exc: RequestValidationError):
         # A page's address with a part that cannot be what it names (a case id that is no UUID,
         # a cursor too long): there is no such page.
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404:
-            title, message = "Sidan finns inte", "Det finns ingen sida på den här adressen."
-        elif exc.status_code == 405:
+            return not_found(request)
+        if exc.status_code == 405:
             title, message = "Det går inte att göra så", "Sidan tar inte emot den sortens anrop."
         else:
             title, message = "Något gick fel", "Sidan kunde inte visas."

@@ -8,9 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from services.web import telemetry, texts
-from services.web.backends import Answer
 from services.web.forms import ApprovalForm
-from services.web.pages.common import SignedIn, form_of, render, see_other
+from services.web.pages.common import SignedIn, form_of, not_found, post_if_match, render, see_other
 
 router = APIRouter()
 
@@ -25,15 +24,11 @@ async def approval_page(request: Request, decision_id: UUID, session: SignedIn):
 @router.post("/decisions/{decision_id}/{action}")
 async def answer_decision(request: Request, decision_id: UUID, action: str, session: SignedIn):
     if action not in DONE:
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
     form = ApprovalForm.posted(action, await form_of(request))
-    if form.etag and form.case_id:
-        answer = await request.app.state.backends["registry"].post(
-            f"/cases/{form.case_id}/decisions/{decision_id}/{action}", session.token, form.request(),
-            request.state.request_id, {"If-Match": form.etag})
-    else:  # a form without the ETag it was shown with cannot say which version it answers
-        answer = Answer(412, {"code": "etag_mismatch"})
+    # The case is part of the address: a form without it cannot say what it answers either.
+    answer = await post_if_match(request, "registry", f"/cases/{form.case_id}/decisions/{decision_id}/{action}",
+                                 form.request(), form.etag if form.case_id else "")
     if answer.status == 200:
         return see_other(f"/cases/{answer.body['case_id']}?done={DONE[action]}#beslut-{decision_id}")
     form.errors = form.problems(answer.code, answer.body)

@@ -1,5 +1,6 @@
 """What every page shares: the templates, the session of the request, the CSRF check of a form,
-the session cookie, and a part of a page made from one service's answer."""
+the session cookie, a part of a page made from one service's answer, a change sent with the ETag
+it was shown with, and the page for an address with no page."""
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from services.web import formats, telemetry, texts
-from services.web.backends import Backend, ServiceUnavailable
+from services.web.backends import Answer, Backend, ServiceUnavailable
 from services.web.sessions import COOKIE, Session, csrf_matches
 from shared.oidc import is_loopback
 
@@ -142,6 +143,17 @@ def clear_session_cookie(request: Request, response) -> None:
     response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=cookie_secure(request), path="/")
 
 
+async def post_if_match(request: Request, service: str, path: str, json: dict | None, etag: str) -> Answer:
+    """POST a form's change of a resource to a service with If-Match: `etag`, the ETag of the
+    resource as the form showed it, so that only the version the person saw is changed (the service
+    answers 412 etag_mismatch when it has changed since). A form without that ETag cannot say which
+    version it changes: answered the same 412 without asking the service."""
+    if not etag:
+        return Answer(412, {"code": "etag_mismatch"})
+    return await request.app.state.backends[service].post(path, request.state.session.token, json,
+                                                           request.state.request_id, {"If-Match": etag})
+
+
 def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -161,3 +173,9 @@ def not_shown(request: Request, title: str, answer) -> HTMLResponse:
     status = answer.status if answer.status in (403, 404, 410) else 502
     return render(request, "error.html", status_code=status, title=title, message=texts.problem(answer.code),
                   trace_id=telemetry.current_trace_id())
+
+
+def not_found(request: Request) -> HTMLResponse:
+    """The page for an address where there is no page (404), in Swedish with the trace id."""
+    return render(request, "error.html", status_code=404, title="Sidan finns inte",
+                  message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())

@@ -19,7 +19,9 @@ from services.web.pages.common import (
     every_page,
     form_of,
     form_refused_status,
+    not_found,
     not_shown,
+    post_if_match,
     render,
     see_other,
 )
@@ -79,15 +81,9 @@ async def order_page(request: Request, order_id: UUID, session: SignedIn, done: 
 @router.post("/orders/{order_id}/{action}")
 async def change_order(request: Request, order_id: UUID, action: str, session: SignedIn):
     if action not in CASE_ORDER_ACTIONS:
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
     form = OrderActionForm.posted(action, await form_of(request))
-    if form.etag:
-        answer = await request.app.state.backends["orders"].post(
-            f"/orders/{order_id}/{action}", session.token, form.request(), request.state.request_id,
-            {"If-Match": form.etag})
-    else:  # a form without the ETag it was shown with cannot say which version it changes
-        answer = Answer(412, {"code": "etag_mismatch"})
+    answer = await post_if_match(request, "orders", f"/orders/{order_id}/{action}", form.request(), form.etag)
     if answer.status in (200, 201):  # a redirect answers the new order, sent to the other provider
         return see_other(f"/orders/{answer.body['id']}?done={DONE[action]}")
     form.errors = form.problems(answer.code, answer.body)

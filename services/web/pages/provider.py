@@ -10,9 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 
 from services.web import telemetry, texts
-from services.web.backends import Answer
 from services.web.forms import ORDER_ACTIONS, OrderAnswerForm
-from services.web.pages.common import SignedIn, form_of, render, section, see_other
+from services.web.pages.common import SignedIn, form_of, not_found, post_if_match, render, section, see_other
 
 router = APIRouter()
 
@@ -39,19 +38,15 @@ async def order_page(request: Request, order_id: UUID, session: SignedIn, done: 
 @router.post("/provider/orders/{order_id}/{action}")
 async def answer_order(request: Request, order_id: UUID, action: str, session: SignedIn):
     if action not in ORDER_ACTIONS:
-        return render(request, "error.html", status_code=404, title="Sidan finns inte",
-                      message="Det finns ingen sida på den här adressen.", trace_id=telemetry.current_trace_id())
+        return not_found(request)
     form = OrderAnswerForm.posted(action, await form_of(request))
-    orders = request.app.state.backends["orders"]
     path = f"/provider/orders/{order_id}/{action}"
     if action == "deliveries":  # makes something: once per showing of the form
-        answer = await orders.post(path, session.token, form.request(), request.state.request_id,
-                                   {"Idempotency-Key": form.key})
-    elif form.etag:
-        answer = await orders.post(path, session.token, form.request(), request.state.request_id,
-                                   {"If-Match": form.etag})
-    else:  # an answer without the ETag it was shown with cannot say which version it answers
-        answer = Answer(412, {"code": "etag_mismatch"})
+        answer = await request.app.state.backends["orders"].post(path, session.token, form.request(),
+                                                                 request.state.request_id,
+                                                                 {"Idempotency-Key": form.key})
+    else:
+        answer = await post_if_match(request, "orders", path, form.request(), form.etag)
     if answer.status in (200, 201):
         return see_other(f"/provider/orders/{order_id}?done={DONE[action]}")
     form.errors = form.problems(answer.code, answer.body)

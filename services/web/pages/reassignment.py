@@ -10,9 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 
 from services.web import telemetry, texts
-from services.web.backends import Answer
 from services.web.forms import ReassignmentForm
-from services.web.pages.common import SignedIn, every_page, form_of, render, see_other
+from services.web.pages.common import SignedIn, every_page, form_of, post_if_match, render, see_other
 
 router = APIRouter()
 
@@ -25,12 +24,7 @@ async def reassignment_page(request: Request, case_id: UUID, session: SignedIn):
 @router.post("/cases/{case_id}/reassign")
 async def reassign(request: Request, case_id: UUID, session: SignedIn):
     form = ReassignmentForm.posted(await form_of(request))
-    if form.etag:
-        answer = await request.app.state.backends["registry"].post(
-            f"/cases/{case_id}/reassignment", session.token, form.request(), request.state.request_id,
-            {"If-Match": form.etag})
-    else:  # a form without the ETag it was shown with cannot say which version of the case it changes
-        answer = Answer(412, {"code": "etag_mismatch"})
+    answer = await post_if_match(request, "registry", f"/cases/{case_id}/reassignment", form.request(), form.etag)
     if answer.status == 200:
         return see_other(f"/cases/{case_id}?done=case_reassigned")
     form.errors = form.problems(answer.code, answer.body)

@@ -36,6 +36,12 @@ SHOWCASE = {
     "Startsida arbetsledare": ("arbetsledare-oversikt", "#enheten"),
     "Rapport till IVO": ("rapport-till-ivo", None),
     "Byt handläggare": ("byt-handlaggare", None),
+    "Startsida med bevakning på beställning": ("handlaggare-bevakning", None),
+    "Sök person ogiltigt nummer": ("sok-person-ogiltigt-nummer", None),
+    "Person registrerad": ("person-oppna-arende", None),
+    "Fatta beslut": ("fatta-beslut", None),
+    "Attest av beslut": ("attest-av-beslut", None),
+    "Ny beställning": ("ny-bestallning", None),
 }
 SHOWCASE_WIDTH, SHOWCASE_MAX_HEIGHT = 1280, 1600
 

@@ -1,17 +1,22 @@
 """The whole flow of `make demo` (demo/flow.py) played through the web's screens in Chromium, from
 intake to the reimbursement basis: a caseworker searches a number nobody has, registers the person,
 opens a case, starts the investigation, makes the decision, writes a note and corrects it, creates an
-order to provider A, sends it and redirects it to provider B; B's user opens, confirms, starts and
-reports delivered time; B's user and a supervisor read the reimbursement basis with that time.
-axe-core finds no WCAG 2.1 AA violation on any new screen (empty, with errors, after sending). The
-watch's reminder two business days later (the watch's clock moved) is left to the end-to-end tests
-of the services (tests/e2e/): moving it here would not show any screen of the web's own. At the end
-the services hold what the screens said."""
+order to provider A and sends it. A leaves it unconfirmed: the watch's clock (the only one that
+moves, POST /admin/clock, dev and test only) is moved to two business days after the sending, and
+the caseworker's start page lists the watch on the order (Mina bevakningar). The caseworker
+redirects the order to provider B, which resolves that watch; B's user opens, confirms, starts and
+reports delivered time, after which the start page lists no watch on the case's orders; B's user
+and a supervisor read the reimbursement basis with that time. axe-core finds no WCAG 2.1 AA
+violation on any new screen (empty, with errors, after sending, the start page with the watch). At
+the end the services hold what the screens said, and the watch on A's order was resolved by its
+recall."""
 import uuid
+from datetime import datetime, timedelta
 
 import httpx
 from playwright.async_api import async_playwright
 
+from demo.flow import REMINDER_AFTER
 from services.web import formats, months, texts
 from tests import clock
 from tests.integration.web.accessibility import check
@@ -25,6 +30,7 @@ NOTE = "Hembesök. Karin berättade att hon behöver hjälp med inköp och städ
 CORRECTED = "Hembesök med sonen. Karin berättade att hon behöver hjälp med inköp och städning."
 DETAILS = "Hjälp med inköp och städning, två gånger i veckan."
 DELIVERED_MINUTES = (90, 60)
+ORDER_UNCONFIRMED = texts.WATCH_KINDS["order_unconfirmed"]
 
 
 async def submit(page, button_id: str) -> None:
@@ -43,6 +49,36 @@ async def read(env, auth: dict, service: str, method: str, path: str, **kwargs) 
         answer = await client.request(method, path, headers=auth, **kwargs)
     assert answer.status_code == 200, answer.text
     return answer.json()
+
+
+async def move_watch_clock(env, to: datetime) -> None:
+    """The watch's clock moved forward to `to` (POST /admin/clock, dev and test only), as `make demo`
+    does. A test earlier in the run may have moved it further already (409 clock_backwards): then
+    what is due by `to` fires by itself."""
+    async with httpx.AsyncClient(base_url=backend(env, "watch").url, timeout=60) as client:
+        moved = await client.post("/admin/clock", json={"now": to.isoformat()},
+                                  headers=env.auth("service", sub="test-clock"))
+    assert moved.status_code == 200 or (moved.status_code == 409
+                                        and moved.json().get("code") == "clock_backwards"), moved.text
+
+
+def order_watches(page, case_id: str):
+    """The rows of the start page's "Mina bevakningar" that are an order of the case unconfirmed."""
+    table = page.get_by_role("table", name="Mina bevakningar, de mest brådskande först")
+    return table.locator("tbody tr").filter(has_text=ORDER_UNCONFIRMED).filter(
+        has=page.locator(f'a[href="/cases/{case_id}"]'))
+
+
+async def start_page_until(page, web, case_id: str, listed: int) -> None:
+    """The start page, shown again (as a person reloads it) until it lists `listed` watches on the
+    case's orders: the watch hears of the orders' events a moment after they happen."""
+    for _ in range(120):
+        await page.goto(f"{web.url}/")
+        if await order_watches(page, case_id).count() == listed:
+            return
+        await page.wait_for_timeout(500)
+    raise AssertionError(f"the start page never listed {listed} watch(es) on the case's orders:\n"
+                         f"{await page.locator('#bevakningar').locator('..').inner_text()}")
 
 
 async def test_the_whole_flow_through_the_screens(web_env, chromium):
@@ -157,6 +193,22 @@ async def test_the_whole_flow_through_the_screens(web_env, chromium):
             order_a = page.url.split("/orders/", 1)[1].split("?", 1)[0]
             await submit(page, "send-submit")
             await done(page, "order_sent")
+            order_page = page.url.split("?", 1)[0]
+
+            # A leaves the order unconfirmed: two business days after the sending (the watch's clock
+            # moved there), the watch on it is on the caseworker's start page.
+            sent_at = datetime.fromisoformat((await read(env, auth, "orders", "GET", f"/orders/{order_a}"))["sent_at"])
+            await move_watch_clock(env, REMINDER_AFTER.from_moment(sent_at) + timedelta(seconds=0.5))
+            await start_page_until(page, web, case_id, listed=1)
+            (watch,) = [w for w in (await read(env, auth, "watch", "GET", "/watches", params={"limit": 200}))["items"]
+                        if w["subject_id"] == order_a]
+            assert (watch["kind"], watch["case_id"]) == ("order_unconfirmed", case_id), watch
+            row = await order_watches(page, case_id).inner_text()
+            assert ORDER_UNCONFIRMED in row and formats.swedish_date(watch["due_on"]) in row, row
+            await check(page, "Startsida med bevakning på beställning")
+
+            # The caseworker redirects it to B, which resolves the watch on A's order.
+            await page.goto(order_page)
             await page.locator("#redirect-provider").select_option(provider_b["id"])
             await page.locator("#redirect-reason").fill("Utförare A har inte svarat.")
             await submit(page, "redirect-submit")
@@ -173,6 +225,10 @@ async def test_the_whole_flow_through_the_screens(web_env, chromium):
                 await provider_page.locator(f'a[href="/provider/orders/{order_b}"]').click()
             await submit(provider_page, "confirm-submit")
             await done(provider_page, "order_confirmed")
+            # No watch on the case's orders is left on the caseworker's list: A's was resolved by the
+            # redirect, and B's, which the moved clock may have raised at once (B's order looks two
+            # business days old to the watch a moment after it was sent), by the confirmation.
+            await start_page_until(page, web, case_id, listed=0)
             await submit(provider_page, "start-submit")  # today, as offered
             await done(provider_page, "order_started")
             for minutes in DELIVERED_MINUTES:
@@ -231,3 +287,5 @@ async def test_the_whole_flow_through_the_screens(web_env, chromium):
     assert (line["order_id"], line["measure"], line["quantity"], line["reports"]) == (
         order_b, "minutes", sum(DELIVERED_MINUTES), len(DELIVERED_MINUTES))
     assert supervisor_total == formats.swedish_kronor(basis["total_ore"]) and basis["total_ore"] > 0
+    resolved = await read(env, auth, "watch", "GET", f"/watches/{watch['id']}")
+    assert (resolved["status"], resolved["resolution"]) == ("resolved", "order.recalled"), resolved
