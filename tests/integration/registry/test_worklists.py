@@ -362,3 +362,15 @@ async def test_the_unit_overview_counts_notes_left_unsigned_for_more_than_a_week
             counts = {r["caseworker"]: r["unsigned_notes_overdue"] for r in rows if r["unsigned_notes_overdue"]}
             return counts if counts == {"anna": 1} else None
         assert await eventually(signed_now) == {"anna": 1}
+
+    # The case removed (registered on the wrong person): its notes leave the overview; restored,
+    # they are back.
+    async def overdue() -> dict:
+        rows = (await client.get("/worklists/unit-overview", params={"unit": u}, headers=chef)).json()["items"]
+        return {r["caseworker"]: r["unsigned_notes_overdue"] for r in rows if r["unsigned_notes_overdue"]}
+    support = env.auth("support", sub="sara")
+    assert (await client.post(f"/cases/{case}/removal", json={"reason": "fel person"}, headers=support)).status_code == 200
+    assert await overdue() == {}
+    assert (await client.post(f"/cases/{case}/restoration", json={"reason": "rätt person"},
+                              headers=support)).status_code == 200
+    assert await overdue() == {"anna": 1}
