@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.models import CaseOut, InquiryOut, page, tagged_case, tagged_inquiry
-from services.registry.api.types import Name, Reason
+from services.registry.api.types import FilledName, FilledReason
 from services.registry.usecases import responsibility
 from shared.access import Grant
 from shared.access.routes import allow
@@ -21,8 +21,8 @@ class ReassignmentIn(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"caseworker": "bertil", "reason": "Anna går på föräldraledighet; Bertil tar över ärendet"}]})
 
-    caseworker: Name = Field(description="the new responsible caseworker, as the token subject (sub)")
-    reason: Reason = Field(description="why; kept in the registry, not sent in the event")
+    caseworker: FilledName = Field(description="the new responsible caseworker, as the token subject (sub)")
+    reason: FilledReason = Field(description="why; kept in the registry, not sent in the event")
 
 
 class ReassignmentOut(BaseModel):

@@ -22,18 +22,21 @@ def _plausible(value: date) -> date:
 
 
 def _not_blank(value: str) -> str:
-    # A name or a reason of spaces alone says nothing: refused as an empty one is.
+    # A name or a reason of spaces alone says nothing.
     if value and not value.strip():
         raise ValueError("must not be blank")
     return value
 
 
 def text(max_length: int, min_length: int = 1):
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul),
-                     AfterValidator(_not_blank)]
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_no_nul)]
 
 
 Name = text(200)
+# Where no rule of the domain judges the text (a decision's reasons are judged by its rules, with
+# their own codes), spaces alone are refused here as an empty text is.
+FilledName = Annotated[Name, AfterValidator(_not_blank)]
 Unit = text(100)
 Reason = text(2000)
+FilledReason = Annotated[Reason, AfterValidator(_not_blank)]
 Day = Annotated[date, AfterValidator(_plausible)]
