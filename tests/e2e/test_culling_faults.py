@@ -115,22 +115,32 @@ async def test_a_service_killed_in_the_middle_of_a_culling_culls_and_confirms_ex
             closed = await registry.post(f"/cases/{s.case_id}/close", json={"reason": "Insatsen avslutad"},
                                          headers=flow.caseworker_auth())
             assert closed.status_code == 200, closed.text
-            conn = await env.db()
-            try:
-                held = {
-                    "notes": await conn.fetchval("SELECT count(*) FROM journal.notes WHERE case_id = $1",
-                                                 uuid.UUID(s.case_id)),
-                    "orders": await conn.fetchval("SELECT count(*) FROM orders.orders WHERE case_id = $1",
-                                                  uuid.UUID(s.case_id)),
-                    "watches": await conn.fetchval("SELECT count(*) FROM watch.watches WHERE case_id = $1",
-                                                   uuid.UUID(s.case_id)),
-                    "deliveries": await conn.fetchval("SELECT count(*) FROM notify.deliveries WHERE order_id = $1",
-                                                      uuid.UUID(s.order_a["id"])),
-                }
-                person_ref = await conn.fetchval("SELECT person_ref FROM journal.cases WHERE case_id = $1",
-                                                 uuid.UUID(s.case_id))
-            finally:
-                await conn.close()
+            # What the person left in every service; notify's deliveries for the order (the order
+            # mailed, the reminder and its notice) arrive after the watch is listed, so they are
+            # waited for.
+            async def holdings() -> tuple[dict, str | None]:
+                conn = await env.db()
+                try:
+                    held = {
+                        "notes": await conn.fetchval("SELECT count(*) FROM journal.notes WHERE case_id = $1",
+                                                     uuid.UUID(s.case_id)),
+                        "orders": await conn.fetchval("SELECT count(*) FROM orders.orders WHERE case_id = $1",
+                                                      uuid.UUID(s.case_id)),
+                        "watches": await conn.fetchval("SELECT count(*) FROM watch.watches WHERE case_id = $1",
+                                                       uuid.UUID(s.case_id)),
+                        "deliveries": await conn.fetchval("SELECT count(*) FROM notify.deliveries WHERE order_id = $1",
+                                                          uuid.UUID(s.order_a["id"])),
+                    }
+                    person_ref = await conn.fetchval("SELECT person_ref FROM journal.cases WHERE case_id = $1",
+                                                     uuid.UUID(s.case_id))
+                finally:
+                    await conn.close()
+                return held, person_ref
+
+            async def all_delivered():
+                held, person_ref = await holdings()
+                return (held, person_ref) if held["deliveries"] >= 3 else None
+            held, person_ref = await eventually(all_delivered, timeout=60) or await holdings()
             assert held["notes"] == held["orders"] == held["watches"] == 1 and held["deliveries"] >= 3, held
             assert person_ref
 
