@@ -36,7 +36,7 @@ from services.registry.main import SERVICE
 from shared.clock import Clock
 from shared.db import create_pool, migrate
 from tests.integration.issuer.helpers import pick_person
-from tests.pins import register_person
+from tests.pins import make_pin, register_person
 from tests.stack import create_env, drop_env, eventually
 
 UNIT, CASEWORKER, SUPERVISOR = "enhet-07", "hl-07-3", "chef-enhet-07"
@@ -133,11 +133,10 @@ async def make_the_case(env, urls: dict[str, str]) -> dict:
     today = Clock().today()
     async with httpx.AsyncClient(timeout=90) as client, \
             httpx.AsyncClient(base_url=urls["registry"], timeout=90) as reg:
-        person = await register_person(reg, auth, first_name="Tilda", last_name="Testsson")
-        pins = [created(await reg.get(f"/persons/{person}", headers=auth))["pin"]]
-        for n in range(SEARCHED - 1):   # numbers to search for, of people the registry knows
-            other = await register_person(reg, auth, first_name="Sökt", last_name=f"Person{n}")
-            pins.append(created(await reg.get(f"/persons/{other}", headers=auth))["pin"])
+        pins = [make_pin() for _ in range(SEARCHED)]   # numbers to search for, of people the registry knows
+        person = await register_person(reg, auth, pin=pins[0], first_name="Tilda", last_name="Testsson")
+        for n, pin in enumerate(pins[1:]):
+            await register_person(reg, auth, pin=pin, first_name="Sökt", last_name=f"Person{n}")
         case = created(await reg.post("/cases", headers=auth, json={"unit": UNIT, "kind": "SoL", "person_id": person}))
         application = created(await reg.post("/inquiries", headers=auth, json={
             "kind": "application", "person_id": person, "unit": UNIT, "summary": "Ansökan om hemtjänst.",
