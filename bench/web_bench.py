@@ -83,10 +83,7 @@ def pages(made: dict) -> list[Page]:
              method="POST", form={"pin": made["pin"]}),
         Page("person page", "caseworker", f"/persons/{person}", [Call("registry", f"/persons/{person}")]),
         Page("case page", "caseworker", f"/cases/{case}", [
-            Call("registry", f"/cases/{case}"), Call("registry", f"/persons/{person}"),
-            Call("registry", f"/cases/{case}/inquiries?{all_of}"),
-            Call("registry", f"/cases/{case}/investigations?{all_of}"),
-            Call("registry", f"/cases/{case}/decisions?{all_of}"),
+            Call("registry", f"/cases/{case}/record?{all_of}"),
             Call("journal", f"/cases/{case}/notes?{all_of}"),
             Call("orders", f"/orders?case_id={case}&{all_of}")]),
         Page("inquiry page", "caseworker", f"/inquiries/{made['inquiry']}", [

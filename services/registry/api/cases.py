@@ -8,6 +8,7 @@ from services.registry.api.models import (
     INVESTIGATION_ETAG,
     CaseIn,
     CaseOut,
+    CaseRecordOut,
     ExtensionIn,
     ExtensionOut,
     InquiryOut,
@@ -19,11 +20,11 @@ from services.registry.api.models import (
     tagged_case,
     tagged_investigation,
 )
-from services.registry.usecases import cases, inquiries, investigations
+from services.registry.usecases import case_record, cases, inquiries, investigations
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IdempotencyKey, IfMatch, PageDep, UnitOfWorkDep
-from shared.pagination import Page
+from shared.api import IdempotencyKey, IfMatch, Limit, PageDep, UnitOfWorkDep
+from shared.pagination import DEFAULT_LIMIT, Page
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 investigation_router = APIRouter(prefix="/investigations", tags=["cases"])
@@ -56,6 +57,18 @@ async def get_case(case_id: UUID, response: Response, uow: UnitOfWorkDep,
     another unit's case), 410 `case_removed` for a case support has removed. Its ETag, sent back
     in If-Match, makes a close, removal, restoration or hand-over apply only to the case as read."""
     return tagged_case(await cases.read_case(uow, user, case_id), response)
+
+
+@router.get("/{case_id}/record", response_model=CaseRecordOut,
+            summary="The case with its person, inquiries, investigations and decisions, in one read")
+async def get_case_record(case_id: UUID, uow: UnitOfWorkDep, limit: Limit = DEFAULT_LIMIT,
+                          user: Grant = allow("registry:case.read")) -> CaseRecordOut:
+    """What `GET /cases/{case_id}`, its person, `/inquiries`, `/investigations` and `/decisions`
+    answer, in one request: the first `limit` of each list, whose `next_cursor` the list's own
+    route goes on from. The person is there only for a role that may read persons (null for an
+    object specialist). Who may read it as for the case; the case and the person are each in the
+    access log. 404 `case_not_found` (also for another unit's case), 410 `case_removed`."""
+    return CaseRecordOut.of(await case_record.read_case_record(uow, user, case_id, limit=limit))
 
 
 @router.post("/{case_id}/close", response_model=CaseOut, summary="Close a case (avsluta ärende)",

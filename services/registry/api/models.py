@@ -21,6 +21,7 @@ from services.registry.domain.decisions import (
 from services.registry.domain.inquiries import AssessmentOutcome, InquiryKind
 from services.registry.domain.process import Communication, CommunicationMethod, Outcome
 from services.registry.domain.staff import Level
+from services.registry.usecases.case_record import CaseRecord
 from services.registry.usecases.decisions import DecisionContent, Execution
 from services.registry.usecases.inquiries import InquiryInvestigation, InquiryView
 from services.registry.usecases.occurrences import Occurrences
@@ -740,6 +741,26 @@ class MyDecision(BaseModel):
     def of(cls, row) -> "MyDecision":
         item = interventions.find(row["intervention"])
         return cls(intervention_name=item and item.name, **_fields(cls, row, but=("intervention_name",)))
+
+
+
+class CaseRecordOut(BaseModel):
+    """The case with what is recorded in it, each list's first page: the lists' own routes
+    (`GET /cases/{case_id}/inquiries`, `/investigations`, `/decisions`) go on from `next_cursor`."""
+    case: CaseOut
+    person: PersonOut | None = Field(description="null when the case names no person or your role may not"
+                                                 " read persons (an object specialist)")
+    inquiries: Page[InquiryOut]
+    investigations: Page[InvestigationOut]
+    decisions: Page[DecisionOut]
+
+    @classmethod
+    def of(cls, record: CaseRecord) -> "CaseRecordOut":
+        return cls(case=CaseOut.of(record.case),
+                   person=PersonOut.of(record.person) if record.person is not None else None,
+                   inquiries=page(InquiryOut, record.inquiries),
+                   investigations=page(InvestigationOut, record.investigations),
+                   decisions=page(DecisionOut, record.decisions))
 
 
 # Import

@@ -49,7 +49,7 @@ async def _as_seen_by(uow: UnitOfWork, user: Principal, row: Record) -> PersonVi
     return PersonView(row, True)
 
 
-async def _read(uow: UnitOfWork, user: Principal, row: Record) -> PersonView:
+async def read_seen(uow: UnitOfWork, user: Principal, row: Record) -> PersonView:
     """A person as the user may see them, the read logged in the same work."""
     uow.log_read(user, resource=f"person/{row['id']}", person_id=row["id"])
     return await _as_seen_by(uow, user, row)
@@ -80,7 +80,7 @@ async def read_person(uow: UnitOfWork, user: Principal, person_id: UUID) -> Pers
         row = await store.get(uow.conn, person_id)
         if row is None:
             raise errors.not_found("person_not_found", "No such person", str(person_id))
-        return await _read(uow, user, row)
+        return await read_seen(uow, user, row)
 
 
 async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:
@@ -88,7 +88,7 @@ async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:
     number = valid_pin(pin, uow.today())
     async with uow.reading():
         row = await store.by_pin(uow.conn, number.normalized)
-        person = await _read(uow, user, row) if row is not None else None
+        person = await read_seen(uow, user, row) if row is not None else None
         if row is None:  # no one to log against; the searcher's own log still shows the search
             uow.log_read(user, resource="persons/search", action="search_found_no_one")
     return Lookup(number.normalized, person)

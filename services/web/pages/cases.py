@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from services.web import telemetry, texts, timeline
 from services.web.forms import NoteForm
 from services.web.pages.common import (
+    LIST_PAGE_SIZE,
     Section,
     SignedIn,
     every_page,
@@ -48,18 +49,22 @@ async def show_case(request: Request, case_id: UUID, session: Session, *, note_f
                     done: str | None = None, problem: str | None = None, status_code: int = 200):
     """The case page; with the note form as posted (its errors, the text as typed) or a new one,
     what was just done (a confirmation after a redirect) or why what was posted was refused."""
-    answer = await request.app.state.backends["registry"].get(f"/cases/{case_id}", session.token,
-                                                              request.state.request_id)
+    answer = await request.app.state.backends["registry"].get(
+        f"/cases/{case_id}/record", session.token, request.state.request_id, params={"limit": LIST_PAGE_SIZE})
     if answer.status != 200:  # with what was refused, when something was posted
         status = answer.status if answer.status in (403, 404, 410) else 502
         return render(request, "error.html", status_code=status, title="Ärendet kan inte visas",
                       message=problem or texts.problem(answer.code), trace_id=telemetry.current_trace_id())
-    case = answer.body
-    person, inquiries, investigations, decisions, notes, orders = await asyncio.gather(
-        section(request, "registry", f"/persons/{case['person_id']}") if case["person_id"] else _none(),
-        every_page(request, "registry", f"/cases/{case_id}/inquiries"),
-        every_page(request, "registry", f"/cases/{case_id}/investigations"),
-        every_page(request, "registry", f"/cases/{case_id}/decisions"),
+    # The case with its person, inquiries, investigations and decisions in one read; a list longer
+    # than its first page goes on through its own route.
+    record = answer.body
+    case = record["case"]
+    person = Section(body=record["person"]) if record["person"] is not None else \
+        Section(problem=texts.problem("forbidden"), status=403) if case["person_id"] else Section()
+    inquiries, investigations, decisions, notes, orders = await asyncio.gather(
+        every_page(request, "registry", f"/cases/{case_id}/inquiries", first=record["inquiries"]),
+        every_page(request, "registry", f"/cases/{case_id}/investigations", first=record["investigations"]),
+        every_page(request, "registry", f"/cases/{case_id}/decisions", first=record["decisions"]),
         every_page(request, "journal", f"/cases/{case_id}/notes"),
         every_page(request, "orders", "/orders", {"case_id": str(case_id)}))
     parts = {"investigations": investigations, "decisions": decisions, "notes": notes, "orders": orders,
@@ -75,6 +80,3 @@ async def show_case(request: Request, case_id: UUID, session: Session, *, note_f
                   missing=missing, more=more, note_form=note_form, done=done, problem=problem,
                   investigating=investigating, trace_id=telemetry.current_trace_id() if problem else None)
 
-
-async def _none() -> Section:
-    return Section()

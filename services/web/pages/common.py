@@ -82,18 +82,20 @@ LIST_PAGE_SIZE = 200
 MAX_PAGES = 5  # a list of more than 1,000 shows the first 1,000 and says so
 
 
-async def every_page(request: Request, service: str, path: str, params: dict | None = None) -> Section:
-    """All of a list, page by page (at most MAX_PAGES); `more` when some were left out."""
-    items: list = []
-    cursor = None
-    for _ in range(MAX_PAGES):
+async def every_page(request: Request, service: str, path: str, params: dict | None = None,
+                     first: dict | None = None) -> Section:
+    """All of a list, page by page (at most MAX_PAGES); `more` when some were left out. With
+    `first`, the list's first page as read already (in a record of several lists), gone on from."""
+    items: list = list(first["items"]) if first else []
+    cursor = first["next_cursor"] if first else None
+    pages = 1 if first else 0
+    while pages < MAX_PAGES and (pages == 0 or cursor is not None):
         part = await section(request, service, path, {**(params or {}), "limit": LIST_PAGE_SIZE, "cursor": cursor})
         if part.body is None:
             return part
         items += part.body["items"]
         cursor = part.body["next_cursor"]
-        if cursor is None:
-            break
+        pages += 1
     return Section(body={"items": items, "more": cursor is not None})
 
 
