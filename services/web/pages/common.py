@@ -19,6 +19,7 @@ from shared.oidc import is_loopback
 log = logging.getLogger(__name__)
 
 templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+templates.env.auto_reload = False  # the templates are part of the release: no stat() of each on every page
 
 
 def query_with(current: dict[str, str | None], name: str, value: str | None, path: str = "/") -> str:
@@ -105,8 +106,9 @@ def current_session(request: Request) -> Session | None:
     return request.state.session
 
 
-def signed_in(request: Request) -> Session:
-    """The request's session with a signed-in person (a route dependency)."""
+async def signed_in(request: Request) -> Session:
+    """The request's session with a signed-in person (a route dependency; a coroutine, as FastAPI
+    runs a plain function dependency in a worker thread)."""
     session = current_session(request)
     if session is None or session.user is None:
         raise NotSignedIn()
