@@ -371,6 +371,12 @@ WATCH_KINDS = {
     "culling_due": "Personakter att gallra",
 }
 
+# What a watch is about, where the web has a page of its own for it: the start page links there.
+WATCH_SUBJECT_PAGES = {
+    "order": {"name": "Beställningen", "path": "/orders/"},
+    "inquiry": {"name": "Aktualiseringen", "path": "/inquiries/"},
+}
+
 INQUIRY_KINDS = {
     "application": "Ansökan",
     "report_of_concern": "Orosanmälan",

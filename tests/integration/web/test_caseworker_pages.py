@@ -14,7 +14,7 @@ from services.web import texts
 from services.web.pages.home import PAGE_SIZE
 from shared.clock import SWEDEN
 from tests.integration.web.conftest import CORRECTED_TEXT, FIRST_TEXT, INQUIRY_SUMMARY, REASONS, sign_in
-from tests.stack import free_port
+from tests.stack import eventually, free_port
 
 
 def swedish(day) -> str:
@@ -58,6 +58,20 @@ async def test_the_start_page_shows_my_watches_the_intake_queue_and_my_cases(as_
     mine = part(html, "arenden")
     link = f'<a href="/cases/{day["case"]["id"]}">SoL-ärende öppnat {swedish(day["today"])}</a>'
     assert link in mine
+
+
+async def test_a_watch_on_an_order_links_to_the_order(as_anna, caseworkers_day):
+    """The order sent in the case is unconfirmed eight days later: its watch names the order."""
+    order_link = f'<a href="/orders/{caseworkers_day["order"]["id"]}">Beställningen'
+
+    async def listed():
+        watches = part((await as_anna.get("/")).text, "bevakningar")
+        return watches if order_link in watches else None
+    watches = await eventually(listed, timeout=60)
+    assert watches, "the start page never linked the unconfirmed order's watch to the order"
+    assert "Beställningen är inte bekräftad av utföraren" in watches
+    # A watch on a note has no page of its own: its row says so with a dash.
+    assert "<td>–</td>" in watches
 
 
 async def test_the_case_page_is_one_timeline_of_the_case(as_anna, caseworkers_day):
