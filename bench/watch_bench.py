@@ -14,10 +14,14 @@ real watch process's database, loaded with COPY; 100,000 reminders come due toge
 - Delay: 200 timers armed to come due a few seconds ahead, one every 25 ms; from each due
   time to its watch.raised consumed here, against one aiokafka produce->consume round trip.
 
-    python -m bench.watch_bench [--timers 1000000] [--due 100000]
+    python -m bench.watch_bench [--timers 1000000] [--due 100000] [--profile FILE]
+
+With --profile, py-spy samples the watch process while the timers fire (bench/profile.py) and
+the samples are printed by part.
 """
 import argparse
 import asyncio
+import contextlib
 import json
 import random
 import tempfile
@@ -33,6 +37,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from bench.harness import percentiles
+from bench.profile import breakdown, sampled
 from services.watch.domain.watches import Timer
 from services.watch.store import timers
 from shared.db import create_pool
@@ -242,7 +247,7 @@ async def raw_round_trip(env, n: int = DELAY_SAMPLES) -> list[float]:
         await producer.stop()
 
 
-async def main(n_timers: int, n_due: int) -> None:
+async def main(n_timers: int, n_due: int, profile: str | None = None) -> None:
     env = await create_env(Path(tempfile.mkdtemp()))
     try:
         watch = env.start("watch")
@@ -268,7 +273,8 @@ async def main(n_timers: int, n_due: int) -> None:
 
         raw_before = await raw_production(env, n_due)
         print(f"raw aiokafka production: {raw_before:,.0f} events/s ({n_due:,} events)", flush=True)
-        fire_rate, rate = await firing(env, watch.url, n_due, due_at, due_at + timedelta(minutes=1))
+        with sampled(watch.popen.pid, profile) if profile else contextlib.nullcontext():
+            fire_rate, rate = await firing(env, watch.url, n_due, due_at, due_at + timedelta(minutes=1))
         print(f"watch: {fire_rate:,.0f} timers/s fired (watches and outbox rows committed);"
               f" {rate:,.0f} watch.raised/s on Kafka, end to end", flush=True)
         raw_after = await raw_production(env, n_due)
@@ -283,6 +289,9 @@ async def main(n_timers: int, n_due: int) -> None:
         print(f"  arming p50 / one indexed insert p50  {arm50 / base50:6.2f}x   target <= 1 indexed insert"
               f" ({indexes} index)   {'MET' if indexes == 1 and arm50 / base50 <= 1.25 else 'NOT MET'}")
         print(f"  delay p50 / raw round trip p50       {d50 / r50:6.2f}x   (p99 {d99 / r99:.2f}x)")
+        if profile:
+            print(f"the watch process's CPU samples while firing (py-spy, {profile}):")
+            print(breakdown(profile))
     finally:
         await drop_env(env)
 
@@ -291,5 +300,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timers", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=100_000)
+    parser.add_argument("--profile", metavar="FILE", help="sample the watch process with py-spy while firing")
     args = parser.parse_args()
-    asyncio.run(main(args.timers, args.due))
+    asyncio.run(main(args.timers, args.due, args.profile))
