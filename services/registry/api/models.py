@@ -747,6 +747,11 @@ class MyDecision(BaseModel):
 class CaseRecordOut(BaseModel):
     """The case with what is recorded in it, each list's first page: the lists' own routes
     (`GET /cases/{case_id}/inquiries`, `/investigations`, `/decisions`) go on from `next_cursor`."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "case": CASE, "person": PERSON, "inquiries": {"items": [INQUIRY], "next_cursor": None},
+        "investigations": {"items": [INVESTIGATION], "next_cursor": None},
+        "decisions": {"items": [DECISION], "next_cursor": None}}]})
+
     case: CaseOut
     person: PersonOut | None = Field(description="null when the case names no person or your role may not"
                                                  " read persons (an object specialist)")

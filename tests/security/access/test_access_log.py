@@ -37,6 +37,7 @@ LOGGED: dict[tuple[str, str], Read] = {
         Read("supervisor", lambda f: (f"/cases/{f.case_id}/investigations", {})),
     ("registry", "/cases/{case_id}/inquiries"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/inquiries", {})),
     ("registry", "/cases/{case_id}/decisions"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions", {})),
+    ("registry", "/cases/{case_id}/record"): Read("caseworker", lambda f: (f"/cases/{f.case_id}/record", {})),
     ("registry", "/decisions/{decision_id}"): Read("caseworker", lambda f: (f"/decisions/{f.decision_id}", {})),
     ("registry", "/cases/{case_id}/decisions/{decision_id}/letter"):
         Read("caseworker", lambda f: (f"/cases/{f.case_id}/decisions/{f.decision_id}/letter", {})),
