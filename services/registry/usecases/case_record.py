@@ -7,15 +7,14 @@ from uuid import UUID
 
 from asyncpg import Record
 
-from services.registry.store import cases as case_store
-from services.registry.store import inquiries as inquiry_store
 from services.registry.store import persons as person_store
 from services.registry.usecases.cases import visible_case
-from services.registry.usecases.decisions import with_names_all
-from services.registry.usecases.inquiries import InquiryView
+from services.registry.usecases.decisions import decisions_page
+from services.registry.usecases.inquiries import case_inquiries_page
+from services.registry.usecases.investigations import investigations_page
 from services.registry.usecases.persons import PersonView, read_seen
-from shared.access.policy import Grant, grant_for, policy
-from shared.pagination import Listed, page_of
+from shared.access.policy import Grant, grant_for
+from shared.pagination import Listed
 from shared.unit_of_work import UnitOfWork
 
 PERSON_READ = "registry:person.read"
@@ -32,8 +31,8 @@ class CaseRecord:
 
 async def read_case_record(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: int) -> CaseRecord:
     """Who may read it as for the case; the person is in it only for those who may read persons
-    (an object specialist reads the case without them)."""
-    policy().ensure_action(PERSON_READ)
+    (an object specialist reads the case without them). Each list's first page is the page its
+    own route answers, cursor and all."""
     today = uow.today()
     async with uow.reading():
         case = await visible_case(uow, user, case_id)
@@ -43,15 +42,8 @@ async def read_case_record(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit
         if reader is not None:
             row = await person_store.get(uow.conn, case["person_id"])
             person = await read_seen(uow, reader, row) if row is not None else None
-        inquiries = await inquiry_store.of_case(uow.conn, case_id, after=None, limit=limit + 1)
-        investigations = await case_store.investigations(uow.conn, case_id, after=None, limit=limit + 1)
-        decisions = await case_store.decisions(uow.conn, case_id, after=None, limit=limit + 1)
-        listed_decisions = page_of(decisions, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
-        named = await with_names_all(uow, listed_decisions.items)
-    listed_inquiries = page_of(inquiries, limit, lambda r: (r["received_on"], r["id"]))
-    return CaseRecord(
-        case=case, person=person,
-        inquiries=Listed([InquiryView.on(r, today) for r in listed_inquiries.items], listed_inquiries.next_cursor),
-        investigations=page_of(investigations, limit, lambda r: (r["started_on"], r["created_at"], r["id"])),
-        decisions=Listed(named, listed_decisions.next_cursor))
-
+        return CaseRecord(
+            case=case, person=person,
+            inquiries=await case_inquiries_page(uow, case_id, after=None, limit=limit, today=today),
+            investigations=await investigations_page(uow, case_id, after=None, limit=limit),
+            decisions=await decisions_page(uow, case_id, after=None, limit=limit))

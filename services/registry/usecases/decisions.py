@@ -137,9 +137,15 @@ async def list_decisions(uow: UnitOfWork, user: Grant, case_id: UUID, *, limit: 
     async with uow:
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/decisions", person_id=case["person_id"])
-        rows = await store.decisions(uow.conn, case_id, after=start, limit=limit + 1)
-        listed = page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
-        return Listed(await with_names_all(uow, listed.items), listed.next_cursor)
+        return await decisions_page(uow, case_id, after=start, limit=limit)
+
+
+async def decisions_page(uow: UnitOfWork, case_id: UUID, *, after: tuple | None, limit: int) -> Listed:
+    """A page of the case's decisions after the cursor's key, with their makers' names (the case
+    already seen)."""
+    rows = await store.decisions(uow.conn, case_id, after=after, limit=limit + 1)
+    listed = page_of(rows, limit, lambda r: (r["decided_on"], r["created_at"], r["id"]))
+    return Listed(await with_names_all(uow, listed.items), listed.next_cursor)
 
 
 @dataclass(frozen=True)

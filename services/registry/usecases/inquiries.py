@@ -104,7 +104,13 @@ async def list_case_inquiries(uow: UnitOfWork, user: Grant, case_id: UUID, *, li
     async with uow:
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/inquiries", person_id=case["person_id"])
-        rows = await store.of_case(uow.conn, case_id, after=start, limit=limit + 1)
+        return await case_inquiries_page(uow, case_id, after=start, limit=limit, today=today)
+
+
+async def case_inquiries_page(uow: UnitOfWork, case_id: UUID, *, after: tuple | None, limit: int,
+                              today: date) -> Listed:
+    """A page of the case's inquiries after the cursor's key, as of today (the case already seen)."""
+    rows = await store.of_case(uow.conn, case_id, after=after, limit=limit + 1)
     listed = page_of(rows, limit, lambda r: (r["received_on"], r["id"]))
     return Listed([InquiryView.on(r, today) for r in listed.items], listed.next_cursor)
 

@@ -134,5 +134,10 @@ async def list_investigations(uow: UnitOfWork, user: Grant, case_id: UUID, *, li
     async with uow:
         case = await visible_case(uow, user, case_id)
         uow.log_read(user, resource=f"case/{case_id}/investigations", person_id=case["person_id"])
-        rows = await store.investigations(uow.conn, case_id, after=start, limit=limit + 1)
+        return await investigations_page(uow, case_id, after=start, limit=limit)
+
+
+async def investigations_page(uow: UnitOfWork, case_id: UUID, *, after: tuple | None, limit: int) -> Listed:
+    """A page of the case's investigations after the cursor's key (the case already seen)."""
+    rows = await store.investigations(uow.conn, case_id, after=after, limit=limit + 1)
     return page_of(rows, limit, lambda r: (r["started_on"], r["created_at"], r["id"]))
