@@ -1,4 +1,5 @@
-"""The registry as `services.registry.main` runs it, less the OpenTelemetry instrumentation.
+"""The registry as `services.registry.main` runs it, less OpenTelemetry (no tracer or meter
+provider, so FastAPI's own telemetry stays off and nothing else is instrumented).
 
 Only for the registry benchmark's informational line: it shows how much of the registry's
 cost over the bare query is tracing and metrics, and how much is its own work (auth, the
@@ -16,5 +17,4 @@ def _logging_only(name, settings) -> None:
 
 if __name__ == "__main__":
     service.setup_telemetry = _logging_only
-    service.instrument_app = lambda app: None
     service.run(SERVICE)

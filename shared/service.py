@@ -28,7 +28,7 @@ from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
 from shared.outbox import Outbox, OutboxRelay
 from shared.rate_limit import RateLimitMiddleware
 from shared.settings import Settings, get_settings
-from shared.telemetry import instrument_app, setup_telemetry
+from shared.telemetry import http_telemetry, setup_telemetry
 from shared.unit_of_work import REASON_HEADER, FileReads, UnitOfWork, Work
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     # /docs is served by shared/openapi.py from local Swagger UI files, not FastAPI's CDN page.
     app = FastAPI(title=service.title, version="0.1.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json",
-                  generate_unique_id_function=openapi.operation_id)
+                  generate_unique_id_function=openapi.operation_id, telemetry=http_telemetry())
     app.state.settings = settings
     app.state.clock = clock
     app.state.service = service
@@ -116,7 +116,6 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     openapi.install_middleware(app, settings.cors_origin_list())
     # Every documented route names its action in the policy or is public; otherwise no start.
     operation_actions(app.openapi())
-    instrument_app(app)
     return app
 
 

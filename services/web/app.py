@@ -116,7 +116,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                 name: Backend(name, getattr(settings, f"{name}_url"), client) for name in texts.SERVICES}
             yield
 
-    app = FastAPI(title="Omsorg web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Omsorg web", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None,
+                  telemetry=telemetry.HTTP_TELEMETRY)
     app.state.settings = settings
     headers = security_headers(settings)
     app.state.clock = (AdjustableClock(timedelta(seconds=settings.clock_offset_seconds))
@@ -152,7 +153,6 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     app.add_middleware(RequestIdAndHeaders, headers=headers)
     install_error_pages(app)
-    telemetry.instrument(app)
     return app
 
 

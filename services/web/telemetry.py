@@ -1,11 +1,10 @@
 """Logs and traces of the web process: JSON lines like the services' (shared/telemetry.py), a span
 per request, and the trace carried on to the services it calls."""
 from opentelemetry import trace
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
 from services.web.settings import WebSettings
-from shared.telemetry import log_as_json_lines, tracer_provider
+from shared.telemetry import http_telemetry, log_as_json_lines, tracer_provider
 
 _configured = False
 
@@ -20,8 +19,8 @@ def setup(settings: WebSettings) -> None:
     _configured = True
 
 
-def instrument(app) -> None:
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="health,ready", exclude_spans=["receive", "send"])
+# The span per request is FastAPI's (`FastAPI(telemetry=...)`), as the services'.
+HTTP_TELEMETRY = http_telemetry(frozenset({"/health", "/ready"}))
 
 
 def current_trace_id() -> str | None:

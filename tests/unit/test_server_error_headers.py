@@ -1,6 +1,6 @@
 """A 500 answer (an unhandled exception in a route) carries X-Request-Id and X-Trace-Id like every
 other answer, and its problem+json names the request id: on the middleware stack the services
-build (problems, API headers, the FastAPI instrumentation that nests Starlette's error middleware)."""
+build (problems, API headers, FastAPI's own telemetry around Starlette's error middleware)."""
 import logging
 
 import pytest
@@ -9,11 +9,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
 from shared import openapi, problems
-from shared.telemetry import instrument_app
+from shared.telemetry import http_telemetry
 
 
 def _app() -> FastAPI:
-    app = FastAPI()
+    app = FastAPI(telemetry=http_telemetry())
     problems.install(app)
     router = APIRouter()
 
@@ -33,7 +33,6 @@ def _app() -> FastAPI:
 
     app.include_router(router)
     openapi.install_middleware(app, [])
-    instrument_app(app)
     return app
 
 

@@ -23,7 +23,6 @@ def _app(name: str, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     """The service's app as its main builds it, without telemetry: instrumenting this test
     process (httpx, logging) would change what other tests in it send."""
     monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
-    monkeypatch.setattr(shared.service, "instrument_app", lambda app: None)
     return importlib.import_module(f"services.{name}.main").app()
 
 
@@ -98,7 +97,6 @@ def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path,
 
     service = Service(name="registry", port=0, title="t", migrations=tmp_path, routers=[router])
     monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
-    monkeypatch.setattr(shared.service, "instrument_app", lambda app: None)
     with pytest.raises(PolicyError, match="GET /open-door"):
         create_app(service)
 
