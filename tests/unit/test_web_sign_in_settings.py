@@ -21,7 +21,6 @@ ISSUER = [{"issuer": "http://127.0.0.1:8007"}]
 async def test_the_sign_in_offered(monkeypatch, env, issuers, code_flow):
     import services.web.app
     monkeypatch.setattr(services.web.app.telemetry, "setup", lambda settings: None)
-    monkeypatch.setattr(services.web.app.telemetry, "instrument", lambda app: None)
     app = create_app(WebSettings(env=env, oidc_issuers=issuers))
     assert (app.state.sign_in_issuer is not None) is code_flow
     async with app.router.lifespan_context(app), httpx.AsyncClient(

@@ -2,7 +2,7 @@
 the parts withheld from them, and their own comments beside a note."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import TypeAdapter
 
 from services.journal.api.models import MyAddendumIn, MyNoteOut
@@ -10,9 +10,10 @@ from services.journal.usecases import notes
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, RequiredIdempotencyKey, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/me", tags=["citizen"])
+router = service_router(prefix="/me", tags=["citizen"])
 
 _MY_NOTE = TypeAdapter(MyNoteOut)
 

@@ -1,7 +1,7 @@
 """HTTP routes for journal notes: write, correct, add to, sign, read, and (support) remove."""
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
@@ -11,10 +11,11 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, RequiredIdempotencyKey, UnitOfWorkDep
 from shared.etag import etag_header, etag_of
+from shared.openapi import service_router
 from shared.pagination import Page
 from shared.problems import Problem
 
-router = APIRouter(tags=["notes"])
+router = service_router(tags=["notes"])
 
 _NOTE_LIST = TypeAdapter(list[NoteOut])  # validates the store's JSON in one pass, no dicts in between
 

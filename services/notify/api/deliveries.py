@@ -1,16 +1,17 @@
 """The delivery log (leveranslogg), for support."""
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from services.notify.api.models import ChannelName, DeliveryOut, StatusName
 from services.notify.usecases import deliveries
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(tags=["notifications"])
+router = service_router(tags=["notifications"])
 
 
 @router.get("/deliveries", response_model=Page[DeliveryOut], summary="The delivery log (leveranslogg), newest first")

@@ -1,16 +1,15 @@
 """In-app notifications (aviseringar), for caseworkers and supervisors."""
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from services.notify.api.models import NotificationOut
 from services.notify.usecases import notifications
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(tags=["notifications"])
+router = service_router(tags=["notifications"])
 
 
 @router.get("/notifications", response_model=Page[NotificationOut],

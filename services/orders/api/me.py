@@ -2,7 +2,6 @@
 from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from services.orders.api.models import CASE_ID, ORDER_ID
@@ -11,9 +10,10 @@ from services.orders.usecases import orders
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/me", tags=["citizen"])
+router = service_router(prefix="/me", tags=["citizen"])
 
 
 class MyOrder(BaseModel):

@@ -1,7 +1,7 @@
 """HTTP routes for the municipality's side of orders: create, change, send, recall, redirect, read."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.orders.api.models import OrderChange, OrderIn, OrderOut, OrderSummary, RecallIn, RedirectIn
 from services.orders.usecases import orders
@@ -9,10 +9,11 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IdempotencyKey, IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/orders", tags=["orders"])
-persons_router = APIRouter(prefix="/persons", tags=["orders"])
+router = service_router(prefix="/orders", tags=["orders"])
+persons_router = service_router(prefix="/persons", tags=["orders"])
 
 Writer = allow("orders:order.write")
 Reader = allow("orders:order.read")

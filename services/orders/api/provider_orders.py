@@ -5,7 +5,7 @@ its answers carry the order's ETag (the same version the municipality's read sho
 in If-Match when confirming, rejecting or starting."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.orders.api.models import DeliveryIn, DeliveryOut, InboxItem, ProviderOrderOut, RejectIn, StartIn
 from services.orders.usecases import provider_orders
@@ -13,9 +13,10 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, RequiredIdempotencyKey, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/provider/orders", tags=["provider"])
+router = service_router(prefix="/provider/orders", tags=["provider"])
 
 Reader = allow("orders:provider_order.read")
 Answerer = allow("orders:provider_order.answer")

@@ -2,7 +2,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from services.orders.api.models import PROVIDER_ID, Intervention
@@ -11,9 +11,10 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/providers", tags=["providers"])
+router = service_router(prefix="/providers", tags=["providers"])
 ETAG = etag_header("The provider's revision: send it back in If-Match to rotate its webhook secret only if"
                    " nobody has changed it since you read it")
 

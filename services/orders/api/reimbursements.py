@@ -3,7 +3,7 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.orders.api.models import ORDER_ID, PROVIDER_ID
@@ -11,9 +11,10 @@ from services.orders.usecases import reimbursements
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(tags=["reimbursement"])
+router = service_router(tags=["reimbursement"])
 
 
 class PriceOut(BaseModel):

@@ -1,7 +1,7 @@
 """The access log per person (loggkontroll): who read what, when and why, in every service."""
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from services.registry.api.models import AuditOut
 from services.registry.usecases import audit as usecases
@@ -9,8 +9,9 @@ from shared import errors
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = service_router(prefix="/audit", tags=["audit"])
 
 
 @router.get("", response_model=AuditOut,

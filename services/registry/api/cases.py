@@ -1,7 +1,7 @@
 """HTTP routes for cases (ärenden) and their investigations (utredningar); decisions are in `decisions`."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.registry.api.models import (
     CASE_ETAG,
@@ -24,10 +24,11 @@ from services.registry.usecases import case_record, cases, inquiries, investigat
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IdempotencyKey, IfMatch, Limit, PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import DEFAULT_LIMIT, Page
 
-router = APIRouter(prefix="/cases", tags=["cases"])
-investigation_router = APIRouter(prefix="/investigations", tags=["cases"])
+router = service_router(prefix="/cases", tags=["cases"])
+investigation_router = service_router(prefix="/investigations", tags=["cases"])
 
 
 @router.post("", status_code=201, response_model=CaseOut, summary="Open a case (öppna ärende)",

@@ -2,7 +2,7 @@
 (verkställighet); and the intervention catalogue they draw from."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.registry.api.models import (
     PDF,
@@ -24,9 +24,10 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(tags=["decisions"])
+router = service_router(tags=["decisions"])
 DECISION = "/cases/{case_id}/decisions/{decision_id}"
 ETAG = etag_header("The decision's revision: send it back in If-Match to approve or refuse exactly the"
                    " decision you read")

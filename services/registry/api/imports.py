@@ -1,13 +1,14 @@
 """Import of persons and cases from an old system (`POST /imports`, `omsorg import FILE`)."""
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from services.registry.api.models import ImportReport
 from services.registry.usecases import imports
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import UnitOfWorkDep
+from shared.openapi import service_router
 
-router = APIRouter(prefix="/imports", tags=["import"])
+router = service_router(prefix="/imports", tags=["import"])
 
 _CSV_EXAMPLE = ("pin,first_name,last_name,street,postal_code,city,protected_identity,unit,kind,status,opened_on,"
                 "closed_on,ref\n"

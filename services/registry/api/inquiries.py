@@ -2,7 +2,7 @@
 investigation an inquiry leads to."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.registry.api.models import (
     INQUIRY_ETAG,
@@ -19,8 +19,9 @@ from services.registry.usecases import inquiries
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, UnitOfWorkDep
+from shared.openapi import service_router
 
-router = APIRouter(prefix="/inquiries", tags=["inquiries"])
+router = service_router(prefix="/inquiries", tags=["inquiries"])
 
 
 @router.post("", status_code=201, response_model=InquiryOut, summary="Record an inquiry (aktualisering)")

@@ -1,16 +1,17 @@
 """HTTP routes for a citizen's own cases and decisions (mina ärenden, mina beslut)."""
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from services.registry.api.models import PDF, MyCase, MyDecision, page, pdf
 from services.registry.usecases import me
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/me", tags=["citizen"])
+router = service_router(prefix="/me", tags=["citizen"])
 
 
 @router.get("/cases", response_model=Page[MyCase], summary="Your own cases (mina ärenden), oldest first")

@@ -1,13 +1,12 @@
 """The occurrence search (förekomstsökning) for court and family-law requests."""
-from fastapi import APIRouter
-
 from services.registry.api.models import OccurrencesOut, PinSearchIn
 from services.registry.usecases import occurrences
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 
-router = APIRouter(prefix="/occurrences", tags=["occurrences"])
+router = service_router(prefix="/occurrences", tags=["occurrences"])
 
 
 # The number goes in the body, never in the URL, which ends up in traces, proxies' and servers' logs.

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.models import (
@@ -22,10 +22,11 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/persons", tags=["persons"])
-grant_router = APIRouter(prefix="/address-grants", tags=["persons"])
+router = service_router(prefix="/persons", tags=["persons"])
+grant_router = service_router(prefix="/address-grants", tags=["persons"])
 
 GRANT_ETAG = etag_header("The grant's revision: send it back in If-Match to revoke exactly the grant you read")
 

@@ -3,7 +3,7 @@ inquiry, and the history of it."""
 from datetime import datetime
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.models import CaseOut, InquiryOut, page, tagged_case, tagged_inquiry
@@ -12,9 +12,10 @@ from services.registry.usecases import responsibility
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(tags=["responsibility"])
+router = service_router(tags=["responsibility"])
 
 
 class ReassignmentIn(BaseModel):

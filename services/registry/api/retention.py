@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.types import Day
@@ -13,9 +13,10 @@ from services.registry.usecases import retention
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IdempotencyKey, PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 from shared.pagination import Page
 
-router = APIRouter(prefix="/retention", tags=["retention"])
+router = service_router(prefix="/retention", tags=["retention"])
 
 
 class DryRunItem(BaseModel):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.registry.api.types import Day, Name, Unit, _no_nul, text
@@ -14,9 +14,10 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 from shared.pagination import Listed, Page
 
-router = APIRouter(tags=["staff"])
+router = service_router(tags=["staff"])
 
 Subject = text(200)
 SubjectPath = Annotated[str, Path(min_length=1, max_length=200, description="the `sub` of the member's tokens"),

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.api.models import CASE_ID, CHILD_ID, DECISION_ID, INQUIRY_ID, INVESTIGATION_ID, PERSON_ID
@@ -20,8 +20,9 @@ from shared import interventions
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
+from shared.openapi import service_router
 
-router = APIRouter(tags=["worklists"])
+router = service_router(tags=["worklists"])
 
 UnitQuery = Annotated[Name | None, Query(description="Your own unit (the default)")]
 

@@ -2,15 +2,16 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.watch.usecases import clock
 from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import UnitOfWorkDep
+from shared.openapi import service_router
 
-router = APIRouter(tags=["operations"])
+router = service_router(tags=["operations"])
 
 
 async def _scheduler(request: Request) -> clock.Timers:

@@ -3,7 +3,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.watch.domain.reports import Status
@@ -12,8 +12,9 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import PageDep, UnitOfWorkDep
 from shared.interventions import Law
+from shared.openapi import service_router
 
-router = APIRouter(tags=["reports"])
+router = service_router(tags=["reports"])
 
 
 class DelayReason(BaseModel):

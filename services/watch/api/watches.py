@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import Body, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.watch.domain.rules import Kind
@@ -13,8 +13,9 @@ from shared.access import Grant
 from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
+from shared.openapi import service_router
 
-router = APIRouter(tags=["watches"])
+router = service_router(tags=["watches"])
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 ETAG = etag_header("The watch's version: send it back in If-Match to resolve exactly what you read")

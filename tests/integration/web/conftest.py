@@ -33,7 +33,6 @@ def no_process_telemetry(monkeypatch):
     `traceparent` header would be replaced (as tests/security/access does for the services' apps)."""
     import services.web.app
     monkeypatch.setattr(services.web.app.telemetry, "setup", lambda settings: None)
-    monkeypatch.setattr(services.web.app.telemetry, "instrument", lambda app: None)
 
 
 # The services the web's pages are made from (notify makes none of them).
