@@ -42,6 +42,16 @@ def service_router(**kwargs) -> APIRouter:
     return APIRouter(generate_unique_id_function=operation_id, **kwargs)
 
 
+def ensure_named_by_function(router: APIRouter) -> None:
+    """Fails at start-up on a route whose operation is not named by `operation_id`: one made on a
+    plain `APIRouter` instead of a `service_router`."""
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.unique_id != (route.operation_id or operation_id(route)):
+            raise RuntimeError(f"{','.join(sorted(route.methods))} {route.path}: its router must be made"
+                               " by shared.openapi.service_router, so that its operation is named"
+                               f" {operation_id(route)!r}, not {route.unique_id!r}")
+
+
 def ensure_unique_operation_ids(schema: dict) -> None:
     """Fails (at start-up: create_app builds the document) on an operationId used twice."""
     seen: dict[str, str] = {}

@@ -109,6 +109,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     # (about a third of a short read's time in FastAPI's routing, on the registry's 100 routes).
     for router in [_health_router(), *service.routers]:
         declare_actions(router)
+        openapi.ensure_named_by_function(router)
         app.router.routes.extend(router.routes)
     openapi.install_openapi(app)
     openapi.install_docs(app)

@@ -7,10 +7,11 @@ import yaml
 from fastapi import APIRouter, FastAPI
 
 import shared.service
-from shared.access.policy import (ACTION_EXTENSION, CHECKED_IN_CODE, POLICY_FILE, SCOPES, Grant, PolicyError,
-                                  grant_for, load, parse)
+from shared.access.policy import (ACTION_EXTENSION, CHECKED_IN_CODE, POLICY_FILE, PUBLIC, SCOPES, Grant,
+                                  PolicyError, grant_for, load, parse)
 from shared.access.routes import allow, operation_actions
 from shared.auth import ROLES, Principal
+from shared.openapi import service_router
 from shared.service import Service, create_app
 from tests.stack import SERVICES
 
@@ -89,7 +90,7 @@ def test_a_route_naming_an_action_not_in_the_file_fails_at_import():
 
 
 def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path, monkeypatch):
-    router = APIRouter()
+    router = service_router()
 
     @router.get("/open-door")
     async def open_door() -> dict:
@@ -127,3 +128,18 @@ def test_a_grant_is_asked_again_for_another_action():
     grant = grant_for(Principal(sub="a", roles=["caseworker"], unit="vuxen"), "registry:person.create")
     again = grant_for(grant, "registry:person.protected_address.read")
     assert isinstance(again, Grant) and again.scope == "own_unit" and again.unit == "vuxen"
+
+
+def test_a_route_of_a_plain_router_fails_at_start_up(tmp_path, monkeypatch):
+    """Its operation would be named `open_door_open_door_get` in the OpenAPI document, not
+    `open_door`: every service router is a `service_router`."""
+    router = APIRouter()
+
+    @router.get("/open-door", openapi_extra=PUBLIC)
+    async def open_door() -> dict:
+        return {}
+
+    service = Service(name="registry", port=0, title="t", migrations=tmp_path, routers=[router])
+    monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
+    with pytest.raises(RuntimeError, match="GET /open-door: its router must be made by shared.openapi.service_router"):
+        create_app(service)
