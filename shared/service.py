@@ -28,6 +28,7 @@ from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
 from shared.outbox import Outbox, OutboxRelay
 from shared.rate_limit import RateLimitMiddleware
 from shared.settings import Settings, get_settings
+from shared.startup import freeze_startup_objects
 from shared.telemetry import http_telemetry, setup_telemetry
 from shared.unit_of_work import REASON_HEADER, FileReads, UnitOfWork, Work
 
@@ -241,5 +242,6 @@ def run(service: Service) -> None:
     # log_config=None: uvicorn's lines go through the JSON logging set up in telemetry.
     # X-Forwarded-For is believed only from the proxies the settings name (none by default).
     proxies = settings.trusted_proxy_list()
+    freeze_startup_objects()
     uvicorn.run(app, host=settings.host, port=settings.port or service.port, log_config=None,
                 access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)

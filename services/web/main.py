@@ -3,6 +3,7 @@ import uvicorn
 
 from services.web.app import create_app
 from services.web.settings import PORT, WebSettings
+from shared.startup import freeze_startup_objects
 
 
 def app():
@@ -11,5 +12,7 @@ def app():
 
 if __name__ == "__main__":
     settings = WebSettings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port or PORT, log_config=None,
+    web = create_app(settings)
+    freeze_startup_objects()
+    uvicorn.run(web, host=settings.host, port=settings.port or PORT, log_config=None,
                 access_log=False)
