@@ -96,10 +96,8 @@ def test_a_route_with_neither_action_nor_public_mark_fails_at_start_up(tmp_path,
     async def open_door() -> dict:
         return {}
 
-    service = Service(name="registry", port=0, title="t", migrations=tmp_path, routers=[router])
-    monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
     with pytest.raises(PolicyError, match="GET /open-door"):
-        create_app(service)
+        _start_with(router, tmp_path, monkeypatch)
 
 
 def test_a_route_shows_its_action_in_openapi(route_actions):
@@ -139,7 +137,12 @@ def test_a_route_of_a_plain_router_fails_at_start_up(tmp_path, monkeypatch):
     async def open_door() -> dict:
         return {}
 
+    with pytest.raises(RuntimeError, match="GET /open-door: its router must be made by shared.openapi.service_router"):
+        _start_with(router, tmp_path, monkeypatch)
+
+
+def _start_with(router: APIRouter, tmp_path, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
+    """A service of this one router, built as a service's main builds it (without telemetry)."""
     service = Service(name="registry", port=0, title="t", migrations=tmp_path, routers=[router])
     monkeypatch.setattr(shared.service, "setup_telemetry", lambda *args: None)
-    with pytest.raises(RuntimeError, match="GET /open-door: its router must be made by shared.openapi.service_router"):
-        create_app(service)
+    return create_app(service)
