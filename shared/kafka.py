@@ -10,11 +10,14 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
 
 from shared.events.types import TOPICS, dead_letter_topic
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+_tracer = trace.get_tracer("omsorg.kafka")
 
 
 def kafka_options(settings: Settings) -> dict[str, Any]:
@@ -51,6 +54,39 @@ def create_producer(settings: Settings) -> AIOKafkaProducer:
         linger_ms=0,  # events leave at once; the relay already sends a batch at a time
         request_timeout_ms=15000,
     )
+
+
+async def send_traced(producer: AIOKafkaProducer, topic: str, *, key: bytes | None, value: bytes,
+                      headers: list[tuple[str, bytes]], parent: otel_context.Context | None = None,
+                      message_id: str | None = None, tracer: trace.Tracer = _tracer) -> asyncio.Future:
+    """Send one message in a PRODUCER span named `<topic> send`, a child of `parent` (the current
+    context if None), and put the span's `traceparent` into the message's headers, so that the
+    consumer's span is its child. The span ends when the broker has acknowledged the message (or
+    refused it); the future is aiokafka's, resolved at that moment."""
+    attributes = {"messaging.system": "kafka", "messaging.operation.type": "send",
+                  "messaging.destination.name": topic}
+    if key is not None:
+        attributes["messaging.kafka.message.key"] = key.decode(errors="replace")
+    if message_id is not None:
+        attributes["messaging.message.id"] = message_id
+    span = tracer.start_span(f"{topic} send", context=parent, kind=trace.SpanKind.PRODUCER, attributes=attributes)
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=trace.set_span_in_context(span, parent))
+    try:
+        sent = await producer.send(topic, value=value, key=key,
+                                   headers=headers + [(name, text.encode()) for name, text in carrier.items()])
+    except BaseException as exc:
+        _end(span, exc)
+        raise
+    sent.add_done_callback(lambda done: _end(span, None if done.cancelled() else done.exception()))
+    return sent
+
+
+def _end(span: trace.Span, error: BaseException | None) -> None:
+    if error is not None:
+        span.record_exception(error)
+        span.set_status(trace.Status(trace.StatusCode.ERROR, str(error)))
+    span.end()
 
 
 def all_topics(settings: Settings) -> list[str]:

@@ -2,8 +2,9 @@
 
 `Outbox.add` runs inside the caller's transaction. `OutboxRelay` publishes unpublished
 rows in order, woken by LISTEN/NOTIFY on commit and by polling as the fallback, so a
-row left behind by a crash is still picked up. Rows are locked with SKIP LOCKED, so
-several replicas can relay at once without sending a row twice concurrently.
+row left behind by a crash is still picked up. One relay of a service publishes at a time (a
+transaction lock per schema), so replicas neither send a row twice at once nor reorder a case's
+events.
 """
 import asyncio
 import json
@@ -13,14 +14,15 @@ from collections.abc import Sequence
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from opentelemetry import context as otel_context
 from opentelemetry import propagate
 from pydantic import BaseModel
 from uuid6 import uuid7
 
 from shared.clock import Clock
-from shared.events import Envelope, to_kafka, type_of
+from shared.events import Envelope, type_of
+from shared.events.envelope import kafka_headers
 from shared.faults import Faults
+from shared.kafka import send_traced
 from shared.settings import Settings
 from shared.wake import ROUND_LIMIT_SECONDS, WakeLoop
 
@@ -152,14 +154,14 @@ class OutboxRelay:
         relays publishing batches side by side (replicas), a later batch could reach the broker
         before an earlier one, and the events of a case would arrive out of order. A replica that
         finds the lock taken publishes nothing (0) and waits for its next wake-up or poll, so it
-        takes over when the other one stops."""
+        takes over when the other one stops.
+
+        The lock, the choice of the rows and their marking as published are one statement in the
+        batch's transaction, which commits only once the broker has acknowledged every row: a
+        relay that fails or dies before that leaves them unpublished, and they are sent again."""
         async with self.pool.acquire() as conn, conn.transaction():
-            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext($1))", f"omsorg-relay-{self.schema}"):
-                return 0
-            rows = await conn.fetch(
-                "SELECT * FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE",
-                self.settings.relay_batch_size,
-            )
+            rows = sorted(await conn.fetch(_TAKE_BATCH, f"omsorg-relay-{self.schema}", self.settings.relay_batch_size),
+                          key=lambda row: row["seq"])
             if not rows:
                 return 0
             types = {r["type"] for r in rows}
@@ -167,19 +169,26 @@ class OutboxRelay:
             pending = [await self._send(row) for row in rows]
             await asyncio.gather(*pending)
             self.faults.kill_at("relay_after_publish", *types)
-            await conn.execute("UPDATE outbox SET published_at = now() WHERE seq = ANY($1::bigint[])",
-                               [r["seq"] for r in rows])
             return len(rows)
 
     async def _send(self, row) -> asyncio.Future:
-        envelope = Envelope(id=row["id"], source=row["source"], type=row["type"],
-                            subject=row["subject"], time=row["time"], data=row["data"])
-        headers, body = to_kafka(envelope)
-        # Continue the trace of the request that wrote the row; the aiokafka
-        # instrumentation injects traceparent into the (list) headers itself.
-        token = otel_context.attach(propagate.extract(row["trace_context"] or {}))
-        try:
-            return await self.producer.send(self.settings.topic(row["topic"]), value=body,
-                                            key=row["key"].encode(), headers=headers)
-        finally:
-            otel_context.detach(token)
+        """The row as a CloudEvent in Kafka binary mode: its attributes in headers, its data (as
+        PostgreSQL's jsonb gives it back) as the body, in a producer span that continues the trace
+        of the request that wrote the row."""
+        headers = kafka_headers(id=row["id"], source=row["source"], type=row["type"], subject=row["subject"],
+                                time=row["time"])
+        return await send_traced(self.producer, self.settings.topic(row["topic"]), key=row["key"].encode(),
+                                 value=row["body"].encode(), headers=headers, message_id=str(row["id"]),
+                                 parent=propagate.extract(row["trace_context"] or {}))
+
+
+# The relay's turn (the schema's lock; no rows without it) and the next unpublished rows, marked
+# published in the same statement; the mark holds only if the batch's transaction commits.
+_TAKE_BATCH = """
+WITH turn AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ours),
+     batch AS (SELECT seq FROM outbox, turn WHERE turn.ours AND published_at IS NULL
+               ORDER BY seq LIMIT $2 FOR UPDATE OF outbox)
+UPDATE outbox SET published_at = now() FROM batch WHERE outbox.seq = batch.seq
+RETURNING outbox.seq, outbox.id, outbox.topic, outbox.key, outbox.type, outbox.source, outbox.subject,
+          outbox.time, outbox.data::text AS body, outbox.trace_context
+"""

@@ -8,13 +8,10 @@ import logging
 from datetime import datetime, timezone
 from typing import Protocol
 
-import aiokafka
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
-from opentelemetry.instrumentation.aiokafka import AIOKafkaInstrumentor
 from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-from opentelemetry.instrumentation.utils import unwrap
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
@@ -65,12 +62,8 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     trace.set_tracer_provider(tracer_provider(service, settings))
     if settings.trace_sql:
         AsyncPGInstrumentor().instrument()
-    AIOKafkaInstrumentor().instrument()
-    # Its consumer side makes a span per fetched message, also for the many a service skips;
-    # the consumer makes its own span for each event it handles, a child of the traceparent
-    # that the producer side (kept) put in the headers.
-    unwrap(aiokafka.AIOKafkaConsumer, "getone")
-    unwrap(aiokafka.AIOKafkaConsumer, "getmany")
+    # Kafka's spans are the services' own: the outbox relay's producer span per event
+    # (shared.kafka.send_traced) and the consumer's span per event it handles (shared.consumer).
     HTTPXClientInstrumentor().instrument()
     _configured = True
 

@@ -25,17 +25,28 @@ class Envelope(BaseModel):
 
 
 def to_kafka(envelope: Envelope) -> tuple[list[tuple[str, bytes]], bytes]:
-    """Headers as a list (the OpenTelemetry instrumentation only injects into lists) and the body."""
+    """The `ce_*` headers (a list, as Kafka's headers are) and the body."""
+    headers = kafka_headers(id=envelope.id, source=envelope.source, type=envelope.type, subject=envelope.subject,
+                            time=envelope.time, specversion=envelope.specversion,
+                            datacontenttype=envelope.datacontenttype)
+    body = json.dumps(envelope.data, separators=(",", ":"), ensure_ascii=False).encode()
+    return headers, body
+
+
+def kafka_headers(*, id: UUID, source: str, type: str, subject: str | None, time: datetime,
+                  specversion: str = "1.0", datacontenttype: str = "application/json") -> list[tuple[str, bytes]]:
+    """An event's attributes as `ce_*` headers (a subject that is None is left out) and its content type."""
+    attributes = {"id": id, "source": source, "type": type, "subject": subject, "time": time,
+                  "specversion": specversion}
     headers = []
     for name in _ATTRIBUTES:
-        value = getattr(envelope, name)
+        value = attributes[name]
         if value is None:
             continue
         text = value.isoformat() if isinstance(value, datetime) else str(value)
         headers.append((f"ce_{name}", text.encode()))
-    headers.append(("content-type", envelope.datacontenttype.encode()))
-    body = json.dumps(envelope.data, separators=(",", ":"), ensure_ascii=False).encode()
-    return headers, body
+    headers.append(("content-type", datacontenttype.encode()))
+    return headers
 
 
 def from_kafka(headers: list[tuple[str, bytes]] | None, value: bytes | None) -> Envelope:

@@ -22,5 +22,5 @@ async def test_request_trace_id_reaches_the_published_event(stack):
                if r.key == case_id.encode()]
     assert len(records) == 1
     traceparents = [v.decode() for k, v in records[0].headers if k == "traceparent"]
-    assert len(traceparents) == 1, "exactly one traceparent header, injected by the instrumentation"
+    assert len(traceparents) == 1, "exactly one traceparent header, the relay's producer span's"
     assert traceparents[0].split("-")[1] == trace_id
