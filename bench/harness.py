@@ -56,20 +56,37 @@ def attack(name: str, targets: list[dict], *, rate: int, seconds: float) -> Resu
     Open loop: requests leave at the set rate whatever the answers' latency, so a slow
     server shows as high percentiles instead of silently lowering the load.
     """
+    return report(name, rate, [attack_raw(targets, rate=rate, seconds=seconds)])
+
+
+def attack_raw(targets: list[dict], *, rate: int, seconds: float) -> bytes:
+    """As `attack`, but vegeta's results of every request as they are (its binary encoding), to
+    report later together with others (`report`)."""
     with tempfile.TemporaryDirectory() as tmp:
         target_file = Path(tmp) / "targets.jsonl"
         target_file.write_text("\n".join(json.dumps(t) for t in targets) + "\n")
-        attack_run = subprocess.run(
+        return subprocess.run(
             [vegeta(), "attack", "-format=json", f"-targets={target_file}", f"-rate={rate}/s",
              f"-duration={seconds}s", "-timeout=10s", "-max-workers=256"],
             check=True, capture_output=True,
-        )
-        report = subprocess.run([vegeta(), "report", "-type=json"], input=attack_run.stdout,
-                                check=True, capture_output=True)
-    data = json.loads(report.stdout)
+        ).stdout
+
+
+def report(name: str, rate: int, raws: list[bytes], *, seconds: float | None = None) -> Result:
+    """The figures of every request of one or more attacks (`attack_raw`) together: percentiles
+    over all of them. The throughput of several attacks is their successful requests over
+    `seconds`, their time under load (vegeta's own would count the time between them)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for i, raw in enumerate(raws):
+            files.append(Path(tmp) / f"{i}.bin")
+            files[-1].write_bytes(raw)
+        data = json.loads(subprocess.run([vegeta(), "report", "-type=json", *map(str, files)],
+                                         check=True, capture_output=True).stdout)
     lat = data["latencies"]
+    throughput = data["throughput"] if len(raws) == 1 or not seconds else data["requests"] * data["success"] / seconds
     return Result(name=name, rate=rate, requests=data["requests"], success=data["success"],
-                  throughput=data["throughput"], p50_ms=lat["50th"] / 1e6, p99_ms=lat["99th"] / 1e6,
+                  throughput=throughput, p50_ms=lat["50th"] / 1e6, p99_ms=lat["99th"] / 1e6,
                   max_ms=lat["max"] / 1e6)
 
 

@@ -8,11 +8,15 @@ municipality: 30 units, 10 caseworkers each (300), three cases per person, half 
 third of the open ones with an ongoing investigation (a child's with a due date), one open inquiry
 per ten persons (a fifth of them reports about a child), a decision on a third of the cases.
 
-Latency is measured open loop (vegeta at one constant rate for every endpoint, interleaved
-rounds, median of the rounds); each figure is printed with its ratio to its bare query.
+Latency is measured open loop (vegeta at one constant rate for every endpoint). Each round gives
+every list --seconds of load on each side in slices of --slice seconds that alternate registry and
+bare query, so that a spell of the shared machine's own noise (the database's background work,
+the other processes on the two cores; it slows the bare query as much as the registry) falls on
+both sides alike instead of on whichever side's turn it was. p50 and p99 are taken over every
+request of a side in all rounds; each is printed with its ratio to its bare query.
 
-    python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--rate 40] [--limit 50] [--explain]
-                              [--list "decisions in force" ...] [--profile FILE]
+    python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--slice 2] [--rate 40] [--limit 50]
+                              [--explain] [--list "decisions in force" ...] [--profile FILE]
 
 The target size is --persons 1000000 (3,000,000 cases); loading it takes about ten times as long
 as the default. --explain prints EXPLAIN (ANALYZE, BUFFERS) of each list's query and stops.
@@ -30,9 +34,9 @@ from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 from pathlib import Path
 
-from bench.harness import ROOT, Result, attack, target, wait_up
+from bench.harness import ROOT, attack, attack_raw, report, target, wait_up
 from bench.profile import breakdown, sampled
-from bench.registry_bench import median_result, settled
+from bench.registry_bench import settled
 from services.registry.main import SERVICE
 from services.registry.store import worklists as sql
 from shared.clock import Clock
@@ -190,7 +194,7 @@ async def explain(pool, today: date, people: list) -> None:
 
 
 async def main(persons: int, seconds: float, rounds: int, rate: int, only_explain: bool, limit: int,
-               lists: list[str] | None = None, profile: str | None = None) -> int:
+               lists: list[str] | None = None, profile: str | None = None, slice_seconds: float = 2) -> int:
     env = await create_env(Path(tempfile.mkdtemp()))
     procs: list[subprocess.Popen] = []
     try:
@@ -256,16 +260,26 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
             await asyncio.to_thread(attack, "warm-up", ours, rate=20, seconds=2)
             await asyncio.to_thread(attack, "warm-up", theirs, rate=20, seconds=2)
         await settled(pool)
-        runs: dict[str, list[Result]] = {}
+        # Each round gives every list `seconds` of load on each side, cut into slices that
+        # alternate registry and bare query, so that a spell of the machine's own noise (the
+        # database's background work, the other processes on the two cores) falls on both sides
+        # alike; each slice goes on through the targets where the one before it stopped.
+        slices = max(1, round(seconds / slice_seconds))
+        raws: dict[str, list[bytes]] = {}
+        sent: dict[str, int] = {}
         for _ in range(rounds):
             for name, (ours, theirs) in endpoints.items():
-                for label, targets in ((f"registry: {name}", ours), (f"bare query: {name}", theirs)):
-                    runs.setdefault(label, []).append(await asyncio.to_thread(
-                        attack, label, targets, rate=rate, seconds=seconds))
+                for _ in range(slices):
+                    for label, targets in ((f"registry: {name}", ours), (f"bare query: {name}", theirs)):
+                        k = sent.get(label, 0) % len(targets)
+                        raws.setdefault(label, []).append(await asyncio.to_thread(
+                            attack_raw, targets[k:] + targets[:k], rate=rate, seconds=seconds / slices))
+                        sent[label] = sent.get(label, 0) + round(rate * seconds / slices)
                 await settled(pool)
-        results = {label: median_result(label, rs) for label, rs in runs.items()}
+        results = {label: report(label, rate, rs, seconds=seconds * rounds) for label, rs in raws.items()}
         print(f"\n{persons:,} persons, {persons * 3:,} cases, {UNITS} units, {UNITS * CASEWORKERS_PER_UNIT}"
-              f" caseworkers; pages of {limit}; {rate}/s for {seconds:g} s, median of {rounds} interleaved rounds")
+              f" caseworkers; pages of {limit}; {rate}/s, {rounds} rounds of {seconds:g} s per list and side,"
+              f" each in {slices} slices alternating registry and bare query; percentiles over every request")
         for result in results.values():
             print("  " + result.line(), flush=True)
         print(f"\n  {'list':<22} {'p50 ratio':>10} {'p99 ratio':>10}   (registry / bare query, same SQL)")
@@ -291,7 +305,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, default=100_000, help="three cases each; the target is 1,000,000")
     parser.add_argument("--seconds", type=float, default=8, help="length of each run")
-    parser.add_argument("--rounds", type=int, default=2, help="interleaved latency rounds (median)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds over every list")
+    parser.add_argument("--slice", dest="slice_seconds", type=float, default=2,
+                        help="seconds of each slice, alternating registry and bare query within a round")
     parser.add_argument("--rate", type=int, default=40, help="requests per second, the same for every endpoint")
     parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page is one logged read naming its persons)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the lists' queries and stop")
@@ -301,4 +317,4 @@ if __name__ == "__main__":
                                                          " run of each list (raw stacks into FILE) and print where it goes")
     args = parser.parse_args()
     sys.exit(asyncio.run(main(args.persons, args.seconds, args.rounds, args.rate, args.explain, args.limit,
-                              args.lists, args.profile)))
+                              args.lists, args.profile, args.slice_seconds)))
