@@ -265,16 +265,15 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         # database's background work, the other processes on the two cores) falls on both sides
         # alike; each slice goes on through the targets where the one before it stopped.
         slices = max(1, round(seconds / slice_seconds))
+        per_slice = round(rate * seconds / slices)
         raws: dict[str, list[bytes]] = {}
-        sent: dict[str, int] = {}
-        for _ in range(rounds):
+        for r in range(rounds):
             for name, (ours, theirs) in endpoints.items():
-                for _ in range(slices):
+                for s in range(slices):
                     for label, targets in ((f"registry: {name}", ours), (f"bare query: {name}", theirs)):
-                        k = sent.get(label, 0) % len(targets)
+                        k = (r * slices + s) * per_slice % len(targets)
                         raws.setdefault(label, []).append(await asyncio.to_thread(
                             attack_raw, targets[k:] + targets[:k], rate=rate, seconds=seconds / slices))
-                        sent[label] = sent.get(label, 0) + round(rate * seconds / slices)
                 await settled(pool)
         results = {label: report(label, rate, rs, seconds=seconds * rounds) for label, rs in raws.items()}
         print(f"\n{persons:,} persons, {persons * 3:,} cases, {UNITS} units, {UNITS * CASEWORKERS_PER_UNIT}"
