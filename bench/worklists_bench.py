@@ -1,7 +1,9 @@
 """The caseworker's day on the registry: GET /worklists/intake, /worklists/cases (mine and the
 unit's), /worklists/unit-overview and /persons/{id}/decisions-in-force, each against a bare FastAPI
-endpoint running the same SQL (bench.baseline /query: no auth, no validation, no transaction, no
-access log), measured in the same run.
+endpoint running the same SQL (bench.baseline /query: no auth, no validation, no transaction),
+measured in the same run, twice: its SELECT alone ("bare query"), and its SELECT and then the
+access-log INSERT that the registry runs for every read of a person's data ("bare query + log",
+the registry's own statement on the same connection; the unit overview logs nothing).
 
 The data is made in PostgreSQL itself (generate_series), in the shape of the target
 municipality: 30 units, 10 caseworkers each (300), three cases per person, half of them open, a
@@ -9,11 +11,11 @@ third of the open ones with an ongoing investigation (a child's with a due date)
 per ten persons (a fifth of them reports about a child), a decision on a third of the cases.
 
 Latency is measured open loop (vegeta at one constant rate for every endpoint). Each round gives
-every list --seconds of load on each side in slices of --slice seconds that alternate registry and
-bare query, so that a spell of the shared machine's own noise (the database's background work,
-the other processes on the two cores; it slows the bare query as much as the registry) falls on
-both sides alike instead of on whichever side's turn it was. p50 and p99 are taken over every
-request of a side in all rounds; each is printed with its ratio to its bare query.
+every list --seconds of load on each side in slices of --slice seconds that alternate the registry
+and the bare queries, so that a spell of the shared machine's own noise (the database's background
+work, the other processes on the two cores; it slows the bare queries as much as the registry)
+falls on every side alike instead of on whichever side's turn it was. p50 and p99 are taken over every
+request of a side in all rounds; each is printed with its ratios to its bare queries.
 
     python -m bench worklists [--persons 100000] [--seconds 8] [--rounds 2] [--slice 2] [--rate 40] [--limit 50]
                               [--explain] [--list "decisions in force" ...] [--profile FILE]
@@ -47,6 +49,10 @@ UNITS = 30
 CASEWORKERS_PER_UNIT = 10
 LIMIT = 50    # the default page; --limit changes it
 LISTS = ("intake", "cases unit", "cases mine", "unit overview", "decisions in force")
+# Whose reads each list logs (bench.baseline --log-reads): the persons of its rows, or the one
+# person of the request; the unit overview holds counts only and logs nothing.
+LOGS = {"intake": "rows", "cases unit": "rows", "cases mine": "rows", "decisions in force": "arg"}
+BARE, BARE_LOGGED = "bare query", "bare query + log"
 
 
 def unit_name(n: int) -> str:
@@ -156,7 +162,7 @@ def queries(today: date, limit: int = LIMIT) -> dict[str, str]:
         "cases unit": literal(unit_cases, b, {1: "$1"}),
         "cases mine": literal(mine, c, {1: "split_part($1, '/', 1)", 2: "split_part($1, '/', 2)"}),
         "unit overview": literal(overview, d, {1: "$1"}),
-        "decisions in force": literal(in_force, e, {2: "split_part($1, '/', 1)::uuid", 3: "split_part($1, '/', 2)"}),
+        "decisions in force": literal(in_force, e, {1: "split_part($1, '/', 1)::uuid", 3: "split_part($1, '/', 2)"}),
     }
 
 
@@ -216,13 +222,17 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         env.processes.append(registry)
         await registry.wait_ready()
         bare: dict[str, str] = {}
+        logged: dict[str, str] = {}    # the same query and then the registry's access-log INSERT
         for name, query in queries(today, limit).items():
-            port = free_port()
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
-                 f"{env.database_url}?search_path=registry", "--query", query], cwd=ROOT))
-            bare[name] = f"http://127.0.0.1:{port}"
-        for url in bare.values():
+            for urls, extra in ((bare, []), (logged, ["--log-reads", LOGS.get(name, ""), "--page", str(limit)])):
+                if extra and name not in LOGS:
+                    continue
+                port = free_port()
+                procs.append(subprocess.Popen(
+                    [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
+                     f"{env.database_url}?search_path=registry", "--query", query, *extra], cwd=ROOT))
+                urls[name] = f"http://127.0.0.1:{port}"
+        for url in [*bare.values(), *logged.values()]:
             await wait_up(f"{url}/constant")
 
         @functools.cache
@@ -237,58 +247,64 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         staff = [(unit_name(u), caseworker_name(u, k)) for u in range(UNITS) for k in range(CASEWORKERS_PER_UNIT)]
         rng.shuffle(staff)
         r, page = registry.url, f"limit={limit}"
-        endpoints = {
-            "intake": ([target("GET", f"{r}/worklists/intake?{page}", headers=auth("caseworker", w, u)) for u, w in staff],
-                       [target("GET", f"{bare['intake']}/query?arg={u}") for u, _ in staff]),
-            "cases unit": ([target("GET", f"{r}/worklists/cases?scope=unit&{page}", headers=auth("caseworker", w, u))
-                            for u, w in staff],
-                           [target("GET", f"{bare['cases unit']}/query?arg={u}") for u, _ in staff]),
-            "cases mine": ([target("GET", f"{r}/worklists/cases?scope=mine&{page}", headers=auth("caseworker", w, u))
-                            for u, w in staff],
-                           [target("GET", f"{bare['cases mine']}/query?arg={u}/{w}") for u, w in staff]),
-            "unit overview": ([target("GET", f"{r}/worklists/unit-overview?{page}", headers=auth("supervisor", f"chef-{u}", u))
-                               for u in units],
-                              [target("GET", f"{bare['unit overview']}/query?arg={u}") for u in units]),
-            "decisions in force": (
-                [target("GET", f"{r}/persons/{p}/decisions-in-force?{page}", headers=auth("caseworker", "hl", u))
-                 for p, u in people],
-                [target("GET", f"{bare['decisions in force']}/query?arg={p}/{u}") for p, u in people]),
+        ours = {
+            "intake": [target("GET", f"{r}/worklists/intake?{page}", headers=auth("caseworker", w, u)) for u, w in staff],
+            "cases unit": [target("GET", f"{r}/worklists/cases?scope=unit&{page}", headers=auth("caseworker", w, u))
+                           for u, w in staff],
+            "cases mine": [target("GET", f"{r}/worklists/cases?scope=mine&{page}", headers=auth("caseworker", w, u))
+                           for u, w in staff],
+            "unit overview": [target("GET", f"{r}/worklists/unit-overview?{page}", headers=auth("supervisor", f"chef-{u}", u))
+                              for u in units],
+            "decisions in force": [target("GET", f"{r}/persons/{p}/decisions-in-force?{page}", headers=auth("caseworker", "hl", u))
+                                   for p, u in people],
         }
-        if lists:
-            endpoints = {name: endpoints[name] for name in lists}
-        for ours, theirs in endpoints.values():     # warm up pools, prepared statements and caches
-            await asyncio.to_thread(attack, "warm-up", ours, rate=20, seconds=2)
-            await asyncio.to_thread(attack, "warm-up", theirs, rate=20, seconds=2)
+        args = {"intake": [u for u, _ in staff], "cases unit": [u for u, _ in staff],
+                "cases mine": [f"{u}/{w}" for u, w in staff], "unit overview": units,
+                "decisions in force": [f"{p}/{u}" for p, u in people]}
+        # name -> side -> targets: the registry, its SELECT alone, and the SELECT with the access-log INSERT
+        endpoints = {name: {"registry": targets,
+                            **{side: [target("GET", f"{urls[name]}/query?arg={a}") for a in args[name]]
+                               for side, urls in ((BARE, bare), (BARE_LOGGED, logged)) if name in urls}}
+                     for name, targets in ours.items() if not lists or name in lists}
+        for sides in endpoints.values():     # warm up pools, prepared statements and caches
+            for targets in sides.values():
+                await asyncio.to_thread(attack, "warm-up", targets, rate=20, seconds=2)
         await settled(pool)
         # Each round gives every list `seconds` of load on each side, cut into slices that
-        # alternate registry and bare query, so that a spell of the machine's own noise (the
-        # database's background work, the other processes on the two cores) falls on both sides
-        # alike; each slice goes on through the targets where the one before it stopped.
+        # alternate the sides, so that a spell of the machine's own noise (the database's
+        # background work, the other processes on the two cores) falls on every side alike; each
+        # slice goes on through the targets where the one before it stopped.
         slices = max(1, round(seconds / slice_seconds))
         per_slice = round(rate * seconds / slices)
         raws: dict[str, list[bytes]] = {}
         for r in range(rounds):
-            for name, (ours, theirs) in endpoints.items():
+            for name, sides in endpoints.items():
                 for s in range(slices):
-                    for label, targets in ((f"registry: {name}", ours), (f"bare query: {name}", theirs)):
+                    for side, targets in sides.items():
                         k = (r * slices + s) * per_slice % len(targets)
-                        raws.setdefault(label, []).append(await asyncio.to_thread(
+                        raws.setdefault(f"{side}: {name}", []).append(await asyncio.to_thread(
                             attack_raw, targets[k:] + targets[:k], rate=rate, seconds=seconds / slices))
                 await settled(pool)
         results = {label: report(label, rate, rs, seconds=seconds * rounds) for label, rs in raws.items()}
         print(f"\n{persons:,} persons, {persons * 3:,} cases, {UNITS} units, {UNITS * CASEWORKERS_PER_UNIT}"
               f" caseworkers; pages of {limit}; {rate}/s, {rounds} rounds of {seconds:g} s per list and side,"
-              f" each in {slices} slices alternating registry and bare query; percentiles over every request")
+              f" each in {slices} slices alternating the sides; percentiles over every request")
         for result in results.values():
             print("  " + result.line(), flush=True)
-        print(f"\n  {'list':<22} {'p50 ratio':>10} {'p99 ratio':>10}   (registry / bare query, same SQL)")
-        for name in endpoints:
-            ours, theirs = results[f"registry: {name}"], results[f"bare query: {name}"]
-            print(f"  {name:<22} {ours.p50_ms / theirs.p50_ms:9.2f}x {ours.p99_ms / theirs.p99_ms:9.2f}x")
+        print(f"\n  ratios of the registry's p50 and p99 to {BARE} (its SELECT alone) and to {BARE_LOGGED}"
+              f" (the SELECT and then the registry's access-log INSERT, the same SQL as the registry's read)")
+        print(f"  {'list':<22} {BARE + ' p50':>16} {'p99':>6} {BARE_LOGGED + ' p50':>22} {'p99':>6}")
+        for name, sides in endpoints.items():
+            ours, line = results[f"registry: {name}"], f"  {name:<22}"
+            for side, width in ((BARE, 16), (BARE_LOGGED, 22)):
+                theirs = results.get(f"{side}: {name}")
+                line += (f" {ours.p50_ms / theirs.p50_ms:{width - 1}.2f}x {ours.p99_ms / theirs.p99_ms:5.2f}x" if theirs
+                         else f" {'(logs no read)':>{width + 7}}")
+            print(line, flush=True)
         if profile:   # after the figures, so that sampling does not touch them
             with sampled(registry.popen.pid, profile):
-                for name, (ours, _) in endpoints.items():
-                    await asyncio.to_thread(attack, f"registry: {name}", ours, rate=rate, seconds=seconds)
+                for name, sides in endpoints.items():
+                    await asyncio.to_thread(attack, f"registry: {name}", sides["registry"], rate=rate, seconds=seconds)
             print(f"\n  registry's CPU samples by part ({', '.join(endpoints)}; {rate}/s for {seconds:g} s each;"
                   f" py-spy, {profile}):\n{breakdown(profile)}", flush=True)
         await pool.close()
@@ -306,7 +322,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=8, help="length of each run")
     parser.add_argument("--rounds", type=int, default=2, help="rounds over every list")
     parser.add_argument("--slice", dest="slice_seconds", type=float, default=2,
-                        help="seconds of each slice, alternating registry and bare query within a round")
+                        help="seconds of each slice, alternating the registry and the bare queries within a round")
     parser.add_argument("--rate", type=int, default=40, help="requests per second, the same for every endpoint")
     parser.add_argument("--limit", type=int, default=LIMIT, help="page size (each page is one logged read naming its persons)")
     parser.add_argument("--explain", action="store_true", help="print the plans of the lists' queries and stop")

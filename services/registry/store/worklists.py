@@ -115,28 +115,30 @@ async def unit_overview(conn: asyncpg.Connection, **query) -> list[asyncpg.Recor
 
 def decisions_in_force_query(*, person_id: UUID, today: date, unit: str | None, after: tuple | None,
                              limit: int) -> tuple[str, Params]:
+    """One statement for the person's existence and their decisions (one round trip, not two): a
+    row of nulls for a person without any, no row for no such person."""
     p = Params()
-    t = p(today, "::date")
+    person, t = p(person_id), p(today, "::date")
     sql = ("SELECT d.id, d.case_id, c.unit, c.status AS case_status, d.outcome, d.intervention, d.scope_amount,"
            " d.scope_unit, d.valid_from, d.valid_to, d.decided_on, d.follow_up_on"
            " FROM cases c JOIN decisions d ON d.case_id = c.id"
-           f" WHERE c.person_id = {p(person_id)} AND c.removed_at IS NULL AND d.outcome <> 'rejected'"
+           f" WHERE c.person_id = pr.id AND c.removed_at IS NULL AND d.outcome <> 'rejected'"
            f" AND d.valid_from <= {t} AND (d.valid_to IS NULL OR d.valid_to >= {t})")
     if unit is not None:
         sql += f" AND c.unit = {p(unit)}"
     if after is not None:
         valid_from, last = after
         sql += f" AND (d.valid_from, d.id) > ({p(valid_from, '::date')}, {p(last, '::uuid')})"
-    return sql + f" ORDER BY d.valid_from, d.id LIMIT {p(limit)}", p
+    sql += f" ORDER BY d.valid_from, d.id LIMIT {p(limit)}"
+    return (f"SELECT d.* FROM persons pr LEFT JOIN LATERAL ({sql}) d ON true WHERE pr.id = {person}"
+            " ORDER BY d.valid_from, d.id"), p
 
 
-async def decisions_in_force(conn: asyncpg.Connection, *, person_id: UUID, **query) -> list[asyncpg.Record] | None:
+async def decisions_in_force(conn: asyncpg.Connection, **query) -> list[asyncpg.Record] | None:
     """The person's decisions in force on `today`, in the cases of `unit` (None: every unit), cases
-    removed by support left out; oldest valid_from first. None when there is no such person: the
-    person's existence and the decisions are one statement (one round trip, not two)."""
-    sql, args = decisions_in_force_query(person_id=person_id, **query)
-    rows = await conn.fetch(f"SELECT d.* FROM persons p LEFT JOIN LATERAL ({sql}) d ON true"
-                            f" WHERE p.id = {args(person_id)} ORDER BY d.valid_from, d.id", *args)
+    removed by support left out; oldest valid_from first. None when there is no such person."""
+    sql, args = decisions_in_force_query(**query)
+    rows = await conn.fetch(sql, *args)
     if not rows:
         return None
     return [r for r in rows if r["id"] is not None]   # a person without any: one row of nulls
