@@ -56,37 +56,78 @@ def create_producer(settings: Settings) -> AIOKafkaProducer:
     )
 
 
+class SendSpan:
+    """A PRODUCER span `<topic> send` over the messages sent in it: one, or a batch of messages
+    of one topic that continue the same trace (`count` of them, `messaging.batch.message_count`),
+    a child of `parent` (the current context if None). Its `traceparent` goes into each message's
+    headers, so that each consumer's span is its child. It ends once `close` has been called and
+    the broker has acknowledged or refused every message sent in it; a refusal makes it an error."""
+
+    def __init__(self, topic: str, *, parent: otel_context.Context | None = None, count: int = 1,
+                 key: bytes | None = None, message_id: str | None = None, tracer: trace.Tracer = _tracer):
+        attributes = {"messaging.system": "kafka", "messaging.operation.type": "send",
+                      "messaging.destination.name": topic}
+        if count > 1:
+            attributes["messaging.batch.message_count"] = count
+        if key is not None:
+            attributes["messaging.kafka.message.key"] = key.decode(errors="replace")
+        if message_id is not None:
+            attributes["messaging.message.id"] = message_id
+        self.topic = topic
+        self.span = tracer.start_span(f"{topic} send", context=parent, kind=trace.SpanKind.PRODUCER,
+                                      attributes=attributes)
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier, context=trace.set_span_in_context(self.span, parent))
+        self.headers = [(name, text.encode()) for name, text in carrier.items()]
+        self._pending = 0
+        self._open = True
+        self._ended = False
+        self._error: BaseException | None = None
+
+    async def send(self, producer: AIOKafkaProducer, *, key: bytes | None, value: bytes,
+                   headers: list[tuple[str, bytes]]) -> asyncio.Future:
+        """Send one message in the span; aiokafka's future, resolved when the broker answers."""
+        try:
+            sent = await producer.send(self.topic, value=value, key=key, headers=headers + self.headers)
+        except BaseException as exc:
+            self._error = self._error or exc
+            self.close()
+            raise
+        self._pending += 1
+        sent.add_done_callback(self._answered)
+        return sent
+
+    def close(self) -> None:
+        """No more messages: the span ends when the last one sent is answered (now if none is waiting)."""
+        self._open = False
+        self._end_if_done()
+
+    def _answered(self, done: asyncio.Future) -> None:
+        self._pending -= 1
+        if not done.cancelled() and done.exception() is not None:
+            self._error = self._error or done.exception()
+        self._end_if_done()
+
+    def _end_if_done(self) -> None:
+        if self._open or self._pending or self._ended:
+            return
+        self._ended = True
+        if self._error is not None:
+            self.span.record_exception(self._error)
+            self.span.set_status(trace.Status(trace.StatusCode.ERROR, str(self._error)))
+        self.span.end()
+
+
 async def send_traced(producer: AIOKafkaProducer, topic: str, *, key: bytes | None, value: bytes,
                       headers: list[tuple[str, bytes]], parent: otel_context.Context | None = None,
                       message_id: str | None = None, tracer: trace.Tracer = _tracer) -> asyncio.Future:
-    """Send one message in a PRODUCER span named `<topic> send`, a child of `parent` (the current
-    context if None), and put the span's `traceparent` into the message's headers, so that the
-    consumer's span is its child. The span ends when the broker has acknowledged the message (or
-    refused it); the future is aiokafka's, resolved at that moment."""
-    attributes = {"messaging.system": "kafka", "messaging.operation.type": "send",
-                  "messaging.destination.name": topic}
-    if key is not None:
-        attributes["messaging.kafka.message.key"] = key.decode(errors="replace")
-    if message_id is not None:
-        attributes["messaging.message.id"] = message_id
-    span = tracer.start_span(f"{topic} send", context=parent, kind=trace.SpanKind.PRODUCER, attributes=attributes)
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier, context=trace.set_span_in_context(span, parent))
+    """Send one message in a span of its own (`SendSpan`), ended when the broker has acknowledged
+    the message (or refused it); the future is aiokafka's, resolved at that moment."""
+    span = SendSpan(topic, parent=parent, key=key, message_id=message_id, tracer=tracer)
     try:
-        sent = await producer.send(topic, value=value, key=key,
-                                   headers=headers + [(name, text.encode()) for name, text in carrier.items()])
-    except BaseException as exc:
-        _end(span, exc)
-        raise
-    sent.add_done_callback(lambda done: _end(span, None if done.cancelled() else done.exception()))
-    return sent
-
-
-def _end(span: trace.Span, error: BaseException | None) -> None:
-    if error is not None:
-        span.record_exception(error)
-        span.set_status(trace.Status(trace.StatusCode.ERROR, str(error)))
-    span.end()
+        return await span.send(producer, key=key, value=value, headers=headers)
+    finally:
+        span.close()
 
 
 def all_topics(settings: Settings) -> list[str]:

@@ -10,19 +10,21 @@ import asyncio
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Sequence
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from opentelemetry import propagate
+from opentelemetry import propagate, trace
 from pydantic import BaseModel
 from uuid6 import uuid7
 
 from shared.clock import Clock
-from shared.events import Envelope, type_of
+from shared.events import type_of
 from shared.events.envelope import kafka_headers
 from shared.faults import Faults
-from shared.kafka import send_traced
+from shared.kafka import SendSpan
 from shared.settings import Settings
 from shared.wake import ROUND_LIMIT_SECONDS, WakeLoop
 
@@ -36,36 +38,36 @@ class Outbox:
         self.clock = clock
 
     async def add(self, conn: asyncpg.Connection, data: BaseModel, *, key: str,
-                  subject: str | None = None) -> Envelope:
-        """Record an event in the current transaction; it leaves when the transaction commits."""
+                  subject: str | None = None) -> UUID:
+        """Record an event in the current transaction; it leaves when the transaction commits.
+        Returns the event's id."""
         return (await self.add_many(conn, [(data, key, subject)]))[0]
 
     async def add_many(self, conn: asyncpg.Connection,
-                       events: Sequence[tuple[BaseModel, str, str | None]]) -> list[Envelope]:
-        """Record (data, key, subject) events in one statement, in order, in the current transaction.
+                       events: Sequence[tuple[BaseModel, str, str | None]]) -> list[UUID]:
+        """Record (data, key, subject) events in one statement, in order, in the current transaction;
+        returns their ids.
 
         One INSERT however many events: a batch that raises hundreds of events wakes the
-        relay once and costs one round trip.
+        relay once and costs one round trip. Each event's data is its model's JSON as pydantic
+        writes it (`model_dump_json`), which the column keeps as jsonb.
         """
         if not events:
             return []
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
-        now = self.clock.now()
-        envelopes = [Envelope(id=uuid7(), source=self.source, type=type_of(data).name, subject=subject,
-                              time=now, data=data.model_dump(mode="json"))
-                     for data, _, subject in events]
+        types = [type_of(data) for data, _, _ in events]
+        ids = [uuid7() for _ in events]
         await conn.execute(
             "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
             " SELECT id, topic, key, type, $5, subject, $6, data::jsonb, $8::text::jsonb"
             " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $9::text[])"
             "  WITH ORDINALITY AS e(id, topic, key, type, subject, data, n) ORDER BY n",
-            [e.id for e in envelopes], [type_of(data).topic for data, _, _ in events],
-            [key for _, key, _ in events], [e.type for e in envelopes], self.source, now,
-            [e.subject for e in envelopes], json.dumps(carrier),
-            [json.dumps(e.data, ensure_ascii=False) for e in envelopes],
+            ids, [t.topic for t in types], [key for _, key, _ in events], [t.name for t in types], self.source,
+            self.clock.now(), [subject for _, _, subject in events], json.dumps(carrier),
+            [data.model_dump_json() for data, _, _ in events],
         )
-        return envelopes
+        return ids
 
 
 async def _every(seconds: float, work, failed: str, *, timeout: float | None = None) -> None:
@@ -83,8 +85,9 @@ async def _every(seconds: float, work, failed: str, *, timeout: float | None = N
 
 class OutboxRelay:
     def __init__(self, schema: str, pool: asyncpg.Pool, producer: AIOKafkaProducer,
-                 settings: Settings, faults: Faults):
+                 settings: Settings, faults: Faults, tracer: trace.Tracer | None = None):
         self.schema = schema
+        self.tracer = tracer or trace.get_tracer("omsorg.outbox")
         self.pool = pool
         self.producer = producer
         self.settings = settings
@@ -166,20 +169,42 @@ class OutboxRelay:
                 return 0
             types = {r["type"] for r in rows}
             self.faults.kill_at("relay_before_publish", *types)
-            pending = [await self._send(row) for row in rows]
+            pending = await self._send_all(rows)
             await asyncio.gather(*pending)
             self.faults.kill_at("relay_after_publish", *types)
             return len(rows)
 
-    async def _send(self, row) -> asyncio.Future:
-        """The row as a CloudEvent in Kafka binary mode: its attributes in headers, its data (as
-        PostgreSQL's jsonb gives it back) as the body, in a producer span that continues the trace
-        of the request that wrote the row."""
-        headers = kafka_headers(id=row["id"], source=row["source"], type=row["type"], subject=row["subject"],
-                                time=row["time"])
-        return await send_traced(self.producer, self.settings.topic(row["topic"]), key=row["key"].encode(),
-                                 value=row["body"].encode(), headers=headers, message_id=str(row["id"]),
-                                 parent=propagate.extract(row["trace_context"] or {}))
+    async def _send_all(self, rows: Sequence[asyncpg.Record]) -> list[asyncio.Future]:
+        """Each row as a CloudEvent in Kafka binary mode, in order: its attributes in headers, its
+        data (as PostgreSQL's jsonb gives it back) as the body. The rows of one topic that continue
+        the same trace (the events of one request or one firing of timers) are sent in one producer
+        span, a child of that trace (`SendSpan`); a row without a stored trace in a span of its own."""
+        groups = Counter(_trace_group(row) for row in rows)
+        spans: dict[tuple, SendSpan] = {}
+        pending = []
+        try:
+            for row in rows:
+                topic, key, group = self.settings.topic(row["topic"]), row["key"].encode(), _trace_group(row)
+                span = spans.get(group)
+                if span is None:
+                    one = groups[group] == 1
+                    span = spans[group] = SendSpan(topic, parent=propagate.extract(row["trace_context"] or {}),
+                                                   count=groups[group], key=key if one else None,
+                                                   message_id=str(row["id"]) if one else None, tracer=self.tracer)
+                headers = kafka_headers(id=row["id"], source=row["source"], type=row["type"], subject=row["subject"],
+                                        time=row["time"])
+                pending.append(await span.send(self.producer, key=key, value=row["body"].encode(), headers=headers))
+        finally:
+            for span in spans.values():
+                span.close()
+        return pending
+
+
+def _trace_group(row: asyncpg.Record) -> tuple:
+    """The rows of one topic with the same stored trace context share a producer span; a row
+    without one (written outside any trace) has a group of its own."""
+    context = row["trace_context"]
+    return (row["topic"], tuple(sorted(context.items())) if context else row["id"])
 
 
 # The relay's turn (the schema's lock; no rows without it) and the next unpublished rows, marked
