@@ -46,7 +46,7 @@ class Result:
     max_ms: float
 
     def line(self) -> str:
-        return (f"{self.name:<34} rate {self.rate:>5}/s  n {self.requests:>6}  ok {self.success:6.1%}  "
+        return (f"{self.name:<36} rate {self.rate:>5}/s  n {self.requests:>6}  ok {self.success:6.1%}  "
                 f"thr {self.throughput:8.1f}/s  p50 {self.p50_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms")
 
 
