@@ -64,7 +64,7 @@ class SendSpan:
     the broker has acknowledged or refused every message sent in it; a refusal makes it an error."""
 
     def __init__(self, topic: str, *, parent: otel_context.Context | None = None, count: int = 1,
-                 key: bytes | None = None, message_id: str | None = None, tracer: trace.Tracer = _tracer):
+                 key: bytes | None = None, message_id: str | None = None, tracer: trace.Tracer | None = None):
         attributes = {"messaging.system": "kafka", "messaging.operation.type": "send",
                       "messaging.destination.name": topic}
         if count > 1:
@@ -74,7 +74,7 @@ class SendSpan:
         if message_id is not None:
             attributes["messaging.message.id"] = message_id
         self.topic = topic
-        self.span = tracer.start_span(f"{topic} send", context=parent, kind=trace.SpanKind.PRODUCER,
+        self.span = (tracer or _tracer).start_span(f"{topic} send", context=parent, kind=trace.SpanKind.PRODUCER,
                                       attributes=attributes)
         carrier: dict[str, str] = {}
         propagate.inject(carrier, context=trace.set_span_in_context(self.span, parent))
@@ -116,18 +116,6 @@ class SendSpan:
             self.span.record_exception(self._error)
             self.span.set_status(trace.Status(trace.StatusCode.ERROR, str(self._error)))
         self.span.end()
-
-
-async def send_traced(producer: AIOKafkaProducer, topic: str, *, key: bytes | None, value: bytes,
-                      headers: list[tuple[str, bytes]], parent: otel_context.Context | None = None,
-                      message_id: str | None = None, tracer: trace.Tracer = _tracer) -> asyncio.Future:
-    """Send one message in a span of its own (`SendSpan`), ended when the broker has acknowledged
-    the message (or refused it); the future is aiokafka's, resolved at that moment."""
-    span = SendSpan(topic, parent=parent, key=key, message_id=message_id, tracer=tracer)
-    try:
-        return await span.send(producer, key=key, value=value, headers=headers)
-    finally:
-        span.close()
 
 
 def all_topics(settings: Settings) -> list[str]:

@@ -87,7 +87,7 @@ class OutboxRelay:
     def __init__(self, schema: str, pool: asyncpg.Pool, producer: AIOKafkaProducer,
                  settings: Settings, faults: Faults, tracer: trace.Tracer | None = None):
         self.schema = schema
-        self.tracer = tracer or trace.get_tracer("omsorg.outbox")
+        self.tracer = tracer   # None: shared.kafka's
         self.pool = pool
         self.producer = producer
         self.settings = settings
@@ -179,12 +179,13 @@ class OutboxRelay:
         data (as PostgreSQL's jsonb gives it back) as the body. The rows of one topic that continue
         the same trace (the events of one request or one firing of timers) are sent in one producer
         span, a child of that trace (`SendSpan`); a row without a stored trace in a span of its own."""
-        groups = Counter(_trace_group(row) for row in rows)
+        grouped = [(_trace_group(row), row) for row in rows]
+        groups = Counter(group for group, _ in grouped)
         spans: dict[tuple, SendSpan] = {}
         pending = []
         try:
-            for row in rows:
-                topic, key, group = self.settings.topic(row["topic"]), row["key"].encode(), _trace_group(row)
+            for group, row in grouped:
+                topic, key = self.settings.topic(row["topic"]), row["key"].encode()
                 span = spans.get(group)
                 if span is None:
                     one = groups[group] == 1

@@ -63,7 +63,7 @@ def setup_telemetry(service: str, settings: Settings) -> None:
     if settings.trace_sql:
         AsyncPGInstrumentor().instrument()
     # Kafka's spans are the services' own: the outbox relay's producer span per event
-    # (shared.kafka.send_traced) and the consumer's span per event it handles (shared.consumer).
+    # (shared.kafka.SendSpan) and the consumer's span per event it handles (shared.consumer).
     HTTPXClientInstrumentor().instrument()
     _configured = True
 

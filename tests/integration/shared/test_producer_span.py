@@ -17,7 +17,7 @@ from opentelemetry.trace import SpanKind, StatusCode
 
 from shared.db import create_pool, migrate
 from shared.faults import Faults
-from shared.kafka import create_producer, ensure_topics, kafka_options, send_traced
+from shared.kafka import SendSpan, create_producer, ensure_topics, kafka_options
 from shared.outbox import OutboxRelay
 from tests.stack import read_topic
 
@@ -44,8 +44,9 @@ async def test_the_span_continues_the_stored_trace_and_its_traceparent_travels(e
     parent = propagate.extract({"traceparent": f"00-{trace_id}-{caller}-01"})
     producer = await _producer(env)
     try:
-        sent = await send_traced(producer, topic, key=b"case-1", value=b"{}", headers=[("ce_type", b"case.opened")],
-                                 parent=parent, message_id="e-1", tracer=tracer)
+        span = SendSpan(topic, parent=parent, key=b"case-1", message_id="e-1", tracer=tracer)
+        sent = await span.send(producer, key=b"case-1", value=b"{}", headers=[("ce_type", b"case.opened")])
+        span.close()
         await sent
     finally:
         await producer.stop()
@@ -69,9 +70,10 @@ async def test_a_refused_message_ends_its_span_as_an_error(env, spans):
     exporter, tracer = spans
     producer = await _producer(env)
     try:
+        topic = env.topic("registry.events")
         with pytest.raises(MessageSizeTooLargeError):
-            await send_traced(producer, env.topic("registry.events"), key=b"big", value=b"x" * 2_000_000,
-                              headers=[], tracer=tracer)
+            await SendSpan(topic, key=b"big", tracer=tracer).send(producer, key=b"big", value=b"x" * 2_000_000,
+                                                                 headers=[])
     finally:
         await producer.stop()
     (span,) = exporter.get_finished_spans()
