@@ -221,17 +221,20 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         registry.start()
         env.processes.append(registry)
         await registry.wait_ready()
+
+        def baseline(query: str, *options: str) -> str:
+            port = free_port()
+            procs.append(subprocess.Popen(
+                [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
+                 f"{env.database_url}?search_path=registry", "--query", query, *options], cwd=ROOT))
+            return f"http://127.0.0.1:{port}"
+
         bare: dict[str, str] = {}
         logged: dict[str, str] = {}    # the same query and then the registry's access-log INSERT
         for name, query in queries(today, limit).items():
-            for urls, extra in ((bare, []), (logged, ["--log-reads", LOGS.get(name, ""), "--page", str(limit)])):
-                if extra and name not in LOGS:
-                    continue
-                port = free_port()
-                procs.append(subprocess.Popen(
-                    [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
-                     f"{env.database_url}?search_path=registry", "--query", query, *extra], cwd=ROOT))
-                urls[name] = f"http://127.0.0.1:{port}"
+            bare[name] = baseline(query)
+            if name in LOGS:
+                logged[name] = baseline(query, "--log-reads", LOGS[name], "--page", str(limit))
         for url in [*bare.values(), *logged.values()]:
             await wait_up(f"{url}/constant")
 
