@@ -2,6 +2,7 @@
 topics every service relies on."""
 import asyncio
 import logging
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
+from murmurhash2 import murmurhash2
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 
@@ -46,6 +48,20 @@ def describe_connection(settings: Settings) -> str:
     return f"{settings.kafka_bootstrap} ({how})"
 
 
+# The seed of the Java client's murmur2 (org.apache.kafka.common.utils.Utils.murmur2).
+_MURMUR2_SEED = 0x9747B28C
+
+
+def partition_of(key: bytes | None, all_partitions: Sequence[int], available: Sequence[int]) -> int:
+    """Kafka's default partitioner: the key's murmur2, made positive, modulo the partition count,
+    the partition the Java client and aiokafka's `DefaultPartitioner` choose (a key without one:
+    any available partition). The hash is the `murmurhash2` package's C, where aiokafka's is
+    Python: about 10 µs a key, a twentieth of the watch's CPU while it fires timers."""
+    if key is None:
+        return random.choice(available or all_partitions)
+    return all_partitions[(murmurhash2(key, _MURMUR2_SEED) & 0x7FFFFFFF) % len(all_partitions)]
+
+
 def create_producer(settings: Settings) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         **kafka_options(settings),
@@ -53,6 +69,7 @@ def create_producer(settings: Settings) -> AIOKafkaProducer:
         acks="all",
         linger_ms=0,  # events leave at once; the relay already sends a batch at a time
         request_timeout_ms=15000,
+        partitioner=partition_of,
     )
 
 
