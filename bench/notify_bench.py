@@ -10,10 +10,14 @@ deliveries queued in one transaction, sent and recorded by notify. In both runs 
 process and the sending client in another, so neither gets the server's core to itself.
 The clock runs from the first event (or mail) to the last mail received.
 
-    python -m bench.notify_bench [--mails 1000]
+    python -m bench.notify_bench [--mails 1000] [--profile FILE]
+
+With --profile, py-spy samples the notify process while the mails go through it (bench/profile.py)
+and the samples are printed by part.
 """
 import argparse
 import asyncio
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -30,6 +34,7 @@ from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 
 from bench.harness import ratio_line
+from bench.profile import breakdown, sampled
 from shared.events import Envelope, to_kafka
 from shared.kafka import kafka_options
 from tests.stack import create_env, drop_env, free_port
@@ -152,7 +157,7 @@ async def sender_alone(env, counter: Counter, n: int) -> float:
         await pool.close()
 
 
-async def main(n: int) -> None:
+async def main(n: int, profile: str | None = None) -> None:
     counter = Counter()
     port = free_port()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
@@ -164,7 +169,8 @@ async def main(n: int) -> None:
         await through_notify(env, counter, 50)     # group join, first connections
         await baseline(counter, port, 50)
         base = await baseline(counter, port, n)
-        ours = await through_notify(env, counter, n)
+        with sampled(proc.popen.pid, profile) if profile else contextlib.nullcontext():
+            ours = await through_notify(env, counter, n)
         sender = await sender_alone(env, counter, n)
         base_again = await baseline(counter, port, n)  # the machine is shared: bracket our run
         conn = await env.db()
@@ -190,6 +196,9 @@ async def main(n: int) -> None:
                      ours / base_mean >= TARGET))
     print(ratio_line("notify's sender alone vs aiosmtplib alone", sender, base_mean, f">={TARGET}x",
                      sender / base_mean >= TARGET))
+    if profile:
+        print(f"the notify process's CPU samples while the mails went through it (py-spy, {profile}):")
+        print(breakdown(profile))
 
 
 if __name__ == "__main__":
@@ -198,4 +207,6 @@ if __name__ == "__main__":
         sys.exit(0)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mails", type=int, default=1000)
-    asyncio.run(main(parser.parse_args().mails))
+    parser.add_argument("--profile", metavar="FILE", help="sample the notify process with py-spy meanwhile")
+    args = parser.parse_args()
+    asyncio.run(main(args.mails, args.profile))
