@@ -158,17 +158,28 @@ def test_every_process_has_probes_resources_a_service_and_a_budget(tools, tmp_pa
 def test_replicas_come_from_the_values_and_autoscaling_replaces_them(tools, tmp_path):
     _, docs = render(SCALED, tmp_path)
     deployments, autoscalers = of_kind(docs, "Deployment"), of_kind(docs, "HorizontalPodAutoscaler")
-    assert set(autoscalers) == {f"omsorg-{p}" for p in PROCESSES if p != "watch"}
+    assert set(autoscalers) == {f"omsorg-{p}" for p in PROCESSES if p not in ("watch", "web")}
     for name, hpa in autoscalers.items():
         assert "replicas" not in deployments[name]["spec"]
         assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
         assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 6)
         assert hpa["spec"]["metrics"][0]["resource"]["name"] == "cpu"
     assert deployments["omsorg-watch"]["spec"]["replicas"] == 1
+    # The web's sessions live in its process: one web, whatever the defaults say.
+    assert deployments["omsorg-web"]["spec"]["replicas"] == 1
     assert not of_kind(docs, "Secret")  # the existing one is used
     _, docs = render(DEFAULTS, tmp_path)
     assert not of_kind(docs, "HorizontalPodAutoscaler")
     assert {d["spec"]["replicas"] for d in of_kind(docs, "Deployment").values()} == {1}
+
+
+@pytest.mark.parametrize("web", [{"replicas": 2}, {"autoscaling": {"enabled": True}}])
+def test_more_than_one_web_is_refused_and_says_why(tools, tmp_path, web):
+    done = template({**DEFAULTS, "services": {"web": web}}, tmp_path)
+    assert done.returncode != 0
+    assert "services.web: the web runs as one replica, as its sessions live in the process" in done.stderr, done.stderr
+    _, docs = render({**DEFAULTS, "services": {"web": {"replicas": 1, "autoscaling": {"enabled": False}}}}, tmp_path)
+    assert of_kind(docs, "Deployment")["omsorg-web"]["spec"]["replicas"] == 1
 
 
 @pytest.mark.parametrize("name", VALUE_SETS)
