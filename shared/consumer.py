@@ -1,7 +1,8 @@
 """Kafka consumer with an inbox, bounded retries and a dead-letter topic.
 
-Each event's effect and its inbox row are written in one transaction (one per fetched batch,
-falling back to one per event when any event of the batch fails), so redelivery
+Each event's effect and its inbox row are written in one transaction (one per fetched batch, whose
+inbox rows are written in one statement, falling back to one per event when any event of the
+batch fails), so redelivery
 (after a crash, a rebalance or a republish by the outbox relay) has no second effect.
 Offsets are committed once per fetched batch. An event that cannot be processed
 (malformed, unknown type, or its handler keeps failing) goes to `<topic>.dlq` with the
@@ -12,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -165,8 +167,9 @@ class EventConsumer:
         if len(messages) > 1:
             try:
                 async with self.work() as uow:
+                    new = await self._claim(uow, messages)
                     for message in messages:
-                        await self.handle(message, batch=uow)
+                        await self.handle(message, batch=uow, new=new)
                 return
             except asyncio.CancelledError:
                 raise
@@ -175,9 +178,30 @@ class EventConsumer:
         for message in messages:
             await self.handle(message)
 
-    async def handle(self, message: ConsumerRecord, batch: UnitOfWork | None = None) -> None:
-        """Handle one event. In a batch (`batch` is its transaction) a failure is raised to the
-        batch; alone, a malformed event goes to the dead-letter topic and a failing one is retried."""
+    async def _claim(self, uow: UnitOfWork, messages: list[ConsumerRecord]) -> set[uuid.UUID]:
+        """The inbox rows of a batch's events that this service handles, in one statement in the
+        batch's transaction; returns the ids of those it had not seen (an id the inbox already
+        holds, or one repeated in the batch, comes back once at most). An id that is not a UUID
+        fails the batch, which is then handled one event at a time."""
+        ids, types = [], []
+        for message in messages:
+            headers = _first_headers(message.headers)
+            if headers.get("ce_type") in self.handlers:
+                ids.append(uuid.UUID(headers.get("ce_id", "")))
+                types.append(headers["ce_type"])
+        if not ids:
+            return set()
+        rows = await uow.conn.fetch(
+            "INSERT INTO inbox (consumer, event_id, type) SELECT $1, e.id, e.type"
+            " FROM unnest($2::uuid[], $3::text[]) AS e(id, type) ON CONFLICT DO NOTHING RETURNING event_id",
+            self.name, ids, types)
+        return {row["event_id"] for row in rows}
+
+    async def handle(self, message: ConsumerRecord, batch: UnitOfWork | None = None,
+                     new: set[uuid.UUID] | None = None) -> None:
+        """Handle one event. In a batch (`batch` is its transaction, `new` the ids its inbox rows
+        were written for) a failure is raised to the batch; alone, a malformed event goes to the
+        dead-letter topic and a failing one is retried."""
         carrier = _first_headers(message.headers)
         with tracer.start_as_current_span(
             f"{carrier.get('ce_type', 'unknown')} process", context=propagate.extract(carrier),
@@ -201,7 +225,7 @@ class EventConsumer:
                 await self.dead_letter(message, exc)
                 return
             if batch is not None:
-                await self._apply(batch, envelope, data, handler)
+                await self._apply(batch, envelope, data, handler, new)
             else:
                 await self._process_with_retries(message, envelope, data, handler, span)
 
@@ -234,14 +258,21 @@ class EventConsumer:
         async with self.work() as uow:
             await self._apply(uow, envelope, data, handler)
 
-    async def _apply(self, uow: UnitOfWork, envelope: Envelope, data: BaseModel, handler: Handler) -> None:
+    async def _apply(self, uow: UnitOfWork, envelope: Envelope, data: BaseModel, handler: Handler,
+                     new: set[uuid.UUID] | None = None) -> None:
         """The event's effect and its inbox row, in the caller's unit of work; a second delivery
-        of the same event finds its inbox row and has no effect."""
-        first_time = await uow.conn.fetchval(
-            "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
-            " ON CONFLICT DO NOTHING RETURNING true",
-            self.name, envelope.id, envelope.type,
-        )
+        of the same event finds its inbox row and has no effect. In a batch whose inbox rows were
+        written at once (`new`, see `_claim`), the event takes its id out of `new`: a copy of it
+        later in the batch finds it gone."""
+        if new is not None:
+            first_time = envelope.id in new
+            new.discard(envelope.id)
+        else:
+            first_time = await uow.conn.fetchval(
+                "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                self.name, envelope.id, envelope.type,
+            )
         if first_time:
             await handler(uow, envelope, data)
             # Dies with the event's effect done and not committed (the consumer's transaction is open).

@@ -85,3 +85,48 @@ async def test_one_bad_event_in_a_batch_leaves_the_good_ones_done_once(env):
     assert [r.key for r in dead] == [b"bad"]
     # The batch was tried whole first, then one event at a time.
     assert "handles a batch of 9 one by one" in journal.log_path.read_text()
+
+
+async def test_a_batchs_inbox_rows_in_one_statement_let_each_event_through_once(env):
+    """A batch with an event twice and one handled before: the handler, which counts every
+    call, runs once for each event it had not seen, and the inbox holds each event once."""
+    from aiokafka.structs import ConsumerRecord
+
+    from shared.clock import Clock
+    from shared.consumer import EventConsumer
+    from shared.db import create_pool, migrate
+    from shared.faults import Faults
+    from shared.outbox import Outbox
+    from shared.unit_of_work import Work
+
+    settings = env.settings
+    pool = await create_pool(settings.database_url, "batched", min_size=1, max_size=2)
+    try:
+        await migrate(pool, "batched", env.logs)
+        await pool.execute("CREATE TABLE calls (seq bigserial PRIMARY KEY, event_id uuid NOT NULL)")
+
+        async def counted(uow, envelope, data):
+            await uow.conn.execute("INSERT INTO calls (event_id) VALUES ($1)", envelope.id)
+
+        consumer = EventConsumer("batched", {"case.opened": counted},
+                                 Work(pool, Outbox("batched", settings, Clock()), Clock(), settings), None,
+                                 settings, Faults())
+        events = [_valid(uuid.uuid4()) for _ in range(4)]
+        ids = [uuid.UUID(dict(headers)["ce_id"].decode()) for headers, _ in events]
+        await pool.execute("INSERT INTO inbox (consumer, event_id, type) VALUES ('batched', $1, 'case.opened')",
+                           ids[3])
+
+        def record(offset, event):
+            headers, body = event
+            return ConsumerRecord(settings.topic("registry.events"), 0, offset, 0, 0, None, body, None, 0,
+                                  len(body), headers)
+
+        batch = [events[0], events[1], events[0], events[3], events[2], events[1]]
+        await consumer.handle_batch([record(n, e) for n, e in enumerate(batch)])
+        calls = [r["event_id"] for r in await pool.fetch("SELECT event_id FROM calls ORDER BY seq")]
+        inbox = await pool.fetch("SELECT event_id, count(*) AS n FROM inbox WHERE consumer = 'batched'"
+                                 " GROUP BY event_id")
+    finally:
+        await pool.close()
+    assert calls == [ids[0], ids[1], ids[2]]  # in the batch's order, each once; the one seen before not
+    assert {r["event_id"]: r["n"] for r in inbox} == {i: 1 for i in ids}
