@@ -42,7 +42,7 @@ from services.watch.domain.watches import Timer
 from services.watch.store import timers
 from shared.db import create_pool
 from shared.events import Envelope, to_kafka
-from shared.kafka import kafka_options
+from shared.kafka import DELIVERY, kafka_options
 from tests.stack import create_env, drop_env
 
 THROUGHPUT_TARGET = 0.5
@@ -132,8 +132,7 @@ def raw_producer(settings) -> AIOKafkaProducer:
     """aiokafka as it comes, with the services' delivery settings (idempotent, acks from all, no
     linger): its own partitioner, the baseline as it was before the services' producer hashed
     keys in C (shared.kafka.partition_of)."""
-    return AIOKafkaProducer(**kafka_options(settings), enable_idempotence=True, acks="all", linger_ms=0,
-                            request_timeout_ms=15000)
+    return AIOKafkaProducer(**kafka_options(settings), **DELIVERY)
 
 
 async def raw_production(env, n: int) -> float:

@@ -62,15 +62,13 @@ def partition_of(key: bytes | None, all_partitions: Sequence[int], available: Se
     return all_partitions[(murmurhash2(key, _MURMUR2_SEED) & 0x7FFFFFFF) % len(all_partitions)]
 
 
+# How every producer of the services delivers: idempotent, acknowledged by all in-sync replicas,
+# at once (no linger: the relay already sends a batch at a time).
+DELIVERY: dict[str, Any] = {"enable_idempotence": True, "acks": "all", "linger_ms": 0, "request_timeout_ms": 15000}
+
+
 def create_producer(settings: Settings) -> AIOKafkaProducer:
-    return AIOKafkaProducer(
-        **kafka_options(settings),
-        enable_idempotence=True,
-        acks="all",
-        linger_ms=0,  # events leave at once; the relay already sends a batch at a time
-        request_timeout_ms=15000,
-        partitioner=partition_of,
-    )
+    return AIOKafkaProducer(**kafka_options(settings), **DELIVERY, partitioner=partition_of)
 
 
 class SendSpan:
