@@ -189,8 +189,11 @@ class EventConsumer:
             if headers.get("ce_type") in self.handlers:
                 ids.append(uuid.UUID(headers.get("ce_id", "")))
                 types.append(headers["ce_type"])
-        if not ids:
-            return set()
+        return await self._inbox(uow, ids, types) if ids else set()
+
+    async def _inbox(self, uow: UnitOfWork, ids: list[uuid.UUID], types: list[str]) -> set[uuid.UUID]:
+        """The events' inbox rows written (one for each id, however often it is given); the ids of
+        the rows written now, not there before."""
         rows = await uow.conn.fetch(
             "INSERT INTO inbox (consumer, event_id, type) SELECT $1, e.id, e.type"
             " FROM unnest($2::uuid[], $3::text[]) AS e(id, type) ON CONFLICT DO NOTHING RETURNING event_id",
@@ -264,15 +267,10 @@ class EventConsumer:
         of the same event finds its inbox row and has no effect. In a batch whose inbox rows were
         written at once (`new`, see `_claim`), the event takes its id out of `new`: a copy of it
         later in the batch finds it gone."""
-        if new is not None:
-            first_time = envelope.id in new
-            new.discard(envelope.id)
-        else:
-            first_time = await uow.conn.fetchval(
-                "INSERT INTO inbox (consumer, event_id, type) VALUES ($1, $2, $3)"
-                " ON CONFLICT DO NOTHING RETURNING true",
-                self.name, envelope.id, envelope.type,
-            )
+        if new is None:
+            new = await self._inbox(uow, [envelope.id], [envelope.type])
+        first_time = envelope.id in new
+        new.discard(envelope.id)
         if first_time:
             await handler(uow, envelope, data)
             # Dies with the event's effect done and not committed (the consumer's transaction is open).
