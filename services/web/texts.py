@@ -253,6 +253,12 @@ REASSIGNMENT_PROBLEMS = {
                               " ansvarig handläggare. Det visas nu som det är; välj och spara igen om bytet"
                               " fortfarande behövs."),
     "already_responsible": ("caseworker", "Den du valde är redan ansvarig för ärendet. Välj någon annan."),
+    "unknown_caseworker": ("caseworker", "Den du valde finns inte i personalkatalogen för ärendets enhet."
+                                         " Välj någon i listan."),
+    "caseworker_other_unit": ("caseworker", "Den du valde arbetar i en annan enhet enligt personalkatalogen."
+                                            " Välj någon i ärendets enhet."),
+    "caseworker_not_active": ("caseworker", "Den du valde är inte i tjänst i dag enligt personalkatalogen."
+                                            " Välj någon annan."),
     "not_responsible": ("form", "Du får bara byta handläggare i ett ärende som du själv är ansvarig för, eller"
                                 " som arbetsledare för din egen enhet."),
     "case_closed": ("form", "Ärendet är avslutat, så det kan inte byta handläggare."),

@@ -107,6 +107,34 @@ def test_a_caseworker_hands_over_only_their_own_and_a_supervisor_any_of_the_unit
     assert (same.value.kind, same.value.code) == (Kind.CONFLICT, "already_responsible")
 
 
+def _member(unit="vuxen", active_from=date(2024, 1, 1), active_to=None) -> dict:
+    return {"unit": unit, "active_from": active_from, "active_to": active_to}
+
+
+@pytest.mark.parametrize("member, unit_in_directory, code", [
+    (_member(), True, None),
+    (_member(active_to=TODAY), True, None),                       # the last day in service
+    (_member(active_from=TODAY), True, None),                     # the first
+    (None, False, None),                                          # no one of the unit in the directory yet
+    (None, True, "unknown_caseworker"),
+    (_member(unit="barn"), True, "caseworker_other_unit"),
+    (_member(unit="barn"), False, "caseworker_other_unit"),
+    (_member(active_to=TODAY - timedelta(days=1)), True, "caseworker_not_active"),
+    (_member(active_from=TODAY + timedelta(days=1)), True, "caseworker_not_active"),
+])
+def test_work_is_handed_to_a_member_of_the_unit_in_service(member, unit_in_directory, code):
+    def check():
+        responsibility.ensure_may_be_responsible("bertil", member, unit="vuxen", unit_in_directory=unit_in_directory,
+                                                 today=TODAY)
+    if code is None:
+        check()
+        return
+    with pytest.raises(DomainError) as refused:
+        check()
+    assert (refused.value.kind, refused.value.code) == (Kind.INVALID, code)
+    assert "bertil" in refused.value.detail
+
+
 @pytest.mark.parametrize("assessed_on, investigation_id, open_", [
     (None, None, True), (TODAY, None, False), (None, uuid4(), False)])
 def test_an_inquiry_is_open_until_assessed_or_investigated(assessed_on, investigation_id, open_):

@@ -37,7 +37,9 @@ async def create_case(body: CaseIn, response: Response, uow: UnitOfWorkDep, idem
                       user: Grant = allow("registry:case.open")) -> CaseOut:
     """Opens a case (ärende) of a kind in one of the caller's units about a registered person and
     publishes `case.opened`. The responsible caseworker is the caller unless `caseworker` names
-    another. With an Idempotency-Key, a retry (a request cut off, sent again) answers 200 with
+    another: a member of the unit in the staff directory, active today (422 `unknown_caseworker`,
+    `caseworker_other_unit`, `caseworker_not_active`; anyone while the directory has no one in
+    the unit). With an Idempotency-Key, a retry (a request cut off, sent again) answers 200 with
     the case the first request opened, never a second case; the same key with another request is
     409 `idempotency_key_reused`. Caseworkers and supervisors of the unit (403 `other_unit`
     otherwise); 422 `person_not_found` for a person not registered."""

@@ -50,8 +50,10 @@ async def reassign_case(case_id: UUID, body: ReassignmentIn, response: Response,
     """Hands an open case over to another responsible caseworker (byt handläggare), with a
     reason kept in the registry, and publishes `case.reassigned`; the new caseworker's worklists
     and watches follow. A caseworker hands over only a case they are responsible for (403
-    `not_responsible`), a supervisor any case of their unit. 409 `already_responsible`,
-    `case_closed`; 404 `case_not_found`. With If-Match (the case's ETag as read), 412
+    `not_responsible`), a supervisor any case of their unit. The new caseworker is a member of
+    the case's unit in the staff directory, active today: 422 `unknown_caseworker`,
+    `caseworker_other_unit`, `caseworker_not_active` (anyone while the directory has no one in the
+    unit). 409 `already_responsible`, `case_closed`; 404 `case_not_found`. With If-Match (the case's ETag as read), 412
     `etag_mismatch` when the case changed since."""
     return tagged_case(await responsibility.reassign_case(uow, user, case_id, caseworker=body.caseworker,
                                                           reason=body.reason, if_match=if_match), response)
@@ -73,7 +75,7 @@ async def reassign_inquiry(inquiry_id: UUID, body: ReassignmentIn, response: Res
                            if_match: IfMatch = None, user: Grant = allow("registry:inquiry.reassign")) -> InquiryOut:
     """Hands an open inquiry (not assessed, not led to an investigation) over to another
     responsible caseworker, with a reason, and publishes `inquiry.reassigned`. Who may do it as
-    for a case. 409 `inquiry_settled`, `already_responsible`; 404 `inquiry_not_found`; 412
+    for a case, and to whom as for a case (422). 409 `inquiry_settled`, `already_responsible`; 404 `inquiry_not_found`; 412
     `etag_mismatch` with an If-Match the inquiry no longer has."""
     return tagged_inquiry(await responsibility.reassign_inquiry(
         uow, user, inquiry_id, caseworker=body.caseworker, reason=body.reason, if_match=if_match), response)

@@ -5,6 +5,9 @@ Who may reassign is data (`registry:case.reassign`, `registry:inquiry.reassign` 
 shared/access/policy.yaml): a supervisor (gruppchef) any case of their unit (scope `own_unit`), a
 caseworker only what they are responsible for themselves (scope `own_identity`).
 """
+from datetime import date
+
+from services.registry.domain.staff import active_on
 from shared import errors
 
 # The scope a caseworker gets for reassigning: their own cases and inquiries only.
@@ -22,6 +25,25 @@ def ensure_may_reassign(*, scope: str, sub: str, responsible: str | None, what: 
 def ensure_new_caseworker(*, current: str | None, new: str) -> None:
     if new == current:
         raise errors.conflict("already_responsible", f"{new} is already the responsible caseworker")
+
+
+def ensure_may_be_responsible(caseworker: str, member, *, unit: str, unit_in_directory: bool, today: date) -> None:
+    """Work is handed to a member of its unit: one the staff directory has in `unit` and active
+    today (`member` is their entry, None when the directory does not know them). A unit none of
+    whose staff is in the directory yet hands work to any subject, whom its tokens let work there."""
+    if member is None:
+        if unit_in_directory:
+            raise errors.invalid("unknown_caseworker", "The new caseworker is not in the staff directory",
+                                 f"{caseworker!r} is not a member of staff of {unit}; GET /staff?unit={unit} lists"
+                                 " who is")
+        return
+    if member["unit"] != unit:
+        raise errors.invalid("caseworker_other_unit", "The new caseworker works in another unit",
+                             f"{caseworker!r} is in {member['unit']} in the staff directory, the work in {unit}")
+    if not active_on(member, today):
+        raise errors.invalid("caseworker_not_active", "The new caseworker is not in service today",
+                             f"{caseworker!r} is in service from {member['active_from'].isoformat()}"
+                             + (f" to {member['active_to'].isoformat()}" if member["active_to"] else ""))
 
 
 def inquiry_is_open(*, assessed_on, investigation_id) -> bool:

@@ -10,6 +10,15 @@ async def get(conn: asyncpg.Connection, subject: str, *, for_update: bool = Fals
     return await conn.fetchrow(f"SELECT * FROM staff WHERE subject = $1{lock}", subject)
 
 
+async def member_of(conn: asyncpg.Connection, subject: str, unit: str) -> tuple[asyncpg.Record | None, bool]:
+    """The subject's entry (None when unknown) and whether the directory has anyone in `unit`,
+    in one round trip."""
+    row = await conn.fetchrow(
+        "SELECT EXISTS (SELECT 1 FROM staff WHERE unit = $2) AS unit_in_directory, s.subject, s.unit,"
+        " s.active_from, s.active_to FROM (SELECT 1) AS one LEFT JOIN staff s ON s.subject = $1", subject, unit)
+    return (row if row["subject"] is not None else None), row["unit_in_directory"]
+
+
 async def upsert(conn: asyncpg.Connection, *, subject: str, name: str, title: str | None, unit: str,
                  email: str | None, supervisor: str | None, delegation_level: str, active_from: date,
                  active_to: date | None, changed_by: str, changed_at: datetime) -> asyncpg.Record:

@@ -8,6 +8,7 @@ from uuid6 import uuid7
 from services.registry.domain import process
 from services.registry.store import cases as store
 from services.registry.store import persons as person_store
+from services.registry.usecases.staff import ensure_may_be_responsible
 from shared import errors, idempotency
 from shared.access.policy import Grant, policy
 from shared.etag import ensure_current, etag
@@ -53,13 +54,15 @@ async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, perso
     """Open a case about a registered person in a unit of the user's and publish `case.opened`.
     Opened today by the user, unless an import says when and under which reference. The
     responsible caseworker (ansvarig handläggare) is the opener unless `caseworker` names another
-    of the unit. None, and nothing published, when the opener's Idempotency-Key is taken
+    of the unit (`ensure_may_be_responsible`). None, and nothing published, when the opener's Idempotency-Key is taken
     (open_case_once)."""
     user.ensure_unit(unit)
     async with uow:
         person = await person_store.get(uow.conn, person_id)
         if person is None:
             raise errors.invalid("person_not_found", "The case's person is not registered", str(person_id))
+        if caseworker is not None and caseworker != (opened_by or user.sub):
+            await ensure_may_be_responsible(uow, caseworker, unit)
         row = await store.insert(uow.conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
                                  opened_on=opened_on or uow.today(), opened_by=opened_by or user.sub,
                                  caseworker=caseworker or opened_by or user.sub, import_ref=import_ref,

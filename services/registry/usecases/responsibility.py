@@ -4,7 +4,8 @@ another caseworker, with a reason kept in the registry (`reassignments`), and re
 A supervisor hands over any open case or inquiry of their unit; a caseworker only one they are
 responsible for themselves (the scope `own_identity` of `registry:case.reassign`). Another unit's
 case or inquiry is answered as if it did not exist, a closed or removed case as for any other work
-on it (`case_to_work_on`)."""
+on it (`case_to_work_on`). The new caseworker is a member of the unit in the staff directory, active
+today, unless the directory has no one in the unit yet (`ensure_may_be_responsible`)."""
 from datetime import datetime
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from services.registry.domain import responsibility as rules
 from services.registry.store import reassignments as store
 from services.registry.usecases.cases import case_to_work_on, visible_case
 from services.registry.usecases.inquiries import InquiryView, _inquiry
+from services.registry.usecases.staff import ensure_may_be_responsible
 from shared.access.policy import Grant
 from shared.events.catalog import CaseReassigned, InquiryReassigned
 from shared.pagination import Listed, decode_cursor, page_of
@@ -35,6 +37,7 @@ async def reassign_case(uow: UnitOfWork, user: Grant, case_id: UUID, *, casework
         case = await case_to_work_on(uow, _in_own_unit(user), case_id, if_match=if_match)
         rules.ensure_may_reassign(scope=user.scope, sub=user.sub, responsible=case["caseworker"], what="case")
         rules.ensure_new_caseworker(current=case["caseworker"], new=caseworker)
+        await ensure_may_be_responsible(uow, caseworker, case["unit"])
         now = uow.now()
         row = await store.reassign(uow.conn, subject_type="case", subject_id=case_id, reassignment_id=uuid7(),
                                    previous=case["caseworker"], caseworker=caseworker, reason=reason, by=user.sub,
@@ -53,6 +56,7 @@ async def reassign_inquiry(uow: UnitOfWork, user: Grant, inquiry_id: UUID, *, ca
         rules.ensure_inquiry_open(assessed_on=inquiry["assessed_on"], investigation_id=inquiry["investigation_id"])
         rules.ensure_may_reassign(scope=user.scope, sub=user.sub, responsible=inquiry["caseworker"], what="inquiry")
         rules.ensure_new_caseworker(current=inquiry["caseworker"], new=caseworker)
+        await ensure_may_be_responsible(uow, caseworker, inquiry["unit"])
         now = uow.now()
         row = await store.reassign(uow.conn, subject_type="inquiry", subject_id=inquiry_id,
                                    reassignment_id=uuid7(), previous=inquiry["caseworker"], caseworker=caseworker,

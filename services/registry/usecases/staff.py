@@ -5,6 +5,7 @@ from uuid import UUID
 from asyncpg import Record
 from uuid6 import uuid7
 
+from services.registry.domain import responsibility
 from services.registry.domain import staff as rules
 from services.registry.domain.staff import StaffEntry
 from services.registry.store import staff as store
@@ -63,6 +64,14 @@ async def list_staff(uow: UnitOfWork, *, unit: str | None, limit: int, cursor: s
 async def names(uow: UnitOfWork, subjects) -> dict[str, Record]:
     """The directory's entries of these subjects (in an open unit of work)."""
     return await store.of_subjects(uow.conn, subjects)
+
+
+async def ensure_may_be_responsible(uow: UnitOfWork, caseworker: str, unit: str) -> None:
+    """`caseworker` may be made responsible for work of `unit` (in an open unit of work): a member
+    of the unit active today, or any subject while the directory has no one in the unit."""
+    member, unit_in_directory = await store.member_of(uow.conn, caseworker, unit)
+    responsibility.ensure_may_be_responsible(caseworker, member, unit=unit, unit_in_directory=unit_in_directory,
+                                             today=uow.today())
 
 
 # Covers

@@ -2,7 +2,9 @@
 by the responsible caseworker or the unit's supervisor, published, kept with who and when."""
 import json
 import uuid
+from datetime import timedelta
 
+from tests import clock
 from tests.integration.registry.conftest import event_type_of, events_for
 from tests.integration.registry.test_cases import open_case
 from tests.integration.registry.test_inquiries import inquiry
@@ -154,3 +156,62 @@ async def test_reading_the_history_is_a_logged_read(registry):
     assert audit.status_code == 200, audit.text
     entries = [e for e in audit.json()["items"] if e["actor"] == reader]
     assert [(e["resource"], e["reason"]) for e in entries] == [(f"case/{case['id']}/reassignments", "kontroll")]
+
+
+async def test_work_goes_only_to_a_member_of_the_unit_in_service_once_the_directory_knows_the_unit(registry):
+    """A typed name that the staff directory does not have in the unit, or has in another unit or
+    out of service, is refused and changes nothing; before anyone of the unit is in the directory,
+    any subject may take the work (the tokens decide who works there)."""
+    env, client = registry
+    u, other = unit(), unit()
+    case = await open_case(client, env, unit=u)
+    chef = env.auth("supervisor", sub="chef", unit=u)
+    early = await client.post(f"/cases/{case['id']}/reassignment", json={"caseworker": "okand", "reason": "Före"},
+                              headers=chef)
+    assert early.status_code == 200 and early.json()["caseworker"] == "okand", early.text
+
+    tag = uuid.uuid4().hex[:6]
+    bertil, karin, lars, maja = (f"{n}-{tag}" for n in ("bertil", "karin", "lars", "maja"))
+    today = clock.today()
+    for who, where, extra in ((bertil, u, {}), (karin, other, {}),
+                              (lars, u, {"active_to": (today - timedelta(days=5)).isoformat()}),
+                              (maja, u, {"active_from": (today + timedelta(days=5)).isoformat()})):
+        put = await client.put(f"/staff/{who}", json={"name": who, "unit": where, "delegation_level": "caseworker",
+                                                       "active_from": "2024-01-01", **extra},
+                               headers=env.auth("support", "admin"))
+        assert put.status_code == 201, put.text
+
+    for to, code in (("okand-2", "unknown_caseworker"), (karin, "caseworker_other_unit"),
+                     (lars, "caseworker_not_active"), (maja, "caseworker_not_active")):
+        refused = await client.post(f"/cases/{case['id']}/reassignment", json={"caseworker": to, "reason": "Byte"},
+                                    headers=chef)
+        assert refused.status_code == 422 and refused.json()["code"] == code, (to, refused.text)
+        assert to in refused.json()["detail"]
+    assert (await client.get(f"/cases/{case['id']}", headers=chef)).json()["caseworker"] == "okand"
+    history = await client.get(f"/cases/{case['id']}/reassignments", headers=chef)
+    assert [h["caseworker"] for h in history.json()["items"]] == ["okand"]
+
+    moved = await client.post(f"/cases/{case['id']}/reassignment", json={"caseworker": bertil, "reason": "Byte"},
+                              headers=chef)
+    assert moved.status_code == 200 and moved.json()["caseworker"] == bertil, moved.text
+
+    # The same on opening a case for a named caseworker; the opener themselves needs no entry.
+    headers = env.auth("caseworker", sub="anna", unit=u)
+    person_id = await register_person(client, headers)
+    named = await client.post("/cases", json={"unit": u, "kind": "SoL", "person_id": person_id,
+                                              "caseworker": karin}, headers=headers)
+    assert named.status_code == 422 and named.json()["code"] == "caseworker_other_unit", named.text
+    mine = await client.post("/cases", json={"unit": u, "kind": "SoL", "person_id": person_id}, headers=headers)
+    assert mine.status_code == 201 and mine.json()["caseworker"] == "anna"
+    listed = await client.get("/worklists/cases", params={"unit": u, "scope": "unit"}, headers=chef)
+    assert listed.status_code == 200, listed.text
+    assert sorted(c["caseworker"] for c in listed.json()["items"]) == sorted(["anna", bertil])
+
+    # An open inquiry likewise.
+    recorded = await client.post("/inquiries", json={"kind": "application", "person_id": person_id, "unit": u,
+                                                     "received_on": clock.today().isoformat()}, headers=headers)
+    assert recorded.status_code == 201, recorded.text
+    report = recorded.json()
+    refused = await client.post(f"/inquiries/{report['id']}/reassignment",
+                                json={"caseworker": lars, "reason": "Byte"}, headers=chef)
+    assert refused.status_code == 422 and refused.json()["code"] == "caseworker_not_active", refused.text

@@ -1,14 +1,30 @@
 """`python -m services.registry.seed_staff FILE`, as `make up` runs it: the local directory is
-loaded once; loading it again changes nothing and publishes nothing."""
+loaded once; loading it again changes nothing and publishes nothing. On a registry and database of
+its own: the local directory's members (anna, bertil, ...) would otherwise be members of `vuxen` for
+every other test of the registry, which hands work to those names in units of their own."""
 import subprocess
 import sys
 
+import httpx
+import pytest
 import yaml
 
 from tests.integration.registry.conftest import event_type_of
-from tests.stack import ROOT, eventually, read_topic
+from tests.stack import ROOT, create_env, drop_env, eventually, read_topic
 
 FILE = ROOT / "deploy" / "local" / "staff.yaml"
+
+
+@pytest.fixture(scope="module")
+async def seeded_registry(tmp_path_factory):
+    env = await create_env(tmp_path_factory.mktemp("seed-staff"))
+    proc = env.start("registry")
+    try:
+        await proc.wait_ready()
+        async with httpx.AsyncClient(base_url=proc.url, timeout=30) as client:
+            yield env, client
+    finally:
+        await drop_env(env)
 
 
 def seed(env, path=FILE) -> subprocess.CompletedProcess:
@@ -16,8 +32,8 @@ def seed(env, path=FILE) -> subprocess.CompletedProcess:
                           env=env.environ(), capture_output=True, text=True, timeout=60)
 
 
-async def test_the_local_directory_loads_once_and_again_changes_nothing(registry, tmp_path):
-    env, client = registry
+async def test_the_local_directory_loads_once_and_again_changes_nothing(seeded_registry, tmp_path):
+    env, client = seeded_registry
     subjects = list(yaml.safe_load(FILE.read_text(encoding="utf-8"))["staff"])
     first = seed(env)
     assert first.returncode == 0, first.stderr
