@@ -199,8 +199,8 @@ def _amount(typed: str) -> str | None:
 class DecisionForm:
     """A decision (beslut) on a case as typed: the intervention from the catalogue, the outcome, the
     reasons and legal basis, the scope and period, and how the basis was communicated. It rests on
-    the case's ongoing investigation (the registry's choice when none is named): posted twice, the
-    second finds that investigation completed by the first and makes nothing."""
+    the case's ongoing investigation (the registry's choice when none is named). Made once per
+    showing (its Idempotency-Key): posted twice, the registry answers the decision the first made."""
     intervention: str = ""
     outcome: str = "granted"
     reasons: str = ""
@@ -213,6 +213,7 @@ class DecisionForm:
     communicated_on: str = ""
     method: str = ""
     not_communicated_reason: str = ""
+    key: str = field(default_factory=new_key)
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -231,7 +232,8 @@ class DecisionForm:
                    communicated=communicated if communicated in ("yes", "no") else "",
                    communicated_on=get("communicated_on"),
                    method=method if method in COMMUNICATION_METHODS else "",
-                   not_communicated_reason=fields.get("not_communicated_reason", ""))
+                   not_communicated_reason=fields.get("not_communicated_reason", ""),
+                   key=get("idempotency_key") or new_key())
 
     def request(self) -> dict:
         """The registry's DecisionIn: an empty field is left out, for the registry to say what is

@@ -22,7 +22,7 @@ from services.registry.usecases import decisions
 from shared import interventions
 from shared.access import Grant
 from shared.access.routes import allow
-from shared.api import IfMatch, PageDep, UnitOfWorkDep
+from shared.api import IdempotencyKey, IfMatch, PageDep, UnitOfWorkDep
 from shared.etag import etag, etag_header
 from shared.openapi import service_router
 from shared.pagination import Page
@@ -64,9 +64,12 @@ async def list_interventions(user: Grant = allow("registry:case.read")) -> list[
 
 
 @router.post("/cases/{case_id}/decisions", status_code=201, response_model=DecisionOut,
-             responses={201: {"description": "The decision", "headers": ETAG}},
+             responses={201: {"description": "The decision", "headers": ETAG},
+                        200: {"description": "A retry: the decision this Idempotency-Key made before",
+                              "headers": ETAG}},
              summary="Make a decision (fatta beslut) on an investigation of the case; completes it if ongoing")
 async def create_decision(case_id: UUID, body: DecisionIn, response: Response, uow: UnitOfWorkDep,
+                          idempotency_key: IdempotencyKey = None,
                           user: Grant = allow("registry:case.decide")) -> DecisionOut:
     """Makes a decision (beslut) today on an investigation of an open case (the ongoing one
     unless `investigation_id` names another), completing it if ongoing, and publishes
@@ -76,8 +79,15 @@ async def create_decision(case_id: UUID, body: DecisionIn, response: Response, u
     supervisors of the case's unit. 422 for missing or contradictory content (e.g.
     `reasons_missing`, `legal_basis_missing`, `communication_incomplete`, `validity_reversed`,
     `investigation_required`); 409 `no_investigation`, `case_closed`; 404 `case_not_found`. The
-    answer's Location is the decision's own URL (GET /decisions/{decision_id})."""
-    return _tagged(await decisions.make_decision(uow, user, case_id, body.content()), response)
+    answer's Location is the decision's own URL (GET /decisions/{decision_id}). With an
+    Idempotency-Key, a retry (a request cut off, sent again) answers 200 with the decision the
+    first request made, never a second one; the same key with another request is 409
+    `idempotency_key_reused`. Several decisions may rest on one investigation, so a client that
+    may send a decision twice should send a key."""
+    made, created = await decisions.make_decision(uow, user, case_id, body.content(), key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return _tagged(made, response)
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionOut, summary="Read a decision",

@@ -97,17 +97,26 @@ async def insert_decision(conn: asyncpg.Connection, *, decision_id: UUID, case_i
                           communicated: bool, communicated_on: date | None, communication_method: str | None,
                           not_communicated_reason: str | None, reasons: str, legal_basis: str,
                           scope_amount: Decimal | None, scope_unit: str | None,
-                          appeal_instructions: str | None) -> asyncpg.Record:
+                          appeal_instructions: str | None, idempotency_key: str | None = None,
+                          request_hash: str | None = None) -> asyncpg.Record | None:
+    """The decision made; None when its maker already used the Idempotency-Key (a concurrent retry
+    committed first)."""
     return await conn.fetchrow(
         "INSERT INTO decisions (id, case_id, investigation_id, outcome, intervention, valid_from, valid_to,"
         " follow_up_on, decided_on, decided_by, communicated, communicated_on, communication_method,"
-        " not_communicated_reason, reasons, legal_basis, scope_amount, scope_unit, appeal_instructions)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
-        " RETURNING *",
+        " not_communicated_reason, reasons, legal_basis, scope_amount, scope_unit, appeal_instructions,"
+        " idempotency_key, request_hash)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+        " ON CONFLICT (decided_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *",
         decision_id, case_id, investigation_id, outcome, intervention, valid_from, valid_to, follow_up_on,
         decided_on, decided_by, communicated, communicated_on, communication_method, not_communicated_reason,
-        reasons, legal_basis, scope_amount, scope_unit, appeal_instructions,
+        reasons, legal_basis, scope_amount, scope_unit, appeal_instructions, idempotency_key, request_hash,
     )
+
+
+async def decision_by_key(conn: asyncpg.Connection, decided_by: str, idempotency_key: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM decisions WHERE decided_by = $1 AND idempotency_key = $2",
+                               decided_by, idempotency_key)
 
 
 async def get_decision(conn: asyncpg.Connection, case_id: UUID, decision_id: UUID) -> asyncpg.Record | None:

@@ -2,7 +2,7 @@
 when still ongoing, with its basis communicated to the person first (kommunicering) or the reason
 why not; with reasons, legal basis, an intervention from the catalogue and its scope. Then carried
 out (in-house or by payment here; by a provider's start in orders), interrupted and resumed."""
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -29,7 +29,7 @@ from services.registry.store import persons as person_store
 from services.registry.store import staff as staff_store
 from services.registry.usecases import investigations
 from services.registry.usecases.cases import case_to_work_on, visible_case
-from shared import errors, interventions
+from shared import errors, idempotency, interventions
 from shared.access.policy import Grant
 from shared.etag import ensure_current, etag, etag_of
 from shared.events.catalog import (
@@ -61,9 +61,11 @@ class DecisionContent:
     communication: Communication
 
 
-async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: DecisionContent) -> Record:
+async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: DecisionContent,
+                        key: str | None = None) -> tuple[dict, bool]:
     """Decide on the case today, on the investigation named (or the ongoing one); an ongoing one is
-    completed by the decision."""
+    completed by the decision. With an Idempotency-Key, a retry answers the decision the first
+    request made (False: made before), and the same key with another request is refused."""
     d = content
     process.check_validity(valid_from=d.valid_from, valid_to=d.valid_to, follow_up_on=d.follow_up_on)
     intervention, scope = rules.check_content(intervention=d.intervention, outcome=d.outcome, reasons=d.reasons,
@@ -71,7 +73,10 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
     today = uow.today()
     required = delegation_order().required_level(intervention=intervention.code, outcome=d.outcome,
                                                  scope_amount=scope and scope.amount)
+    request = idempotency.fingerprint({"case_id": case_id, **asdict(d)}) if key is not None else None
     async with uow:
+        if key is not None and (earlier := await store.decision_by_key(uow.conn, user.sub, key)) is not None:
+            return await _made_before(uow, user, earlier, request), False
         case = await case_to_work_on(uow, user, case_id)
         maker = await staff_store.get(uow.conn, user.sub)
         status = delegation.status_for(required=required, maker=level_of(maker, today))
@@ -88,7 +93,12 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
             communicated_on=c.communicated_on, communication_method=c.method,
             not_communicated_reason=c.not_communicated_reason, reasons=d.reasons.strip(),
             legal_basis=d.legal_basis.strip(), scope_amount=scope and scope.amount, scope_unit=scope and scope.unit,
-            appeal_instructions=rules.appeal_instructions(d.outcome))
+            appeal_instructions=rules.appeal_instructions(d.outcome), idempotency_key=key, request_hash=request)
+        if row is None:   # a concurrent retry with the same key committed first
+            earlier = await store.decision_by_key(uow.conn, user.sub, key)
+            if earlier is None:
+                raise idempotency.in_progress()
+            return await _made_before(uow, user, earlier, request), False
         row = await staff_store.set_delegation(uow.conn, row["id"], status=status, required_level=required)
         person = await person_store.get(uow.conn, case["person_id"])
         uow.publish(DecisionMade(
@@ -102,7 +112,16 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
             about_child=person and is_child_on(person["birth_date"], today),
             person_ref=person and person_ref(person["pin"], uow.settings.person_ref_key), status=row["status"]),
             key=str(case_id), subject=f"case/{case_id}")
-        return await with_names(uow, row)
+        return await with_names(uow, row), True
+
+
+async def _made_before(uow: UnitOfWork, user: Grant, earlier: Record, request: str) -> dict:
+    """The decision an earlier request with the same key made, read as any decision is read (in an
+    open unit of work)."""
+    idempotency.ensure_same_request(earlier["request_hash"], request)
+    case = await visible_case(uow, user, earlier["case_id"])
+    uow.log_read(user, resource=f"decision/{earlier['id']}", person_id=case["person_id"])
+    return await with_names(uow, earlier)
 
 
 async def with_names(uow: UnitOfWork, row: Record) -> dict:

@@ -1,7 +1,8 @@
 """Making a decision (fatta beslut) on a case, over the registry's GET /interventions (the
 catalogue) and POST /cases/{id}/decisions: the intervention, outcome, reasons, legal basis, scope,
 period and how the basis was communicated. The decision rests on the case's ongoing investigation,
-which it completes. A decision above the maker's delegation is saved waiting for approval, and the
+which it completes; the form is made once per showing (Idempotency-Key), so posted twice it makes
+one decision. A decision above the maker's delegation is saved waiting for approval, and the
 case page says so. What the registry refuses is shown again in Swedish beside its field, with
 everything as typed."""
 import asyncio
@@ -36,8 +37,9 @@ async def decision_page(request: Request, case_id: UUID, session: SignedIn):
 async def make_decision(request: Request, case_id: UUID, session: SignedIn):
     form = DecisionForm.posted(await form_of(request, max_bytes=DECISION_FORM_BYTES))
     answer = await request.app.state.backends["registry"].post(
-        f"/cases/{case_id}/decisions", session.token, form.request(), request.state.request_id)
-    if answer.status == 201:
+        f"/cases/{case_id}/decisions", session.token, form.request(), request.state.request_id,
+        {"Idempotency-Key": form.key})
+    if answer.status in (200, 201):   # 200: the form posted again, the decision its first post made
         done = "decision_made" if answer.body["status"] == "in_force" else "decision_awaiting_approval"
         return see_other(f"/cases/{case_id}?done={done}#beslut-{answer.body['id']}")
     form.errors = form.problems(answer.code, answer.body)

@@ -82,11 +82,18 @@ async def read(env, sub: str, service: str, path: str) -> dict:
     return answer.json()
 
 
-async def make_decision(client: httpx.AsyncClient, case_id: str, **changes: str) -> httpx.Response:
+async def decision_form(client: httpx.AsyncClient, case_id: str, **changes: str) -> dict[str, str]:
+    """The decision form as shown once (its CSRF token and Idempotency-Key), filled in; a page that
+    shows no form (no ongoing investigation) has no key, and the fields are posted all the same."""
     page = await client.get(f"/cases/{case_id}/decision")
     assert page.status_code == 200, page.text
-    return await client.post(f"/cases/{case_id}/decision", data={"csrf_token": csrf_of(page),
-                                                                  **decision_fields(**changes)})
+    key = KEY.search(page.text)
+    return {"csrf_token": csrf_of(page), **({"idempotency_key": key.group(1)} if key else {}),
+            **decision_fields(**changes)}
+
+
+async def make_decision(client: httpx.AsyncClient, case_id: str, **changes: str) -> httpx.Response:
+    return await client.post(f"/cases/{case_id}/decision", data=await decision_form(client, case_id, **changes))
 
 
 async def order_form(client: httpx.AsyncClient, case_id: str, decision_id: str) -> dict[str, str]:
@@ -134,7 +141,8 @@ async def test_from_decision_to_order_sent_confirmed_redirected_and_recalled(web
     assert f'href="/cases/{case_id}/decision"' in page.text
     form = await as_caseworker.get(f"/cases/{case_id}/decision")
     assert '<option value="home_help">Hemtjänst (SoL)</option>' in form.text
-    made = await make_decision(as_caseworker, case_id, scope_amount="7,5")
+    shown_once = await decision_form(as_caseworker, case_id, scope_amount="7,5")
+    made = await as_caseworker.post(f"/cases/{case_id}/decision", data=shown_once)
     assert made.status_code == 303, made.text
     (decision,) = (await read(env, sub, "registry", f"/cases/{case_id}/decisions"))["items"]
     assert made.headers["location"] == f"/cases/{case_id}?done=decision_made#beslut-{decision['id']}"
@@ -146,7 +154,10 @@ async def test_from_decision_to_order_sent_confirmed_redirected_and_recalled(web
     new_order = f"/cases/{case_id}/orders/new?decision_id={decision['id']}"
     assert f'href="{new_order}"' in shown.text
 
-    # The decision form posted again: the investigation is completed, so nothing more is made.
+    # The same showing of the form posted again (a reload): the decision its first post made.
+    reloaded = await as_caseworker.post(f"/cases/{case_id}/decision", data=shown_once)
+    assert reloaded.status_code == 303 and reloaded.headers["location"] == made.headers["location"], reloaded.text
+    # A new showing posted: the investigation is completed, so nothing more is made.
     again = await make_decision(as_caseworker, case_id)
     assert again.status_code == 409 and texts.DECISION_PROBLEMS["no_investigation"][1] in again.text \
         or again.status_code == 422 and texts.DECISION_PROBLEMS["investigation_required"][1] in again.text, again.text
