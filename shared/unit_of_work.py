@@ -151,14 +151,28 @@ class UnitOfWork:
         person's log); a list that shows no one is still one event.
         `also_if_refused`: the answer shows the data even when the work is refused (a 409 that
         names the person), so the read is logged either way."""
-        persons = [p for p in ([person_id] if person_ids is None else dict.fromkeys(person_ids)) if p is not None]
-        one = persons[0] if len(persons) == 1 else None
-        entry = (AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
-                              person_id=one, person_ids=persons, reason=reason or self.reason, at=self.now()),
-                 str(one or resource), None)
+        access = self.read_of(user, resource=resource, person_id=person_id, person_ids=person_ids, reason=reason,
+                              action=action)
+        entry = (access, str(access.person_id or resource), None)
         self._events.append(entry)
         if also_if_refused:
             self._kept.append(entry)
+
+    def read_of(self, user: Principal, *, resource: str, person_id: UUID | None = None,
+                person_ids: Iterable[UUID | None] | None = None, reason: str | None = None,
+                action: str = "read") -> AccessLogged:
+        """The access-log entry of a read, as `log_read` collects it. The service that keeps the
+        log may instead file it in the statement that reads (`services.registry.store.access_log.filed`),
+        which then is the read's one round trip."""
+        persons = [p for p in ([person_id] if person_ids is None else dict.fromkeys(person_ids)) if p is not None]
+        return AccessLogged(actor=user.sub, roles=user.roles, action=action, resource=resource,
+                            person_id=persons[0] if len(persons) == 1 else None, person_ids=persons,
+                            reason=reason or self.reason, at=self.now())
+
+    @property
+    def source(self) -> str:
+        """This service, as its events and access-log entries name it."""
+        return self.outbox.source
 
     def ensure_unit(self, user: Grant, unit: str, *, resource: str, person_id: UUID | None,
                     action: str = "read", hidden: DomainError | None = None) -> None:

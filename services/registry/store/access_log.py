@@ -1,8 +1,11 @@
 """SQL for the access log (loggkontroll)."""
+from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
+
+from shared.events.catalog import AccessLogged
 
 
 async def insert(conn: asyncpg.Connection, entries: list[tuple[UUID, UUID | None]], *, service: str, actor: str,
@@ -15,6 +18,19 @@ async def insert(conn: asyncpg.Connection, entries: list[tuple[UUID, UUID | None
         "   FROM unnest($1::uuid[], $2::uuid[]) AS e (id, person_id)",
         [e for e, _ in entries], [p for _, p in entries], service, actor, roles, action, resource, reason, at,
     )
+
+
+def filed(param: Callable[..., str], *, entry_id: UUID, service: str, access: AccessLogged, person: str) -> str:
+    """A data-modifying CTE (`logged AS (...)`) that files one read of a person in the statement
+    that reads, so that the read and its entry are one round trip and one snapshot: the entry goes
+    in when `person` (an SQL expression, e.g. the statement's own parameter) is a registered
+    person, and not otherwise, as a read that finds no one logs nothing. `param` adds an argument
+    to the statement and answers its placeholder (`store.worklists.Params`)."""
+    return ("logged AS (INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason,"
+            f" at) SELECT {param(entry_id, '::uuid')}, {param(service)}, {param(access.actor)},"
+            f" {param(access.roles, '::text[]')}, {param(access.action)}, {param(access.resource)}, logged_person.id,"
+            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')}"
+            f" FROM persons logged_person WHERE logged_person.id = {person})")
 
 
 async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,

@@ -2,10 +2,14 @@
 the list's order (docs/worklists.md has their plans); a page after a cursor starts in the index at
 the cursor's key (the key is an index condition, not a filter), so a deep page costs what the
 first does."""
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
+
+from services.registry.store import access_log
+from shared.events.catalog import AccessLogged
 
 # Must read exactly as in the indexes of migration 011 for the planner to use them.
 # 'infinity' is domain.worklists.NO_DEADLINE (asyncpg maps date.max to and from it).
@@ -13,6 +17,14 @@ CASE_ORDER = "COALESCE(ongoing_due_on, DATE 'infinity')"
 INTAKE_ORDER = "(assessment_due_on IS NULL), COALESCE(assessment_due_on, received_on)"
 OPEN_CASE = "status = 'open' AND removed_at IS NULL"
 OPEN_INQUIRY = "assessed_on IS NULL AND investigation_id IS NULL"
+
+
+@dataclass(frozen=True)
+class FiledRead:
+    """A read's access-log entry, to be filed by the statement that reads (`access_log.filed`)."""
+    entry_id: UUID
+    service: str
+    access: AccessLogged
 
 
 class Params(list):
@@ -114,11 +126,13 @@ async def unit_overview(conn: asyncpg.Connection, **query) -> list[asyncpg.Recor
 
 
 def decisions_in_force_query(*, person_id: UUID, today: date, unit: str | None, after: tuple | None,
-                             limit: int) -> tuple[str, Params]:
-    """One statement for the person's existence and their decisions (one round trip, not two): a
-    row of nulls for a person without any, no row for no such person."""
+                             limit: int, logged: FiledRead | None = None) -> tuple[str, Params]:
+    """One statement for the person's existence and their decisions (one round trip, not three): a
+    row of nulls for a person without any, no row for no such person; with `logged`, the read's
+    access-log entry filed in the same statement (`access_log.filed`)."""
     p = Params()
     person, t = p(person_id), p(today, "::date")
+    filed = "" if logged is None else f"WITH {access_log.filed(p, person=person, **vars(logged))} "
     sql = ("SELECT d.id, d.case_id, c.unit, c.status AS case_status, d.outcome, d.intervention, d.scope_amount,"
            " d.scope_unit, d.valid_from, d.valid_to, d.decided_on, d.follow_up_on"
            " FROM cases c JOIN decisions d ON d.case_id = c.id"
@@ -130,7 +144,7 @@ def decisions_in_force_query(*, person_id: UUID, today: date, unit: str | None, 
         valid_from, last = after
         sql += f" AND (d.valid_from, d.id) > ({p(valid_from, '::date')}, {p(last, '::uuid')})"
     sql += f" ORDER BY d.valid_from, d.id LIMIT {p(limit)}"
-    return (f"SELECT d.* FROM persons pr LEFT JOIN LATERAL ({sql}) d ON true WHERE pr.id = {person}"
+    return (f"{filed}SELECT d.* FROM persons pr LEFT JOIN LATERAL ({sql}) d ON true WHERE pr.id = {person}"
             " ORDER BY d.valid_from, d.id"), p
 
 

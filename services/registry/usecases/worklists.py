@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
+from uuid6 import uuid7
+
 from services.registry.domain import worklists as rules
 from services.registry.domain.worklists import Scope
 from services.registry.store import worklists as store
@@ -70,11 +72,13 @@ async def decisions_in_force(uow: UnitOfWork, user: Grant, person_id: UUID, *, l
     start = decode_cursor(cursor, date, UUID)
     async with uow.reading():
         today = uow.today()
+        read = uow.read_of(user, resource=f"person/{person_id}/decisions-in-force", person_id=person_id)
+        # The read files its own access-log entry in its one statement (no entry for no such person).
         rows = await store.decisions_in_force(uow.conn, person_id=person_id, today=today, unit=user.unit_filter(),
-                                              after=start, limit=limit + 1)
+                                              after=start, limit=limit + 1,
+                                              logged=store.FiledRead(uuid7(), uow.source, read))
         if rows is None:
             raise errors.not_found("person_not_found", "No such person", str(person_id))
-        uow.log_read(user, resource=f"person/{person_id}/decisions-in-force", person_id=person_id)
     items, next_cursor = page_of(rows, limit, lambda r: (r["valid_from"], r["id"]))
     return Worklist(today, None, items, next_cursor)
 

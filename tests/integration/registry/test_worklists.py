@@ -172,8 +172,28 @@ async def test_decisions_in_force_today_not_lapsed_not_future_not_removed(regist
     assert other.status_code == 200 and other.json()["items"] == []
     wide = await client.get(f"/persons/{person_id}/decisions-in-force", headers=env.auth("family_law"))
     assert len(wide.json()["items"]) == 2
-    nobody = await client.get(f"/persons/{uuid.uuid4()}/decisions-in-force", headers=headers)
+    nobody_id = uuid.uuid4()
+    nobody = await client.get(f"/persons/{nobody_id}/decisions-in-force", headers=headers)
     assert nobody.status_code == 404 and nobody.json()["code"] == "person_not_found"
+
+    # The read files its access-log entry in its own statement: one entry per page read, with who,
+    # why and the person; none for a person who does not exist; nothing through the outbox.
+    reader = f"gallande-{uuid.uuid4().hex[:6]}"
+    reader_headers = {**env.auth("caseworker", sub=reader, unit=u), "X-Access-Reason": "uppfoljning"}
+    read = await client.get(f"/persons/{person_id}/decisions-in-force", params={"limit": 1}, headers=reader_headers)
+    assert read.status_code == 200 and len(read.json()["items"]) == 1
+    assert (await client.get(f"/persons/{nobody_id}/decisions-in-force", headers=reader_headers)).status_code == 404
+    conn = await env.db()
+    try:
+        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1", reader)
+        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
+                                     " AND data->>'actor' = $1", reader)
+    finally:
+        await conn.close()
+    assert [(str(r["person_id"]), r["resource"], r["action"], r["reason"], r["service"], list(r["roles"]))
+            for r in logged] == [(person_id, f"person/{person_id}/decisions-in-force", "read", "uppfoljning",
+                                  "omsorg/registry", ["caseworker"])]
+    assert events == 0
     citizen = await client.get(f"/persons/{person_id}/decisions-in-force", headers=env.auth("citizen", pin=make_pin()))
     assert citizen.status_code == 403
 
