@@ -323,7 +323,8 @@ async def main(persons: int, seconds: float, rounds: int, rate: int, only_explai
         for result in results.values():
             print("  " + result.line(), flush=True)
         print(f"\n  ratios of the registry's p50 and p99 to {BARE} (its SELECT alone) and to {BARE_LOGGED}"
-              f" (the SELECT and then the registry's access-log INSERT, the same SQL as the registry's read)")
+              f" (the SELECT and then the registry's access-log INSERT, or for decisions in force its one statement"
+              f" with the INSERT: the same SQL as the registry's read)")
         print(f"  {'list':<22} {BARE + ' p50':>16} {'p99':>6} {BARE_LOGGED + ' p50':>22} {'p99':>6}")
         for name, sides in endpoints.items():
             ours, line = results[f"registry: {name}"], f"  {name:<22}"
