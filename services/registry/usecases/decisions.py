@@ -75,9 +75,13 @@ async def make_decision(uow: UnitOfWork, user: Grant, case_id: UUID, content: De
                                                  scope_amount=scope and scope.amount)
     request = idempotency.fingerprint({"case_id": case_id, **asdict(d)}) if key is not None else None
     async with uow:
+        # A retry finds what its first request made, even in a case closed since; one sent while
+        # the first was still at work waits for the case's lock and finds it then.
         if key is not None and (earlier := await store.decision_by_key(uow.conn, user.sub, key)) is not None:
             return await _made_before(uow, user, earlier, request), False
         case = await case_to_work_on(uow, user, case_id)
+        if key is not None and (earlier := await store.decision_by_key(uow.conn, user.sub, key)) is not None:
+            return await _made_before(uow, user, earlier, request), False
         maker = await staff_store.get(uow.conn, user.sub)
         status = delegation.status_for(required=required, maker=level_of(maker, today))
         investigation = await _rests_on(uow, case_id, d.investigation_id)

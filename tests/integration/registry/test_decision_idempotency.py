@@ -98,3 +98,18 @@ async def test_concurrent_retries_make_one_decision(registry):
     assert sorted(a.status_code for a in answers) == [200] * 5 + [201], [a.text for a in answers]
     assert len({a.json()["id"] for a in answers}) == 1
     assert len(await _decisions_of(env, case["id"])) == 1
+
+
+async def test_concurrent_retries_on_the_ongoing_investigation_make_one_decision(registry):
+    """The first completes the investigation; the others, sent while it was at work, wait for the
+    case and answer its decision rather than find no investigation ongoing."""
+    env, client = registry
+    headers = env.auth("caseworker", "anna", unit=UNIT)
+    case = await open_case(client, env)
+    assert (await client.post(f"/cases/{case['id']}/investigations", json={}, headers=headers)).status_code == 201
+    keyed = headers | {"Idempotency-Key": f"decide-{uuid.uuid4()}"}
+    answers = await asyncio.gather(*(client.post(f"/cases/{case['id']}/decisions", headers=keyed, json=decision())
+                                     for _ in range(6)))
+    assert sorted(a.status_code for a in answers) == [200] * 5 + [201], [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1
+    assert len(await _decisions_of(env, case["id"])) == 1
