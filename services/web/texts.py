@@ -202,6 +202,8 @@ DECISION_PROBLEMS = {
     "case_closed": ("form", "Ärendet är avslutat, så inga beslut kan fattas i det."),
     "case_not_found": ("form", "Ärendet finns inte, eller så får du inte se det."),
     "case_removed": ("form", "Ärendet är borttaget."),
+    "idempotency_key_reused": ("form", "Beslutet är redan fattat med det här formuläret, med annat innehåll. Det"
+                                       " syns i ärendet; ladda om sidan för ett nytt beslut."),
     "forbidden": ("form", "Du har inte behörighet att fatta beslut i ärendet."),
 }
 

@@ -127,6 +127,16 @@ def test_a_posted_decision_sends_a_swedish_decimal_and_only_the_chosen_answer_ab
     assert request["scope_amount"] is None and request["communication"] == {"communicated": None}
 
 
+def test_a_decision_form_keeps_the_key_it_was_shown_with_and_a_new_showing_has_a_new_one():
+    from services.web.forms import DecisionForm
+    shown = DecisionForm.new(date(2026, 11, 30))
+    assert shown.key and shown.key != DecisionForm.new(date(2026, 11, 30)).key
+    assert DecisionForm.posted({"idempotency_key": shown.key, "reasons": "x"}).key == shown.key
+    assert DecisionForm.posted({"reasons": "x"}).key   # a post without one still sends a key of its own
+    assert DecisionForm().problems("idempotency_key_reused", {}) == {
+        FORM: texts.DECISION_PROBLEMS["idempotency_key_reused"][1]}
+
+
 def test_the_registrys_and_orders_refusals_of_the_caseworkers_forms_name_fields_the_forms_have():
     from services.web.forms import DecisionForm, OrderActionForm, OrderForm
     for known, invalid in ((texts.DECISION_PROBLEMS, texts.DECISION_FIELD_INVALID),
