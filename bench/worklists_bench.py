@@ -147,13 +147,17 @@ async def load(pool, persons: int, today: date) -> None:
           + f" in {time.monotonic() - began:.0f} s", flush=True)
 
 
+def literal(text: str, args: list, keep: dict[int, str]) -> str:
+    """The statement with its arguments written in: `keep` gives the SQL for some of them (in terms
+    of the bare query's one argument $1), the rest are quoted as they are."""
+    for n in range(len(args), 0, -1):
+        value = keep.get(n) or (f"'{args[n - 1]}'" if not isinstance(args[n - 1], int) else str(args[n - 1]))
+        text = text.replace(f"${n}", value.replace("$1", "\0ARG\0"))
+    return text.replace("\0ARG\0", "$1")
+
+
 def queries(today: date, limit: int = LIMIT) -> dict[str, str]:
     """name -> (the registry's SQL for the first page, as a bare query taking one text argument $1)."""
-    def literal(text: str, args: list, keep: dict[int, str]) -> str:
-        for n in range(len(args), 0, -1):
-            value = keep.get(n) or (f"'{args[n - 1]}'" if not isinstance(args[n - 1], int) else str(args[n - 1]))
-            text = text.replace(f"${n}", value.replace("$1", "\0ARG\0"))
-        return text.replace("\0ARG\0", "$1")
     intake, a = sql.intake_query(unit="x", kind=None, after=None, limit=limit + 1)
     unit_cases, b = sql.cases_query(unit="x", caseworker=None, after=None, limit=limit + 1)
     mine, c = sql.cases_query(unit="x", caseworker="y", after=None, limit=limit + 1)
@@ -184,11 +188,7 @@ def filed_queries(today: date, limit: int = LIMIT) -> dict[str, str]:
     keep = {1: "split_part($1, '/', 1)::uuid", params.index(unit) + 1: "split_part($1, '/', 2)",
             params.index(entry) + 1: "gen_random_uuid()", params.index(access.roles) + 1: "'{caseworker}'",
             params.index(access.at) + 1: "now()"}
-    for n in range(len(params), 0, -1):
-        value = params[n - 1]
-        text = keep.get(n) or (str(value) if isinstance(value, int) else f"'{value}'")
-        query = query.replace(f"${n}", text.replace("$1", "\0ARG\0"))
-    return {"decisions in force": query.replace("\0ARG\0", "$1")}
+    return {"decisions in force": literal(query, params, keep)}
 
 
 async def explain(pool, today: date, people: list) -> None:
