@@ -1,19 +1,28 @@
 """The registry alone on a fresh database and topic prefix, shared by the registry's tests."""
+import contextlib
+
 import httpx
 import pytest
 
 from tests.stack import create_env, drop_env, eventually, read_topic
 
 
-@pytest.fixture(scope="session")
-async def registry_env(tmp_path_factory):
-    env = await create_env(tmp_path_factory.mktemp("registry"))
+@contextlib.asynccontextmanager
+async def registry_alone(path):
+    """A registry process on a database and topic prefix of its own, dropped afterwards."""
+    env = await create_env(path)
     proc = env.start("registry")
     try:
         await proc.wait_ready()
         yield env, proc
     finally:
         await drop_env(env)
+
+
+@pytest.fixture(scope="session")
+async def registry_env(tmp_path_factory):
+    async with registry_alone(tmp_path_factory.mktemp("registry")) as started:
+        yield started
 
 
 @pytest.fixture

@@ -9,22 +9,17 @@ import httpx
 import pytest
 import yaml
 
-from tests.integration.registry.conftest import event_type_of
-from tests.stack import ROOT, create_env, drop_env, eventually, read_topic
+from tests.integration.registry.conftest import event_type_of, registry_alone
+from tests.stack import ROOT, eventually, read_topic
 
 FILE = ROOT / "deploy" / "local" / "staff.yaml"
 
 
 @pytest.fixture(scope="module")
 async def seeded_registry(tmp_path_factory):
-    env = await create_env(tmp_path_factory.mktemp("seed-staff"))
-    proc = env.start("registry")
-    try:
-        await proc.wait_ready()
+    async with registry_alone(tmp_path_factory.mktemp("seed-staff")) as (env, proc):
         async with httpx.AsyncClient(base_url=proc.url, timeout=30) as client:
             yield env, client
-    finally:
-        await drop_env(env)
 
 
 def seed(env, path=FILE) -> subprocess.CompletedProcess:
