@@ -12,10 +12,12 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from pydantic import BaseModel
 from uuid6 import uuid7
@@ -31,6 +33,15 @@ from shared.wake import ROUND_LIMIT_SECONDS, WakeLoop
 log = logging.getLogger(__name__)
 
 
+class Pending(NamedTuple):
+    """An event to write: its data, its key (the partition's), its subject, and the trace it
+    continues (None: the one current when it is written)."""
+    data: BaseModel
+    key: str
+    subject: str | None = None
+    trace: otel_context.Context | None = None
+
+
 class Outbox:
     def __init__(self, service: str, settings: Settings, clock: Clock):
         self.source = f"omsorg/{service}"
@@ -41,33 +52,39 @@ class Outbox:
                   subject: str | None = None) -> UUID:
         """Record an event in the current transaction; it leaves when the transaction commits.
         Returns the event's id."""
-        return (await self.add_many(conn, [(data, key, subject)]))[0]
+        return (await self.add_many(conn, [Pending(data, key, subject)]))[0]
 
-    async def add_many(self, conn: asyncpg.Connection,
-                       events: Sequence[tuple[BaseModel, str, str | None]]) -> list[UUID]:
-        """Record (data, key, subject) events in one statement, in order, in the current transaction;
-        returns their ids.
+    async def add_many(self, conn: asyncpg.Connection, events: Sequence[Pending]) -> list[UUID]:
+        """Record events in one statement, in order, in the current transaction; returns their ids.
 
         One INSERT however many events: a batch that raises hundreds of events wakes the
         relay once and costs one round trip. Each event's data is its model's JSON as pydantic
-        writes it (`model_dump_json`), which the column keeps as jsonb.
+        writes it (`model_dump_json`), which the column keeps as jsonb. Each keeps the trace it
+        names, or the current one: events of many traces (the deliveries of a batch, each in the
+        trace of the event that queued it) go in the same statement.
         """
         if not events:
             return []
-        carrier: dict[str, str] = {}
-        propagate.inject(carrier)
-        types = [type_of(data) for data, _, _ in events]
+        types = [type_of(event.data) for event in events]
         ids = [uuid7() for _ in events]
         await conn.execute(
             "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
-            " SELECT id, topic, key, type, $5, subject, $6, data::jsonb, $8::text::jsonb"
-            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $9::text[])"
-            "  WITH ORDINALITY AS e(id, topic, key, type, subject, data, n) ORDER BY n",
-            ids, [t.topic for t in types], [key for _, key, _ in events], [t.name for t in types], self.source,
-            self.clock.now(), [subject for _, _, subject in events], json.dumps(carrier),
-            [data.model_dump_json() for data, _, _ in events],
+            " SELECT id, topic, key, type, $5, subject, $6, data::jsonb, coalesce(trace_context, $10)::jsonb"
+            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $8::text[], $9::text[])"
+            "  WITH ORDINALITY AS e(id, topic, key, type, subject, trace_context, data, n) ORDER BY n",
+            ids, [t.topic for t in types], [event.key for event in events], [t.name for t in types], self.source,
+            self.clock.now(), [event.subject for event in events],
+            [None if event.trace is None else _carrier(event.trace) for event in events],
+            [event.data.model_dump_json() for event in events], _carrier(None),
         )
         return ids
+
+
+def _carrier(context: otel_context.Context | None) -> str:
+    """The trace context (W3C headers) as the outbox keeps it: `context`'s, or the current one's."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier, context=context)
+    return json.dumps(carrier)
 
 
 async def _every(seconds: float, work, failed: str, *, timeout: float | None = None) -> None:

@@ -28,13 +28,14 @@ from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
+from opentelemetry import context as otel_context
 from pydantic import BaseModel
 
 from shared.access.policy import Grant
 from shared.clock import Clock
 from shared.errors import DomainError
 from shared.events.catalog.audit import AccessLogged
-from shared.outbox import Outbox
+from shared.outbox import Outbox, Pending
 from shared.principal import Principal
 from shared.settings import Settings
 
@@ -59,8 +60,8 @@ class UnitOfWork:
         self._reading = False
         self._connection = None
         self._transaction = None
-        self._events: list[tuple[BaseModel, str, str | None]] = []
-        self._kept: list[tuple[BaseModel, str, str | None]] = []   # logged even if the work fails
+        self._events: list[Pending] = []
+        self._kept: list[Pending] = []   # logged even if the work fails
 
     # Time, as the service's clock says it.
     def now(self) -> datetime:
@@ -126,7 +127,7 @@ class UnitOfWork:
             self._reading = False
             await self._release()
 
-    async def _write_alone(self, events: list[tuple[BaseModel, str, str | None]]) -> None:
+    async def _write_alone(self, events: list[Pending]) -> None:
         """What work without a transaction logged: one entry in one statement, more in a transaction."""
         if len(events) == 1:
             await self._write(list(events))
@@ -139,9 +140,11 @@ class UnitOfWork:
         if connection is not None:
             await connection.__aexit__(None, None, None)
 
-    def publish(self, event: BaseModel, *, key: str, subject: str | None = None) -> None:
-        """An event to publish when the work commits (into the outbox, in this transaction)."""
-        self._events.append((event, key, subject))
+    def publish(self, event: BaseModel, *, key: str, subject: str | None = None,
+                trace: otel_context.Context | None = None) -> None:
+        """An event to publish when the work commits (into the outbox, in this transaction). It
+        continues `trace` if given, else the trace current when it is written."""
+        self._events.append(Pending(event, key, subject, trace))
 
     def log_read(self, user: Principal, *, resource: str, person_id: UUID | None = None,
                  person_ids: Iterable[UUID | None] | None = None, reason: str | None = None,
@@ -153,7 +156,7 @@ class UnitOfWork:
         names the person), so the read is logged either way."""
         access = self.read_of(user, resource=resource, person_id=person_id, person_ids=person_ids, reason=reason,
                               action=action)
-        entry = (access, str(access.person_id or resource), None)
+        entry = Pending(access, str(access.person_id or resource))
         self._events.append(entry)
         if also_if_refused:
             self._kept.append(entry)
@@ -180,10 +183,10 @@ class UnitOfWork:
         (`<action>_refused`, kept though the work fails) and the work is refused: with `hidden`,
         the answer for something that does not exist, so that "not yours" tells nothing more."""
         if not user.sees_unit(unit):
-            self._kept.append((AccessLogged(actor=user.sub, roles=user.roles, action=f"{action}_refused",
-                                            resource=resource, person_id=person_id,
-                                            person_ids=[person_id] if person_id else [], reason=self.reason,
-                                            at=self.now()), str(person_id or resource), None))
+            self._kept.append(Pending(AccessLogged(actor=user.sub, roles=user.roles, action=f"{action}_refused",
+                                                   resource=resource, person_id=person_id,
+                                                   person_ids=[person_id] if person_id else [], reason=self.reason,
+                                                   at=self.now()), str(person_id or resource)))
             if hidden is not None:
                 raise hidden
             user.ensure_unit(unit)
@@ -193,11 +196,11 @@ class UnitOfWork:
         events, self._events = self._events, []
         await self._write(events)
 
-    async def _write(self, events: list[tuple[BaseModel, str, str | None]]) -> None:
+    async def _write(self, events: list[Pending]) -> None:
         if self.files_reads is not None:
-            reads = [e for e, _, _ in events if isinstance(e, AccessLogged)]
+            reads = [entry.data for entry in events if isinstance(entry.data, AccessLogged)]
             if reads:
-                events = [entry for entry in events if not isinstance(entry[0], AccessLogged)]
+                events = [entry for entry in events if not isinstance(entry.data, AccessLogged)]
                 await self.files_reads(self.conn, self.outbox.source, reads)
         await self.outbox.add_many(self.conn, events)
 

@@ -8,13 +8,18 @@ from uuid6 import uuid7
 from services.notify.domain.notifications import Notification
 
 
-async def insert(conn: asyncpg.Connection, delivery: asyncpg.Record, at: datetime) -> None:
-    content = delivery["content"]
+async def insert(conn: asyncpg.Connection, deliveries: list[asyncpg.Record], at: datetime) -> None:
+    """In-app deliveries become notifications, in one statement; one already made is left as it is."""
+    if not deliveries:
+        return
     await conn.execute(
         "INSERT INTO notifications (id, delivery_id, recipient, template, title, text, link, order_id, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (delivery_id) DO NOTHING",
-        uuid7(), delivery["id"], delivery["recipient"], delivery["template"], content["title"], content["text"],
-        content.get("link"), delivery["order_id"], at,
+        " SELECT *, $9 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],"
+        " $7::text[], $8::uuid[]) ON CONFLICT (delivery_id) DO NOTHING",
+        [uuid7() for _ in deliveries], [d["id"] for d in deliveries], [d["recipient"] for d in deliveries],
+        [d["template"] for d in deliveries], [d["content"]["title"] for d in deliveries],
+        [d["content"]["text"] for d in deliveries], [d["content"].get("link") for d in deliveries],
+        [d["order_id"] for d in deliveries], at,
     )
 
 

@@ -7,7 +7,6 @@ import logging
 from uuid import UUID
 
 import asyncpg
-from opentelemetry import context as otel_context
 
 from services.notify.domain.deliveries import Channel, Status, after_failure, backoff, recipient_as_logged
 from services.notify.store import deliveries as store
@@ -43,18 +42,12 @@ async def record_delivered(uow: UnitOfWork, rows: list[asyncpg.Record]) -> None:
     async with uow:
         now = uow.now()
         marked = set(await store.mark_delivered(uow.conn, [r["id"] for r in rows], now))
+        await notifications.insert(uow.conn, [r for r in rows if r["id"] in marked and r["channel"] == Channel.IN_APP],
+                                   now)
         for row in rows:
-            if row["id"] not in marked:
-                continue
-            if row["channel"] == Channel.IN_APP:
-                await notifications.insert(uow.conn, row, now)
-            uow.publish(NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1, delivered_at=now),
-                        key=_key(row), subject=f"delivery/{row['id']}")
-            token = otel_context.attach(store.trace_of(row))  # the event continues the delivery's trace
-            try:
-                await uow.flush()
-            finally:
-                otel_context.detach(token)
+            if row["id"] in marked:  # the event continues the delivery's trace; all in one statement
+                uow.publish(NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1, delivered_at=now),
+                            key=_key(row), subject=f"delivery/{row['id']}", trace=store.trace_of(row))
     for row in rows:
         if row["id"] in marked:
             DELIVERIES.add(1, {"channel": Channel(row["channel"]).value, "outcome": "delivered"})

@@ -2,10 +2,13 @@
 rise to (once, however often it comes), the delivery log and the notifications in pages, each
 reader seeing only their own, and what the sender records after an attempt (retry with backoff,
 failing for good once, the events that tell of it)."""
+import secrets
 import uuid
 from datetime import timedelta
 
 import pytest
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
 
 from services.notify.main import SERVICE
 from services.notify.store import deliveries as store
@@ -132,6 +135,34 @@ async def test_notifications_page_through_a_readers_own_and_are_read_by_each_rea
                                   everything[0].id)
     hans, _ = await notifications.list_notifications(work(), reader("hans", "supervisor"), limit=1)
     assert hans[0].id == everything[0].id and not hans[0].read  # read by greta, not by hans
+
+
+async def test_deliveries_recorded_together_each_tell_of_it_in_the_trace_that_queued_them(work):
+    """A batch of deliveries queued by events of different traces is recorded at once (its
+    `notification.delivered` events in one outbox statement): each event still continues the
+    trace of the delivery it tells of, and each in-app delivery becomes one notification."""
+    traces = [secrets.token_hex(16) for _ in range(2)]
+    for trace_id in traces:
+        token = otel_context.attach(propagate.extract({"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"}))
+        try:
+            await notices.notify_watch_escalated(work(), uuid.uuid4(), "watch.escalated", escalated())
+        finally:
+            otel_context.detach(token)
+    rows = await claim(work)
+    assert len(rows) == 4  # each escalation: the unit's supervisors and the caseworker
+    await deliveries.record_delivered(work(), rows)
+
+    queued_in = {row["id"]: row["trace_context"]["traceparent"].split("-")[1] for row in rows}
+    assert sorted(queued_in.values()) == sorted(traces * 2)
+    events = await work.pool.fetch("SELECT data, trace_context FROM outbox WHERE type = 'notification.delivered'"
+                                   " ORDER BY seq")
+    assert len(events) == 4
+    for event in events:
+        delivery = uuid.UUID(event["data"]["delivery_id"])
+        assert event["trace_context"]["traceparent"].split("-")[1] == queued_in[delivery]
+    in_app = {row["id"] for row in rows if row["channel"] == "in_app"}
+    made = await work.pool.fetch("SELECT delivery_id FROM notifications")
+    assert in_app and sorted(r["delivery_id"] for r in made) == sorted(in_app)
 
 
 async def test_a_failed_attempt_is_tried_again_after_a_backoff_then_fails_for_good_once(work):
