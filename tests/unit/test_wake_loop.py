@@ -51,3 +51,49 @@ async def test_without_a_limit_a_slow_round_finishes():
     await _rounds_until(loop, work, finished, within=5)
     assert finished.is_set()
 
+
+
+async def test_a_loop_woken_while_its_round_runs_goes_again_at_once():
+    """A wake-up during a round (more work committed meanwhile) starts the next round without
+    the gathering pause: under a steady stream the pause would come between every two rounds."""
+    loop = WakeLoop("test", pool=None, poll_seconds=60, gather_seconds=30)
+    ended: list[float] = []
+    second = asyncio.Event()
+
+    async def work():
+        if not ended:
+            loop.wake()
+        else:
+            second.set()
+        ended.append(asyncio.get_running_loop().time())
+        return None
+
+    await _rounds_until(loop, work, second, within=5)
+    assert len(ended) == 2 and ended[1] - ended[0] < 5
+
+
+async def test_a_loop_woken_from_idle_gathers_before_its_round():
+    """Woken while it waits, the loop pauses `gather_seconds` first, so that a burst of commits is
+    one round and not one round each."""
+    loop = WakeLoop("test", pool=None, poll_seconds=60, gather_seconds=0.3)
+    started: list[float] = []
+    second = asyncio.Event()
+
+    async def work():
+        started.append(asyncio.get_running_loop().time())
+        if len(started) == 2:
+            second.set()
+        return None
+
+    async def wake_when_idle():
+        while not started:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        woken.append(asyncio.get_running_loop().time())
+        loop.wake()
+
+    woken: list[float] = []
+    waker = asyncio.create_task(wake_when_idle())
+    await _rounds_until(loop, work, second, within=5)
+    await waker
+    assert len(started) == 2 and started[1] - woken[0] >= 0.3
