@@ -13,9 +13,10 @@ from services.watch.domain.watches import ListPosition, Trigger
 _KINDS = [str(k) for k in KIND_ORDER]
 
 
-async def raise_many(conn: asyncpg.Connection, triggers: Sequence[Trigger], new_ids: Sequence[UUID],
+async def raise_many(conn: asyncpg.Connection, triggers: Sequence[Trigger],
                      now: datetime) -> dict[tuple, asyncpg.Record]:
-    """Insert a watch per trigger, or update the open one of the same subject and kind.
+    """Insert a watch per trigger (a random UUID its id), or update the open one of the same
+    subject and kind.
 
     Rows go in (subject, kind) order so that two replicas firing overlapping batches take
     the unique index's locks in the same order. Returns the stored watch by dedup key.
@@ -25,21 +26,21 @@ async def raise_many(conn: asyncpg.Connection, triggers: Sequence[Trigger], new_
     rows = await conn.fetch(
         "INSERT INTO watches AS w (id, kind, rule, subject_type, subject_id, case_id, assignee, unit,"
         "  escalated_to, due_on, raised_at, last_raised_at, trigger_count, details, role)"
-        " SELECT id, kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
-        "  $11, $11, trigger_count, details::jsonb, role"
-        " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[],"
-        "  $8::text[], $9::text[], $10::date[], $12::int[], $13::text[], $14::text[]) WITH ORDINALITY"
-        "  AS t(id, kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
+        " SELECT gen_random_uuid(), kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to,"
+        "  due_on, $1, $1, trigger_count, details::jsonb, role"
+        " FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[],"
+        "  $8::text[], $9::text[], $10::date[], $11::int[], $12::text[], $13::text[]) WITH ORDINALITY"
+        "  AS t(kind, rule, subject_type, subject_id, case_id, assignee, unit, escalated_to, due_on,"
         "  trigger_count, details, role, n)"
         " ORDER BY n"
         " ON CONFLICT (subject_id, kind) WHERE status = 'open' DO UPDATE SET rule = EXCLUDED.rule,"
         "  due_on = EXCLUDED.due_on, last_raised_at = EXCLUDED.last_raised_at, details = EXCLUDED.details,"
         "  trigger_count = w.trigger_count + EXCLUDED.trigger_count"
         " RETURNING id, subject_id, kind, trigger_count, raised_at",
-        [new_ids[i] for i in order], [str(t.rule.kind) for t in ts], [t.rule.name for t in ts],
+        now, [str(t.rule.kind) for t in ts], [t.rule.name for t in ts],
         [str(t.thing.subject) for t in ts], [t.thing.id for t in ts], [t.thing.case_id for t in ts],
         [t.assignee for t in ts], [t.thing.unit for t in ts], [t.escalated_to for t in ts],
-        [t.due_on for t in ts], now, [t.count for t in ts],
+        [t.due_on for t in ts], [t.count for t in ts],
         [json.dumps(t.thing.facts, default=str) for t in ts], [t.role for t in ts])
     return {(r["subject_id"], r["kind"]): r for r in rows}
 

@@ -1,7 +1,7 @@
 """Culling (gallring) what watch holds about a person when the registry has approved it, and
 watching that every service confirms the culling in time (rule culling_unconfirmed)."""
 from datetime import datetime
-from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from services.watch.domain import cullings as domain
 from services.watch.domain import events
@@ -90,7 +90,7 @@ async def due_found(uow: UnitOfWork, rules: dict[str, Rule], found: RetentionDue
                              caseworker=found.official, unit="",
                              facts={"day": found.day.isoformat(), "due": found.due})
         trigger = Trigger(rule, thing, found.day, now)
-        stored = await watch_store.raise_many(uow.conn, [trigger], [uuid4()], now)
+        stored = await watch_store.raise_many(uow.conn, [trigger], now)
         watch = stored[(thing.id, str(rule.kind))]
         event = events.raised(trigger, watch_id=watch["id"], trigger_count=watch["trigger_count"], at=now)
         key, subject = events.key_of(event)

@@ -7,7 +7,6 @@ left to fire again. Time comes from the unit's clock, so a test can move it.
 """
 from dataclasses import dataclass
 from datetime import date, datetime
-from uuid import uuid4
 
 import asyncpg
 from opentelemetry import trace
@@ -47,7 +46,7 @@ async def _raise(uow: UnitOfWork, rules: dict[str, Rule], due: list[asyncpg.Reco
         for row in due) if t is not None])
     if not triggers:
         return
-    stored = await watch_store.raise_many(uow.conn, triggers, [uuid4() for _ in triggers], now)
+    stored = await watch_store.raise_many(uow.conn, triggers, now)
     for t in triggers:
         watch = stored[(t.thing.id, str(t.rule.kind))]
         event = events.raised(t, watch_id=watch["id"], trigger_count=watch["trigger_count"], at=now)
