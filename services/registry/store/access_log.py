@@ -1,11 +1,28 @@
 """SQL for the access log (loggkontroll)."""
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from shared.events.catalog import AccessLogged
+
+
+@dataclass(frozen=True)
+class FiledRead:
+    """A read's access-log entry, to be filed by the statement that reads (`filed`)."""
+    entry_id: UUID
+    service: str
+    access: AccessLogged
+
+
+class Params(list):
+    """Query arguments, numbered as they are added."""
+
+    def __call__(self, value, cast: str = "") -> str:
+        self.append(value)
+        return f"${len(self)}{cast}"
 
 
 async def insert(conn: asyncpg.Connection, entries: list[tuple[UUID, UUID | None]], *, service: str, actor: str,
@@ -20,17 +37,21 @@ async def insert(conn: asyncpg.Connection, entries: list[tuple[UUID, UUID | None
     )
 
 
-def filed(param: Callable[..., str], *, entry_id: UUID, service: str, access: AccessLogged, person: str) -> str:
+def filed(param: Callable[..., str], *, entry_id: UUID, service: str, access: AccessLogged, person: str,
+          always: bool = False) -> str:
     """A data-modifying CTE (`logged AS (...)`) that files one read of a person in the statement
     that reads, so that the read and its entry are one round trip and one snapshot: the entry goes
     in when `person` (an SQL expression, e.g. the statement's own parameter) is a registered
-    person, and not otherwise, as a read that finds no one logs nothing. `param` adds an argument
-    to the statement and answers its placeholder (`store.worklists.Params`)."""
+    person, and not otherwise, as a read that finds no one logs nothing; with `always`, a search,
+    the entry goes in whatever `person` is, without a person when it is null (a search that
+    found no one is logged too). `param` adds an argument to the statement and answers its
+    placeholder (`Params`)."""
+    source, logged_person = ("", person) if always else (
+        f" FROM persons logged_person WHERE logged_person.id = {person}", "logged_person.id")
     return ("logged AS (INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason,"
             f" at) SELECT {param(entry_id, '::uuid')}, {param(service)}, {param(access.actor)},"
-            f" {param(access.roles, '::text[]')}, {param(access.action)}, {param(access.resource)}, logged_person.id,"
-            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')}"
-            f" FROM persons logged_person WHERE logged_person.id = {person})")
+            f" {param(access.roles, '::text[]')}, {param(access.action)}, {param(access.resource)}, {logged_person},"
+            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')}{source})")
 
 
 async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,

@@ -1,5 +1,8 @@
-"""SQL for the occurrence search (förekomstsökning): one indexed round trip per search."""
+"""SQL for the occurrence search (förekomstsökning): one indexed round trip per search, its
+access-log entry filed in the same statement."""
 import asyncpg
+
+from services.registry.store import access_log
 
 # The person by number (persons_pin_key), their cases by person (cases_person), removed
 # cases left out, newest first from after the (opened_on, id) of the last case already shown
@@ -21,7 +24,13 @@ WHERE p.pin = $1
 
 
 async def search(conn: asyncpg.Connection, pin: str, *, unit: str | None, after: tuple | None,
-                 limit: int) -> list[asyncpg.Record]:
-    """Rows of the person's cases (in `unit`, or every unit when None), newest first; [] if no such person."""
+                 limit: int, logged: access_log.FiledRead | None = None) -> list[asyncpg.Record]:
+    """Rows of the person's cases (in `unit`, or every unit when None), newest first; [] if no such
+    person. With `logged`, the search's access-log entry filed in the same statement, against the
+    person found, or without a person when no one has the number."""
     opened_on, case_id = after or (None, None)
-    return await conn.fetch(OCCURRENCES, pin, unit, limit, opened_on, case_id)
+    if logged is None:
+        return await conn.fetch(OCCURRENCES, pin, unit, limit, opened_on, case_id)
+    p = access_log.Params([pin, unit, limit, opened_on, case_id])
+    filed = access_log.filed(p, person="(SELECT person_id FROM found LIMIT 1)", always=True, **vars(logged))
+    return await conn.fetch(f"WITH found AS ({OCCURRENCES}), {filed} SELECT * FROM found", *p)

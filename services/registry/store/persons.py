@@ -4,6 +4,8 @@ from uuid import UUID
 
 import asyncpg
 
+from services.registry.store import access_log
+
 
 async def insert(conn: asyncpg.Connection, *, person_id: UUID, pin: str, birth_date: date,
                  first_name: str, last_name: str, street: str | None, postal_code: str | None,
@@ -20,8 +22,16 @@ async def insert(conn: asyncpg.Connection, *, person_id: UUID, pin: str, birth_d
     )
 
 
-async def get(conn: asyncpg.Connection, person_id: UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM persons WHERE id = $1", person_id)
+async def get(conn: asyncpg.Connection, person_id: UUID, *,
+              logged: access_log.FiledRead | None = None) -> asyncpg.Record | None:
+    """The person; with `logged`, the read's access-log entry filed in the same statement (none
+    when there is no such person)."""
+    if logged is None:
+        return await conn.fetchrow("SELECT * FROM persons WHERE id = $1", person_id)
+    p = access_log.Params()
+    person = p(person_id, "::uuid")
+    return await conn.fetchrow(f"WITH {access_log.filed(p, person=person, **vars(logged))}"
+                               f" SELECT * FROM persons WHERE id = {person}", *p)
 
 
 async def by_pin(conn: asyncpg.Connection, pin: str) -> asyncpg.Record | None:

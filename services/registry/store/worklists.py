@@ -2,14 +2,13 @@
 the list's order (docs/worklists.md has their plans); a page after a cursor starts in the index at
 the cursor's key (the key is an index condition, not a filter), so a deep page costs what the
 first does."""
-from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
 import asyncpg
 
 from services.registry.store import access_log
-from shared.events.catalog import AccessLogged
+from services.registry.store.access_log import FiledRead, Params
 
 # Must read exactly as in the indexes of migration 011 for the planner to use them.
 # 'infinity' is domain.worklists.NO_DEADLINE (asyncpg maps date.max to and from it).
@@ -17,22 +16,6 @@ CASE_ORDER = "COALESCE(ongoing_due_on, DATE 'infinity')"
 INTAKE_ORDER = "(assessment_due_on IS NULL), COALESCE(assessment_due_on, received_on)"
 OPEN_CASE = "status = 'open' AND removed_at IS NULL"
 OPEN_INQUIRY = "assessed_on IS NULL AND investigation_id IS NULL"
-
-
-@dataclass(frozen=True)
-class FiledRead:
-    """A read's access-log entry, to be filed by the statement that reads (`access_log.filed`)."""
-    entry_id: UUID
-    service: str
-    access: AccessLogged
-
-
-class Params(list):
-    """Query arguments, numbered as they are added."""
-
-    def __call__(self, value, cast: str = "") -> str:
-        self.append(value)
-        return f"${len(self)}{cast}"
 
 
 def intake_query(*, unit: str, kind: str | None, after: tuple | None, limit: int) -> tuple[str, Params]:

@@ -5,10 +5,12 @@ from datetime import date
 from uuid import UUID
 
 from asyncpg import Record
+from uuid6 import uuid7
 
 from services.registry.domain import occurrences as rules
 from services.registry.domain.persons import valid_pin
 from services.registry.store import occurrences as store
+from services.registry.store.access_log import FiledRead
 from shared.access.policy import Grant
 from shared.pagination import decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
@@ -37,9 +39,12 @@ async def search_occurrences(uow: UnitOfWork, user: Grant, pin: str, *, limit: i
     start = decode_cursor(cursor, date, UUID)
     unit = user.unit_filter()
     async with uow.reading():
-        rows = await store.search(uow.conn, number.normalized, unit=unit, after=start, limit=limit + 1)
+        # The search files its own access-log entry in its one statement: against the person
+        # found, or without a person when no one has the number.
+        read = uow.read_of(user, resource="occurrences", action="search")
+        rows = await store.search(uow.conn, number.normalized, unit=unit, after=start, limit=limit + 1,
+                                  logged=FiledRead(uuid7(), uow.source, read))
         person_id = rows[0]["person_id"] if rows else None
-        uow.log_read(user, resource="occurrences", person_id=person_id, action="search")
     cases, next_cursor = page_of([r for r in rows if r["id"] is not None], limit,
                                  lambda r: (r["opened_on"], r["id"]))
     return Occurrences(number.normalized, person_id, rules.scope_of(unit), cases, next_cursor)

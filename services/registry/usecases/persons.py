@@ -11,6 +11,7 @@ from uuid6 import uuid7
 
 from services.registry.domain.persons import DEFAULT_GRANT_DAYS, ensure_address_grantable, ensure_revocable, valid_pin
 from services.registry.store import persons as store
+from services.registry.store.access_log import FiledRead
 from shared import errors
 from shared.access.policy import Grant, checked_action, grant_for
 from shared.etag import ensure_current, etag
@@ -77,10 +78,12 @@ async def register_person(uow: UnitOfWork, user: Principal, *, pin: str, first_n
 
 async def read_person(uow: UnitOfWork, user: Principal, person_id: UUID) -> PersonView:
     async with uow.reading():
-        row = await store.get(uow.conn, person_id)
+        # The read files its own access-log entry in its one statement (none for no such person).
+        read = uow.read_of(user, resource=f"person/{person_id}", person_id=person_id)
+        row = await store.get(uow.conn, person_id, logged=FiledRead(uuid7(), uow.source, read))
         if row is None:
             raise errors.not_found("person_not_found", "No such person", str(person_id))
-        return await read_seen(uow, user, row)
+        return await _as_seen_by(uow, user, row)
 
 
 async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:

@@ -1,4 +1,6 @@
 """The occurrence search: every unit for family law, explicit "none", 422 for invalid numbers."""
+import uuid
+
 import pytest
 
 from tests.pins import INVALID_PINS, make_pin, register_person
@@ -96,3 +98,30 @@ async def test_search_is_logged_as_access_to_the_person(registry):
     finally:
         await conn.close()
     assert ("fr-search", "search") in [(r["actor"], r["action"]) for r in actors]
+
+
+async def test_each_search_files_one_entry_in_its_own_statement_with_or_without_a_person(registry):
+    """The search and its access-log entry are one statement: one entry per search, against the
+    person found, or without a person when no one has the number (that search is logged too);
+    nothing goes through the outbox."""
+    env, client = registry
+    pin, person_id, _ = await person_with_cases(client, env)
+    searcher = f"fr-{uuid.uuid4().hex[:6]}"
+    headers = {**env.auth("family_law", sub=searcher), "X-Access-Reason": "begaran fran tingsratt"}
+    found = await client.post("/occurrences/search", json={"pin": pin}, headers=headers)
+    unknown_pin = make_pin()
+    nobody = await client.post("/occurrences/search", json={"pin": unknown_pin}, headers=headers)
+    assert found.status_code == 200 and found.json()["registered"] is True
+    assert nobody.status_code == 200 and nobody.json()["registered"] is False
+    conn = await env.db()
+    try:
+        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1 ORDER BY at, event_id", searcher)
+        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
+                                     " AND data->>'actor' = $1", searcher)
+    finally:
+        await conn.close()
+    rows = [(str(r["person_id"]) if r["person_id"] else None, r["resource"], r["action"], r["reason"], r["service"],
+             list(r["roles"])) for r in logged]
+    entry = ("occurrences", "search", "begaran fran tingsratt", "omsorg/registry", ["family_law"])
+    assert sorted(rows, key=str) == sorted([(str(person_id), *entry), (None, *entry)], key=str)
+    assert events == 0

@@ -125,6 +125,26 @@ async def test_reading_a_person_is_in_the_access_log_when_the_answer_comes(regis
     assert events == 0
 
 
+async def test_a_read_files_its_entry_in_its_own_statement_and_a_read_of_no_one_files_none(registry):
+    """The read and its access-log entry are one statement: who, with which roles and why, against
+    the person; for an id no one has, 404 and no entry."""
+    env, client = registry
+    person = await new_person(client, env)
+    reader = f"lasare-{uuid.uuid4().hex[:6]}"
+    headers = {**env.auth("caseworker", unit=UNIT, sub=reader), "X-Access-Reason": "utredning"}
+    assert (await client.get(f"/persons/{person['id']}", headers=headers)).status_code == 200
+    missing = await client.get(f"/persons/{uuid.uuid4()}", headers=headers)
+    assert missing.status_code == 404 and missing.json()["code"] == "person_not_found"
+    conn = await env.db()
+    try:
+        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1", reader)
+    finally:
+        await conn.close()
+    assert [(str(r["person_id"]), r["resource"], r["action"], r["reason"], r["service"], list(r["roles"]))
+            for r in logged] == [(person["id"], f"person/{person['id']}", "read", "utredning", "omsorg/registry",
+                                  ["caseworker"])]
+
+
 async def test_a_number_sent_as_json_number_is_judged_by_the_validator(registry):
     env, client = registry
     headers = env.auth("caseworker", unit=UNIT)
