@@ -54,6 +54,19 @@ def filed(param: Callable[..., str], *, entry_id: UUID, service: str, access: Ac
             f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')}{source})")
 
 
+def filed_lookup(param: Callable[..., str], *, entry_id: UUID, service: str, access: AccessLogged, person: str) -> str:
+    """A data-modifying CTE (`logged AS (...)`) that files the one entry of a lookup by number in
+    the statement that looks: when `person` (an SQL expression, null when no one has the number)
+    names someone, a read of that person (`read`, `person/<id>`, as `persons.read_seen` names it);
+    otherwise `access` as it is, without a person (the lookup that found no one)."""
+    return ("logged AS (INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason,"
+            f" at) SELECT {param(entry_id, '::uuid')}, {param(service)}, {param(access.actor)},"
+            f" {param(access.roles, '::text[]')},"
+            f" CASE WHEN {person} IS NULL THEN {param(access.action)} ELSE 'read' END,"
+            f" CASE WHEN {person} IS NULL THEN {param(access.resource)} ELSE 'person/' || {person} END, {person},"
+            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')})")
+
+
 async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
                      limit: int) -> list[asyncpg.Record]:
     """Newest first; `after` is the (at, event_id) of the last entry already shown."""

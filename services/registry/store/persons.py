@@ -34,8 +34,15 @@ async def get(conn: asyncpg.Connection, person_id: UUID, *,
                                f" SELECT * FROM persons WHERE id = {person}", *p)
 
 
-async def by_pin(conn: asyncpg.Connection, pin: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM persons WHERE pin = $1", pin)
+async def by_pin(conn: asyncpg.Connection, pin: str, *,
+                 logged: access_log.FiledRead | None = None) -> asyncpg.Record | None:
+    """The person with the number; with `logged` (the entry of a lookup that found no one), the
+    lookup's one access-log entry filed in the same statement (`access_log.filed_lookup`)."""
+    if logged is None:
+        return await conn.fetchrow("SELECT * FROM persons WHERE pin = $1", pin)
+    p = access_log.Params([pin])
+    filed = access_log.filed_lookup(p, person="(SELECT id FROM found)", **vars(logged))
+    return await conn.fetchrow(f"WITH found AS (SELECT * FROM persons WHERE pin = $1), {filed} SELECT * FROM found", *p)
 
 
 async def insert_address_grant(conn: asyncpg.Connection, *, grant_id: UUID, person_id: UUID, grantee: str,

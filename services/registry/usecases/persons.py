@@ -90,10 +90,11 @@ async def find_person(uow: UnitOfWork, user: Principal, pin: str) -> Lookup:
     """The person with a valid number, or none (a lookup that finds no one reads no one's data)."""
     number = valid_pin(pin, uow.today())
     async with uow.reading():
-        row = await store.by_pin(uow.conn, number.normalized)
-        person = await read_seen(uow, user, row) if row is not None else None
-        if row is None:  # no one to log against; the searcher's own log still shows the search
-            uow.log_read(user, resource="persons/search", action="search_found_no_one")
+        # One statement looks and files the entry: a read of the person found, or, with no one to
+        # log against, the search in the searcher's own log.
+        missed = uow.read_of(user, resource="persons/search", action="search_found_no_one")
+        row = await store.by_pin(uow.conn, number.normalized, logged=FiledRead(uuid7(), uow.source, missed))
+        person = await _as_seen_by(uow, user, row) if row is not None else None
     return Lookup(number.normalized, person)
 
 

@@ -145,6 +145,29 @@ async def test_a_read_files_its_entry_in_its_own_statement_and_a_read_of_no_one_
                                   ["caseworker"])]
 
 
+async def test_a_lookup_by_number_files_one_entry_in_its_own_statement_found_or_not(registry):
+    """The lookup and its entry are one statement: a read of the person found (`read`,
+    `person/<id>`), or, for a number no one has, the search without a person; one entry each."""
+    env, client = registry
+    person = await new_person(client, env)
+    reader = f"sokare-{uuid.uuid4().hex[:6]}"
+    headers = {**env.auth("caseworker", unit=UNIT, sub=reader), "X-Access-Reason": "ansokan"}
+    found = await client.post("/persons/search", json={"pin": person["pin"]}, headers=headers)
+    assert found.status_code == 200 and [p["id"] for p in found.json()["items"]] == [person["id"]]
+    nobody = await client.post("/persons/search", json={"pin": make_pin()}, headers=headers)
+    assert nobody.status_code == 200 and nobody.json()["found"] is False
+    conn = await env.db()
+    try:
+        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1", reader)
+    finally:
+        await conn.close()
+    rows = [(str(r["person_id"]) if r["person_id"] else None, r["resource"], r["action"], r["reason"], r["service"],
+             list(r["roles"])) for r in logged]
+    assert sorted(rows, key=str) == sorted([
+        (person["id"], f"person/{person['id']}", "read", "ansokan", "omsorg/registry", ["caseworker"]),
+        (None, "persons/search", "search_found_no_one", "ansokan", "omsorg/registry", ["caseworker"])], key=str)
+
+
 async def test_a_number_sent_as_json_number_is_judged_by_the_validator(registry):
     env, client = registry
     headers = env.auth("caseworker", unit=UNIT)
