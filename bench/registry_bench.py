@@ -6,8 +6,8 @@
              auth, validation, access logging or a transaction (bench.baseline /query)
 
 The registry runs as `python -m services.registry.main` runs it: JWT auth, the one
-validator, the read and its access.logged event in one transaction, the outbox relay
-publishing to Kafka and the audit consumer writing the access log, all in the process.
+validator, tracing at its default, the read and its access-log entry in one statement (ADR 0028),
+the outbox relay and the consumers in the process.
 
 Throughput is the most requests per second each endpoint completes with a fixed number
 of concurrent clients (its capacity). Latency is measured open loop: vegeta at one
