@@ -34,8 +34,7 @@ class WakeLoop:
         self.round_seconds = round_seconds
         # At most this long to take a connection from the pool and listen on it.
         self.connect_seconds = connect_seconds
-        # How long a loop woken from idle waits before its round, so a burst of commits is one
-        # round; woken while a round runs, it goes again at once.
+        # How long a woken loop waits before its round, so a burst of commits is one round.
         self.gather_seconds = gather_seconds
         self.pool = pool
         self.poll_seconds = poll_seconds
@@ -82,23 +81,19 @@ class WakeLoop:
                         await listener.remove_listener(self.channel, wake)
 
     async def _round(self, work: Round) -> None:
-        # Cleared before the work: a wake-up that comes while it runs is seen at once, not left
-        # for the poll.
+        if self.gather_seconds:
+            await asyncio.sleep(self.gather_seconds)
+        # Cleared before the work: a wake-up that comes while it runs is seen on the next
+        # round, not left for the poll.
         self._wake.clear()
         try:
             delay = await asyncio.wait_for(work(), self.round_seconds)
         except asyncio.TimeoutError:
             raise RoundTooLong(f"a round took longer than {self.round_seconds:g} s and was stopped") from None
-        if self._wake.is_set():
-            # More came while the round ran: the next goes at once, with what gathered meanwhile.
-            return
         try:
             await asyncio.wait_for(self._wake.wait(), self.poll_seconds if delay is None else delay)
         except asyncio.TimeoutError:
-            return
-        if self.gather_seconds:
-            # Woken from idle: the rest of a burst of commits comes along in the same round.
-            await asyncio.sleep(self.gather_seconds)
+            pass
 
 
 class RoundTooLong(Exception):
