@@ -48,10 +48,8 @@ def filed(param: Callable[..., str], *, entry_id: UUID, service: str, access: Ac
     placeholder (`Params`)."""
     source, logged_person = ("", person) if always else (
         f" FROM persons logged_person WHERE logged_person.id = {person}", "logged_person.id")
-    return ("logged AS (INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason,"
-            f" at) SELECT {param(entry_id, '::uuid')}, {param(service)}, {param(access.actor)},"
-            f" {param(access.roles, '::text[]')}, {param(access.action)}, {param(access.resource)}, {logged_person},"
-            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')}{source})")
+    return _logged(param, entry_id=entry_id, service=service, access=access, action=param(access.action),
+                   resource=param(access.resource), person=logged_person, source=source)
 
 
 def filed_lookup(param: Callable[..., str], *, entry_id: UUID, service: str, access: AccessLogged, person: str) -> str:
@@ -59,12 +57,20 @@ def filed_lookup(param: Callable[..., str], *, entry_id: UUID, service: str, acc
     the statement that looks: when `person` (an SQL expression, null when no one has the number)
     names someone, a read of that person (`read`, `person/<id>`, as `persons.read_seen` names it);
     otherwise `access` as it is, without a person (the lookup that found no one)."""
+    return _logged(param, entry_id=entry_id, service=service, access=access,
+                   action=f"CASE WHEN {person} IS NULL THEN {param(access.action)} ELSE 'read' END",
+                   resource=f"CASE WHEN {person} IS NULL THEN {param(access.resource)} ELSE 'person/' || {person} END",
+                   person=person)
+
+
+def _logged(param: Callable[..., str], *, entry_id: UUID, service: str, access: AccessLogged, action: str,
+            resource: str, person: str, source: str = "") -> str:
+    """`logged AS (INSERT INTO access_log ...)`: the entry's action, resource and person as the SQL
+    expressions given, its other columns from `access`, its rows from `source` (one if empty)."""
     return ("logged AS (INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason,"
             f" at) SELECT {param(entry_id, '::uuid')}, {param(service)}, {param(access.actor)},"
-            f" {param(access.roles, '::text[]')},"
-            f" CASE WHEN {person} IS NULL THEN {param(access.action)} ELSE 'read' END,"
-            f" CASE WHEN {person} IS NULL THEN {param(access.resource)} ELSE 'person/' || {person} END, {person},"
-            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')})")
+            f" {param(access.roles, '::text[]')}, {action}, {resource}, {person},"
+            f" {param(access.reason, '::text')}, {param(access.at, '::timestamptz')}{source})")
 
 
 async def for_person(conn: asyncpg.Connection, person_id: UUID, *, after: tuple | None,
