@@ -42,15 +42,13 @@ async def record_delivered(uow: UnitOfWork, rows: list[asyncpg.Record]) -> None:
     async with uow:
         now = uow.now()
         marked = set(await store.mark_delivered(uow.conn, [r["id"] for r in rows], now))
-        await notifications.insert(uow.conn, [r for r in rows if r["id"] in marked and r["channel"] == Channel.IN_APP],
-                                   now)
-        for row in rows:
-            if row["id"] in marked:  # the event continues the delivery's trace; all in one statement
-                uow.publish(NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1, delivered_at=now),
-                            key=_key(row), subject=f"delivery/{row['id']}", trace=store.trace_of(row))
-    for row in rows:
-        if row["id"] in marked:
-            DELIVERIES.add(1, {"channel": Channel(row["channel"]).value, "outcome": "delivered"})
+        delivered = [row for row in rows if row["id"] in marked]
+        await notifications.insert(uow.conn, [row for row in delivered if row["channel"] == Channel.IN_APP], now)
+        for row in delivered:  # each event continues its delivery's trace; all in one statement
+            uow.publish(NotificationDelivered(**_facts(row), attempts=row["attempts"] + 1, delivered_at=now),
+                        key=_key(row), subject=f"delivery/{row['id']}", trace=store.trace_of(row))
+    for row in delivered:
+        DELIVERIES.add(1, {"channel": Channel(row["channel"]).value, "outcome": "delivered"})
 
 
 async def record_failure(uow: UnitOfWork, row: asyncpg.Record, error: str, *, final: bool = False) -> bool:
