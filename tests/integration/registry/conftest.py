@@ -32,6 +32,21 @@ async def registry(registry_env):
         yield env, client
 
 
+async def filed_by(env, actor: str) -> tuple[list[tuple], int]:
+    """What the access log holds of `actor`'s reads, each entry as (person or None, resource,
+    action, reason, service, roles), in the order filed; and how many `access.logged` events of
+    theirs went through the outbox (the registry files its own reads, so none should)."""
+    conn = await env.db()
+    try:
+        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1 ORDER BY at, event_id", actor)
+        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
+                                     " AND data->>'actor' = $1", actor)
+    finally:
+        await conn.close()
+    return [(str(r["person_id"]) if r["person_id"] else None, r["resource"], r["action"], r["reason"], r["service"],
+             list(r["roles"])) for r in logged], events
+
+
 async def events_for(env, key: str, count: int, topic: str = "registry.events") -> list:
     """The records keyed `key` on `topic`, once there are at least `count` of them."""
     async def enough():

@@ -3,8 +3,9 @@ import uuid
 
 import pytest
 
-from tests.pins import INVALID_PINS, make_pin, register_person
+from tests.integration.registry.conftest import filed_by
 from tests.integration.registry.test_cases import open_case
+from tests.pins import INVALID_PINS, make_pin, register_person
 
 UNITS = ("barn-och-unga", "vuxen", "ekonomiskt-bistand")
 
@@ -113,15 +114,7 @@ async def test_each_search_files_one_entry_in_its_own_statement_with_or_without_
     nobody = await client.post("/occurrences/search", json={"pin": unknown_pin}, headers=headers)
     assert found.status_code == 200 and found.json()["registered"] is True
     assert nobody.status_code == 200 and nobody.json()["registered"] is False
-    conn = await env.db()
-    try:
-        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1 ORDER BY at, event_id", searcher)
-        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
-                                     " AND data->>'actor' = $1", searcher)
-    finally:
-        await conn.close()
-    rows = [(str(r["person_id"]) if r["person_id"] else None, r["resource"], r["action"], r["reason"], r["service"],
-             list(r["roles"])) for r in logged]
+    rows, events = await filed_by(env, searcher)
     entry = ("occurrences", "search", "begaran fran tingsratt", "omsorg/registry", ["family_law"])
     assert sorted(rows, key=str) == sorted([(str(person_id), *entry), (None, *entry)], key=str)
     assert events == 0

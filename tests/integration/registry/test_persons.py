@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 
+from tests.integration.registry.conftest import filed_by
 from tests.pins import INVALID_PINS, make_pin
 
 UNIT = "vuxen"
@@ -135,14 +136,8 @@ async def test_a_read_files_its_entry_in_its_own_statement_and_a_read_of_no_one_
     assert (await client.get(f"/persons/{person['id']}", headers=headers)).status_code == 200
     missing = await client.get(f"/persons/{uuid.uuid4()}", headers=headers)
     assert missing.status_code == 404 and missing.json()["code"] == "person_not_found"
-    conn = await env.db()
-    try:
-        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1", reader)
-    finally:
-        await conn.close()
-    assert [(str(r["person_id"]), r["resource"], r["action"], r["reason"], r["service"], list(r["roles"]))
-            for r in logged] == [(person["id"], f"person/{person['id']}", "read", "utredning", "omsorg/registry",
-                                  ["caseworker"])]
+    logged, _ = await filed_by(env, reader)
+    assert logged == [(person["id"], f"person/{person['id']}", "read", "utredning", "omsorg/registry", ["caseworker"])]
 
 
 async def test_a_lookup_by_number_files_one_entry_in_its_own_statement_found_or_not(registry):
@@ -156,13 +151,7 @@ async def test_a_lookup_by_number_files_one_entry_in_its_own_statement_found_or_
     assert found.status_code == 200 and [p["id"] for p in found.json()["items"]] == [person["id"]]
     nobody = await client.post("/persons/search", json={"pin": make_pin()}, headers=headers)
     assert nobody.status_code == 200 and nobody.json()["found"] is False
-    conn = await env.db()
-    try:
-        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1", reader)
-    finally:
-        await conn.close()
-    rows = [(str(r["person_id"]) if r["person_id"] else None, r["resource"], r["action"], r["reason"], r["service"],
-             list(r["roles"])) for r in logged]
+    rows, _ = await filed_by(env, reader)
     assert sorted(rows, key=str) == sorted([
         (person["id"], f"person/{person['id']}", "read", "ansokan", "omsorg/registry", ["caseworker"]),
         (None, "persons/search", "search_found_no_one", "ansokan", "omsorg/registry", ["caseworker"])], key=str)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from shared.pagination import encode_cursor
 from tests import clock
+from tests.integration.registry.conftest import filed_by
 from tests.integration.registry.test_cases import decision, open_case
 from tests.integration.registry.test_import import csv_of
 from tests.pins import child_pin, make_pin, register_person
@@ -183,16 +184,9 @@ async def test_decisions_in_force_today_not_lapsed_not_future_not_removed(regist
     read = await client.get(f"/persons/{person_id}/decisions-in-force", params={"limit": 1}, headers=reader_headers)
     assert read.status_code == 200 and len(read.json()["items"]) == 1
     assert (await client.get(f"/persons/{nobody_id}/decisions-in-force", headers=reader_headers)).status_code == 404
-    conn = await env.db()
-    try:
-        logged = await conn.fetch("SELECT * FROM registry.access_log WHERE actor = $1", reader)
-        events = await conn.fetchval("SELECT count(*) FROM registry.outbox WHERE type = 'access.logged'"
-                                     " AND data->>'actor' = $1", reader)
-    finally:
-        await conn.close()
-    assert [(str(r["person_id"]), r["resource"], r["action"], r["reason"], r["service"], list(r["roles"]))
-            for r in logged] == [(person_id, f"person/{person_id}/decisions-in-force", "read", "uppfoljning",
-                                  "omsorg/registry", ["caseworker"])]
+    logged, events = await filed_by(env, reader)
+    assert logged == [(person_id, f"person/{person_id}/decisions-in-force", "read", "uppfoljning",
+                       "omsorg/registry", ["caseworker"])]
     assert events == 0
     citizen = await client.get(f"/persons/{person_id}/decisions-in-force", headers=env.auth("citizen", pin=make_pin()))
     assert citizen.status_code == 403
