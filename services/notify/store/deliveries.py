@@ -11,12 +11,26 @@ from uuid6 import uuid7
 from services.notify.domain.deliveries import Delivery, dedup_key
 
 
+# Deliveries as pending, due at $11 (also their creation time), in the trace $10; one already
+# recorded for the same key (event, recipient, channel) is left as it is.
+QUEUE = ("INSERT INTO deliveries (id, event_id, event_type, template, channel, recipient, order_id,"
+         " provider_id, content, trace_context, next_attempt_at, created_at)"
+         " SELECT *, $10::text::jsonb, $11, $11 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[],"
+         " $5::text[], $6::text[], $7::uuid[], $8::uuid[], $9::jsonb[])"
+         " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id")
+
+
 async def queue(conn: asyncpg.Connection, deliveries: list[Delivery], *, at: datetime) -> int:
     """Record deliveries as pending, due at `at` (the service's clock, which also decides when they
     are claimed); one already recorded for the same key is left as it is. Each keeps the current
-    trace context, which the sender continues."""
+    trace context, which the sender continues. Returns how many were recorded."""
     if not deliveries:
         return 0
+    return len(await conn.fetch(QUEUE, *queue_arguments(deliveries, at)))
+
+
+def queue_arguments(deliveries: list[Delivery], at: datetime) -> list:
+    """The eleven arguments of `QUEUE` for these deliveries, in the current trace."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
     rows = []
@@ -24,15 +38,8 @@ async def queue(conn: asyncpg.Connection, deliveries: list[Delivery], *, at: dat
         event_id, recipient, channel = dedup_key(d.event_id, d.recipient, d.channel)
         rows.append((uuid7(), event_id, d.event_type, d.template, channel.value, recipient, d.order_id,
                      d.provider_id, d.content))
-    inserted = await conn.fetch(
-        "INSERT INTO deliveries (id, event_id, event_type, template, channel, recipient, order_id,"
-        " provider_id, content, trace_context, next_attempt_at, created_at)"
-        " SELECT *, $10::text::jsonb, $11, $11 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[],"
-        " $5::text[], $6::text[], $7::uuid[], $8::uuid[], $9::jsonb[])"
-        " ON CONFLICT (event_id, recipient, channel) DO NOTHING RETURNING id",
-        *[list(col) for col in zip(*rows)], json.dumps(carrier), at,
-    )
-    return len(inserted)
+    columns = [list(col) for col in zip(*rows)] if rows else [[] for _ in range(9)]
+    return [*columns, json.dumps(carrier), at]
 
 
 def trace_of(delivery: asyncpg.Record) -> otel_context.Context:

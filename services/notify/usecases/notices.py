@@ -22,13 +22,11 @@ from shared.unit_of_work import UnitOfWork
 
 async def notify_order_sent(uow: UnitOfWork, event_id: UUID, event_type: str, data: OrderSent) -> None:
     """Remember the order's provider contact and tell the provider of the new order."""
+    contact = plan.ProviderContact(order_id=data.order_id, provider_id=data.provider_id, email=data.provider_email,
+                                   webhook_url=data.provider_webhook_url, caseworker=data.caseworker, unit=data.unit)
     async with uow:
-        contact = await contacts.remember_order(
-            uow.conn, order_id=data.order_id, case_id=data.case_id, provider_id=data.provider_id,
-            email=data.provider_email, webhook_url=data.provider_webhook_url, caseworker=data.caseworker,
-            unit=data.unit)
-        await store.queue(uow.conn, at=uow.now(), deliveries=plan.to_provider(
-                event_id, event_type, "order_sent", contact, uow.settings.public_url))
+        await contacts.remember_order(uow.conn, contact, case_id=data.case_id, at=uow.now(), queuing=plan.to_provider(
+            event_id, event_type, "order_sent", contact, uow.settings.public_url))
 
 
 async def remember_order_opened(uow: UnitOfWork, data: OrderOpened) -> None:

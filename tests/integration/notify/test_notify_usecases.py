@@ -97,6 +97,30 @@ async def test_an_event_queues_its_deliveries_once_and_the_log_pages_newest_firs
     assert (refused.value.kind, refused.value.code) == (Kind.INVALID, "invalid_cursor")
 
 
+async def test_a_sent_order_is_remembered_with_its_deliveries_in_one_statement(work):
+    first = order_sent("bokning@utforare.example")
+    statements: list[str] = []
+    async with work() as uow:
+        uow.conn.add_query_logger(lambda record: statements.append(record.query))
+        await notices.notify_order_sent(uow, uuid.uuid4(), "order.sent", first)
+    assert len([q for q in statements if "INSERT" in q]) == 1, statements
+    contact = await work.pool.fetchrow("SELECT * FROM orders WHERE order_id = $1", first.order_id)
+    assert (contact["case_id"], contact["provider_id"], contact["email"], contact["webhook_url"],
+            contact["caseworker"], contact["unit"]) == (first.case_id, first.provider_id, "bokning@utforare.example",
+                                                        None, "anna", "vuxen")
+    queued = await work.pool.fetch("SELECT channel, recipient FROM deliveries WHERE order_id = $1", first.order_id)
+    assert [tuple(r) for r in queued] == [("email", "bokning@utforare.example")]
+
+    # Sent again to another provider, without a unit: the new contact, the unit known before.
+    again = first.model_copy(update={"provider_id": uuid.uuid4(), "provider_email": "ny@utforare.example",
+                                     "provider_webhook_url": "https://utforare.example/hook", "unit": None})
+    await notices.notify_order_sent(work(), uuid.uuid4(), "order.sent", again)
+    contact = await work.pool.fetchrow("SELECT * FROM orders WHERE order_id = $1", first.order_id)
+    assert (contact["provider_id"], contact["email"], contact["webhook_url"], contact["unit"]) == (
+        again.provider_id, "ny@utforare.example", "https://utforare.example/hook", "vuxen")
+    assert await work.pool.fetchval("SELECT count(*) FROM deliveries WHERE order_id = $1", first.order_id) == 3
+
+
 async def test_notifications_page_through_a_readers_own_and_are_read_by_each_reader(work):
     for _ in range(3):
         await notices.notify_watch_escalated(work(), uuid.uuid4(), "watch.escalated", escalated())
