@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from pydantic import BaseModel
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from shared.clock import Clock
 from shared.events import type_of

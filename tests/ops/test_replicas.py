@@ -42,7 +42,7 @@ import httpx
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 from aiokafka.partitioner import DefaultPartitioner
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from shared.events import Envelope, to_kafka, type_of
 from shared.events.catalog.registry import CaseClosed, CaseOpened, DecisionMade

@@ -10,7 +10,7 @@ from datetime import date
 from uuid import UUID
 
 import asyncpg
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.journal.domain import notes as domain
 from services.journal.domain.access import Action, ensure_may_sign

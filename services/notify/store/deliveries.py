@@ -6,7 +6,7 @@ from uuid import UUID
 import asyncpg
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.notify.domain.deliveries import Delivery, dedup_key
 

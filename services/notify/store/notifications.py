@@ -3,7 +3,7 @@ from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.notify.domain.notifications import Notification
 

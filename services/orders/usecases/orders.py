@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.orders.domain import decisions
 from services.orders.domain.orders import (

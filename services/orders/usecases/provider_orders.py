@@ -13,7 +13,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 import asyncpg
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.orders.domain import decisions
 from services.orders.domain.orders import Action, OrderState, order_not_found, transition, visible_to_provider

@@ -2,7 +2,7 @@
 from uuid import UUID
 
 import asyncpg
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.orders.domain.providers import (
     normalise_email,

@@ -5,7 +5,7 @@ from datetime import datetime
 from uuid import UUID, uuid5
 
 import asyncpg
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.store import access_log as store
 from services.registry.store import staff as staff_store

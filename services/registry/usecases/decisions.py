@@ -8,7 +8,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from asyncpg import Record
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.delegation import order as delegation_order
 from services.registry.domain import decisions as rules

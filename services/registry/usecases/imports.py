@@ -4,7 +4,7 @@ The whole file is one unit of work. Each row is checked, then refused or written
 reason to refuse it is found before anything of it is written, so a refused row leaves nothing
 behind, and the report says of each row whether it went in and why not.
 """
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain import imports as rules
 from services.registry.domain.imports import ImportReport, ImportRow, RowResult

@@ -6,7 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from asyncpg import Record
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain import inquiries as rules
 from services.registry.domain import process

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from asyncpg import Record
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain import process
 from services.registry.domain.persons import is_child_on

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from asyncpg import Record
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain.persons import DEFAULT_GRANT_DAYS, ensure_address_grantable, ensure_revocable, valid_pin
 from services.registry.store import persons as store

@@ -10,7 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from asyncpg import Record
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain import responsibility as rules
 from services.registry.store import reassignments as store

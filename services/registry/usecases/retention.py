@@ -6,7 +6,7 @@ culls what the registry holds about them and asks every other service to cull th
 from datetime import date
 from uuid import UUID
 
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain import retention
 from services.registry.store import cullings as culling_store

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.registry.domain import worklists as rules
 from services.registry.domain.worklists import Scope

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import httpx
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
-from uuid6 import uuid7
+from uuid_utils.compat import uuid7
 
 from services.watch.domain.rules import configure
 from services.watch.domain.watches import order_timers
