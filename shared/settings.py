@@ -7,6 +7,7 @@ addresses, a moved clock and fault injection. No environment fills in a token si
 HS256 local issuer is there only where OMSORG_JWT_SECRET is set.
 """
 import logging
+from email.utils import parseaddr
 from functools import lru_cache
 from typing import Literal
 
@@ -202,6 +203,8 @@ class Settings(BaseSettings):
         if self.allow_private_webhooks is None:
             self.allow_private_webhooks = self.env in ("dev", "test")
         self._check_kafka_security()
+        if problem := sender_problem(self.smtp_from):
+            raise ValueError(f"OMSORG_SMTP_FROM {problem}")
         return self
 
     def _check_kafka_security(self) -> None:
@@ -247,6 +250,20 @@ class Settings(BaseSettings):
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+
+def sender_problem(value: str) -> str | None:
+    """What is wrong with the sender of notify's mails (`Name <address>` or an address), or None.
+    The name may be in any language (it is encoded in the mail); the address must be ASCII."""
+    if "\r" in value or "\n" in value:
+        return "must be on one line"
+    _, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not (local and at and domain and "." in domain):
+        return f"must be an e-mail address, as `Omsorg <noreply@kommun.se>`: {value!r}"
+    if not address.isascii():
+        return f"must have an address in ASCII (a domain in its xn-- form): {address!r}"
+    return None
 
 
 def secret_problem(value: str | None) -> str | None:

@@ -5,10 +5,12 @@ from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given
+from pydantic import ValidationError
 from hypothesis import strategies as st
 
 from services.notify.channels.smtp import compose
 from services.notify.domain.templates import TEMPLATES, render
+from shared.settings import Settings
 
 AT = datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc)
 # Text without line breaks or other control characters (and no lone surrogates, which UTF-8 cannot hold).
@@ -71,3 +73,20 @@ def test_a_line_break_in_the_subject_cannot_start_a_header():
     message = read(compose(sender="Omsorg <noreply@omsorg.local>", to="a@b.example",
                            subject="Hej\r\nBcc: someone@elsewhere.example", text="t", message_id="d", at=AT))
     assert message["Bcc"] is None
+
+
+@pytest.mark.parametrize("sender", ["Omsorg <noreply@omsorg.local>", "noreply@kommun.se",
+                                    "Socialtjänsten Ekerö <noreply@ekero.se>"])
+def test_a_sender_the_mails_can_carry_is_taken(sender):
+    assert Settings(smtp_from=sender).smtp_from == sender
+
+
+@pytest.mark.parametrize("sender, problem", [
+    ("Omsorg", "must be an e-mail address"),
+    ("Omsorg <noreply>", "must be an e-mail address"),
+    ("Omsorg <noreply@kommun.se>\r\nBcc: someone@elsewhere.example", "must be on one line"),
+    ("Omsorg <noreply@ekerö.se>", "must have an address in ASCII"),
+])
+def test_a_sender_the_mails_cannot_carry_is_refused_at_the_start(sender, problem):
+    with pytest.raises(ValidationError, match=f"OMSORG_SMTP_FROM {problem}"):
+        Settings(smtp_from=sender)
