@@ -50,17 +50,28 @@ def kafka_environ(environ) -> dict[str, str]:
             and k.removeprefix("OMSORG_").lower() in Settings.model_fields}
 
 
+# The ports free_port has given in this run: one given to a process that has not bound it yet
+# (services start side by side and bind seconds later) still looks free, so none is given twice.
+_GIVEN_PORTS: set[int] = set()
+
+
 def free_port() -> int:
     """A free port below the kernel's ephemeral range (32768 and up), so that no outgoing
-    connection can take it between this check and the service binding it."""
+    connection can take it between this check and the service binding it; never one this run has
+    given before (until nearly all 12,000 have been given: then those of long ago may come again)."""
+    if len(_GIVEN_PORTS) > 11_000:
+        _GIVEN_PORTS.clear()
     while True:
         port = random.randrange(20000, 32000)
+        if port in _GIVEN_PORTS:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return port
+        _GIVEN_PORTS.add(port)
+        return port
 
 
 class TestIssuer:
