@@ -1,6 +1,7 @@
 """E-mail over SMTP (aiosmtplib): the way out to providers' mailboxes."""
 import asyncio
 import base64
+import functools
 import time
 from datetime import datetime
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -35,8 +36,10 @@ def compose(*, sender: str, to: str, subject: str, text: str, message_id: str, a
     return head.encode("ascii") + base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")
 
 
+@functools.lru_cache(maxsize=16)
 def _address(value: str) -> str:
-    """`Name <address>` with the name in encoded words when it is not ASCII."""
+    """`Name <address>` with the name in encoded words when it is not ASCII. Kept per value: the
+    sender is the same for every mail, and encoding a name costs more than the rest of a mail."""
     if value.isascii():
         return value
     name, address = parseaddr(value)
