@@ -103,11 +103,9 @@ async def main(persons: int, seconds: float, rounds: int) -> None:
         print("\n  CPU ms per request, by part (median over the rounds), and the machine's cores busy")
         figures = {}
         for name, results in runs.items():
-            rates = sorted(r for r, _, _ in results)
-            middle = sorted(results, key=lambda r: r[0])[len(results) // 2]
-            rate, used, busy = middle
+            rate, used, busy = sorted(results, key=lambda r: r[0])[len(results) // 2]   # the median run
             ms = per_request(used, rate, seconds)
-            figures[name] = (rates[len(rates) // 2], ms, busy)
+            figures[name] = (rate, ms, busy)
             parts = ", ".join(f"{part} {value:.2f}" for part, value in sorted(ms.items(), key=lambda kv: -kv[1])
                               if value >= 0.01)
             print(f"  {name:<13} {rate:8.1f}/s  (runs: {', '.join(f'{r:.0f}' for r, _, _ in results)});"
