@@ -119,26 +119,39 @@ def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
 
 
 async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind: str | None, limit: int,
-                    after: ListPosition | None = None) -> list[asyncpg.Record]:
+                    after: ListPosition | None = None) -> tuple[list[asyncpg.Record], list[asyncpg.Record]]:
     """Up to `limit` open watches after the position `after`, ranked as domain.watches.urgency_key
     ranks: overdue first, then due date, kind, age. By due date alone is the same order (see
-    domain.watches.ListPosition), so the page's position needs no `today`."""
-    where, params = _where(scope, kind)
+    domain.watches.ListPosition), so the page's position needs no `today`.
+
+    With the page, in the same statement, the open watches in `scope` counted by kind, of every
+    kind whatever `kind` the page is of: records of (kind, open, overdue). The counts come as arrays
+    on every row; with no watch on the page, on one row of NULLs."""
+    mine, params = _where(scope, None)
+    page = mine
+    if kind is not None:
+        params.append(kind)
+        page += f" AND kind = ${len(params) + 1}"
     n = len(params) + 2
+
+    def ranked(w: str) -> str:
+        return f"{w}due_on, array_position(${n}::text[], {w}kind), {w}raised_at, {w}id"
+
     if after is not None:
-        where += (f" AND (due_on, array_position(${n}::text[], kind), raised_at, id)"
-                  f" > (${n + 2}::date, ${n + 3}::int, ${n + 4}::timestamptz, ${n + 5}::uuid)")
+        page += f" AND ({ranked('')}) > (${n + 2}::date, ${n + 3}::int, ${n + 4}::timestamptz, ${n + 5}::uuid)"
         params_after = [after.due_on, after.kind_rank + 1, after.raised_at, after.id]  # array_position counts from 1
     else:
         params_after = []
-    return await conn.fetch(
-        f"SELECT *, due_on < $1 AS overdue FROM watches WHERE {where}"
-        f" ORDER BY due_on, array_position(${n}::text[], kind), raised_at, id LIMIT ${n + 1}",
+    rows = await conn.fetch(
+        "WITH counted AS (SELECT array_agg(kind) AS count_kinds, array_agg(open) AS count_open,"
+        "  array_agg(overdue) AS count_overdue"
+        "  FROM (SELECT kind, count(*) AS open, count(*) FILTER (WHERE due_on < $1) AS overdue"
+        f"  FROM watches WHERE {mine} GROUP BY kind) AS by_kind)"
+        " SELECT w.*, counted.* FROM counted LEFT JOIN LATERAL"
+        f" (SELECT *, due_on < $1 AS overdue FROM watches WHERE {page} ORDER BY {ranked('')} LIMIT ${n + 1}) AS w"
+        f" ON true ORDER BY {ranked('w.')}",
         today, *params, _KINDS, limit, *params_after)
-
-
-async def counts(conn: asyncpg.Connection, scope: Scope, *, today: date) -> list[asyncpg.Record]:
-    where, params = _where(scope, None)
-    return await conn.fetch(
-        f"SELECT kind, count(*) AS open, count(*) FILTER (WHERE due_on < $1) AS overdue"
-        f" FROM watches WHERE {where} GROUP BY kind", today, *params)
+    first = rows[0]
+    counts = [{"kind": k, "open": o, "overdue": d}
+              for k, o, d in zip(first["count_kinds"] or (), first["count_open"] or (), first["count_overdue"] or ())]
+    return [r for r in rows if r["id"] is not None], counts

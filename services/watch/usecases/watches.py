@@ -39,9 +39,8 @@ async def list_watches(uow: UnitOfWork, user: Grant, *, assignee: str | None, un
     async with uow.reading():
         today = uow.today()
         scope = access.list_scope(user, assignee=assignee, unit=unit, covering=await _covering(uow, user, today))
-        rows = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit + 1, after=after)
-        counts = {Kind(r["kind"]): KindCount(open=r["open"], overdue=r["overdue"])
-                  for r in await store.counts(uow.conn, scope, today=today)}
+        rows, counted = await store.list_open(uow.conn, scope, today=today, kind=kind, limit=limit + 1, after=after)
+    counts = {Kind(c["kind"]): KindCount(open=c["open"], overdue=c["overdue"]) for c in counted}
     items, next_cursor = page_of(rows, limit, list_key)
     return WatchList(today=today, counts=counts, items=items, next_cursor=next_cursor)
 
