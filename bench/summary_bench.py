@@ -11,7 +11,11 @@ measured in the same run.
    same time at the same rate, with the bare baselines interleaved (a FastAPI endpoint doing
    one asyncpg INSERT for the writes, one indexed SELECT for the reads); ratios are to the
    median of the baseline's runs. Between runs the outboxes are drained, the consumers caught
-   up and notify's queued deliveries sent.
+   up and notify's queued deliveries sent. The watch list answers a page of up to 50 watches
+   where the bare select answers one row; a bare endpoint selecting the same page (its rows as
+   FastAPI answers a list of dicts) is measured last, as a reference for that row. Each row also
+   shows the CPU the whole machine used per request while it ran (/proc/stat), which counts
+   what a request sets off in the other services, PostgreSQL and Kafka.
 4. End to end, open loop at a lower rate: send → the order is in the provider's inbox
    (GET /provider/orders) and send → `order.sent` consumed from Kafka, against a raw aiokafka
    produce → consume → INSERT at the same rate; then, for some of those orders, reminder due
@@ -24,6 +28,7 @@ measured in the same run.
 import argparse
 import asyncio
 import json
+import os
 import random
 import re
 import statistics
@@ -48,6 +53,19 @@ from tests.stack import SERVICES, create_env, drop_env, free_port
 
 PERSONS, CASES, PROVIDERS = 200, 40, 5
 RSS_TARGET_MB = 150
+WATCH_PAGE = ("SELECT * FROM watches WHERE assignee = $1 AND status = 'open'"
+              " ORDER BY due_on, raised_at, id LIMIT 51")
+
+
+# --- CPU ------------------------------------------------------------------------------------
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot, all cores (/proc/stat: all but idle
+    and iowait): between two readings, what every process together used, the services, PostgreSQL,
+    Kafka, the load generator and the benchmark itself."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 # --- memory ---------------------------------------------------------------------------------
@@ -229,15 +247,16 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}x" if base else "n/a"
 
 
-def http_row(r: Result, base: Result, base_name: str) -> str:
+def http_row(r: Result, base: Result, base_name: str, cpu_ms: float | None = None) -> str:
     return (f"| {r.name} | {r.rate} | {r.requests} | {r.success:.1%} | {r.throughput:.1f} | {r.p50_ms:.2f} |"
-            f" {r.p99_ms:.2f} | {_ratio(r.p50_ms, base.p50_ms)} | {_ratio(r.p99_ms, base.p99_ms)} | {base_name} |")
+            f" {r.p99_ms:.2f} | {_ratio(r.p50_ms, base.p50_ms)} | {_ratio(r.p99_ms, base.p99_ms)} | {base_name} |"
+            f" {'—' if cpu_ms is None else f'{cpu_ms:.1f}'} |")
 
 
 def sample_row(name: str, rate: str, samples: list[float], base: tuple[float, float] | None, base_name: str) -> str:
     p50, p99 = percentiles(samples)
     ratios = (f"{_ratio(p50, base[0])} | {_ratio(p99, base[1])}" if base else "— | —")
-    return f"| {name} | {rate} | {len(samples)} | 100.0% | — | {p50:.2f} | {p99:.2f} | {ratios} | {base_name} |"
+    return f"| {name} | {rate} | {len(samples)} | 100.0% | — | {p50:.2f} | {p99:.2f} | {ratios} | {base_name} | — |"
 
 
 def median_result(name: str, runs: list[Result]) -> Result:
@@ -251,7 +270,7 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
     vegeta()
     began = time.monotonic()
     env = await create_env(Path(tempfile.mkdtemp()))
-    baseline = mail = None
+    baseline = page_baseline = mail = None
     try:
         mail = MailCatcher().start()  # notify's e-mails go to a real SMTP server, as in production
         procs = {name: env.start(name, **({"OMSORG_SMTP_PORT": str(mail.port)} if name == "notify" else {}))
@@ -272,6 +291,15 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         bare = f"http://127.0.0.1:{port}"
         await wait_up(f"{bare}/constant")
+        # A reference, not a baseline: the same page of the watch list (Flow's caseworker's open
+        # watches, 51 rows read for a page of 50) as a bare FastAPI endpoint answers it.
+        port = free_port()
+        page_baseline = subprocess.Popen(
+            [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
+             f"{env.database_url}?search_path=watch", "--query", WATCH_PAGE],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        bare_page = f"http://127.0.0.1:{port}"
+        await wait_up(f"{bare_page}/constant")
 
         pids = {name: proc.popen.pid for name, proc in procs.items()}
         pids["bare FastAPI (baseline)"] = baseline.pid
@@ -327,9 +355,13 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
         results: dict[str, Result] = {}
         bare_runs: dict[str, list[Result]] = {"insert": [], "query": []}
 
+        cpu_ms: dict[str, list[float]] = {}   # the machine's CPU per request, by row (by baseline: each run)
+
         def run(name, make, kind=None):
+            busy = machine_busy_seconds()
             result = attack(name, make(n), rate=rate, seconds=seconds)
-            print("  " + result.line(), flush=True)
+            cpu_ms.setdefault(name, []).append((machine_busy_seconds() - busy) * 1000 / n)
+            print("  " + result.line() + f"  machine CPU {cpu_ms[name][-1]:.1f} ms/request", flush=True)
             (bare_runs[kind].append(result) if kind else results.__setitem__(name, result))
 
         print(f"open loop: {rate}/s for {seconds:g} s per endpoint ({n} requests), vegeta up to 256 connections",
@@ -373,6 +405,8 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
                 "read notes (GET /cases/{id}/notes)": lambda k: [target(
                     "GET", f"{journal}/cases/{c}/notes", headers=caseworker) for c, _ in cycle(data.cases, k)],
             }
+            listed = (await _fetch(env, "SELECT count(*) AS n FROM watch.watches WHERE assignee = 'anna'"
+                                        " AND status = 'open'"))[0]["n"]
             run("bare FastAPI + asyncpg SELECT", bare_query, "query")
             for i, (name, make) in enumerate(reads.items()):
                 await drained(env)
@@ -381,8 +415,13 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
                     run("bare FastAPI + asyncpg SELECT", bare_query, "query")
             await drained(env)
             run("bare FastAPI + asyncpg SELECT", bare_query, "query")
+            page_name = f"bare FastAPI + asyncpg SELECT of the watch list's page ({min(listed, 50)} watches)"
+            run(page_name, lambda k: [target("GET", f"{bare_page}/query?arg=anna") for _ in range(k)])
         await asyncio.sleep(5)
         after = {name: rss_mb(pid) for name, pid in pids.items()}
+
+        def cpu(name: str) -> float:
+            return statistics.median(cpu_ms[name])
 
         b_insert = median_result("bare FastAPI + asyncpg INSERT", bare_runs["insert"])
         b_query = median_result("bare FastAPI + asyncpg SELECT", bare_runs["query"])
@@ -395,15 +434,20 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             f" investigation and a decision, {PROVIDERS} providers; writes add about {n} rows each. All five services,"
             f" PostgreSQL and Kafka share one 2-core machine with the load generator; ratios are to baselines"
             f" measured in the same run (median of {len(bare_runs['insert'])} insert and {len(bare_runs['query'])}"
-            f" select runs, interleaved).",
+            f" select runs, interleaved). Machine CPU: what all processes together used while the row ran"
+            f" (/proc/stat), per request, including what the request set off in other services (events"
+            f" consumed, mails sent); {os.cpu_count()} cores give {os.cpu_count() * 1000 // rate} ms a request at"
+            f" {rate}/s.",
             "",
-            "| endpoint | rate/s | n | ok | throughput/s | p50 ms | p99 ms | p50 ratio | p99 ratio | baseline |",
-            "|---|---|---|---|---|---|---|---|---|---|",
-            *(http_row(r, b_insert, "bare insert") for name, r in results.items() if name in writes
+            "| endpoint | rate/s | n | ok | throughput/s | p50 ms | p99 ms | p50 ratio | p99 ratio | baseline"
+            " | machine CPU ms/request |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+            *(http_row(r, b_insert, "bare insert", cpu(name)) for name, r in results.items() if name in writes
               or name.startswith("send order")),
-            *(http_row(r, b_query, "bare select") for name, r in results.items() if name in reads),
-            http_row(b_insert, b_insert, "(baseline)"),
-            http_row(b_query, b_query, "(baseline)"),
+            *(http_row(r, b_query, "bare select", cpu(name)) for name, r in results.items() if name in reads),
+            http_row(b_insert, b_insert, "(baseline)", cpu(b_insert.name)),
+            http_row(b_query, b_query, "(baseline)", cpu(b_query.name)),
+            http_row(results[page_name], b_query, "(reference)", cpu(page_name)),
             sample_row("raw asyncpg INSERT, one connection, no HTTP", "closed loop", raw_insert, None, "(reference)"),
             sample_row("send → order in provider's inbox (GET /provider/orders)", f"{e2e_rate:g}", inbox, raw_p,
                        "raw Kafka round trip"),
@@ -425,9 +469,10 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
         ]
         print("\n" + "\n".join(lines), flush=True)
     finally:
-        if baseline:
-            baseline.terminate()
-            baseline.wait(10)
+        for process in (baseline, page_baseline):
+            if process:
+                process.terminate()
+                process.wait(10)
         await drop_env(env)
         if mail:
             mail.stop()
