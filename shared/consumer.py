@@ -4,7 +4,10 @@ Each event's effect and its inbox row are written in one transaction (one per fe
 inbox rows are written in one statement, falling back to one per event when any event of the
 batch fails), so redelivery
 (after a crash, a rebalance or a republish by the outbox relay) has no second effect.
-Offsets are committed once per fetched batch. An event that cannot be processed
+Offsets are committed at most once a second (and when the consumer stops), not after each batch:
+what a crash or a rebalance leaves uncommitted is read again, and the inbox skips it. Each commit
+is a request to the broker, which writes it to its offsets topic; at one per batch, commits were
+most of the broker's work for an event. An event that cannot be processed
 (malformed, unknown type, or its handler keeps failing) goes to `<topic>.dlq` with the
 error and the consumer moves on; an unreachable database or broker is waited out
 instead, because sending everything to the DLQ while PostgreSQL restarts would be loss.
@@ -36,8 +39,9 @@ log = logging.getLogger(__name__)
 # failure): the loser is tried again, never counted towards the dead-letter topic.
 CONTENDED = (asyncpg.exceptions.DeadlockDetectedError, asyncpg.exceptions.SerializationError)
 tracer = trace.get_tracer("omsorg.consumer")
-# How often, at most, offsets are committed while a consumer only skips events of other services.
-SKIPPED_COMMIT_SECONDS = 5.0
+# How often, at most, a consumer commits its offsets: the events of up to this long are read again
+# after a crash (and skipped by the inbox).
+COMMIT_SECONDS = 1.0
 
 # A handler does its work in the consumer's unit of work (the batch's transaction, which also
 # holds the events' inbox rows); it never opens a transaction of its own.
@@ -82,26 +86,28 @@ class EventConsumer:
         measuring = asyncio.create_task(self._measure_lag_every(consumer))
         loop = asyncio.get_running_loop()
         committed_at, uncommitted = loop.time(), False
+        since_commit: set[str] = set()   # the event types handled since the last commit (for faults)
         try:
             while True:
                 try:
+                    # Up to half a second when nothing comes, so that what is uncommitted is
+                    # committed within COMMIT_SECONDS and a half of the last event.
                     batches = await consumer.getmany(timeout_ms=500, max_records=200)
                     # The partitions side by side, each in order: the events of one key (a case)
                     # share a partition, so their order holds; one failing stops the others.
                     async with asyncio.TaskGroup() as partitions:
-                        handled = [partitions.create_task(self._handle_partition(tp, messages))
-                                   for tp, messages in batches.items()]
+                        for tp, messages in batches.items():
+                            partitions.create_task(self._handle_partition(tp, messages))
                     uncommitted = uncommitted or bool(batches)
-                    # Offsets are committed after every batch that did something; a batch of
-                    # events that this service skips only now and then (read again after a
-                    # crash, they are skipped again).
-                    if uncommitted and (any(t.result() for t in handled)
-                                        or loop.time() - committed_at >= SKIPPED_COMMIT_SECONDS):
-                        if self.faults:  # the batch's effects committed, its offsets not: read again
-                            self.faults.kill_at("consumer_before_offsets", *{
-                                _first_headers(m.headers).get("ce_type", "") for ms in batches.values() for m in ms})
+                    if self.faults:
+                        since_commit.update(_first_headers(m.headers).get("ce_type", "")
+                                            for ms in batches.values() for m in ms)
+                    if uncommitted and loop.time() - committed_at >= COMMIT_SECONDS:
+                        if self.faults:  # the effects committed, their offsets not: read again
+                            self.faults.kill_at("consumer_before_offsets", *since_commit)
                         await consumer.commit()
                         committed_at, uncommitted = loop.time(), False
+                        since_commit.clear()
                 except asyncio.CancelledError:
                     raise
                 except Exception:
@@ -118,13 +124,12 @@ class EventConsumer:
                     await asyncio.wait_for(consumer.commit(), 2)
             await consumer.stop()
 
-    async def _handle_partition(self, tp, messages: list[ConsumerRecord]) -> bool:
-        """Handle the partition's events that concern this service; True if there were any."""
+    async def _handle_partition(self, tp, messages: list[ConsumerRecord]) -> None:
+        """Handle the partition's events that concern this service."""
         concerning = [m for m in messages if self.concerns(m)]
         if concerning:
             await self.handle_batch(concerning)
         self._next_offsets[tp] = messages[-1].offset + 1
-        return bool(concerning)
 
     def concerns(self, message: ConsumerRecord) -> bool:
         """Whether the event is for this service to handle, read from its type header alone: an
