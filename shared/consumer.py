@@ -6,8 +6,8 @@ batch fails), so redelivery
 (after a crash, a rebalance or a republish by the outbox relay) has no second effect.
 Offsets are committed at most once a second (and when the consumer stops), not after each batch:
 what a crash or a rebalance leaves uncommitted is read again, and the inbox skips it. Each commit
-is a request to the broker, which writes it to its offsets topic; at one per batch, commits were
-most of the broker's work for an event. An event that cannot be processed
+is a request to the broker, which writes it to its offsets topic; at one per batch, commits took
+more than half of the broker's CPU for an event (ADR 0029). An event that cannot be processed
 (malformed, unknown type, or its handler keeps failing) goes to `<topic>.dlq` with the
 error and the consumer moves on; an unreachable database or broker is waited out
 instead, because sending everything to the DLQ while PostgreSQL restarts would be loss.
@@ -119,7 +119,8 @@ class EventConsumer:
             measuring.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await measuring
-            if uncommitted:  # what was skipped since the last commit; not worth waiting for
+            if uncommitted:  # what was handled or skipped since the last commit; read again (and
+                             # skipped by the inbox) if this does not get through in time
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(consumer.commit(), 2)
             await consumer.stop()

@@ -125,8 +125,8 @@ async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind
     domain.watches.ListPosition), so the page's position needs no `today`.
 
     With the page, in the same statement, the open watches in `scope` counted by kind, of every
-    kind whatever `kind` the page is of: records of (kind, open, overdue). The counts come as arrays
-    on every row; with no watch on the page, on one row of NULLs."""
+    kind whatever `kind` the page is of, as dicts of kind, open and overdue. The statement gives the
+    counts as arrays on every row; with no watch on the page, on one row of NULLs."""
     mine, params = _where(scope, None)
     page = mine
     if kind is not None:
