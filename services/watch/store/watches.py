@@ -127,11 +127,8 @@ async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind
     With the page, in the same statement, the open watches in `scope` counted by kind, of every
     kind whatever `kind` the page is of, as dicts of kind, open and overdue. The statement gives the
     counts as arrays on every row; with no watch on the page, on one row of NULLs."""
-    mine, params = _where(scope, None)
-    page = mine
-    if kind is not None:
-        params.append(kind)
-        page += f" AND kind = ${len(params) + 1}"
+    page, params = _where(scope, kind)
+    mine, _ = _where(scope, None)   # the same clause without the kind, which is the last parameter
     n = len(params) + 2
 
     def ranked(w: str) -> str:
