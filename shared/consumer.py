@@ -7,7 +7,10 @@ batch fails), so redelivery
 Offsets are committed at most once a second (and when the consumer stops), not after each batch:
 what a crash or a rebalance leaves uncommitted is read again, and the inbox skips it. Each commit
 is a request to the broker, which writes it to its offsets topic; at one per batch, commits took
-more than half of the broker's CPU for an event (ADR 0029). An event that cannot be processed
+more than half of the broker's CPU for an event (ADR 0029). Topics on which a service handles
+only events that can wait (the culling confirmations, shared/events/consumers.py) are read by an
+unhurried consumer of their own, which asks the broker for events every UNHURRIED_WAIT_SECONDS
+instead of at each one (ADR 0030). An event that cannot be processed
 (malformed, unknown type, or its handler keeps failing) goes to `<topic>.dlq` with the
 error and the consumer moves on; an unreachable database or broker is waited out
 instead, because sending everything to the DLQ while PostgreSQL restarts would be loss.
@@ -27,6 +30,7 @@ from pydantic import BaseModel
 
 from shared.db import DATABASE_AWAY
 from shared.events import EVENT_TYPES, Envelope, MalformedEvent, from_kafka, parse_data
+from shared.events.consumers import consumer_group, split_by_urgency
 from shared.events.types import dead_letter_topic
 from shared.faults import Faults
 from shared.kafka import kafka_options
@@ -42,6 +46,12 @@ tracer = trace.get_tracer("omsorg.consumer")
 # How often, at most, a consumer commits its offsets: the events of up to this long are read again
 # after a crash (and skipped by the inbox).
 COMMIT_SECONDS = 1.0
+# How long the broker holds an unhurried consumer's fetch when fewer than UNHURRIED_FETCH_BYTES
+# have come: its events wait up to this long, and it asks about once in this time rather than at
+# every event on its topics. Well under `lag_seconds`, the time the lag's measurement may take:
+# the broker answers a connection's requests in turn, and the end offsets wait behind the fetch.
+UNHURRIED_WAIT_SECONDS = 2.0
+UNHURRIED_FETCH_BYTES = 1 << 20
 
 # A handler does its work in the consumer's unit of work (the batch's transaction, which also
 # holds the events' inbox rows); it never opens a transaction of its own.
@@ -51,11 +61,16 @@ Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
 class EventConsumer:
     def __init__(self, service: str, handlers: dict[str, Handler],
-                 work: Work, producer: AIOKafkaProducer, settings: Settings, faults: Faults):
+                 work: Work, producer: AIOKafkaProducer, settings: Settings, faults: Faults,
+                 *, unhurried: bool = False):
+        """`unhurried`: the consumer of the service's events that can wait, in a group of its own
+        (`<service>.unhurried`), fetching at most every UNHURRIED_WAIT_SECONDS (`split_unhurried`)."""
         unknown = set(handlers) - set(EVENT_TYPES)
         if unknown:
             raise ValueError(f"handlers for unknown event types: {sorted(unknown)}")
-        self.name = service
+        self.name = service   # the inbox's consumer and the metrics' service, in both consumers
+        self.group = consumer_group(service, unhurried)
+        self.unhurried = unhurried
         self.topics = [settings.topic(t) for t in consumed_topics(handlers)]
         self.handlers = handlers
         self.work = work
@@ -75,9 +90,11 @@ class EventConsumer:
         consumer = AIOKafkaConsumer(
             *self.topics,
             **kafka_options(self.settings),
-            group_id=self.settings.topic(self.name),
+            group_id=self.settings.topic(self.group),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            **({"fetch_max_wait_ms": int(UNHURRIED_WAIT_SECONDS * 1000), "fetch_min_bytes": UNHURRIED_FETCH_BYTES}
+               if self.unhurried else {}),
         )
         await consumer.start()
         for topic in self.topics:  # in /metrics from the start at 0: the first one is an increase
@@ -112,7 +129,7 @@ class EventConsumer:
                     raise
                 except Exception:
                     # Nothing of this batch was committed: go back and take it again.
-                    log.exception("consumer %s failed on a batch; rereading from the last commit", self.name)
+                    log.exception("consumer %s failed on a batch; rereading from the last commit", self.group)
                     await asyncio.sleep(1)
                     await consumer.seek_to_committed()
         finally:
@@ -149,7 +166,7 @@ class EventConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the broker is away: the measurement time stops moving
-                log.warning("consumer %s could not measure its lag: %s", self.name, exc)
+                log.warning("consumer %s could not measure its lag: %s", self.group, exc)
 
     async def measure_lag(self, consumer: AIOKafkaConsumer) -> None:
         """The lag per topic: the end of each assigned partition, asked of the broker, less the
@@ -216,7 +233,7 @@ class EventConsumer:
             f"{carrier.get('ce_type', 'unknown')} process", context=propagate.extract(carrier),
             kind=trace.SpanKind.CONSUMER,
             attributes={"messaging.system": "kafka", "messaging.destination.name": message.topic,
-                        "messaging.consumer.group.name": self.name,
+                        "messaging.consumer.group.name": self.group,
                         "messaging.message.id": carrier.get("ce_id", "")},
         ) as span:
             try:
@@ -301,6 +318,14 @@ class EventConsumer:
 def consumed_topics(handlers: dict[str, Handler]) -> list[str]:
     """The topics a service reads: those its handled event types are published on."""
     return sorted({EVENT_TYPES[name].topic for name in handlers})
+
+
+def split_unhurried(handlers: dict[str, Handler]) -> tuple[dict[str, Handler], dict[str, Handler]]:
+    """The handlers of the service's prompt consumer and of its unhurried one
+    (shared/events/consumers.py: split_by_urgency)."""
+    prompt, _ = split_by_urgency(handlers, lambda name: EVENT_TYPES[name].topic)
+    return ({name: h for name, h in handlers.items() if name in prompt},
+            {name: h for name, h in handlers.items() if name not in prompt})
 
 
 def _first_headers(headers) -> dict[str, str]:

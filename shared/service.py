@@ -18,10 +18,10 @@ from shared.access.policy import PUBLIC
 from shared.access.routes import declare_actions, operation_actions
 from shared.body_limit import BodyLimitMiddleware
 from shared.clock import AdjustableClock, Clock
-from shared.consumer import EventConsumer, Handler
+from shared.consumer import EventConsumer, Handler, split_unhurried
 from shared.db import create_pool, migrate
 from shared.events.asyncapi import asyncapi_document
-from shared.events.consumers import check_consumes
+from shared.events.consumers import check_consumes, consumer_group
 from shared.faults import Faults
 from shared.kafka import create_producer, ensure_topics
 from shared.metrics import PROMETHEUS_CONTENT_TYPE, observe, prometheus_text
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Service:
-    name: str                      # also its database schema and consumer group
+    name: str                      # also its database schema and consumer group (shared/consumer.py)
     port: int
     title: str
     migrations: Path
@@ -65,7 +65,9 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         check_consumes(service.name, service.handlers)
         pool = await create_pool(settings.database_url, service.name)
         await migrate(pool, service.name, service.migrations)
-        await ensure_topics(settings, groups=[settings.topic(service.name)] if service.handlers else [])
+        prompt, unhurried = split_unhurried(dict(service.handlers))
+        lanes = [(handlers, lane) for handlers, lane in ((prompt, False), (unhurried, True)) if handlers]
+        await ensure_topics(settings, groups=[settings.topic(consumer_group(service.name, lane)) for _, lane in lanes])
         producer = create_producer(settings)
         await producer.start()
         app.state.pool = pool
@@ -75,12 +77,10 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         faults = Faults(settings.fault)
         relay = OutboxRelay(service.name, pool, producer, settings, faults)
         workers = [relay.run(), relay.measure_every(), relay.prune_every()]
-        consumer = None
-        if service.handlers:
-            consumer = EventConsumer(service.name, dict(service.handlers), app.state.work, producer, settings,
-                                     faults)
-            workers.append(consumer.run())
-        _observe_workers(service.name, relay, consumer)
+        consumers = [EventConsumer(service.name, handlers, app.state.work, producer, settings, faults,
+                                   unhurried=lane) for handlers, lane in lanes]
+        workers += [consumer.run() for consumer in consumers]
+        _observe_workers(service.name, relay, consumers)
         workers += [worker(app) for worker in service.workers]
         tasks = [asyncio.create_task(w) for w in workers]
         for task in tasks:
@@ -123,18 +123,18 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
     return app
 
 
-def _observe_workers(name: str, relay: OutboxRelay, consumer: EventConsumer | None) -> None:
+def _observe_workers(name: str, relay: OutboxRelay, consumers: Sequence[EventConsumer]) -> None:
     observe("omsorg.outbox.backlog", "{event}", "Events written but not yet published",
             lambda: [(relay.backlog, {"service": name})])
     observe("omsorg.outbox.oldest_age", "s", "Age of the oldest unpublished event (0 when none)",
             lambda: [(relay.oldest_age_seconds, {"service": name})])
     observe("omsorg.outbox.measured_time", "s", "When the backlog was last counted (Unix time; 0: never)",
             lambda: [(relay.measured_at, {"service": name})])
-    if consumer is not None:
+    if consumers:
         observe("omsorg.consumer.lag", "{event}", "Events on the topic not yet processed by this group",
-                lambda: [(lag, {"group": name, "topic": topic}) for topic, lag in consumer.lag.items()])
+                lambda: [(lag, {"group": c.group, "topic": topic}) for c in consumers for topic, lag in c.lag.items()])
         observe("omsorg.consumer.lag.measured_time", "s", "When the lag was last measured (Unix time; 0: never)",
-                lambda: [(consumer.lag_measured_at, {"group": name})])
+                lambda: [(c.lag_measured_at, {"group": c.group}) for c in consumers])
 
 
 def _log_tasks() -> None:

@@ -6,7 +6,7 @@ topics, an example of each message, and the brokers from the settings."""
 import copy
 import uuid
 
-from shared.events.consumers import CONSUMERS
+from shared.events.consumers import CONSUMERS, consumer_group, split_by_urgency
 from shared.events.types import DEAD_LETTER_HEADERS, EVENT_TYPES, TOPICS, dead_letter_topic
 from shared.settings import Settings, get_settings
 
@@ -191,16 +191,21 @@ def _document(settings: Settings, version: str) -> dict:
         }
         readers = []
         for service, handled in sorted(CONSUMERS.items()):
-            mine = [_camel(name) for name in sorted(handled) if EVENT_TYPES[name].topic == topic]
+            handled_here = [name for name in sorted(handled) if EVENT_TYPES[name].topic == topic]
+            mine = [_camel(name) for name in handled_here]
             if not mine:
                 continue
             readers.append(service)
+            _, unhurried = split_by_urgency(handled, lambda name: EVENT_TYPES[name].topic)
+            late = bool(unhurried & set(handled_here))
+            group = settings.topic(consumer_group(service, unhurried=late))
             operations[f"{service}Receives{_pascal(channel_id)}"] = {
                 "action": "receive",
                 "channel": {"$ref": f"#/channels/{channel_id}"},
-                "summary": f"{service} consumes these events (inbox: each takes effect once)",
+                "summary": f"{service} consumes these events (inbox: each takes effect once)"
+                           + ("; an unhurried consumer, a few seconds late at most" if late else ""),
                 "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in mine],
-                "bindings": {"kafka": {"groupId": {"type": "string", "enum": [settings.topic(service)]},
+                "bindings": {"kafka": {"groupId": {"type": "string", "enum": [group]},
                                        "bindingVersion": "0.5.0"}},
             }
         if readers:

@@ -35,6 +35,28 @@ CONSUMERS: dict[str, frozenset[str]] = {
 }
 
 
+# Confirmations that are counted, not acted on at once (that a service has culled what it held about
+# a person): a consumer may read them a few seconds late. A topic on which every type a service
+# handles is one of these is read by the service's unhurried consumer (ADR 0030).
+CAN_WAIT: frozenset[str] = frozenset({"notes.culled", "notifications.culled", "orders.culled", "watches.culled"})
+
+
+def split_by_urgency(handled, topic_of) -> tuple[frozenset[str], frozenset[str]]:
+    """The handled types read promptly and those read unhurried: a type goes unhurried when it can
+    wait and so can every other type the service handles on its topic (`topic_of(type)`), so that
+    no event on that topic is fetched at once only to be skipped. A type that can wait on a topic
+    with others that cannot is read promptly with them."""
+    prompt_topics = {topic_of(name) for name in handled if name not in CAN_WAIT}
+    prompt = frozenset(name for name in handled if topic_of(name) in prompt_topics)
+    return prompt, frozenset(handled) - prompt
+
+
+def consumer_group(service: str, unhurried: bool = False) -> str:
+    """A consumer group before the deployment's topic prefix: the service's name, and for its
+    unhurried consumer `<service>.unhurried`."""
+    return f"{service}.unhurried" if unhurried else service
+
+
 def check_consumes(service: str, handled) -> None:
     """Refuse a service whose handlers are not what the contract says it consumes."""
     declared, actual = CONSUMERS.get(service, frozenset()), frozenset(handled)

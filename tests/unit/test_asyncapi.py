@@ -15,9 +15,10 @@ from services.registry.main import SERVICE as REGISTRY
 from services.watch.main import service as watch_service
 from services.watch.settings import WatchSettings
 from shared.cli import main
+from shared.consumer import split_unhurried
 from shared.events import EVENT_TYPES
 from shared.events.asyncapi import asyncapi_document
-from shared.events.consumers import CONSUMERS, check_consumes
+from shared.events.consumers import CONSUMERS, check_consumes, consumer_group
 from shared.events.types import DEAD_LETTER_HEADERS, TOPICS, dead_letter_topic
 from shared.settings import Settings
 
@@ -117,8 +118,11 @@ def test_receive_operations_are_who_consumes_what_by_the_services_own_handlers()
             for ref in operation["messages"]:
                 assert ref["$ref"].startswith(operation["channel"]["$ref"] + "/messages/")
                 assert EVENT_TYPES[_follow(doc, ref["$ref"])["name"]].topic == channel["address"]
-    registrations = {s.name: set(s.handlers) for s in
-                     (REGISTRY, JOURNAL, ORDERS, NOTIFY, watch_service(TEST, WatchSettings()))}
+    registrations = {}   # each service's consumer groups, as shared/service.py starts them (ADR 0030)
+    for s in (REGISTRY, JOURNAL, ORDERS, NOTIFY, watch_service(TEST, WatchSettings())):
+        for lane, handlers in zip((False, True), split_unhurried(dict(s.handlers))):
+            if handlers:
+                registrations[TEST.topic(consumer_group(s.name, lane))] = set(handlers)
     assert received == registrations
 
 

@@ -1,0 +1,51 @@
+"""Which topics a service reads promptly and which unhurried (shared/events/consumers.py:
+split_by_urgency, CAN_WAIT; ADR 0030), and the AsyncAPI document's groups that follow."""
+from shared.consumer import consumed_topics, split_unhurried
+from shared.events.asyncapi import asyncapi_document
+from shared.events.consumers import CONSUMERS, consumer_group
+from shared.settings import Settings
+
+
+async def _handler(uow, envelope, data):
+    pass
+
+
+def _handlers(names) -> dict:
+    return dict.fromkeys(names, _handler)
+
+
+def test_a_topic_goes_unhurried_only_when_every_type_handled_on_it_can_wait():
+    prompt, unhurried = split_unhurried(_handlers(["case.opened", "orders.culled", "notes.culled", "note.written"]))
+    assert consumed_topics(unhurried) == ["orders.events"]
+    # notes.culled shares journal.events with note.written, which cannot wait
+    assert set(prompt) == {"case.opened", "notes.culled", "note.written"}
+    assert consumed_topics(prompt) == ["journal.events", "registry.events"]
+
+
+def test_nothing_that_can_wait_gives_one_prompt_consumer():
+    handlers = _handlers(["case.opened", "order.sent"])
+    assert split_unhurried(handlers) == (handlers, {})
+
+
+def test_the_registry_and_watch_read_the_culling_confirmations_topics_unhurried():
+    prompt, unhurried = split_unhurried(_handlers(CONSUMERS["registry"]))
+    assert consumed_topics(unhurried) == ["notify.events", "orders.events", "watch.events"]
+    assert consumed_topics(prompt) == ["audit.access", "journal.events"]
+    prompt, unhurried = split_unhurried(_handlers(CONSUMERS["watch"]))
+    assert consumed_topics(unhurried) == ["notify.events"]   # orders.culled waits with order.sent
+    assert "orders.events" in consumed_topics(prompt)
+    assert consumer_group("registry", True) == "registry.unhurried"
+    assert consumer_group("registry") == "registry"
+
+
+def test_the_asyncapi_document_names_the_group_that_reads_each_topic():
+    operations = asyncapi_document(Settings(topic_prefix="t-"))["operations"]
+
+    def group(operation: str) -> str:
+        return operations[operation]["bindings"]["kafka"]["groupId"]["enum"][0]
+    receives = {name: group(name) for name, op in operations.items() if op["action"] == "receive"}
+    assert receives["registryReceivesOrdersEvents"] == "t-registry.unhurried"
+    assert receives["watchReceivesNotifyEvents"] == "t-watch.unhurried"
+    assert receives["registryReceivesJournalEvents"] == "t-registry"
+    assert receives["watchReceivesOrdersEvents"] == "t-watch"
+    assert "unhurried" in operations["registryReceivesOrdersEvents"]["summary"]
