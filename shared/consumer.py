@@ -51,7 +51,10 @@ COMMIT_SECONDS = 1.0
 # every event on its topics. Well under `lag_seconds`, the time the lag's measurement may take:
 # the broker answers a connection's requests in turn, and the end offsets wait behind the fetch.
 UNHURRIED_WAIT_SECONDS = 2.0
-UNHURRIED_FETCH_BYTES = 1 << 20
+# Or until this much has come: however many events a second its topics carry, it stays a few
+# hundred events (of about 1 KB) behind at most, well under the lag alert's 1,000
+# (deploy/prometheus/alerts.yml).
+UNHURRIED_FETCH_BYTES = 256 * 1024
 
 # A handler does its work in the consumer's unit of work (the batch's transaction, which also
 # holds the events' inbox rows); it never opens a transaction of its own.

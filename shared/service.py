@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Service:
-    name: str                      # also its database schema and consumer group (shared/consumer.py)
+    name: str                      # also its database schema and consumer group (shared/events/consumers.py)
     port: int
     title: str
     migrations: Path
