@@ -106,6 +106,15 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return q[49], q[98]
 
 
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has spent busy since boot, all cores (/proc/stat: all but idle
+    and iowait): between two readings, what every process together used, the services, PostgreSQL,
+    Kafka, the load generator and the benchmark itself."""
+    with open("/proc/stat") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def ratio_line(what: str, value: float, baseline: float, target: str, met: bool) -> str:
     r = value / baseline if baseline else float("inf")
     return f"  {what:<48} {r:6.2f}x   target {target:<8} {'MET' if met else 'NOT MET'}"

@@ -35,8 +35,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 from aiosmtpd.controller import Controller
 
-from bench.harness import ratio_line
-from bench.summary_bench import machine_busy_seconds
+from bench.harness import machine_busy_seconds, ratio_line
 from bench.profile import breakdown, sampled
 from services.notify.channels.smtp import compose
 from shared.events import Envelope, to_kafka
@@ -94,7 +93,7 @@ async def _baseline_client(port: int, n: int, connections: int) -> None:
     await asyncio.gather(*(one_connection(c, range(k, n, connections)) for k, c in enumerate(clients)))
 
 
-async def baseline(counter: Counter, port: int, n: int) -> float:
+async def baseline(counter: Counter, port: int, n: int) -> tuple[float, float]:
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bench.notify_bench", "--client",
                                                 str(port), str(n), str(CONNECTIONS),
                                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -119,7 +118,7 @@ def _order_sent(i: int) -> Envelope:
                     time=datetime.now(timezone.utc), data=data)
 
 
-async def through_notify(env, counter: Counter, n: int) -> float:
+async def through_notify(env, counter: Counter, n: int) -> tuple[float, float]:
     events = [_order_sent(i) for i in range(n)]
     producer = AIOKafkaProducer(**kafka_options(env.settings), linger_ms=5)
     await producer.start()
@@ -137,7 +136,7 @@ async def through_notify(env, counter: Counter, n: int) -> float:
         await producer.stop()
 
 
-async def sender_alone(env, counter: Counter, n: int) -> float:
+async def sender_alone(env, counter: Counter, n: int) -> tuple[float, float]:
     """The sender's part only: n deliveries queued in one transaction, as n handlers would queue them."""
     from services.notify.domain.plan import ProviderContact, to_provider
     from services.notify.store.deliveries import queue
@@ -195,7 +194,7 @@ async def main(n: int, profile: str | None = None) -> None:
     print(f"  (through notify: its consumer queued them in {spans['queued']:.2f} s, all were sent"
           f" {spans['delivered']:.2f} s after the first was queued)")
     cores = os.cpu_count() or 1
-    print(f"  the machine's CPU per mail ({os.cpu_count()} cores, all processes): aiosmtplib alone"
+    print(f"  the machine's CPU per mail ({cores} cores, all processes): aiosmtplib alone"
           f" {base_cpu:.2f} and {base_again_cpu:.2f} ms, through notify {ours_cpu:.2f} ms,"
           f" the sender alone {sender_cpu:.2f} ms")
     print(f"  (the most CPU allows, 1000 x cores / ms per mail, against aiosmtplib alone: through notify"

@@ -44,7 +44,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import Result, attack, percentiles, target, vegeta, wait_up
+from bench.harness import Result, attack, machine_busy_seconds, percentiles, target, vegeta, wait_up
 from bench.orders_bench import kafka_round_trip, send_to_inbox
 from tests.integration.notify.helpers import MailCatcher
 from tests.ops.flow import Flow
@@ -55,17 +55,6 @@ PERSONS, CASES, PROVIDERS = 200, 40, 5
 RSS_TARGET_MB = 150
 WATCH_PAGE = ("SELECT * FROM watches WHERE assignee = $1 AND status = 'open'"
               " ORDER BY due_on, raised_at, id LIMIT 51")
-
-
-# --- CPU ------------------------------------------------------------------------------------
-
-def machine_busy_seconds() -> float:
-    """CPU time the whole machine has spent busy since boot, all cores (/proc/stat: all but idle
-    and iowait): between two readings, what every process together used, the services, PostgreSQL,
-    Kafka, the load generator and the benchmark itself."""
-    with open("/proc/stat") as stat:
-        fields = [int(v) for v in stat.readline().split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 # --- memory ---------------------------------------------------------------------------------
