@@ -21,6 +21,12 @@ COMMITTED each statement sees its own snapshot inside a transaction too, so its 
 nothing different) and saves the `BEGIN` and `COMMIT` round trips. What it logs is written when
 the work succeeds: one entry as one statement, which is atomic of itself, several in a
 transaction of their own.
+
+Work whose one write is a single statement and that publishes no event enters with
+`async with uow.single_write():`, also without a transaction: a statement is atomic of itself, and
+the reads before it see what they would see inside a transaction at READ COMMITTED. It saves the
+same two round trips; publishing in it is refused (an event commits with its change, in one
+transaction), and what it logs is written as a read's is.
 """
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -57,7 +63,8 @@ class UnitOfWork:
         self.files_reads = files_reads
         self.conn: asyncpg.Connection | None = None
         self._depth = 0
-        self._reading = False
+        self._reading = False        # no transaction (reading() or single_write())
+        self._single_write = False   # single_write(): publishing is refused
         self._connection = None
         self._transaction = None
         self._events: list[Pending] = []
@@ -78,6 +85,13 @@ class UnitOfWork:
             self._reading = True
         return self
 
+    def single_write(self) -> "UnitOfWork":
+        """This work writes in one statement and publishes nothing: no transaction, as for a read.
+        Inside a unit that is already open it joins that unit's transaction as any work does."""
+        if self._depth == 0:
+            self._reading = self._single_write = True
+        return self
+
     async def __aenter__(self) -> "UnitOfWork":
         self._depth += 1
         if self._depth == 1:
@@ -91,7 +105,7 @@ class UnitOfWork:
                 # No connection (the database cannot be reached): nothing to give back, and the
                 # reason is what the caller sees (a 503), not a release of nothing.
                 self._depth -= 1
-                self._reading = False
+                self._reading = self._single_write = False
                 if self.conn is None:
                     self._connection = None
                 await self._release()
@@ -124,7 +138,7 @@ class UnitOfWork:
         finally:
             self._events.clear()
             self._kept.clear()
-            self._reading = False
+            self._reading = self._single_write = False
             await self._release()
 
     async def _write_alone(self, events: list[Pending]) -> None:
@@ -144,6 +158,8 @@ class UnitOfWork:
                 trace: otel_context.Context | None = None) -> None:
         """An event to publish when the work commits (into the outbox, in this transaction). It
         continues `trace` if given, else the trace current when it is written."""
+        if self._single_write:
+            raise RuntimeError("work entered with single_write() cannot publish: an event commits with its change")
         self._events.append(Pending(event, key, subject, trace))
 
     def log_read(self, user: Principal, *, resource: str, person_id: UUID | None = None,

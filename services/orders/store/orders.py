@@ -7,6 +7,8 @@ from uuid import UUID
 
 import asyncpg
 
+from services.orders.domain.orders import OrderState
+
 MAX_HISTORY = 500
 
 # An order with what every change of it checks: its provider's contact and offer, the read
@@ -43,17 +45,22 @@ _QUERIES = {(lock, history): _ORDER.format(lock=" FOR UPDATE OF o" if lock else 
 
 async def insert(conn: asyncpg.Connection, *, order_id: UUID, case_id: UUID, decision_id: UUID,
                  provider_id: UUID, unit: str, person_id: UUID | None, intervention: str, details: str,
-                 wanted_start, state: str, created_by: str, created_at: datetime,
-                 idempotency_key: str | None = None, request_hash: str | None = None,
+                 wanted_start, created_by: str, created_at: datetime, detail: dict,
+                 reason: str | None = None, idempotency_key: str | None = None, request_hash: str | None = None,
                  replaces_order_id: UUID | None = None) -> bool:
-    """False when the creator already used the idempotency key (concurrent retries race here)."""
+    """A draft and its first history entry ('create', with `detail` and `reason`), in one
+    statement; False when the creator already used the idempotency key (concurrent retries race
+    here), and then neither is written."""
     return bool(await conn.fetchval(
-        "INSERT INTO orders (id, case_id, decision_id, provider_id, unit, person_id, intervention, details,"
-        " wanted_start, state, created_by, created_at, idempotency_key, request_hash, replaces_order_id)"
+        "WITH created AS (INSERT INTO orders (id, case_id, decision_id, provider_id, unit, person_id, intervention,"
+        " details, wanted_start, state, created_by, created_at, idempotency_key, request_hash, replaces_order_id)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        " ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING true",
-        order_id, case_id, decision_id, provider_id, unit, person_id, intervention, details, wanted_start, state,
-        created_by, created_at, idempotency_key, request_hash, replaces_order_id,
+        " ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING id)"
+        " INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
+        " SELECT id, 'create', NULL, $10, $11, $12, $16, $17 FROM created RETURNING true",
+        order_id, case_id, decision_id, provider_id, unit, person_id, intervention, details, wanted_start, OrderState.DRAFT.value,
+        created_by, created_at, idempotency_key, request_hash, replaces_order_id, reason,
+        json.loads(json.dumps(detail, default=str)),
     ))
 
 
@@ -98,16 +105,6 @@ async def lock_of_case(conn: asyncpg.Connection, case_id: UUID, states: list[str
     return await conn.fetch("SELECT id, state, case_id, provider_id, sent_by, opened_at FROM orders"
                             " WHERE case_id = $1 AND state = ANY($2::text[]) ORDER BY id FOR UPDATE",
                             case_id, states)
-
-
-async def add_history(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_state: str | None,
-                      to_state: str, actor: str, at: datetime, reason: str | None = None,
-                      detail: dict | None = None) -> None:
-    await conn.execute(
-        "INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        order_id, action, from_state, to_state, actor, at, reason, json.loads(json.dumps(detail or {}, default=str)),
-    )
 
 
 async def of_case(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int) -> list[asyncpg.Record]:

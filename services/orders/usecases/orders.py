@@ -44,25 +44,26 @@ async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_
     request = idempotency.fingerprint({"case_id": case_id, "decision_id": decision_id, "provider_id": provider_id,
                                        "intervention": intervention, "details": details,
                                        "wanted_start": wanted_start})
-    async with uow:
+    # One write, the draft with its history entry, in one statement: no transaction (its reads
+    # before it see, at READ COMMITTED, what they would see in one), and no event.
+    async with uow.single_write():
         conn = uow.conn
         if idempotency_key and (earlier := await store.by_key(conn, user.sub, idempotency_key)):
             idempotency.ensure_same_request(earlier["request_hash"], request)
             return await _full(conn, earlier["id"]), False
-        case, decision, decision_row = await read_models.case_and_decision(conn, case_id, decision_id)
+        case, decision, row = await read_models.case_and_decision(conn, case_id, decision_id,
+                                                                   provider_id=provider_id)
         _ensure_orderable(uow, user, case, decision, case_id=case_id, intervention=intervention,
                           wanted_start=wanted_start)
-        await _provider(conn, provider_id, intervention)
-        order_id, now = uuid7(), uow.now()
+        _ensure_offered(row["provider_interventions"] if row["provider_known"] else None, provider_id, intervention)
+        order_id = uuid7()
         created = await store.insert(conn, order_id=order_id, case_id=case_id, decision_id=decision_id,
-                                     provider_id=provider_id, unit=decision.unit, person_id=decision_row["person_id"],
+                                     provider_id=provider_id, unit=decision.unit, person_id=row["person_id"],
                                      intervention=intervention, details=details, wanted_start=wanted_start,
-                                     state=OrderState.DRAFT.value, created_by=user.sub, created_at=now,
+                                     created_by=user.sub, created_at=uow.now(), detail={"provider_id": provider_id},
                                      idempotency_key=idempotency_key, request_hash=request)
         if not created:  # a concurrent retry with the same key committed first
             raise idempotency.in_progress()
-        await store.add_history(conn, order_id, action="create", from_state=None, to_state=OrderState.DRAFT,
-                                actor=user.sub, at=now, detail={"provider_id": provider_id})
         return await _full(conn, order_id), True
 
 
@@ -131,11 +132,9 @@ async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provid
         await store.insert(conn, order_id=new_id, case_id=old["case_id"], decision_id=old["decision_id"],
                            provider_id=provider_id, unit=old["unit"], person_id=old["person_id"],
                            intervention=old["intervention"], details=old["details"],
-                           wanted_start=old["wanted_start"], state=OrderState.DRAFT.value, created_by=user.sub,
-                           created_at=now, replaces_order_id=order_id)
-        await store.add_history(conn, new_id, action="create", from_state=None, to_state=OrderState.DRAFT,
-                                actor=user.sub, at=now, reason=reason,
-                                detail={"provider_id": provider_id, "replaces_order_id": order_id})
+                           wanted_start=old["wanted_start"], created_by=user.sub, created_at=now, reason=reason,
+                           detail={"provider_id": provider_id, "replaces_order_id": order_id},
+                           replaces_order_id=order_id)
         await _recall(uow, old, user, now, reason, redirected_to=new_id)
         await _send(uow, await store.get(conn, new_id, for_update=True), user, now)
         return await _full(conn, new_id)
@@ -221,12 +220,16 @@ async def _full(conn: asyncpg.Connection, order_id: UUID) -> asyncpg.Record:
     return await store.get(conn, order_id, with_history=True)
 
 
-async def _provider(conn: asyncpg.Connection, provider_id: UUID, intervention: str) -> asyncpg.Record:
+async def _provider(conn: asyncpg.Connection, provider_id: UUID, intervention: str) -> None:
     provider = await provider_store.get(conn, provider_id)
-    if provider is None:
+    _ensure_offered(provider["interventions"] if provider is not None else None, provider_id, intervention)
+
+
+def _ensure_offered(interventions: list[str] | None, provider_id: UUID, intervention: str) -> None:
+    """The provider is registered (its `interventions` are not None) and offers the intervention."""
+    if interventions is None:
         raise errors.invalid("unknown_provider", "No such provider", str(provider_id))
-    ensure_offers(provider["interventions"], intervention)
-    return provider
+    ensure_offers(interventions, intervention)
 
 
 def _ensure_orderable(uow: UnitOfWork, user: Grant, case: CaseState | None, decision: decisions.Decision | None, *,

@@ -61,7 +61,7 @@ async def register_person(uow: UnitOfWork, user: Principal, *, pin: str, first_n
                           protected_identity: bool = False) -> PersonView:
     """Register a person under a valid number; 409 `person_exists` when someone has it already."""
     number = valid_pin(pin, uow.today())
-    async with uow:
+    async with uow.single_write():   # one statement, no event: no transaction
         row = await store.insert(uow.conn, person_id=uuid7(), pin=number.normalized, birth_date=number.birth_date,
                                  first_name=first_name, last_name=last_name, street=street,
                                  postal_code=postal_code, city=city, protected_identity=protected_identity,

@@ -7,6 +7,7 @@ from shared.access.policy import Grant
 from shared.clock import Clock
 from shared.db import DATABASE_AWAY, create_pool
 from shared.errors import conflict
+from shared.events.catalog.audit import AccessLogged
 from shared.outbox import Outbox
 from shared.settings import Settings
 from shared.unit_of_work import UnitOfWork
@@ -108,3 +109,45 @@ async def test_a_read_refused_files_only_the_refusal(pool, reads):
             uow.log_read(ANNA, resource="person/5")
             uow.ensure_unit(ANNA, "barn", resource="person/6", person_id=None)
     assert await _filed(pool) == [("person/6", "read_refused", True)]
+
+
+# --- work whose one write is one statement ---------------------------------------------------
+
+async def test_a_single_write_runs_without_begin_and_commit(pool, reads):
+    uow = reads()
+    statements: list[str] = []
+
+    def logged(record):
+        statements.append(record.query.strip().rstrip(";").upper())
+
+    async with uow.single_write():
+        uow.conn.add_query_logger(logged)
+        assert not uow.conn.is_in_transaction()
+        await uow.conn.execute("INSERT INTO things VALUES (8)")
+        uow.log_read(ANNA, resource="person/7")
+    assert "BEGIN" not in statements and "COMMIT" not in statements
+    assert statements == ["INSERT INTO THINGS VALUES (8)", "INSERT INTO READS VALUES ($1, $2, $3)"]
+    assert [r["n"] for r in await pool.fetch("SELECT n FROM things")] == [8]
+    assert await _filed(pool) == [("person/7", "read", False)]
+    async with uow:  # the next work of the same unit is a transaction again
+        assert uow.conn.is_in_transaction()
+        uow.conn.remove_query_logger(logged)
+
+
+async def test_a_single_write_cannot_publish_but_joins_an_open_units_transaction(pool, reads):
+    uow = reads()
+    event = AccessLogged(actor="anna", roles=["caseworker"], action="read", resource="person/8", at=Clock().now())
+    with pytest.raises(RuntimeError, match="cannot publish"):
+        async with uow.single_write():
+            uow.publish(event, key="person/8")
+    with pytest.raises(Exception, match="refused"):
+        async with uow:
+            async with uow.single_write():
+                assert uow.conn.is_in_transaction()
+                uow.publish(event, key="person/8")   # joined: it would commit with the unit's work
+            raise conflict("refused", "refused")     # (rolled back: this test's database has no outbox)
+    async with uow.single_write():
+        assert not uow.conn.is_in_transaction()
+    with pytest.raises(RuntimeError, match="cannot publish"):   # a single write again refuses
+        async with uow.single_write():
+            uow.publish(event, key="person/8")
