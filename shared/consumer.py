@@ -331,6 +331,12 @@ def split_unhurried(handlers: dict[str, Handler]) -> tuple[dict[str, Handler], d
             {name: h for name, h in handlers.items() if name not in prompt})
 
 
+def consumer_lanes(handlers: dict[str, Handler]) -> list[tuple[bool, dict[str, Handler]]]:
+    """The consumers a service runs, as (unhurried, their handlers): the prompt one and the
+    unhurried one, each only if it has something to handle."""
+    return [(unhurried, lane) for unhurried, lane in zip((False, True), split_unhurried(handlers)) if lane]
+
+
 def _first_headers(headers) -> dict[str, str]:
     """Header name to value, keeping the first of repeated names (as W3C readers do)."""
     carrier: dict[str, str] = {}

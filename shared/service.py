@@ -18,7 +18,7 @@ from shared.access.policy import PUBLIC
 from shared.access.routes import declare_actions, operation_actions
 from shared.body_limit import BodyLimitMiddleware
 from shared.clock import AdjustableClock, Clock
-from shared.consumer import EventConsumer, Handler, split_unhurried
+from shared.consumer import EventConsumer, Handler, consumer_lanes
 from shared.db import create_pool, migrate
 from shared.events.asyncapi import asyncapi_document
 from shared.events.consumers import check_consumes, consumer_group
@@ -65,9 +65,8 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         check_consumes(service.name, service.handlers)
         pool = await create_pool(settings.database_url, service.name)
         await migrate(pool, service.name, service.migrations)
-        prompt, unhurried = split_unhurried(dict(service.handlers))
-        lanes = [(handlers, lane) for handlers, lane in ((prompt, False), (unhurried, True)) if handlers]
-        await ensure_topics(settings, groups=[settings.topic(consumer_group(service.name, lane)) for _, lane in lanes])
+        lanes = consumer_lanes(dict(service.handlers))
+        await ensure_topics(settings, groups=[settings.topic(consumer_group(service.name, lane)) for lane, _ in lanes])
         producer = create_producer(settings)
         await producer.start()
         app.state.pool = pool
@@ -78,7 +77,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         relay = OutboxRelay(service.name, pool, producer, settings, faults)
         workers = [relay.run(), relay.measure_every(), relay.prune_every()]
         consumers = [EventConsumer(service.name, handlers, app.state.work, producer, settings, faults,
-                                   unhurried=lane) for handlers, lane in lanes]
+                                   unhurried=lane) for lane, handlers in lanes]
         workers += [consumer.run() for consumer in consumers]
         _observe_workers(service.name, relay, consumers)
         workers += [worker(app) for worker in service.workers]

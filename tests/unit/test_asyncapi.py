@@ -15,7 +15,7 @@ from services.registry.main import SERVICE as REGISTRY
 from services.watch.main import service as watch_service
 from services.watch.settings import WatchSettings
 from shared.cli import main
-from shared.consumer import split_unhurried
+from shared.consumer import consumer_lanes
 from shared.events import EVENT_TYPES
 from shared.events.asyncapi import asyncapi_document
 from shared.events.consumers import CONSUMERS, check_consumes, consumer_group
@@ -120,9 +120,8 @@ def test_receive_operations_are_who_consumes_what_by_the_services_own_handlers()
                 assert EVENT_TYPES[_follow(doc, ref["$ref"])["name"]].topic == channel["address"]
     registrations = {}   # each service's consumer groups, as shared/service.py starts them (ADR 0030)
     for s in (REGISTRY, JOURNAL, ORDERS, NOTIFY, watch_service(TEST, WatchSettings())):
-        for lane, handlers in zip((False, True), split_unhurried(dict(s.handlers))):
-            if handlers:
-                registrations[TEST.topic(consumer_group(s.name, lane))] = set(handlers)
+        for lane, handlers in consumer_lanes(dict(s.handlers)):
+            registrations[TEST.topic(consumer_group(s.name, lane))] = set(handlers)
     assert received == registrations
 
 

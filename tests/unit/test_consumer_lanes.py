@@ -1,6 +1,6 @@
 """Which topics a service reads promptly and which unhurried (shared/events/consumers.py:
 split_by_urgency, CAN_WAIT; ADR 0030), and the AsyncAPI document's groups that follow."""
-from shared.consumer import consumed_topics, split_unhurried
+from shared.consumer import consumed_topics, consumer_lanes, split_unhurried
 from shared.events.asyncapi import asyncapi_document
 from shared.events.consumers import CONSUMERS, consumer_group
 from shared.settings import Settings
@@ -25,6 +25,11 @@ def test_a_topic_goes_unhurried_only_when_every_type_handled_on_it_can_wait():
 def test_nothing_that_can_wait_gives_one_prompt_consumer():
     handlers = _handlers(["case.opened", "order.sent"])
     assert split_unhurried(handlers) == (handlers, {})
+    assert consumer_lanes(handlers) == [(False, handlers)]
+    culled = _handlers(["orders.culled"])
+    assert consumer_lanes(culled) == [(True, culled)]   # no prompt consumer with nothing to handle
+    both = _handlers(["case.opened", "orders.culled"])
+    assert consumer_lanes(both) == [(False, _handlers(["case.opened"])), (True, culled)]
 
 
 def test_the_registry_and_watch_read_the_culling_confirmations_topics_unhurried():
