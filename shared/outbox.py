@@ -1,8 +1,9 @@
 """Transactional outbox: write events with the state change, publish them afterwards.
 
-`Outbox.add` runs inside the caller's transaction. `OutboxRelay` publishes unpublished
-rows in order, woken by LISTEN/NOTIFY on commit and by polling as the fallback, so a
-row left behind by a crash is still picked up. One relay of a service publishes at a time (a
+`Outbox.add` runs inside the caller's transaction; `Outbox.with_write` records events in the
+statement of the write they tell of, which needs no transaction (ADR 0031). `OutboxRelay`
+publishes unpublished rows in order, woken by LISTEN/NOTIFY on commit and by polling as the
+fallback, so a row left behind by a crash is still picked up. One relay of a service publishes at a time (a
 transaction lock per schema), so replicas neither send a row twice at once nor reorder a case's
 events.
 """
@@ -65,19 +66,41 @@ class Outbox:
         """
         if not events:
             return []
+        ids, args = self._rows(events)
+        await conn.execute(_INSERT.format(*range(1, 11), only_if=""), *args)
+        return ids
+
+    async def with_write(self, conn: asyncpg.Connection, write: str, args: Sequence,
+                         events: Sequence[Pending], *, before: str = "") -> asyncpg.Record | None:
+        """`write` (one INSERT, UPDATE or DELETE with RETURNING, its parameters `args`) and
+        `events` in one statement, which returns the write's first row: the events are recorded
+        only if the write returned a row, so the change and its events commit together, with or
+        without a transaction around them. `before`: common table expressions the write reads
+        (`name AS (…)`, comma-separated), with their parameters in `args` too."""
+        _, rows = self._rows(events)
+        first = len(args) + 1
+        insert = _INSERT.format(*range(first, first + 10), only_if=" WHERE EXISTS (SELECT FROM written)")
+        ctes = f"{before}, " if before else ""
+        return await conn.fetchrow(f"WITH {ctes}written AS ({write}), published AS ({insert}) SELECT * FROM written",
+                                   *args, *rows)
+
+    def _rows(self, events: Sequence[Pending]) -> tuple[list[UUID], list]:
+        """The events' ids, and the ten parameters of `_INSERT` that record them."""
         types = [type_of(event.data) for event in events]
         ids = [uuid7() for _ in events]
-        await conn.execute(
-            "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
-            " SELECT id, topic, key, type, $5, subject, $6, data::jsonb, coalesce(trace_context, $10)::jsonb"
-            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $7::text[], $8::text[], $9::text[])"
-            "  WITH ORDINALITY AS e(id, topic, key, type, subject, trace_context, data, n) ORDER BY n",
-            ids, [t.topic for t in types], [event.key for event in events], [t.name for t in types], self.source,
-            self.clock.now(), [event.subject for event in events],
-            [None if event.trace is None else _carrier(event.trace) for event in events],
-            [event.data.model_dump_json() for event in events], _carrier(None),
-        )
-        return ids
+        return ids, [ids, [t.topic for t in types], [event.key for event in events], [t.name for t in types],
+                     self.source, self.clock.now(), [event.subject for event in events],
+                     [None if event.trace is None else _carrier(event.trace) for event in events],
+                     [event.data.model_dump_json() for event in events], _carrier(None)]
+
+
+# Events recorded in order, from ten parameters ({0}-{9}: their numbers); `only_if` may hold them back.
+_INSERT = (
+    "INSERT INTO outbox (id, topic, key, type, source, subject, time, data, trace_context)"
+    " SELECT id, topic, key, type, ${4}, subject, ${5}, data::jsonb, coalesce(trace_context, ${9})::jsonb"
+    " FROM unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::text[], ${6}::text[], ${7}::text[], ${8}::text[])"
+    "  WITH ORDINALITY AS e(id, topic, key, type, subject, trace_context, data, n){only_if} ORDER BY n"
+)
 
 
 def _carrier(context: otel_context.Context | None) -> str:

@@ -1,6 +1,7 @@
 """SQL for notes. Append-only: versions, signatures and addenda are inserted, never updated
 or deleted; a note row is updated once at most, to record its removal."""
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -8,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from services.journal.domain.notes import Case, NoteHead, Source, Version, Withheld
+from shared.outbox import Outbox, Pending
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,24 @@ async def note_by_key(conn: asyncpg.Connection, author: str, idempotency_key: st
 
 
 async def insert_note(conn: asyncpg.Connection, *, note_id: UUID, case_id: UUID, created_at: datetime,
-                      idempotency_key: str, request_hash: str, first: Version) -> bool:
-    """The note and its first version. False when the author already used the key: concurrent
-    identical creates race here, and the unique key lets exactly one of them through."""
+                      idempotency_key: str, request_hash: str, first: Version, outbox: Outbox,
+                      events: Sequence[Pending]) -> bool:
+    """The note, its first version and `events` in the outbox, in one statement. False, and
+    nothing written, when the author already used the key: concurrent identical creates race
+    here, and the unique key lets exactly one of them through."""
     withheld = _withheld(first)
-    return bool(await conn.fetchval(
-        "WITH note AS ("
-        "  INSERT INTO notes (id, case_id, author, created_at, idempotency_key, request_hash)"
-        "  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (author, idempotency_key) DO NOTHING RETURNING id)"
-        " INSERT INTO note_versions (note_id, version, text, occurred_on, written_by, written_at, source,"
-        "                            withheld_text, withheld_reason)"
+    return await outbox.with_write(
+        conn,
+        "INSERT INTO note_versions (note_id, version, text, occurred_on, written_by, written_at, source,"
+        "                           withheld_text, withheld_reason)"
         " SELECT id, 1, $7, $8, $3, $4, $9, $10, $11 FROM note RETURNING true",
-        note_id, case_id, first.written_by, created_at, idempotency_key, request_hash, first.text, first.occurred_on,
-        first.source, withheld[0], withheld[1],
-    ))
+        (note_id, case_id, first.written_by, created_at, idempotency_key, request_hash, first.text,
+         first.occurred_on, first.source, withheld[0], withheld[1]),
+        events,
+        before="note AS ("
+               "  INSERT INTO notes (id, case_id, author, created_at, idempotency_key, request_hash)"
+               "  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (author, idempotency_key) DO NOTHING RETURNING id)",
+    ) is not None
 
 
 async def insert_version(conn: asyncpg.Connection, note_id: UUID, v: Version) -> None:

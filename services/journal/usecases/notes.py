@@ -22,6 +22,7 @@ from shared.access import Grant
 from shared.case_state import not_known
 from shared.etag import ensure_current, etag_of
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
+from shared.outbox import Pending
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.unit_of_work import UnitOfWork
 
@@ -49,7 +50,8 @@ async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on
     request = idempotency.fingerprint({"case_id": case_id, "occurred_on": occurred_on, "text": text,
                                        **_if_given(source=source, withheld_text=withheld_text,
                                                    withheld_reason=withheld_reason)})
-    async with uow:
+    # One write, the note with its first version and `note.written` in one statement: no transaction.
+    async with uow.single_write():
         case, earlier, author = await store.write_context(uow.conn, case_id=case_id, author=user.sub,
                                                           idempotency_key=key)
         if earlier is None:
@@ -60,16 +62,17 @@ async def write_note(uow: UnitOfWork, user: Grant, *, case_id: UUID, occurred_on
             now, note_id = uow.now(), uuid7()
             first = domain.first_version(text=text, occurred_on=occurred_on, by=user.sub, at=now, today=uow.today(),
                                          source=source, withheld=withheld)
+            written = NoteWritten(note_id=note_id, case_id=case_id, person_id=case.person_id, version=1,
+                                  occurred_on=first.occurred_on, written_by=user.sub, written_at=now,
+                                  source=first.source, unit=case.unit)
             try:
                 inserted = await store.insert_note(uow.conn, note_id=note_id, case_id=case_id, created_at=now,
-                                                   idempotency_key=key, request_hash=request, first=first)
+                                                   idempotency_key=key, request_hash=request, first=first,
+                                                   outbox=uow.outbox,
+                                                   events=[Pending(written, str(case_id), f"note/{note_id}")])
             except asyncpg.ForeignKeyViolationError:  # the case was culled (gallrat) since it was read
                 raise not_known(case_id) from None
             if inserted:
-                uow.publish(NoteWritten(note_id=note_id, case_id=case_id, person_id=case.person_id, version=1,
-                                        occurred_on=first.occurred_on, written_by=user.sub, written_at=now,
-                                        source=first.source, unit=case.unit),
-                            key=str(case_id), subject=f"note/{note_id}")
                 return Made(store.new_note(note_id, case_id, first, author), created=True)
             # A concurrent request with the same key committed first.
             earlier = await store.note_by_key(uow.conn, user.sub, key)

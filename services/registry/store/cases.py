@@ -1,22 +1,28 @@
 """SQL for cases, their investigations and decisions."""
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
 
+from shared.outbox import Outbox, Pending
+
 
 async def insert(conn: asyncpg.Connection, *, case_id: UUID, unit: str, kind: str,
-                 person_id: UUID, opened_on: date, opened_by: str, caseworker: str,
-                 import_ref: str | None = None, idempotency_key: str | None = None,
+                 person_id: UUID, opened_on: date, opened_by: str, caseworker: str, outbox: Outbox,
+                 events: Sequence[Pending], import_ref: str | None = None, idempotency_key: str | None = None,
                  request_hash: str | None = None) -> asyncpg.Record | None:
-    """The case opened; None when the opener already used the Idempotency-Key (a concurrent
-    retry committed first)."""
-    return await conn.fetchrow(
+    """The case opened, and `events` recorded in the outbox, in one statement; None, and no
+    event, when the opener already used the Idempotency-Key (a concurrent retry committed first)."""
+    return await outbox.with_write(
+        conn,
         "INSERT INTO cases (id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref,"
         " idempotency_key, request_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         " ON CONFLICT (opened_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *",
-        case_id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref, idempotency_key, request_hash,
+        (case_id, unit, kind, person_id, opened_on, opened_by, caseworker, import_ref, idempotency_key,
+         request_hash),
+        events,
     )
 
 

@@ -13,6 +13,7 @@ from shared import errors, idempotency
 from shared.access.policy import Grant, policy
 from shared.etag import ensure_current, etag
 from shared.events.catalog import CaseClosed, CaseOpened, CaseRemoved, CaseRestored
+from shared.outbox import Pending
 from shared.pagination import Listed, decode_cursor, page_of
 from shared.pin import person_ref
 from shared.unit_of_work import UnitOfWork
@@ -57,23 +58,22 @@ async def open_case(uow: UnitOfWork, user: Grant, *, unit: str, kind: str, perso
     of the unit (`ensure_may_be_responsible`). None, and nothing published, when the opener's Idempotency-Key is taken
     (open_case_once)."""
     user.ensure_unit(unit)
-    async with uow:
+    # One write, the case with its event in one statement: no transaction of its own.
+    async with uow.single_write():
         person = await person_store.get(uow.conn, person_id)
         if person is None:
             raise errors.invalid("person_not_found", "The case's person is not registered", str(person_id))
         if caseworker is not None and caseworker != (opened_by or user.sub):
             await ensure_may_be_responsible(uow, caseworker, unit)
-        row = await store.insert(uow.conn, case_id=uuid7(), unit=unit, kind=kind, person_id=person_id,
-                                 opened_on=opened_on or uow.today(), opened_by=opened_by or user.sub,
-                                 caseworker=caseworker or opened_by or user.sub, import_ref=import_ref,
-                                 idempotency_key=idempotency_key, request_hash=request_hash)
-        if row is None:
-            return None
-        uow.publish(CaseOpened(case_id=row["id"], unit=row["unit"], kind=row["kind"], person_id=row["person_id"],
-                               opened_on=row["opened_on"], caseworker=row["caseworker"],
-                               person_ref=person_ref(person["pin"], uow.settings.person_ref_key)),
-                    key=str(row["id"]), subject=f"case/{row['id']}")
-    return row
+        case_id, opened_on = uuid7(), opened_on or uow.today()
+        caseworker = caseworker or opened_by or user.sub
+        await uow.flush()   # what the work published before goes out first: the outbox keeps the order recorded
+        opened = CaseOpened(case_id=case_id, unit=unit, kind=kind, person_id=person_id, opened_on=opened_on,
+                            caseworker=caseworker, person_ref=person_ref(person["pin"], uow.settings.person_ref_key))
+        return await store.insert(uow.conn, case_id=case_id, unit=unit, kind=kind, person_id=person_id,
+                                  opened_on=opened_on, opened_by=opened_by or user.sub, caseworker=caseworker,
+                                  import_ref=import_ref, idempotency_key=idempotency_key, request_hash=request_hash,
+                                  outbox=uow.outbox, events=[Pending(opened, str(case_id), f"case/{case_id}")])
 
 
 async def open_case_once(uow: UnitOfWork, user: Grant, *, key: str | None, unit: str, kind: str,
