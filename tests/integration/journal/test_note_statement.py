@@ -12,26 +12,19 @@ from services.journal.main import SERVICE
 from services.journal.store import cases as case_store
 from services.journal.usecases import notes
 from shared.access import grant_for
-from shared.clock import AdjustableClock
-from shared.db import create_pool, migrate
 from shared.errors import DomainError
-from shared.outbox import Outbox
 from shared.principal import Principal
 from shared.unit_of_work import Work
 from tests import clock
+from tests.integration.units import logged_statements, one_connection_work
 
 ANNA = grant_for(Principal(sub="anna", roles=["caseworker"], unit="vuxen"), "journal:note.write")
 
 
 @pytest.fixture
 async def work(env):
-    pool = await create_pool(env.database_url, "journal", min_size=1, max_size=1)   # one connection: the logger's
-    await migrate(pool, "journal", SERVICE.migrations)
-    service_clock = AdjustableClock(clock.OFFSET)
-    try:
-        yield Work(pool, Outbox("journal", env.settings, service_clock), service_clock, env.settings)
-    finally:
-        await pool.close()
+    async with one_connection_work(env, SERVICE) as work:
+        yield work
 
 
 def write(work: Work, case_id, key: str, text: str = "Hembesök."):
@@ -52,9 +45,7 @@ async def test_a_note_and_its_event_are_one_statement(work):
                                      person_id=person_id)
     await write(work, case_id, "k-0")   # asyncpg learns the statements' types once
 
-    statements: list[str] = []
-    async with work.pool.acquire() as conn:
-        conn.add_query_logger(lambda record: statements.append(record.query.strip()))
+    statements = await logged_statements(work)
     made = await write(work, case_id, "k-1")
     assert made.created
     assert len(statements) == 2, statements

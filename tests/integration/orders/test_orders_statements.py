@@ -12,26 +12,19 @@ from services.orders.store import providers as provider_store
 from services.orders.store import read_models
 from services.orders.usecases import orders
 from shared.access import grant_for
-from shared.clock import AdjustableClock
-from shared.db import create_pool, migrate
 from shared.errors import DomainError
-from shared.outbox import Outbox
 from shared.principal import Principal
 from shared.unit_of_work import Work
 from tests import clock
+from tests.integration.units import logged_statements, one_connection_work
 
 ANNA = grant_for(Principal(sub="anna", roles=["caseworker"], unit="vuxen"), "orders:order.write")
 
 
 @pytest.fixture
 async def work(env):
-    pool = await create_pool(env.database_url, "orders", min_size=1, max_size=1)   # one connection: the logger's
-    await migrate(pool, "orders", SERVICE.migrations)
-    service_clock = AdjustableClock(clock.OFFSET)
-    try:
-        yield Work(pool, Outbox("orders", env.settings, service_clock), service_clock, env.settings)
-    finally:
-        await pool.close()
+    async with one_connection_work(env, SERVICE) as work:
+        yield work
 
 
 async def a_decision(work: Work) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
@@ -60,9 +53,7 @@ async def test_a_draft_is_three_statements_without_a_transaction(work):
     case_id, decision_id, provider_id = await a_decision(work)
     await create(work, case_id, decision_id, provider_id)   # asyncpg learns the statements' types once
 
-    statements: list[str] = []
-    async with work.pool.acquire() as conn:
-        conn.add_query_logger(lambda record: statements.append(record.query.strip()))
+    statements = await logged_statements(work)
     order, created = await create(work, case_id, decision_id, provider_id)
     assert created and order["state"] == "draft"
     assert len(statements) == 3, statements

@@ -11,14 +11,12 @@ import pytest
 from services.registry.main import SERVICE
 from services.registry.usecases import cases, persons
 from shared.access import grant_for
-from shared.clock import AdjustableClock
-from shared.db import create_pool, migrate
 from shared.errors import DomainError
 from shared.events.catalog import CaseClosed
-from shared.outbox import Outbox
 from shared.principal import Principal
 from shared.unit_of_work import Work
 from tests import clock
+from tests.integration.units import logged_statements, one_connection_work
 from tests.pins import make_pin
 
 ANNA = grant_for(Principal(sub="anna", roles=["caseworker"], unit="vuxen"), "registry:person.create")
@@ -27,13 +25,8 @@ OPENER = grant_for(Principal(sub="anna", roles=["caseworker"], unit="vuxen"), "r
 
 @pytest.fixture
 async def work(env):
-    pool = await create_pool(env.database_url, "registry", min_size=1, max_size=1)   # one connection: the logger's
-    await migrate(pool, "registry", SERVICE.migrations)
-    service_clock = AdjustableClock(clock.OFFSET)
-    try:
-        yield Work(pool, Outbox("registry", env.settings, service_clock), service_clock, env.settings)
-    finally:
-        await pool.close()
+    async with one_connection_work(env, SERVICE) as work:
+        yield work
 
 
 def register(work: Work, pin: str):
@@ -42,28 +35,24 @@ def register(work: Work, pin: str):
 
 async def test_registering_is_one_statement(work):
     await register(work, make_pin())   # asyncpg learns the statement's types once
-    statements: list[str] = []
-    async with work.pool.acquire() as conn:
-        conn.add_query_logger(lambda record: statements.append(record.query.strip()))
+    statements = await logged_statements(work)
     pin = make_pin()
     person = await register(work, pin)
     assert len(statements) == 1 and statements[0].startswith("INSERT INTO persons"), statements
     assert await work.pool.fetchval("SELECT first_name FROM persons WHERE id = $1", person.record["id"]) == "Karin"
 
-    statements.clear()
     with pytest.raises(DomainError) as exists:
         await register(work, pin)
     assert exists.value.code == "person_exists"
     assert await work.pool.fetchval("SELECT count(*) FROM persons WHERE pin = $1", person.record["pin"]) == 1
-    assert any("outbox" in s for s in statements), statements   # the refusal's access-log entry
+    assert await work.pool.fetchval("SELECT count(*) FROM access_log WHERE action = 'register_refused'"
+                                    " AND person_id = $1", person.record["id"]) == 1   # the refusal names them
 
 
 async def test_opening_a_case_writes_it_and_its_event_in_one_statement(work):
     person = await register(work, make_pin())
     await cases.open_case(work(), OPENER, unit="vuxen", kind="SoL", person_id=person.record["id"])  # types learnt
-    statements: list[str] = []
-    async with work.pool.acquire() as conn:
-        conn.add_query_logger(lambda record: statements.append(record.query.strip()))
+    statements = await logged_statements(work)
     case = await cases.open_case(work(), OPENER, unit="vuxen", kind="SoL", person_id=person.record["id"])
     assert len(statements) == 2, statements
     assert statements[1].startswith("WITH written AS (INSERT INTO cases")
