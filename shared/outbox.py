@@ -3,9 +3,9 @@
 `Outbox.add` runs inside the caller's transaction; `Outbox.with_write` records events in the
 statement of the write they tell of, which needs no transaction (ADR 0031). `OutboxRelay`
 publishes unpublished rows in order, woken by LISTEN/NOTIFY on commit and by polling as the
-fallback, so a row left behind by a crash is still picked up. One relay of a service publishes at a time (a
-transaction lock per schema), so replicas neither send a row twice at once nor reorder a case's
-events.
+fallback, so a row left behind by a crash is still picked up. One relay of a service publishes
+at a time (a transaction lock per schema), so replicas neither send a row twice at once nor
+reorder a case's events.
 """
 import asyncio
 import json

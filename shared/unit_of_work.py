@@ -22,11 +22,12 @@ nothing different) and saves the `BEGIN` and `COMMIT` round trips. What it logs 
 the work succeeds: one entry as one statement, which is atomic of itself, several in a
 transaction of their own.
 
-Work whose one write is a single statement and that publishes no event enters with
-`async with uow.single_write():`, also without a transaction: a statement is atomic of itself, and
-the reads before it see what they would see inside a transaction at READ COMMITTED. It saves the
-same two round trips; publishing in it is refused (an event commits with its change, in one
-transaction), and what it logs is written as a read's is.
+Work whose one write is a single statement enters with `async with uow.single_write():`, also
+without a transaction: a statement is atomic of itself, and the reads before it see what they
+would see inside a transaction at READ COMMITTED. It saves the same two round trips. `publish`
+in it is refused (an event collected would be written after the change, on its own); its events
+go into the outbox in the write's own statement (`Outbox.with_write`, ADR 0031). What it logs is
+written as a read's is.
 """
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -86,8 +87,9 @@ class UnitOfWork:
         return self
 
     def single_write(self) -> "UnitOfWork":
-        """This work writes in one statement and publishes nothing: no transaction, as for a read.
-        Inside a unit that is already open it joins that unit's transaction as any work does."""
+        """This work writes in one statement (with its events, `Outbox.with_write`): no transaction,
+        as for a read. Inside a unit that is already open it joins that unit's transaction as any
+        work does."""
         if self._depth == 0:
             self._reading = self._single_write = True
         return self
