@@ -58,8 +58,8 @@ async def insert(conn: asyncpg.Connection, *, order_id: UUID, case_id: UUID, dec
         " ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING id)"
         " INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
         " SELECT id, 'create', NULL, $10, $11, $12, $16, $17 FROM created RETURNING true",
-        order_id, case_id, decision_id, provider_id, unit, person_id, intervention, details, wanted_start, OrderState.DRAFT.value,
-        created_by, created_at, idempotency_key, request_hash, replaces_order_id, reason,
+        order_id, case_id, decision_id, provider_id, unit, person_id, intervention, details, wanted_start,
+        OrderState.DRAFT.value, created_by, created_at, idempotency_key, request_hash, replaces_order_id, reason,
         json.loads(json.dumps(detail, default=str)),
     ))
 

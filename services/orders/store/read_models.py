@@ -55,13 +55,13 @@ async def set_decision_status(conn: asyncpg.Connection, *, decision_id: UUID, st
 async def case_and_decision(conn: asyncpg.Connection, case_id: UUID, decision_id: UUID, *,
                             provider_id: UUID) -> tuple[CaseState | None, Decision | None, asyncpg.Record]:
     """The domain's view of a case and a decision, and the row they came from (unit, person),
-    which also carries what a new order checks of its provider: `provider_known`,
-    `provider_interventions` (one statement for all three)."""
+    which also carries what a new order checks of its provider: `provider_interventions`, None
+    when there is no such provider (one statement for all three)."""
     row = await conn.fetchrow(
         "SELECT c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,"
         " d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,"
         " d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to, d.person_id,"
-        " p.id IS NOT NULL AS provider_known, p.interventions AS provider_interventions"
+        " p.interventions AS provider_interventions"
         " FROM (SELECT 1) one LEFT JOIN cases c ON c.case_id = $1 LEFT JOIN decisions d ON d.decision_id = $2"
         " LEFT JOIN providers p ON p.id = $3",
         case_id, decision_id, provider_id,

@@ -55,7 +55,7 @@ async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_
                                                                    provider_id=provider_id)
         _ensure_orderable(uow, user, case, decision, case_id=case_id, intervention=intervention,
                           wanted_start=wanted_start)
-        _ensure_offered(row["provider_interventions"] if row["provider_known"] else None, provider_id, intervention)
+        _ensure_offered(row["provider_interventions"], provider_id, intervention)
         order_id = uuid7()
         created = await store.insert(conn, order_id=order_id, case_id=case_id, decision_id=decision_id,
                                      provider_id=provider_id, unit=decision.unit, person_id=row["person_id"],
