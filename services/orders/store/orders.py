@@ -1,6 +1,7 @@
-"""SQL for orders and their history. A state change and its history row are written in one
-statement (`move`), inside the caller's unit of work, which also writes its event to the outbox."""
+"""SQL for orders and their history. A state change, its history row and its events are written
+in one statement (`move`), inside the caller's unit of work."""
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -8,6 +9,7 @@ from uuid import UUID
 import asyncpg
 
 from services.orders.domain.orders import OrderState
+from shared.outbox import Outbox, Pending
 
 MAX_HISTORY = 500
 
@@ -47,21 +49,41 @@ async def insert(conn: asyncpg.Connection, *, order_id: UUID, case_id: UUID, dec
                  provider_id: UUID, unit: str, person_id: UUID | None, intervention: str, details: str,
                  wanted_start, created_by: str, created_at: datetime, detail: dict,
                  reason: str | None = None, idempotency_key: str | None = None, request_hash: str | None = None,
-                 replaces_order_id: UUID | None = None) -> bool:
+                 replaces_order_id: UUID | None = None) -> asyncpg.Record | None:
     """A draft and its first history entry ('create', with `detail` and `reason`), in one
-    statement; False when the creator already used the idempotency key (concurrent retries race
-    here), and then neither is written."""
-    return bool(await conn.fetchval(
-        "WITH created AS (INSERT INTO orders (id, case_id, decision_id, provider_id, unit, person_id, intervention,"
-        " details, wanted_start, state, created_by, created_at, idempotency_key, request_hash, replaces_order_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-        " ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING id)"
-        " INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
-        " SELECT id, 'create', NULL, $10, $11, $12, $16, $17 FROM created RETURNING true",
-        order_id, case_id, decision_id, provider_id, unit, person_id, intervention, details, wanted_start,
+    statement, which answers the draft as `get(with_history=True)` reads it; None when the creator
+    already used the idempotency key (concurrent retries race here), and then neither is written."""
+    return await conn.fetchrow(
+        _INSERT, order_id, case_id, decision_id, provider_id, unit, person_id, intervention, details, wanted_start,
         OrderState.DRAFT.value, created_by, created_at, idempotency_key, request_hash, replaces_order_id, reason,
         json.loads(json.dumps(detail, default=str)),
-    ))
+    )
+
+
+# The draft and its 'create' entry, answered with the columns of `_ORDER` and `_HISTORY` (a new
+# draft's history is that entry, its revision the entry's number, and nothing is delivered yet).
+_INSERT = """
+WITH o AS (INSERT INTO orders (id, case_id, decision_id, provider_id, unit, person_id, intervention, details,
+                               wanted_start, state, created_by, created_at, idempotency_key, request_hash,
+                               replaces_order_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING *),
+     h AS (INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)
+           SELECT id, 'create', NULL, $10, $11, $12, $16, $17 FROM o RETURNING *)
+SELECT o.*, p.name AS provider_name, p.email AS provider_email, p.webhook_url AS provider_webhook_url,
+       p.interventions AS provider_interventions,
+       c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,
+       d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,
+       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to,
+       h.seq AS revision,
+       json_build_array(json_build_object('action', h.action, 'from_state', h.from_state, 'to_state', h.to_state,
+                                          'actor', h.actor, 'at', h.at, 'reason', h.reason,
+                                          'detail', h.detail)) AS history,
+       json_build_object('reports', 0, 'minutes', 0, 'units', 0) AS deliveries
+  FROM o JOIN h ON h.order_id = o.id JOIN providers p ON p.id = o.provider_id
+  LEFT JOIN cases c ON c.case_id = o.case_id
+  LEFT JOIN decisions d ON d.decision_id = o.decision_id
+"""
 
 
 async def by_key(conn: asyncpg.Connection, created_by: str, idempotency_key: str) -> asyncpg.Record | None:
@@ -84,17 +106,20 @@ async def get(conn: asyncpg.Connection, order_id: UUID, *, for_update: bool = Fa
 
 async def move(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_state: str | None, to_state: str,
                actor: str, at: datetime, reason: str | None = None, detail: dict | None = None,
-               **columns: Any) -> dict[str, Any]:
-    """Set the order's state (and `columns`) and append the change to its history, in one
-    statement; returns the history entry, with the order's new `revision` (its ETag's number)."""
+               outbox: Outbox | None = None, events: Sequence[Pending] = (), **columns: Any) -> dict[str, Any]:
+    """Set the order's state (and `columns`) and append the change to its history, with `events`
+    recorded in `outbox`, in one statement; returns the history entry, with the order's new
+    `revision` (its ETag's number)."""
     detail = json.loads(json.dumps(detail or {}, default=str))
     assignments = "".join(f", {name} = ${i + 9}" for i, name in enumerate(columns))
-    revision = await conn.fetchval(
-        f"WITH moved AS (UPDATE orders SET state = $4{assignments} WHERE id = $1 RETURNING id)"
-        " INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
-        " SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM moved RETURNING seq",
-        order_id, action, from_state, to_state, actor, at, reason, detail, *columns.values(),
-    )
+    moved = f"moved AS (UPDATE orders SET state = $4{assignments} WHERE id = $1 RETURNING id)"
+    entry = ("INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
+             " SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM moved RETURNING seq")
+    args = (order_id, action, from_state, to_state, actor, at, reason, detail, *columns.values())
+    if events:
+        revision = (await outbox.with_write(conn, entry, args, events, before=moved))["seq"]
+    else:
+        revision = await conn.fetchval(f"WITH {moved} {entry}", *args)
     return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor, "at": at,
             "reason": reason, "detail": detail, "revision": revision}
 

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from pydantic import BaseModel
 from uuid_utils.compat import uuid7
 
 from services.orders.domain import decisions
@@ -29,6 +30,7 @@ from shared.access import Grant
 from shared.case_state import CaseState, ensure_case_known, not_known
 from shared.events.catalog import OrderRecalled, OrderSent
 from shared.pagination import Listed, decode_cursor
+from shared.outbox import Pending
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.unit_of_work import UnitOfWork
 
@@ -44,8 +46,9 @@ async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_
     request = idempotency.fingerprint({"case_id": case_id, "decision_id": decision_id, "provider_id": provider_id,
                                        "intervention": intervention, "details": details,
                                        "wanted_start": wanted_start})
-    # One write, the draft with its history entry, in one statement: no transaction (its reads
-    # before it see, at READ COMMITTED, what they would see in one), and no event.
+    # One write, the draft with its history entry, in one statement that also answers the draft:
+    # no transaction (its reads before it see, at READ COMMITTED, what they would see in one), and
+    # no event.
     async with uow.single_write():
         conn = uow.conn
         if idempotency_key and (earlier := await store.by_key(conn, user.sub, idempotency_key)):
@@ -62,9 +65,9 @@ async def create_order(uow: UnitOfWork, user: Grant, *, case_id: UUID, decision_
                                      intervention=intervention, details=details, wanted_start=wanted_start,
                                      created_by=user.sub, created_at=uow.now(), detail={"provider_id": provider_id},
                                      idempotency_key=idempotency_key, request_hash=request)
-        if not created:  # a concurrent retry with the same key committed first
+        if created is None:  # a concurrent retry with the same key committed first
             raise idempotency.in_progress()
-        return await _full(conn, order_id), True
+        return created, True
 
 
 async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID | None = None,
@@ -129,15 +132,15 @@ async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provid
         _ensure_orderable(uow, user, *read_models.views(old), case_id=old["case_id"],
                           intervention=old["intervention"], wanted_start=old["wanted_start"])
         new_id, now = uuid7(), uow.now()
-        await store.insert(conn, order_id=new_id, case_id=old["case_id"], decision_id=old["decision_id"],
-                           provider_id=provider_id, unit=old["unit"], person_id=old["person_id"],
-                           intervention=old["intervention"], details=old["details"],
-                           wanted_start=old["wanted_start"], created_by=user.sub, created_at=now, reason=reason,
-                           detail={"provider_id": provider_id, "replaces_order_id": order_id},
-                           replaces_order_id=order_id)
+        new = await store.insert(conn, order_id=new_id, case_id=old["case_id"], decision_id=old["decision_id"],
+                                 provider_id=provider_id, unit=old["unit"], person_id=old["person_id"],
+                                 intervention=old["intervention"], details=old["details"],
+                                 wanted_start=old["wanted_start"], created_by=user.sub, created_at=now,
+                                 reason=reason, detail={"provider_id": provider_id, "replaces_order_id": order_id},
+                                 replaces_order_id=order_id)
         await _recall(uow, old, user, now, reason, redirected_to=new_id)
-        await _send(uow, await store.get(conn, new_id, for_update=True), user, now)
-        return await _full(conn, new_id)
+        entry, changes = await _send(uow, new, user, now)   # the new order is this transaction's alone
+    return _after(new, entry, changes)
 
 
 async def get_order(uow: UnitOfWork, user: Grant, order_id: UUID) -> Order:
@@ -255,14 +258,13 @@ async def _send(uow: UnitOfWork, row: Order, user: Grant, now: datetime) -> tupl
                                                  "intervention", "details", "wanted_start")}
                             | {"sent_by": user.sub, "sent_at": now})
     changes = {"sent_by": user.sub, "sent_at": now, "content_digest": digest}
-    entry = await store.move(uow.conn, row["id"], action=Action.SEND, from_state=row["state"], to_state=state,
-                             actor=user.sub, at=now, detail={"content_digest": digest}, **changes)
-    uow.publish(OrderSent(order_id=row["id"], case_id=row["case_id"], decision_id=row["decision_id"],
-                          provider_id=row["provider_id"], provider_email=row["provider_email"],
-                          provider_webhook_url=row["provider_webhook_url"], caseworker=user.sub, unit=row["unit"],
-                          intervention=row["intervention"], wanted_start=row["wanted_start"], sent_at=now,
-                          replaces_order_id=row["replaces_order_id"]),
-                key=str(row["id"]), subject=f"order/{row['id']}")
+    sent = OrderSent(order_id=row["id"], case_id=row["case_id"], decision_id=row["decision_id"],
+                     provider_id=row["provider_id"], provider_email=row["provider_email"],
+                     provider_webhook_url=row["provider_webhook_url"], caseworker=user.sub, unit=row["unit"],
+                     intervention=row["intervention"], wanted_start=row["wanted_start"], sent_at=now,
+                     replaces_order_id=row["replaces_order_id"])
+    entry = await _move(uow, row, Action.SEND, state, sent, actor=user.sub, at=now,
+                        detail={"content_digest": digest}, **changes)
     return entry, {**changes, "state": state}
 
 
@@ -272,13 +274,19 @@ async def _recall(uow: UnitOfWork, row: Order, user: Grant, now: datetime, reaso
     Returns the history entry and the changed columns."""
     state = transition(OrderState(row["state"]), Action.RECALL)
     changes = {"recalled_at": now, "replaced_by_order_id": redirected_to}
-    entry = await store.move(uow.conn, row["id"], action=Action.RECALL, from_state=row["state"], to_state=state,
-                             actor=user.sub, at=now, reason=reason,
-                             detail={"redirected_to_order_id": redirected_to} if redirected_to else None, **changes)
-    uow.publish(OrderRecalled(order_id=row["id"], case_id=row["case_id"], provider_id=row["provider_id"],
-                              provider_email=row["provider_email"], provider_webhook_url=row["provider_webhook_url"],
-                              caseworker=row["sent_by"] or user.sub, was_opened=row["opened_at"] is not None,
-                              recalled_by=user.sub, recalled_at=now,
-                              redirected_to_order_id=redirected_to),
-                key=str(row["id"]), subject=f"order/{row['id']}")
+    recalled = OrderRecalled(order_id=row["id"], case_id=row["case_id"], provider_id=row["provider_id"],
+                             provider_email=row["provider_email"], provider_webhook_url=row["provider_webhook_url"],
+                             caseworker=row["sent_by"] or user.sub, was_opened=row["opened_at"] is not None,
+                             recalled_by=user.sub, recalled_at=now, redirected_to_order_id=redirected_to)
+    entry = await _move(uow, row, Action.RECALL, state, recalled, actor=user.sub, at=now, reason=reason,
+                        detail={"redirected_to_order_id": redirected_to} if redirected_to else None, **changes)
     return entry, {**changes, "state": state}
+
+
+async def _move(uow: UnitOfWork, row: Order, action: Action, state: OrderState, event: BaseModel,
+                **move: Any) -> dict:
+    """The order moved to `state`, its history entry and `event` in one statement; what the work
+    published before is written first, so the outbox keeps the order of the events."""
+    await uow.flush()
+    return await store.move(uow.conn, row["id"], action=action, from_state=row["state"], to_state=state,
+                            outbox=uow.outbox, events=[Pending(event, str(row["id"]), f"order/{row['id']}")], **move)

@@ -1,7 +1,9 @@
-"""What creating a draft costs the database, on a real database and without a service process:
-the case, the decision and the provider are read in one statement, the draft and its first
-history entry written in one, and the draft read back: three statements, no BEGIN or COMMIT
-(it writes once and publishes nothing). Its refusals still come, and still write nothing."""
+"""What creating and sending an order costs the database, on a real database and without a
+service process. A draft: the case, the decision and the provider are read in one statement, the
+draft and its first history entry written in one that answers the draft: two statements, no BEGIN
+or COMMIT (it writes once and publishes nothing). Its refusals still come, and still write
+nothing. Sending: the order locked and read, then its move, history entry and `order.sent` in one
+statement; a redirection records the recall's event before the new order's."""
 import uuid
 
 import pytest
@@ -49,18 +51,66 @@ def create(work: Work, case_id, decision_id, provider_id, **extra):
                                wanted_start=clock.today(), **extra)
 
 
-async def test_a_draft_is_three_statements_without_a_transaction(work):
+async def test_a_draft_is_two_statements_without_a_transaction(work):
     case_id, decision_id, provider_id = await a_decision(work)
     await create(work, case_id, decision_id, provider_id)   # asyncpg learns the statements' types once
 
     statements = await logged_statements(work)
     order, created = await create(work, case_id, decision_id, provider_id)
     assert created and order["state"] == "draft"
-    assert len(statements) == 3, statements
-    assert statements[1].startswith("WITH created AS (INSERT INTO orders")
+    assert len(statements) == 2, statements
+    assert statements[1].startswith("WITH o AS (INSERT INTO orders")
     assert [(h["action"], h["to_state"], h["actor"]) for h in order["history"]] == [("create", "draft", "anna")]
     assert order["history"][0]["detail"] == {"provider_id": str(provider_id)}
     assert order["revision"] is not None
+
+
+async def test_the_draft_answered_is_the_draft_as_read_later(work):
+    """The insert answers the columns of `store.orders.get(with_history=True)`, with the same values."""
+    case_id, decision_id, provider_id = await a_decision(work)
+    order, _ = await create(work, case_id, decision_id, provider_id)
+    async with work.pool.acquire() as conn:
+        read = await order_store.get(conn, order["id"], with_history=True)
+    assert list(order.keys()) == list(read.keys())
+    assert dict(order) == dict(read)
+    assert order["provider_name"] == "Hemtjänst AB" and order["deliveries"] == {"reports": 0, "minutes": 0, "units": 0}
+
+
+async def outbox_of(work: Work, *order_ids) -> list[tuple[str, str]]:
+    return [(r["type"], r["key"]) for r in await work.pool.fetch(
+        "SELECT type, key FROM outbox WHERE key = ANY($1::text[]) ORDER BY seq", [str(i) for i in order_ids])]
+
+
+async def test_sending_writes_the_move_its_entry_and_its_event_in_one_statement(work):
+    case_id, decision_id, provider_id = await a_decision(work)
+    warm, _ = await create(work, case_id, decision_id, provider_id)
+    await orders.send_order(work(), ANNA, warm["id"])   # asyncpg learns the statements' types once
+    draft, _ = await create(work, case_id, decision_id, provider_id)
+
+    statements = await logged_statements(work)
+    sent = await orders.send_order(work(), ANNA, draft["id"])
+    assert statements[0] == "BEGIN;" and statements[-1] == "COMMIT;", statements
+    assert len(statements) == 5, statements
+    assert statements[3].startswith("WITH moved AS (UPDATE orders") and "INSERT INTO outbox" in statements[3]
+    assert sent["state"] == "sent" and sent["history"][-1]["action"] == "send"
+    assert await outbox_of(work, draft["id"]) == [("order.sent", str(draft["id"]))]
+    async with work.pool.acquire() as conn:
+        assert (await order_store.get(conn, draft["id"]))["revision"] == sent["revision"]
+
+
+async def test_a_redirection_records_the_recall_before_the_new_orders_sending(work):
+    case_id, decision_id, provider_id = await a_decision(work)
+    _, _, other_provider = await a_decision(work)
+    draft, _ = await create(work, case_id, decision_id, provider_id)
+    await orders.send_order(work(), ANNA, draft["id"])
+    new = await orders.redirect_order(work(), ANNA, draft["id"], provider_id=other_provider, reason="Fel utförare")
+    assert new["state"] == "sent" and new["provider_id"] == other_provider
+    assert [h["action"] for h in new["history"]] == ["create", "send"]
+    assert await outbox_of(work, draft["id"], new["id"]) == [
+        ("order.sent", str(draft["id"])), ("order.recalled", str(draft["id"])), ("order.sent", str(new["id"]))]
+    async with work.pool.acquire() as conn:
+        read = await order_store.get(conn, new["id"], with_history=True)
+    assert read["revision"] == new["revision"] and read["state"] == "sent"
 
 
 async def test_refusals_write_nothing(work):
