@@ -29,8 +29,8 @@ from shared.etag import ensure_current, etag
 from shared.access import Grant
 from shared.case_state import CaseState, ensure_case_known, not_known
 from shared.events.catalog import OrderRecalled, OrderSent
-from shared.pagination import Listed, decode_cursor
 from shared.outbox import Pending
+from shared.pagination import Listed, decode_cursor
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
 from shared.unit_of_work import UnitOfWork
 
