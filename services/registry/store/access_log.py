@@ -26,13 +26,21 @@ class Params(list):
 
 
 async def insert(conn: asyncpg.Connection, entries: list[tuple[UUID, UUID | None]], *, service: str, actor: str,
-                 roles: list[str], action: str, resource: str, reason: str | None, at: datetime) -> None:
+                 roles: list[str], action: str, resource: str, reason: str | None, at: datetime,
+                 registered_only: bool = False) -> None:
     """One read's entries, (entry id, person) each, in one statement. A plain INSERT: the inbox
-    guarantees one call per event, and a second one should fail loudly."""
+    guarantees one call per event, and a second one should fail loudly.
+
+    `registered_only`, for a read another service reports: an entry names its person only while
+    the register has them. A read whose event arrives after the person was culled (gallrad) or
+    removed as registered by mistake is kept without the person, so that the log does not bring
+    back the id the culling left only on the culling's own entry."""
+    person = "p.id" if registered_only else "e.person_id"
+    join = " LEFT JOIN persons p ON p.id = e.person_id" if registered_only else ""
     await conn.execute(
         "INSERT INTO access_log (event_id, service, actor, roles, action, resource, person_id, reason, at)"
-        " SELECT e.id, $3, $4, $5, $6, $7, e.person_id, $8, $9"
-        "   FROM unnest($1::uuid[], $2::uuid[]) AS e (id, person_id)",
+        f" SELECT e.id, $3, $4, $5, $6, $7, {person}, $8, $9"
+        f"   FROM unnest($1::uuid[], $2::uuid[]) AS e (id, person_id){join}",
         [e for e, _ in entries], [p for _, p in entries], service, actor, roles, action, resource, reason, at,
     )
 

@@ -26,11 +26,12 @@ def entries_of(event_id: UUID, access: AccessLogged) -> list[tuple[UUID, UUID | 
 
 
 async def record_access(uow: UnitOfWork, *, event_id: UUID, service: str, access: AccessLogged) -> None:
-    """Keep one read reported by a service (the event's source) in the log, once per person shown."""
+    """Keep one read reported by a service (the event's source) in the log, once per person shown;
+    a person no longer in the register (culled since the read) is not named."""
     async with uow:
         await store.insert(uow.conn, entries_of(event_id, access), service=service, actor=access.actor,
                            roles=access.roles, action=access.action, resource=access.resource,
-                           reason=access.reason, at=access.at)
+                           reason=access.reason, at=access.at, registered_only=True)
 
 
 async def file_own_reads(conn: asyncpg.Connection, source: str, reads: Sequence[AccessLogged]) -> None:

@@ -4,12 +4,20 @@ from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
 
+from services.registry.main import SERVICE
+from services.registry.usecases import audit, persons
+from shared.access import grant_for
 from shared.events import Envelope, to_kafka
+from shared.events.catalog import AccessLogged
 from shared.kafka import kafka_options
+from shared.principal import Principal
 from tests import clock
-from tests.pins import register_person
+from tests.integration.units import one_connection_work
+from tests.pins import make_pin, register_person
 from tests.integration.registry.test_cases import UNIT, open_case
 from tests.stack import eventually
+
+REGISTRAR = grant_for(Principal(sub="anna", roles=["caseworker"], unit="vuxen"), "registry:person.create")
 
 
 async def _audit(client, env, person_id, role="support", **params):
@@ -106,3 +114,21 @@ async def test_a_refused_read_in_the_registry_is_in_the_log_when_the_refusal_com
         await conn.close()
     assert [tuple(r) for r in rows] == [("read_refused", f"case/{case['id']}", case["person_id"])]
     assert events == 0
+
+
+async def test_a_read_arriving_after_its_person_left_the_register_is_kept_without_them(env):
+    """A read's event that arrives after the person was culled (or removed as registered by
+    mistake) must not bring back the id the culling deleted: the entry is kept, without the person."""
+    async with one_connection_work(env, SERVICE) as work:
+        registered = (await persons.register_person(work(), REGISTRAR, pin=make_pin(), first_name="Karin",
+                                                    last_name="Berg")).record["id"]
+        gone, event_id = uuid.uuid4(), uuid.uuid4()
+        listed = AccessLogged(actor="journal-reader", roles=["caseworker"], action="read", resource="notes/of-unit",
+                              person_ids=[registered, gone], at=clock.now())
+        await audit.record_access(work(), event_id=event_id, service="omsorg/journal", access=listed)
+        rows = await work.pool.fetch("SELECT event_id, person_id, actor, resource FROM access_log"
+                                     " WHERE event_id = ANY($1::uuid[])", [e for e, _ in audit.entries_of(event_id,
+                                                                                                        listed)])
+    assert sorted((r["person_id"] is None, r["actor"], r["resource"]) for r in rows) == [
+        (False, "journal-reader", "notes/of-unit"), (True, "journal-reader", "notes/of-unit")]
+    assert {r["person_id"] for r in rows} == {registered, None}
