@@ -35,10 +35,12 @@ CONSUMERS: dict[str, frozenset[str]] = {
 }
 
 
-# Confirmations that are counted, not acted on at once (that a service has culled what it held about
-# a person): a consumer may read them a few seconds late. A topic on which every type a service
-# handles is one of these is read by the service's unhurried consumer (ADR 0030).
-CAN_WAIT: frozenset[str] = frozenset({"notes.culled", "notifications.culled", "orders.culled", "watches.culled"})
+# What a consumer may read a few seconds late: the confirmations that are counted, not acted on at
+# once (that a service has culled what it held about a person; ADR 0030), and the reads other
+# services report for the access log, which people review afterwards (ADR 0032). A topic on which
+# every type a service handles is one of these is read by the service's unhurried consumer.
+CAN_WAIT: frozenset[str] = frozenset({"access.logged", "notes.culled", "notifications.culled", "orders.culled",
+                                      "watches.culled"})
 
 
 def split_by_urgency(handled, topic_of) -> tuple[frozenset[str], frozenset[str]]:

@@ -32,10 +32,10 @@ def test_nothing_that_can_wait_gives_one_prompt_consumer():
     assert consumer_lanes(both) == [(False, _handlers(["case.opened"])), (True, culled)]
 
 
-def test_the_registry_and_watch_read_the_culling_confirmations_topics_unhurried():
+def test_the_registry_and_watch_read_the_culling_confirmations_and_the_access_log_unhurried():
     prompt, unhurried = split_unhurried(_handlers(CONSUMERS["registry"]))
-    assert consumed_topics(unhurried) == ["notify.events", "orders.events", "watch.events"]
-    assert consumed_topics(prompt) == ["audit.access", "journal.events"]
+    assert consumed_topics(unhurried) == ["audit.access", "notify.events", "orders.events", "watch.events"]
+    assert consumed_topics(prompt) == ["journal.events"]
     prompt, unhurried = split_unhurried(_handlers(CONSUMERS["watch"]))
     assert consumed_topics(unhurried) == ["notify.events"]   # orders.culled waits with order.sent
     assert "orders.events" in consumed_topics(prompt)
@@ -50,6 +50,7 @@ def test_the_asyncapi_document_names_the_group_that_reads_each_topic():
         return operations[operation]["bindings"]["kafka"]["groupId"]["enum"][0]
     receives = {name: group(name) for name, op in operations.items() if op["action"] == "receive"}
     assert receives["registryReceivesOrdersEvents"] == "t-registry.unhurried"
+    assert receives["registryReceivesAuditAccess"] == "t-registry.unhurried"
     assert receives["watchReceivesNotifyEvents"] == "t-watch.unhurried"
     assert receives["registryReceivesJournalEvents"] == "t-registry"
     assert receives["watchReceivesOrdersEvents"] == "t-watch"
