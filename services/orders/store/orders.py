@@ -13,27 +13,33 @@ from shared.outbox import Outbox, Pending
 
 MAX_HISTORY = 500
 
-# An order with what every change of it checks: its provider's contact and offer, the read
-# models' case and decision, so that one locked read is enough (`read_models.views`), and its
-# revision (the sequence number of its newest history entry: its ETag's number).
-_ORDER = """
-SELECT o.*, p.name AS provider_name, p.email AS provider_email, p.webhook_url AS provider_webhook_url,
+# What an order is read with, beside its own columns: its provider's contact and offer and the
+# read models' case and decision, so that one locked read is enough (`read_models.views`).
+_WITH = """p.name AS provider_name, p.email AS provider_email, p.webhook_url AS provider_webhook_url,
        p.interventions AS provider_interventions,
        c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,
        d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,
-       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to,
-       (SELECT max(seq) FROM order_history WHERE order_id = o.id) AS revision{history}
-  FROM orders o JOIN providers p ON p.id = o.provider_id
+       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to"""
+_JOINS = """JOIN providers p ON p.id = o.provider_id
   LEFT JOIN cases c ON c.case_id = o.case_id
-  LEFT JOIN decisions d ON d.decision_id = o.decision_id
- WHERE o.id = $1{lock}
+  LEFT JOIN decisions d ON d.decision_id = o.decision_id"""
+
+# A history entry `h` as the municipality sees it, in JSON.
+_ENTRY = ("json_build_object('action', h.action, 'from_state', h.from_state, 'to_state', h.to_state,"
+          " 'actor', h.actor, 'at', h.at, 'reason', h.reason, 'detail', h.detail)")
+
+# An order with `_WITH` and its revision (the sequence number of its newest history entry: its
+# ETag's number).
+_ORDER = f"""
+SELECT o.*, {_WITH},
+       (SELECT max(seq) FROM order_history WHERE order_id = o.id) AS revision{{history}}
+  FROM orders o {_JOINS}
+ WHERE o.id = $1{{lock}}
 """
 
 # What the municipality also sees of an order: its history and its delivered totals, as JSON.
 _HISTORY = f""",
-       (SELECT coalesce(json_agg(json_build_object(
-                   'action', h.action, 'from_state', h.from_state, 'to_state', h.to_state, 'actor', h.actor,
-                   'at', h.at, 'reason', h.reason, 'detail', h.detail) ORDER BY h.seq), '[]')
+       (SELECT coalesce(json_agg({_ENTRY} ORDER BY h.seq), '[]')
           FROM (SELECT * FROM order_history WHERE order_id = o.id ORDER BY seq LIMIT {MAX_HISTORY}) h) AS history,
        (SELECT json_build_object(
                    'reports', count(*),
@@ -60,9 +66,9 @@ async def insert(conn: asyncpg.Connection, *, order_id: UUID, case_id: UUID, dec
     )
 
 
-# The draft and its 'create' entry, answered with the columns of `_ORDER` and `_HISTORY` (a new
-# draft's history is that entry, its revision the entry's number, and nothing is delivered yet).
-_INSERT = """
+# The draft and its 'create' entry, answered as `_ORDER` with `_HISTORY` reads it (a new draft's
+# history is that entry, its revision the entry's number, and nothing is delivered yet).
+_INSERT = f"""
 WITH o AS (INSERT INTO orders (id, case_id, decision_id, provider_id, unit, person_id, intervention, details,
                                wanted_start, state, created_by, created_at, idempotency_key, request_hash,
                                replaces_order_id)
@@ -70,19 +76,10 @@ WITH o AS (INSERT INTO orders (id, case_id, decision_id, provider_id, unit, pers
            ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING *),
      h AS (INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)
            SELECT id, 'create', NULL, $10, $11, $12, $16, $17 FROM o RETURNING *)
-SELECT o.*, p.name AS provider_name, p.email AS provider_email, p.webhook_url AS provider_webhook_url,
-       p.interventions AS provider_interventions,
-       c.unit AS case_unit, c.status AS case_status, c.removed_at AS case_removed_at,
-       d.case_id AS decision_case_id, d.unit AS decision_unit, d.intervention AS decision_intervention,
-       d.outcome AS decision_outcome, d.status AS decision_status, d.valid_from, d.valid_to,
-       h.seq AS revision,
-       json_build_array(json_build_object('action', h.action, 'from_state', h.from_state, 'to_state', h.to_state,
-                                          'actor', h.actor, 'at', h.at, 'reason', h.reason,
-                                          'detail', h.detail)) AS history,
+SELECT o.*, {_WITH},
+       h.seq AS revision, json_build_array({_ENTRY}) AS history,
        json_build_object('reports', 0, 'minutes', 0, 'units', 0) AS deliveries
-  FROM o JOIN h ON h.order_id = o.id JOIN providers p ON p.id = o.provider_id
-  LEFT JOIN cases c ON c.case_id = o.case_id
-  LEFT JOIN decisions d ON d.decision_id = o.decision_id
+  FROM o JOIN h ON h.order_id = o.id {_JOINS}
 """
 
 

@@ -126,9 +126,9 @@ async def test_a_read_arriving_after_its_person_left_the_register_is_kept_withou
         listed = AccessLogged(actor="journal-reader", roles=["caseworker"], action="read", resource="notes/of-unit",
                               person_ids=[registered, gone], at=clock.now())
         await audit.record_access(work(), event_id=event_id, service="omsorg/journal", access=listed)
+        entry_ids = [entry_id for entry_id, _ in audit.entries_of(event_id, listed)]
         rows = await work.pool.fetch("SELECT event_id, person_id, actor, resource FROM access_log"
-                                     " WHERE event_id = ANY($1::uuid[])", [e for e, _ in audit.entries_of(event_id,
-                                                                                                        listed)])
+                                     " WHERE event_id = ANY($1::uuid[])", entry_ids)
     assert sorted((r["person_id"] is None, r["actor"], r["resource"]) for r in rows) == [
         (False, "journal-reader", "notes/of-unit"), (True, "journal-reader", "notes/of-unit")]
     assert {r["person_id"] for r in rows} == {registered, None}
