@@ -25,6 +25,7 @@ from uuid_utils.compat import uuid7
 
 from shared.clock import Clock
 from shared.events import type_of
+from shared.events.consumers import CAN_WAIT
 from shared.events.envelope import kafka_headers
 from shared.faults import Faults
 from shared.kafka import SendSpan
@@ -134,8 +135,11 @@ class OutboxRelay:
         self.faults = faults
         # A round stopped midway is safe: what it published is published again, and consumers'
         # inboxes take each event once.
+        # Events that can wait (ADR 0033: the reads a service reports, the culling confirmations)
+        # are published up to HOLD_SECONDS after their commit, a batch at a time, or at once with
+        # the next event that cannot wait, in order.
         self._loop = WakeLoop("outbox relay", pool, settings.relay_poll_seconds, channel=f"{schema}_outbox",
-                              round_seconds=ROUND_LIMIT_SECONDS)
+                              round_seconds=ROUND_LIMIT_SECONDS, may_hold=can_wait, hold_seconds=HOLD_SECONDS)
         # Read by the metrics (shared/metrics.py): unpublished rows, when the oldest was written and
         # when they were last counted (epoch seconds). Counted by `measure` in a loop of its own,
         # whether publishing works or not: with the broker away the backlog and its age grow; with
@@ -239,6 +243,16 @@ class OutboxRelay:
             for span in spans.values():
                 span.close()
         return pending
+
+
+# How long a relay may hold back events that can wait before it publishes them.
+HOLD_SECONDS = 1.0
+
+
+def can_wait(types: str) -> bool:
+    """Whether a wake-up (the types a statement wrote, comma-separated, as the outbox's trigger
+    names them) is only of events that can wait (`CAN_WAIT`)."""
+    return bool(types) and CAN_WAIT.issuperset(types.split(","))
 
 
 def _trace_group(row: asyncpg.Record) -> tuple:

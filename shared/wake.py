@@ -28,8 +28,14 @@ Round = Callable[[], Awaitable[float | None]]
 
 class WakeLoop:
     def __init__(self, name: str, pool: asyncpg.Pool, poll_seconds: float, channel: str | None = None,
-                 gather_seconds: float = 0.0, round_seconds: float | None = None, connect_seconds: float = 10.0):
+                 gather_seconds: float = 0.0, round_seconds: float | None = None, connect_seconds: float = 10.0,
+                 may_hold: Callable[[str], bool] | None = None, hold_seconds: float = 0.0):
         self.name = name
+        # A NOTIFY whose payload `may_hold` accepts wakes the loop only `hold_seconds` later (if
+        # nothing else wakes it first), so that work that can wait is done a batch at a time.
+        self.may_hold = may_hold
+        self.hold_seconds = hold_seconds
+        self._held: asyncio.TimerHandle | None = None
         # At most this long for a round of work (None: no limit).
         self.round_seconds = round_seconds
         # At most this long to take a connection from the pool and listen on it.
@@ -43,6 +49,12 @@ class WakeLoop:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def _notified(self, _connection, _pid, _channel, payload: str) -> None:
+        if self.may_hold is None or not self.may_hold(payload):
+            self._wake.set()
+        elif self._held is None:
+            self._held = asyncio.get_running_loop().call_later(self.hold_seconds, self._wake.set)
 
     async def run(self, work: Round) -> None:
         """Forever: a round of work, then sleep until woken. A lost database connection is
@@ -66,7 +78,7 @@ class WakeLoop:
     async def _listen(self, work: Round) -> None:
         wake = lambda *_: self._wake.set()  # noqa: E731
         async with self.pool.acquire(timeout=self.connect_seconds) as listener:
-            await asyncio.wait_for(listener.add_listener(self.channel, wake), self.connect_seconds)
+            await asyncio.wait_for(listener.add_listener(self.channel, self._notified), self.connect_seconds)
             listener.add_termination_listener(wake)
             try:
                 # A listener whose connection died (PostgreSQL restarted) hears nothing:
@@ -78,14 +90,17 @@ class WakeLoop:
                 with contextlib.suppress(Exception):
                     listener.remove_termination_listener(wake)
                     if not listener.is_closed():
-                        await listener.remove_listener(self.channel, wake)
+                        await listener.remove_listener(self.channel, self._notified)
 
     async def _round(self, work: Round) -> None:
         if self.gather_seconds:
             await asyncio.sleep(self.gather_seconds)
         # Cleared before the work: a wake-up that comes while it runs is seen on the next
-        # round, not left for the poll.
+        # round, not left for the poll. A held wake-up is done with too: the round does its work.
         self._wake.clear()
+        if self._held is not None:
+            self._held.cancel()
+            self._held = None
         try:
             delay = await asyncio.wait_for(work(), self.round_seconds)
         except asyncio.TimeoutError:

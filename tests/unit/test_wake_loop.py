@@ -51,3 +51,66 @@ async def test_without_a_limit_a_slow_round_finishes():
     await _rounds_until(loop, work, finished, within=5)
     assert finished.is_set()
 
+
+
+def _notify(loop: WakeLoop, payload: str) -> None:
+    """What the listening connection does when PostgreSQL NOTIFYs the loop's channel."""
+    loop._notified(None, 0, "channel", payload)
+
+
+async def test_a_wake_up_that_may_be_held_starts_the_round_only_after_the_hold():
+    rounds: list[float] = []
+    second = asyncio.Event()
+    clock = asyncio.get_running_loop()
+
+    async def work():
+        rounds.append(clock.time())
+        if len(rounds) == 2:
+            second.set()
+        return None   # sleep until woken (the poll is a minute)
+
+    loop = WakeLoop("test", pool=None, poll_seconds=60, may_hold=lambda payload: payload == "can wait",
+                    hold_seconds=0.3)
+    task = asyncio.create_task(loop.run(work))
+    try:
+        while not rounds:
+            await asyncio.sleep(0.01)
+        notified = clock.time()
+        _notify(loop, "can wait")
+        _notify(loop, "can wait")   # a second one while held: still one round, at the first's hold
+        await asyncio.wait_for(second.wait(), 5)
+        assert rounds[1] - notified >= 0.29
+        await asyncio.sleep(0.5)
+        assert len(rounds) == 2
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_a_wake_up_that_cannot_wait_starts_the_round_at_once_and_takes_the_held_one_along():
+    rounds: list[float] = []
+    second = asyncio.Event()
+
+    async def work():
+        rounds.append(asyncio.get_running_loop().time())
+        if len(rounds) == 2:
+            second.set()
+        return None
+
+    loop = WakeLoop("test", pool=None, poll_seconds=60, may_hold=lambda payload: payload == "can wait",
+                    hold_seconds=30)
+    task = asyncio.create_task(loop.run(work))
+    try:
+        while not rounds:
+            await asyncio.sleep(0.01)
+        _notify(loop, "can wait")
+        await asyncio.sleep(0.2)
+        assert len(rounds) == 1 and loop._held is not None   # held: no round yet
+        _notify(loop, "cannot wait")
+        await asyncio.wait_for(second.wait(), 5)   # at once, not 30 s later
+        assert loop._held is None   # the round did the held work too: no later round for it
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
