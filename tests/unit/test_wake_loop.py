@@ -58,59 +58,49 @@ def _notify(loop: WakeLoop, payload: str) -> None:
     loop._notified(None, 0, "channel", payload)
 
 
-async def test_a_wake_up_that_may_be_held_starts_the_round_only_after_the_hold():
-    rounds: list[float] = []
-    second = asyncio.Event()
-    clock = asyncio.get_running_loop()
+class Rounds:
+    """A loop whose rounds (each sleeping until woken: the poll is a minute) are counted and timed,
+    running while the block runs, its first round done when the block starts."""
 
-    async def work():
-        rounds.append(clock.time())
-        if len(rounds) == 2:
-            second.set()
-        return None   # sleep until woken (the poll is a minute)
+    def __init__(self, hold_seconds: float):
+        self.at: list[float] = []
+        self.second = asyncio.Event()
+        self.loop = WakeLoop("test", pool=None, poll_seconds=60, may_hold=lambda payload: payload == "can wait",
+                             hold_seconds=hold_seconds)
 
-    loop = WakeLoop("test", pool=None, poll_seconds=60, may_hold=lambda payload: payload == "can wait",
-                    hold_seconds=0.3)
-    task = asyncio.create_task(loop.run(work))
-    try:
-        while not rounds:
+    async def _work(self) -> None:
+        self.at.append(asyncio.get_running_loop().time())
+        if len(self.at) == 2:
+            self.second.set()
+
+    async def __aenter__(self) -> "Rounds":
+        self._task = asyncio.create_task(self.loop.run(self._work))
+        while not self.at:
             await asyncio.sleep(0.01)
-        notified = clock.time()
-        _notify(loop, "can wait")
-        _notify(loop, "can wait")   # a second one while held: still one round, at the first's hold
-        await asyncio.wait_for(second.wait(), 5)
-        assert rounds[1] - notified >= 0.29
-        await asyncio.sleep(0.5)
-        assert len(rounds) == 2
-    finally:
-        task.cancel()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self._task.cancel()
         with pytest.raises(asyncio.CancelledError):
-            await task
+            await self._task
+
+
+async def test_a_wake_up_that_may_be_held_starts_the_round_only_after_the_hold():
+    async with Rounds(hold_seconds=0.3) as rounds:
+        notified = asyncio.get_running_loop().time()
+        _notify(rounds.loop, "can wait")
+        _notify(rounds.loop, "can wait")   # a second one while held: still one round, at the first's hold
+        await asyncio.wait_for(rounds.second.wait(), 5)
+        assert rounds.at[1] - notified >= 0.29
+        await asyncio.sleep(0.5)
+        assert len(rounds.at) == 2
 
 
 async def test_a_wake_up_that_cannot_wait_starts_the_round_at_once_and_takes_the_held_one_along():
-    rounds: list[float] = []
-    second = asyncio.Event()
-
-    async def work():
-        rounds.append(asyncio.get_running_loop().time())
-        if len(rounds) == 2:
-            second.set()
-        return None
-
-    loop = WakeLoop("test", pool=None, poll_seconds=60, may_hold=lambda payload: payload == "can wait",
-                    hold_seconds=30)
-    task = asyncio.create_task(loop.run(work))
-    try:
-        while not rounds:
-            await asyncio.sleep(0.01)
-        _notify(loop, "can wait")
+    async with Rounds(hold_seconds=30) as rounds:
+        _notify(rounds.loop, "can wait")
         await asyncio.sleep(0.2)
-        assert len(rounds) == 1 and loop._held is not None   # held: no round yet
-        _notify(loop, "cannot wait")
-        await asyncio.wait_for(second.wait(), 5)   # at once, not 30 s later
-        assert loop._held is None   # the round did the held work too: no later round for it
-    finally:
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        assert len(rounds.at) == 1 and rounds.loop._held is not None   # held: no round yet
+        _notify(rounds.loop, "cannot wait")
+        await asyncio.wait_for(rounds.second.wait(), 5)   # at once, not 30 s later
+        assert rounds.loop._held is None   # the round did the held work too: no later round for it
