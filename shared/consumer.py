@@ -323,18 +323,18 @@ def consumed_topics(handlers: dict[str, Handler]) -> list[str]:
     return sorted({EVENT_TYPES[name].topic for name in handlers})
 
 
-def split_unhurried(handlers: dict[str, Handler]) -> tuple[dict[str, Handler], dict[str, Handler]]:
+def split_unhurried(service: str, handlers: dict[str, Handler]) -> tuple[dict[str, Handler], dict[str, Handler]]:
     """The handlers of the service's prompt consumer and of its unhurried one
     (shared/events/consumers.py: split_by_urgency)."""
-    prompt, _ = split_by_urgency(handlers, lambda name: EVENT_TYPES[name].topic)
+    prompt, _ = split_by_urgency(service, handlers, lambda name: EVENT_TYPES[name].topic)
     return ({name: h for name, h in handlers.items() if name in prompt},
             {name: h for name, h in handlers.items() if name not in prompt})
 
 
-def consumer_lanes(handlers: dict[str, Handler]) -> list[tuple[bool, dict[str, Handler]]]:
+def consumer_lanes(service: str, handlers: dict[str, Handler]) -> list[tuple[bool, dict[str, Handler]]]:
     """The consumers a service runs, as (unhurried, their handlers): the prompt one and the
     unhurried one, each only if it has something to handle."""
-    return [(unhurried, lane) for unhurried, lane in zip((False, True), split_unhurried(handlers)) if lane]
+    return [(unhurried, lane) for unhurried, lane in zip((False, True), split_unhurried(service, handlers)) if lane]
 
 
 def _first_headers(headers) -> dict[str, str]:

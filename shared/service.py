@@ -65,7 +65,7 @@ def create_app(service: Service, settings: Settings | None = None, clock: Clock 
         check_consumes(service.name, service.handlers)
         pool = await create_pool(settings.database_url, service.name)
         await migrate(pool, service.name, service.migrations)
-        lanes = consumer_lanes(dict(service.handlers))
+        lanes = consumer_lanes(service.name, dict(service.handlers))
         await ensure_topics(settings, groups=[settings.topic(consumer_group(service.name, lane)) for lane, _ in lanes])
         producer = create_producer(settings)
         await producer.start()

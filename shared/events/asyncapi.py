@@ -196,7 +196,7 @@ def _document(settings: Settings, version: str) -> dict:
             if not mine:
                 continue
             readers.append(service)
-            _, unhurried = split_by_urgency(handled, lambda name: EVENT_TYPES[name].topic)
+            _, unhurried = split_by_urgency(service, handled, lambda name: EVENT_TYPES[name].topic)
             late = bool(unhurried & set(handled_here))
             group = settings.topic(consumer_group(service, unhurried=late))
             operations[f"{service}Receives{_pascal(channel_id)}"] = {

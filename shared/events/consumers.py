@@ -37,18 +37,31 @@ CONSUMERS: dict[str, frozenset[str]] = {
 
 # What a consumer may read a few seconds late: the confirmations that are counted, not acted on at
 # once (that a service has culled what it held about a person; ADR 0030), and the reads other
-# services report for the access log, which people review afterwards (ADR 0032). A topic on which
-# every type a service handles is one of these is read by the service's unhurried consumer.
+# services report for the access log, which people review afterwards (ADR 0032). These may wait
+# wherever they are read, so a relay may also hold them back a moment (ADR 0033).
 CAN_WAIT: frozenset[str] = frozenset({"access.logged", "notes.culled", "notifications.culled", "orders.culled",
                                       "watches.culled"})
 
+# What one service may read a few seconds late though another reads it at once (ADR 0034): the
+# registry keeps which notes wait for a signature only to count, in the unit overview, those left
+# unsigned for more than 7 days; watch closes a caseworker's `unsigned_note` watch on `note.signed`
+# while the caseworker looks at the list, so it reads them promptly.
+WAITS_IN: dict[str, frozenset[str]] = {
+    "registry": frozenset({"note.corrected", "note.removed", "note.signed", "note.written"}),
+}
 
-def split_by_urgency(handled, topic_of) -> tuple[frozenset[str], frozenset[str]]:
-    """The handled types read promptly and those read unhurried: a type goes unhurried when it can
-    wait and so can every other type the service handles on its topic (`topic_of(type)`), so that
-    no event on that topic is fetched at once only to be skipped. A type that can wait on a topic
-    with others that cannot is read promptly with them."""
-    prompt_topics = {topic_of(name) for name in handled if name not in CAN_WAIT}
+
+def can_wait(service: str, name: str) -> bool:
+    """Whether `service` may read events of type `name` a few seconds late."""
+    return name in CAN_WAIT or name in WAITS_IN.get(service, ())
+
+
+def split_by_urgency(service: str, handled, topic_of) -> tuple[frozenset[str], frozenset[str]]:
+    """The types `service` handles read promptly and those read unhurried: a type goes unhurried
+    when the service can wait for it and for every other type it handles on its topic
+    (`topic_of(type)`), so that no event on that topic is fetched at once only to be skipped. A
+    type that can wait on a topic with others that cannot is read promptly with them."""
+    prompt_topics = {topic_of(name) for name in handled if not can_wait(service, name)}
     prompt = frozenset(name for name in handled if topic_of(name) in prompt_topics)
     return prompt, frozenset(handled) - prompt
 

@@ -120,7 +120,7 @@ def test_receive_operations_are_who_consumes_what_by_the_services_own_handlers()
                 assert EVENT_TYPES[_follow(doc, ref["$ref"])["name"]].topic == channel["address"]
     registrations = {}   # each service's consumer groups, as shared/service.py starts them (ADR 0030)
     for s in (REGISTRY, JOURNAL, ORDERS, NOTIFY, watch_service(TEST, WatchSettings())):
-        for lane, handlers in consumer_lanes(dict(s.handlers)):
+        for lane, handlers in consumer_lanes(s.name, dict(s.handlers)):
             registrations[TEST.topic(consumer_group(s.name, lane))] = set(handlers)
     assert received == registrations
 
