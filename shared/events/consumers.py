@@ -45,8 +45,12 @@ CAN_WAIT: frozenset[str] = frozenset({"access.logged", "notes.culled", "notifica
 # What one service may read a few seconds late though another reads it at once (ADR 0034): the
 # registry keeps which notes wait for a signature only to count, in the unit overview, those left
 # unsigned for more than 7 days; watch closes a caseworker's `unsigned_note` watch on `note.signed`
-# while the caseworker looks at the list, so it reads them promptly.
+# while the caseworker looks at the list, so it reads them promptly. Notify keeps the staff
+# directory and the covers for notices that come days later (an escalation's e-mail, a cover's
+# copy of a notice), and culls a person's notifications as the others do; watch shows the covers
+# in the list at once, and the journal and orders act on the culling.
 WAITS_IN: dict[str, frozenset[str]] = {
+    "notify": frozenset({"cover.ended", "cover.granted", "person.culling_approved", "staff.changed"}),
     "registry": frozenset({"note.corrected", "note.removed", "note.signed", "note.written"}),
 }
 

@@ -44,6 +44,9 @@ def test_the_registry_and_watch_read_the_culling_confirmations_and_the_access_lo
     prompt, unhurried = split_unhurried("watch", _handlers(CONSUMERS["watch"]))
     assert consumed_topics(unhurried) == ["notify.events"]   # orders.culled waits with order.sent
     assert "orders.events" in consumed_topics(prompt)
+    prompt, unhurried = split_unhurried("notify", _handlers(CONSUMERS["notify"]))
+    assert consumed_topics(unhurried) == ["registry.events"]   # the staff directory and the covers
+    assert consumed_topics(prompt) == ["orders.events", "watch.events"]
     assert consumer_group("registry", True) == "registry.unhurried"
     assert consumer_group("registry") == "registry"
 
@@ -70,5 +73,7 @@ def test_the_asyncapi_document_names_the_group_that_reads_each_topic():
     assert receives["watchReceivesNotifyEvents"] == "t-watch.unhurried"
     assert receives["registryReceivesJournalEvents"] == "t-registry.unhurried"
     assert receives["watchReceivesJournalEvents"] == "t-watch"
+    assert receives["notifyReceivesRegistryEvents"] == "t-notify.unhurried"
+    assert receives["watchReceivesRegistryEvents"] == "t-watch"
     assert receives["watchReceivesOrdersEvents"] == "t-watch"
     assert "unhurried" in operations["registryReceivesOrdersEvents"]["summary"]
