@@ -3,7 +3,7 @@ split_by_urgency, CAN_WAIT, WAITS_IN; ADRs 0030 and 0034), and the AsyncAPI docu
 follow."""
 from shared.consumer import consumed_topics, consumer_lanes, split_unhurried
 from shared.events.asyncapi import asyncapi_document
-from shared.events.consumers import CONSUMERS, can_wait, consumer_group
+from shared.events.consumers import CAN_WAIT, CONSUMERS, WAITS_IN, can_wait, consumer_group
 from shared.outbox import can_wait as outbox_can_wait
 from shared.settings import Settings
 
@@ -77,3 +77,11 @@ def test_the_asyncapi_document_names_the_group_that_reads_each_topic():
     assert receives["watchReceivesRegistryEvents"] == "t-watch"
     assert receives["watchReceivesOrdersEvents"] == "t-watch"
     assert "unhurried" in operations["registryReceivesOrdersEvents"]["summary"]
+
+
+def test_what_a_service_may_read_late_is_what_it_consumes():
+    """A type in WAITS_IN that the service does not consume (a typo, a handler removed) would
+    change nothing and say something untrue."""
+    for service, late in WAITS_IN.items():
+        assert late <= CONSUMERS[service], (service, sorted(late - CONSUMERS[service]))
+        assert not late & CAN_WAIT   # what may wait everywhere is said once, in CAN_WAIT
