@@ -35,7 +35,7 @@ def test_nothing_that_can_wait_gives_one_prompt_consumer():
     assert consumer_lanes("watch", both) == [(False, _handlers(["case.opened"])), (True, culled)]
 
 
-def test_the_registry_and_watch_read_the_culling_confirmations_and_the_access_log_unhurried():
+def test_which_topics_the_registry_watch_and_notify_read_unhurried():
     prompt, unhurried = split_unhurried("registry", _handlers(CONSUMERS["registry"]))
     assert consumed_topics(unhurried) == ["audit.access", "journal.events", "notify.events", "orders.events",
                                           "watch.events"]
