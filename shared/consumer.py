@@ -4,8 +4,9 @@ Each event's effect and its inbox row are written in one transaction (one per fe
 inbox rows are written in one statement, falling back to one per event when any event of the
 batch fails), so redelivery
 (after a crash, a rebalance or a republish by the outbox relay) has no second effect.
-Offsets are committed at most once a second (and when the consumer stops), not after each batch:
-what a crash or a rebalance leaves uncommitted is read again, and the inbox skips it. Each commit
+Offsets are committed at most once a second (and when the consumer stops, and for the partitions
+a rebalance takes away, what was handled of them), not after each batch: what a crash leaves
+uncommitted is read again, and the inbox skips it. Each commit
 is a request to the broker, which writes it to its offsets topic; at one per batch, commits took
 more than half of the broker's CPU for an event (ADR 0029). Topics on which a service handles
 only events that can wait (the culling confirmations, shared/events/consumers.py) are read by an
@@ -23,7 +24,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from opentelemetry import propagate, trace
 from pydantic import BaseModel
@@ -91,7 +92,6 @@ class EventConsumer:
 
     async def run(self) -> None:
         consumer = AIOKafkaConsumer(
-            *self.topics,
             **kafka_options(self.settings),
             group_id=self.settings.topic(self.group),
             enable_auto_commit=False,
@@ -99,6 +99,7 @@ class EventConsumer:
             **({"fetch_max_wait_ms": int(UNHURRIED_WAIT_SECONDS * 1000), "fetch_min_bytes": UNHURRIED_FETCH_BYTES}
                if self.unhurried else {}),
         )
+        consumer.subscribe(self.topics, listener=_HandedOver(self, consumer))
         await consumer.start()
         for topic in self.topics:  # in /metrics from the start at 0: the first one is an increase
             DEAD_LETTERS.add(0, {"service": self.name, "topic": topic})
@@ -170,6 +171,20 @@ class EventConsumer:
                 raise
             except Exception as exc:  # the broker is away: the measurement time stops moving
                 log.warning("consumer %s could not measure its lag: %s", self.group, exc)
+
+    async def commit_handled(self, consumer: AIOKafkaConsumer, partitions) -> None:
+        """Commit what this process handled of `partitions` as a rebalance takes them away, so that
+        the replica that takes them over starts after it instead of at the last periodic commit.
+        Only events whose batch has finished count (`_next_offsets`): one still in progress is
+        read again by the new owner and skipped by the inbox, as after a crash. A commit the
+        broker refuses (the group has moved on) leaves the periodic one in force."""
+        handled = {tp: self._next_offsets.pop(tp) for tp in partitions if tp in self._next_offsets}
+        if not handled:
+            return
+        try:
+            await consumer.commit(handled)
+        except Exception as exc:
+            log.warning("consumer %s could not commit the partitions handed over: %s", self.group, exc)
 
     async def measure_lag(self, consumer: AIOKafkaConsumer) -> None:
         """The lag per topic: the end of each assigned partition, asked of the broker, less the
@@ -335,6 +350,23 @@ def consumer_lanes(service: str, handlers: dict[str, Handler]) -> list[tuple[boo
     """The consumers a service runs, as (unhurried, their handlers): the prompt one and the
     unhurried one, each only if it has something to handle."""
     return [(unhurried, lane) for unhurried, lane in zip((False, True), split_unhurried(service, handlers)) if lane]
+
+
+class _HandedOver(ConsumerRebalanceListener):
+    """What a rebalance tells the consumer: the partitions taken away get what was handled of
+    them committed (`EventConsumer.commit_handled`); those given, counted from the group's
+    committed offset until this process has handled some of them."""
+
+    def __init__(self, owner: EventConsumer, consumer: AIOKafkaConsumer):
+        self.owner = owner
+        self.consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self.owner.commit_handled(self.consumer, revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        for tp in assigned:
+            self.owner._next_offsets.pop(tp, None)
 
 
 def _first_headers(headers) -> dict[str, str]:
