@@ -13,7 +13,9 @@ measured in the same run.
    median of the baseline's runs. Between runs the outboxes are drained, the consumers caught
    up and notify's queued deliveries sent. The watch list answers a page of up to 50 watches
    where the bare select answers one row; a bare endpoint selecting the same page (its rows as
-   FastAPI answers a list of dicts) is measured last, as a reference for that row. Each row also
+   FastAPI answers a list of dicts) is measured last, as a reference for that row; so is a bare
+   endpoint running the journal's own statement for a case's page of notes (the page's JSON built
+   in PostgreSQL), for the notes row. Each row also
    shows the CPU the whole machine used per request while it ran (/proc/stat), which counts
    what a request sets off in the other services, PostgreSQL and Kafka.
 4. End to end, open loop at a lower rate: send → the order is in the provider's inbox
@@ -46,6 +48,8 @@ import httpx
 
 from bench.harness import Result, attack, machine_busy_seconds, percentiles, target, vegeta, wait_up
 from bench.orders_bench import kafka_round_trip, send_to_inbox
+from services.journal.store.notes import CASE_NOTES_QUERY
+from shared.pagination import DEFAULT_LIMIT
 from tests.integration.notify.helpers import MailCatcher
 from tests.ops.flow import Flow
 from tests.pins import make_pin
@@ -55,6 +59,10 @@ PERSONS, CASES, PROVIDERS = 200, 40, 5
 RSS_TARGET_MB = 150
 WATCH_PAGE = ("SELECT * FROM watches WHERE assignee = $1 AND status = 'open'"
               " ORDER BY due_on, raised_at, id LIMIT 51")
+# The journal's own statement for a case's first page of notes (its JSON built in PostgreSQL), as
+# `GET /cases/{id}/notes` runs it.
+NOTES_PAGE = ("SELECT notes FROM (" + CASE_NOTES_QUERY.replace("$2::uuid", "NULL::uuid").replace("$2", "NULL::uuid")
+              .replace("$3", str(DEFAULT_LIMIT)) + ") AS page")
 
 
 # --- memory ---------------------------------------------------------------------------------
@@ -259,7 +267,7 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
     vegeta()
     began = time.monotonic()
     env = await create_env(Path(tempfile.mkdtemp()))
-    baseline = page_baseline = mail = None
+    baseline = page_baseline = notes_baseline = mail = None
     try:
         mail = MailCatcher().start()  # notify's e-mails go to a real SMTP server, as in production
         procs = {name: env.start(name, **({"OMSORG_SMTP_PORT": str(mail.port)} if name == "notify" else {}))
@@ -289,6 +297,14 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         bare_page = f"http://127.0.0.1:{port}"
         await wait_up(f"{bare_page}/constant")
+        # Another: a case's first page of notes, the journal's own statement (its JSON text answered).
+        port = free_port()
+        notes_baseline = subprocess.Popen(
+            [sys.executable, "-m", "bench.baseline", "--port", str(port), "--database-url",
+             f"{env.database_url}?search_path=journal", "--query", NOTES_PAGE],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        bare_notes = f"http://127.0.0.1:{port}"
+        await wait_up(f"{bare_notes}/constant")
 
         pids = {name: proc.popen.pid for name, proc in procs.items()}
         pids["bare FastAPI (baseline)"] = baseline.pid
@@ -406,6 +422,10 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             run("bare FastAPI + asyncpg SELECT", bare_query, "query")
             page_name = f"bare FastAPI + asyncpg SELECT of the watch list's page ({min(listed, 50)} watches)"
             run(page_name, lambda k: [target("GET", f"{bare_page}/query?arg=anna") for _ in range(k)])
+            per_case = (await _fetch(env, "SELECT count(*)::float / count(DISTINCT case_id) AS n FROM journal.notes"
+                                          " WHERE removed_at IS NULL"))[0]["n"]
+            notes_name = f"bare FastAPI + asyncpg SELECT of a case's notes page (about {per_case:.0f} notes)"
+            run(notes_name, lambda k: [target("GET", f"{bare_notes}/query?arg={c}") for c, _ in cycle(data.cases, k)])
         await asyncio.sleep(5)
         after = {name: rss_mb(pid) for name, pid in pids.items()}
 
@@ -437,6 +457,7 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             http_row(b_insert, b_insert, "(baseline)", cpu(b_insert.name)),
             http_row(b_query, b_query, "(baseline)", cpu(b_query.name)),
             http_row(results[page_name], b_query, "(reference)", cpu(page_name)),
+            http_row(results[notes_name], b_query, "(reference)", cpu(notes_name)),
             sample_row("raw asyncpg INSERT, one connection, no HTTP", "closed loop", raw_insert, None, "(reference)"),
             sample_row("send → order in provider's inbox (GET /provider/orders)", f"{e2e_rate:g}", inbox, raw_p,
                        "raw Kafka round trip"),
@@ -458,7 +479,7 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
         ]
         print("\n" + "\n".join(lines), flush=True)
     finally:
-        for process in (baseline, page_baseline):
+        for process in (baseline, page_baseline, notes_baseline):
             if process:
                 process.terminate()
                 process.wait(10)
