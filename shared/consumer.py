@@ -47,6 +47,9 @@ tracer = trace.get_tracer("omsorg.consumer")
 # How often, at most, a consumer commits its offsets: the events of up to this long are read again
 # after a crash (and skipped by the inbox).
 COMMIT_SECONDS = 1.0
+# How long a rebalance waits, at most, for the commit of what was handled of the partitions it
+# takes away (ADR 0035); without it, the new owner starts at the last periodic commit.
+HANDOVER_COMMIT_SECONDS = 5.0
 # How long the broker holds an unhurried consumer's fetch when fewer than UNHURRIED_FETCH_BYTES
 # have come: its events wait up to this long, and it asks about once in this time rather than at
 # every event on its topics. Well under `lag_seconds`, the time the lag's measurement may take:
@@ -177,12 +180,13 @@ class EventConsumer:
         the replica that takes them over starts after it instead of at the last periodic commit.
         Only events whose batch has finished count (`_next_offsets`): one still in progress is
         read again by the new owner and skipped by the inbox, as after a crash. A commit the
-        broker refuses (the group has moved on) leaves the periodic one in force."""
+        broker refuses (the group has moved on) or does not answer within HANDOVER_COMMIT_SECONDS
+        (the rebalance waits for it) leaves the periodic one in force."""
         handled = {tp: self._next_offsets.pop(tp) for tp in partitions if tp in self._next_offsets}
         if not handled:
             return
         try:
-            await consumer.commit(handled)
+            await asyncio.wait_for(consumer.commit(handled), HANDOVER_COMMIT_SECONDS)
         except Exception as exc:
             log.warning("consumer %s could not commit the partitions handed over: %s", self.group, exc)
 
