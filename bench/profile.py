@@ -46,7 +46,7 @@ def sampled(pid: int, out: str | Path, rate: int = 200):
     """py-spy records the process `pid` while the block runs (raw collapsed stacks into `out`)."""
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     proc = subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
-                             "--nonblocking", "--output", str(out)], stdout=subprocess.DEVNULL,
+                             "--nonblocking", "--full-filenames", "--output", str(out)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         yield
