@@ -22,8 +22,9 @@ measured in the same run.
    (GET /provider/orders) and send → `order.sent` consumed from Kafka, against a raw aiokafka
    produce → consume → INSERT at the same rate; then, for some of those orders, reminder due
    (the watch's clock moved to the timer's due time, POST /admin/clock) → the reminder to the
-   provider queued in notify's delivery log, one due time at a time. Notify's e-mail goes to an
-   SMTP server (aiosmtpd) in the benchmark's process.
+   provider queued in notify's delivery log, one due time at a time (looked for each time a
+   delivery commits: notify's `NOTIFY notify_deliveries`, which its sender wakes on). Notify's
+   e-mail goes to an SMTP server (aiosmtpd) in the benchmark's process.
 
     python -m bench summary [--rate 50] [--seconds 8] [--e2e-rate 10] [--e2e-seconds 10] [--reminders 60]
 """
@@ -185,6 +186,24 @@ async def raw_inserts(env, n: int) -> list[float]:
 
 # --- reminders ------------------------------------------------------------------------------
 
+class Notified:
+    """An asyncpg listener: `wait_next` returns when a NOTIFY arrived since the last call (at
+    once if one did), or after `timeout` s."""
+
+    def __init__(self):
+        self.event = asyncio.Event()
+
+    def __call__(self, *_):
+        self.event.set()
+
+    async def wait_next(self, timeout: float) -> None:
+        try:
+            await asyncio.wait_for(self.event.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        self.event.clear()
+
+
 async def reminders_queued(env, watch_url: str, order_ids: list[str]) -> list[float]:
     """For each order in turn: move the watch's clock to its reminder's due time; the latency
     runs from that request to the reminder to the provider in notify's delivery log. Orders whose
@@ -193,6 +212,11 @@ async def reminders_queued(env, watch_url: str, order_ids: list[str]) -> list[fl
     their own: neither is measured."""
     conn = await env.db()
     clock = {"Authorization": f"Bearer {env.token('service', 'bench-clock')}"}
+    committed = Notified()
+    # Notify's deliveries announce their commit on this channel (its sender listens there too):
+    # the reminder is looked for when one commits, not on a poll's turn, as the raw round trip's
+    # receiver sees its own INSERT end.
+    await conn.add_listener("notify_deliveries", committed)
     try:
         due = {}
         deadline = time.monotonic() + 60
@@ -225,7 +249,7 @@ async def reminders_queued(env, watch_url: str, order_ids: list[str]) -> list[fl
                                            " AND template = 'order_reminder' LIMIT 1", order_id):
                         samples.append((time.perf_counter() - started) * 1000)
                         break
-                    await asyncio.sleep(0.002)
+                    await committed.wait_next(0.05)
                 else:
                     raise RuntimeError(f"no reminder queued for order {order_id}")
         return samples
