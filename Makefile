@@ -88,6 +88,6 @@ bench-before-after: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench.before_after $(BEFORE) --rounds $${ROUNDS:-3}
 
 ## One benchmark by name: make bench-journal, bench-orders, bench-registry, bench-watch, bench-notify, bench-events,
-## bench-worklists, bench-replicas, bench-registry_replicas, bench-web, bench-chain.
+## bench-worklists, bench-replicas, bench-registry_replicas, bench-web, bench-chain, bench-rate_limit.
 bench-%: venv
 	@deploy/local/with-infra.sh $(VENV)/bin/python -m bench $*
