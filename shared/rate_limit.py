@@ -10,7 +10,7 @@ client may make up to N times the limit, which is still a bound. Operations endp
 
 The window is kept here (`MovingWindow`, the times of each principal's last allowed requests)
 rather than in the `limits` library's in-memory storage, whose moving window started a task on
-every request that handed each principal's expiry to a worker thread: about 0.65 ms of CPU a
+every request that handed each principal's expiry to a worker thread: 0.4-0.65 ms of CPU a
 request in the registry (ADR 0036, docs/performance.md).
 """
 import math
