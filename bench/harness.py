@@ -115,6 +115,12 @@ def machine_busy_seconds() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
+def process_cpu_ms(pid: int) -> float:
+    """CPU time (user + system) the process `pid` has used so far, in ms (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def ratio_line(what: str, value: float, baseline: float, target: str, met: bool) -> str:
     r = value / baseline if baseline else float("inf")
     return f"  {what:<48} {r:6.2f}x   target {target:<8} {'MET' if met else 'NOT MET'}"

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 
-from bench.harness import ROOT, Result, ratio_line, target, vegeta, wait_up
+from bench.harness import ROOT, Result, process_cpu_ms, ratio_line, target, vegeta, wait_up
 from services.journal.store.notes import CASE_NOTES_QUERY
 from tests.stack import create_env, drop_env, free_port
 
@@ -83,12 +83,6 @@ def start_baseline(env, port: int) -> subprocess.Popen:
 
 
 
-def cpu_ms(pid: int) -> float:
-    """CPU time (user + system) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
 def attack_interleaved(pairs: list[tuple[str, list[dict], int]], *, rate: int, seconds: float,
                        rounds: int = 3) -> list[Result]:
     """Attack each target set in turn, in short slices, `rounds` times, and report each over
@@ -102,7 +96,7 @@ def attack_interleaved(pairs: list[tuple[str, list[dict], int]], *, rate: int, s
         cpu = {name: 0.0 for name, _, _ in pairs}
         for r in range(rounds):
             for name, targets, pid in pairs:
-                before = cpu_ms(pid)
+                before = process_cpu_ms(pid)
                 # Each slice takes the next targets, so no Idempotency-Key is sent twice.
                 take = int(rate * slice_s) + 1
                 chunk = targets[offsets[name]:offsets[name] + take] or targets
@@ -113,7 +107,7 @@ def attack_interleaved(pairs: list[tuple[str, list[dict], int]], *, rate: int, s
                                 f"-duration={slice_s}s", "-timeout=10s", "-max-workers=256", f"-output={out}"],
                                check=True)
                 time.sleep(0.5)  # the relay publishes the last events of the slice
-                cpu[name] += cpu_ms(pid) - before
+                cpu[name] += process_cpu_ms(pid) - before
                 files[name].append(str(out))
         results = []
         for name, _, _ in pairs:

@@ -35,7 +35,7 @@ PARTS = [
     ("the use case and SQL building", ("/usecases/", "/store/", "shared/pagination.py")),
     ("FastAPI routing and dependencies", ("fastapi/",)),
     ("middleware (body limit, headers, CORS, rate limit)", ("shared/openapi.py", "shared/body_limit.py",
-                                                           "shared/rate_limit.py", "/limits/", "starlette/middleware")),
+                                                           "shared/rate_limit.py", "starlette/middleware")),
     ("HTTP server (uvicorn, starlette)", ("uvicorn/", "httptools", "starlette/", "h11")),
 ]
 LOOP = "event loop's own C code (callbacks, epoll, including waiting)"

@@ -9,24 +9,15 @@ moving window's `hit` alone, in this process.
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import Result, attack, target, vegeta
-from bench.summary_bench import unique_pins
+from bench.harness import Result, attack, process_cpu_ms, target, vegeta
+from bench.summary_bench import BENCH_RATE_LIMIT, unique_pins
 from shared.rate_limit import MovingWindow
 from tests.stack import create_env, drop_env
-
-HIGH = 10_000_000   # far above any load here: counted, never refused
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
 
 async def one_run(env, limit: int, pins: list[str], rate: int, seconds: float) -> tuple[Result, float]:
     """The registry started with `limit`, warmed up, then the load; its CPU ms per request."""
@@ -41,17 +32,17 @@ async def one_run(env, limit: int, pins: list[str], rate: int, seconds: float) -
                     for _ in range(k)]
 
         attack("warm-up", targets(rate * 2), rate=rate, seconds=2)
-        before = cpu_seconds(proc.popen.pid)
+        before = process_cpu_ms(proc.popen.pid)
         result = attack(f"limit {'off' if not limit else 'on'}", targets(int(rate * seconds)), rate=rate,
                         seconds=seconds)
-        return result, 1000 * (cpu_seconds(proc.popen.pid) - before) / max(1, result.requests)
+        return result, (process_cpu_ms(proc.popen.pid) - before) / max(1, result.requests)
     finally:
         proc.kill()
 
 
 def window_alone(hits: int = 200_000) -> float:
     """µs of one `MovingWindow.hit` counted (a few principals, a minute's worth of hits each)."""
-    window = MovingWindow(HIGH)
+    window = MovingWindow(BENCH_RATE_LIMIT)
     keys = [f"sub:{i}" for i in range(20)]
     began = time.perf_counter()
     for i in range(hits):
@@ -66,7 +57,7 @@ async def main(rate: int, seconds: float, rounds: int) -> None:
     runs: dict[str, list[tuple[Result, float]]] = {"off": [], "on": []}
     try:
         for _ in range(rounds):
-            for side, limit in (("off", 0), ("on", HIGH)):
+            for side, limit in (("off", 0), ("on", BENCH_RATE_LIMIT)):
                 result, cpu = await one_run(env, limit, pins, rate, seconds)
                 runs[side].append((result, cpu))
                 print(f"  {result.line()}  registry CPU {cpu:.2f} ms/request", flush=True)

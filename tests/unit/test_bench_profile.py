@@ -14,8 +14,8 @@ def _parts(tmp_path, *stacks: tuple[str, int]) -> dict[str, str]:
 
 
 def test_the_rate_limit_counts_as_middleware_not_as_fastapi(tmp_path):
-    limit = (f"{REQUEST};RateLimitMiddleware.__call__ (/srv/shared/rate_limit.py:41);"
-             f"MovingWindowRateLimiter.hit ({SITE}/limits/aio/strategies.py:120)")
+    limit = (f"{REQUEST};RateLimitMiddleware.__call__ (/srv/shared/rate_limit.py:83);"
+             f"MovingWindow.hit (/srv/shared/rate_limit.py:60)")
     parts = _parts(tmp_path, (limit, 3), (REQUEST, 1))
     assert parts == {"middleware (body limit, headers, CORS, rate limit)": "75.0%",
                      "FastAPI routing and dependencies": "25.0%"}
