@@ -43,3 +43,14 @@ def offset_at(moment: datetime) -> str:
     """OMSORG_CLOCK_OFFSET_SECONDS for a process whose clock reads `moment` now (a fixed moment a
     test plays, such as half past midnight on New Year's Day), whatever the run's clock."""
     return f"{(OFFSET + (moment - now())).total_seconds():.6f}"
+
+
+class Seconds:
+    """A clock in seconds that only the test moves (`clock.now += 59`), for code that takes a
+    monotonic clock as a callable (the web's sessions, the rate limit's window)."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

@@ -2,14 +2,7 @@
 before it, and sessions before sign-in are bounded in number."""
 from services.web import sessions
 from services.web.sessions import Sessions, User, csrf_matches
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import Seconds as Clock
 
 
 def test_a_session_ends_after_its_idle_time_and_at_its_tokens_expiry():
