@@ -65,7 +65,7 @@ class MovingWindow:
         return times[0] - edge
 
     def _forget_idle(self, edge: float) -> None:
-        for key in [key for key, times in self.hits.items() if not times or times[-1] <= edge]:
+        for key in [key for key, times in self.hits.items() if times[-1] <= edge]:
             del self.hits[key]
 
 
