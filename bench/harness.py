@@ -115,6 +115,28 @@ def machine_busy_seconds() -> float:
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
+BROKER_PID_FILE = ROOT / ".local" / "kafka" / "broker.pid"
+
+
+def broker_jit_ms() -> float | None:
+    """Time the local Kafka broker's JVM has spent compiling code so far, in ms (`jstat -compiler`;
+    its compiler threads run beside the broker's own). None when the broker was not started by
+    deploy/local/kafka.sh or the JDK has no jstat. A broker started minutes before a run is still
+    compiling the paths the run takes, on the cores the services share (docs/performance.md)."""
+    jstat = shutil.which("jstat")
+    try:
+        pid = BROKER_PID_FILE.read_text().strip()
+    except OSError:
+        return None
+    if jstat is None or not pid.isdigit():
+        return None
+    out = subprocess.run([jstat, "-compiler", pid], capture_output=True, text=True, timeout=30).stdout.split("\n")
+    try:
+        return float(out[1].split()[3]) * 1000   # Compiled Failed Invalid Time ...: Time in seconds
+    except (IndexError, ValueError):
+        return None
+
+
 def process_cpu_ms(pid: int) -> float:
     """CPU time (user + system) the process `pid` has used so far, in ms (/proc/PID/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

@@ -10,7 +10,11 @@ measured in the same run.
 3. Open loop (vegeta, constant rate, up to 256 connections): each endpoint in turn for the
    same time at the same rate, with the bare baselines interleaved (a FastAPI endpoint doing
    one asyncpg INSERT for the writes, one indexed SELECT for the reads); ratios are to the
-   median of the baseline's runs. Between runs the outboxes are drained, the consumers caught
+   median of the baseline's runs. Each endpoint's requests run once before they are measured,
+   not counted (as the baselines have a warm-up of their own): a broker started minutes before
+   is still compiling the paths a new kind of request takes (its JIT compiler took 3-5 ms of CPU
+   an event on the rows that publish, on the cores the services share), and a production broker
+   is warm. Between runs the outboxes are drained, the consumers caught
    up and notify's queued deliveries sent. The watch list answers a page of up to 50 watches
    where the bare select answers one row; a bare endpoint selecting the same page (its rows as
    FastAPI answers a list of dicts) is measured last, as a reference for that row; so is a bare
@@ -47,7 +51,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import Result, attack, machine_busy_seconds, percentiles, target, vegeta, wait_up
+from bench.harness import Result, attack, broker_jit_ms, machine_busy_seconds, percentiles, target, vegeta, wait_up
 from bench.orders_bench import kafka_round_trip, send_to_inbox
 from services.journal.store.notes import CASE_NOTES_QUERY
 from shared.pagination import DEFAULT_LIMIT
@@ -268,10 +272,10 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}x" if base else "n/a"
 
 
-def http_row(r: Result, base: Result, base_name: str, cpu_ms: float | None = None) -> str:
+def http_row(r: Result, base: Result, base_name: str, cpu_ms: str | None = None) -> str:
     return (f"| {r.name} | {r.rate} | {r.requests} | {r.success:.1%} | {r.throughput:.1f} | {r.p50_ms:.2f} |"
             f" {r.p99_ms:.2f} | {_ratio(r.p50_ms, base.p50_ms)} | {_ratio(r.p99_ms, base.p99_ms)} | {base_name} |"
-            f" {'—' if cpu_ms is None else f'{cpu_ms:.1f}'} |")
+            f" {cpu_ms or '—'} |")
 
 
 def sample_row(name: str, rate: str, samples: list[float], base: tuple[float, float] | None, base_name: str) -> str:
@@ -391,12 +395,24 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
         bare_runs: dict[str, list[Result]] = {"insert": [], "query": []}
 
         cpu_ms: dict[str, list[float]] = {}   # the machine's CPU per request, by row (by baseline: each run)
+        jit_ms: dict[str, list[float]] = {}   # of which the broker's JIT compiler, when it can be read
+
+        async def warm_up(name, make):
+            """The row's requests once, not counted: the broker compiles the paths they take and the
+            services prepare their statements, as in a system that has been running."""
+            result = attack(f"warm-up {name}", make(n), rate=rate, seconds=seconds)
+            print(f"  (warm-up: p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms, not counted)", flush=True)
+            await drained(env)
 
         def run(name, make, kind=None):
-            busy = machine_busy_seconds()
+            busy, jit = machine_busy_seconds(), broker_jit_ms()
             result = attack(name, make(n), rate=rate, seconds=seconds)
             cpu_ms.setdefault(name, []).append((machine_busy_seconds() - busy) * 1000 / n)
-            print("  " + result.line() + f"  machine CPU {cpu_ms[name][-1]:.1f} ms/request", flush=True)
+            jit_after = broker_jit_ms()
+            if jit is not None and jit_after is not None:
+                jit_ms.setdefault(name, []).append((jit_after - jit) / n)
+            print("  " + result.line() + f"  machine CPU {cpu_ms[name][-1]:.1f} ms/request"
+                  + (f" (broker compiling {jit_ms[name][-1]:.1f})" if name in jit_ms else ""), flush=True)
             (bare_runs[kind].append(result) if kind else results.__setitem__(name, result))
 
         print(f"open loop: {rate}/s for {seconds:g} s per endpoint ({n} requests), vegeta up to 256 connections",
@@ -407,6 +423,7 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             run("bare FastAPI + asyncpg INSERT", bare_insert, "insert")
             for name, make in writes.items():
                 await drained(env)
+                await warm_up(name, make)
                 run(name, make)
                 if name.startswith("open case"):
                     run("bare FastAPI + asyncpg INSERT", bare_insert, "insert")
@@ -415,9 +432,10 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
                 env, "SELECT id::text, provider_id::text FROM orders.orders WHERE state = 'draft'")
                 if r["id"] not in probe_ids])
             await drained(env)
-            run("send order (POST /orders/{id}/send)", lambda k: [target(
-                "POST", f"{orders}/orders/{o}/send", headers=caseworker) for o, _ in
-                (next(send_drafts) for _ in range(k))])
+            send = lambda k: [target("POST", f"{orders}/orders/{o}/send", headers=caseworker)  # noqa: E731
+                              for o, _ in (next(send_drafts) for _ in range(k))]
+            await warm_up("send order", send)
+            run("send order (POST /orders/{id}/send)", send)
             await drained(env)
             run("bare FastAPI + asyncpg INSERT", bare_insert, "insert")
 
@@ -445,6 +463,7 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             run("bare FastAPI + asyncpg SELECT", bare_query, "query")
             for i, (name, make) in enumerate(reads.items()):
                 await drained(env)
+                await warm_up(name, make)
                 run(name, make)
                 if i == 1:
                     run("bare FastAPI + asyncpg SELECT", bare_query, "query")
@@ -459,8 +478,9 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
         await asyncio.sleep(5)
         after = {name: rss_mb(pid) for name, pid in pids.items()}
 
-        def cpu(name: str) -> float:
-            return statistics.median(cpu_ms[name])
+        def cpu(name: str) -> str:
+            machine = f"{statistics.median(cpu_ms[name]):.1f}"
+            return machine + (f" ({statistics.median(jit_ms[name]):.1f})" if name in jit_ms else "")
 
         b_insert = median_result("bare FastAPI + asyncpg INSERT", bare_runs["insert"])
         b_query = median_result("bare FastAPI + asyncpg SELECT", bare_runs["query"])
@@ -470,13 +490,15 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             f" {seconds:g} s per endpoint ({n} requests each, up to 256 connections); end to end at {e2e_rate:g}/s"
             f" for {e2e_seconds:g} s ({e2e_n} orders), reminders for {len(reminder)} of them (one per due time) one at a time.",
             f"Data: {PERSONS} persons registered first (plus those the run registers), {CASES} cases each with an"
-            f" investigation and a decision, {PROVIDERS} providers; writes add about {n} rows each. All five services,"
+            f" investigation and a decision, {PROVIDERS} providers; writes add about {2 * n} rows each (the"
+            f" warm-up and the run). All five services,"
             f" PostgreSQL and Kafka share one 2-core machine with the load generator; ratios are to baselines"
             f" measured in the same run (median of {len(bare_runs['insert'])} insert and {len(bare_runs['query'])}"
             f" select runs, interleaved). Machine CPU: what all processes together used while the row ran"
             f" (/proc/stat), per request, including what the request set off in other services (events"
             f" consumed, mails sent); {os.cpu_count()} cores give {os.cpu_count() * 1000 // rate} ms a request at"
-            f" {rate}/s.",
+            f" {rate}/s. In brackets, the part of it the Kafka broker's JIT compiler took (`jstat -compiler`):"
+            f" a broker started shortly before the run is still compiling the paths it takes.",
             "",
             "| endpoint | rate/s | n | ok | throughput/s | p50 ms | p99 ms | p50 ratio | p99 ratio | baseline"
             " | machine CPU ms/request |",
