@@ -405,7 +405,8 @@ async def main(rate: int, seconds: float, e2e_rate: float, e2e_seconds: float, r
             await drained(env)
 
         def run(name, make, kind=None):
-            busy, jit = machine_busy_seconds(), broker_jit_ms()
+            jit = broker_jit_ms()   # first: jstat is a JVM of its own, whose start is not the row's
+            busy = machine_busy_seconds()
             result = attack(name, make(n), rate=rate, seconds=seconds)
             cpu_ms.setdefault(name, []).append((machine_busy_seconds() - busy) * 1000 / n)
             jit_after = broker_jit_ms()
