@@ -130,9 +130,18 @@ def broker_jit_ms() -> float | None:
         return None
     if jstat is None or not pid.isdigit():
         return None
-    out = subprocess.run([jstat, "-compiler", pid], capture_output=True, text=True, timeout=30).stdout.split("\n")
+    return compile_ms(subprocess.run([jstat, "-compiler", pid], capture_output=True, text=True, timeout=30).stdout)
+
+
+def compile_ms(jstat_compiler: str) -> float | None:
+    """The compile time in ms from `jstat -compiler`'s output (a header line, then `Compiled Failed
+    Invalid Time FailedType FailedMethod`, Time in seconds); None when it is not that (the JVM
+    gone, say)."""
+    lines = jstat_compiler.splitlines()
+    if len(lines) < 2 or lines[0].split()[:4] != ["Compiled", "Failed", "Invalid", "Time"]:
+        return None
     try:
-        return float(out[1].split()[3]) * 1000   # Compiled Failed Invalid Time ...: Time in seconds
+        return float(lines[1].split()[3]) * 1000
     except (IndexError, ValueError):
         return None
 
