@@ -5,6 +5,7 @@ resource's is refused with 412, so that nobody changes or signs what they have n
 A write without `If-Match` is taken as before (clients that read and write at once keep
 working); `If-Match: *` matches any present resource."""
 import hashlib
+import json
 
 from shared import errors
 
@@ -27,6 +28,15 @@ def etag_of(representation: str | bytes) -> str:
     addenda)."""
     data = representation.encode() if isinstance(representation, str) else representation
     return f'"{hashlib.sha256(data).hexdigest()[:32]}"'
+
+
+def etag_of_json(representation: str | bytes) -> str:
+    """The strong entity tag of a JSON representation, whatever its spacing and the order of its
+    keys: the same document, the same tag, whether the database wrote it or Python did (a journal
+    note just written is answered without being read back). What differs in any value, a time's
+    format too, differs in the tag."""
+    canonical = json.dumps(json.loads(representation), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return etag_of(canonical)
 
 
 def ensure_current(if_match: str | None, current: str) -> None:

@@ -3,10 +3,11 @@ or deleted; a note row is updated once at most, to record its removal."""
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
+from pydantic import TypeAdapter
 
 from services.journal.domain.notes import Case, NoteHead, Source, Version, Withheld
 from shared.outbox import Outbox, Pending
@@ -171,25 +172,46 @@ async def mark_removed(conn: asyncpg.Connection, note_id: UUID, *, removed_by: s
     )
 
 
-# A note as the API shows it (api.models.NoteOut, ArchivedNoteOut), built as JSON where the rows
-# are: reading a case's notes is the most frequent request, and this keeps it at one query
-# and no per-row work in Python. A version is struck when a later one exists; who wrote the
-# later one, when and why, strikes it. That is derived here, never stored.
-_NOTE_JSON = """
+def _time(column: str) -> str:
+    """A `timestamptz` as the API writes times (pydantic's JSON): UTC with `Z`, and its
+    microseconds, all six digits, only when it has any; NULL stays NULL."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+            f" || CASE WHEN date_part('microseconds', {utc})::bigint % 1000000 <> 0 THEN to_char({utc}, '.US')"
+            f" ELSE '' END || 'Z'")
+
+
+def api_time(at: datetime) -> str:
+    """A time as `_time` writes it, from Python: the API's own format."""
+    return _API_TIME.dump_python(at.astimezone(UTC), mode="json")
+
+
+_API_TIME = TypeAdapter(datetime)
+
+
+def _note_json(*, removal: bool) -> str:
+    """A note as the API shows it, built as JSON where the rows are: with `removal`, as the archive
+    shows it (api.models.ArchivedNoteOut), otherwise exactly as `NoteOut` writes it (its fields,
+    its times), so that a case's page of notes, the most frequent request, is answered as the
+    database builds it: one query, no per-note work in Python. A version is struck when a later
+    one exists; who wrote the later one, when and why, strikes it. That is derived here, never
+    stored."""
+    removed = (f"'removed', n.removed_at IS NOT NULL, 'removed_at', {_time('n.removed_at')},"
+               " 'removed_by', n.removed_by, 'removal_reason', n.removal_reason,") if removal else ""
+    return f"""
 SELECT n.id, json_build_object(
-    'id', n.id, 'case_id', n.case_id, 'author', n.author, 'created_at', n.created_at,
+    'id', n.id, 'case_id', n.case_id, 'author', n.author,
     'written_by_name', (SELECT name FROM staff WHERE subject = n.author),
-    'written_by_title', (SELECT title FROM staff WHERE subject = n.author),
+    'written_by_title', (SELECT title FROM staff WHERE subject = n.author), 'created_at', {_time('n.created_at')},
     'current_version', cur.version, 'occurred_on', cur.occurred_on, 'source', cur.source, 'signed', cur.signed,
-    'removed', n.removed_at IS NOT NULL, 'removed_at', n.removed_at, 'removed_by', n.removed_by,
-    'removal_reason', n.removal_reason,
+    {removed}
     'versions', (SELECT json_agg(json_build_object(
-                     'version', v.version, 'text', v.text, 'occurred_on', v.occurred_on,
-                     'written_by', v.written_by, 'written_at', v.written_at, 'reason', v.reason,
-                     'written_by_name', st.name, 'written_by_title', st.title, 'source', v.source,
+                     'version', v.version, 'text', v.text, 'occurred_on', v.occurred_on, 'source', v.source,
                      'withheld_text', v.withheld_text, 'withheld_reason', v.withheld_reason,
-                     'signed_by', s.signed_by, 'signed_at', s.signed_at,
-                     'struck', v.later_by IS NOT NULL, 'struck_by', v.later_by, 'struck_at', v.later_at,
+                     'written_by', v.written_by, 'written_by_name', st.name, 'written_by_title', st.title,
+                     'written_at', {_time('v.written_at')}, 'reason', v.reason,
+                     'signed_by', s.signed_by, 'signed_at', {_time('s.signed_at')},
+                     'struck', v.later_by IS NOT NULL, 'struck_by', v.later_by, 'struck_at', {_time('v.later_at')},
                      'struck_reason', v.later_reason) ORDER BY v.version DESC)
                    FROM (SELECT *, lead(written_by) OVER later AS later_by, lead(written_at) OVER later AS later_at,
                                 lead(reason) OVER later AS later_reason
@@ -198,8 +220,8 @@ SELECT n.id, json_build_object(
                    LEFT JOIN staff st ON st.subject = v.written_by),
     'addenda', (SELECT coalesce(json_agg(json_build_object(
                      'id', a.id, 'text', a.text, 'given_by', a.given_by, 'author_kind', a.author_kind,
-                     'written_by', a.written_by, 'written_at', a.written_at,
-                     'written_by_name', st.name, 'written_by_title', st.title) ORDER BY a.id), '[]')
+                     'written_by', a.written_by, 'written_by_name', st.name, 'written_by_title', st.title,
+                     'written_at', {_time('a.written_at')}) ORDER BY a.id), '[]')
                   FROM addenda a LEFT JOIN staff st ON a.author_kind = 'staff' AND st.subject = a.written_by
                  WHERE a.note_id = n.id)) AS note
   FROM notes n
@@ -208,6 +230,9 @@ SELECT n.id, json_build_object(
               EXISTS (SELECT FROM signatures s WHERE s.note_id = v.note_id AND s.version = v.version) AS signed
          FROM note_versions v WHERE v.note_id = n.id ORDER BY v.version DESC LIMIT 1) AS cur
 """
+
+
+_NOTE_JSON = _note_json(removal=True)
 
 # The case (NULL columns when unknown) and a page of its notes that are not removed, newest
 # first, as JSON text, in one round trip: the ids of up to $3 + 1 notes after the cursor $2,
@@ -219,7 +244,7 @@ WITH ids AS MATERIALIZED (
                      WHERE n.case_id = $1 AND n.removed_at IS NULL AND ($2::uuid IS NULL OR n.id < $2)
                      ORDER BY n.id DESC LIMIT $3 + 1) AS page)
 SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,
-       (SELECT coalesce(json_agg(page.note ORDER BY page.id DESC), '[]')::text FROM (""" + _NOTE_JSON + """
+       (SELECT coalesce(json_agg(page.note ORDER BY page.id DESC), '[]')::text FROM (""" + _note_json(removal=False) + """
          WHERE n.id = ANY (ids.page[1:$3])) AS page) AS notes,
        CASE WHEN cardinality(ids.page) > $3 THEN ids.page[$3] END AS last_id
   FROM ids LEFT JOIN cases c ON c.case_id = $1
@@ -243,12 +268,12 @@ def new_note(note_id: UUID, case_id: UUID, first: Version, author: Staff) -> str
     withheld = _withheld(first)
     return json.dumps({
         "id": str(note_id), "case_id": str(case_id), "author": first.written_by,
-        "created_at": first.written_at.isoformat(), "written_by_name": author.name,
+        "created_at": api_time(first.written_at), "written_by_name": author.name,
         "written_by_title": author.title, "current_version": 1,
         "occurred_on": first.occurred_on.isoformat(), "source": first.source, "signed": False,
         "removed": False, "removed_at": None, "removed_by": None, "removal_reason": None,
         "versions": [{"version": 1, "text": first.text, "occurred_on": first.occurred_on.isoformat(),
-                      "written_by": first.written_by, "written_at": first.written_at.isoformat(), "reason": None,
+                      "written_by": first.written_by, "written_at": api_time(first.written_at), "reason": None,
                       "written_by_name": author.name, "written_by_title": author.title, "source": first.source,
                       "withheld_text": withheld[0], "withheld_reason": withheld[1],
                       "signed_by": None, "signed_at": None,

@@ -20,7 +20,7 @@ from services.journal.store import notes as store
 from shared import errors, idempotency, pagination
 from shared.access import Grant
 from shared.case_state import not_known
-from shared.etag import ensure_current, etag_of
+from shared.etag import ensure_current, etag_of_json
 from shared.events.catalog import NoteAddended, NoteCorrected, NoteRemoved, NoteSigned, NoteWritten
 from shared.outbox import Pending
 from shared.pin import InvalidPersonalIdentityNumber, parse_pin, person_ref
@@ -294,7 +294,7 @@ async def _ensure_as_read(uow: UnitOfWork, note_id: UUID, if_match: str | None) 
     """412 etag_mismatch when `if_match` names another state of the note than its current one
     (the note is locked by now, so nothing changes it between this check and the write)."""
     if if_match is not None:
-        ensure_current(if_match, etag_of(await store.full_note(uow.conn, note_id)))
+        ensure_current(if_match, etag_of_json(await store.full_note(uow.conn, note_id)))
 
 
 async def _note_to_act_on(uow: UnitOfWork, note_id: UUID, action: Action, user: Grant) -> NoteHead:

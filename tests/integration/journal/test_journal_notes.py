@@ -176,6 +176,20 @@ async def test_if_match_acts_only_on_the_note_as_read(clients, case):
     assert corrected.headers["ETag"] not in (tag, after_sign)
 
 
+async def test_the_tag_of_a_note_just_written_is_the_tag_it_is_read_with(clients, case):
+    """The answer to a write is the note as a read shows it, to the byte: its ETag is the one a
+    read gives, and signing with it goes through."""
+    env, journal = clients
+    written = await journal.post(f"/cases/{case}/notes", json=note_body(), headers={**caseworker(env), **key()})
+    assert written.status_code == 201, written.text
+    read = await journal.get(f"/notes/{written.json()['id']}", headers=caseworker(env))
+    assert read.json() == written.json()
+    assert read.headers["ETag"] == written.headers["ETag"]
+    signed = await journal.post(f"/notes/{written.json()['id']}/sign", json={"version": 1},
+                                headers={**caseworker(env), "If-Match": written.headers["ETag"]})
+    assert signed.status_code == 201, signed.text
+
+
 async def test_a_correction_that_changes_nothing_is_refused(clients, case):
     env, journal = clients
     note = await write(env, journal, case)
