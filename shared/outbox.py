@@ -25,6 +25,7 @@ from uuid_utils.compat import uuid7
 
 from shared.clock import Clock
 from shared.events import type_of
+from shared.events.catalog.audit import AccessLogged
 from shared.events.consumers import CAN_WAIT
 from shared.events.envelope import kafka_headers
 from shared.faults import Faults
@@ -84,6 +85,31 @@ class Outbox:
         ctes = f"{before}, " if before else ""
         return await conn.fetchrow(f"WITH {ctes}written AS ({write}), published AS ({insert}) SELECT * FROM written",
                                    *args, *rows)
+
+    async def with_read(self, conn: asyncpg.Connection, read: str, args: Sequence, access: AccessLogged, *,
+                        person: str, shown: str) -> asyncpg.Record:
+        """`read` (a SELECT of one row, its parameters `args`) and the read's access-log entry in
+        one statement, so that reading and logging are one round trip: `access`
+        (`UnitOfWork.read_of`, made before the person is known) is recorded naming the person
+        `person`, an SQL expression over the row (`read_row.<column>`), only when `shown`, an SQL
+        condition over it, holds: it must hold only where the caller's own checks will show what
+        was read (a refused read is not a read). The row comes back with `logged`, whether the
+        entry was recorded; a caller that shows a read whose `logged` is false logs it itself."""
+        event_type = type_of(access)
+        p = [f"${i}" for i in range(len(args) + 1, len(args) + 9)]
+        insert = (
+            "INSERT INTO outbox (id, topic, key, type, source, time, data, trace_context)"
+            f" SELECT {p[0]}::uuid, {p[1]}, coalesce(({person})::text, {p[2]}), {p[3]}, {p[4]}, {p[5]}::timestamptz,"
+            f"        jsonb_set(jsonb_set({p[6]}::text::jsonb, '{{person_id}}', coalesce(to_jsonb({person}), 'null')),"
+            f"                  '{{person_ids}}', CASE WHEN ({person}) IS NULL THEN '[]'::jsonb"
+            f"                                         ELSE jsonb_build_array({person}) END),"
+            f"        {p[7]}::text::jsonb"
+            f"   FROM read_row WHERE {shown} RETURNING id")
+        return await conn.fetchrow(
+            f"WITH read_row AS ({read}), published AS ({insert})"
+            " SELECT read_row.*, EXISTS (SELECT FROM published) AS logged FROM read_row",
+            *args, uuid7(), event_type.topic, access.resource, event_type.name, self.source,
+            self.clock.now(), access.model_dump_json(), _carrier(None))
 
     def _rows(self, events: Sequence[Pending]) -> tuple[list[UUID], list]:
         """The events' ids, and the ten parameters of `_INSERT` that record them."""

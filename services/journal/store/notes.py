@@ -10,6 +10,7 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from services.journal.domain.notes import Case, NoteHead, Source, Version, Withheld
+from shared.events.catalog.audit import AccessLogged
 from shared.outbox import Outbox, Pending
 
 
@@ -34,6 +35,7 @@ class CaseNotes:
     case: Case | None
     notes: str              # JSON text: a list of notes as _NOTE_JSON builds them, newest first
     last_id: UUID | None    # the id of the page's last note, when more notes follow it
+    logged: bool = False    # the read's access-log entry was recorded with it
 
 
 def _case(row: asyncpg.Record) -> Case | None:
@@ -251,10 +253,17 @@ SELECT c.case_id, c.unit, c.status, c.removed_at, c.person_id,
 """
 
 
-async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int) -> CaseNotes:
-    """The case and up to `limit` of its notes, newest first, after the note `after` (of the page before)."""
-    row = await conn.fetchrow(CASE_NOTES_QUERY, case_id, after, limit)
-    return CaseNotes(case=_case(row), notes=row["notes"], last_id=row["last_id"])
+async def case_notes(conn: asyncpg.Connection, case_id: UUID, *, after: UUID | None, limit: int, outbox: Outbox,
+                     access: AccessLogged, unit: str | None) -> CaseNotes:
+    """The case and up to `limit` of its notes, newest first, after the note `after` (of the page
+    before), and in the same statement the read's access-log entry (`access`, naming the case's
+    person), recorded when the page will be shown: the case is known, not removed, and in `unit`
+    (None: any unit; `Grant.unit_filter`)."""
+    row = await outbox.with_read(conn, CASE_NOTES_QUERY, (case_id, after, limit, unit), access,
+                                 person="read_row.person_id",
+                                 shown="read_row.case_id IS NOT NULL AND read_row.removed_at IS NULL"
+                                       " AND ($4::text IS NULL OR read_row.unit = $4::text)")
+    return CaseNotes(case=_case(row), notes=row["notes"], last_id=row["last_id"], logged=row["logged"])
 
 
 async def full_note(conn: asyncpg.Connection, note_id: UUID) -> str | None:

@@ -175,13 +175,18 @@ async def remove_note(uow: UnitOfWork, user: Grant, *, note_id: UUID, version: i
 async def case_notes(uow: UnitOfWork, user: Grant, *, case_id: UUID, limit: int, cursor: str | None) -> NotesPage:
     """A page of the case's notes that are not removed, newest first."""
     after = pagination.decode_cursor(cursor, UUID)
+    resource = f"case/{case_id}/notes"
     async with uow.reading():
-        page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit)
+        # The read is logged in its own statement when it will be shown (the same checks as below).
+        page = await store.case_notes(uow.conn, case_id, after=after[0] if after else None, limit=limit,
+                                      outbox=uow.outbox, access=uow.read_of(user, resource=resource),
+                                      unit=user.unit_filter())
         if page.case is not None:
-            uow.ensure_unit(user, page.case.unit, resource=f"case/{case_id}/notes", person_id=page.case.person_id,
+            uow.ensure_unit(user, page.case.unit, resource=resource, person_id=page.case.person_id,
                             hidden=not_known(case_id))
         case = domain.ensure_case_accepts(page.case, case_id, Action.READ)
-        uow.log_read(user, resource=f"case/{case_id}/notes", person_id=case.person_id)
+        if not page.logged:
+            uow.log_read(user, resource=resource, person_id=case.person_id)
     return NotesPage(page.notes, pagination.encode_cursor(page.last_id) if page.last_id else None)
 
 

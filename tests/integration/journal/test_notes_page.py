@@ -3,7 +3,9 @@ written out again: on a real database, the page's JSON must be exactly what `Not
 (the same fields, the same values, times in the same format), for notes with every kind of
 content: corrections (struck versions), signatures, staff and person addenda, a withheld part,
 authors known and unknown to the staff directory, and times with and without microseconds. A
-note's ETag is the same whether the note was just written (answered without a query) or read."""
+note's ETag is the same whether the note was just written (answered without a query) or read.
+The page and its access-log entry are one statement; a read that is refused or cannot be
+answered is not logged as a read."""
 import json
 import uuid
 from datetime import datetime, timedelta
@@ -19,13 +21,15 @@ from services.journal.store import staff as staff_store
 from services.journal.usecases import notes
 from shared.access import grant_for
 from shared.clock import Clock
+from shared.errors import DomainError
 from shared.etag import etag_of_json
+from shared.events.catalog.audit import AccessLogged
 from shared.outbox import Outbox
 from shared.pagination import Page
 from shared.principal import Principal
 from shared.unit_of_work import Work
 from tests import clock
-from tests.integration.units import one_connection_work
+from tests.integration.units import logged_statements, one_connection_work
 
 ANNA = Principal(sub="anna", roles=["caseworker"], unit="vuxen")
 BERIT = Principal(sub="berit", roles=["caseworker"], unit="vuxen")   # not in the staff directory
@@ -136,3 +140,50 @@ async def test_a_note_just_written_has_the_tag_and_times_of_the_note_read(work):
         assert json.loads(made.note) == json.loads(read)
         assert etag_of_json(made.note) == etag_of_json(read)
         work.clock.at += timedelta(seconds=1)
+
+
+async def access_entries(work: Work) -> list[tuple[str, str, dict]]:
+    rows = await work.pool.fetch("SELECT key, type, data FROM outbox WHERE type = 'access.logged' ORDER BY seq")
+    return [(r["key"], r["type"], json.loads(r["data"]) if isinstance(r["data"], str) else r["data"]) for r in rows]
+
+
+async def test_the_page_and_its_access_log_entry_are_one_statement(work):
+    case_id = await a_case(work)
+    await write(work, case_id)
+    person_id = await work.pool.fetchval("SELECT person_id FROM cases WHERE case_id = $1", case_id)
+    await page_json(work, case_id)   # asyncpg learns the statement's types once
+    before = await access_entries(work)
+
+    statements = await logged_statements(work)
+    await page_json(work, case_id)
+    assert len(statements) == 1 and statements[0].startswith("WITH read_row AS ("), statements
+    [entry] = (await access_entries(work))[len(before):]
+    expected = AccessLogged(actor="anna", roles=["caseworker"], action="read", resource=f"case/{case_id}/notes",
+                            person_id=person_id, person_ids=[person_id], at=work.clock.now())
+    assert entry == (str(person_id), "access.logged", json.loads(expected.model_dump_json()))
+
+    supervisor = Principal(sub="sara", roles=["supervisor"], unit="barn")   # every unit's cases
+    await notes.case_notes(work(), grant(supervisor, "journal:note.read"), case_id=case_id, limit=50, cursor=None)
+    assert [(e[0], e[2]["actor"], e[2]["action"]) for e in (await access_entries(work))[len(before) + 1:]] == [
+        (str(person_id), "sara", "read")]
+
+
+async def test_a_refused_or_unanswerable_read_is_not_logged_as_a_read(work):
+    case_id = await a_case(work)
+    person_id = await work.pool.fetchval("SELECT person_id FROM cases WHERE case_id = $1", case_id)
+    before = len(await access_entries(work))
+
+    other_unit = Principal(sub="olle", roles=["caseworker"], unit="barn")
+    with pytest.raises(DomainError) as refused:
+        await notes.case_notes(work(), grant(other_unit, "journal:note.read"), case_id=case_id, limit=50, cursor=None)
+    assert refused.value.code == "case_not_known"
+    with pytest.raises(DomainError) as unknown:
+        await notes.case_notes(work(), grant(ANNA, "journal:note.read"), case_id=uuid.uuid4(), limit=50, cursor=None)
+    assert unknown.value.code == "case_not_known"
+    await work.pool.execute("UPDATE cases SET removed_at = now() WHERE case_id = $1", case_id)
+    with pytest.raises(DomainError) as removed:
+        await notes.case_notes(work(), grant(ANNA, "journal:note.read"), case_id=case_id, limit=50, cursor=None)
+    assert removed.value.code == "case_removed"
+
+    assert [(e[0], e[2]["actor"], e[2]["action"]) for e in (await access_entries(work))[before:]] == [
+        (str(person_id), "olle", "read_refused")]
