@@ -3,14 +3,14 @@ or deleted; a note row is updated once at most, to record its removal."""
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from pydantic import TypeAdapter
 
 from services.journal.domain.notes import Case, NoteHead, Source, Version, Withheld
 from shared.events.catalog.audit import AccessLogged
+from shared.json_sql import api_time, time_sql
 from shared.outbox import Outbox, Pending
 
 
@@ -174,23 +174,6 @@ async def mark_removed(conn: asyncpg.Connection, note_id: UUID, *, removed_by: s
     )
 
 
-def _time(column: str) -> str:
-    """A `timestamptz` as the API writes times (pydantic's JSON): UTC with `Z`, and its
-    microseconds, all six digits, only when it has any; NULL stays NULL."""
-    utc = f"({column} AT TIME ZONE 'UTC')"
-    return (f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN date_part('microseconds', {utc})::bigint % 1000000 <> 0 THEN to_char({utc}, '.US')"
-            f" ELSE '' END || 'Z'")
-
-
-def api_time(at: datetime) -> str:
-    """A time as `_time` writes it, from Python: the API's own format."""
-    return _API_TIME.dump_python(at.astimezone(UTC), mode="json")
-
-
-_API_TIME = TypeAdapter(datetime)
-
-
 def _note_json(*, removal: bool) -> str:
     """A note as the API shows it, built as JSON where the rows are: with `removal`, as the archive
     shows it (api.models.ArchivedNoteOut), otherwise exactly as `NoteOut` writes it (its fields,
@@ -198,22 +181,22 @@ def _note_json(*, removal: bool) -> str:
     database builds it: one query, no per-note work in Python. A version is struck when a later
     one exists; who wrote the later one, when and why, strikes it. That is derived here, never
     stored."""
-    removed = (f"'removed', n.removed_at IS NOT NULL, 'removed_at', {_time('n.removed_at')},"
+    removed = (f"'removed', n.removed_at IS NOT NULL, 'removed_at', {time_sql('n.removed_at')},"
                " 'removed_by', n.removed_by, 'removal_reason', n.removal_reason,") if removal else ""
     return f"""
 SELECT n.id, json_build_object(
     'id', n.id, 'case_id', n.case_id, 'author', n.author,
     'written_by_name', (SELECT name FROM staff WHERE subject = n.author),
-    'written_by_title', (SELECT title FROM staff WHERE subject = n.author), 'created_at', {_time('n.created_at')},
+    'written_by_title', (SELECT title FROM staff WHERE subject = n.author), 'created_at', {time_sql('n.created_at')},
     'current_version', cur.version, 'occurred_on', cur.occurred_on, 'source', cur.source, 'signed', cur.signed,
     {removed}
     'versions', (SELECT json_agg(json_build_object(
                      'version', v.version, 'text', v.text, 'occurred_on', v.occurred_on, 'source', v.source,
                      'withheld_text', v.withheld_text, 'withheld_reason', v.withheld_reason,
                      'written_by', v.written_by, 'written_by_name', st.name, 'written_by_title', st.title,
-                     'written_at', {_time('v.written_at')}, 'reason', v.reason,
-                     'signed_by', s.signed_by, 'signed_at', {_time('s.signed_at')},
-                     'struck', v.later_by IS NOT NULL, 'struck_by', v.later_by, 'struck_at', {_time('v.later_at')},
+                     'written_at', {time_sql('v.written_at')}, 'reason', v.reason,
+                     'signed_by', s.signed_by, 'signed_at', {time_sql('s.signed_at')},
+                     'struck', v.later_by IS NOT NULL, 'struck_by', v.later_by, 'struck_at', {time_sql('v.later_at')},
                      'struck_reason', v.later_reason) ORDER BY v.version DESC)
                    FROM (SELECT *, lead(written_by) OVER later AS later_by, lead(written_at) OVER later AS later_at,
                                 lead(reason) OVER later AS later_reason
@@ -223,7 +206,7 @@ SELECT n.id, json_build_object(
     'addenda', (SELECT coalesce(json_agg(json_build_object(
                      'id', a.id, 'text', a.text, 'given_by', a.given_by, 'author_kind', a.author_kind,
                      'written_by', a.written_by, 'written_by_name', st.name, 'written_by_title', st.title,
-                     'written_at', {_time('a.written_at')}) ORDER BY a.id), '[]')
+                     'written_at', {time_sql('a.written_at')}) ORDER BY a.id), '[]')
                   FROM addenda a LEFT JOIN staff st ON a.author_kind = 'staff' AND st.subject = a.written_by
                  WHERE a.note_id = n.id)) AS note
   FROM notes n
