@@ -1,5 +1,5 @@
 """JSON built in PostgreSQL as the API writes it, for pages answered as the database builds them
-(a case's notes, the watch list) rather than parsed into models and written out again: the same
+(a case's notes) rather than parsed into models and written out again: the same
 fields, values and formats as the response model's own JSON (pydantic's), which the tests of each
 such page hold them to."""
 from datetime import UTC, datetime

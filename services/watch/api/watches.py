@@ -1,6 +1,5 @@
 """HTTP routes for the watch list (bevakningslistan), one watch, and resolving a watch. A watch's
 ETag (GET /watches/{id}, and `etag` of each watch listed) is sent back in If-Match to resolve it."""
-import json
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -123,15 +122,14 @@ class ResolvedOut(BaseModel):
     comment: str | None
 
 
-@router.get("/watches", response_model=WatchPage,
-            summary="Open watches, most urgent first, one per subject and kind")
+@router.get("/watches", summary="Open watches, most urgent first, one per subject and kind")
 async def list_watches(
     uow: UnitOfWorkDep, page: PageDep,
     user: Grant = allow("watch:watch.read"),
     assignee: Annotated[Name | None, Query(description="A caseworker's list (supervisors)")] = None,
     unit: Annotated[Name | None, Query(description="The whole unit's list (supervisors, own unit)")] = None,
     kind: Kind | None = None,
-) -> Response:
+) -> WatchPage:
     """The open watches (bevakningar) the caller must act on: one per subject and kind, overdue
     first, then by due date; `counts` and `overdue` cover the whole list, not only the page.
     A caseworker sees their own watches and those of whom they cover today (`assignee` may name
@@ -140,12 +138,9 @@ async def list_watches(
     `not_your_list` or `other_unit` for a list the caller may not see."""
     found = await watches.list_watches(uow, user, assignee=assignee, unit=unit, kind=kind,
                                        limit=page.limit, cursor=page.cursor)
-    # The watches as the database wrote them, which is as WatchOut writes them (store.watches._LISTED):
-    # answered as they are, not made into models and written out again.
-    counts = {kind.value: {"open": c.open, "overdue": c.overdue} for kind, c in found.counts.items()}
-    return Response('{"today":' + json.dumps(found.today.isoformat()) + ',"overdue":' + json.dumps(found.overdue)
-                    + ',"counts":' + json.dumps(counts) + ',"items":[' + ",".join(row["shown"] for row in found.items)
-                    + '],"next_cursor":' + json.dumps(found.next_cursor) + "}", media_type="application/json")
+    return WatchPage(today=found.today, overdue=found.overdue,
+                     counts={k: KindCount(open=c.open, overdue=c.overdue) for k, c in found.counts.items()},
+                     items=[WatchOut.of(r, found.today) for r in found.items], next_cursor=found.next_cursor)
 
 
 @router.get("/watches/{watch_id}", responses={200: {"description": "The watch", "headers": ETAG}},

@@ -9,7 +9,6 @@ import asyncpg
 from services.watch.domain.access import Scope
 from services.watch.domain.rules import KIND_ORDER
 from services.watch.domain.watches import ListPosition, Trigger
-from shared.json_sql import time_sql
 
 _KINDS = [str(k) for k in KIND_ORDER]
 
@@ -119,23 +118,13 @@ def _where(scope: Scope, kind: str | None) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-# A listed watch (`w`, with `overdue`) as JSON text, as api.watches.WatchOut writes it: the list
-# is answered as the database builds it (tests/integration/watch/test_watch_list_json.py).
-_LISTED = ("json_build_object('id', w.id, 'kind', w.kind, 'rule', w.rule, 'subject_type', w.subject_type,"
-           " 'subject_id', w.subject_id, 'case_id', w.case_id, 'assignee', w.assignee, 'unit', w.unit,"
-           " 'escalated_to', w.escalated_to, 'role', w.role, 'due_on', w.due_on, 'overdue', w.overdue,"
-           f" 'raised_at', {time_sql('w.raised_at')}, 'last_raised_at', {time_sql('w.last_raised_at')},"
-           " 'trigger_count', w.trigger_count, 'details', w.details, 'etag', '\"' || w.revision || '\"')::text")
-
-
 async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind: str | None, limit: int,
                     after: ListPosition | None = None) -> tuple[list[asyncpg.Record], list[asyncpg.Record]]:
     """Up to `limit` open watches after the position `after`, ranked as domain.watches.urgency_key
     ranks: overdue first, then due date, kind, age. By due date alone is the same order (see
     domain.watches.ListPosition), so the page's position needs no `today`.
 
-    Each watch of the page is its key (id, kind, due_on, raised_at) and `shown`, the watch as the
-    list shows it (JSON text). With the page, in the same statement, the open watches in `scope` counted by kind, of every
+    With the page, in the same statement, the open watches in `scope` counted by kind, of every
     kind whatever `kind` the page is of, as dicts of kind, open and overdue. The statement gives the
     counts as arrays on every row; with no watch on the page, on one row of NULLs."""
     page, params = _where(scope, kind)
@@ -155,7 +144,7 @@ async def list_open(conn: asyncpg.Connection, scope: Scope, *, today: date, kind
         "  array_agg(overdue) AS count_overdue"
         "  FROM (SELECT kind, count(*) AS open, count(*) FILTER (WHERE due_on < $1) AS overdue"
         f"  FROM watches WHERE {mine} GROUP BY kind) AS by_kind)"
-        f" SELECT w.id, w.kind, w.due_on, w.raised_at, {_LISTED} AS shown, counted.* FROM counted LEFT JOIN LATERAL"
+        " SELECT w.*, counted.* FROM counted LEFT JOIN LATERAL"
         f" (SELECT *, due_on < $1 AS overdue FROM watches WHERE {page} ORDER BY {ranked('')} LIMIT ${n + 1}) AS w"
         f" ON true ORDER BY {ranked('w.')}",
         today, *params, _KINDS, limit, *params_after)
