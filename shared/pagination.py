@@ -38,6 +38,12 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last")
 
 
+def page_json(items: str, next_cursor: str | None) -> str:
+    """A `Page` as JSON text around `items`, a JSON array already written (by the database, as the
+    items' model writes them), which is not parsed again."""
+    return '{"items":' + items + ',"next_cursor":' + json.dumps(next_cursor) + "}"
+
+
 def encode_cursor(*key: Any) -> str:
     """The cursor after an item whose sort key is `key` (strings, numbers, UUIDs, dates, times)."""
     def plain(value):

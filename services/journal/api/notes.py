@@ -1,5 +1,4 @@
 """HTTP routes for journal notes: write, correct, add to, sign, read, and (support) remove."""
-import json
 from uuid import UUID
 
 from fastapi import Request, Response
@@ -12,7 +11,7 @@ from shared.access.routes import allow
 from shared.api import IfMatch, PageDep, RequiredIdempotencyKey, UnitOfWorkDep
 from shared.etag import etag_header, etag_of_json
 from shared.openapi import service_router
-from shared.pagination import Page
+from shared.pagination import Page, page_json
 from shared.problems import Problem
 
 router = service_router(tags=["notes"])
@@ -125,8 +124,7 @@ async def case_notes(case_id: UUID, page: PageDep, uow: UnitOfWorkDep,
     found = await notes.case_notes(uow, user, case_id=case_id, limit=page.limit, cursor=page.cursor)
     # The notes as the database wrote them, which is as NoteOut writes them (store.notes._note_json):
     # answered as they are, not parsed into models and written out again.
-    return Response('{"items":' + found.notes + ',"next_cursor":' + json.dumps(found.next_cursor) + "}",
-                    media_type="application/json")
+    return Response(page_json(found.notes, found.next_cursor), media_type="application/json")
 
 
 @router.get("/notes/{note_id}", response_model=NoteOut, summary="One note with every version",

@@ -33,7 +33,7 @@ class Staff:
 class CaseNotes:
     """The case (None when the journal does not know it) and a page of its notes."""
     case: Case | None
-    notes: str              # JSON text: a list of notes as _NOTE_JSON builds them, newest first
+    notes: str              # JSON text: a list of notes as NoteOut writes them (_note_json), newest first
     last_id: UUID | None    # the id of the page's last note, when more notes follow it
     logged: bool = False    # the read's access-log entry was recorded with it
 

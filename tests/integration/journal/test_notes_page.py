@@ -25,7 +25,7 @@ from shared.errors import DomainError
 from shared.etag import etag_of_json
 from shared.events.catalog.audit import AccessLogged
 from shared.outbox import Outbox
-from shared.pagination import Page
+from shared.pagination import Page, page_json
 from shared.principal import Principal
 from shared.unit_of_work import Work
 from tests import clock
@@ -75,14 +75,14 @@ async def write(work: Work, case_id, user=ANNA, **extra) -> dict:
     return json.loads(made.note)
 
 
-def as_written_by_the_model(page_json: str) -> dict:
-    return json.loads(PAGE.model_validate_json(page_json).model_dump_json())
+def as_written_by_the_model(page: str) -> dict:
+    return json.loads(PAGE.model_validate_json(page).model_dump_json())
 
 
-async def page_json(work: Work, case_id, limit: int = 50, cursor=None) -> str:
+async def read_page(work: Work, case_id, limit: int = 50, cursor=None) -> str:
     found = await notes.case_notes(work(), grant(ANNA, "journal:note.read"), case_id=case_id, limit=limit,
                                    cursor=cursor)
-    return '{"items":' + found.notes + ',"next_cursor":' + json.dumps(found.next_cursor) + "}"
+    return page_json(found.notes, found.next_cursor)
 
 
 async def test_the_page_is_what_the_model_would_write_for_every_kind_of_note(work):
@@ -111,7 +111,7 @@ async def test_the_page_is_what_the_model_would_write_for_every_kind_of_note(wor
     await notes.remove_note(work(), grant(Principal(sub="sam", roles=["support"]), "journal:note.remove"),
                             note_id=uuid.UUID(removed["id"]), version=1, reason="Fel person")
 
-    text = await page_json(work, case_id)
+    text = await read_page(work, case_id)
     answered = json.loads(text)
     assert answered == as_written_by_the_model(text)
     assert [n["id"] for n in answered["items"]] == [withheld["id"], corrected["id"], plain["id"]]
@@ -123,9 +123,9 @@ async def test_the_page_is_what_the_model_would_write_for_every_kind_of_note(wor
     assert [(a["author_kind"], a["written_by_name"]) for a in w["addenda"]] == [
         ("staff", "Anna Åberg"), ("person", None)]
 
-    first = json.loads(await page_json(work, case_id, limit=2))
+    first = json.loads(await read_page(work, case_id, limit=2))
     assert first == as_written_by_the_model(json.dumps(first)) and len(first["items"]) == 2
-    rest = json.loads(await page_json(work, case_id, limit=2, cursor=first["next_cursor"]))
+    rest = json.loads(await read_page(work, case_id, limit=2, cursor=first["next_cursor"]))
     assert [n["id"] for n in rest["items"]] == [plain["id"]] and rest["next_cursor"] is None
 
 
@@ -151,11 +151,11 @@ async def test_the_page_and_its_access_log_entry_are_one_statement(work):
     case_id = await a_case(work)
     await write(work, case_id)
     person_id = await work.pool.fetchval("SELECT person_id FROM cases WHERE case_id = $1", case_id)
-    await page_json(work, case_id)   # asyncpg learns the statement's types once
+    await read_page(work, case_id)   # asyncpg learns the statement's types once
     before = await access_entries(work)
 
     statements = await logged_statements(work)
-    await page_json(work, case_id)
+    await read_page(work, case_id)
     assert len(statements) == 1 and statements[0].startswith("WITH read_row AS ("), statements
     [entry] = (await access_entries(work))[len(before):]
     expected = AccessLogged(actor="anna", roles=["caseworker"], action="read", resource=f"case/{case_id}/notes",
