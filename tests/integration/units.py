@@ -12,10 +12,11 @@ from tests import clock
 
 
 @contextlib.asynccontextmanager
-async def one_connection_work(env, service: Service) -> AsyncIterator[Work]:
+async def one_connection_work(env, service: Service, *, connections: int = 1) -> AsyncIterator[Work]:
     """The service's `Work` on its migrated schema over one pooled connection, so that a logger
-    added to it (`logged_statements`) sees every statement; the clock is the tests'."""
-    pool = await create_pool(env.database_url, service.name, min_size=1, max_size=1)
+    added to it (`logged_statements`) sees every statement (or over `connections`, for work that
+    runs at once); the clock is the tests'."""
+    pool = await create_pool(env.database_url, service.name, min_size=1, max_size=connections)
     await migrate(pool, service.name, service.migrations)
     service_clock = AdjustableClock(clock.OFFSET)
     try:

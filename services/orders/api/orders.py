@@ -67,8 +67,9 @@ async def send_order(order_id: UUID, response: Response, uow: UnitOfWorkDep, if_
     the state becomes `sent`, `order.sent` is published and notify tells the provider by e-mail
     and webhook. The case and decision must still allow the order (409 as when creating it; 409
     `illegal_transition` for an order that is not a draft). With If-Match, what is signed is
-    exactly the version read: a draft changed meanwhile is 412 `etag_mismatch`. Caseworkers and
-    supervisors of the order's unit; 404 `order_not_found`."""
+    exactly the version read: a draft changed meanwhile is 412 `etag_mismatch`; 409 `order_busy`
+    when the order changed three times while it was being sent. Caseworkers and supervisors of the
+    order's unit; 404 `order_not_found`."""
     return tagged(await orders.send_order(uow, user, order_id, if_match=if_match), response)
 
 
@@ -80,8 +81,8 @@ async def recall_order(order_id: UUID, body: RecallIn, response: Response, uow: 
     """Recalls (återkallar) a sent or opened order, with a reason, before the provider confirms
     it, and publishes `order.recalled`; a provider that had opened it is told. 409
     `illegal_transition` for an order in another state (a confirmed order cannot be recalled);
-    412 `etag_mismatch` with an If-Match that is not current. Caseworkers and supervisors of the
-    order's unit; 404 `order_not_found`."""
+    412 `etag_mismatch` with an If-Match that is not current; 409 `order_busy` as for a send.
+    Caseworkers and supervisors of the order's unit; 404 `order_not_found`."""
     return tagged(await orders.recall_order(uow, user, order_id, reason=body.reason, if_match=if_match), response)
 
 

@@ -1,5 +1,6 @@
 """SQL for orders and their history. A state change, its history row and its events are written
-in one statement (`move`), inside the caller's unit of work."""
+in one statement (`move`), inside the caller's unit of work; with `if_unchanged`, only if the
+order is still the version read (`Changed` otherwise)."""
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -28,10 +29,10 @@ _JOINS = """JOIN providers p ON p.id = o.provider_id
 _ENTRY = ("json_build_object('action', h.action, 'from_state', h.from_state, 'to_state', h.to_state,"
           " 'actor', h.actor, 'at', h.at, 'reason', h.reason, 'detail', h.detail)")
 
-# An order with `_WITH` and its revision (the sequence number of its newest history entry: its
-# ETag's number).
+# An order with `_WITH`, its revision (the sequence number of its newest history entry: its
+# ETag's number) and `row_version`, the version of its row as read (`move(if_unchanged=…)`).
 _ORDER = f"""
-SELECT o.*, {_WITH},
+SELECT o.*, o.xmin::text AS row_version, {_WITH},
        (SELECT max(seq) FROM order_history WHERE order_id = o.id) AS revision{{history}}
   FROM orders o {_JOINS}
  WHERE o.id = $1{{lock}}
@@ -73,7 +74,7 @@ WITH o AS (INSERT INTO orders (id, case_id, decision_id, provider_id, unit, pers
                                wanted_start, state, created_by, created_at, idempotency_key, request_hash,
                                replaces_order_id)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-           ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING *),
+           ON CONFLICT (created_by, idempotency_key) DO NOTHING RETURNING *, xmin::text AS row_version),
      h AS (INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)
            SELECT id, 'create', NULL, $10, $11, $12, $16, $17 FROM o RETURNING *)
 SELECT o.*, {_WITH},
@@ -101,22 +102,38 @@ async def get(conn: asyncpg.Connection, order_id: UUID, *, for_update: bool = Fa
     return await conn.fetchrow(_QUERIES[(for_update, with_history)], order_id)
 
 
+class Changed(Exception):
+    """The order changed after it was read: `move(if_unchanged=…)` wrote nothing."""
+
+
 async def move(conn: asyncpg.Connection, order_id: UUID, *, action: str, from_state: str | None, to_state: str,
                actor: str, at: datetime, reason: str | None = None, detail: dict | None = None,
-               outbox: Outbox | None = None, events: Sequence[Pending] = (), **columns: Any) -> dict[str, Any]:
+               outbox: Outbox | None = None, events: Sequence[Pending] = (), if_unchanged: str | None = None,
+               **columns: Any) -> dict[str, Any]:
     """Set the order's state (and `columns`) and append the change to its history, with `events`
     recorded in `outbox`, in one statement; returns the history entry, with the order's new
-    `revision` (its ETag's number)."""
+    `revision` (its ETag's number).
+
+    `if_unchanged`: the `row_version` the order was read with; the statement then changes it only
+    if no other change of it committed since (every change writes a new version of the row, and
+    an UPDATE that waited for another's lock checks its condition against the row that change
+    left), and raises `Changed` when one did, having written nothing."""
     detail = json.loads(json.dumps(detail or {}, default=str))
-    assignments = "".join(f", {name} = ${i + 9}" for i, name in enumerate(columns))
-    moved = f"moved AS (UPDATE orders SET state = $4{assignments} WHERE id = $1 RETURNING id)"
+    first = 10 if if_unchanged is not None else 9
+    assignments = "".join(f", {name} = ${i + first}" for i, name in enumerate(columns))
+    unchanged = " AND xmin = $9::text::xid" if if_unchanged is not None else ""
+    moved = f"moved AS (UPDATE orders SET state = $4{assignments} WHERE id = $1{unchanged} RETURNING id)"
     entry = ("INSERT INTO order_history (order_id, action, from_state, to_state, actor, at, reason, detail)"
              " SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM moved RETURNING seq")
-    args = (order_id, action, from_state, to_state, actor, at, reason, detail, *columns.values())
+    args = (order_id, action, from_state, to_state, actor, at, reason, detail,
+            *((if_unchanged,) if if_unchanged is not None else ()), *columns.values())
     if events:
-        revision = (await outbox.with_write(conn, entry, args, events, before=moved))["seq"]
+        written = await outbox.with_write(conn, entry, args, events, before=moved)
+        revision = written["seq"] if written is not None else None
     else:
         revision = await conn.fetchval(f"WITH {moved} {entry}", *args)
+    if revision is None:
+        raise Changed(order_id)
     return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor, "at": at,
             "reason": reason, "detail": detail, "revision": revision}
 

@@ -93,27 +93,48 @@ async def change_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider
         return await _full(conn, order_id)
 
 
+# How many times a send or recall reads the order again when another change of it committed
+# between its read and its write (`store.Changed`) before it answers 409 `order_busy`.
+ATTEMPTS = 3
+
+
 async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, if_match: str | None = None) -> Order:
     """Sign a draft and send it to its provider (`order.sent`), if the case and decision still allow it;
-    with `if_match`, only the version the signer read."""
-    async with uow:
-        row = await _order(uow, order_id, user, for_update=True)
-        ensure_current(if_match, etag(row["revision"]))
-        transition(OrderState(row["state"]), Action.SEND)
-        _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
-                          intervention=row["intervention"], wanted_start=row["wanted_start"])
-        entry, changes = await _send(uow, row, user, uow.now())
-    return _after(row, entry, changes)
+    with `if_match`, only the version the signer read.
+
+    Two statements and no transaction (ADR 0038): the order is read, checked, and changed only if
+    it is still the version read; if another change came between, it is read and checked again,
+    and then that change decides (a draft already sent is 409 `illegal_transition`, one edited is
+    sent as edited, or 412 with `if_match`)."""
+    for _ in range(ATTEMPTS):
+        async with uow.single_write():
+            row = await _order(uow, order_id, user)
+            ensure_current(if_match, etag(row["revision"]))
+            transition(OrderState(row["state"]), Action.SEND)
+            _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
+                              intervention=row["intervention"], wanted_start=row["wanted_start"])
+            try:
+                entry, changes = await _send(uow, row, user, uow.now(), if_unchanged=row["row_version"])
+            except store.Changed:
+                continue
+        return _after(row, entry, changes)
+    raise _busy(order_id)
 
 
 async def recall_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str,
                        if_match: str | None = None) -> Order:
-    """Recall (återkalla) an order the provider has not confirmed (`order.recalled`)."""
-    async with uow:
-        row = await _order(uow, order_id, user, for_update=True)
-        ensure_current(if_match, etag(row["revision"]))
-        entry, changes = await _recall(uow, row, user, uow.now(), reason)
-    return _after(row, entry, changes)
+    """Recall (återkalla) an order the provider has not confirmed (`order.recalled`); without a
+    transaction, as `send_order` (ADR 0038)."""
+    for _ in range(ATTEMPTS):
+        async with uow.single_write():
+            row = await _order(uow, order_id, user)
+            ensure_current(if_match, etag(row["revision"]))
+            try:
+                entry, changes = await _recall(uow, row, user, uow.now(), reason, if_unchanged=row["row_version"])
+            except store.Changed:
+                continue
+        return _after(row, entry, changes)
+    raise _busy(order_id)
 
 
 async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID, reason: str,
@@ -245,13 +266,20 @@ def _ensure_orderable(uow: UnitOfWork, user: Grant, case: CaseState | None, deci
                                wanted_start=wanted_start, today=uow.today())
 
 
+def _busy(order_id: UUID) -> errors.DomainError:
+    return errors.conflict("order_busy", "The order is being changed by someone else",
+                           f"order {order_id} changed {ATTEMPTS} times while this change was made; try again")
+
+
 def _after(row: Order, entry: dict, changes: dict) -> Order:
     """The order as it is after a move, from what was read before it, without reading again."""
     return {**dict(row), **changes, "history": [*row["history"], entry], "revision": entry["revision"]}
 
 
-async def _send(uow: UnitOfWork, row: Order, user: Grant, now: datetime) -> tuple[dict, dict]:
-    """Sign and send a draft: the digest of its content, the state, the history and `order.sent`.
+async def _send(uow: UnitOfWork, row: Order, user: Grant, now: datetime, *,
+                if_unchanged: str | None = None) -> tuple[dict, dict]:
+    """Sign and send a draft: the digest of its content, the state, the history and `order.sent`
+    (with `if_unchanged`, only if the order is still that version: `store.move`).
     Returns the history entry and the changed columns."""
     state = transition(OrderState(row["state"]), Action.SEND)
     digest = content_digest({k: row[k] for k in ("id", "case_id", "decision_id", "provider_id", "person_id",
@@ -264,13 +292,14 @@ async def _send(uow: UnitOfWork, row: Order, user: Grant, now: datetime) -> tupl
                      intervention=row["intervention"], wanted_start=row["wanted_start"], sent_at=now,
                      replaces_order_id=row["replaces_order_id"])
     entry = await _move(uow, row, Action.SEND, state, sent, actor=user.sub, at=now,
-                        detail={"content_digest": digest}, **changes)
+                        detail={"content_digest": digest}, if_unchanged=if_unchanged, **changes)
     return entry, {**changes, "state": state}
 
 
 async def _recall(uow: UnitOfWork, row: Order, user: Grant, now: datetime, reason: str,
-                  redirected_to: UUID | None = None) -> tuple[dict, dict]:
-    """Recall a sent or opened order: the state, the history and `order.recalled`.
+                  redirected_to: UUID | None = None, *, if_unchanged: str | None = None) -> tuple[dict, dict]:
+    """Recall a sent or opened order: the state, the history and `order.recalled` (with
+    `if_unchanged`, only if the order is still that version: `store.move`).
     Returns the history entry and the changed columns."""
     state = transition(OrderState(row["state"]), Action.RECALL)
     changes = {"recalled_at": now, "replaced_by_order_id": redirected_to}
@@ -279,7 +308,8 @@ async def _recall(uow: UnitOfWork, row: Order, user: Grant, now: datetime, reaso
                              caseworker=row["sent_by"] or user.sub, was_opened=row["opened_at"] is not None,
                              recalled_by=user.sub, recalled_at=now, redirected_to_order_id=redirected_to)
     entry = await _move(uow, row, Action.RECALL, state, recalled, actor=user.sub, at=now, reason=reason,
-                        detail={"redirected_to_order_id": redirected_to} if redirected_to else None, **changes)
+                        detail={"redirected_to_order_id": redirected_to} if redirected_to else None,
+                        if_unchanged=if_unchanged, **changes)
     return entry, {**changes, "state": state}
 
 

@@ -2,8 +2,9 @@
 service process. A draft: the case, the decision and the provider are read in one statement, the
 draft and its first history entry written in one that answers the draft: two statements, no BEGIN
 or COMMIT (it writes once and publishes nothing). Its refusals still come, and still write
-nothing. Sending: the order locked and read, then its move, history entry and `order.sent` in one
-statement; a redirection records the recall's event before the new order's."""
+nothing. Sending: the order read, then its move, history entry and `order.sent` in one statement
+that changes it only if it is still the version read: two statements, no BEGIN or COMMIT; a
+redirection records the recall's event before the new order's."""
 import uuid
 
 import pytest
@@ -81,7 +82,7 @@ async def outbox_of(work: Work, *order_ids) -> list[tuple[str, str]]:
         "SELECT type, key FROM outbox WHERE key = ANY($1::text[]) ORDER BY seq", [str(i) for i in order_ids])]
 
 
-async def test_sending_writes_the_move_its_entry_and_its_event_in_one_statement(work):
+async def test_sending_is_the_read_and_one_statement_without_a_transaction(work):
     case_id, decision_id, provider_id = await a_decision(work)
     warm, _ = await create(work, case_id, decision_id, provider_id)
     await orders.send_order(work(), ANNA, warm["id"])   # asyncpg learns the statements' types once
@@ -89,9 +90,10 @@ async def test_sending_writes_the_move_its_entry_and_its_event_in_one_statement(
 
     statements = await logged_statements(work)
     sent = await orders.send_order(work(), ANNA, draft["id"])
-    assert statements[0] == "BEGIN;" and statements[-1] == "COMMIT;", statements
-    assert len(statements) == 5, statements
-    assert statements[3].startswith("WITH moved AS (UPDATE orders") and "INSERT INTO outbox" in statements[3]
+    assert len(statements) == 2, statements
+    assert "FOR UPDATE" not in statements[0]
+    assert statements[1].startswith("WITH moved AS (UPDATE orders") and "INSERT INTO outbox" in statements[1]
+    assert "xmin = " in statements[1]
     assert sent["state"] == "sent" and sent["history"][-1]["action"] == "send"
     assert await outbox_of(work, draft["id"]) == [("order.sent", str(draft["id"]))]
     async with work.pool.acquire() as conn:
@@ -141,3 +143,18 @@ async def test_a_retry_with_the_same_key_writes_no_second_draft_nor_history(work
             created_by="anna", created_at=clock.now(), detail={}, idempotency_key="k-1")
     assert await work.pool.fetchval("SELECT count(*) FROM order_history WHERE order_id = $1", first["id"]) == 1
     assert await work.pool.fetchval("SELECT count(*) FROM orders WHERE idempotency_key = 'k-1'") == 1
+
+
+async def test_a_move_of_an_order_changed_since_it_was_read_writes_nothing(work):
+    case_id, decision_id, provider_id = await a_decision(work)
+    draft, _ = await create(work, case_id, decision_id, provider_id)
+    await orders.change_order(work(), ANNA, draft["id"], details="Inköp två gånger i veckan.")
+    history = await work.pool.fetchval("SELECT count(*) FROM order_history WHERE order_id = $1", draft["id"])
+    async with work.pool.acquire() as conn:
+        with pytest.raises(order_store.Changed):
+            await order_store.move(conn, draft["id"], action="send", from_state="draft", to_state="sent",
+                                   actor="anna", at=clock.now(), if_unchanged=draft["row_version"])
+        assert (await order_store.get(conn, draft["id"]))["state"] == "draft"
+    assert await work.pool.fetchval("SELECT count(*) FROM order_history WHERE order_id = $1",
+                                    draft["id"]) == history
+    assert await outbox_of(work, draft["id"]) == []
