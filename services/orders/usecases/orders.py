@@ -3,7 +3,7 @@ read them; and a citizen's own orders.
 
 An order comes back as a mapping with its provider, its history and its delivered totals
 (`store.orders.get(with_history=True)`), as it is after the change."""
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -106,35 +106,25 @@ async def send_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, if_match: 
     it is still the version read; if another change came between, it is read and checked again,
     and then that change decides (a draft already sent is 409 `illegal_transition`, one edited is
     sent as edited, or 412 with `if_match`)."""
-    for _ in range(ATTEMPTS):
-        async with uow.single_write():
-            row = await _order(uow, order_id, user)
-            ensure_current(if_match, etag(row["revision"]))
-            transition(OrderState(row["state"]), Action.SEND)
-            _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
-                              intervention=row["intervention"], wanted_start=row["wanted_start"])
-            try:
-                entry, changes = await _send(uow, row, user, uow.now(), if_unchanged=row["row_version"])
-            except store.Changed:
-                continue
-        return _after(row, entry, changes)
-    raise _busy(order_id)
+    async def send(row: Order) -> tuple[dict, dict]:
+        ensure_current(if_match, etag(row["revision"]))
+        transition(OrderState(row["state"]), Action.SEND)
+        _ensure_orderable(uow, user, *read_models.views(row), case_id=row["case_id"],
+                          intervention=row["intervention"], wanted_start=row["wanted_start"])
+        return await _send(uow, row, user, uow.now(), if_unchanged=row["row_version"])
+
+    return await _moved_unlocked(uow, user, order_id, send)
 
 
 async def recall_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, reason: str,
                        if_match: str | None = None) -> Order:
     """Recall (återkalla) an order the provider has not confirmed (`order.recalled`); without a
     transaction, as `send_order` (ADR 0038)."""
-    for _ in range(ATTEMPTS):
-        async with uow.single_write():
-            row = await _order(uow, order_id, user)
-            ensure_current(if_match, etag(row["revision"]))
-            try:
-                entry, changes = await _recall(uow, row, user, uow.now(), reason, if_unchanged=row["row_version"])
-            except store.Changed:
-                continue
-        return _after(row, entry, changes)
-    raise _busy(order_id)
+    async def recall(row: Order) -> tuple[dict, dict]:
+        ensure_current(if_match, etag(row["revision"]))
+        return await _recall(uow, row, user, uow.now(), reason, if_unchanged=row["row_version"])
+
+    return await _moved_unlocked(uow, user, order_id, recall)
 
 
 async def redirect_order(uow: UnitOfWork, user: Grant, order_id: UUID, *, provider_id: UUID, reason: str,
@@ -266,9 +256,22 @@ def _ensure_orderable(uow: UnitOfWork, user: Grant, case: CaseState | None, deci
                                wanted_start=wanted_start, today=uow.today())
 
 
-def _busy(order_id: UUID) -> errors.DomainError:
-    return errors.conflict("order_busy", "The order is being changed by someone else",
-                           f"order {order_id} changed {ATTEMPTS} times while this change was made; try again")
+async def _moved_unlocked(uow: UnitOfWork, user: Grant, order_id: UUID,
+                          move: Callable[[Order], Awaitable[tuple[dict, dict]]]) -> Order:
+    """The order read without a lock or a transaction, and `move` (its checks, then one statement
+    `if_unchanged` the version read, returning the history entry and the changed columns); when
+    another change came between (`store.Changed`), read and `move` again, up to ATTEMPTS times,
+    then 409 `order_busy` (ADR 0038). The order as it is after the move."""
+    for _ in range(ATTEMPTS):
+        async with uow.single_write():
+            row = await _order(uow, order_id, user)
+            try:
+                entry, changes = await move(row)
+            except store.Changed:
+                continue
+        return _after(row, entry, changes)
+    raise errors.conflict("order_busy", "The order is being changed by someone else",
+                          f"order {order_id} changed {ATTEMPTS} times while this change was made; try again")
 
 
 def _after(row: Order, entry: dict, changes: dict) -> Order:
